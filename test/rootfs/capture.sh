@@ -1,0 +1,26 @@
+#!/bin/bash
+# Regenerates test/rootfs/fixtures/ and src/kernel/rootfs-data.ts from the
+# real machine. Needs root, strace, gcc with a static libc (libc6-dev),
+# fincore (util-linux), Debian's /usr/bin/python3, and tini installed
+# (apt-get install -y tini). See README.md.
+#
+#   test/rootfs/capture.sh            capture every program (3 runs each), then generate
+#   test/rootfs/capture.sh gen        only regenerate the .ts from the fixtures
+#   RUNS=1 test/rootfs/capture.sh sleep ls    capture some programs only
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+py=/usr/bin/python3
+
+if [[ "${1:-}" != gen ]]; then
+  [[ $(id -u) == 0 ]] || { echo "capture.sh: must run as root" >&2; exit 1; }
+  [[ -x /usr/bin/tini ]] || { echo "capture.sh: apt-get install -y tini first" >&2; exit 1; }
+  export LAUNCH="${TMPDIR:-/tmp}/cowsh-rootfs-launch"
+  gcc -O2 -static -Wall -o "$LAUNCH" "$here/launch.c"
+  "$py" "$here/capture.py" capture "$@"
+fi
+"$py" "$here/capture.py" gen
+cd "$root"
+# the .ts is written already formatted; the fixtures' JSON files are not
+npx biome format --write src/kernel/rootfs-data.ts test/rootfs >/dev/null
+echo "capture.sh: wrote src/kernel/rootfs-data.ts and test/rootfs/fixtures/"

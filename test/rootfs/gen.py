@@ -1,0 +1,1356 @@
+"""Read test/rootfs/fixtures and write src/kernel/rootfs-data.ts, and
+fixtures/REPORT.txt: what differed between the runs, and checks of the data
+against simple models of the kernel's rules.
+
+Called as `capture.py gen`. Standard library only.
+"""
+
+import json
+import os
+import re
+import stat as st
+import struct
+
+from capture import (ENV, FIX, HERE, PROGRAMS, parse_auxv, parse_maps, parse_smaps, parse_stat,
+                     parse_status, rle)
+
+OUT = os.path.normpath(os.path.join(HERE, "..", "..", "src", "kernel", "rootfs-data.ts"))
+PAGE = 4096
+
+
+# ---------------------------------------------------------------- helpers
+
+def rd(path, mode="r"):
+    with open(path, mode) as fh:
+        return fh.read()
+
+
+def hx(n):
+    return "0x%x" % n
+
+
+def js(s):
+    return json.dumps(s, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- strace log
+
+LINE_RE = re.compile(r"^(\d+)\s+(.*)$")
+
+
+def strace_events(log):
+    """Yields (pid, text) of complete system-call lines, with the
+    <unfinished ...> / <... resumed> halves joined."""
+    pending = {}
+    for raw in rd(log, "rb").decode("utf-8", "surrogateescape").splitlines():
+        m = LINE_RE.match(raw)
+        if not m:
+            continue
+        pid, text = int(m.group(1)), m.group(2)
+        if text.startswith("+++") or text.startswith("---"):
+            continue
+        if text.endswith("<unfinished ...>"):
+            pending[pid] = text[: -len("<unfinished ...>")].rstrip()
+            continue
+        r = re.match(r"^<\.\.\. (\w+) resumed>(.*)$", text)
+        if r:
+            text = pending.pop(pid, r.group(1) + "(") + r.group(2)
+        yield pid, text
+    for pid, text in pending.items():
+        yield pid, text + " <unfinished>"
+
+
+FD = r"(-?\d+)(?:<((?:[^>\\]|\\.)*)>)?"
+NUM = r"(0x[0-9a-f]+|\d+)"
+ERR = r"-1 (E\w+)"
+STR = r'"((?:[^"\\]|\\.)*)"'
+RE = {
+    "mmap": re.compile(r"^mmap\((NULL|0x[0-9a-f]+), (\d+), ([A-Z_|]+), ([A-Z_|]+), " + FD + ", "
+                       + NUM + r"\)\s+= (?:(0x[0-9a-f]+)|" + ERR + ")"),
+    "mprotect": re.compile(r"^mprotect\((0x[0-9a-f]+), (\d+), ([A-Z_|]+)\)\s+= (?:(0)|" + ERR
+                           + ")"),
+    "munmap": re.compile(r"^munmap\((0x[0-9a-f]+), (\d+)\)\s+= (?:(0)|" + ERR + ")"),
+    "brk": re.compile(r"^brk\((NULL|0x[0-9a-f]+)\)\s+= (0x[0-9a-f]+)"),
+    "madvise": re.compile(r"^madvise\((0x[0-9a-f]+), (\d+), (\w+)\)\s+= (?:(0)|" + ERR + ")"),
+    "mremap": re.compile(r"^mremap\((0x[0-9a-f]+), (\d+), (\d+), ([A-Z_|0]+)(?:, (0x[0-9a-f]+))?"
+                         r"\)\s+= (?:(0x[0-9a-f]+)|" + ERR + ")"),
+    "openat": re.compile(r"^openat\(AT_FDCWD(?:<[^>]*>)?, " + STR + r", ([A-Z_|]+)(?:, (0\d*))?\)"
+                         r"\s+= (?:(\d+)(?:<((?:[^>\\]|\\.)*)>)?|" + ERR + ")"),
+    "close": re.compile(r"^close\(" + FD + r"\)\s+= (?:(0)|" + ERR + ")"),
+}
+# system calls whose first string argument is a path (for the list of files
+# and of paths that were looked up but do not exist)
+PATH_CALLS = re.compile(r"^(execve|access|faccessat2?|newfstatat|stat|lstat|statx|readlink|"
+                        r"readlinkat|openat|open|chdir)\((?:AT_FDCWD(?:<[^>]*>)?, )?" + STR
+                        + r".*\)\s+= (?:(-1) (E\w+)|(\S+))")
+
+MEMORY_CALLS = {"mmap", "mprotect", "munmap", "brk", "madvise", "mremap", "mlock", "munlock",
+                "msync", "mincore", "pkey_mprotect", "remap_file_pages", "mseal", "shmat", "shmdt"}
+
+
+def unescape(s):
+    return s.encode("latin-1", "backslashreplace").decode("unicode_escape")
+
+
+def prot_str(p):
+    if p == "PROT_NONE":
+        return "---"
+    ps = p.split("|")
+    return ("r" if "PROT_READ" in ps else "-") + ("w" if "PROT_WRITE" in ps else "-") + (
+        "x" if "PROT_EXEC" in ps else "-")
+
+
+def parse_events(log, exe_path, pick_child=False):
+    """The events of the target after its successful execve of exe_path.
+    The launcher (the first pid in the log) execs the program itself;
+    pick_child: take instead a process it forked that exec'd exe_path."""
+    target = None
+    root = None
+    events = []
+    paths = []
+    for pid, text in strace_events(log):
+        if root is None:
+            root = pid
+        if target is None:
+            if text.startswith('execve("%s",' % exe_path) and text.rstrip().endswith("= 0"):
+                if (pid != root) == pick_child:
+                    target = pid
+                    m = re.match(r'^execve\("([^"]*)", \[(.*)\], ', text)
+                    paths.append(("execve", m.group(1), None))
+            continue
+        if pid != target:
+            continue
+        name = text.split("(", 1)[0]
+        pm = PATH_CALLS.match(text)
+        if pm and pm.group(2):
+            p = unescape(pm.group(2))
+            paths.append((pm.group(1), p, pm.group(4)))
+        if name in MEMORY_CALLS:
+            m = RE.get(name) and RE[name].match(text)
+            if not m:
+                raise SystemExit("unparsed memory call in %s: %s" % (log, text))
+            if name == "mmap":
+                addr, length, prot, flags, fd, fpath, off, res, err = m.groups()
+                ev = dict(op="mmap", addr=None if addr == "NULL" else int(addr, 16),
+                          length=int(length), prot=prot_str(prot), flags=flags.split("|"),
+                          fd=int(fd), offset=int(off, 0))
+                if int(fd) >= 0:
+                    ev["file"] = unescape(fpath)
+                ev["result"] = int(res, 16) if res else -1
+                if err:
+                    ev["errno"] = err
+            elif name == "mprotect":
+                addr, length, prot, ok, err = m.groups()
+                ev = dict(op="mprotect", addr=int(addr, 16), length=int(length),
+                          prot=prot_str(prot), result=0 if ok else -1)
+                if err:
+                    ev["errno"] = err
+            elif name == "munmap":
+                addr, length, ok, err = m.groups()
+                ev = dict(op="munmap", addr=int(addr, 16), length=int(length),
+                          result=0 if ok else -1)
+                if err:
+                    ev["errno"] = err
+            elif name == "brk":
+                addr, res = m.groups()
+                ev = dict(op="brk", addr=None if addr == "NULL" else int(addr, 16),
+                          result=int(res, 16))
+            elif name == "madvise":
+                addr, length, adv, ok, err = m.groups()
+                ev = dict(op="madvise", addr=int(addr, 16), length=int(length), advice=adv,
+                          result=0 if ok else -1)
+                if err:
+                    ev["errno"] = err
+            else:
+                addr, olen, nlen, flags, naddr, res, err = m.groups()
+                ev = dict(op="mremap", addr=int(addr, 16), oldLength=int(olen),
+                          newLength=int(nlen), flags=flags.split("|"),
+                          result=int(res, 16) if res else -1)
+                if err:
+                    ev["errno"] = err
+            events.append(ev)
+        elif name == "openat":
+            m = RE["openat"].match(text)
+            if not m:
+                if text.endswith("<unfinished>"):
+                    continue
+                raise SystemExit("unparsed openat: " + text)
+            path, flags, _mode, fd, fpath, err = m.groups()
+            ev = dict(op="openat", path=unescape(path), flags=flags.split("|"))
+            if fd is not None:
+                ev["result"] = int(fd)
+                if fpath and fpath.startswith("/"):
+                    ev["file"] = unescape(fpath)
+            else:
+                ev["result"] = -1
+                ev["errno"] = err
+            events.append(ev)
+        elif name == "close":
+            m = RE["close"].match(text)
+            if not m:
+                raise SystemExit("unparsed close: " + text)
+            fd, fpath, ok, err = m.groups()
+            ev = dict(op="close", fd=int(fd))
+            if fpath and fpath.startswith("/"):
+                ev["file"] = unescape(fpath)
+            ev["result"] = 0 if ok else -1
+            if err:
+                ev["errno"] = err
+            events.append(ev)
+    if target is None:
+        raise SystemExit("no execve of %s in %s" % (exe_path, log))
+    return events, paths
+
+
+# ---------------------------------------------------------------- ELF
+
+PT = {1: "LOAD", 2: "DYNAMIC", 3: "INTERP", 6: "PHDR", 7: "TLS", 0x6474E551: "GNU_STACK",
+      0x6474E552: "GNU_RELRO"}
+
+
+def pflags(f):
+    return ("r" if f & 4 else "") + ("w" if f & 2 else "") + ("x" if f & 1 else "")
+
+
+def parse_elf(path):
+    data = rd(path, "rb")
+    if data[:4] != b"\x7fELF" or data[4] != 2:
+        return None
+    (e_type, _m, _v, e_entry, e_phoff, _shoff, _fl, _ehs, e_phentsize,
+     e_phnum) = struct.unpack_from("<HHIQQQIHHH", data, 16)
+    loads, relro, interp, dyn, tls, stack = [], None, None, None, None, None
+    for i in range(e_phnum):
+        (p_type, p_flags, p_offset, p_vaddr, _pa, p_filesz, p_memsz,
+         p_align) = struct.unpack_from("<IIQQQQQQ", data, e_phoff + i * e_phentsize)
+        if p_type == 1:
+            loads.append(dict(offset=p_offset, vaddr=p_vaddr, filesz=p_filesz, memsz=p_memsz,
+                              flags=pflags(p_flags), align=p_align))
+        elif p_type == 3:
+            interp = data[p_offset:p_offset + p_filesz].rstrip(b"\0").decode()
+        elif p_type == 0x6474E552:
+            relro = dict(vaddr=p_vaddr, memsz=p_memsz)
+        elif p_type == 2:
+            dyn = (p_offset, p_filesz)
+        elif p_type == 7:
+            tls = dict(vaddr=p_vaddr, filesz=p_filesz, memsz=p_memsz, align=p_align)
+        elif p_type == 0x6474E551:
+            stack = pflags(p_flags)
+    needed, soname = [], None
+    if dyn:
+        ents = []
+        for off in range(dyn[0], dyn[0] + dyn[1], 16):
+            tag, val = struct.unpack_from("<qQ", data, off)
+            if tag == 0:
+                break
+            ents.append((tag, val))
+        strtab = [v for t, v in ents if t == 5][0]
+        stroff = None
+        for ld in loads:
+            if ld["vaddr"] <= strtab < ld["vaddr"] + ld["filesz"]:
+                stroff = strtab - ld["vaddr"] + ld["offset"]
+
+        def cstr(o):
+            return data[stroff + o:data.index(b"\0", stroff + o)].decode()
+
+        needed = [cstr(v) for t, v in ents if t == 1]
+        sn = [cstr(v) for t, v in ents if t == 14]
+        soname = sn[0] if sn else None
+    out = dict(type={2: "EXEC", 3: "DYN"}[e_type], entry=e_entry, phoff=e_phoff, phnum=e_phnum,
+               loads=loads, needed=needed, stack=stack or "")
+    if interp:
+        out["interp"] = interp
+    if relro:
+        out["relro"] = relro
+    if tls:
+        out["tls"] = tls
+    if soname:
+        out["soname"] = soname
+    return out
+
+
+# ---------------------------------------------------------------- files, symlinks
+
+def resolve(path, links):
+    """Like realpath, recording each symlink met as links[linkpath] = target."""
+    parts = [p for p in path.split("/") if p]
+    cur = "/"
+    hops = 0
+    while parts:
+        p = parts.pop(0)
+        if p == ".":
+            continue
+        if p == "..":
+            cur = os.path.dirname(cur) or "/"
+            continue
+        nxt = os.path.join(cur, p)
+        if os.path.islink(nxt):
+            tgt = os.readlink(nxt)
+            links[nxt] = tgt
+            hops += 1
+            if hops > 40:
+                raise SystemExit("symlink loop at " + path)
+            if tgt.startswith("/"):
+                cur = "/"
+            parts = [q for q in tgt.split("/") if q] + parts
+        else:
+            cur = nxt
+    return cur
+
+
+def file_spec(canon):
+    s = os.stat(canon)
+    kind = "dir" if st.S_ISDIR(s.st_mode) else "file" if st.S_ISREG(s.st_mode) else None
+    if kind is None:
+        return None
+    spec = dict(path=canon, kind=kind, inode=s.st_ino, size=s.st_size, mode=s.st_mode,
+                dev=[os.major(s.st_dev), os.minor(s.st_dev)])
+    if kind == "file":
+        elf = parse_elf(canon)
+        if elf:
+            spec["elf"] = elf
+    return spec
+
+
+# ---------------------------------------------------------------- snapshots
+
+def load_snapshot(d):
+    maps = parse_maps(rd(os.path.join(d, "maps")))
+    smaps = parse_smaps(rd(os.path.join(d, "smaps")))
+    classes = {}
+    for ln in rd(os.path.join(d, "resident.txt")).splitlines():
+        rng = ln.split()[0]
+        a, b = rng.split("-")
+        classes[(int(a, 16), int(b, 16))] = ln.split(None, 3)[3]
+    # pages.tsv holds only non-absent pages; rebuild the class string
+    pages = {}
+    for ln in rd(os.path.join(d, "pages.tsv")).splitlines()[1:]:
+        f = ln.split("\t")
+        pages[int(f[0], 16)] = f[5]
+    sm = {(s["start"], s["end"]): s for s in smaps}
+    vmas = []
+    for v in maps:
+        s = sm[(v["start"], v["end"])]
+        n = (v["end"] - v["start"]) // PAGE
+        if v["start"] >= 0x800000000000:
+            cls = "-" * n
+        else:
+            cls = "".join(pages.get(v["start"] + i * PAGE, "-") for i in range(n))
+        vmas.append(dict(start=v["start"], end=v["end"], perms=v["perms"], offset=v["offset"],
+                         dev=v["dev"], inode=v["inode"], path=v["name"], vmFlags=s["vmflags"],
+                         pages=rle(cls), cls=cls, rssKb=s["fields"]["Rss"],
+                         privateDirtyKb=s["fields"]["Private_Dirty"],
+                         anonymousKb=s["fields"]["Anonymous"]))
+    for v in vmas:
+        # cross-check the page classes against smaps
+        present = sum(v["cls"].count(c) for c in "fazm")
+        anon = v["cls"].count("a")
+        if present * 4 != v["rssKb"] or anon * 4 != v["anonymousKb"]:
+            raise SystemExit("%s: %x-%x pages %s but smaps Rss %d Anonymous %d" % (
+                d, v["start"], v["end"], v["pages"], v["rssKb"], v["anonymousKb"]))
+    stat = parse_stat(rd(os.path.join(d, "stat")))
+    status = parse_status(rd(os.path.join(d, "status")))
+    statm = [int(x) for x in rd(os.path.join(d, "statm")).split()]
+    auxv = parse_auxv(rd(os.path.join(d, "auxv"), "rb"))
+    return dict(vmas=vmas, stat=stat, status=status, statm=statm, auxv=auxv,
+                syscall=rd(os.path.join(d, "syscall")).split()[0])
+
+
+SYSCALL_NAMES = {"0": "read", "7": "poll", "23": "select", "61": "wait4", "128": "rt_sigtimedwait",
+                 "230": "clock_nanosleep", "231": "exit_group", "270": "pselect6", "271": "ppoll",
+                 "59": "execve"}
+
+
+# ---------------------------------------------------------------- TS writer
+
+class W:
+    def __init__(self):
+        self.lines = []
+
+    def __call__(self, s=""):
+        self.lines.append(s)
+
+    def text(self):
+        return "\n".join(self.lines) + "\n"
+
+
+def obj_inline(pairs):
+    return "{ " + ", ".join("%s: %s" % (k, v) for k, v in pairs) + " }"
+
+
+def fmt_obj(w, indent, pairs, trailing=","):
+    """Writes {k: v,...} inline if it fits in 100 columns, else one per line."""
+    pad = " " * indent
+    one = pad + obj_inline(pairs) + trailing
+    if len(one) <= 100:
+        w(one)
+        return
+    w(pad + "{")
+    for k, v in pairs:
+        line = pad + "  %s: %s," % (k, v)
+        if len(line) > 100 and v.startswith("[") and v.endswith("]"):
+            items = split_top(v[1:-1])
+            w(pad + "  %s: [" % k)
+            for it in items:
+                w(pad + "    %s," % it)
+            w(pad + "  ],")
+        else:
+            w(line)
+    w(pad + "}" + trailing)
+
+
+def split_top(s):
+    out, depth, cur, q = [], 0, "", False
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if q:
+            cur += c
+            if c == "\\":
+                cur += s[i + 1]
+                i += 1
+            elif c == '"':
+                q = False
+        elif c == '"':
+            q = True
+            cur += c
+        elif c in "[{(":
+            depth += 1
+            cur += c
+        elif c in "]})":
+            depth -= 1
+            cur += c
+        elif c == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += c
+        i += 1
+    if cur.strip():
+        out.append(cur.strip())
+    return out
+
+
+def arr(items):
+    return "[" + ", ".join(items) + "]"
+
+
+def ev_pairs(e):
+    p = [("op", js(e["op"]))]
+    op = e["op"]
+    if op == "mmap":
+        p += [("addr", "null" if e["addr"] is None else hx(e["addr"])), ("length", str(e["length"])),
+              ("prot", js(e["prot"])), ("flags", arr(js(f) for f in e["flags"])),
+              ("fd", str(e["fd"]))]
+        if "file" in e:
+            p.append(("file", js(e["file"])))
+        p += [("offset", hx(e["offset"])), ("result", hx(e["result"]) if e["result"] >= 0 else "-1")]
+    elif op in ("mprotect",):
+        p += [("addr", hx(e["addr"])), ("length", str(e["length"])), ("prot", js(e["prot"])),
+              ("result", str(e["result"]))]
+    elif op == "munmap":
+        p += [("addr", hx(e["addr"])), ("length", str(e["length"])), ("result", str(e["result"]))]
+    elif op == "brk":
+        p += [("addr", "null" if e["addr"] is None else hx(e["addr"])), ("result", hx(e["result"]))]
+    elif op == "madvise":
+        p += [("addr", hx(e["addr"])), ("length", str(e["length"])), ("advice", js(e["advice"])),
+              ("result", str(e["result"]))]
+    elif op == "mremap":
+        p += [("addr", hx(e["addr"])), ("oldLength", str(e["oldLength"])),
+              ("newLength", str(e["newLength"])), ("flags", arr(js(f) for f in e["flags"])),
+              ("result", hx(e["result"]) if e["result"] >= 0 else "-1")]
+    elif op == "openat":
+        p += [("path", js(e["path"])), ("flags", arr(js(f) for f in e["flags"]))]
+        if "file" in e:
+            p.append(("file", js(e["file"])))
+        p.append(("result", str(e["result"])))
+    elif op == "close":
+        p.append(("fd", str(e["fd"])))
+        if "file" in e:
+            p.append(("file", js(e["file"])))
+        p.append(("result", str(e["result"])))
+    if "errno" in e:
+        p.append(("errno", js(e["errno"])))
+    return p
+
+
+def vma_pairs(v):
+    p = [("start", hx(v["start"])), ("end", hx(v["end"])), ("perms", js(v["perms"])),
+         ("offset", hx(v["offset"])), ("dev", arr([str(v["dev"][0]), str(v["dev"][1])])),
+         ("inode", str(v["inode"]))]
+    if v["path"]:
+        p.append(("path", js(v["path"])))
+    p += [("vmFlags", js(v["vmFlags"])), ("pages", js(v["pages"])), ("rssKb", str(v["rssKb"])),
+          ("privateDirtyKb", str(v["privateDirtyKb"])), ("anonymousKb", str(v["anonymousKb"]))]
+    return p
+
+
+HEADER = '''\
+/**
+ * What Linux builds when it execs a few Debian 12 programs with address
+ * randomisation disabled (personality ADDR_NO_RANDOMIZE, as under
+ * `setarch x86_64 -R`), captured on the real machine:
+ * kernel %(kernel)s, %(cpu)s.
+ *
+ * GENERATED by test/rootfs/capture.sh from test/rootfs/fixtures/ (see
+ * test/rootfs/README.md); do not edit by hand, rerun the script.
+ *
+ * Addresses, offsets and ELF sizes are written in hex, lengths and counts in
+ * decimal; all fit in a number (< 2^53).
+ */
+
+/** Permissions of an ELF segment (p_flags), in the order r, w, x. */
+export type ElfSegmentFlags = "" | "r" | "w" | "x" | "rw" | "rx" | "wx" | "rwx";
+
+/** One PT_LOAD program header. */
+export interface ElfLoad {
+  readonly offset: number;
+  readonly vaddr: number;
+  readonly filesz: number;
+  readonly memsz: number;
+  readonly flags: ElfSegmentFlags;
+  readonly align: number;
+}
+
+/** The parts of an ELF file that execve and ld.so use to map it. */
+export interface ElfSpec {
+  /** e_type: ET_DYN (PIE executables and shared objects) or ET_EXEC. */
+  readonly type: "DYN" | "EXEC";
+  /** e_entry, relative to the load bias for DYN. */
+  readonly entry: number;
+  /** e_phoff and e_phnum (AT_PHDR is load bias + vaddr of the headers; AT_PHNUM). */
+  readonly phoff: number;
+  readonly phnum: number;
+  /** PT_INTERP, as written in the file (a path through symlinks). */
+  readonly interp?: string;
+  readonly loads: readonly ElfLoad[];
+  /** PT_GNU_RELRO: ld.so mprotects [vaddr, vaddr + memsz) rounded down to pages to PROT_READ. */
+  readonly relro?: { readonly vaddr: number; readonly memsz: number };
+  /** PT_TLS, if any. */
+  readonly tls?: {
+    readonly vaddr: number;
+    readonly filesz: number;
+    readonly memsz: number;
+    readonly align: number;
+  };
+  /** PT_GNU_STACK flags ("rw": no executable stack). */
+  readonly stack: ElfSegmentFlags;
+  /** DT_NEEDED, in order. */
+  readonly needed: readonly string[];
+  /** DT_SONAME, if any. */
+  readonly soname?: string;
+}
+
+/** A file or directory the captured programs exec, map, open or stat. */
+export interface RootfsFileSpec {
+  /** Canonical path (no symlinks), as /proc/PID/maps prints it. */
+  readonly path: string;
+  readonly kind: "file" | "dir";
+  readonly inode: number;
+  readonly size: number;
+  /** st_mode, including the file type bits (0o100644, 0o40755...). */
+  readonly mode: number;
+  /** st_dev as [major, minor]; maps prints it in hex ("fe:00" is [254, 0]). */
+  readonly dev: readonly [number, number];
+  /** Other paths the programs used to reach it (through symlinks), sorted. */
+  readonly openedAs: readonly string[];
+  readonly elf?: ElfSpec;
+}
+
+/** mmap/mprotect protection as a maps-style triple. */
+export type Prot = "---" | "r--" | "-w-" | "--x" | "rw-" | "r-x" | "-wx" | "rwx";
+
+export type MapFlag =
+  | "MAP_SHARED"
+  | "MAP_PRIVATE"
+  | "MAP_FIXED"
+  | "MAP_ANONYMOUS"
+  | "MAP_DENYWRITE"
+  | "MAP_NORESERVE"
+  | "MAP_STACK"
+  | "MAP_POPULATE"
+  | "MAP_GROWSDOWN"
+  | "MAP_FIXED_NOREPLACE";
+
+/**
+ * One system call of the program after execve returned, in order, as strace
+ * showed it: every memory call, plus openat and close so that mmap's fd can be
+ * followed. `file` is the canonical path of the fd (or of the opened file).
+ * A failed call has result -1 and an errno name.
+ */
+export type StartupEvent =
+  | {
+      readonly op: "mmap";
+      /** null for NULL (the kernel chooses). */
+      readonly addr: number | null;
+      readonly length: number;
+      readonly prot: Prot;
+      readonly flags: readonly MapFlag[];
+      /** -1 for anonymous mappings. */
+      readonly fd: number;
+      readonly file?: string;
+      readonly offset: number;
+      readonly result: number;
+      readonly errno?: string;
+    }
+  | {
+      readonly op: "mprotect";
+      readonly addr: number;
+      readonly length: number;
+      readonly prot: Prot;
+      readonly result: number;
+      readonly errno?: string;
+    }
+  | {
+      readonly op: "munmap";
+      readonly addr: number;
+      readonly length: number;
+      readonly result: number;
+      readonly errno?: string;
+    }
+  | { readonly op: "brk"; readonly addr: number | null; readonly result: number }
+  | {
+      readonly op: "madvise";
+      readonly addr: number;
+      readonly length: number;
+      readonly advice: string;
+      readonly result: number;
+      readonly errno?: string;
+    }
+  | {
+      readonly op: "mremap";
+      readonly addr: number;
+      readonly oldLength: number;
+      readonly newLength: number;
+      readonly flags: readonly string[];
+      readonly result: number;
+      readonly errno?: string;
+    }
+  | {
+      readonly op: "openat";
+      /** The path as the program passed it. */
+      readonly path: string;
+      readonly flags: readonly string[];
+      readonly file?: string;
+      /** The new fd, or -1. */
+      readonly result: number;
+      readonly errno?: string;
+    }
+  | {
+      readonly op: "close";
+      readonly fd: number;
+      readonly file?: string;
+      readonly result: number;
+      readonly errno?: string;
+    };
+
+/**
+ * One VMA and which of its pages were mapped at capture time, from
+ * /proc/PID/pagemap + /proc/kpageflags. `pages` is run-length encoded, one
+ * letter per page in address order: f = file page (page cache, or the vDSO's
+ * kernel page), a = anonymous page, z = the shared zero page, p = present PFN
+ * mapping without a struct page ([vvar]; Rss 0), m = shmem, s = swapped,
+ * - = not mapped. "f12 -4 a3" is 12 file pages, 4 holes, 3 anonymous pages.
+ * [vsyscall] is outside the range pagemap reports and is shown as all "-".
+ */
+export interface ResidentVma {
+  readonly start: number;
+  readonly end: number;
+  /** As in maps: "r-xp". */
+  readonly perms: string;
+  /** File offset of `start` (vm_pgoff << 12), 0 for anonymous and special mappings. */
+  readonly offset: number;
+  readonly dev: readonly [number, number];
+  readonly inode: number;
+  /** The name column of /proc/PID/maps: a file path, or [heap], [stack], [vdso]...; absent if blank. */
+  readonly path?: string;
+  /** The smaps VmFlags line, e.g. "rd ex mr mw me". */
+  readonly vmFlags: string;
+  readonly pages: string;
+  /** smaps Rss, Private_Dirty and Anonymous of this VMA at capture time, for cross-checking. */
+  readonly rssKb: number;
+  readonly privateDirtyKb: number;
+  readonly anonymousKb: number;
+}
+
+/** The address fields of /proc/PID/stat (and the current brk), at capture time. */
+export interface ProgramStat {
+  readonly startcode: number;
+  readonly endcode: number;
+  readonly startstack: number;
+  readonly startData: number;
+  readonly endData: number;
+  readonly startBrk: number;
+  /** mm->brk: the last brk() result, or startBrk if the program never moved it. */
+  readonly brk: number;
+  readonly argStart: number;
+  readonly argEnd: number;
+  readonly envStart: number;
+  readonly envEnd: number;
+  /** stat field 23, bytes (= VmSize). */
+  readonly vsize: number;
+  /** stat field 24, pages (per-CPU-batched, may lag statm). */
+  readonly rss: number;
+}
+
+/** The memory lines of /proc/PID/status, in kB. */
+export interface StatusVm {
+  readonly VmPeak: number;
+  readonly VmSize: number;
+  readonly VmLck: number;
+  readonly VmPin: number;
+  readonly VmHWM: number;
+  readonly VmRSS: number;
+  readonly RssAnon: number;
+  readonly RssFile: number;
+  readonly RssShmem: number;
+  readonly VmData: number;
+  readonly VmStk: number;
+  readonly VmExe: number;
+  readonly VmLib: number;
+  readonly VmPTE: number;
+  readonly VmSwap: number;
+}
+
+/** The initial user stack as execve left it (before ld.so ran). */
+export interface InitialStack {
+  /** %%rsp at the PTRACE_EVENT_EXEC stop: points at argc. */
+  readonly sp: number;
+  /** %%rip there: the interpreter's entry point (AT_BASE + its e_entry). */
+  readonly ip: number;
+  /** The auxiliary vector in order, AT_NULL last. AT_HWCAP*, AT_MINSIGSTKSZ depend on the CPU. */
+  readonly auxv: readonly (readonly [string, number])[];
+}
+
+/** One captured program: how it was started and what its address space became. */
+export interface ProgramSpec {
+  /** Name of the capture (fixture folder under test/rootfs/fixtures). */
+  readonly name: string;
+  /** Canonical path of the executable (/proc/PID/exe). */
+  readonly path: string;
+  /** The filename passed to execve (AT_EXECFN; comm is its last component). */
+  readonly execPath: string;
+  readonly argv: readonly string[];
+  readonly env: readonly string[];
+  readonly cwd: string;
+  /** "pty": fds 0-2 are a 24x80 pty (the controlling tty); "pipe": fd 0 is an idle pipe. */
+  readonly stdin: "pty" | "pipe";
+  /** Where it was captured: blocked in a system call (untraced), or at the entry of exit_group. */
+  readonly capturedAt: "idle" | "exit_group";
+  /** The system call it was in at capture time. */
+  readonly syscall: string;
+  /** Set for a process that a captured program forked and that then exec'd (tini's child). */
+  readonly parent?: string;
+  readonly startup: readonly StartupEvent[];
+  /** The address space at the return of execve, before any user instruction ran (absent for a child). */
+  readonly execImage?: readonly ResidentVma[];
+  readonly initialStack?: InitialStack;
+  readonly resident: readonly ResidentVma[];
+  /**
+   * Page faults counted from the entry of execve to the capture (stat fields
+   * 10 and 12 minus their value at execve entry). For a forked child (parent
+   * set) these are the raw counters, which include the faults its parent's
+   * copy took between fork and execve.
+   */
+  readonly minflt: number;
+  readonly majflt: number;
+  /** Of minflt, those counted during the execve system call itself (null if unknown). */
+  readonly minfltInExec: number | null;
+  /** minflt in each of the runs (the first is the one described here). */
+  readonly minfltRuns: readonly number[];
+  readonly stat: ProgramStat;
+  /** /proc/PID/statm: size resident shared text lib data dt (pages). */
+  readonly statm: readonly [number, number, number, number, number, number, number];
+  readonly status: StatusVm;
+}
+'''
+
+
+def main():
+    machine = json.load(open(os.path.join(FIX, "machine.json")))
+    links = {}
+    file_paths = {}  # canonical -> set of other names
+    absent = set()
+    programs = []
+    variation = []
+
+    def note_path(p, used_as=None):
+        # devices (the capture's pty) and pseudo file systems are not part of the rootfs
+        if not p.startswith("/") or p.startswith(("/dev/", "/proc/", "/sys/")):
+            return None
+        if not os.path.exists(p):
+            absent.add(p)
+            return None
+        canon = resolve(p, links)
+        s = file_paths.setdefault(canon, set())
+        if used_as and used_as != canon:
+            s.add(used_as)
+        return canon
+
+    for prog in PROGRAMS:
+        pdir = os.path.join(FIX, prog["name"])
+        runs = sorted(d for d in os.listdir(pdir) if re.match(r"run\d+$", d))
+        metas = [json.load(open(os.path.join(pdir, r, "meta.json"))) for r in runs]
+        targets = [(prog["name"], None, "final")]
+        if prog.get("child"):
+            targets.append((prog["child"], prog["name"], "child"))
+        for name, parent, sub in targets:
+            log = os.path.join(pdir, "strace.log")
+            exe = prog["exe"] if parent is None else prog["argv"][-2]
+            events, paths = parse_events(log, exe, pick_child=parent is not None)
+            for call, p, err in paths:
+                if err == "ENOENT" or err == "ENOTDIR":
+                    if p.startswith("/") and not p.startswith(("/dev/", "/proc/", "/sys/")):
+                        absent.add(p)
+                    continue
+                if err is None:
+                    note_path(p, p)
+            for e in events:
+                if e.get("file"):
+                    note_path(e["file"])
+                if e["op"] == "openat" and e.get("file"):
+                    note_path(e["path"], e["path"])
+            snaps = [load_snapshot(os.path.join(pdir, r, sub)) for r in runs]
+            s0 = snaps[0]
+            m0 = metas[0]
+            for v in s0["vmas"]:
+                if v["path"].startswith("/"):
+                    note_path(v["path"])
+            # variation between runs
+            vary = []
+            for i, s in enumerate(snaps[1:], start=2):
+                if [(v["start"], v["end"], v["perms"]) for v in s["vmas"]] != [
+                        (v["start"], v["end"], v["perms"]) for v in s0["vmas"]]:
+                    vary.append("run%d: the VMA list differs" % i)
+                for a, b in zip(s0["vmas"], s["vmas"]):
+                    if a["cls"] != b["cls"]:
+                        vary.append("run%d: pages of %x-%x %s %s: %s  vs  %s" % (
+                            i, a["start"], a["end"], a["perms"], a["path"] or "-", a["pages"],
+                            b["pages"]))
+                for k in ("VmRSS", "RssAnon", "RssFile", "VmPTE", "VmHWM", "VmSize"):
+                    if s["status"][k] != s0["status"][k]:
+                        vary.append("run%d: %s %s vs %s" % (i, k, s["status"][k],
+                                                            s0["status"][k]))
+                for k in ("startstack", "arg_start", "env_end", "start_brk", "vsize"):
+                    if s["stat"][k] != s0["stat"][k]:
+                        vary.append("run%d: stat %s differs" % (i, k))
+            if parent is None:
+                base = [m["preexec"]["minflt"] for m in metas]
+                mins = [m["final"]["minflt"] - m["preexec"]["minflt"] for m in metas]
+                majs = [m["final"]["majflt"] - m["preexec"]["majflt"] for m in metas]
+                inexec = [m["exec"]["minflt"] - m["preexec"]["minflt"] for m in metas]
+                vary.append("minflt (from execve entry) per run: %s; in execve: %s; "
+                            "launcher's pre-exec faults: %s; majflt: %s" % (mins, inexec, base,
+                                                                            majs))
+            else:
+                mins = [m["child"]["minflt"] for m in metas]
+                majs = [m["child"]["majflt"] for m in metas]
+                vary.append("minflt (raw, includes the fork child's faults) per run: %s; "
+                            "majflt: %s" % (mins, majs))
+            if parent is None and len(snaps) > 1:
+                ex = [load_snapshot(os.path.join(pdir, r, "exec")) for r in runs]
+                for i, s in enumerate(ex[1:], start=2):
+                    if [v["cls"] for v in s["vmas"]] != [v["cls"] for v in ex[0]["vmas"]]:
+                        vary.append("run%d: the exec image's resident pages differ" % i)
+            vary.append("stat rss (field 24, per-CPU batched) per run: %s; statm resident: %s" % (
+                [x["stat"]["rss"] for x in snaps], [x["statm"][1] for x in snaps]))
+            partial = set()
+            for r in runs:
+                pc = os.path.join(pdir, r, sub, "pagecache.txt")
+                for ln in rd(pc).splitlines()[1:]:
+                    res, size, path = ln.split(None, 2)
+                    if int(res) < (int(size) + PAGE - 1) // PAGE * PAGE:
+                        partial.add("%s (%s of %s bytes)" % (path, res, size))
+            vary.append("mapped files only partly in the page cache at capture: " + (
+                "; ".join(sorted(partial)) if partial else "none"))
+            variation.append((name, vary))
+            stt = s0["stat"]
+            brks = [e["result"] for e in events if e["op"] == "brk"]
+            spec = dict(
+                name=name,
+                path=(m0["final"]["exe"] if parent is None else m0["child"]["exe"]),
+                execPath=exe,
+                argv=(prog["argv"] if parent is None else prog["argv"][-2:]),
+                env=ENV,
+                cwd=m0["cwd"],
+                stdin=prog["stdin"],
+                capturedAt="idle" if prog["mode"] == "idle" else "exit_group",
+                syscall=SYSCALL_NAMES.get(s0["syscall"], s0["syscall"]),
+                parent=parent,
+                startup=events,
+                resident=s0["vmas"],
+                minflt=mins[0],
+                majflt=majs[0],
+                minfltInExec=(m0["exec"]["minflt"] - m0["preexec"]["minflt"])
+                if parent is None else None,
+                minfltRuns=mins,
+                stat=dict(startcode=stt["startcode"], endcode=stt["endcode"],
+                          startstack=stt["startstack"], startData=stt["start_data"],
+                          endData=stt["end_data"], startBrk=stt["start_brk"],
+                          brk=brks[-1] if brks else stt["start_brk"], argStart=stt["arg_start"],
+                          argEnd=stt["arg_end"], envStart=stt["env_start"],
+                          envEnd=stt["env_end"], vsize=stt["vsize"], rss=stt["rss"]),
+                statm=s0["statm"],
+                status={k: int(s0["status"][k].split()[0]) for k in (
+                    "VmPeak", "VmSize", "VmLck", "VmPin", "VmHWM", "VmRSS", "RssAnon", "RssFile",
+                    "RssShmem", "VmData", "VmStk", "VmExe", "VmLib", "VmPTE", "VmSwap")},
+            )
+            if parent is None:
+                ex0 = load_snapshot(os.path.join(pdir, runs[0], "exec"))
+                spec["execImage"] = ex0["vmas"]
+                spec["initialStack"] = dict(sp=m0["exec"]["rsp"], ip=m0["exec"]["rip"],
+                                            auxv=ex0["auxv"])
+                for v in ex0["vmas"]:
+                    if v["path"].startswith("/"):
+                        note_path(v["path"])
+                note_path(exe, exe)
+            else:
+                note_path(exe, exe)
+            programs.append(spec)
+
+    # ELF interpreters are opened by the kernel under their PT_INTERP name
+    files = {}
+    for canon in sorted(file_paths):
+        f = file_spec(canon)
+        if f is None:
+            continue
+        files[canon] = f
+    for f in list(files.values()):
+        if f.get("elf", {}).get("interp"):
+            ip = f["elf"]["interp"]
+            c = note_path(ip, ip)
+            if c and c not in files:
+                files[c] = file_spec(c)
+    for canon, f in files.items():
+        f["openedAs"] = sorted(file_paths.get(canon, ()))
+
+    for p in programs:
+        if "execImage" in p:
+            d = replay(p)
+            for name, vary in variation:
+                if name == p["name"]:
+                    vary.append("replay of exec image + startup events: " + (
+                        "matches the captured VMA list" if not d else "; ".join(d)))
+        sm = os.path.join(FIX, p["parent"] or p["name"], "strace-final-maps")
+        if os.path.exists(sm) and p["parent"] is None:
+            a = [(v["start"], v["end"], v["perms"], v["name"]) for v in parse_maps(rd(sm))]
+            b = [(v["start"], v["end"], v["perms"], v["path"]) for v in p["resident"]]
+            for name, vary in variation:
+                if name == p["name"]:
+                    vary.append("maps of the run under strace: " + (
+                        "same as run1" if a == b else "DIFFER from run1"))
+    for p in programs:
+        if "execImage" in p:
+            d = stack_model(p)
+            for name, vary in variation:
+                if name == p["name"]:
+                    vary.append("initial stack addresses predicted by create_elf_tables: " + (
+                        "match" if not d else "; ".join(d)))
+            d = exec_model(p, files)
+            for name, vary in variation:
+                if name == p["name"]:
+                    vary.append("exec image predicted from the ELF headers + layout rules: " + (
+                        "matches" if not d else "; ".join(d)))
+    layout = derive_layout(programs, files)
+    write_ts(machine, files, links, absent, programs, layout)
+    write_variation(variation, machine)
+
+
+def derive_layout(programs, files):
+    """The kernel's placement rules, checked against every capture."""
+    facts = {}
+    for p in programs:
+        img = p.get("execImage") or p["resident"]
+        stack = [v for v in p["resident"] if v.get("path") == "[stack]"][0]
+        vvar = [v for v in img if v.get("path") == "[vvar]"][0]
+        vclock = [v for v in img if v.get("path") == "[vvar_vclock]"][0]
+        vdso = [v for v in img if v.get("path") == "[vdso]"][0]
+        exe_vmas = [v for v in img if v.get("path") == p["path"]]
+        elf = files[p["path"]]["elf"]
+        interp = files[os.path.realpath(elf["interp"])]
+        interp_vmas = [v for v in img if v.get("path") == interp["path"]]
+        f = dict(
+            stackStart=stack["start"], stackEnd=stack["end"],
+            vvar=(vvar["start"], vvar["end"]), vclock=(vclock["start"], vclock["end"]),
+            vdso=(vdso["start"], vdso["end"]),
+            exeStart=exe_vmas[0]["start"],
+            interpStart=interp_vmas[0]["start"], interpEnd=interp_vmas[-1]["end"],
+            startBrk=p["stat"]["startBrk"],
+        )
+        last = max(ld["vaddr"] + ld["memsz"] for ld in elf["loads"])
+        f["exeBssEnd"] = f["exeStart"] + last
+        facts[p["name"]] = f
+        assert f["stackEnd"] == 0x7FFFFFFFF000, p["name"]
+        assert f["exeStart"] == 0x555555554000, p["name"]
+        assert f["interpEnd"] == 0x7FFFF7FFF000, p["name"]
+        assert f["vdso"][1] == f["interpStart"], p["name"]
+        assert f["vclock"][1] == f["vdso"][0] and f["vvar"][1] == f["vclock"][0], p["name"]
+        assert f["startBrk"] == (f["exeBssEnd"] + PAGE - 1) // PAGE * PAGE, p["name"]
+    return facts
+
+
+def write_ts(machine, files, links, absent, programs, layout):
+    w = W()
+    w(HEADER % dict(kernel=machine["uname"].split()[0], cpu=machine["cpu"]))
+    any_p = programs[0]
+    f0 = layout[any_p["name"]]
+    sizes = sorted({f["stackEnd"] - f["stackStart"] for f in layout.values()})
+    w("/** The machine the data was captured on. */")
+    w("export const CAPTURE_MACHINE = {")
+    w("  kernel: %s," % js(machine["uname"].split()[0]))
+    w("  debian: %s," % js(machine["debian"]))
+    w("  cpu: %s," % js(machine["cpu"]))
+    w("  /** Read faults on untouched private anonymous memory map the shared zero page. */")
+    w("  zeroPage: %s," % ("false" if machine["pvm_no_zero_page"] else "true"))
+    w("  /** /sys/kernel/mm/transparent_hugepage/enabled */")
+    w("  thp: %s," % js(re.search(r"\[(\w+)\]", machine["thp_enabled"]).group(1)))
+    w("} as const;")
+    w("")
+    w("/** The environment every captured program got (cwd /). */")
+    w("export const CAPTURE_ENV: readonly string[] = [")
+    for e in ENV:
+        w("  %s," % js(e))
+    w("];")
+    w("")
+    w("/** Top of the user address space: end of [stack] (STACK_TOP = TASK_SIZE; no randomisation). */")
+    w("export const STACK_TOP = %s;" % hx(0x7FFFFFFFF000))
+    w("")
+    w("/**")
+    w(" * Size of the [stack] VMA right after execve and in every capture: 128 KiB")
+    w(" * (setup_arg_pages' stack_expand) below the lowest page holding the execfn, envp and")
+    w(" * argv strings (one page here).")
+    w(" * Sizes seen: %s." % ", ".join(hx(s) for s in sizes))
+    w(" */")
+    w("export const STACK_VMA_BYTES = %s;" % hx(sizes[0]))
+    w("")
+    w("/** RLIMIT_STACK the programs ran with (soft; hard was unlimited). */")
+    w("export const STACK_RLIMIT = %d;" % machine["stack_rlimit"][0])
+    w("")
+    w("/** Where the kernel loads an ET_DYN executable that has an interpreter (ELF_ET_DYN_BASE). */")
+    w("export const ELF_ET_DYN_BASE = %s;" % hx(0x555555554000))
+    w("")
+    w("/**")
+    w(" * mmap_base: top of the top-down mmap area = STACK_TOP - max(128 MiB, rlimit + 1 MiB")
+    w(" * guard gap). The interpreter's image ends here and every NULL-hint mmap goes below.")
+    w(" */")
+    w("export const MMAP_BASE = %s;" % hx(0x7FFFF7FFF000))
+    w("")
+    w("/**")
+    w(" * The vDSO block (map_vdso): [vvar] (4 pages, PFN map), [vvar_vclock] (2 pages),")
+    w(" * [vdso] (2 pages of code), placed top-down right below the interpreter, i.e. by the")
+    w(" * first get_unmapped_area after the interpreter was mapped.")
+    w(" */")
+    w("export const VVAR_BYTES = %s;" % hx(f0["vvar"][1] - f0["vvar"][0]))
+    w("export const VVAR_VCLOCK_BYTES = %s;" % hx(f0["vclock"][1] - f0["vclock"][0]))
+    w("export const VDSO_BYTES = %s;" % hx(f0["vdso"][1] - f0["vdso"][0]))
+    w("")
+    w("/**")
+    w(" * The legacy vsyscall page, printed after the last VMA (not part of the mm). Above 2^53,")
+    w(" * but exact as a number (a multiple of 2^11), like the [vsyscall] VMAs below.")
+    w(" */")
+    w("export const VSYSCALL_START = 0xffffffffff600000;")
+    w("")
+    w("/**")
+    w(" * start_brk rule (no randomisation): start_brk = brk = PAGE_ALIGN(load bias + highest")
+    w(" * p_vaddr + p_memsz of the executable), i.e. the page after its .bss. [heap] appears")
+    w(" * only once brk() grows it.")
+    w(" */")
+    w("export const BRK_GAP_BYTES = 0;")
+    w("")
+    w("/** Symlinks met on the way to the files below: [link path, target as stored]. */")
+    w("export const SYMLINKS: readonly (readonly [string, string])[] = [")
+    for k in sorted(links):
+        w("  [%s, %s]," % (js(k), js(links[k])))
+    w("];")
+    w("")
+    w("/** Absolute paths the programs looked up that do not exist here (ENOENT). */")
+    w("export const ABSENT_PATHS: readonly string[] = [")
+    for p in sorted(absent):
+        w("  %s," % js(p))
+    w("];")
+    w("")
+    w("export const ROOTFS_FILES: readonly RootfsFileSpec[] = [")
+    for canon in sorted(files):
+        f = files[canon]
+        w("  {")
+        w("    path: %s," % js(f["path"]))
+        w("    kind: %s," % js(f["kind"]))
+        w("    inode: %d," % f["inode"])
+        w("    size: %d," % f["size"])
+        w("    mode: 0o%o," % f["mode"])
+        w("    dev: [%d, %d]," % tuple(f["dev"]))
+        w("    openedAs: [%s]," % ", ".join(js(x) for x in f["openedAs"]))
+        e = f.get("elf")
+        if e:
+            w("    elf: {")
+            w("      type: %s," % js(e["type"]))
+            w("      entry: %s," % hx(e["entry"]))
+            w("      phoff: %s," % hx(e["phoff"]))
+            w("      phnum: %d," % e["phnum"])
+            if "interp" in e:
+                w("      interp: %s," % js(e["interp"]))
+            w("      loads: [")
+            for ld in e["loads"]:
+                fmt_obj(w, 8, [("offset", hx(ld["offset"])), ("vaddr", hx(ld["vaddr"])),
+                               ("filesz", hx(ld["filesz"])), ("memsz", hx(ld["memsz"])),
+                               ("flags", js(ld["flags"])), ("align", hx(ld["align"]))])
+            w("      ],")
+            if "relro" in e:
+                w("      relro: { vaddr: %s, memsz: %s }," % (hx(e["relro"]["vaddr"]),
+                                                            hx(e["relro"]["memsz"])))
+            if "tls" in e:
+                t = e["tls"]
+                w("      tls: { vaddr: %s, filesz: %s, memsz: %s, align: %s }," % (
+                    hx(t["vaddr"]), hx(t["filesz"]), hx(t["memsz"]), hx(t["align"])))
+            w("      stack: %s," % js(e["stack"]))
+            w("      needed: [%s]," % ", ".join(js(x) for x in e["needed"]))
+            if "soname" in e:
+                w("      soname: %s," % js(e["soname"]))
+            w("    },")
+        w("  },")
+    w("];")
+    w("")
+    w("export const PROGRAMS: readonly ProgramSpec[] = [")
+    for p in programs:
+        w("  {")
+        w("    name: %s," % js(p["name"]))
+        w("    path: %s," % js(p["path"]))
+        w("    execPath: %s," % js(p["execPath"]))
+        w("    argv: [%s]," % ", ".join(js(a) for a in p["argv"]))
+        w("    env: [%s]," % ", ".join(js(a) for a in p["env"]))
+        w("    cwd: %s," % js(p["cwd"]))
+        w("    stdin: %s," % js(p["stdin"]))
+        w("    capturedAt: %s," % js(p["capturedAt"]))
+        w("    syscall: %s," % js(p["syscall"]))
+        if p["parent"]:
+            w("    parent: %s," % js(p["parent"]))
+        w("    startup: [")
+        for e in p["startup"]:
+            fmt_obj(w, 6, ev_pairs(e))
+        w("    ],")
+        if "execImage" in p:
+            w("    execImage: [")
+            for v in p["execImage"]:
+                fmt_obj(w, 6, vma_pairs(v))
+            w("    ],")
+            st0 = p["initialStack"]
+            w("    initialStack: {")
+            w("      sp: %s," % hx(st0["sp"]))
+            w("      ip: %s," % hx(st0["ip"]))
+            w("      auxv: [")
+            for k, v in st0["auxv"]:
+                w("        [%s, %s]," % (js(k), hx(v)))
+            w("      ],")
+            w("    },")
+        w("    resident: [")
+        for v in p["resident"]:
+            fmt_obj(w, 6, vma_pairs(v))
+        w("    ],")
+        w("    minflt: %d," % p["minflt"])
+        w("    majflt: %d," % p["majflt"])
+        w("    minfltInExec: %s," % ("null" if p["minfltInExec"] is None else p["minfltInExec"]))
+        w("    minfltRuns: [%s]," % ", ".join(str(x) for x in p["minfltRuns"]))
+        s = p["stat"]
+        w("    stat: {")
+        for k in ("startcode", "endcode", "startstack", "startData", "endData", "startBrk", "brk",
+                  "argStart", "argEnd", "envStart", "envEnd"):
+            w("      %s: %s," % (k, hx(s[k])))
+        w("      vsize: %d," % s["vsize"])
+        w("      rss: %d," % s["rss"])
+        w("    },")
+        w("    statm: [%s]," % ", ".join(str(x) for x in p["statm"]))
+        w("    status: {")
+        for k, v in p["status"].items():
+            w("      %s: %d," % (k, v))
+        w("    },")
+        w("  },")
+    w("];")
+    with open(OUT, "w") as fh:
+        fh.write(w.text())
+    print("wrote", OUT)
+
+
+def write_variation(variation, machine):
+    with open(os.path.join(FIX, "REPORT.txt"), "w") as fh:
+        fh.write("# Per capture: what differed between the runs, and the model checks\n"
+                 "# (generated by test/rootfs/gen.py)\n")
+        fh.write("# kernel %s\n\n" % machine["uname"])
+        for name, vary in variation:
+            fh.write("%s:\n" % name)
+            for v in vary:
+                fh.write("  %s\n" % v)
+            fh.write("\n")
+
+
+# ---------------------------------------------------------------- replay check
+
+def replay(p):
+    """Rebuilds the final VMA list from the exec image plus the startup
+    events, with a naive model (top-down first fit below MMAP_BASE, no
+    alignment, merging of adjacent compatible VMAs), and returns the
+    differences from the captured maps. A check of the data, and of the rules
+    cowsh needs, not part of the output."""
+    mmap_base = 0x7FFFF7FFF000
+
+    def up(n):
+        return (n + PAGE - 1) // PAGE * PAGE
+
+    vmas = [dict(start=v["start"], end=v["end"], perms=v["perms"],
+                 file=v["path"] if v["path"].startswith("/") else None,
+                 special=v["path"] if v["path"].startswith("[") else None,
+                 off=v["offset"], anon=(v["path"] == ""),
+                 acct=("ac" in v["vmFlags"].split()))
+            for v in p["execImage"] if v["start"] < 0x800000000000]
+
+    def carve(lo, hi):
+        out = []
+        for v in vmas:
+            if v["end"] <= lo or v["start"] >= hi:
+                out.append(v)
+                continue
+            if v["start"] < lo:
+                out.append(dict(v, end=lo))
+            if v["end"] > hi:
+                d = hi - v["start"]
+                out.append(dict(v, start=hi, off=v["off"] + (d if v["file"] else 0)))
+        vmas[:] = sorted(out, key=lambda x: x["start"])
+
+    def insert(v):
+        carve(v["start"], v["end"])
+        vmas.append(v)
+        vmas.sort(key=lambda x: x["start"])
+
+    def top_down(length):
+        hi = mmap_base
+        for v in sorted(vmas, key=lambda x: -x["start"]):
+            if v["start"] >= mmap_base:
+                continue
+            if v["end"] <= hi and hi - v["end"] >= length:
+                return hi - length
+            hi = min(hi, v["start"])
+        raise RuntimeError("no gap")
+
+    start_brk = p["stat"]["startBrk"]
+    brk = start_brk
+    for e in p["startup"]:
+        op = e["op"]
+        if op == "mmap":
+            ln = up(e["length"])
+            addr = e["addr"] if "MAP_FIXED" in e["flags"] else top_down(ln)
+            if addr != e["result"]:
+                return ["mmap %d bytes: model gives %x, kernel gave %x" % (e["length"], addr,
+                                                                            e["result"])]
+            shared = "MAP_SHARED" in e["flags"]
+            insert(dict(start=addr, end=addr + ln, perms=e["prot"] + ("s" if shared else "p"),
+                        file=e.get("file"), special=None, off=e["offset"],
+                        anon=e.get("file") is None, acct=not shared and "w" in e["prot"]))
+        elif op == "munmap":
+            carve(e["addr"], e["addr"] + up(e["length"]))
+        elif op == "mprotect":
+            lo, hi = e["addr"], e["addr"] + up(e["length"])
+            parts = [dict(v) for v in vmas if v["start"] < hi and v["end"] > lo]
+            for v in parts:
+                a, b = max(v["start"], lo), min(v["end"], hi)
+                # VM_ACCOUNT is set when a private mapping becomes writable and
+                # is kept when it becomes read-only again (mprotect_fixup)
+                nv = dict(v, start=a, end=b, perms=e["prot"] + v["perms"][3],
+                          off=v["off"] + (a - v["start"] if v["file"] else 0),
+                          acct=v["acct"] or ("w" in e["prot"] and v["perms"][3] == "p"))
+                insert(nv)
+        elif op == "brk" and e["addr"] is not None and e["result"] == e["addr"]:
+            if e["addr"] > brk:
+                insert(dict(start=up(brk) if brk != start_brk else start_brk,
+                            end=up(e["addr"]), perms="rw-p", file=None, special="[heap]", off=0,
+                            anon=True, acct=True))
+            brk = e["addr"]
+    # merge
+    merged = []
+    for v in vmas:
+        if merged:
+            u = merged[-1]
+            same = (u["end"] == v["start"] and u["perms"] == v["perms"]
+                    and u["acct"] == v["acct"] and u["special"] is None and v["special"] is None and
+                    ((u["anon"] and v["anon"]) or
+                     (u["file"] and u["file"] == v["file"] and
+                      u["off"] + (u["end"] - u["start"]) == v["off"])))
+            if same or (u["special"] == "[heap]" and v["special"] == "[heap]"
+                        and u["end"] == v["start"]):
+                u["end"] = v["end"]
+                continue
+        merged.append(dict(v))
+    got = [(v["start"], v["end"], v["perms"]) for v in merged]
+    want = [(v["start"], v["end"], v["perms"]) for v in p["resident"]
+            if v["start"] < 0x800000000000]
+    if got == want:
+        return []
+    diff = ["model:   " + " ".join("%x-%x%s" % g for g in got if g not in want),
+            "captured: " + " ".join("%x-%x%s" % g for g in want if g not in got)]
+    return diff
+
+
+def exec_model(p, files):
+    """The exec image predicted from the ELF headers and the layout rules
+    (ELF_ET_DYN_BASE, MMAP_BASE, vDSO block below the interpreter, stack at
+    STACK_TOP), compared with the captured one. Returns differences."""
+
+    def up(n):
+        return (n + PAGE - 1) // PAGE * PAGE
+
+    def down(n):
+        return n // PAGE * PAGE
+
+    def segs(elf, base, path):
+        out = []
+        for ld in elf["loads"]:
+            perms = ("r" if "r" in ld["flags"] else "-") + ("w" if "w" in ld["flags"] else "-") + (
+                "x" if "x" in ld["flags"] else "-") + "p"
+            fend = up(ld["vaddr"] + ld["filesz"])
+            out.append((base + down(ld["vaddr"]), base + fend, perms, path))
+            mend = up(ld["vaddr"] + ld["memsz"])
+            if mend > fend:
+                out.append((base + fend, base + mend, perms, ""))
+        return out
+
+    exe = files[p["path"]]
+    elf = exe["elf"]
+    interp = files[os.path.realpath(elf["interp"])]
+    ispan = up(max(ld["vaddr"] + ld["memsz"] for ld in interp["elf"]["loads"]))
+    ibase = 0x7FFFF7FFF000 - ispan
+    want = segs(elf, 0x555555554000, exe["path"])
+    want += [(ibase - 0x8000, ibase - 0x4000, "r--p", "[vvar]"),
+             (ibase - 0x4000, ibase - 0x2000, "r--p", "[vvar_vclock]"),
+             (ibase - 0x2000, ibase, "r-xp", "[vdso]")]
+    want += segs(interp["elf"], ibase, interp["path"])
+    stack = [v for v in p["execImage"] if v.get("path") == "[stack]"][0]
+    want.append((0x7FFFFFFFF000 - (stack["end"] - stack["start"]), 0x7FFFFFFFF000, "rw-p",
+                 "[stack]"))
+    got = [(v["start"], v["end"], v["perms"], v["path"]) for v in p["execImage"]
+           if v["start"] < 0x800000000000]
+    if got == want:
+        return []
+    return ["model: " + " ".join("%x-%x %s %s" % w for w in want if w not in got),
+            "captured: " + " ".join("%x-%x %s %s" % g for g in got if g not in want)]
+
+
+def stack_model(p):
+    """The initial stack addresses predicted by the create_elf_tables recipe
+    (see README), compared with the capture. Returns differences."""
+    top = 0x7FFFFFFFF000
+    pos = top - 8
+    execfn = pos - (len(p["execPath"].encode()) + 1)
+    env_len = sum(len(e.encode()) + 1 for e in p["env"])
+    arg_len = sum(len(a.encode()) + 1 for a in p["argv"])
+    env_start = execfn - env_len
+    arg_start = env_start - arg_len
+    q = arg_start & ~0xF
+    platform = q - len(b"x86_64\0")
+    rand = platform - 16
+    naux = len(p["initialStack"]["auxv"])
+    items = 1 + (len(p["argv"]) + 1) + (len(p["env"]) + 1) + 2 * naux
+    sp = (rand - 8 * items) & ~0xF
+    aux = dict(p["initialStack"]["auxv"])
+    want = dict(execfn=execfn, envStart=env_start, argStart=arg_start, platform=platform,
+                random=rand, sp=sp)
+    got = dict(execfn=aux["AT_EXECFN"], envStart=p["stat"]["envStart"],
+               argStart=p["stat"]["argStart"], platform=aux["AT_PLATFORM"],
+               random=aux["AT_RANDOM"], sp=p["initialStack"]["sp"])
+    return ["%s: model %x captured %x" % (k, want[k], got[k]) for k in want if want[k] != got[k]]
