@@ -1,0 +1,445 @@
+/**
+ * execve (fs/exec.c, fs/binfmt_elf.c): the old address space is torn down at
+ * once, and a new one is built the way Linux builds it for the real Debian
+ * binary, without address randomisation.
+ *
+ * Three parts, in order:
+ *  1. The kernel's part, computed: the [stack] VMA, the executable's PT_LOAD
+ *     segments at ELF_ET_DYN_BASE (with .bss), the interpreter (ld.so) placed
+ *     top-down below mmap_base, and [vvar]/[vvar_vclock]/[vdso] below it.
+ *  2. The program's start-up, replayed: the memory system calls ld.so and
+ *     libc made (mmap of libc and locale files, mprotect of RELRO, brk for
+ *     the heap…), captured with strace on the real machine. Each call runs
+ *     through cowsh's own mmap/mprotect/brk, and must land where Linux put
+ *     it (a mismatch is a bug and panics).
+ *  3. The pages start-up left resident, replayed page by page from the
+ *     capture (which pages are file pages, anonymous copies, the zero page),
+ *     and the fault counts the capture measured. Which pages a program
+ *     touches is data: cowsh does not run x86 code.
+ * See test/rootfs/README.md for how the captures are made.
+ */
+import {
+  MAP_ANONYMOUS,
+  MAP_FIXED,
+  MAP_FIXED_NOREPLACE,
+  MAP_NORESERVE,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  PAGE_SIZE,
+  VM_SOFTDIRTY,
+  VM_STACK_FLAGS,
+  VM_VDSO_FLAGS,
+  VM_VVAR_FLAGS,
+} from "./constants.js";
+import { prefaultPage } from "./fault.js";
+import type { Kernel } from "./kernel.js";
+import { exitMmap, Mm } from "./mm.js";
+import {
+  doBrk,
+  doMadvise,
+  doMmap,
+  doMprotect,
+  doMunmap,
+  type MmapRequest,
+  mapSpecial,
+} from "./mman.js";
+import { failure, panic, type Result, success } from "./result.js";
+import {
+  ELF_ET_DYN_BASE,
+  type ElfLoad,
+  type ElfSpec,
+  PROGRAMS,
+  type ProgramSpec,
+  type ResidentVma,
+  STACK_TOP,
+  type StartupEvent,
+  VDSO_BYTES,
+  VVAR_BYTES,
+  VVAR_VCLOCK_BYTES,
+} from "./rootfs-data.js";
+import { commOf, type Task } from "./task.js";
+import { type Inode, utf8Bytes, type Vfs } from "./vfs.js";
+import type { Vma } from "./vma.js";
+
+export interface ExecOptions {
+  /** The new program's environment (the capture's when absent). */
+  readonly env?: readonly string[];
+}
+
+/** An executable file: a regular file with an x bit, an ELF image and a captured start-up. */
+export type Executable = Inode & { readonly elf: ElfSpec };
+
+/** Resolves and checks an executable as do_open_execat and search_binary_handler do. */
+export function findExecutable(vfs: Vfs, path: string): Result<Executable> {
+  if (path.length > 4095) return failure("ENAMETOOLONG");
+  const inode = vfs.lookup(path);
+  if (!inode.ok) return inode;
+  if (inode.value.type !== "reg" || !(inode.value.mode & 0o111)) return failure("EACCES");
+  if (inode.value.elf === undefined) return failure("ENOEXEC");
+  const elf = inode.value.elf as ElfSpec;
+  if (elf.interp === undefined || programFor(inode.value.path) === undefined)
+    return failure("ENOEXEC");
+  return success(inode.value as Executable);
+}
+
+/**
+ * The captured start-up of the program at `path` run with `argv`: the
+ * capture with the same arguments, else one that agrees on `-c` (a shell
+ * running a command, not an interactive one), else the first.
+ */
+function programFor(path: string, argv: readonly string[] = []): ProgramSpec | undefined {
+  const own = PROGRAMS.filter((p) => p.path === path && p.parent === undefined);
+  const args = argv.slice(1).join("\0");
+  return (
+    own.find((p) => p.argv.slice(1).join("\0") === args) ??
+    own.find((p) => p.argv.includes("-c") === argv.includes("-c")) ??
+    own[0] ??
+    PROGRAMS.find((p) => p.path === path)
+  );
+}
+
+/** Replaces `task`'s image with `exe`. The file was checked by findExecutable. */
+export function execImage(
+  k: Kernel,
+  task: Task,
+  exe: Executable,
+  argv: readonly string[],
+  options: ExecOptions,
+  filename: string,
+): void {
+  const spec = programFor(exe.path, argv)!;
+  const env = options.env ?? spec.env;
+  if (task.mm !== null) {
+    const stats = exitMmap(k, task.mm);
+    k.trace?.({
+      kind: "teardown",
+      pid: task.pid,
+      why: "exec",
+      unmapped: stats.unmapped,
+      freed: stats.freed,
+    });
+  }
+  const mm = new Mm();
+  task.mm = mm;
+  const who = { pid: task.pid, mm };
+  setupStack(k, mm, filename, argv, env, spec);
+  loadExecutable(k, mm, exe);
+  loadInterpreter(k, mm, k.vfs.lookup(exe.elf.interp!));
+  mapVdso(k, mm);
+  if (spec.execImage !== undefined) replayResident(k, who, spec.execImage);
+  replayStartup(k, mm, spec.startup);
+  replayResident(k, who, spec.resident);
+  mm.hiwaterRss = mm.rss;
+  mm.hiwaterVm = mm.totalVm();
+  task.minflt += spec.minflt;
+  task.majflt += spec.majflt;
+  task.comm = commOf(filename);
+  task.argv = [...argv];
+  task.env = [...env];
+  task.exe = exe;
+}
+
+const pageDown = (n: number): number => Math.floor(n / PAGE_SIZE) * PAGE_SIZE;
+const pageUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+const softDirty = (k: Kernel): number => (k.config.softDirty ? VM_SOFTDIRTY : 0);
+
+/** Bytes of a string as execve copies it: its UTF-8 length and a NUL. */
+const strBytes = (s: string): number => utf8Bytes(s) + 1;
+
+/**
+ * The [stack] VMA and the argument area (__bprm_mm_init, copy_strings,
+ * setup_arg_pages, create_elf_tables): strings at the top (a null word,
+ * the file name, environment, arguments), 128 KiB of stack below the pages
+ * they take, and start_stack at argc.
+ */
+function setupStack(
+  k: Kernel,
+  mm: Mm,
+  filename: string,
+  argv: readonly string[],
+  env: readonly string[],
+  spec: ProgramSpec,
+): void {
+  const envBytes = env.reduce((n, s) => n + strBytes(s), 0);
+  const argBytes = argv.reduce((n, s) => n + strBytes(s), 0);
+  mm.envEnd = STACK_TOP - 8 - strBytes(filename);
+  mm.envStart = mm.envEnd - envBytes;
+  mm.argEnd = mm.envStart;
+  mm.argStart = mm.argEnd - argBytes;
+  const auxvWords = 2 * (spec.initialStack?.auxv.length ?? 24);
+  const items = argv.length + 1 + (env.length + 1) + 1;
+  const platform = Math.floor(mm.argStart / 16) * 16 - strBytes("x86_64") - 16; // AT_PLATFORM string, AT_RANDOM bytes
+  mm.startStack = Math.floor((platform - auxvWords * 8 - items * 8) / 16) * 16;
+  const argPages = Math.ceil((STACK_TOP - mm.startStack) / PAGE_SIZE);
+  const size = (argPages + 32) * PAGE_SIZE;
+  mm.insert({
+    start: STACK_TOP - size,
+    end: STACK_TOP,
+    flags: VM_STACK_FLAGS | softDirty(k),
+    pgoff: (STACK_TOP - size) / PAGE_SIZE,
+    file: null,
+    anonVma: null,
+    anonVmaForked: false,
+    anonName: null,
+    special: null,
+    ra: null,
+  });
+}
+
+const PF_R = 4;
+const PF_W = 2;
+const PF_X = 1;
+function segmentProt(load: ElfLoad): number {
+  const f = load.flags;
+  return (f.includes("r") ? 1 : 0) | (f.includes("w") ? 2 : 0) | (f.includes("x") ? 4 : 0);
+}
+const pfFlags = (load: ElfLoad): number =>
+  (load.flags.includes("r") ? PF_R : 0) |
+  (load.flags.includes("w") ? PF_W : 0) |
+  (load.flags.includes("x") ? PF_X : 0);
+
+function mustMap(k: Kernel, mm: Mm, req: MmapRequest): number {
+  const r = doMmap(k, mm, req, () => panic("exec: no shared anonymous memory at load time"));
+  if (!r.ok)
+    panic(
+      `exec: mapping a segment failed: ${r.errno} ${JSON.stringify({ ...req, file: req.file?.path })} ${mm.vmas.map((v) => `${v.start.toString(16)}-${v.end.toString(16)}`).join(" ")}`,
+    );
+  return r.value;
+}
+
+/**
+ * elf_load: maps one PT_LOAD at `bias`, then its .bss: the rest of the last
+ * file page is zeroed (padzero: the replayed pages show that write) and
+ * whole .bss pages get an anonymous mapping (vm_brk_flags).
+ */
+function mapSegment(
+  k: Kernel,
+  mm: Mm,
+  file: Inode,
+  load: ElfLoad,
+  bias: number,
+  fixed: number,
+): void {
+  const pageOff = load.vaddr % PAGE_SIZE;
+  const start = bias + load.vaddr - pageOff;
+  const fileEnd = pageUp(bias + load.vaddr + load.filesz);
+  if (load.filesz > 0) {
+    mustMap(k, mm, {
+      addr: start,
+      length: fileEnd - start,
+      prot: segmentProt(load),
+      flags: MAP_PRIVATE | fixed,
+      file,
+      fileWritable: false,
+      offset: load.offset - pageOff,
+    });
+  }
+  const bssEnd = pageUp(bias + load.vaddr + load.memsz);
+  if (bssEnd > fileEnd) {
+    mustMap(k, mm, {
+      addr: fileEnd,
+      length: bssEnd - fileEnd,
+      prot: segmentProt(load),
+      flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+      file: null,
+      fileWritable: false,
+      offset: 0,
+    });
+  }
+}
+
+/** The executable: segments at ELF_ET_DYN_BASE; start/end of code and data; brk after .bss. */
+function loadExecutable(k: Kernel, mm: Mm, exe: Executable): void {
+  const bias = exe.elf.type === "DYN" ? ELF_ET_DYN_BASE : 0;
+  let startCode = Number.MAX_SAFE_INTEGER;
+  let endCode = 0;
+  let startData = 0;
+  let endData = 0;
+  let elfBrk = 0;
+  for (const load of exe.elf.loads) {
+    mapSegment(k, mm, exe, load, bias, MAP_FIXED_NOREPLACE);
+    const exec = (pfFlags(load) & PF_X) !== 0;
+    if (exec && load.vaddr < startCode) startCode = load.vaddr;
+    if (load.vaddr > startData) startData = load.vaddr;
+    if (exec && load.vaddr + load.filesz > endCode) endCode = load.vaddr + load.filesz;
+    if (load.vaddr + load.filesz > endData) endData = load.vaddr + load.filesz;
+    if (load.vaddr + load.memsz > elfBrk) elfBrk = load.vaddr + load.memsz;
+  }
+  mm.startCode = bias + startCode;
+  mm.endCode = bias + endCode;
+  mm.startData = bias + startData;
+  mm.endData = bias + endData;
+  mm.startBrk = pageUp(bias + elfBrk);
+  mm.brk = mm.startBrk;
+}
+
+/**
+ * load_elf_interp: the whole image is first mapped top-down (the first
+ * segment's mapping sized to cover all), the excess unmapped, and every
+ * segment then mapped at its place.
+ */
+function loadInterpreter(k: Kernel, mm: Mm, found: Result<Inode>): void {
+  if (!found.ok || found.value.elf === undefined)
+    panic("exec: interpreter missing from the root image");
+  const interp = found.value;
+  const loads = (interp.elf as ElfSpec).loads;
+  const first = loads[0]!;
+  const last = loads[loads.length - 1]!;
+  const total = pageUp(last.vaddr + last.memsz) - pageDown(first.vaddr);
+  const base =
+    mustMap(k, mm, {
+      addr: 0,
+      length: total,
+      prot: segmentProt(first),
+      flags: MAP_PRIVATE,
+      file: interp,
+      fileWritable: false,
+      offset: first.offset - (first.vaddr % PAGE_SIZE),
+    }) - pageDown(first.vaddr);
+  const firstEnd = pageUp(base + first.vaddr + first.filesz);
+  doMunmap(k, mm, firstEnd, base + total - firstEnd);
+  for (const load of loads.slice(1)) mapSegment(k, mm, interp, load, base, MAP_FIXED);
+}
+
+/** map_vdso: [vvar], [vvar_vclock] and [vdso], together, top-down. */
+function mapVdso(k: Kernel, mm: Mm): void {
+  const size = VVAR_BYTES + VVAR_VCLOCK_BYTES + VDSO_BYTES;
+  const addr = mm.unmappedArea(size, false, 0);
+  if (addr < 0) panic("exec: no room for the vDSO");
+  const sd = softDirty(k);
+  mapSpecial(mm, addr, VVAR_BYTES / PAGE_SIZE, VM_VVAR_FLAGS | sd, "vvar");
+  mapSpecial(
+    mm,
+    addr + VVAR_BYTES,
+    VVAR_VCLOCK_BYTES / PAGE_SIZE,
+    VM_VVAR_FLAGS | sd,
+    "vvar_vclock",
+  );
+  mapSpecial(
+    mm,
+    addr + VVAR_BYTES + VVAR_VCLOCK_BYTES,
+    VDSO_BYTES / PAGE_SIZE,
+    VM_VDSO_FLAGS | sd,
+    "vdso",
+  );
+}
+
+const PROT_BITS: Readonly<Record<string, number>> = { r: 1, w: 2, x: 4 };
+const protOf = (p: string): number => [...p].reduce((bits, c) => bits | (PROT_BITS[c] ?? 0), 0);
+const MAP_BITS: Readonly<Record<string, number>> = {
+  MAP_SHARED,
+  MAP_PRIVATE,
+  MAP_FIXED,
+  MAP_ANONYMOUS,
+  MAP_NORESERVE,
+  MAP_FIXED_NOREPLACE,
+};
+const mapFlagsOf = (flags: readonly string[]): number =>
+  flags.reduce((bits, f) => bits | (MAP_BITS[f] ?? 0), 0);
+const MADVICE: Readonly<Record<string, number>> = {
+  MADV_DONTNEED: 4,
+  MADV_DONTFORK: 10,
+  MADV_HUGEPAGE: 14,
+  MADV_NOHUGEPAGE: 15,
+};
+
+/** Replays the program's start-up system calls; each must return what Linux returned. */
+function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void {
+  const fds = new Map<number, { path: string; writable: boolean }>();
+  const expect = (what: string, got: number, want: number): void => {
+    if (got !== want)
+      panic(
+        `exec replay: ${what} returned 0x${got.toString(16)}, Linux returned 0x${want.toString(16)}`,
+      );
+  };
+  for (const e of events) {
+    switch (e.op) {
+      case "openat":
+        if (e.result >= 0 && e.file !== undefined) {
+          fds.set(e.result, {
+            path: e.file,
+            writable: e.flags.includes("O_RDWR") || e.flags.includes("O_WRONLY"),
+          });
+        }
+        break;
+      case "close":
+        fds.delete(e.fd);
+        break;
+      case "mmap": {
+        const fd = e.fd >= 0 ? fds.get(e.fd) : undefined;
+        const file = fd === undefined ? null : k.vfs.lookup(fd.path);
+        if (file !== null && !file.ok) panic(`exec replay: ${fd!.path} missing`);
+        const r = doMmap(
+          k,
+          mm,
+          {
+            addr: e.addr ?? 0,
+            length: e.length,
+            prot: protOf(e.prot),
+            flags: mapFlagsOf(e.flags),
+            file: file === null ? null : file.value,
+            fileWritable: fd?.writable ?? false,
+            offset: e.offset,
+          },
+          () => panic("exec replay: shared anonymous memory at start-up"),
+        );
+        expect(`mmap(${e.length})`, r.ok ? r.value : -1, e.result);
+        break;
+      }
+      case "mprotect":
+        expect(
+          "mprotect",
+          doMprotect(k, mm, e.addr, e.length, protOf(e.prot)).ok ? 0 : -1,
+          e.result,
+        );
+        break;
+      case "munmap":
+        expect("munmap", doMunmap(k, mm, e.addr, e.length).ok ? 0 : -1, e.result);
+        break;
+      case "brk":
+        expect("brk", e.addr === null ? mm.brk : doBrk(k, mm, e.addr), e.result);
+        break;
+      case "madvise":
+        expect(
+          "madvise",
+          doMadvise(k, mm, e.addr, e.length, MADVICE[e.advice] ?? -1).ok ? 0 : -1,
+          e.result,
+        );
+        break;
+      case "mremap":
+        panic("exec replay: mremap is not modelled");
+    }
+  }
+}
+
+/** Run-length pages: "f12 -4 a3" -> [["f", 12], ["-", 4], ["a", 3]]. */
+export function decodePages(pages: string): [string, number][] {
+  return pages
+    .split(" ")
+    .filter((run) => run !== "")
+    .map((run) => [run[0]!, Number(run.slice(1) || "1")]);
+}
+
+/** Makes each captured VMA's pages resident as they were on the real machine. */
+function replayResident(
+  k: Kernel,
+  who: { pid: number; mm: Mm },
+  vmas: readonly ResidentVma[],
+): void {
+  for (const captured of vmas) {
+    if (captured.path === "[vsyscall]") continue;
+    const vma: Vma | undefined = who.mm.vmaAt(captured.start);
+    if (vma === undefined || vma.start !== captured.start || vma.end !== captured.end) {
+      panic(
+        `exec replay: no VMA ${captured.start.toString(16)}-${captured.end.toString(16)} (${captured.path ?? "anon"})`,
+      );
+    }
+    let addr = captured.start;
+    for (const [state, count] of decodePages(captured.pages)) {
+      for (let i = 0; i < count; i++, addr += PAGE_SIZE) {
+        if (state !== "-" && prefaultPage(k, who, vma, addr, state) < 0)
+          panic("exec replay: out of memory");
+      }
+    }
+  }
+}

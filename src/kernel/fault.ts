@@ -1,0 +1,470 @@
+/**
+ * Page faults (mm/memory.c, mm/filemap.c) and the accesses that cause them.
+ *
+ * handleMmFault() dispatches like handle_pte_fault():
+ *   PTE none, anonymous VMA      -> doAnonymousPage (zero page or new page)
+ *   PTE none, file/shmem, read   -> doReadFault (fault-around, read-ahead)
+ *   PTE none, private, write     -> doCowFault (a private copy of the file page)
+ *   PTE none, shared, write      -> doSharedFault
+ *   PTE present, write-protected -> doWpPage (reuse, copy, or write-notify)
+ * A fault returns a code: a FaultKind index, plus FAULT_MAJOR, or a
+ * negative error. Codes rather than objects keep the per-page path cheap.
+ */
+import {
+  PAGE_SIZE,
+  PTRS_PER_PTE,
+  VM_EXEC,
+  VM_LOCKED,
+  VM_PFNMAP,
+  VM_RAND_READ,
+  VM_READ,
+  VM_SEQ_READ,
+  VM_SHARED,
+  VM_SOFTDIRTY,
+  VM_WRITE,
+} from "./constants.js";
+import type { FaultKind } from "./events.js";
+import type { Kernel } from "./kernel.js";
+import type { Mm } from "./mm.js";
+import {
+  mkPte,
+  PTE_DIRTY,
+  PTE_PRESENT,
+  PTE_SOFT_DIRTY,
+  PTE_WRITE,
+  ptePfn,
+  regionOf,
+} from "./page-table.js";
+import {
+  KIND_ANON,
+  KIND_FILE,
+  KIND_MASK,
+  KIND_SHMEM,
+  PG_ANON_EXCLUSIVE,
+  PG_CACHED,
+  PG_DIRTY,
+  PG_MLOCKED,
+  PG_PRIVATE,
+  PG_READAHEAD,
+  ZERO_PFN,
+} from "./phys.js";
+import { type Inode, pagesOf } from "./vfs.js";
+import { fileIndex, isAnonymous, newAnonVma, type Vma } from "./vma.js";
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  "zero-page",
+  "new-page",
+  "cow-copy",
+  "reuse",
+  "zero-copy",
+  "file-read",
+  "file-cow",
+  "shared-write",
+  "write-notify",
+];
+const ZERO_PAGE = 0;
+const NEW_PAGE = 1;
+const COW_COPY = 2;
+const REUSE = 3;
+const ZERO_COPY = 4;
+const FILE_READ = 5;
+const FILE_COW = 6;
+const SHARED_WRITE = 7;
+const WRITE_NOTIFY = 8;
+/** Added to a kind when the fault had to wait for I/O (or was retried): a major fault. */
+export const FAULT_MAJOR = 16;
+export const FAULT_KIND_MASK = 15;
+/** Errors: the access is not allowed, lies beyond the file, or no memory could be found. */
+export const VM_FAULT_SIGSEGV = -1;
+export const VM_FAULT_SIGBUS = -2;
+export const VM_FAULT_OOM = -3;
+
+/** Who is faulting: the pid (for the OOM killer and tracing) and its mm. */
+export interface Faulter {
+  readonly pid: number;
+  readonly mm: Mm;
+}
+
+/** Resolves a fault on the page at `addr` of `vma` (handle_mm_fault). Access rights are already checked. */
+export function handleMmFault(
+  k: Kernel,
+  who: Faulter,
+  vma: Vma,
+  addr: number,
+  write: boolean,
+): number {
+  const vpn = addr / PAGE_SIZE;
+  const pte = who.mm.pt.get(vpn);
+  lastMajor = false;
+  let code: number;
+  if (pte !== 0) code = doWpPage(k, who, vma, vpn, pte);
+  else if (isAnonymous(vma)) code = doAnonymousPage(k, who, vma, vpn, write);
+  else if (vma.special !== null) code = doSpecialFault(k, who, vma, vpn);
+  else if (!write) code = doReadFault(k, who, vma, vpn);
+  else if (!(vma.flags & VM_SHARED)) code = doCowFault(k, who, vma, vpn);
+  else code = doSharedFault(k, who, vma, vpn);
+  if (code >= 0 && k.trace !== null) traceFault(k, who, addr, code);
+  return code;
+}
+
+function traceFault(k: Kernel, who: Faulter, addr: number, code: number): void {
+  const fault = FAULT_KINDS[code & FAULT_KIND_MASK]!;
+  const pfn = ptePfn(who.mm.pt.get(addr / PAGE_SIZE));
+  k.trace!({
+    kind: "fault",
+    pid: who.pid,
+    addr,
+    fault,
+    major: (code & FAULT_MAJOR) !== 0,
+    pfn,
+    mapped: lastMapped,
+  });
+}
+
+/**
+ * Scratch state of the fault in progress, reset by handleMmFault: pages it
+ * mapped (fault-around maps several; the tracer reports it) and whether it
+ * had to wait for I/O or be retried (a major fault).
+ */
+let lastMapped = 0;
+let lastMajor = false;
+const major = (): number => (lastMajor ? FAULT_MAJOR : 0);
+
+/** The soft-dirty bit a newly dirtied PTE gets (pte_mkdirty sets it on x86 when configured). */
+const softDirty = (k: Kernel): number => (k.config.softDirty ? PTE_SOFT_DIRTY : 0);
+
+/** Installs a PTE for a page just mapped: mapcount, RSS, young. */
+function mapPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, pfn: number, bits: number): void {
+  who.mm.pt.set(vpn, mkPte(pfn, bits));
+  who.mm.pt.setYoung(vpn);
+  k.phys.mapcount[pfn]!++;
+  who.mm.addRss(k.phys.flags[pfn]! & KIND_MASK, 1);
+  if (vma.flags & VM_LOCKED) k.phys.flags[pfn]! |= PG_MLOCKED;
+}
+
+/** A new anonymous page owned by this mapping (folio_add_new_anon_rmap, exclusive). */
+function newAnonPage(k: Kernel, who: Faulter, vma: Vma, word: number): number {
+  vma.anonVma ??= newAnonVma();
+  const pfn = k.allocFrame(KIND_ANON, word, who.pid);
+  if (pfn >= 0) k.phys.flags[pfn]! |= PG_ANON_EXCLUSIVE;
+  return pfn;
+}
+
+const writableDirty = (k: Kernel, vma: Vma): number =>
+  vma.flags & VM_WRITE ? PTE_PRESENT | PTE_WRITE | PTE_DIRTY | softDirty(k) : PTE_PRESENT;
+
+/** do_anonymous_page: the zero page for a read (mainline), else a new zeroed page. */
+function doAnonymousPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, write: boolean): number {
+  lastMapped = 1;
+  if (!write && k.config.zeroPage) {
+    who.mm.pt.set(vpn, mkPte(ZERO_PFN, PTE_PRESENT));
+    who.mm.pt.setYoung(vpn);
+    return ZERO_PAGE;
+  }
+  const pfn = newAnonPage(k, who, vma, 0);
+  if (pfn < 0) return VM_FAULT_OOM;
+  mapPage(k, who, vma, vpn, pfn, writableDirty(k, vma));
+  return NEW_PAGE;
+}
+
+/**
+ * do_wp_page: a write to a present, write-protected PTE.
+ * Shared mappings take the write-notify path. A private page is reused when
+ * it is anonymous and exclusively ours (AnonExclusive, or refcount 1 as
+ * wp_can_reuse_anon_folio checks); otherwise it is copied (wp_page_copy).
+ */
+function doWpPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, pte: number): number {
+  const { phys } = k;
+  const { mm } = who;
+  const pfn = ptePfn(pte);
+  lastMapped = 1;
+  if (vma.flags & VM_SHARED) {
+    mm.pt.set(vpn, pte | PTE_WRITE | PTE_DIRTY | softDirty(k));
+    mm.pt.setYoung(vpn);
+    phys.flags[pfn]! |= PG_DIRTY | PG_PRIVATE;
+    return WRITE_NOTIFY;
+  }
+  if (pfn === ZERO_PFN) {
+    const fresh = newAnonPage(k, who, vma, 0);
+    if (fresh < 0) return VM_FAULT_OOM;
+    mapPage(k, who, vma, vpn, fresh, writableDirty(k, vma));
+    return ZERO_COPY;
+  }
+  const flags = phys.flags[pfn]!;
+  if (
+    (flags & KIND_MASK) === KIND_ANON &&
+    (flags & PG_ANON_EXCLUSIVE || phys.refcount(pfn) === 1)
+  ) {
+    phys.flags[pfn]! |= PG_ANON_EXCLUSIVE;
+    mm.pt.set(vpn, pte | PTE_WRITE | PTE_DIRTY | softDirty(k));
+    mm.pt.setYoung(vpn);
+    return REUSE;
+  }
+  const copy = newAnonPage(k, who, vma, phys.content[pfn]!);
+  if (copy < 0) return VM_FAULT_OOM;
+  // folio_remove_rmap_pte on the old page; the copy takes its place in this PTE.
+  mm.addRss(flags & KIND_MASK, -1);
+  if (--phys.mapcount[pfn]! === 0 && (flags & KIND_MASK) === KIND_ANON) phys.free(pfn);
+  mapPage(k, who, vma, vpn, copy, writableDirty(k, vma));
+  return COW_COPY;
+}
+
+/** [vdso] pages are real pages, mapped on use; [vvar] pages are raw PFNs. */
+function doSpecialFault(k: Kernel, who: Faulter, vma: Vma, vpn: number): number {
+  lastMapped = 1;
+  const pfn = specialPfn(vma, vpn - vma.start / PAGE_SIZE);
+  if (vma.flags & VM_PFNMAP) {
+    who.mm.pt.set(vpn, mkPte(pfn, PTE_PRESENT));
+    who.mm.pt.setYoung(vpn);
+  } else {
+    mapPage(k, who, vma, vpn, pfn, PTE_PRESENT);
+  }
+  return FILE_READ;
+}
+
+/** Kernel frames backing the special mappings (reserved at boot, see machine.ts). */
+export const VDSO_PFN = 0xe10;
+export const VVAR_PFN = 0xe20;
+export const VVAR_VCLOCK_PFN = 0xe30;
+export function specialPfn(vma: Vma, index: number): number {
+  if (vma.special === "vdso") return VDSO_PFN + index;
+  if (vma.special === "vvar") return VVAR_PFN + index;
+  return VVAR_VCLOCK_PFN + index;
+}
+
+/** The PTE bits a file page gets when mapped by a read (vm_page_prot): writable only for shared mappings without write-notify. */
+function readBits(k: Kernel, vma: Vma): number {
+  return vma.flags & VM_SHARED && vma.flags & VM_WRITE && !wantsWritenotify(k, vma)
+    ? PTE_PRESENT | PTE_WRITE
+    : PTE_PRESENT;
+}
+
+/**
+ * vma_wants_writenotify: a shared writable mapping whose writes the kernel
+ * must see: regular files (page_mkwrite, dirty accounting), and any mapping
+ * whose soft-dirty tracking was reset. Shmem needs neither.
+ */
+export function wantsWritenotify(k: Kernel, vma: Vma): boolean {
+  if (!(vma.flags & VM_SHARED) || !(vma.flags & VM_WRITE)) return false;
+  if (k.config.softDirty && !(vma.flags & VM_SOFTDIRTY)) return true;
+  return vma.file !== null && !vma.file.shmem;
+}
+
+/** do_read_fault: fault-around first; if that did not map the page, filemap_fault and map it. */
+function doReadFault(k: Kernel, who: Faulter, vma: Vma, vpn: number): number {
+  lastMapped = faultAround(k, who, vma, vpn);
+  if (who.mm.pt.get(vpn) !== 0) return FILE_READ;
+  const pfn = filemapFault(k, who, vma, fileIndex(vma, vpn * PAGE_SIZE));
+  if (pfn < 0) return pfn;
+  if (lastMajor) {
+    // The fault dropped its lock for I/O and is retried: fault-around now finds the pages read.
+    lastMapped = faultAround(k, who, vma, vpn);
+    if (who.mm.pt.get(vpn) !== 0) return FILE_READ | FAULT_MAJOR;
+  }
+  mapPage(k, who, vma, vpn, pfn, readBits(k, vma));
+  lastMapped++;
+  return FILE_READ | major();
+}
+
+/** do_cow_fault: a write to a private file mapping where no page is mapped yet: copy the file page. */
+function doCowFault(k: Kernel, who: Faulter, vma: Vma, vpn: number): number {
+  lastMapped = 1;
+  const filePfn = filemapFault(k, who, vma, fileIndex(vma, vpn * PAGE_SIZE));
+  if (filePfn < 0) return filePfn;
+  const pfn = newAnonPage(k, who, vma, k.phys.content[filePfn]!);
+  if (pfn < 0) return VM_FAULT_OOM;
+  mapPage(k, who, vma, vpn, pfn, writableDirty(k, vma));
+  return FILE_COW | major();
+}
+
+/** do_shared_fault: a write to a shared mapping where no page is mapped yet: map it writable and dirty. */
+function doSharedFault(k: Kernel, who: Faulter, vma: Vma, vpn: number): number {
+  lastMapped = 1;
+  const pfn = filemapFault(k, who, vma, fileIndex(vma, vpn * PAGE_SIZE));
+  if (pfn < 0) return pfn;
+  mapPage(k, who, vma, vpn, pfn, PTE_PRESENT | PTE_WRITE | PTE_DIRTY | softDirty(k));
+  k.phys.flags[pfn]! |= PG_DIRTY | (vma.file!.shmem ? 0 : PG_PRIVATE);
+  return SHARED_WRITE | major();
+}
+
+/**
+ * filemap_fault / shmem_fault: the page-cache page at `index`, found or
+ * brought in. Returns its PFN, or a negative error; sets lastMajor if it
+ * needed I/O or a retry. A regular file's page that is not cached is
+ * read with its read-around window (do_sync_mmap_readahead); hitting a page
+ * marked PG_readahead starts the next window (do_async_mmap_readahead) and,
+ * because that drops the fault's lock, makes the fault a retried, major one.
+ * Shmem has no backing store: a missing page is allocated, clean.
+ */
+function filemapFault(k: Kernel, who: Faulter, vma: Vma, index: number): number {
+  const inode = vma.file!;
+  if (index >= pagesOf(inode.size)) return VM_FAULT_SIGBUS;
+  let pfn = inode.cache.get(index);
+  if (inode.shmem) {
+    if (pfn === 0) pfn = addToCache(k, inode, index, who.pid);
+    return pfn < 0 ? VM_FAULT_OOM : pfn;
+  }
+  if (pfn !== 0) {
+    const ra = vma.ra!;
+    if (ra.mmapMiss > 0) ra.mmapMiss--;
+    if (!(k.phys.flags[pfn]! & PG_READAHEAD) || vma.flags & VM_RAND_READ) return pfn;
+    k.phys.flags[pfn]! &= ~PG_READAHEAD;
+    lastMajor = true;
+    return asyncReadahead(k, vma, who.pid) < 0 ? VM_FAULT_OOM : pfn;
+  }
+  lastMajor = true;
+  if (syncReadahead(k, vma, index, who.pid) < 0) return VM_FAULT_OOM;
+  pfn = inode.cache.get(index);
+  if (pfn === 0) pfn = addToCache(k, inode, index, who.pid);
+  return pfn < 0 ? VM_FAULT_OOM : pfn;
+}
+
+/** Reads page `index` of `inode` into the page cache. Returns its PFN or -1. */
+export function addToCache(k: Kernel, inode: Inode, index: number, pid: number): number {
+  const word = inode.disk.get(index) ?? inode.initialWord(index);
+  const pfn = k.allocFrame(inode.shmem ? KIND_SHMEM : KIND_FILE, word, pid);
+  if (pfn < 0) return -1;
+  k.phys.flags[pfn]! |= PG_CACHED;
+  inode.cache.set(index, pfn);
+  k.vfs.noteCached(inode);
+  return pfn;
+}
+
+/** Reads pages [start, start + count) that are not cached, clamped to EOF; marks `mark` PG_readahead. */
+function readPages(
+  k: Kernel,
+  vma: Vma,
+  start: number,
+  count: number,
+  mark: number,
+  pid: number,
+): number {
+  const inode = vma.file!;
+  const end = Math.min(start + count, pagesOf(inode.size));
+  for (let index = start; index < end; index++) {
+    if (inode.cache.get(index) !== 0) continue;
+    const pfn = addToCache(k, inode, index, pid);
+    if (pfn < 0) return VM_FAULT_OOM;
+    if (index === mark) k.phys.flags[pfn]! |= PG_READAHEAD;
+  }
+  return 0;
+}
+
+const MMAP_LOTSAMISS = 100;
+
+/** do_sync_mmap_readahead: read-around centred on the fault, or just the page. */
+function syncReadahead(k: Kernel, vma: Vma, index: number, pid: number): number {
+  const raPages = (k.config.readaheadKb * 1024) / PAGE_SIZE;
+  const ra = vma.ra!;
+  if (vma.flags & VM_RAND_READ || raPages === 0) return readPages(k, vma, index, 1, -1, pid);
+  if (vma.flags & VM_SEQ_READ) {
+    Object.assign(ra, { start: index, size: raPages, asyncSize: raPages });
+    return readPages(k, vma, index, raPages, index, pid);
+  }
+  if (ra.mmapMiss < MMAP_LOTSAMISS * 10) ra.mmapMiss++;
+  if (ra.mmapMiss > MMAP_LOTSAMISS) return readPages(k, vma, index, 1, -1, pid);
+  ra.start = Math.max(0, index - raPages / 2);
+  ra.size = raPages;
+  ra.asyncSize = raPages / 4;
+  return readPages(k, vma, ra.start, ra.size, ra.start + ra.size - ra.asyncSize, pid);
+}
+
+/** page_cache_async_ra at the expected index: the next window, ramped up (get_next_ra_size). */
+function asyncReadahead(k: Kernel, vma: Vma, pid: number): number {
+  const raPages = (k.config.readaheadKb * 1024) / PAGE_SIZE;
+  const ra = vma.ra!;
+  const cur = ra.size;
+  ra.start += ra.size;
+  ra.size = cur < raPages / 16 ? 4 * cur : cur <= raPages / 2 ? 2 * cur : raPages;
+  ra.asyncSize = ra.size;
+  return readPages(k, vma, ra.start, ra.size, ra.start, pid);
+}
+
+/**
+ * do_fault_around / filemap_map_pages: maps the cached, up-to-date pages of
+ * the 16-page window around `vpn` that are not mapped yet. The window is
+ * aligned in the address space and clamped to the VMA and to the PTE table;
+ * pages beyond EOF and pages marked PG_readahead are skipped. Returns the
+ * number of pages mapped.
+ */
+function faultAround(k: Kernel, who: Faulter, vma: Vma, vpn: number): number {
+  const nrPages = k.config.faultAroundBytes / PAGE_SIZE;
+  if (nrPages <= 1) return 0;
+  const inode = vma.file!;
+  const pteOff = vpn % PTRS_PER_PTE;
+  const vmaOff = vpn - vma.start / PAGE_SIZE;
+  const fromPte = Math.max(pteOff - (pteOff % nrPages), pteOff - Math.min(pteOff, vmaOff));
+  const toPte = Math.min(fromPte + nrPages, PTRS_PER_PTE, pteOff + vma.end / PAGE_SIZE - vpn);
+  const base = regionOf(vpn) * PTRS_PER_PTE;
+  const eof = pagesOf(inode.size);
+  const bits = readBits(k, vma);
+  let mapped = 0;
+  for (let i = fromPte; i < toPte; i++) {
+    const v = base + i;
+    if (who.mm.pt.get(v) !== 0) continue;
+    const index = fileIndex(vma, v * PAGE_SIZE);
+    if (index >= eof) break;
+    const pfn = inode.cache.get(index);
+    if (pfn === 0 || k.phys.flags[pfn]! & PG_READAHEAD) continue;
+    mapPage(k, who, vma, v, pfn, bits);
+    mapped++;
+  }
+  return mapped;
+}
+
+/** Whether the VMA allows the access (access_error on x86: any of r/w/x allows a read). */
+export function accessAllowed(vma: Vma, write: boolean): boolean {
+  return write ? (vma.flags & VM_WRITE) !== 0 : (vma.flags & (VM_READ | VM_WRITE | VM_EXEC)) !== 0;
+}
+
+/**
+ * Makes the page at `addr` resident in a state a capture recorded, without
+ * fault-around or read-ahead (exec's replay of a real program's start-up):
+ * "f"/"m" a file or shmem page-cache page, "a" an anonymous page (a private
+ * copy of the file page in a file VMA; written, so dirty), "z" what a read
+ * of untouched anonymous memory maps, "p" a raw PFN page. Special mappings
+ * map their own pages whatever the state. Returns 0, or -1 when memory ran out.
+ */
+export function prefaultPage(
+  k: Kernel,
+  who: Faulter,
+  vma: Vma,
+  addr: number,
+  state: string,
+): number {
+  const vpn = addr / PAGE_SIZE;
+  const pte = who.mm.pt.get(vpn);
+  if (vma.special !== null) {
+    if (pte === 0) doSpecialFault(k, who, vma, vpn);
+    return 0;
+  }
+  if (state === "z") return pte === 0 && doAnonymousPage(k, who, vma, vpn, false) < 0 ? -1 : 0;
+  if (state === "a") return prefaultAnon(k, who, vma, vpn, pte);
+  if (pte !== 0) return 0;
+  const index = fileIndex(vma, addr);
+  const pfn = vma.file!.cache.get(index) || addToCache(k, vma.file!, index, who.pid);
+  if (pfn < 0) return -1;
+  mapPage(k, who, vma, vpn, pfn, readBits(k, vma));
+  return 0;
+}
+
+function prefaultAnon(k: Kernel, who: Faulter, vma: Vma, vpn: number, pte: number): number {
+  const old = pte === 0 ? -1 : ptePfn(pte);
+  if (old >= 0 && old !== ZERO_PFN && k.phys.kind(old) === KIND_ANON) return 0;
+  let word = 0;
+  if (vma.file !== null) {
+    const index = fileIndex(vma, vpn * PAGE_SIZE);
+    const filePfn = vma.file.cache.get(index) || addToCache(k, vma.file, index, who.pid);
+    if (filePfn < 0) return -1;
+    word = k.phys.content[filePfn]!;
+  }
+  const pfn = newAnonPage(k, who, vma, word);
+  if (pfn < 0) return -1;
+  if (old >= 0 && old !== ZERO_PFN) {
+    who.mm.addRss(k.phys.kind(old), -1);
+    k.phys.mapcount[old]!--;
+  }
+  const bits = PTE_PRESENT | PTE_DIRTY | softDirty(k) | (vma.flags & VM_WRITE ? PTE_WRITE : 0);
+  mapPage(k, who, vma, vpn, pfn, bits);
+  return 0;
+}

@@ -1,0 +1,174 @@
+/**
+ * The machine's invariants, checked by walking everything from scratch.
+ * Tests (and `--check`) run this after every step; a violation is a kernel
+ * bug. It is deliberately simple and independent of the fast paths it
+ * checks: it counts PTEs itself rather than trusting any counter.
+ */
+import { PAGE_SIZE, PTRS_PER_PTE, VM_PFNMAP, VM_SHARED } from "./constants.js";
+import type { Machine } from "./machine.js";
+import type { Mm } from "./mm.js";
+import { PTE_WRITE } from "./page-table.js";
+import {
+  KIND_ANON,
+  KIND_FILE,
+  KIND_FREE,
+  KIND_MASK,
+  KIND_SHMEM,
+  PG_ANON_EXCLUSIVE,
+  PG_CACHED,
+  PG_RESERVED,
+  ZERO_PFN,
+} from "./phys.js";
+
+/** Fixed-point Pss of one page mapped `mapcount` times (4096 << 12 shared out). */
+const pssShare = (mapcount: number): number =>
+  mapcount < 2 ? 2 ** 24 : Math.floor(2 ** 24 / mapcount);
+
+export interface InvariantReport {
+  readonly violations: string[];
+  /** Σ over every PTE of its page's Pss share (fixed point): what all smaps_rollup Pss sum to. */
+  readonly pssFixed: number;
+  /** Frames mapped by at least one PTE. */
+  readonly mappedFrames: number;
+}
+
+/** Checks every invariant; returns the violations found (empty when all hold). */
+export function checkInvariants(m: Machine): InvariantReport {
+  const v: string[] = [];
+  const { phys } = m;
+  const counted = new Uint32Array(phys.nrFrames);
+  const tableRefs = new Map<Uint32Array, number>();
+  const tables = new Map<Uint32Array, number>(); // table -> declared sharers
+  for (const task of m.tasks.values()) {
+    if (task.mm === null) continue;
+    checkVmas(task.pid, task.mm, v);
+    checkPtes(m, task.pid, task.mm, counted, v);
+    for (const slot of task.mm.pt.slots.values()) {
+      tableRefs.set(slot.table.pte, (tableRefs.get(slot.table.pte) ?? 0) + 1);
+      tables.set(slot.table.pte, slot.table.sharers);
+    }
+  }
+  for (const [table, refs] of tableRefs) {
+    if (tables.get(table) !== refs)
+      v.push(`a PTE table says ${tables.get(table)} sharers but ${refs} mms use it`);
+    if (refs > 1 && table.some((pte) => (pte & PTE_WRITE) !== 0))
+      v.push("a shared PTE table holds a writable PTE");
+  }
+  let pssFixed = 0;
+  let mappedFrames = 0;
+  let free = 0;
+  for (let pfn = 0; pfn < phys.nrFrames; pfn++) {
+    const flags = phys.flags[pfn]!;
+    const mc = phys.mapcount[pfn]!;
+    if (pfn >= phys.firstUsable && (flags & KIND_MASK) === KIND_FREE && !(flags & PG_RESERVED)) {
+      free++;
+      if (mc !== 0 || counted[pfn] !== 0)
+        v.push(`pfn ${pfn} is free but mapped (${counted[pfn]} PTEs)`);
+    }
+    if (counted[pfn] !== mc) v.push(`pfn ${pfn}: mapcount ${mc} but ${counted[pfn]} PTEs map it`);
+    if (mc > 0) {
+      mappedFrames++;
+      pssFixed += mc * pssShare(mc);
+    }
+    if ((flags & KIND_MASK) === KIND_ANON && mc === 0 && !(flags & PG_RESERVED))
+      v.push(`anonymous pfn ${pfn} leaked: mapped by nobody`);
+  }
+  if (free !== phys.nrFree) v.push(`nrFree is ${phys.nrFree} but ${free} frames are free`);
+  checkPageCache(m, v);
+  return { violations: v, pssFixed, mappedFrames };
+}
+
+/** VMAs sorted, page-aligned, non-empty, non-overlapping, below TASK_SIZE. */
+function checkVmas(pid: number, mm: Mm, v: string[]): void {
+  let prevEnd = 0;
+  for (const vma of mm.vmas) {
+    const at = `pid ${pid} vma ${vma.start.toString(16)}-${vma.end.toString(16)}`;
+    if (vma.start % PAGE_SIZE !== 0 || vma.end % PAGE_SIZE !== 0) v.push(`${at}: not page aligned`);
+    if (vma.start >= vma.end) v.push(`${at}: empty or inverted`);
+    if (vma.start < prevEnd) v.push(`${at}: overlaps or is out of order`);
+    prevEnd = vma.end;
+  }
+}
+
+/**
+ * Counts every PTE into `counted`, and checks: PTEs lie inside VMAs; RSS
+ * counters equal the PTEs of each kind; a writable PTE of a private mapping
+ * maps an anonymous page that only it maps (the COW rule).
+ */
+function checkPtes(m: Machine, pid: number, mm: Mm, counted: Uint32Array, v: string[]): void {
+  const { phys } = m;
+  const rss = [0, 0, 0, 0];
+  for (const [key, slot] of mm.pt.slots) {
+    for (let i = 0; i < PTRS_PER_PTE; i++) {
+      const pte = slot.table.pte[i]!;
+      if (pte === 0) continue;
+      const addr = (key * PTRS_PER_PTE + i) * PAGE_SIZE;
+      const vma = mm.vmaAt(addr);
+      if (vma === undefined) {
+        v.push(`pid ${pid}: PTE at ${addr.toString(16)} outside every VMA`);
+        continue;
+      }
+      const pfn = pte >>> 4;
+      if (pfn === ZERO_PFN || vma.flags & VM_PFNMAP) {
+        if (pte & PTE_WRITE)
+          v.push(`pid ${pid}: writable PTE to a special page at ${addr.toString(16)}`);
+        continue;
+      }
+      if (pfn >= phys.nrFrames) {
+        v.push(`pid ${pid}: PTE at ${addr.toString(16)} maps pfn ${pfn} beyond RAM`);
+        continue;
+      }
+      counted[pfn]!++;
+      const kind = phys.flags[pfn]! & KIND_MASK;
+      rss[kind]!++;
+      if (pte & PTE_WRITE && !(vma.flags & VM_SHARED)) {
+        const exclusive =
+          kind === KIND_ANON && phys.mapcount[pfn] === 1 && phys.flags[pfn]! & PG_ANON_EXCLUSIVE;
+        if (!exclusive)
+          v.push(
+            `pid ${pid}: writable private PTE at ${addr.toString(16)} maps a page that is not exclusively its own`,
+          );
+      }
+    }
+  }
+  if (
+    rss[KIND_ANON] !== mm.rssAnon ||
+    rss[KIND_FILE] !== mm.rssFile ||
+    rss[KIND_SHMEM] !== mm.rssShmem
+  ) {
+    v.push(
+      `pid ${pid}: RSS counters ${mm.rssAnon}/${mm.rssFile}/${mm.rssShmem} but PTEs ${rss[KIND_ANON]}/${rss[KIND_FILE]}/${rss[KIND_SHMEM]}`,
+    );
+  }
+}
+
+/** Every page-cache entry is a cached file/shmem frame, and every cached frame is in a cache once. */
+function checkPageCache(m: Machine, v: string[]): void {
+  const { phys } = m;
+  const seen = new Set<number>();
+  for (const inode of m.vfs.cachedInodes()) {
+    for (const [index, pfn] of inode.cache.entries()) {
+      const kind = phys.flags[pfn]! & KIND_MASK;
+      if (!(phys.flags[pfn]! & PG_CACHED) || (kind !== KIND_FILE && kind !== KIND_SHMEM)) {
+        v.push(`${inode.path} page ${index}: pfn ${pfn} is not a cached file page`);
+      }
+      if (seen.has(pfn)) v.push(`pfn ${pfn} is in the page cache twice`);
+      seen.add(pfn);
+    }
+  }
+  for (let pfn = phys.firstUsable; pfn < phys.highWater; pfn++) {
+    if (phys.flags[pfn]! & PG_CACHED && !seen.has(pfn))
+      v.push(`pfn ${pfn} is marked cached but no file holds it`);
+  }
+}
+
+/** Throws if an invariant is broken (xv6's panic), listing up to ten violations. */
+export function assertInvariants(m: Machine): InvariantReport {
+  const r = checkInvariants(m);
+  if (r.violations.length > 0) {
+    throw new Error(
+      `invariants broken:\n${r.violations.slice(0, 10).join("\n")}${r.violations.length > 10 ? `\n… ${r.violations.length - 10} more` : ""}`,
+    );
+  }
+  return r;
+}

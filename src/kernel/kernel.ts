@@ -1,0 +1,45 @@
+/**
+ * What every part of the kernel shares: physical memory, the file tree, the
+ * boot options, the tracer and the allocator that may call the OOM killer.
+ */
+import type { KernelEvent } from "./events.js";
+import type { PhysMem } from "./phys.js";
+import type { Vfs } from "./vfs.js";
+
+/** Boot options: the behaviours that differ between kernel builds. */
+export interface KernelConfig {
+  /** Simulated RAM in bytes. */
+  readonly memBytes: number;
+  /** Read faults on untouched private anonymous memory map the shared zero page (mainline). */
+  readonly zeroPage: boolean;
+  /** CONFIG_MEM_SOFT_DIRTY: VMAs carry VM_SOFTDIRTY ("sd") and pagemap bit 55. */
+  readonly softDirty: boolean;
+  /** CONFIG_ANON_VMA_NAME: mappings can be named ([anon:NAME]). */
+  readonly anonNames: boolean;
+  /** fault_around_bytes (64 KiB by default; 4096 turns fault-around off). */
+  readonly faultAroundBytes: number;
+  /** read_ahead_kb of the root device (128 by default). */
+  readonly readaheadKb: number;
+}
+
+export const DEFAULT_CONFIG: KernelConfig = {
+  memBytes: 8 * 1024 * 1024 * 1024,
+  zeroPage: true,
+  softDirty: false,
+  anonNames: true,
+  faultAroundBytes: 64 * 1024,
+  readaheadKb: 128,
+};
+
+export interface Kernel {
+  readonly phys: PhysMem;
+  readonly vfs: Vfs;
+  readonly config: KernelConfig;
+  /** The attached tracer, or null. */
+  trace: ((event: KernelEvent) => void) | null;
+  /**
+   * Allocates a frame; when none is free, runs the OOM killer (which may
+   * kill `requesterPid` itself) and retries. Returns -1 if memory stays exhausted.
+   */
+  allocFrame(kind: number, word: number, requesterPid: number): number;
+}

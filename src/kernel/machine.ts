@@ -1,0 +1,627 @@
+/**
+ * The simulated machine: physical memory, the file tree, the process table
+ * and the clock, with the system calls as methods. Every method validates
+ * before it changes anything and returns a Result; a process is named by
+ * its PID, and a verb runs as that process.
+ *
+ * Boot is deterministic: init is PID 1, a login shell PID 2, PIDs are handed
+ * out in order, and there is no address-space randomisation.
+ */
+import { type AccessReport, accessRange, SIGKILL } from "./access.js";
+import {
+  MAP_ANONYMOUS,
+  MAP_FIXED,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  NSEC_PER_SEC,
+  PAGE_SIZE,
+  PROT_READ,
+  PROT_WRITE,
+  VM_LOCKED,
+  VM_SHARED,
+  VM_WRITE,
+} from "./constants.js";
+import type { KernelEvent } from "./events.js";
+import { type ExecOptions, execImage, findExecutable } from "./exec.js";
+import { doExit, exitedStatus, INIT_PID, reap, signaledStatus } from "./exit.js";
+import { dupMm } from "./fork.js";
+import { DEFAULT_CONFIG, type Kernel, type KernelConfig } from "./kernel.js";
+import { type Mm, normalPage, type ZapStats } from "./mm.js";
+import {
+  clearMlocked,
+  doBrk,
+  doMadvise,
+  doMmap,
+  doMprotect,
+  doMunmap,
+  doSetAnonName,
+  type MmapRequest,
+  setLocked,
+  writeback,
+} from "./mman.js";
+import { OOM_SCORE_ADJ_MIN, oomKillMessage, selectVictim } from "./oom.js";
+import {
+  KIND_FILE,
+  KIND_SHMEM,
+  PG_CACHED,
+  PG_DIRTY,
+  PG_MLOCKED,
+  PG_PRIVATE,
+  PG_REFERENCED,
+  PhysMem,
+} from "./phys.js";
+import { failure, type Result, success } from "./result.js";
+import { bootFilesystem, bootSpecialFrames } from "./rootfs.js";
+import { type Action, commOf, Task } from "./task.js";
+import { type Inode, pagesOf, utf8Bytes, type Vfs } from "./vfs.js";
+import type { Vma } from "./vma.js";
+
+export const LOGIN_SHELL_PID = 2;
+/** Limits that keep a runaway script from exhausting the host. */
+export const PID_MAX = 4_194_304;
+export const MAX_TASKS = 32_768;
+export const MAX_MAP_COUNT = 65_530;
+
+export class Machine implements Kernel {
+  readonly config: KernelConfig;
+  readonly phys: PhysMem;
+  readonly vfs: Vfs;
+  readonly tasks = new Map<number, Task>();
+  trace: ((event: KernelEvent) => void) | null = null;
+  /** Nanoseconds since boot. */
+  now = 0;
+  /** Wall-clock seconds of the boot (btime), fixed so output is reproducible. */
+  readonly bootTime = 1_798_761_600; // 2027-01-01 00:00:00 UTC
+  /** Messages the kernel logged (OOM kills), for the shell to show. */
+  readonly log: string[] = [];
+  private nextPid = INIT_PID;
+
+  /** The PID handed out last (/proc/loadavg shows it). */
+  get lastPid(): number {
+    return this.nextPid - 1;
+  }
+
+  private constructor(config: KernelConfig) {
+    this.config = config;
+    this.phys = new PhysMem(Math.floor(config.memBytes / PAGE_SIZE));
+    bootSpecialFrames(this.phys);
+    this.vfs = bootFilesystem();
+  }
+
+  /** Boots a machine: init (PID 1), then the login shell (PID 2). */
+  static boot(options: Partial<KernelConfig> = {}): Machine {
+    const m = new Machine({ ...DEFAULT_CONFIG, ...options });
+    const init = m.newTask(0, "init", null);
+    m.mustExec(init, "/sbin/init", ["/sbin/init"]);
+    init.oomScoreAdj = 0;
+    const shell = m.mustFork(INIT_PID);
+    m.mustExec(shell, "/bin/bash", ["-bash"]);
+    shell.oomScoreAdj = OOM_SCORE_ADJ_MIN;
+    // The login shell leads its own session and process group (setsid).
+    shell.pgrp = shell.pid;
+    shell.session = shell.pid;
+    return m;
+  }
+
+  private mustFork(pid: number): Task {
+    const r = this.fork(pid);
+    if (!r.ok) throw new Error(`boot: fork failed: ${r.errno}`);
+    return this.tasks.get(r.value)!;
+  }
+
+  private mustExec(task: Task, path: string, argv: string[]): void {
+    const r = this.exec(task.pid, path, argv);
+    if (!r.ok) throw new Error(`boot: exec ${path} failed: ${r.errno}`);
+  }
+
+  private newTask(ppid: number, comm: string, mm: Mm | null): Task {
+    const task = new Task(this.nextPid++, ppid, comm, mm, this.now);
+    this.tasks.set(task.pid, task);
+    return task;
+  }
+
+  /* ---- lookup ---- */
+
+  /** The task, zombies included. */
+  task(pid: number): Result<Task> {
+    const task = this.tasks.get(pid);
+    return task === undefined ? failure("ESRCH") : success(task);
+  }
+
+  /** A task that still has an address space (not a zombie). */
+  private live(pid: number): Result<Task & { mm: Mm }> {
+    const task = this.tasks.get(pid);
+    if (task === undefined || task.mm === null) return failure("ESRCH");
+    return success(task as Task & { mm: Mm });
+  }
+
+  /** Every live mm, for operations that reach across processes (writeback). */
+  *mms(): Generator<Mm> {
+    for (const task of this.tasks.values()) if (task.mm !== null) yield task.mm;
+  }
+
+  /* ---- memory ---- */
+
+  allocFrame(kind: number, word: number, requesterPid: number): number {
+    for (;;) {
+      const pfn = this.phys.alloc(kind, word);
+      if (pfn >= 0) return pfn;
+      if (this.reclaimCache() > 0) continue;
+      const victim = selectVictim(this.tasks.values(), this.phys.nrFrames);
+      if (victim === null) return -1;
+      const message = oomKillMessage(victim);
+      this.log.push(message);
+      this.trace?.({ kind: "oom-kill", pid: victim.pid, comm: victim.comm, message });
+      this.die(victim, signaledStatus(SIGKILL));
+      if (victim.pid === requesterPid) return -1;
+    }
+  }
+
+  /** Page reclaim: frees page-cache pages nobody maps (writing dirty ones back first). */
+  private reclaimCache(): number {
+    let freed = 0;
+    for (const inode of this.vfs.cachedInodes()) {
+      for (const [index, pfn] of [...inode.cache.entries()]) {
+        if (this.phys.mapcount[pfn] !== 0 || inode.shmem) continue;
+        if (this.phys.flags[pfn]! & PG_DIRTY) inode.disk.set(index, this.phys.content[pfn]!);
+        this.dropCachePage(inode, index, pfn);
+        freed++;
+      }
+    }
+    return freed;
+  }
+
+  private dropCachePage(inode: Inode, index: number, pfn: number): void {
+    inode.cache.set(index, 0);
+    this.phys.flags[pfn]! &= ~PG_CACHED;
+    this.phys.free(pfn);
+  }
+
+  mmap(pid: number, req: MmapRequest): Result<number> {
+    const t = this.live(pid);
+    if (!t.ok) return t;
+    if (t.value.mm.vmas.length >= MAX_MAP_COUNT) return failure("ENOMEM", "too many mappings");
+    const r = doMmap(this, t.value.mm, req, () => this.vfs.newShmemObject(0));
+    if (req.flags & MAP_FIXED) this.collectOrphans();
+    return r;
+  }
+
+  munmap(pid: number, addr: number, length: number): Result<ZapStats> {
+    const t = this.live(pid);
+    if (!t.ok) return t;
+    const r = doMunmap(this, t.value.mm, addr, length);
+    this.collectOrphans();
+    return r;
+  }
+
+  /** do_exit, then the files only the dead process held are freed. */
+  private die(task: Task, status: number): void {
+    doExit(this, this, task, status);
+    this.collectOrphans();
+  }
+
+  /** prctl(PR_SET_VMA_ANON_NAME) on a range of `pid`'s anonymous memory. */
+  setAnonName(pid: number, addr: number, length: number, name: string | null): Result<void> {
+    const t = this.live(pid);
+    return t.ok ? doSetAnonName(this, t.value.mm, addr, length, name) : t;
+  }
+
+  /** memfd_create(name) + ftruncate(size): an unlinked shmem file to map. */
+  memfdCreate(name: string, size: number): Result<Inode> {
+    if (name.length > 249 || name.includes("/")) return failure("EINVAL");
+    if (!Number.isSafeInteger(size) || size < 0) return failure("EINVAL");
+    return success(this.vfs.newShmemObject(size, `/memfd:${name}`));
+  }
+
+  mprotect(pid: number, addr: number, length: number, prot: number): Result<void> {
+    const t = this.live(pid);
+    return t.ok ? doMprotect(this, t.value.mm, addr, length, prot) : t;
+  }
+
+  madvise(pid: number, addr: number, length: number, advice: number): Result<void> {
+    const t = this.live(pid);
+    return t.ok ? doMadvise(this, t.value.mm, addr, length, advice) : t;
+  }
+
+  /** mlock(2): locks the range and populates it (writing where the mapping is private and writable). */
+  mlock(pid: number, addr: number, length: number): Result<AccessReport> {
+    const t = this.live(pid);
+    if (!t.ok) return t;
+    const end = setLocked(t.value.mm, addr, length, true);
+    if (!end.ok) return end;
+    return this.populate(pid, addr, end.value);
+  }
+
+  munlock(pid: number, addr: number, length: number): Result<void> {
+    const t = this.live(pid);
+    if (!t.ok) return t;
+    const end = setLocked(t.value.mm, addr, length, false);
+    if (!end.ok) return end;
+    clearMlocked(this, t.value.mm, addr, end.value);
+    return success(undefined);
+  }
+
+  /**
+   * populate_vma_page_range over [start, end): faults every page in; a
+   * private writable mapping is faulted for writing (FOLL_WRITE), so COW is
+   * broken up front. Returns the fault report of the whole range.
+   */
+  populate(pid: number, start: number, end: number): Result<AccessReport> {
+    const t = this.live(pid);
+    if (!t.ok) return t;
+    const total: AccessReport = {
+      pages: 0,
+      minflt: 0,
+      majflt: 0,
+      byKind: [],
+      words: null,
+      signal: null,
+    };
+    for (const vma of t.value.mm.vmas.filter((v) => v.start < end && v.end > start)) {
+      const lo = Math.max(start, vma.start);
+      const hi = Math.min(end, vma.end);
+      const write = (vma.flags & (VM_WRITE | VM_SHARED)) === VM_WRITE;
+      const r = accessRange(this, t.value, lo, hi - lo, write, null, false);
+      this.touchPopulated(t.value.mm, vma, lo, lo + r.pages * PAGE_SIZE);
+      total.pages += r.pages;
+      total.minflt += r.minflt;
+      total.majflt += r.majflt;
+      r.byKind.forEach((n, i) => {
+        total.byKind[i] = (total.byKind[i] ?? 0) + n;
+      });
+      if (r.signal !== null) {
+        total.signal = r.signal;
+        break;
+      }
+    }
+    return success(total);
+  }
+
+  /**
+   * GUP's FOLL_TOUCH on the pages populate reached: each is marked accessed
+   * (PG_referenced), and in a locked VMA mlocked (mlock_vma_folio), whether
+   * it was faulted in now or was already there.
+   */
+  private touchPopulated(mm: Mm, vma: Vma, start: number, end: number): void {
+    for (let vpn = start / PAGE_SIZE; vpn < end / PAGE_SIZE; vpn++) {
+      const pfn = normalPage(vma, mm.pt.get(vpn));
+      if (pfn < 0) continue;
+      this.phys.flags[pfn]! |= PG_REFERENCED | (vma.flags & VM_LOCKED ? PG_MLOCKED : 0);
+    }
+  }
+
+  brk(pid: number, addr: number): Result<number> {
+    const t = this.live(pid);
+    return t.ok ? success(doBrk(this, t.value.mm, addr)) : t;
+  }
+
+  /** msync(MS_SYNC) over a range: writes back the files mapped there. */
+  msync(pid: number, addr: number, length: number): Result<number> {
+    const t = this.live(pid);
+    if (!t.ok) return t;
+    if (addr % PAGE_SIZE !== 0 || length < 0) return failure("EINVAL");
+    const end = addr + Math.ceil(length / PAGE_SIZE) * PAGE_SIZE;
+    let written = 0;
+    let at = addr;
+    for (const vma of t.value.mm.vmas) {
+      if (vma.end <= addr || vma.start >= end) continue;
+      if (vma.start > at) return failure("ENOMEM");
+      at = vma.end;
+      if (vma.file === null || !(vma.flags & VM_SHARED)) continue; // only MAP_SHARED file pages
+      const first = vma.pgoff + (Math.max(addr, vma.start) - vma.start) / PAGE_SIZE;
+      const last = vma.pgoff + (Math.min(end, vma.end) - vma.start) / PAGE_SIZE;
+      written += writeback(this, vma.file, first, last, this.mms());
+    }
+    if (at < end) return failure("ENOMEM");
+    return success(written);
+  }
+
+  /**
+   * The process loads from or stores to every page of a range. A signal the
+   * access raises is delivered: the process dies (SIGSEGV, SIGBUS) and the
+   * report says why.
+   */
+  access(
+    pid: number,
+    addr: number,
+    length: number,
+    write: boolean,
+    word: number | null = 0,
+    collect = false,
+  ): Result<AccessReport> {
+    const t = this.live(pid);
+    if (!t.ok) return t;
+    if (length < 0 || !Number.isSafeInteger(addr) || !Number.isSafeInteger(length))
+      return failure("EINVAL");
+    const report = accessRange(this, t.value, addr, length, write, word, collect);
+    if (report.signal !== null && this.tasks.get(pid)?.mm != null)
+      this.die(t.value, signaledStatus(report.signal.signo));
+    return success(report);
+  }
+
+  /* ---- processes ---- */
+
+  /** fork(2) by `pid`: a copy of its address space; the child's PID. */
+  fork(pid: number): Result<number> {
+    const t = this.live(pid);
+    if (!t.ok) return t;
+    if (this.tasks.size >= MAX_TASKS || this.nextPid >= PID_MAX)
+      return failure("EAGAIN", "too many processes");
+    const parent = t.value;
+    const { mm, copied } = dupMm(this, parent.mm);
+    const child = this.newTask(parent.pid, parent.comm, mm);
+    child.argv = parent.argv;
+    child.env = parent.env;
+    child.exe = parent.exe;
+    child.pgrp = parent.pgrp;
+    child.session = parent.session;
+    child.forkNoExec = true;
+    child.oomScoreAdj = parent.pid === LOGIN_SHELL_PID ? 0 : parent.oomScoreAdj;
+    this.trace?.({ kind: "fork", parent: parent.pid, child: child.pid, copied });
+    return success(child.pid);
+  }
+
+  /**
+   * execve(2) by `pid`. Nothing changes if the file cannot be executed;
+   * after that the old address space is torn down and the new image built.
+   */
+  exec(
+    pid: number,
+    path: string,
+    argv: readonly string[],
+    options: ExecOptions = {},
+  ): Result<void> {
+    const task = this.tasks.get(pid);
+    if (task === undefined || task.isZombie) return failure("ESRCH");
+    const r = this.doExec(task, path, argv, options);
+    if (r.ok) this.runActions(task);
+    return r;
+  }
+
+  /** The exec itself: the new image, and the new program's own behaviour queued (not yet run). */
+  private doExec(
+    task: Task,
+    path: string,
+    argv: readonly string[],
+    options: ExecOptions = {},
+  ): Result<void> {
+    const found = findExecutable(this.vfs, path);
+    if (!found.ok) return found;
+    execImage(this, task, found.value, argv, options, path);
+    task.forkNoExec = false;
+    this.collectOrphans();
+    task.actions = this.programActions(found.value.path, argv);
+    task.wakeAt = null;
+    this.trace?.({ kind: "exec", pid: task.pid, path });
+    return success(undefined);
+  }
+
+  /** What a program of the root image does on its own once started. */
+  private programActions(path: string, argv: readonly string[]): Action[] {
+    const name = commOf(path);
+    if (name === "sleep") {
+      const seconds = Number(argv[1] ?? "0");
+      return Number.isFinite(seconds) && seconds >= 0
+        ? [
+            { kind: "sleep", ns: Math.round(seconds * NSEC_PER_SEC) },
+            { kind: "exit", status: 0 },
+          ]
+        : [{ kind: "exit", status: 1 }];
+    }
+    if (name === "true" || name === "ls") return [{ kind: "exit", status: 0 }];
+    if (name === "false") return [{ kind: "exit", status: 1 }];
+    return [];
+  }
+
+  /** exit(2) by `pid` with `code`. */
+  exit(pid: number, code: number): Result<void> {
+    const t = this.live(pid);
+    if (!t.ok) return t;
+    if (pid === INIT_PID) return failure("EPERM", "init cannot exit");
+    this.die(t.value, exitedStatus(code));
+    return success(undefined);
+  }
+
+  /** kill(2) with a fatal signal (SIGKILL by default). */
+  kill(pid: number, signo = SIGKILL): Result<void> {
+    const t = this.task(pid);
+    if (!t.ok) return t;
+    if (pid === INIT_PID || pid === LOGIN_SHELL_PID) return failure("EPERM");
+    if (!t.value.isZombie) this.die(t.value, signaledStatus(signo));
+    return success(undefined);
+  }
+
+  /**
+   * wait(2) by the parent of `pid` for it. A child that will exit by itself
+   * later (a timed action) is waited for: the clock advances to its end.
+   */
+  wait(pid: number): Result<{ pid: number; status: number }> {
+    const t = this.task(pid);
+    if (!t.ok) return t;
+    const child = t.value;
+    if (pid === INIT_PID || pid === LOGIN_SHELL_PID) return failure("ECHILD");
+    if (!child.isZombie) {
+      const end = this.exitTime(child);
+      if (end === null) return failure("EAGAIN", "it will never exit by itself");
+      this.advance(end - this.now);
+    }
+    const status = child.exitStatus;
+    reap(this, child);
+    return success({ pid, status });
+  }
+
+  /** When a task's remaining actions end in exit, the time of that exit; else null. */
+  private exitTime(task: Task): number | null {
+    let at = task.wakeAt ?? this.now;
+    for (const action of task.actions) {
+      if (action.kind === "sleep") at += action.ns;
+      if (action.kind === "exit") return at;
+      if (action.kind === "exec") return null;
+    }
+    return null;
+  }
+
+  /** spawn: the login shell forks and the child execs path (what typing a command does). */
+  spawn(path: string, argv: readonly string[]): Result<number> {
+    const found = findExecutable(this.vfs, path);
+    if (!found.ok) return found;
+    const parent = this.tasks.get(LOGIN_SHELL_PID)?.mm != null ? LOGIN_SHELL_PID : INIT_PID;
+    const child = this.fork(parent);
+    if (!child.ok) return child;
+    // Job control: an interactive shell puts each command in its own process group.
+    this.tasks.get(child.value)!.pgrp = child.value;
+    const r = this.exec(child.value, path, argv);
+    if (!r.ok) return r;
+    return child;
+  }
+
+  /* ---- time ---- */
+
+  /** Gives a process actions to perform from now on, in simulated time. */
+  run(pid: number, actions: readonly Action[]): Result<void> {
+    const t = this.live(pid);
+    if (!t.ok) return t;
+    t.value.actions.push(...actions);
+    if (t.value.wakeAt === null) this.runActions(t.value);
+    return success(undefined);
+  }
+
+  /** Runs a task's actions until one makes it sleep (or it exits). */
+  private runActions(task: Task): void {
+    while (task.actions.length > 0 && !task.isZombie) {
+      const action = task.actions.shift()!;
+      if (action.kind === "sleep") {
+        task.wakeAt = this.now + action.ns;
+        return;
+      }
+      if (action.kind === "exit") this.die(task, exitedStatus(action.status));
+      else if (action.kind === "exec") {
+        // The new program's behaviour replaces whatever was queued.
+        if (!this.doExec(task, action.path, action.argv).ok) this.die(task, exitedStatus(127));
+      } else this.access(task.pid, action.addr, action.length, action.kind === "write");
+    }
+    task.wakeAt = null;
+  }
+
+  /** Advances the clock by `ns`, running every action that falls due, in time order. */
+  advance(ns: number): void {
+    const target = this.now + Math.max(0, ns);
+    for (;;) {
+      let next: Task | null = null;
+      for (const task of this.tasks.values()) {
+        if (
+          task.wakeAt !== null &&
+          task.wakeAt <= target &&
+          (next === null || task.wakeAt < next.wakeAt!)
+        )
+          next = task;
+      }
+      if (next === null) break;
+      this.now = next.wakeAt!;
+      next.wakeAt = null;
+      this.runActions(next);
+    }
+    this.now = target;
+    this.vfs.now = this.bootTime + Math.floor(this.now / NSEC_PER_SEC);
+  }
+
+  /* ---- files ---- */
+
+  /** truncate -s: sets a file's size, creating it; pages beyond the end leave the cache. */
+  truncate(path: string, size: number): Result<Inode> {
+    if (!Number.isSafeInteger(size) || size < 0) return failure("EINVAL");
+    const inode = this.vfs.create(path);
+    if (!inode.ok) return inode;
+    const keep = pagesOf(size);
+    for (const [index, pfn] of [...inode.value.cache.entries()]) {
+      if (index < keep) continue;
+      if (this.phys.mapcount[pfn] === 0) this.dropCachePage(inode.value, index, pfn);
+    }
+    for (const index of [...inode.value.disk.keys()])
+      if (index >= keep) inode.value.disk.delete(index);
+    inode.value.size = size;
+    inode.value.mtime = this.vfs.now;
+    return inode;
+  }
+
+  /** write(2) of `text` to a file (replacing or appending): its pages are cached dirty. */
+  writeFile(path: string, text: string, append: boolean): Result<Inode> {
+    const inode = this.vfs.create(path);
+    if (!inode.ok) return inode;
+    const file = inode.value;
+    const before = append ? (file.text ?? "") : "";
+    file.text = before + text;
+    const bytes = utf8Bytes(file.text);
+    const from = Math.floor(utf8Bytes(before) / PAGE_SIZE);
+    file.size = bytes;
+    for (let index = from; index < pagesOf(bytes); index++) {
+      let pfn = file.cache.get(index);
+      if (pfn === 0) {
+        pfn = this.allocFrame(
+          file.shmem ? KIND_SHMEM : KIND_FILE,
+          file.initialWord(index),
+          LOGIN_SHELL_PID,
+        );
+        if (pfn < 0) return failure("ENOSPC");
+        this.phys.flags[pfn]! |= PG_CACHED;
+        file.cache.set(index, pfn);
+        this.vfs.noteCached(file);
+      }
+      this.phys.flags[pfn]! |= PG_DIRTY | PG_PRIVATE;
+    }
+    file.mtime = this.vfs.now;
+    return inode;
+  }
+
+  /** fsync(2): writes the file's dirty pages back (they become clean). */
+  fsync(path: string): Result<number> {
+    const inode = this.vfs.lookup(path);
+    if (!inode.ok) return inode;
+    return success(writeback(this, inode.value, 0, Number.MAX_SAFE_INTEGER, this.mms()));
+  }
+
+  /** posix_fadvise(DONTNEED)-like: drops the file's clean, unmapped cached pages. */
+  evict(path: string): Result<number> {
+    const inode = this.vfs.lookup(path);
+    if (!inode.ok) return inode;
+    let dropped = 0;
+    for (const [index, pfn] of [...inode.value.cache.entries()]) {
+      if (this.phys.mapcount[pfn] !== 0 || this.phys.flags[pfn]! & PG_DIRTY || inode.value.shmem)
+        continue;
+      this.dropCachePage(inode.value, index, pfn);
+      dropped++;
+    }
+    return success(dropped);
+  }
+
+  unlink(path: string): Result<void> {
+    const r = this.vfs.unlink(path);
+    if (!r.ok) return r;
+    if (r.value.nlink === 0 && !this.isMapped(r.value)) this.releaseInodePages(r.value);
+    return success(undefined);
+  }
+
+  private isMapped(inode: Inode): boolean {
+    for (const mm of this.mms()) if (mm.vmas.some((v) => v.file === inode)) return true;
+    return false;
+  }
+
+  /** Frees an unlinked, unmapped file's cached pages. */
+  private releaseInodePages(inode: Inode): void {
+    for (const [index, pfn] of [...inode.cache.entries()]) {
+      if (this.phys.mapcount[pfn] === 0) this.dropCachePage(inode, index, pfn);
+    }
+  }
+
+  /** Frees the shmem objects and deleted files that no mapping holds any more. */
+  collectOrphans(): void {
+    for (const inode of this.vfs.cachedInodes()) {
+      if (inode.nlink === 0 && !this.isMapped(inode)) this.releaseInodePages(inode);
+    }
+  }
+
+  /** The anonymous-mapping flags the shell uses. */
+  static readonly ANON_PRIVATE = MAP_PRIVATE | MAP_ANONYMOUS;
+  static readonly ANON_SHARED = MAP_SHARED | MAP_ANONYMOUS;
+  static readonly RW = PROT_READ | PROT_WRITE;
+}

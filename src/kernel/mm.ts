@@ -1,0 +1,329 @@
+/**
+ * An address space (struct mm_struct): its VMAs in address order, its page
+ * table, its RSS counters and the layout fields /proc prints.
+ *
+ * This file keeps the VMA list (find, insert, split, merge, the top-down
+ * search for free space) and tears pages out of it (zap). What creates
+ * pages is in fault.ts; the system calls built on both are in mman.ts.
+ */
+import {
+  PAGE_SIZE,
+  PMD_SIZE,
+  PTRS_PER_PTE,
+  TASK_SIZE,
+  VM_GROWSDOWN,
+  VM_LOCKED,
+  VM_PFNMAP,
+  VM_SHARED,
+} from "./constants.js";
+import type { Kernel } from "./kernel.js";
+import { PageTable, PTE_DIRTY, ptePfn, regionOf } from "./page-table.js";
+import {
+  KIND_ANON,
+  KIND_FILE,
+  KIND_MASK,
+  KIND_SHMEM,
+  PG_DIRTY,
+  PG_MLOCKED,
+  PG_REFERENCED,
+  type PhysMem,
+  ZERO_PFN,
+} from "./phys.js";
+import {
+  canMerge,
+  isDataMapping,
+  isExecMapping,
+  isStackMapping,
+  splitOff,
+  type Vma,
+  vmaPages,
+} from "./vma.js";
+
+/** mmap_base without randomisation: TASK_SIZE less the minimum stack gap (128 MiB). */
+export const MMAP_BASE = TASK_SIZE - 128 * 1024 * 1024;
+/** The lowest address mmap hands out (mmap_min_addr). */
+export const MMAP_MIN_ADDR = 0x10000;
+
+export class Mm {
+  readonly vmas: Vma[] = [];
+  readonly pt = new PageTable();
+  /** MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES: PTEs mapping pages of each kind. */
+  rssAnon = 0;
+  rssFile = 0;
+  rssShmem = 0;
+  /** Peaks, updated just before RSS or total_vm drop (update_hiwater_*). */
+  hiwaterRss = 0;
+  hiwaterVm = 0;
+  startCode = 0;
+  endCode = 0;
+  startData = 0;
+  endData = 0;
+  startBrk = 0;
+  brk = 0;
+  startStack = 0;
+  argStart = 0;
+  argEnd = 0;
+  envStart = 0;
+  envEnd = 0;
+  mmapBase = MMAP_BASE;
+
+  get rss(): number {
+    return this.rssAnon + this.rssFile + this.rssShmem;
+  }
+
+  /** Index of the first VMA ending above addr (find_vma), or vmas.length. */
+  findIndex(addr: number): number {
+    let lo = 0;
+    let hi = this.vmas.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.vmas[mid]!.end <= addr) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The VMA containing addr, if any. */
+  vmaAt(addr: number): Vma | undefined {
+    const vma = this.vmas[this.findIndex(addr)];
+    return vma !== undefined && vma.start <= addr ? vma : undefined;
+  }
+
+  insert(vma: Vma): number {
+    const i = this.findIndex(vma.start);
+    this.vmas.splice(i, 0, vma);
+    return i;
+  }
+
+  /** Splits vmas[i] at addr (strictly inside it); returns the upper part's index. */
+  split(i: number, addr: number): number {
+    const vma = this.vmas[i]!;
+    const upper = splitOff(vma, addr);
+    vma.end = addr;
+    this.vmas.splice(i + 1, 0, upper);
+    return i + 1;
+  }
+
+  /** Makes VMA boundaries fall at start and end; returns the index range covering [start, end). */
+  splitAround(start: number, end: number): [number, number] {
+    let i = this.findIndex(start);
+    if (i < this.vmas.length && this.vmas[i]!.start < start) i = this.split(i, start);
+    let j = this.findIndex(end);
+    if (j < this.vmas.length && this.vmas[j]!.start < end) this.split(j, end);
+    j = this.findIndex(end);
+    return [i, j];
+  }
+
+  /** Merges vmas[i] with its neighbours where compatible (vma_merge); returns its new index. */
+  mergeAround(i: number): number {
+    const next = this.vmas[i + 1];
+    if (next !== undefined && canMerge(this.vmas[i]!, next)) this.absorb(i);
+    const prev = this.vmas[i - 1];
+    if (prev !== undefined && canMerge(prev, this.vmas[i]!)) {
+      this.absorb(i - 1);
+      return i - 1;
+    }
+    return i;
+  }
+
+  /** vmas[i] takes over vmas[i + 1]. */
+  private absorb(i: number): void {
+    const lo = this.vmas[i]!;
+    const hi = this.vmas[i + 1]!;
+    lo.end = hi.end;
+    lo.anonVma ??= hi.anonVma;
+    lo.anonVmaForked ||= hi.anonVmaForked;
+    this.vmas.splice(i + 1, 1);
+  }
+
+  /**
+   * The highest free range of `len` bytes below mmapBase
+   * (unmapped_area_topdown), or -1. With `alignPmd`, the range starts at
+   * `pgoff`'s offset modulo 2 MiB, found as __thp_get_unmapped_area does:
+   * search for len + 2 MiB, then slide up to the alignment.
+   */
+  unmappedArea(len: number, alignPmd: boolean, pgoff: number): number {
+    const padded = alignPmd ? len + PMD_SIZE : len;
+    // Gap i lies between vmas[i - 1] and vmas[i]; walk them from the top down.
+    for (let i = this.findIndex(this.mmapBase); i >= 0; i--) {
+      const above = this.vmas[i];
+      const below = this.vmas[i - 1];
+      const ceiling =
+        above === undefined ? this.mmapBase : Math.min(this.mmapBase, startGap(above));
+      const floor = below === undefined ? MMAP_MIN_ADDR : below.end;
+      if (ceiling - floor >= padded) {
+        const addr = ceiling - padded;
+        if (!alignPmd) return addr;
+        const shift = (pgoff * PAGE_SIZE - addr) % PMD_SIZE;
+        const offSub = shift < 0 ? shift + PMD_SIZE : shift;
+        return offSub === 0 ? addr + PMD_SIZE : addr + offSub;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether [start, end) overlaps no VMA. */
+  isFree(start: number, end: number): boolean {
+    const vma = this.vmas[this.findIndex(start)];
+    return vma === undefined || vma.start >= end;
+  }
+
+  /* vm_stat_account figures, in pages, derived from the VMAs. */
+  totalVm(): number {
+    return this.sumPages(() => true);
+  }
+  lockedVm(): number {
+    return this.sumPages((f) => (f & VM_LOCKED) !== 0);
+  }
+  execVm(): number {
+    return this.sumPages(isExecMapping);
+  }
+  stackVm(): number {
+    return this.sumPages(isStackMapping);
+  }
+  dataVm(): number {
+    return this.sumPages(isDataMapping);
+  }
+
+  private sumPages(pred: (flags: number) => boolean): number {
+    let pages = 0;
+    for (const vma of this.vmas) if (pred(vma.flags)) pages += vmaPages(vma);
+    return pages;
+  }
+
+  updateHiwaterRss(): void {
+    if (this.rss > this.hiwaterRss) this.hiwaterRss = this.rss;
+  }
+
+  updateHiwaterVm(): void {
+    const total = this.totalVm();
+    if (total > this.hiwaterVm) this.hiwaterVm = total;
+  }
+
+  /** Adds `delta` PTEs of frame kind `kind` to the RSS counters. */
+  addRss(kind: number, delta: number): void {
+    if (kind === KIND_ANON) this.rssAnon += delta;
+    else if (kind === KIND_FILE) this.rssFile += delta;
+    else if (kind === KIND_SHMEM) this.rssShmem += delta;
+  }
+}
+
+/** A stack that grows down keeps a guard gap below it (vm_start_gap, stack_guard_gap = 256 pages). */
+const startGap = (vma: Vma): number =>
+  vma.flags & VM_GROWSDOWN ? vma.start - 256 * PAGE_SIZE : vma.start;
+
+/** The page a PTE maps, or -1 for a special mapping (vm_normal_page() returning NULL). */
+export function normalPage(vma: Vma, pte: number): number {
+  const pfn = ptePfn(pte);
+  return pfn === ZERO_PFN || vma.flags & VM_PFNMAP ? -1 : pfn;
+}
+
+/**
+ * Drops one mapping of `pfn` from `mm` (zap_present_folio_ptes): the PTE's
+ * dirty and young bits pass to file pages, mapcount and RSS drop, and an
+ * anonymous page nobody maps any more is freed. Returns 1 if it was freed.
+ */
+export function unmapPage(phys: PhysMem, mm: Mm, pfn: number, pte: number, young: boolean): number {
+  const flags = phys.flags[pfn]!;
+  const kind = flags & KIND_MASK;
+  if (kind !== KIND_ANON) {
+    if (pte & PTE_DIRTY) phys.flags[pfn]! |= PG_DIRTY;
+    if (young) phys.flags[pfn]! |= PG_REFERENCED;
+  }
+  mm.addRss(kind, -1);
+  const left = --phys.mapcount[pfn]!;
+  if (left === 0) {
+    phys.flags[pfn]! &= ~PG_MLOCKED;
+    if (kind === KIND_ANON) {
+      phys.free(pfn);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+export interface ZapStats {
+  unmapped: number;
+  freed: number;
+}
+
+/** Removes every PTE in [start, end) of `vma` (zap_page_range). */
+export function zapRange(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  start: number,
+  end: number,
+  stats: ZapStats,
+): void {
+  mm.updateHiwaterRss();
+  const first = start / PAGE_SIZE;
+  const last = end / PAGE_SIZE;
+  for (let key = regionOf(first); key * PTRS_PER_PTE < last; key++) {
+    const slot = mm.pt.slots.get(key);
+    if (slot === undefined) continue;
+    const lo = Math.max(first, key * PTRS_PER_PTE) - key * PTRS_PER_PTE;
+    const hi = Math.min(last, (key + 1) * PTRS_PER_PTE) - key * PTRS_PER_PTE;
+    if (!slot.table.pte.subarray(lo, hi).some((pte) => pte !== 0)) continue;
+    const table = mm.pt.tableForWrite(key);
+    for (let i = lo; i < hi; i++) {
+      const pte = table[i]!;
+      if (pte === 0) continue;
+      table[i] = 0;
+      const vpn = key * PTRS_PER_PTE + i;
+      const young = mm.pt.isYoung(vpn);
+      mm.pt.clearYoung(vpn);
+      const pfn = normalPage(vma, pte);
+      if (pfn < 0) continue;
+      stats.unmapped++;
+      stats.freed += unmapPage(k.phys, mm, pfn, pte, young);
+    }
+  }
+}
+
+/**
+ * Tears down the whole address space (exit_mmap): every mapping is dropped
+ * at once, so the pages this mm shared become private to the others.
+ * Tables shared with other mms are only read, then released.
+ */
+export function exitMmap(k: Kernel, mm: Mm): ZapStats {
+  const stats: ZapStats = { unmapped: 0, freed: 0 };
+  mm.updateHiwaterRss();
+  mm.updateHiwaterVm();
+  for (const vma of mm.vmas) {
+    const first = vma.start / PAGE_SIZE;
+    const last = vma.end / PAGE_SIZE;
+    for (let key = regionOf(first); key * PTRS_PER_PTE < last; key++) {
+      const slot = mm.pt.slots.get(key);
+      if (slot === undefined) continue;
+      const base = key * PTRS_PER_PTE;
+      const lo = Math.max(first, base) - base;
+      const hi = Math.min(last, base + PTRS_PER_PTE) - base;
+      const table = slot.table.pte;
+      const young = slot.young;
+      for (let i = lo; i < hi; i++) {
+        const pte = table[i]!;
+        if (pte === 0) continue;
+        const pfn = normalPage(vma, pte);
+        if (pfn < 0) continue;
+        stats.unmapped++;
+        const isYoung = young !== null && (young[i >>> 5]! & (1 << (i & 31))) !== 0;
+        stats.freed += unmapPage(k.phys, mm, pfn, pte, isYoung);
+      }
+    }
+  }
+  mm.pt.releaseAll();
+  mm.vmas.length = 0;
+  return stats;
+}
+
+/** Frees the PTE tables that no VMA overlaps any more (free_pgtables). */
+export function freePgtables(mm: Mm): void {
+  for (const key of [...mm.pt.slots.keys()]) {
+    const start = key * PTRS_PER_PTE * PAGE_SIZE;
+    if (mm.isFree(start, start + PMD_SIZE)) mm.pt.freeTable(key);
+  }
+}
+
+/** A shared VMA's pages are the file's: VM_SHARED decides how faults map them. */
+export const isSharedVma = (vma: Vma): boolean => (vma.flags & VM_SHARED) !== 0;

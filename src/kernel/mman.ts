@@ -1,0 +1,568 @@
+/**
+ * The memory-management system calls on one address space: mmap, munmap,
+ * mprotect, madvise, mlock, brk, msync (mm/mmap.c, mm/vma.c, mm/mprotect.c,
+ * mm/madvise.c, mm/mlock.c, mm/msync.c).
+ *
+ * Each call validates everything before changing anything, so a failed call
+ * leaves the address space exactly as it was.
+ */
+import {
+  MADV_DODUMP,
+  MADV_DOFORK,
+  MADV_DONTDUMP,
+  MADV_DONTFORK,
+  MADV_DONTNEED,
+  MADV_HUGEPAGE,
+  MADV_KEEPONFORK,
+  MADV_NOHUGEPAGE,
+  MADV_NORMAL,
+  MADV_RANDOM,
+  MADV_SEQUENTIAL,
+  MADV_WIPEONFORK,
+  MAP_ANONYMOUS,
+  MAP_FIXED,
+  MAP_FIXED_NOREPLACE,
+  MAP_NORESERVE,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  PAGE_SIZE,
+  PMD_SIZE,
+  PROT_EXEC,
+  PROT_READ,
+  PROT_WRITE,
+  PTRS_PER_PTE,
+  TASK_SIZE,
+  VM_ACCOUNT,
+  VM_DONTCOPY,
+  VM_DONTDUMP,
+  VM_EXEC,
+  VM_HUGEPAGE,
+  VM_LOCKED,
+  VM_MAYEXEC,
+  VM_MAYREAD,
+  VM_MAYWRITE,
+  VM_NOHUGEPAGE,
+  VM_NORESERVE,
+  VM_RAND_READ,
+  VM_READ,
+  VM_SEQ_READ,
+  VM_SHARED,
+  VM_SOFTDIRTY,
+  VM_WIPEONFORK,
+  VM_WRITE,
+} from "./constants.js";
+import type { Kernel } from "./kernel.js";
+import { freePgtables, type Mm, normalPage, type ZapStats, zapRange } from "./mm.js";
+import { PTE_DIRTY, PTE_WRITE, regionOf } from "./page-table.js";
+import { KIND_ANON, PG_ANON_EXCLUSIVE, PG_DIRTY, PG_MLOCKED, PG_PRIVATE } from "./phys.js";
+import { failure, type Result, success } from "./result.js";
+import type { Inode } from "./vfs.js";
+import {
+  isAnonymous,
+  mmapFlags,
+  protToVmFlags,
+  type SpecialMapping,
+  VM_SPECIAL,
+  type Vma,
+} from "./vma.js";
+
+export interface MmapRequest {
+  /** Hint or, with MAP_FIXED, the exact address; 0 for none. */
+  readonly addr: number;
+  readonly length: number;
+  readonly prot: number;
+  /** MAP_* flags. */
+  readonly flags: number;
+  /** The file for a file mapping; null for MAP_ANONYMOUS. */
+  readonly file: Inode | null;
+  /** The file was opened for writing (decides VM_SHARED for MAP_SHARED). */
+  readonly fileWritable: boolean;
+  /** Byte offset into the file. */
+  readonly offset: number;
+}
+
+const pageAligned = (n: number): boolean => n % PAGE_SIZE === 0;
+const pageAlignUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+const VALID_PROT = PROT_READ | PROT_WRITE | PROT_EXEC;
+
+/** Checks mmap's arguments as do_mmap does; returns the VMA flags. */
+function mmapCheck(k: Kernel, req: MmapRequest): Result<number> {
+  const type = req.flags & (MAP_SHARED | MAP_PRIVATE);
+  if (type !== MAP_SHARED && type !== MAP_PRIVATE)
+    return failure("EINVAL", "neither MAP_SHARED nor MAP_PRIVATE");
+  if (req.length <= 0 || !Number.isSafeInteger(req.length)) return failure("EINVAL", "bad length");
+  if (req.prot & ~VALID_PROT) return failure("EINVAL", "bad protection");
+  if (!pageAligned(req.offset) || req.offset < 0)
+    return failure("EINVAL", "offset not page aligned");
+  const len = pageAlignUp(req.length);
+  if (len > TASK_SIZE) return failure("ENOMEM", "length beyond the address space");
+  if (
+    req.flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) &&
+    (!pageAligned(req.addr) || req.addr + len > TASK_SIZE)
+  )
+    return failure("EINVAL", "fixed address not page aligned or out of range");
+  if (req.file !== null) {
+    if (req.file.type !== "reg") return failure("ENODEV");
+    if (type === MAP_SHARED && req.prot & PROT_WRITE && !req.fileWritable) return failure("EACCES");
+  } else if (!(req.flags & MAP_ANONYMOUS)) return failure("EBADF");
+  const anonymous = req.file === null;
+  let flags = mmapFlags(req.prot, type === MAP_SHARED, req.fileWritable, anonymous);
+  if (req.flags & MAP_NORESERVE && !(flags & VM_SHARED))
+    flags = (flags & ~VM_ACCOUNT) | VM_NORESERVE;
+  if (k.config.softDirty) flags |= VM_SOFTDIRTY;
+  return success(flags);
+}
+
+/** Chooses the address (get_unmapped_area, with THP alignment of 2 MiB multiples). */
+function chooseAddress(mm: Mm, req: MmapRequest, len: number): Result<number> {
+  if (req.flags & MAP_FIXED) return success(req.addr);
+  if (req.flags & MAP_FIXED_NOREPLACE)
+    return mm.isFree(req.addr, req.addr + len) ? success(req.addr) : failure("EEXIST");
+  if (req.addr !== 0) {
+    const hint = Math.floor(req.addr / PAGE_SIZE) * PAGE_SIZE;
+    if (hint >= 0x10000 && hint + len <= mm.mmapBase && mm.isFree(hint, hint + len))
+      return success(hint);
+  }
+  // Private anonymous memory whose length is a multiple of 2 MiB, and file mappings
+  // covering at least one aligned 2 MiB of the file, are THP-aligned
+  // (__get_unmapped_area -> thp_get_unmapped_area). Shared anonymous memory is not.
+  const pgoff = req.offset / PAGE_SIZE;
+  let align = false;
+  if (req.file === null) align = !(req.flags & MAP_SHARED) && len % PMD_SIZE === 0;
+  else if (!req.file.shmem) {
+    const offAlign = Math.ceil(req.offset / PMD_SIZE) * PMD_SIZE;
+    align = req.offset + len > offAlign && req.offset + len - offAlign >= PMD_SIZE;
+  }
+  const addr = mm.unmappedArea(len, align, pgoff);
+  return addr < 0 ? failure("ENOMEM", "no free address range") : success(addr);
+}
+
+/** mmap(2). The new VMA merges with compatible neighbours. Returns the start address. */
+export function doMmap(
+  k: Kernel,
+  mm: Mm,
+  req: MmapRequest,
+  shmemObject: () => Inode,
+): Result<number> {
+  const flags = mmapCheck(k, req);
+  if (!flags.ok) return flags;
+  const len = pageAlignUp(req.length);
+  const where = chooseAddress(mm, req, len);
+  if (!where.ok) return where;
+  const addr = where.value;
+  if (req.flags & MAP_FIXED) unmapRange(k, mm, addr, len);
+  const shared = (req.flags & MAP_SHARED) !== 0;
+  const file = req.file ?? (shared ? shmemObject() : null);
+  const vma: Vma = {
+    start: addr,
+    end: addr + len,
+    flags: flags.value,
+    pgoff: file === null ? addr / PAGE_SIZE : req.offset / PAGE_SIZE,
+    file,
+    anonVma: null,
+    anonVmaForked: false,
+    anonName: null,
+    special: null,
+    ra: file === null || file.shmem ? null : { start: 0, size: 0, asyncSize: 0, mmapMiss: 0 },
+  };
+  if (req.file === null && shared) file!.size = len;
+  mm.mergeAround(mm.insert(vma));
+  return success(addr);
+}
+
+/** Maps a special mapping ([vvar], [vdso]) at addr. */
+export function mapSpecial(
+  mm: Mm,
+  addr: number,
+  pages: number,
+  flags: number,
+  special: SpecialMapping,
+): Vma {
+  const vma: Vma = {
+    start: addr,
+    end: addr + pages * PAGE_SIZE,
+    flags,
+    pgoff: 0,
+    file: null,
+    anonVma: null,
+    anonVmaForked: false,
+    anonName: null,
+    special,
+    ra: null,
+  };
+  mm.insert(vma);
+  return vma;
+}
+
+/** Removes [start, start + len) from the address space, whatever is mapped there. */
+function unmapRange(k: Kernel, mm: Mm, start: number, len: number): ZapStats {
+  const stats: ZapStats = { unmapped: 0, freed: 0 };
+  const end = start + len;
+  if (mm.isFree(start, end)) return stats;
+  mm.updateHiwaterVm();
+  const [i, j] = mm.splitAround(start, end);
+  for (const vma of mm.vmas.slice(i, j)) zapRange(k, mm, vma, vma.start, vma.end, stats);
+  mm.vmas.splice(i, j - i);
+  freePgtables(mm);
+  return stats;
+}
+
+/** munmap(2). Unmapping a range with nothing in it succeeds. */
+export function doMunmap(k: Kernel, mm: Mm, start: number, len: number): Result<ZapStats> {
+  if (!pageAligned(start) || len <= 0 || !Number.isSafeInteger(len)) return failure("EINVAL");
+  const end = start + pageAlignUp(len);
+  if (end > TASK_SIZE) return failure("EINVAL");
+  return success(unmapRange(k, mm, start, end - start));
+}
+
+/** Checks that [start, end) is covered by VMAs without holes (mprotect, mlock, madvise). */
+function coveredWithoutHoles(mm: Mm, start: number, end: number): boolean {
+  let at = start;
+  for (let i = mm.findIndex(start); at < end; i++) {
+    const vma = mm.vmas[i];
+    if (vma === undefined || vma.start > at) return false;
+    at = vma.end;
+  }
+  return true;
+}
+
+/** Validates a range argument: page-aligned start, length rounded up, within user space. */
+function rangeOf(start: number, len: number): Result<number> {
+  if (!pageAligned(start) || len < 0 || !Number.isSafeInteger(len)) return failure("EINVAL");
+  const end = start + pageAlignUp(len);
+  if (end > TASK_SIZE) return failure("ENOMEM");
+  return success(end);
+}
+
+/**
+ * Applies `change` to the flags of every VMA in [start, end): splits at the
+ * edges, changes, then merges what became compatible (vma_modify_flags).
+ */
+function modifyFlags(mm: Mm, start: number, end: number, change: (vma: Vma) => void): void {
+  const [i, j] = mm.splitAround(start, end);
+  const touched = mm.vmas.slice(i, j);
+  for (const vma of touched) change(vma);
+  for (const vma of touched) {
+    const at = mm.vmas.indexOf(vma);
+    if (at >= 0) mm.mergeAround(at);
+  }
+}
+
+/**
+ * mprotect(2). Removing write access write-protects the PTEs. Adding it
+ * makes PTEs writable without a fault only where that is safe
+ * (can_change_pte_writable): an exclusive anonymous page in a private
+ * mapping, a dirty page in a shared one.
+ */
+export function doMprotect(
+  k: Kernel,
+  mm: Mm,
+  start: number,
+  len: number,
+  prot: number,
+): Result<void> {
+  const end = rangeOf(start, len);
+  if (!end.ok) return end;
+  if (prot & ~VALID_PROT) return failure("EINVAL");
+  if (!coveredWithoutHoles(mm, start, end.value)) return failure("ENOMEM");
+  const want = protToVmFlags(prot);
+  for (let i = mm.findIndex(start); i < mm.vmas.length && mm.vmas[i]!.start < end.value; i++) {
+    const vma = mm.vmas[i]!;
+    const may = (vma.flags & (VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)) >> 4;
+    if (want & ~may) return failure("EACCES");
+  }
+  modifyFlags(mm, start, end.value, (vma) => {
+    let flags = (vma.flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | want;
+    if (want & VM_WRITE && !(vma.flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
+      flags |= VM_ACCOUNT;
+    const lo = Math.max(vma.start, start);
+    const hi = Math.min(vma.end, end.value);
+    if (flags & VM_WRITE && !(vma.flags & VM_WRITE)) makeWritable(k, mm, vma, lo, hi);
+    if (!(flags & VM_WRITE) && vma.flags & VM_WRITE) writeProtect(mm, lo, hi);
+    vma.flags = flags;
+  });
+  return success(undefined);
+}
+
+/** Clears the write bit of every PTE in [start, end). */
+export function writeProtect(mm: Mm, start: number, end: number): void {
+  forEachPte(mm, start, end, (table, i) => {
+    const pte = table[i]!;
+    if (pte & PTE_WRITE) table[i] = pte & ~PTE_WRITE;
+  });
+}
+
+/** change_pte_range's upgrade: writable where can_change_pte_writable allows it. */
+function makeWritable(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): void {
+  const shared = (vma.flags & VM_SHARED) !== 0;
+  if (shared && vma.file !== null && !vma.file.shmem) return; // write-notify: faults decide
+  forEachPte(mm, start, end, (table, i) => {
+    const pte = table[i]!;
+    if (pte === 0 || pte & PTE_WRITE) return;
+    const pfn = normalPage(vma, pte);
+    if (pfn < 0) return;
+    const ok = shared
+      ? (pte & PTE_DIRTY) !== 0
+      : (k.phys.flags[pfn]! & PG_ANON_EXCLUSIVE) !== 0 && k.phys.kind(pfn) === KIND_ANON;
+    if (ok) table[i] = pte | PTE_WRITE;
+  });
+}
+
+/**
+ * Calls fn(table, i) on each present PTE of [start, end), `i` being its
+ * index in `table`. With `forWrite` (the default) each table is made
+ * private to mm first, so fn may change the entry.
+ */
+function forEachPte(
+  mm: Mm,
+  start: number,
+  end: number,
+  fn: (table: Uint32Array, i: number) => void,
+  forWrite = true,
+): void {
+  const first = start / PAGE_SIZE;
+  const last = end / PAGE_SIZE;
+  for (let key = regionOf(first); key * PTRS_PER_PTE < last; key++) {
+    const slot = mm.pt.slots.get(key);
+    if (slot === undefined) continue;
+    const base = key * PTRS_PER_PTE;
+    const lo = Math.max(first, base) - base;
+    const hi = Math.min(last, base + PTRS_PER_PTE) - base;
+    if (!slot.table.pte.subarray(lo, hi).some((pte) => pte !== 0)) continue;
+    const table = forWrite ? mm.pt.tableForWrite(key) : slot.table.pte;
+    for (let i = lo; i < hi; i++) if (table[i] !== 0) fn(table, i);
+  }
+}
+
+/** madvise(2) for the advice values cowsh models. */
+export function doMadvise(
+  k: Kernel,
+  mm: Mm,
+  start: number,
+  len: number,
+  advice: number,
+): Result<void> {
+  const end = rangeOf(start, len);
+  if (!end.ok) return end;
+  if (!coveredWithoutHoles(mm, start, end.value)) return failure("ENOMEM");
+  const vmas = mm.vmas.filter((v) => v.start < end.value && v.end > start);
+  const set = (on: number, off = 0) =>
+    modifyFlags(mm, start, end.value, (v) => (v.flags = (v.flags & ~off) | on));
+  switch (advice) {
+    case MADV_NORMAL:
+      set(0, VM_SEQ_READ | VM_RAND_READ);
+      break;
+    case MADV_RANDOM:
+      set(VM_RAND_READ, VM_SEQ_READ);
+      break;
+    case MADV_SEQUENTIAL:
+      set(VM_SEQ_READ, VM_RAND_READ);
+      break;
+    case MADV_DONTFORK:
+      if (vmas.some((v) => v.flags & VM_SPECIAL)) return failure("EINVAL");
+      set(VM_DONTCOPY);
+      break;
+    case MADV_DOFORK:
+      if (vmas.some((v) => v.flags & VM_SPECIAL)) return failure("EINVAL");
+      set(0, VM_DONTCOPY);
+      break;
+    case MADV_WIPEONFORK:
+      if (vmas.some((v) => !isAnonymous(v) || v.flags & VM_SHARED)) return failure("EINVAL");
+      set(VM_WIPEONFORK);
+      break;
+    case MADV_KEEPONFORK:
+      set(0, VM_WIPEONFORK);
+      break;
+    case MADV_HUGEPAGE:
+      set(VM_HUGEPAGE, VM_NOHUGEPAGE);
+      break;
+    case MADV_NOHUGEPAGE:
+      set(VM_NOHUGEPAGE, VM_HUGEPAGE);
+      break;
+    case MADV_DONTDUMP:
+      set(VM_DONTDUMP);
+      break;
+    case MADV_DODUMP:
+      set(0, VM_DONTDUMP);
+      break;
+    case MADV_DONTNEED: {
+      if (vmas.some((v) => v.flags & (VM_LOCKED | VM_SPECIAL))) return failure("EINVAL");
+      const stats: ZapStats = { unmapped: 0, freed: 0 };
+      for (const vma of vmas)
+        zapRange(k, mm, vma, Math.max(start, vma.start), Math.min(end.value, vma.end), stats);
+      break;
+    }
+    default:
+      return failure("EINVAL");
+  }
+  return success(undefined);
+}
+
+/** ANON_VMA_NAME_MAX_LEN, including the terminating NUL. */
+const ANON_NAME_MAX = 80;
+
+/**
+ * prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME): names the anonymous memory of a
+ * range ([anon:NAME], or [anon_shmem:NAME] for shared anonymous memory);
+ * null removes the name. Needs CONFIG_ANON_VMA_NAME.
+ */
+export function doSetAnonName(
+  k: Kernel,
+  mm: Mm,
+  start: number,
+  len: number,
+  name: string | null,
+): Result<void> {
+  if (!k.config.anonNames) return failure("EINVAL", "kernel built without CONFIG_ANON_VMA_NAME");
+  if (
+    name !== null &&
+    (name.length >= ANON_NAME_MAX || !/^[\x21-\x7e ]*$/.test(name) || /[\\`$[\]]/.test(name))
+  ) {
+    return failure("EINVAL", "bad name");
+  }
+  const end = rangeOf(start, len);
+  if (!end.ok) return end;
+  if (!coveredWithoutHoles(mm, start, end.value)) return failure("ENOMEM");
+  const vmas = mm.vmas.filter((v) => v.start < end.value && v.end > start);
+  if (
+    vmas.some(
+      (v) =>
+        v.special !== null || (v.file !== null && !(v.file.shmem && v.file.path === "/dev/zero")),
+    )
+  ) {
+    return failure("EBADF", "not anonymous memory");
+  }
+  modifyFlags(mm, start, end.value, (v) => {
+    v.anonName = name === "" ? null : name;
+  });
+  return success(undefined);
+}
+
+/** Sets or clears VM_LOCKED over a range (mlock_fixup). Population is the caller's (it faults). */
+export function setLocked(mm: Mm, start: number, len: number, on: boolean): Result<number> {
+  const end = rangeOf(start, len);
+  if (!end.ok) return end;
+  if (!coveredWithoutHoles(mm, start, end.value)) return failure("ENOMEM");
+  modifyFlags(mm, start, end.value, (v) => {
+    if (!(v.flags & VM_SPECIAL)) v.flags = on ? v.flags | VM_LOCKED : v.flags & ~VM_LOCKED;
+  });
+  return success(end.value);
+}
+
+/** Clears PG_mlocked on pages no VM_LOCKED VMA maps any more (munlock). */
+export function clearMlocked(k: Kernel, mm: Mm, start: number, end: number): void {
+  for (let vpn = start / PAGE_SIZE; vpn < end / PAGE_SIZE; vpn++) {
+    const pte = mm.pt.get(vpn);
+    if (pte !== 0) k.phys.flags[pte >>> 4]! &= ~PG_MLOCKED;
+  }
+}
+
+/** A heap VMA's flags (VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT). */
+const BRK_FLAGS = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT;
+
+/**
+ * brk(2): moves the end of the heap. The heap VMA is created by the first
+ * growth and grown in place (or merged) afterwards; shrinking unmaps.
+ * Returns the new break, which is the old one when the request fails.
+ */
+export function doBrk(k: Kernel, mm: Mm, requested: number): number {
+  if (requested < mm.startBrk) return mm.brk;
+  const oldEnd = pageAlignUp(mm.brk);
+  const newEnd = pageAlignUp(requested);
+  if (newEnd === oldEnd) {
+    mm.brk = requested;
+    return mm.brk;
+  }
+  if (newEnd < oldEnd) {
+    unmapRange(k, mm, newEnd, oldEnd - newEnd);
+    mm.brk = requested;
+    return mm.brk;
+  }
+  if (!mm.isFree(oldEnd, newEnd + PAGE_SIZE) || newEnd > mm.mmapBase) return mm.brk;
+  const flags = BRK_FLAGS | (k.config.softDirty ? VM_SOFTDIRTY : 0);
+  // Only the heap's own VMA (one starting at or above start_brk) is expanded
+  // (vma_prev_limit + do_brk_flags); the .bss mapping below it never merges.
+  const heap = mm.vmas[mm.findIndex(oldEnd - 1)];
+  if (
+    heap?.end === oldEnd &&
+    heap.start >= mm.startBrk &&
+    heap.flags === flags &&
+    heap.file === null
+  ) {
+    heap.end = newEnd;
+    mm.brk = requested;
+    return mm.brk;
+  }
+  const vma: Vma = {
+    start: oldEnd,
+    end: newEnd,
+    flags,
+    pgoff: oldEnd / PAGE_SIZE,
+    file: null,
+    anonVma: null,
+    anonVmaForked: false,
+    anonName: null,
+    special: null,
+    ra: null,
+  };
+  mm.insert(vma);
+  mm.brk = requested;
+  return mm.brk;
+}
+
+/**
+ * Writeback of a file's dirty pages in [first, last) (folio_mkclean and
+ * clearing PG_dirty): a page is dirty if its folio is or if a shared
+ * mapping's PTE is. Every shared PTE mapping a written-back page, in every
+ * mm, is cleaned and write-protected, so the next write faults again. The
+ * page's word goes to "disk". Shmem has no backing store: nothing happens.
+ * Returns the number of pages written back.
+ */
+export function writeback(
+  k: Kernel,
+  inode: Inode,
+  first: number,
+  last: number,
+  mms: Iterable<Mm>,
+): number {
+  if (inode.shmem) return 0;
+  const inRange = new Map<number, number>(); // pfn -> page index
+  for (const [index, pfn] of inode.cache.entries())
+    if (index >= first && index < last) inRange.set(pfn, index);
+  const dirty = new Set<number>();
+  for (const pfn of inRange.keys()) if (k.phys.flags[pfn]! & PG_DIRTY) dirty.add(pfn);
+  const mappings = sharedMappings(inode, mms);
+  for (const [mm, vma] of mappings) {
+    forEachPte(
+      mm,
+      vma.start,
+      vma.end,
+      (table, i) => {
+        const pte = table[i]!;
+        if (pte & PTE_DIRTY && inRange.has(pte >>> 4)) dirty.add(pte >>> 4);
+      },
+      false,
+    );
+  }
+  if (dirty.size === 0) return 0;
+  for (const [mm, vma] of mappings) {
+    forEachPte(mm, vma.start, vma.end, (table, i) => {
+      const pte = table[i]!;
+      if (dirty.has(pte >>> 4)) table[i] = pte & ~(PTE_DIRTY | PTE_WRITE);
+    });
+  }
+  for (const pfn of dirty) {
+    inode.disk.set(inRange.get(pfn)!, k.phys.content[pfn]!);
+    k.phys.flags[pfn] = (k.phys.flags[pfn]! & ~PG_DIRTY) | PG_PRIVATE;
+  }
+  return dirty.size;
+}
+
+/** Every (mm, VMA) that maps `inode` shared. */
+function sharedMappings(inode: Inode, mms: Iterable<Mm>): [Mm, Vma][] {
+  const found: [Mm, Vma][] = [];
+  for (const mm of mms)
+    for (const vma of mm.vmas)
+      if (vma.file === inode && vma.flags & VM_SHARED) found.push([mm, vma]);
+  return found;
+}

@@ -1,0 +1,133 @@
+/**
+ * Physical memory: one slot per 4 KiB frame, in typed arrays.
+ *
+ * Per frame (a kernel "folio" of one page):
+ *   mapcount  Uint32  PTEs mapping the frame, across every mm (kpagecount)
+ *   flags     Uint16  kind and page flags, layout below
+ *   content   Uint32  one word standing for the page's 4096 bytes: enough for
+ *                     reads to return what writes stored, and for tests to
+ *                     prove that COW is invisible to programs
+ * refcount is derived, not stored: mapcount + 1 while the page cache (or the
+ * kernel, for reserved frames) holds the frame. That is the only extra
+ * reference this model has: no pins, no swap cache, no LRU batches.
+ *
+ * Frames are handed out by a bump pointer and recycled through a LIFO free
+ * stack, so simulated RAM that was never used costs no host memory (typed
+ * arrays are zero-filled lazily by the OS) and allocation is deterministic.
+ */
+import { panic } from "./result.js";
+
+/* flags layout */
+export const KIND_MASK = 0b11;
+export const KIND_FREE = 0;
+/** Private anonymous memory, including COW copies of private file pages. */
+export const KIND_ANON = 1;
+/** Page cache of a regular file (not swap-backed). */
+export const KIND_FILE = 2;
+/** Page cache of tmpfs/shmem, shared anonymous memory, memfd (swap-backed). */
+export const KIND_SHMEM = 3;
+/** PG_dirty: the folio's dirty flag (file and shmem pages; anon pages practically never). */
+export const PG_DIRTY = 1 << 2;
+/** PG_referenced: set by mark_page_accessed (read(2), zapping a young file PTE). */
+export const PG_REFERENCED = 1 << 3;
+/** PG_anon_exclusive: this anonymous page belongs to exactly one mapping. */
+export const PG_ANON_EXCLUSIVE = 1 << 4;
+/** Held by the page cache: one reference beyond the mappings. */
+export const PG_CACHED = 1 << 5;
+/** Kernel memory (zero page, vDSO image): never allocated, never freed. */
+export const PG_RESERVED = 1 << 6;
+/** PG_mlocked: mapped by a VM_LOCKED VMA. */
+export const PG_MLOCKED = 1 << 7;
+/** PG_private: a file page with buffer heads attached (it has been written). */
+export const PG_PRIVATE = 1 << 8;
+/** PG_readahead: reaching this page starts the next read-ahead window (fault-around skips it). */
+export const PG_READAHEAD = 1 << 9;
+
+/** The shared zero page's PFN: a page of the kernel image's bss. */
+export const ZERO_PFN = 0xe00;
+
+/** Frames the kernel keeps for itself: its image and the struct page array. */
+export function reservedFrames(nrFrames: number): number {
+  const KERNEL_IMAGE_FRAMES = 0x1000; // 16 MiB: text, data, bss, early allocations
+  return Math.min(nrFrames, KERNEL_IMAGE_FRAMES + Math.ceil(nrFrames / 64));
+}
+
+export class PhysMem {
+  readonly nrFrames: number;
+  readonly mapcount: Uint32Array;
+  readonly flags: Uint16Array;
+  readonly content: Uint32Array;
+  /** First PFN the allocator may hand out; below it is the kernel's. */
+  readonly firstUsable: number;
+  /** Frames currently free (never used or freed). */
+  nrFree: number;
+  private bump: number;
+  private freeStack: Uint32Array;
+  private freeTop = 0;
+
+  constructor(nrFrames: number) {
+    if (nrFrames > 1 << 28) panic("more RAM than a PTE can address (1 TiB)");
+    this.nrFrames = nrFrames;
+    this.mapcount = new Uint32Array(nrFrames);
+    this.flags = new Uint16Array(nrFrames);
+    this.content = new Uint32Array(nrFrames);
+    this.firstUsable = reservedFrames(nrFrames);
+    this.bump = this.firstUsable;
+    this.nrFree = nrFrames - this.firstUsable;
+    this.freeStack = new Uint32Array(1024);
+  }
+
+  /** Marks a frame below firstUsable as kernel memory of the given kind. */
+  reserve(pfn: number, kind: number): void {
+    if (pfn >= this.firstUsable) panic(`reserve: pfn ${pfn} is not kernel memory`);
+    this.flags[pfn] = kind | PG_RESERVED;
+  }
+
+  /**
+   * Allocates a frame of the given kind with mapcount 0 and content `word`.
+   * Returns -1 when no frame is free (the caller decides: OOM kill or ENOMEM).
+   */
+  alloc(kind: number, word: number): number {
+    let pfn: number;
+    if (this.freeTop > 0) pfn = this.freeStack[--this.freeTop]!;
+    else if (this.bump < this.nrFrames) pfn = this.bump++;
+    else return -1;
+    this.nrFree--;
+    this.flags[pfn] = kind;
+    this.mapcount[pfn] = 0;
+    this.content[pfn] = word;
+    return pfn;
+  }
+
+  /** Returns a frame to the free pool. The frame must be unmapped and uncached. */
+  free(pfn: number): void {
+    const f = this.flags[pfn]!;
+    if ((f & KIND_MASK) === KIND_FREE) panic(`double free of pfn ${pfn}`);
+    if (f & (PG_RESERVED | PG_CACHED)) panic(`freeing pfn ${pfn} that is still held`);
+    if (this.mapcount[pfn] !== 0) panic(`freeing pfn ${pfn} with mapcount ${this.mapcount[pfn]}`);
+    this.flags[pfn] = KIND_FREE;
+    this.content[pfn] = 0;
+    if (this.freeTop === this.freeStack.length) {
+      const grown = new Uint32Array(this.freeStack.length * 2);
+      grown.set(this.freeStack);
+      this.freeStack = grown;
+    }
+    this.freeStack[this.freeTop++] = pfn;
+    this.nrFree++;
+  }
+
+  kind(pfn: number): number {
+    return this.flags[pfn]! & KIND_MASK;
+  }
+
+  /** page_count(): mapcount plus the page cache's (or kernel's) reference. */
+  refcount(pfn: number): number {
+    const f = this.flags[pfn]!;
+    return this.mapcount[pfn]! + (f & (PG_CACHED | PG_RESERVED) ? 1 : 0);
+  }
+
+  /** PFNs ever handed out are below this bound: scans stop here. */
+  get highWater(): number {
+    return this.bump;
+  }
+}

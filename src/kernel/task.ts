@@ -1,0 +1,76 @@
+/**
+ * A process (struct task_struct, one thread per process): identity, state,
+ * its mm, fault counters, and the actions it performs in simulated time.
+ */
+import type { Mm } from "./mm.js";
+import type { Inode } from "./vfs.js";
+
+/** What /proc shows in State: (fs/proc/array.c task_state_array). */
+export type TaskState = "R" | "S" | "D" | "T" | "Z";
+
+export const STATE_NAMES: Readonly<Record<TaskState, string>> = {
+  R: "R (running)",
+  S: "S (sleeping)",
+  D: "D (disk sleep)",
+  T: "T (stopped)",
+  Z: "Z (zombie)",
+};
+
+/** One step of a process's timed behaviour. */
+export type Action =
+  | { readonly kind: "sleep"; readonly ns: number }
+  | { readonly kind: "exec"; readonly path: string; readonly argv: readonly string[] }
+  | { readonly kind: "exit"; readonly status: number }
+  | { readonly kind: "write" | "read"; readonly addr: number; readonly length: number };
+
+export class Task {
+  readonly pid: number;
+  ppid: number;
+  pgrp: number;
+  session: number;
+  /** TASK_COMM_LEN is 16: at most 15 characters. */
+  comm: string;
+  argv: readonly string[];
+  env: readonly string[];
+  exe: Inode | null = null;
+  state: TaskState = "S";
+  mm: Mm | null;
+  /** Faults of this task (ru_minflt, ru_majflt) and of its reaped children. */
+  minflt = 0;
+  majflt = 0;
+  cminflt = 0;
+  cmajflt = 0;
+  /** Wait status once a zombie: exit code << 8, or the killing signal. */
+  exitStatus = 0;
+  /** Boot-relative start time in nanoseconds. */
+  readonly startTime: number;
+  /** Pending timed behaviour, run in order. */
+  actions: Action[] = [];
+  /** While sleeping in an action: when it wakes (ns), else null. */
+  wakeAt: number | null = null;
+  /** PF_FORKNOEXEC: forked and has not exec'd since. */
+  forkNoExec = false;
+  /** oom_score_adj: -1000 exempts the task from the OOM killer. */
+  oomScoreAdj = 0;
+  /** exit_signal: SIGCHLD (17) for children of fork. */
+  readonly exitSignal = 17;
+
+  constructor(pid: number, ppid: number, comm: string, mm: Mm | null, startTime: number) {
+    this.pid = pid;
+    this.ppid = ppid;
+    this.pgrp = pid;
+    this.session = pid;
+    this.comm = comm.slice(0, 15);
+    this.argv = [comm];
+    this.env = [];
+    this.mm = mm;
+    this.startTime = startTime;
+  }
+
+  get isZombie(): boolean {
+    return this.state === "Z";
+  }
+}
+
+/** The comm a path gives a task after exec: its basename, at most 15 characters. */
+export const commOf = (path: string): string => path.slice(path.lastIndexOf("/") + 1).slice(0, 15);
