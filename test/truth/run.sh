@@ -1,0 +1,91 @@
+#!/bin/sh
+# run.sh: build the ground-truth scenarios, run them on the real kernel and
+# write their output as fixtures.
+#
+#   test/truth/run.sh                 all scenarios -> test/truth/fixtures/
+#   test/truth/run.sh 05 pss          only scenarios whose name contains a word
+#   test/truth/run.sh --repeat N ...  also run each scenario N more times into
+#                                     /tmp/cowsh-truth/runs and list every
+#                                     line that differs from the fixture
+#
+# Needs root (pagemap PFNs, /proc/kpageflags, other processes' /proc files),
+# cc and setarch.  Scenarios run one at a time under `setarch -R` (no address
+# randomisation) with an empty environment, so addresses and the layout of
+# exec'ed programs are the same on every run.  Rerunning rewrites the same
+# files; the binaries live in /tmp/cowsh-truth/bin.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+work=/tmp/cowsh-truth
+bin=$work/bin
+runs=$work/runs
+fixtures=$here/fixtures
+cflags="-O1 -Wall -Wextra"
+
+repeat=0
+if [ "${1-}" = "--repeat" ]; then
+    repeat=$2
+    shift 2
+fi
+
+if [ "$(id -u)" != 0 ]; then
+    echo "run.sh: must run as root (pagemap PFNs, kpageflags)" >&2
+    exit 1
+fi
+
+mkdir -p "$bin" "$runs" "$fixtures"
+
+# run BINARY OUTPUT: run a scenario binary, output to OUTPUT (atomically).
+run() {
+    env -i PATH=/usr/bin:/bin timeout 120 setarch x86_64 -R "$1" > "$2.tmp"
+    mv "$2.tmp" "$2"
+}
+
+# selected NAME: true if no filter words were given or NAME contains one.
+selected() {
+    [ $# -eq 1 ] && return 0
+    name=$1
+    shift
+    for word in "$@"; do
+        case $name in *"$word"*) return 0 ;; esac
+    done
+    return 1
+}
+
+# compare NAME: list the lines of every repeat run that differ from the
+# fixture, as "NAME run I line L: fixture | run".
+compare() {
+    i=1
+    while [ "$i" -le "$repeat" ]; do
+        awk -v name="$1" -v i="$i" '
+            NR == FNR { want[FNR] = $0; n = FNR; next }
+            { if (want[FNR] != $0) printf "%s run %d line %d: %s | %s\n", name, i, FNR, want[FNR], $0 }
+            END { if (FNR != n) printf "%s run %d: %d lines, fixture has %d\n", name, i, FNR, n }
+        ' "$fixtures/$1.out" "$runs/$1.$i.out"
+        i=$((i + 1))
+    done
+}
+
+failed=0
+cc $cflags -o "$bin/probe-machine" "$here/probe-machine.c"
+run "$bin/probe-machine" "$fixtures/machine.txt"
+cat "$fixtures/machine.txt"
+
+for src in "$here"/scenarios/[0-9][0-9]-*.c; do
+    name=$(basename "$src" .c)
+    selected "$name" "$@" || continue
+    cc $cflags -o "$bin/$name" "$src"
+    if ! run "$bin/$name" "$fixtures/$name.out"; then
+        echo "run.sh: $name failed" >&2
+        failed=1
+        continue
+    fi
+    echo "$name: $(grep -c '^@' "$fixtures/$name.out") records"
+    i=1
+    while [ "$i" -le "$repeat" ]; do
+        run "$bin/$name" "$runs/$name.$i.out" || failed=1
+        i=$((i + 1))
+    done
+    [ "$repeat" -gt 0 ] && compare "$name"
+done
+exit $failed
