@@ -1,0 +1,367 @@
+/**
+ * The lexer of cowsh's shell language: turns source text into tokens, one at a
+ * time, on demand from the parser.
+ *
+ * Words are lexed into parts (literal text, `$NAME`, `$(…)`), with quotes
+ * removed and recorded. Command substitutions are parsed where they occur, by
+ * the `parseSubst` hook the parser passes in, so a word's `subst` part already
+ * holds a parsed `List`.
+ *
+ * Total and linear: every function returns a value (an `error` token on bad
+ * input), never throws, and looks at each character a bounded number of times.
+ * Any string is accepted, including NUL and other binary bytes.
+ */
+import type { List, RedirectOp, Word, WordPart } from "./ast.js";
+import { decodeEscapes } from "./escapes.js";
+import { eofMatching, type ParseError } from "./syntax-error.js";
+
+/** Control operators, plus redirection operators not preceded by a descriptor number. */
+export type Operator = ";" | ";;" | "&" | "&&" | "|" | "||" | "|&" | "(" | ")" | "<<" | RedirectOp;
+
+export type Token =
+  | { readonly kind: "word"; readonly word: Word }
+  /** `fd` is set when digits were typed right before a redirection operator (`2>`). */
+  | { readonly kind: "op"; readonly op: Operator; readonly fd?: number; readonly pos: number }
+  | { readonly kind: "newline"; readonly pos: number }
+  | { readonly kind: "eof"; readonly pos: number }
+  | { readonly kind: "error"; readonly error: ParseError };
+
+/** Mutable cursor over one source string. */
+export interface LexState {
+  readonly src: string;
+  /** Index of the next character to read. */
+  i: number;
+  /** Maps an offset in `src` to an error (adds the line number, shifts nested sources). */
+  readonly errorAt: (pos: number, message: string, incomplete: boolean) => ParseError;
+}
+
+/** What the lexer needs from the parser: parse a list up to `)` (after `$(`) or a whole nested source (backticks). */
+export interface LexHooks {
+  /** Called with `st.i` just past `$(`; on success leaves `st.i` just past the matching `)`. */
+  parseSubst(st: LexState): List | ParseError;
+  /** Parses `inner` (the unescaped text between backticks, found at `pos`) as a whole list. */
+  parseBackquoted(inner: string, pos: number): List | ParseError;
+}
+
+const isBlank = (c: string | undefined): boolean => c === " " || c === "\t";
+
+/** Character classes by code unit (ASCII only): 1 ends an unquoted word, 2 starts a quote or expansion. */
+const CLASS = new Uint8Array(128);
+for (const c of " \t\n;&|<>()") CLASS[c.charCodeAt(0)] = 1;
+for (const c of "\\'\"$`") CLASS[c.charCodeAt(0)] = 2;
+
+/** Whether the code unit at `src[i]` ends an unquoted word (a metacharacter). */
+const isMeta = (src: string, i: number): boolean => CLASS[src.charCodeAt(i)] === 1;
+
+const NAME_START = /[A-Za-z_]/;
+const NAME_CHAR = /[A-Za-z0-9_]/;
+/** Special parameters reachable as `$c`. */
+const SPECIALS = "?!$#@*-0123456789";
+/** A valid `${…}` body: a name, a number or one special parameter. */
+const BRACE_BODY = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?!$#@*-])$/;
+
+/** Operators by longest match first. */
+const OPERATORS: readonly Operator[] = [
+  "&>>",
+  ";;",
+  "&&",
+  "||",
+  "|&",
+  ">>",
+  "<<",
+  ">&",
+  "<&",
+  "&>",
+  ";",
+  "&",
+  "|",
+  "<",
+  ">",
+  "(",
+  ")",
+];
+
+/** Collects the parts of one word, merging adjacent literal text of the same quotedness. */
+interface WordBuilder {
+  readonly parts: WordPart[];
+  text: string;
+  quoted: boolean;
+}
+
+function addLit(b: WordBuilder, text: string, quoted: boolean): void {
+  if (text === "") return;
+  if (b.text !== "" && b.quoted !== quoted) flush(b);
+  b.text += text;
+  b.quoted = quoted;
+}
+
+function flush(b: WordBuilder): void {
+  if (b.text !== "") b.parts.push({ kind: "lit", text: b.text, quoted: b.quoted });
+  b.text = "";
+}
+
+function addPart(b: WordBuilder, part: WordPart): void {
+  flush(b);
+  b.parts.push(part);
+}
+
+/** Skips blanks, `\<newline>` continuations and a `#` comment (up to, not including, its newline). */
+function skipBlanks(st: LexState): void {
+  const { src } = st;
+  for (;;) {
+    const c = src[st.i];
+    if (isBlank(c)) st.i++;
+    else if (c === "\\" && src[st.i + 1] === "\n") st.i += 2;
+    else if (c === "#") {
+      const nl = src.indexOf("\n", st.i);
+      st.i = nl === -1 ? src.length : nl;
+    } else return;
+  }
+}
+
+/** Returns the next token and advances past it. */
+export function nextToken(st: LexState, hooks: LexHooks): Token {
+  skipBlanks(st);
+  const pos = st.i;
+  const c = st.src[pos];
+  if (c === undefined) return { kind: "eof", pos };
+  if (c === "\n") {
+    st.i++;
+    return { kind: "newline", pos };
+  }
+  const op = matchOperator(st.src, pos);
+  if (op !== undefined) {
+    st.i += op.length;
+    return { kind: "op", op, pos };
+  }
+  return lexWord(st, hooks);
+}
+
+function matchOperator(src: string, pos: number): Operator | undefined {
+  if (!isMeta(src, pos)) return undefined;
+  return OPERATORS.find((op) => src.startsWith(op, pos));
+}
+
+/** Lexes one word starting at `st.i` (not a metacharacter). Digits right before `<`/`>` become a descriptor. */
+function lexWord(st: LexState, hooks: LexHooks): Token {
+  const { src } = st;
+  const start = st.i;
+  const b: WordBuilder = { parts: [], text: "", quoted: false };
+  for (;;) {
+    const c = src[st.i];
+    if (c === undefined || isMeta(src, st.i)) break;
+    const failure = lexWordChar(st, hooks, b, c);
+    if (failure !== undefined) return { kind: "error", error: failure };
+  }
+  const raw = src.slice(start, st.i);
+  const after = src[st.i];
+  if ((after === "<" || after === ">") && /^[0-9]{1,9}$/.test(raw)) {
+    const op = matchOperator(src, st.i);
+    if (op !== undefined && op !== "&>" && op !== "&>>") {
+      st.i += op.length;
+      return { kind: "op", op, fd: Number(raw), pos: start };
+    }
+  }
+  flush(b);
+  return { kind: "word", word: { parts: b.parts, raw, pos: start } };
+}
+
+/** Consumes the construct starting with `c` at `st.i` into `b`. Returns an error, or undefined. */
+function lexWordChar(
+  st: LexState,
+  hooks: LexHooks,
+  b: WordBuilder,
+  c: string,
+): ParseError | undefined {
+  const { src } = st;
+  switch (c) {
+    case "\\":
+      return lexBackslash(st, b);
+    case "'":
+      return lexSingleQuoted(st, b);
+    case '"':
+      st.i++;
+      return lexDoubleQuoted(st, hooks, b);
+    case "$":
+      return lexDollar(st, hooks, b, false);
+    case "`":
+      return lexBackquote(st, hooks, b, false);
+    default: {
+      let j = st.i + 1;
+      while (j < src.length && !CLASS[src.charCodeAt(j)]) j++;
+      addLit(b, src.slice(st.i, j), false);
+      st.i = j;
+      return undefined;
+    }
+  }
+}
+
+/** `\c` outside quotes: `c` literally; `\<newline>` vanishes; a final `\` is itself. */
+function lexBackslash(st: LexState, b: WordBuilder): undefined {
+  const next = st.src[st.i + 1];
+  if (next === undefined) {
+    addLit(b, "\\", false);
+    st.i++;
+  } else {
+    if (next !== "\n") addLit(b, next, true);
+    st.i += 2;
+  }
+  return undefined;
+}
+
+function lexSingleQuoted(st: LexState, b: WordBuilder): ParseError | undefined {
+  const close = st.src.indexOf("'", st.i + 1);
+  if (close === -1) return st.errorAt(st.i, eofMatching("'"), true);
+  addLit(b, st.src.slice(st.i + 1, close), true);
+  // An empty '' still makes the word non-empty: record a quoted empty literal.
+  if (close === st.i + 1) addPart(b, { kind: "lit", text: "", quoted: true });
+  st.i = close + 1;
+  return undefined;
+}
+
+/** Lexes the inside of "…", with `st.i` just past the opening quote. */
+function lexDoubleQuoted(st: LexState, hooks: LexHooks, b: WordBuilder): ParseError | undefined {
+  const { src } = st;
+  const open = st.i - 1;
+  let empty = true;
+  for (;;) {
+    const c = src[st.i];
+    if (c === undefined) return st.errorAt(open, eofMatching('"'), true);
+    if (c === '"') break;
+    empty = false;
+    let failure: ParseError | undefined;
+    if (c === "\\") lexQuotedBackslash(st, b);
+    else if (c === "$") failure = lexDollar(st, hooks, b, true);
+    else if (c === "`") failure = lexBackquote(st, hooks, b, true);
+    else {
+      let j = st.i + 1;
+      while (j < src.length && !'"\\$`'.includes(src[j]!)) j++;
+      addLit(b, src.slice(st.i, j), true);
+      st.i = j;
+    }
+    if (failure !== undefined) return failure;
+  }
+  st.i++;
+  if (empty) addPart(b, { kind: "lit", text: "", quoted: true });
+  return undefined;
+}
+
+/** `\` inside "…": escapes only `$ \` " \` and newline; otherwise it is literal. */
+function lexQuotedBackslash(st: LexState, b: WordBuilder): void {
+  const next = st.src[st.i + 1];
+  if (next !== undefined && '$`"\\'.includes(next)) {
+    addLit(b, next, true);
+    st.i += 2;
+  } else if (next === "\n") {
+    st.i += 2;
+  } else {
+    addLit(b, "\\", true);
+    st.i++;
+  }
+}
+
+/** Lexes what starts with `$` at `st.i`. */
+function lexDollar(
+  st: LexState,
+  hooks: LexHooks,
+  b: WordBuilder,
+  quoted: boolean,
+): ParseError | undefined {
+  const { src } = st;
+  const next = src[st.i + 1];
+  if (next === "(") return lexSubst(st, hooks, b, quoted);
+  if (next === "{") return lexBraced(st, b, quoted);
+  if (!quoted && next === "'") return lexAnsiC(st, b);
+  if (!quoted && next === '"') {
+    st.i += 2;
+    return lexDoubleQuoted(st, hooks, b);
+  }
+  if (next !== undefined && NAME_START.test(next)) {
+    let j = st.i + 2;
+    while (j < src.length && NAME_CHAR.test(src[j]!)) j++;
+    addPart(b, { kind: "var", name: src.slice(st.i + 1, j), quoted });
+    st.i = j;
+    return undefined;
+  }
+  if (next !== undefined && SPECIALS.includes(next)) {
+    addPart(b, { kind: "var", name: next, quoted });
+    st.i += 2;
+    return undefined;
+  }
+  addLit(b, "$", quoted);
+  st.i++;
+  return undefined;
+}
+
+function lexSubst(
+  st: LexState,
+  hooks: LexHooks,
+  b: WordBuilder,
+  quoted: boolean,
+): ParseError | undefined {
+  const pos = st.i;
+  if (st.src[pos + 2] === "(") {
+    return st.errorAt(pos, "syntax error: arithmetic expansion $((...)) is not supported", false);
+  }
+  st.i = pos + 2;
+  const list = hooks.parseSubst(st);
+  if ("message" in list) return list;
+  addPart(b, { kind: "subst", list, quoted });
+  return undefined;
+}
+
+/** `${…}`: a name or special parameter; anything else becomes a `bad` part (bash fails at expansion). */
+function lexBraced(st: LexState, b: WordBuilder, quoted: boolean): ParseError | undefined {
+  const close = st.src.indexOf("}", st.i + 2);
+  if (close === -1) return st.errorAt(st.i, eofMatching("}"), true);
+  const body = st.src.slice(st.i + 2, close);
+  if (BRACE_BODY.test(body)) addPart(b, { kind: "var", name: body, quoted });
+  else addPart(b, { kind: "bad", text: `\${${body}}` });
+  st.i = close + 1;
+  return undefined;
+}
+
+/** `$'…'`: bash's ANSI-C quoting, with the escapes `echo -e` knows (plus `\'`, `\"`). */
+function lexAnsiC(st: LexState, b: WordBuilder): ParseError | undefined {
+  const { src } = st;
+  let j = st.i + 2;
+  while (j < src.length && src[j] !== "'") j += src[j] === "\\" ? 2 : 1;
+  if (j >= src.length) return st.errorAt(st.i, eofMatching("'"), true);
+  const body = src.slice(st.i + 2, j);
+  addPart(b, { kind: "lit", text: decodeEscapes(body, "ansi-c").text, quoted: true });
+  st.i = j + 1;
+  return undefined;
+}
+
+/**
+ * `` `…` ``: the text up to the next unescaped backquote, with `\$`, `` \` `` and
+ * `\\` unescaped, parsed as a nested list.
+ */
+function lexBackquote(
+  st: LexState,
+  hooks: LexHooks,
+  b: WordBuilder,
+  quoted: boolean,
+): ParseError | undefined {
+  const { src } = st;
+  const pos = st.i;
+  let inner = "";
+  let j = pos + 1;
+  let runStart = j;
+  for (;;) {
+    const c = src[j];
+    if (c === undefined) return st.errorAt(pos, eofMatching("`"), true);
+    if (c === "`") break;
+    if (c === "\\" && src[j + 1] !== undefined && "$`\\".includes(src[j + 1]!)) {
+      inner += src.slice(runStart, j);
+      runStart = j + 1;
+      j += 2;
+    } else j++;
+  }
+  inner += src.slice(runStart, j);
+  st.i = j + 1;
+  const list = hooks.parseBackquoted(inner, pos + 1);
+  if ("message" in list) return list;
+  addPart(b, { kind: "subst", list, quoted });
+  return undefined;
+}

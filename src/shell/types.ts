@@ -1,0 +1,58 @@
+/**
+ * The contract between the shell runtime and the commands it runs.
+ *
+ * A command is a pure-ish function of its arguments, its piped input and the
+ * session (the simulated machine plus shell state). It returns what it would
+ * have written to stdout and stderr as blocks, an exit status, and an optional
+ * effect for the front end. It never writes to the terminal itself.
+ */
+import type { Session } from "./session.js";
+
+/** One piece of command output, in the order it was produced. */
+export type Block =
+  /** Bytes written to stdout, exactly as a Unix tool would write them (newlines included). */
+  | { readonly kind: "out"; readonly text: string }
+  /** Bytes written to stderr: normally one line ending in "\n". */
+  | { readonly kind: "err"; readonly text: string }
+  /**
+   * A picture (vmmap, frames, …): `text` is its plain-character rendering,
+   * used by batch mode, pipes and golden files; `view` carries the structure
+   * a richer front end may draw with colour instead.
+   */
+  | { readonly kind: "view"; readonly text: string; readonly view: unknown };
+
+/** Something only the front end can do. */
+export type Effect =
+  | { readonly kind: "clear" }
+  | { readonly kind: "exit"; readonly status: number };
+
+export interface CommandResult {
+  readonly status: number;
+  readonly blocks: readonly Block[];
+  readonly effect?: Effect;
+}
+
+export interface CommandContext {
+  /** Text piped into the command, or undefined when stdin is not a pipe. */
+  readonly stdin: string | undefined;
+  readonly session: Session;
+}
+
+export interface Command {
+  /** The name typed at the prompt. */
+  readonly name: string;
+  /** One line for `help`. */
+  readonly summary: string;
+  /** Synopsis lines for `help CMD` and usage errors, e.g. ["grep [-ivcn] PATTERN [FILE...]"]. */
+  readonly usage: readonly string[];
+  run(ctx: CommandContext, argv: readonly string[]): CommandResult;
+}
+
+/** Helpers to build results. */
+export const out = (text: string): Block => ({ kind: "out", text });
+export const err = (text: string): Block => ({
+  kind: "err",
+  text: text.endsWith("\n") ? text : `${text}\n`,
+});
+export const ok = (...blocks: Block[]): CommandResult => ({ status: 0, blocks });
+export const fail = (status: number, ...blocks: Block[]): CommandResult => ({ status, blocks });
