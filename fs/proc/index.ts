@@ -1,0 +1,106 @@
+/**
+ * The files of /proc: per-process files under /proc/PID and the system
+ * files at the top. Each file is generated from the machine when it is
+ * read, so /proc is always consistent with the kernel.
+ */
+import type { Machine } from "../../src/kernel/machine.js";
+import { failure, type Result, success } from "../../src/kernel/result.js";
+import type { Task } from "../../src/kernel/task.js";
+import { showStat, showStatm, showStatus } from "./array.js";
+import { showCmdline, showComm, showEnviron } from "./base.js";
+import { showMeminfo } from "./meminfo.js";
+import { showLoadavg, showUptime, showVersion } from "./misc.js";
+import { kpagecount, kpageflags, type PfnEntry, pfnEntries } from "./page.js";
+import {
+  PAGEMAP_ENTRIES,
+  pagemapEntries,
+  showMaps,
+  showSmaps,
+  showSmapsRollup,
+} from "./task-mmu.js";
+
+/** A file read whole as text. */
+export interface TextFile {
+  readonly kind: "text";
+  read(): Result<string>;
+}
+
+/** A binary file read by ranges (pagemap, kpagecount…): its size and a reader. */
+export interface BinaryFile {
+  readonly kind: "binary";
+  /** Bytes a reader can get before EOF. */
+  readonly size: number;
+  read(offset: number, length: number): Result<Uint8Array>;
+}
+
+export type ProcFile = TextFile | BinaryFile;
+
+type PidFileMaker = (m: Machine, task: Task) => ProcFile;
+
+const text = (read: () => Result<string>): TextFile => ({ kind: "text", read });
+
+/** Files every /proc/PID directory holds, in `ls` order. */
+export const PID_FILES = new Map<string, PidFileMaker>([
+  ["cmdline", (_m, t) => text(() => success(showCmdline(t)))],
+  ["comm", (_m, t) => text(() => success(showComm(t)))],
+  ["environ", (_m, t) => text(() => showEnviron(t))],
+  ["maps", (_m, t) => text(() => success(showMaps(t.mm)))],
+  ["pagemap", (m, t) => pagemapFile(m, t)],
+  ["smaps", (m, t) => text(() => success(showSmaps(m.phys, t.mm, m.config.softDirty)))],
+  [
+    "smaps_rollup",
+    (m, t) =>
+      text(() => (t.mm === null ? failure("ESRCH") : success(showSmapsRollup(m.phys, t.mm)))),
+  ],
+  ["stat", (m, t) => text(() => success(showStat(m, t)))],
+  ["statm", (_m, t) => text(() => success(showStatm(t)))],
+  ["status", (m, t) => text(() => success(showStatus(m, t)))],
+]);
+
+/**
+ * /proc/PID/pagemap: one u64 per page of user space; 8-byte aligned reads
+ * only. A zombie's cannot be opened (ESRCH, as observed on Linux 6.18).
+ */
+function pagemapFile(m: Machine, t: Task): BinaryFile {
+  return {
+    kind: "binary",
+    size: t.mm === null ? 0 : PAGEMAP_ENTRIES * 8,
+    read(offset, length) {
+      if (t.mm === null) return failure("ESRCH");
+      if (offset % 8 !== 0 || length % 8 !== 0) return failure("EINVAL");
+      const first = offset / 8;
+      const count = Math.max(0, Math.min(length / 8, PAGEMAP_ENTRIES - first));
+      return success(pagemapEntries(m.phys, t.mm, first, count, m.config.softDirty));
+    },
+  };
+}
+
+type SystemFileMaker = (m: Machine) => ProcFile;
+
+/** Files at the top of /proc, in `ls` order. */
+export const SYSTEM_FILES = new Map<string, SystemFileMaker>([
+  ["kpagecount", (m) => perPfnFile(m, (pfn, out) => kpagecount(m.phys, pfn, out))],
+  ["kpageflags", (m) => perPfnFile(m, (pfn, out) => kpageflags(m.phys, pfn, out))],
+  ["loadavg", (m) => text(() => success(showLoadavg(m)))],
+  ["meminfo", (m) => text(() => success(showMeminfo(m)))],
+  ["uptime", (m) => text(() => success(showUptime(m)))],
+  ["version", () => text(() => success(showVersion()))],
+]);
+
+/**
+ * /proc/kpagecount, /proc/kpageflags: one u64 per frame of RAM; reads must
+ * be 8-byte aligned (EINVAL), and end at the last frame (kpagecount_read).
+ */
+function perPfnFile(m: Machine, entry: PfnEntry): BinaryFile {
+  const frames = m.phys.nrFrames;
+  return {
+    kind: "binary",
+    size: frames * 8,
+    read(offset, length) {
+      if (offset % 8 !== 0 || length % 8 !== 0) return failure("EINVAL");
+      const first = offset / 8;
+      const count = Math.max(0, Math.min(length / 8, frames - first));
+      return success(pfnEntries(first, count, entry));
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The small system files: /proc/uptime (fs/proc/uptime.c), /proc/loadavg
+ * (fs/proc/loadavg.c) and /proc/version (fs/proc/version.c).
+ */
+import { NSEC_PER_SEC } from "../../src/kernel/constants.js";
+import type { Machine } from "../../src/kernel/machine.js";
+import { NR_CPUS } from "./meminfo.js";
+
+/** Seconds and hundredths, truncated: `%lu.%02lu`. */
+function centiseconds(ns: number): string {
+  const seconds = Math.floor(ns / NSEC_PER_SEC);
+  const hundredths = Math.floor((ns % NSEC_PER_SEC) / (NSEC_PER_SEC / 100));
+  return `${seconds}.${String(hundredths).padStart(2, "0")}`;
+}
+
+/**
+ * /proc/uptime: time since boot, then the idle time summed over the CPUs.
+ * No process runs for any measurable time in the model, so every CPU has
+ * been idle all along: idle = uptime × NR_CPUS.
+ */
+export function showUptime(m: Machine): string {
+  return `${centiseconds(m.now)} ${centiseconds(m.now * NR_CPUS)}\n`;
+}
+
+/**
+ * /proc/loadavg: the load averages (0.00: nothing runs for measurable
+ * time), runnable/total tasks, and the last PID handed out.
+ */
+export function showLoadavg(m: Machine): string {
+  let running = 0;
+  for (const task of m.tasks.values()) if (task.state === "R") running++;
+  return `0.00 0.00 0.00 ${running}/${m.tasks.size} ${m.lastPid}\n`;
+}
+
+/** /proc/version: linux_proc_banner of the capture machine's kernel. */
+export const LINUX_VERSION =
+  "Linux version 6.18.44-fc-v657 (builder@sandboxing) (gcc (GCC) 15.3.0, GNU ld (GNU Binutils) 2.46) #1 SMP PREEMPT_DYNAMIC @0\n";
+
+export const showVersion = (): string => LINUX_VERSION;

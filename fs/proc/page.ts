@@ -1,0 +1,120 @@
+/**
+ * /proc/kpagecount and /proc/kpageflags (fs/proc/page.c): one little-endian
+ * u64 per PFN, at byte offset pfn * 8, for every frame of RAM.
+ *
+ * kpageflags follows stable_page_flags(): the frame's kind and PG_* flags
+ * become KPF_* bits. Values seen on the capture machine, which these rules
+ * give for the same states:
+ *   anonymous page             0x5828       UPTODATE LRU MMAP ANON SWAPBACKED
+ *   ... owned by one mapping   0x400005828  + OWNER_2 (PG_anon_exclusive)
+ *   shmem page, dirty / clean  0x4838 / 0x4828
+ *   file page, mapped          0x828        (+ DIRTY, + PRIVATE with buffer heads)
+ *   zero page                  0x101000000  ZERO_PAGE RESERVED, kpagecount 0
+ *   vDSO page, mapped          0x100000800  RESERVED MMAP
+ *   free page                  0x400        BUDDY
+ * Every page is order 0 and nothing is ever activated (see meminfo.ts), so
+ * COMPOUND_*, THP and ACTIVE never appear.
+ */
+import {
+  KIND_ANON,
+  KIND_FREE,
+  KIND_MASK,
+  KIND_SHMEM,
+  PG_ANON_EXCLUSIVE,
+  PG_DIRTY,
+  PG_MLOCKED,
+  PG_PRIVATE,
+  PG_READAHEAD,
+  PG_REFERENCED,
+  PG_RESERVED,
+  type PhysMem,
+  ZERO_PFN,
+} from "../../src/kernel/phys.js";
+
+/* KPF_* bits 0-31 (include/uapi/linux/kernel-page-flags.h), in the low word. */
+export const KPF_REFERENCED = 1 << 2;
+export const KPF_UPTODATE = 1 << 3;
+export const KPF_DIRTY = 1 << 4;
+export const KPF_LRU = 1 << 5;
+export const KPF_RECLAIM = 1 << 9; // PG_reclaim, which PG_readahead shares
+export const KPF_BUDDY = 1 << 10;
+export const KPF_MMAP = 1 << 11;
+export const KPF_ANON = 1 << 12;
+export const KPF_SWAPBACKED = 1 << 14;
+export const KPF_UNEVICTABLE = 1 << 18;
+export const KPF_ZERO_PAGE = 1 << 24;
+/* Kernel-internal KPF_* bits 32-63 (include/linux/kernel-page-flags.h), in the high word. */
+export const KPF_HI_RESERVED = 1 << (32 - 32);
+export const KPF_HI_MLOCKED = 1 << (33 - 32);
+export const KPF_HI_OWNER_2 = 1 << (34 - 32);
+export const KPF_HI_PRIVATE = 1 << (35 - 32);
+
+/** A u64 as its two 32-bit halves (no BigInt on the read path). */
+export interface U64 {
+  lo: number;
+  hi: number;
+}
+
+/** Computes one PFN's entry into `out` (reused across entries: no allocation per frame). */
+export type PfnEntry = (pfn: number, out: U64) => void;
+
+/**
+ * stable_page_flags() of one frame, into `out`. Frames below firstUsable
+ * are the kernel's (PG_reserved); among them the zero page and the vDSO
+ * pages that user mappings reach. A free frame is PG_buddy (every free
+ * page, head or not, reads BUDDY: is_free_buddy_page). Page-cache and
+ * anonymous frames are up to date and on an LRU list (the unevictable one
+ * when mlocked).
+ */
+export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
+  const f = phys.flags[pfn]!;
+  const mapped = phys.mapcount[pfn]! > 0 ? KPF_MMAP : 0;
+  if (pfn < phys.firstUsable || f & PG_RESERVED) {
+    out.lo = mapped | (pfn === ZERO_PFN ? KPF_ZERO_PAGE : 0);
+    out.hi = KPF_HI_RESERVED;
+    return;
+  }
+  const kind = f & KIND_MASK;
+  if (kind === KIND_FREE) {
+    out.lo = KPF_BUDDY;
+    out.hi = 0;
+    return;
+  }
+  let lo = KPF_UPTODATE | KPF_LRU | mapped;
+  let hi = 0;
+  if (kind === KIND_ANON) lo |= KPF_ANON | KPF_SWAPBACKED;
+  if (kind === KIND_SHMEM) lo |= KPF_SWAPBACKED;
+  if (f & PG_DIRTY) lo |= KPF_DIRTY;
+  if (f & PG_REFERENCED) lo |= KPF_REFERENCED;
+  if (f & PG_READAHEAD) lo |= KPF_RECLAIM;
+  if (f & PG_PRIVATE) hi |= KPF_HI_PRIVATE;
+  if (kind === KIND_ANON && f & PG_ANON_EXCLUSIVE) hi |= KPF_HI_OWNER_2;
+  if (f & PG_MLOCKED) {
+    lo |= KPF_UNEVICTABLE;
+    hi |= KPF_HI_MLOCKED;
+  }
+  out.lo = lo;
+  out.hi = hi;
+}
+
+/** kpagecount, into `out`: the frame's mapcount (0 for free frames and the zero page, which takes no mapcount). */
+export function kpagecount(phys: PhysMem, pfn: number, out: U64): void {
+  out.lo = phys.mapcount[pfn]!;
+  out.hi = 0;
+}
+
+/**
+ * Entries [firstPfn, firstPfn + count) of a per-PFN file as little-endian
+ * u64s; the caller has clipped the range to the frames that exist.
+ */
+export function pfnEntries(firstPfn: number, count: number, entry: PfnEntry): Uint8Array {
+  const bytes = new Uint8Array(count * 8);
+  const view = new DataView(bytes.buffer);
+  const out: U64 = { lo: 0, hi: 0 };
+  for (let n = 0; n < count; n++) {
+    entry(firstPfn + n, out);
+    view.setUint32(n * 8, out.lo >>> 0, true);
+    view.setUint32(n * 8 + 4, out.hi >>> 0, true);
+  }
+  return bytes;
+}

@@ -1,0 +1,70 @@
+/**
+ * The file namespace the shell sees: /proc (generated from the machine) on
+ * top of the simulated root filesystem. Resolving a path gives a node to
+ * list or read; nothing here changes the machine.
+ */
+import type { Machine } from "../src/kernel/machine.js";
+import { failure, type Result, success } from "../src/kernel/result.js";
+import type { Inode } from "../src/kernel/vfs.js";
+import { PID_FILES, type ProcFile, SYSTEM_FILES } from "./proc/index.js";
+
+export type Node =
+  | { readonly kind: "dir"; readonly path: string; entries(): string[] }
+  | { readonly kind: "file"; readonly path: string; readonly file: ProcFile }
+  | { readonly kind: "inode"; readonly path: string; readonly inode: Inode };
+
+/** Normalises an absolute path: no empty, "." or ".." components. */
+export function normalize(path: string): string {
+  const parts: string[] = [];
+  for (const p of path.split("/")) {
+    if (p === "" || p === ".") continue;
+    if (p === "..") parts.pop();
+    else parts.push(p);
+  }
+  return `/${parts.join("/")}`;
+}
+
+/** Resolves `path` (absolute, or relative to /) to a node. */
+export function resolve(m: Machine, path: string): Result<Node> {
+  const abs = normalize(path.startsWith("/") ? path : `/${path}`);
+  if (abs === "/proc" || abs.startsWith("/proc/")) return resolveProc(m, abs);
+  const inode = m.vfs.lookup(abs);
+  if (!inode.ok) return inode;
+  if (inode.value.type === "dir") {
+    const dir = inode.value;
+    const entries = () => {
+      const names = [...dir.entries!.keys()];
+      if (abs === "/" && !names.includes("proc")) names.push("proc");
+      return names.sort();
+    };
+    return success({ kind: "dir", path: abs, entries });
+  }
+  return success({ kind: "inode", path: abs, inode: inode.value });
+}
+
+function resolveProc(m: Machine, abs: string): Result<Node> {
+  const parts = abs.split("/").slice(2);
+  if (parts.length === 0) {
+    const entries = () => [
+      ...[...m.tasks.keys()].sort((a, b) => a - b).map(String),
+      ...[...SYSTEM_FILES.keys()].sort(),
+    ];
+    return success({ kind: "dir", path: abs, entries });
+  }
+  const [first, name, ...rest] = parts as [string, ...string[]];
+  const system = SYSTEM_FILES.get(first);
+  if (system !== undefined) {
+    return parts.length === 1
+      ? success({ kind: "file", path: abs, file: system(m) })
+      : failure("ENOTDIR");
+  }
+  if (!/^[1-9][0-9]*$/.test(first)) return failure("ENOENT");
+  const task = m.tasks.get(Number(first));
+  if (task === undefined) return failure("ENOENT");
+  if (name === undefined)
+    return success({ kind: "dir", path: abs, entries: () => [...PID_FILES.keys()].sort() });
+  const make = PID_FILES.get(name);
+  if (make === undefined) return failure("ENOENT");
+  if (rest.length > 0) return failure("ENOTDIR");
+  return success({ kind: "file", path: abs, file: make(m, task) });
+}
