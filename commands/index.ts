@@ -1,0 +1,88 @@
+/** Every command cowsh knows, by name, in the order `help` lists them. */
+import type { Command } from "../src/shell/types.js";
+import { brk } from "./brk.js";
+import { cat } from "./cat.js";
+import { clear } from "./clear.js";
+import { cut } from "./cut.js";
+import { diff } from "./diff.js";
+import { echo } from "./echo.js";
+import { evict } from "./evict.js";
+import { exec } from "./exec.js";
+import { exit } from "./exit.js";
+import { fork } from "./fork.js";
+import { fsync } from "./fsync.js";
+import { grep } from "./grep.js";
+import { head } from "./head.js";
+import { makeHelp } from "./help.js";
+import { kill } from "./kill.js";
+import { ls } from "./ls.js";
+import { madvise } from "./madvise.js";
+import { mlock } from "./mlock.js";
+import { mmap } from "./mmap.js";
+import { mprotect } from "./mprotect.js";
+import { msync } from "./msync.js";
+import { munlock } from "./munlock.js";
+import { munmap } from "./munmap.js";
+import { pagemap } from "./pagemap.js";
+import { ps } from "./ps.js";
+import { read } from "./read.js";
+import { rm } from "./rm.js";
+import { run } from "./run.js";
+import { sleep } from "./sleep.js";
+import { smaps } from "./smaps.js";
+import { sort } from "./sort.js";
+import { spawn } from "./spawn.js";
+import { tail } from "./tail.js";
+import { truncate } from "./truncate.js";
+import { wait } from "./wait.js";
+import { wc } from "./wc.js";
+import { write } from "./write.js";
+
+const ALL: readonly Command[] = [
+  // processes
+  spawn,
+  fork,
+  exec,
+  exit,
+  kill,
+  wait,
+  run,
+  sleep,
+  // memory
+  mmap,
+  munmap,
+  mprotect,
+  madvise,
+  mlock,
+  munlock,
+  msync,
+  brk,
+  write,
+  read,
+  // looking
+  cat,
+  ls,
+  ps,
+  smaps,
+  pagemap,
+  // files
+  truncate,
+  rm,
+  fsync,
+  evict,
+  // text
+  echo,
+  grep,
+  head,
+  tail,
+  wc,
+  sort,
+  cut,
+  diff,
+  // shell
+  clear,
+];
+
+export const COMMANDS: ReadonlyMap<string, Command> = new Map(
+  [...ALL, makeHelp(() => COMMANDS)].map((c) => [c.name, c]),
+);

@@ -1,0 +1,59 @@
+/** kill [-SIGNAL] PID...: sends a fatal signal (SIGTERM by default), like kill(1). */
+import { type Command, ok } from "../src/shell/types.js";
+import { failed, machineOf, pidArg, usage } from "./lib/args.js";
+
+/** The signals whose default action ends a process, by name and number. */
+export const SIGNALS: Readonly<Record<string, number>> = {
+  HUP: 1,
+  INT: 2,
+  QUIT: 3,
+  ILL: 4,
+  ABRT: 6,
+  BUS: 7,
+  FPE: 8,
+  KILL: 9,
+  USR1: 10,
+  SEGV: 11,
+  USR2: 12,
+  PIPE: 13,
+  ALRM: 14,
+  TERM: 15,
+};
+
+function signalArg(text: string): number | null {
+  const name = text.replace(/^SIG/i, "").toUpperCase();
+  if (/^[0-9]+$/.test(name))
+    return Object.values(SIGNALS).includes(Number(name)) ? Number(name) : null;
+  return SIGNALS[name] ?? null;
+}
+
+export const kill: Command = {
+  name: "kill",
+  summary: "send a signal that ends a process (SIGTERM by default)",
+  usage: ["kill [-s SIGNAL | -SIGNAL] PID..."],
+  run(ctx, argv) {
+    const m = machineOf(ctx);
+    let signo = SIGNALS.TERM!;
+    let rest = argv;
+    if (rest[0] === "-s" || rest[0] === "-n") {
+      const s = rest[1] === undefined ? null : signalArg(rest[1]);
+      if (s === null) return usage(`kill: ${rest[1] ?? ""}: invalid signal specification`);
+      signo = s;
+      rest = rest.slice(2);
+    } else if (rest[0]?.startsWith("-") && rest[0] !== "--") {
+      const s = signalArg(rest[0].slice(1));
+      if (s === null) return usage(`kill: ${rest[0].slice(1)}: invalid signal specification`);
+      signo = s;
+      rest = rest.slice(1);
+    }
+    if (rest[0] === "--") rest = rest.slice(1);
+    if (rest.length === 0) return usage("kill: usage: kill [-s sigspec | -sigspec] pid ...");
+    for (const arg of rest) {
+      const task = pidArg("kill", m, arg);
+      if (!task.ok) return usage(task.message);
+      const r = m.kill(task.value.pid, signo);
+      if (!r.ok) return failed("kill", `(${arg})`, r);
+    }
+    return ok();
+  },
+};

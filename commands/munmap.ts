@@ -1,0 +1,18 @@
+/** munmap PID ADDR LENGTH: the process unmaps a range (splitting VMAs at its edges). */
+import { type Command, ok } from "../src/shell/types.js";
+import { failed, hex, machineOf, usage } from "./lib/args.js";
+import { rangeArgs } from "./lib/range.js";
+
+export const munmap: Command = {
+  name: "munmap",
+  summary: "unmap a range of a process's memory",
+  usage: ["munmap PID ADDR|MAPPING[+OFFSET] LENGTH"],
+  run(ctx, argv) {
+    const m = machineOf(ctx);
+    if (argv.length < 3) return usage("munmap: usage: munmap PID ADDR LENGTH");
+    const a = rangeArgs("munmap", m, argv);
+    if (!a.ok) return usage(a.message);
+    const r = m.munmap(a.value.pid, a.value.addr, a.value.length);
+    return r.ok ? ok() : failed("munmap", hex(a.value.addr), r);
+  },
+};

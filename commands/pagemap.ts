@@ -1,0 +1,55 @@
+/**
+ * pagemap PID ADDR [LENGTH]: decodes /proc/PID/pagemap for a range, one line
+ * per page, like tools/mm/page-types: the PFN and the entry's bits, with the
+ * frame's map count (/proc/kpagecount).
+ */
+import { pagemapEntries } from "../fs/proc/task-mmu.js";
+import { PAGE_SIZE } from "../src/kernel/constants.js";
+import { ZERO_PFN } from "../src/kernel/phys.js";
+import { type Command, ok, out } from "../src/shell/types.js";
+import { hex, livePidArg, machineOf, sizeArg, targetArg, usage } from "./lib/args.js";
+
+/** At most this many pages are decoded at once (a 64 MiB range). */
+const MAX_PAGES = 16384;
+
+export const pagemap: Command = {
+  name: "pagemap",
+  summary: "decode /proc/PID/pagemap: the frame behind each page, and its bits",
+  usage: ["pagemap PID ADDR|MAPPING[+OFFSET] [LENGTH]"],
+  run(ctx, argv) {
+    const m = machineOf(ctx);
+    const task = livePidArg("pagemap", m, argv[0]);
+    if (!task.ok) return usage(task.message);
+    const target = targetArg("pagemap", task.value, argv[1]);
+    if (!target.ok) return usage(target.message);
+    const length =
+      argv[2] === undefined
+        ? { ok: true as const, value: PAGE_SIZE }
+        : sizeArg("pagemap", argv[2], "length");
+    if (!length.ok) return usage(length.message);
+    const first = Math.floor(target.value.addr / PAGE_SIZE);
+    const count = Math.max(1, Math.ceil((target.value.addr + length.value) / PAGE_SIZE) - first);
+    if (count > MAX_PAGES)
+      return usage(`pagemap: ${count} pages is too many at once (at most ${MAX_PAGES})`);
+    const bytes = pagemapEntries(m.phys, task.value.mm, first, count, m.config.softDirty);
+    const view = new DataView(bytes.buffer);
+    const lines: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const lo = view.getUint32(i * 8, true);
+      const hi = view.getUint32(i * 8 + 4, true);
+      const present = hi >>> 31;
+      const pfn = present ? lo + (hi & 0x7fffff) * 2 ** 32 : 0;
+      const fields = [
+        `present=${present}`,
+        `exclusive=${(hi >>> 24) & 1}`,
+        `file=${(hi >>> 29) & 1}`,
+        `softdirty=${(hi >>> 23) & 1}`,
+        `zero=${present && pfn === ZERO_PFN ? 1 : 0}`,
+        `kpagecount=${present ? m.phys.mapcount[pfn] : 0}`,
+        `pfn=${hex(pfn)}`,
+      ];
+      lines.push(`${count > 1 ? `${hex((first + i) * PAGE_SIZE)} ` : ""}${fields.join(" ")}`);
+    }
+    return ok(out(`${lines.join("\n")}\n`));
+  },
+};

@@ -1,0 +1,13 @@
+/**
+ * read PID TARGET [LENGTH]: the process loads a word from every page of a
+ * range (faulting as needed). --words prints each page's word.
+ */
+import type { Command } from "../src/shell/types.js";
+import { runAccess } from "./lib/access.js";
+
+export const read: Command = {
+  name: "read",
+  summary: "the process reads every page of a range",
+  usage: ["read PID ADDR|MAPPING[+OFFSET] [LENGTH] [-v] [--words]"],
+  run: (ctx, argv) => runAccess(ctx, argv, false),
+};

@@ -1,0 +1,34 @@
+/** truncate -s SIZE FILE...: creates or resizes files, as GNU truncate (sizes 4K = 4096, 4M…). */
+import { getopt, lastValue } from "../src/shell/getopt.js";
+import { type Command, err, fail, ok } from "../src/shell/types.js";
+import { errnoMessage, machineOf, parseSize, usage } from "./lib/args.js";
+
+export const truncate: Command = {
+  name: "truncate",
+  summary: "create a file or set its size",
+  usage: ["truncate -s SIZE FILE..."],
+  run(ctx, argv) {
+    const spec = {
+      name: "truncate",
+      options: [{ key: "s", short: "s", long: "size", arg: "required" as const }],
+    };
+    const parsed = getopt(spec, argv);
+    if (!parsed.ok) return usage(parsed.message);
+    const text = lastValue(parsed.options, "s");
+    if (text === undefined)
+      return usage(
+        "truncate: you must specify either '--size' or '--reference'\nTry 'truncate --help' for more information.",
+      );
+    const size = parseSize(text);
+    if (size === null) return usage(`truncate: Invalid number: ‘${text}’`);
+    if (parsed.operands.length === 0)
+      return usage("truncate: missing file operand\nTry 'truncate --help' for more information.");
+    const m = machineOf(ctx);
+    for (const path of parsed.operands) {
+      const r = m.truncate(path, size);
+      if (!r.ok)
+        return fail(1, err(errnoMessage("truncate", `cannot open '${path}' for writing`, r)));
+    }
+    return ok();
+  },
+};

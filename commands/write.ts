@@ -1,0 +1,14 @@
+/**
+ * write PID TARGET [LENGTH]: the process stores a word into every page of a
+ * range (faulting as needed). TARGET is an address, or a mapping name with
+ * an optional +OFFSET; LENGTH defaults to the rest of the mapping.
+ */
+import type { Command } from "../src/shell/types.js";
+import { runAccess } from "./lib/access.js";
+
+export const write: Command = {
+  name: "write",
+  summary: "the process writes every page of a range",
+  usage: ["write PID ADDR|MAPPING[+OFFSET] [LENGTH] [-v] [--value WORD]"],
+  run: (ctx, argv) => runAccess(ctx, argv, true),
+};

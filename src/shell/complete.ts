@@ -1,0 +1,124 @@
+/**
+ * Tab completion for the shell: command names first on a line, then, by
+ * position, options (from the command's usage), PIDs, mapping names of the
+ * process named before them, paths (the simulated tree and /proc), and
+ * variables after "$". Pure: reads the machine, changes nothing.
+ */
+import { COMMANDS } from "../../commands/index.js";
+import { vmaName } from "../../fs/proc/task-mmu.js";
+import { resolve } from "../../fs/vfs.js";
+import type { Machine } from "../kernel/machine.js";
+import type { ShellSession } from "./runtime.js";
+
+export interface Completion {
+  /** Where the word being completed starts. */
+  readonly from: number;
+  /** Whole words that may replace line[from, cursor), sorted; directories end in "/". */
+  readonly candidates: readonly string[];
+}
+
+/** Commands whose first operand is a PID and second a place in that process. */
+const TARGET_COMMANDS = new Set([
+  "write",
+  "read",
+  "munmap",
+  "mprotect",
+  "madvise",
+  "mlock",
+  "munlock",
+  "msync",
+  "smaps",
+  "pagemap",
+]);
+const PID_COMMANDS = new Set([
+  ...TARGET_COMMANDS,
+  "fork",
+  "exec",
+  "exit",
+  "kill",
+  "wait",
+  "mmap",
+  "brk",
+  "run",
+]);
+
+/** The words of the current simple command up to the cursor, and the partial word being typed. */
+function currentCommand(before: string): { words: string[]; partial: string; from: number } {
+  const ends = [";", "|", "&", "$(", "\n"].map((sep) => {
+    const at = before.lastIndexOf(sep);
+    return at < 0 ? 0 : at + sep.length;
+  });
+  const start = Math.max(0, ...ends);
+  const segment = before.slice(start);
+  const m = /(\S*)$/.exec(segment)!;
+  const partial = m[1]!;
+  const words = segment
+    .slice(0, segment.length - partial.length)
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== "");
+  return { words, partial, from: before.length - partial.length };
+}
+
+export function complete(session: ShellSession, line: string, cursor: number): Completion {
+  const { words, partial, from } = currentCommand(line.slice(0, cursor));
+  const pick = (all: Iterable<string>) => ({
+    from,
+    candidates: [...new Set(all)].filter((c) => c.startsWith(partial)).sort(),
+  });
+  if (partial.startsWith("$"))
+    return pick([...session.vars.keys()].filter((k) => /^[A-Za-z_]/.test(k)).map((k) => `$${k}`));
+  const name = words.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+  if (name === undefined) return pick(COMMANDS.keys());
+  if (partial.startsWith("-")) return pick(optionsOf(name));
+  if (partial.startsWith("/")) return pick(paths(session.machine, partial));
+  const position = words.length - words.indexOf(name);
+  if (PID_COMMANDS.has(name) && position === 1) return pick(livePids(session.machine));
+  if (TARGET_COMMANDS.has(name) && position === 2)
+    return pick(mappingNames(session.machine, expandPid(session, words[words.length - 1]!)));
+  return pick(paths(session.machine, partial === "" ? "/" : partial));
+}
+
+/** The options a command's usage lines mention (`-v`, `--shared`…). */
+function optionsOf(name: string): string[] {
+  const usage = COMMANDS.get(name)?.usage.join(" ") ?? "";
+  return [...usage.matchAll(/(?<![\w-])(--?[a-z][a-z-]*)/g)].map((m) => m[1]!);
+}
+
+function livePids(m: Machine): string[] {
+  return [...m.tasks.values()].filter((t) => t.mm !== null).map((t) => String(t.pid));
+}
+
+/** A PID operand as typed: a number or a variable holding one. */
+function expandPid(session: ShellSession, word: string): number {
+  const value = word.startsWith("$")
+    ? (session.vars.get(word.slice(1).replace(/[{}]/g, "")) ?? "")
+    : word;
+  return Number(value);
+}
+
+/** The mapping names targets accept: anon names bare, [heap], [stack], file paths. */
+function mappingNames(m: Machine, pid: number): string[] {
+  const mm = m.tasks.get(pid)?.mm;
+  if (mm == null) return [];
+  return mm.vmas.flatMap((v) => {
+    const name = vmaName(mm, v);
+    if (name === null) return [];
+    const anon = /^\[anon(?:_shmem)?:(.*)\]$/.exec(name);
+    return [anon === null ? name : anon[1]!];
+  });
+}
+
+/** Paths completing `partial`: the entries of its directory, directories with a trailing "/". */
+function paths(m: Machine, partial: string): string[] {
+  const slash = partial.lastIndexOf("/");
+  const dir = slash <= 0 ? "/" : partial.slice(0, slash);
+  const node = resolve(m, dir);
+  if (!node.ok || node.value.kind !== "dir") return [];
+  const prefix = slash < 0 ? "/" : partial.slice(0, slash + 1);
+  return node.value.entries().map((entry) => {
+    const full = `${prefix}${entry}`;
+    const child = resolve(m, full);
+    return child.ok && child.value.kind === "dir" ? `${full}/` : full;
+  });
+}
