@@ -1,0 +1,138 @@
+/**
+ * The interactive shell. Ink draws only the live region: the progress bar of
+ * a running command, the prompt line and the status line. Everything else
+ * (echoed lines, output) is written once above it and never redrawn (see
+ * `transcript.ts`). `runInteractive` runs it on a terminal until the user exits.
+ */
+import { Box, render, renderToString, Text, useStdout } from "ink";
+import { useEffect, useState } from "react";
+import type { ShellEngine } from "./engine.js";
+import { createMemoryHistoryStore, type HistoryStore } from "./history.js";
+import { createFileHistoryStore, defaultHistoryPath } from "./history-file.js";
+import { visibleLine } from "./prompt.js";
+import { PromptLine } from "./prompt-line.js";
+import { ProgressBar, StatusLine } from "./status-line.js";
+import { useShell } from "./use-shell.js";
+import { NO_VIEWS, type ViewRegistry } from "./views.js";
+
+export interface AppProps {
+  readonly engine: ShellEngine;
+  /** Where history is loaded from and saved to (default: in memory only). */
+  readonly history?: HistoryStore;
+  /** Renderers for `view` blocks (default: none, their text is shown). */
+  readonly views?: ViewRegistry;
+  /** Called once with the exit status when the shell exits (Ctrl-D, `exit`). */
+  readonly onExit?: (status: number) => void;
+  /** Output lines printed per turn of the event loop (default 2,000). */
+  readonly linesPerTick?: number;
+  /** Where scrollback text goes (default: Ink's stdout write, above the live region). */
+  readonly print?: (text: string) => void;
+  /** Colour the scrollback: stderr red, prompts green (default: no colour). */
+  readonly color?: boolean;
+  /** Printed once above the first prompt, e.g. a hint for newcomers (default: nothing, as bash). */
+  readonly greeting?: string;
+}
+
+export function App(props: AppProps) {
+  const { engine, views = NO_VIEWS, onExit, linesPerTick, greeting } = props;
+  const [ownHistory] = useState(createMemoryHistoryStore);
+  const history = props.history ?? ownHistory;
+  const columns = useColumns();
+  const shell = useShell({
+    engine,
+    history,
+    views,
+    write: props.print,
+    color: props.color ?? false,
+    columns,
+    ...(onExit ? { onExit } : {}),
+    ...(linesPerTick === undefined ? {} : { linesPerTick }),
+    ...(greeting === undefined ? {} : { greeting }),
+  });
+  if (shell.exiting) return null;
+  return (
+    <Box flexDirection="column">
+      {shell.progress && <ProgressBar progress={shell.progress} columns={columns} />}
+      <PromptLine
+        prompt={engine.prompt()}
+        line={visibleLine(shell.prompt)}
+        busy={shell.busy}
+        columns={columns}
+        row={shell.progress ? 1 : 0}
+      />
+      <StatusLine status={shell.status} />
+    </Box>
+  );
+}
+
+/** Whether Ink (through chalk's detection) draws colours, so the scrollback matches the live region. */
+function inkUsesColor(): boolean {
+  return renderToString(<Text color="red">x</Text>) !== "x";
+}
+
+/** The terminal's width, kept current across resizes (80 when unknown). */
+function useColumns(): number {
+  const { stdout } = useStdout();
+  const [columns, setColumns] = useState(stdout.columns || 80);
+  useEffect(() => {
+    const onResize = () => setColumns(stdout.columns || 80);
+    stdout.on("resize", onResize);
+    return () => {
+      stdout.off("resize", onResize);
+    };
+  }, [stdout]);
+  return columns;
+}
+
+export interface InteractiveOptions {
+  /** Where history is kept (default: the file at `historyFile`). */
+  readonly history?: HistoryStore;
+  /** The history file (default: `$COWSH_HISTORY`, else `~/.cowsh_history`). */
+  readonly historyFile?: string;
+  readonly views?: ViewRegistry;
+  /** Colour the scrollback (default: when Ink colours its own output, by chalk's detection). */
+  readonly color?: boolean;
+  /** Streams (default: the process's). */
+  readonly stdin?: NodeJS.ReadStream;
+  readonly stdout?: NodeJS.WriteStream;
+  readonly stderr?: NodeJS.WriteStream;
+  /** Printed once above the first prompt. */
+  readonly greeting?: string;
+  /** Route stray console.log/error above the live region, as Ink does by default (default true). */
+  readonly patchConsole?: boolean;
+}
+
+/**
+ * Runs the interactive shell until the user exits (Ctrl-D, `exit`, or the
+ * end of a non-terminal stdin) and resolves with the exit status. Ctrl-C
+ * belongs to the shell (it never exits Ink).
+ */
+export async function runInteractive(
+  engine: ShellEngine,
+  options: InteractiveOptions = {},
+): Promise<number> {
+  const history =
+    options.history ?? createFileHistoryStore(options.historyFile ?? defaultHistoryPath());
+  let status = 0;
+  const instance = render(
+    <App
+      engine={engine}
+      history={history}
+      views={options.views ?? NO_VIEWS}
+      color={options.color ?? inkUsesColor()}
+      {...(options.greeting === undefined ? {} : { greeting: options.greeting })}
+      onExit={(s) => {
+        status = s;
+      }}
+    />,
+    {
+      exitOnCtrlC: false,
+      patchConsole: options.patchConsole ?? true,
+      ...(options.stdin ? { stdin: options.stdin } : {}),
+      ...(options.stdout ? { stdout: options.stdout } : {}),
+      ...(options.stderr ? { stderr: options.stderr } : {}),
+    },
+  );
+  await instance.waitUntilExit();
+  return status;
+}

@@ -1,0 +1,32 @@
+/**
+ * The ShellEngine the Ink app drives, over a shell session: lines run
+ * through the same runtime as batch mode, completion reads the machine, and
+ * the status line shows the simulated clock and memory.
+ */
+import { PAGE_SIZE } from "../kernel/constants.js";
+import { complete } from "../shell/complete.js";
+import { runSource, type ShellSession } from "../shell/runtime.js";
+import type { EngineStatus, RunResult, ShellEngine } from "./engine.js";
+
+export function createShellEngine(session: ShellSession): ShellEngine {
+  const { machine } = session;
+  return {
+    async run(line, sink): Promise<RunResult> {
+      const outcome = runSource(session, line, sink);
+      return outcome.effect === undefined
+        ? { status: outcome.status }
+        : { status: outcome.status, effect: outcome.effect };
+    },
+    complete: (line, cursor) => complete(session, line, cursor),
+    status(): EngineStatus {
+      const { phys } = machine;
+      return {
+        clockNs: machine.now,
+        processes: machine.tasks.size,
+        freeBytes: phys.nrFree * PAGE_SIZE,
+        totalBytes: (phys.nrFrames - phys.firstUsable) * PAGE_SIZE,
+      };
+    },
+    prompt: () => "cowsh$ ",
+  };
+}

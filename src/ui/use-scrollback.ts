@@ -1,0 +1,51 @@
+/**
+ * Printing above the live region: scrollback items become text (views drawn
+ * by their renderers) written once through Ink's `useStdout().write`, which
+ * erases the live region, writes, and draws it again below.
+ */
+import { useStdout } from "ink";
+import { useRef, useState } from "react";
+import type { ScrollItem } from "./scrollback.js";
+import { itemText } from "./transcript.js";
+import { renderView, type ViewRegistry } from "./views.js";
+
+/** What `clear` and Ctrl-L write: erase the screen and the terminal's scrollback, cursor home. */
+export const CLEAR_SCREEN = "\u001b[2J\u001b[3J\u001b[H";
+
+export interface ScrollbackOptions {
+  /** Where the text goes instead of Ink's stdout write (tests, recorders). */
+  readonly write: ((text: string) => void) | undefined;
+  /** Colour stderr red and prompts green. */
+  readonly color: boolean;
+  readonly views: ViewRegistry;
+  readonly columns: number;
+}
+
+export interface Scrollback {
+  print(items: readonly ScrollItem[]): void;
+  clearScreen(): void;
+}
+
+/** A stable printer that always uses the latest options. */
+export function useScrollback(options: ScrollbackOptions): Scrollback {
+  const { write: inkWrite } = useStdout();
+  const latest = useRef({ options, inkWrite });
+  latest.current = { options, inkWrite };
+  const [printer] = useState<Scrollback>(() => {
+    const write = (text: string) => (latest.current.options.write ?? latest.current.inkWrite)(text);
+    return {
+      print: (items) => {
+        const text = items.map((item) => scrollText(item, latest.current.options)).join("");
+        if (text !== "") write(text);
+      },
+      clearScreen: () => write(CLEAR_SCREEN),
+    };
+  });
+  return printer;
+}
+
+/** An item as the text written to the terminal. */
+function scrollText(item: ScrollItem, o: ScrollbackOptions): string {
+  if (item.kind !== "view") return itemText(item, o.color);
+  return `${renderView(o.views, item.view, item.text, o.columns)}\n`;
+}

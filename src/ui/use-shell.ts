@@ -1,0 +1,198 @@
+/**
+ * The interactive shell's React state and its wiring: keys go through the
+ * prompt machine, submitted lines through the runner, effects to the screen.
+ * Holds only UI state; the machine lives behind the engine.
+ */
+import { useApp } from "ink";
+import { useEffect, useRef, useState } from "react";
+import { displayName, formatColumns } from "./completion.js";
+import type { EngineStatus, Progress, RunResult, ShellEngine } from "./engine.js";
+import type { HistoryStore } from "./history.js";
+import type { Key } from "./keys.js";
+import { initialPrompt, type PromptEffect, type PromptState, pressKey } from "./prompt.js";
+import { Runner, type RunnerHost } from "./runner.js";
+import { echoItem, noteItem, outItem, type ScrollItem } from "./scrollback.js";
+import { useKeys } from "./use-keys.js";
+import { type Scrollback, type ScrollbackOptions, useScrollback } from "./use-scrollback.js";
+
+export interface ShellOptions extends ScrollbackOptions {
+  readonly engine: ShellEngine;
+  readonly history: HistoryStore;
+  readonly linesPerTick?: number;
+  readonly onExit?: (status: number) => void;
+  /** Lines printed once at start (a hint for newcomers), if any. */
+  readonly greeting?: string;
+}
+
+export interface ShellView {
+  readonly prompt: PromptState;
+  readonly busy: boolean;
+  readonly progress: Progress | undefined;
+  readonly status: EngineStatus;
+  /** The shell is exiting: the live region is no longer drawn. */
+  readonly exiting: boolean;
+}
+
+export function useShell(options: ShellOptions): ShellView {
+  const { engine } = options;
+  const screen = useScrollback(options);
+  const [boot] = useState(() => loadHistory(options.history));
+  const [prompt, setPrompt] = useState(() => initialPrompt(boot.entries));
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<Progress>();
+  const [status, setStatus] = useState(() => engine.status());
+  const [exitStatus, setExitStatus] = useState<number>();
+  const promptRef = useRef(prompt);
+  const lastStatus = useRef(0);
+  const historyFailed = useRef(false);
+
+  const leave = (code: number) => {
+    runner.stop();
+    setExitStatus(code);
+  };
+  const finished = (result: RunResult) => {
+    lastStatus.current = result.status;
+    setStatus(engine.status());
+    if (result.effect?.kind === "clear") screen.clearScreen();
+    if (result.effect?.kind === "exit") {
+      screen.print([outItem("exit")]);
+      leave(result.effect.status);
+    }
+  };
+  const latestFinished = useRef(finished);
+  latestFinished.current = finished;
+  const [runner] = useState(() => {
+    const host: RunnerHost = {
+      print: (items) => screen.print(items),
+      setBusy,
+      setProgress: (p) => {
+        setProgress((old) => (sameProgress(old, p) ? old : p));
+        if (p) setStatus(engine.status());
+      },
+      finished: (result) => latestFinished.current(result),
+    };
+    const { linesPerTick } = options;
+    return new Runner(engine, host, linesPerTick === undefined ? {} : { linesPerTick });
+  });
+
+  /** Saves the history; the first failure after a success is reported. */
+  const persist = (entries: readonly string[]) => {
+    const error = saveHistory(options.history, entries);
+    if (error !== undefined && !historyFailed.current) {
+      screen.print([noteItem(`cowsh: cannot save history: ${error}`)]);
+    }
+    historyFailed.current = error !== undefined;
+  };
+
+  const effects: EffectTargets = {
+    engine,
+    runner,
+    screen,
+    columns: options.columns,
+    eof: () => leave(lastStatus.current),
+  };
+  const onKeys = (keys: readonly Key[]) => {
+    for (const key of keys) {
+      const before = promptRef.current;
+      const complete = (line: string, cursor: number) => engine.complete(line, cursor);
+      const step = pressKey(before, key, { busy: runner.busy, complete });
+      promptRef.current = step.state;
+      if (step.state.history.entries !== before.history.entries)
+        persist(step.state.history.entries);
+      for (const effect of step.effects) applyEffect(effect, effects);
+    }
+    setPrompt(promptRef.current);
+  };
+
+  const exiting = exitStatus !== undefined;
+  useKeys({ onKeys, onEnd: () => leave(lastStatus.current) }, !exiting);
+  const { greeting } = options;
+  useEffect(() => {
+    const first = greeting === undefined ? boot.notes : [outItem(greeting), ...boot.notes];
+    if (first.length > 0) screen.print(first);
+  }, [boot, screen, greeting]);
+  useExitWhenSet(exitStatus, options.onExit);
+
+  return { prompt, busy, progress, status, exiting };
+}
+
+interface EffectTargets {
+  readonly engine: ShellEngine;
+  readonly runner: Runner;
+  readonly screen: Scrollback;
+  readonly columns: number;
+  /** Ends the session with the last status. */
+  readonly eof: () => void;
+}
+
+/** Carries out what the prompt machine asked for, as bash would show it. */
+function applyEffect(effect: PromptEffect, t: EffectTargets): void {
+  const echo = (shown: { prompt: boolean; text: string }, suffix = "") =>
+    echoItem(shown.prompt ? t.engine.prompt() : "", shown.text, suffix);
+  switch (effect.kind) {
+    case "submit":
+      t.runner.submit(effect.line);
+      break;
+    case "cancel":
+      t.screen.print([echo(effect.shown, "^C")]);
+      break;
+    case "interrupt":
+      t.runner.interrupt();
+      break;
+    case "eof":
+      t.screen.print([outItem("exit")]);
+      t.eof();
+      break;
+    case "clear-screen":
+      t.screen.clearScreen();
+      break;
+    case "list": {
+      const lines = formatColumns(effect.candidates.map(displayName), t.columns);
+      t.screen.print([echo(effect.shown), outItem(lines.join("\n"))]);
+      break;
+    }
+  }
+}
+
+/** Once `status` is set: reports it and unmounts the app, resolving `waitUntilExit` with it. */
+function useExitWhenSet(
+  status: number | undefined,
+  onExit: ((status: number) => void) | undefined,
+): void {
+  const { exit } = useApp();
+  useEffect(() => {
+    if (status === undefined) return;
+    onExit?.(status);
+    exit(status);
+  }, [status, exit, onExit]);
+}
+
+/** The saved history, or none and a note saying why it could not be read. */
+function loadHistory(store: HistoryStore): { entries: readonly string[]; notes: ScrollItem[] } {
+  try {
+    return { entries: store.load(), notes: [] };
+  } catch (e) {
+    return { entries: [], notes: [noteItem(`cowsh: cannot read history: ${message(e)}`)] };
+  }
+}
+
+/** Saves `entries`; the error message if that failed. */
+function saveHistory(store: HistoryStore, entries: readonly string[]): string | undefined {
+  try {
+    store.save(entries);
+    return undefined;
+  } catch (e) {
+    return message(e);
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Progress that would draw the same bar (same label, same whole percent) needs no new render. */
+function sameProgress(a: Progress | undefined, b: Progress | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const pct = (p: Progress) => (p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0);
+  return a.label === b.label && pct(a) === pct(b);
+}
