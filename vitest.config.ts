@@ -1,9 +1,14 @@
 import { defineConfig } from "vitest/config";
 
+// `.ci/run` sets COWSH_VITEST_JSON to a path: vitest then also writes its own
+// result counts there, and the CI script prints them as "N passed, M failed".
+const json = process.env.COWSH_VITEST_JSON;
+
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    reporters: json ? ["default", ["json", { outputFile: json }]] : ["default"],
   },
 });
