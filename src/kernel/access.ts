@@ -45,7 +45,9 @@ export const SIGSEGV = 11;
 /**
  * Touches every page of [start, start + length): stores `word` (write; null
  * faults the page in writable without changing it, as get_user_pages with
- * FOLL_WRITE does) or loads (read). Stops at the first page that raises a signal; the caller
+ * FOLL_WRITE does) or loads (read). With `add`, a store adds `word` to
+ * what the page held, as a store to part of a page keeps the rest: the
+ * result depends on the old content, so a COW copy that lost it shows. Stops at the first page that raises a signal; the caller
  * delivers it. Counts each completed fault into the task, as
  * mm_account_fault does (a fault that ends in a signal is not counted).
  */
@@ -57,6 +59,7 @@ export function accessRange(
   write: boolean,
   word: number | null,
   collectWords: boolean,
+  add = false,
 ): AccessReport {
   const report: AccessReport = {
     pages: 0,
@@ -107,7 +110,7 @@ export function accessRange(
     }
     touch(mm, vpn, pte, write, softDirty);
     const pfn = ptePfn(mm.pt.get(vpn));
-    if (write && word !== null) content[pfn] = word;
+    if (write && word !== null) content[pfn] = add ? (content[pfn]! + word) >>> 0 : word;
     else report.words?.push(content[pfn]!);
     report.pages++;
   }

@@ -328,12 +328,13 @@ export class Machine implements Kernel {
     write: boolean,
     word: number | null = 0,
     collect = false,
+    add = false,
   ): Result<AccessReport> {
     const t = this.live(pid);
     if (!t.ok) return t;
     if (length < 0 || !Number.isSafeInteger(addr) || !Number.isSafeInteger(length))
       return failure("EINVAL");
-    const report = accessRange(this, t.value, addr, length, write, word, collect);
+    const report = accessRange(this, t.value, addr, length, write, word, collect, add);
     if (report.signal !== null && this.tasks.get(pid)?.mm != null)
       this.die(t.value, signaledStatus(report.signal.signo));
     return success(report);

@@ -10,6 +10,7 @@ export type Errno =
   | "ENOENT"
   | "ESRCH"
   | "EINTR"
+  | "EIO"
   | "ECHILD"
   | "EAGAIN"
   | "ENOMEM"
@@ -36,6 +37,7 @@ export const STRERROR: Readonly<Record<Errno, string>> = {
   ENOENT: "No such file or directory",
   ESRCH: "No such process",
   EINTR: "Interrupted system call",
+  EIO: "Input/output error",
   ECHILD: "No child processes",
   EAGAIN: "Resource temporarily unavailable",
   ENOMEM: "Cannot allocate memory",
