@@ -47,9 +47,10 @@ export const SIGSEGV = 11;
  * faults the page in writable without changing it, as get_user_pages with
  * FOLL_WRITE does) or loads (read). With `add`, a store adds `word` to
  * what the page held, as a store to part of a page keeps the rest: the
- * result depends on the old content, so a COW copy that lost it shows. Stops at the first page that raises a signal; the caller
- * delivers it. Counts each completed fault into the task, as
- * mm_account_fault does (a fault that ends in a signal is not counted).
+ * result depends on the old content, so a COW copy that lost it shows.
+ * Stops at the first page that raises a signal; the caller delivers it.
+ * Counts each completed fault into the task, as mm_account_fault does (a
+ * fault that ends in a signal is not counted).
  */
 export function accessRange(
   k: Kernel,
