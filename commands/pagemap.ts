@@ -1,20 +1,30 @@
 /**
  * pagemap PID ADDR [LENGTH]: decodes /proc/PID/pagemap for a range, one line
  * per page, like tools/mm/page-types: the PFN and the entry's bits, with the
- * frame's map count (/proc/kpagecount).
+ * frame's map count (/proc/kpagecount) and flags (/proc/kpageflags).
  */
+import { kpageflags, type U64 } from "../fs/proc/page.js";
 import { pagemapEntries } from "../fs/proc/task-mmu.js";
 import { PAGE_SIZE } from "../src/kernel/constants.js";
-import { ZERO_PFN } from "../src/kernel/phys.js";
+import { type PhysMem, ZERO_PFN } from "../src/kernel/phys.js";
 import { type Command, ok, out } from "../src/shell/types.js";
 import { hex, livePidArg, machineOf, sizeArg, targetArg, usage } from "./lib/args.js";
+
+/** /proc/kpageflags of one frame as a hex number (the u64 that page-types prints). */
+function flagsHex(phys: PhysMem, pfn: number): string {
+  const flags: U64 = { lo: 0, hi: 0 };
+  kpageflags(phys, pfn, flags);
+  const hi = flags.hi >>> 0;
+  const lo = (flags.lo >>> 0).toString(16);
+  return hi === 0 ? `0x${lo}` : `0x${hi.toString(16)}${lo.padStart(8, "0")}`;
+}
 
 /** At most this many pages are decoded at once (a 64 MiB range). */
 const MAX_PAGES = 16384;
 
 export const pagemap: Command = {
   name: "pagemap",
-  summary: "decode /proc/PID/pagemap: the frame behind each page, and its bits",
+  summary: "decode /proc/PID/pagemap: the frame behind each page, its bits and flags",
   usage: ["pagemap PID ADDR|MAPPING[+OFFSET] [LENGTH]"],
   run(ctx, argv) {
     const m = machineOf(ctx);
@@ -46,6 +56,7 @@ export const pagemap: Command = {
         `softdirty=${(hi >>> 23) & 1}`,
         `zero=${present && pfn === ZERO_PFN ? 1 : 0}`,
         `kpagecount=${present ? m.phys.mapcount[pfn] : 0}`,
+        `kpageflags=${present ? flagsHex(m.phys, pfn) : "0x0"}`,
         `pfn=${hex(pfn)}`,
       ];
       lines.push(`${count > 1 ? `${hex((first + i) * PAGE_SIZE)} ` : ""}${fields.join(" ")}`);

@@ -19,6 +19,7 @@ import {
   KIND_FREE,
   KIND_MASK,
   KIND_SHMEM,
+  PG_ACTIVE,
   PG_CACHED,
   PG_DIRTY,
   PG_MLOCKED,
@@ -51,8 +52,14 @@ export interface FrameCounts {
   dirty: number;
   /** NR_MLOCK: PG_mlocked frames. */
   mlocked: number;
-  /** The LRU lists. Nothing is ever activated (no reclaim scan runs), so all evictable pages are inactive. */
+  /**
+   * The LRU lists: a page accessed twice (PG_active) is active, mlocked ones
+   * are unevictable, the rest inactive. No reclaim scan runs, so nothing is
+   * ever deactivated.
+   */
+  activeAnon: number;
   inactiveAnon: number;
+  activeFile: number;
   inactiveFile: number;
   unevictable: number;
 }
@@ -68,7 +75,9 @@ export function countFrames(phys: PhysMem): FrameCounts {
     mapped: 0,
     dirty: 0,
     mlocked: 0,
+    activeAnon: 0,
     inactiveAnon: 0,
+    activeFile: 0,
     inactiveFile: 0,
     unevictable: 0,
   };
@@ -84,8 +93,14 @@ export function countFrames(phys: PhysMem): FrameCounts {
     if (f & PG_MLOCKED) {
       c.mlocked++;
       c.unevictable++;
-    } else if (kind === KIND_FILE) c.inactiveFile++;
-    else c.inactiveAnon++; // anonymous and shmem pages are swap-backed: the anon LRU
+    } else if (kind === KIND_FILE) {
+      if (f & PG_ACTIVE) c.activeFile++;
+      else c.inactiveFile++;
+    } else {
+      // anonymous and shmem pages are swap-backed: the anon LRU
+      if (f & PG_ACTIVE) c.activeAnon++;
+      else c.inactiveAnon++;
+    }
     if (kind === KIND_ANON) {
       if (isMapped) c.anonMapped++;
       continue;
@@ -221,7 +236,7 @@ export function collectMeminfo(m: Machine): Meminfo {
   const sunreclaimKb =
     SLAB_UNRECLAIMABLE_KB + Math.ceil((t.all * TASK_SLAB_BYTES + t.vmas * VMA_SLAB_BYTES) / 1024);
   const sreclaimable = SLAB_RECLAIMABLE_KB / 4;
-  const fileLru = f.inactiveFile;
+  const fileLru = f.activeFile + f.inactiveFile;
   const available =
     f.free -
     wm.high +
@@ -237,11 +252,11 @@ export function collectMeminfo(m: Machine): Meminfo {
     ["Buffers", 0],
     ["Cached", kb(f.cached)],
     ["SwapCached", 0],
-    ["Active", 0],
+    ["Active", kb(f.activeAnon + f.activeFile)],
     ["Inactive", kb(f.inactiveAnon + f.inactiveFile)],
-    ["Active(anon)", 0],
+    ["Active(anon)", kb(f.activeAnon)],
     ["Inactive(anon)", kb(f.inactiveAnon)],
-    ["Active(file)", 0],
+    ["Active(file)", kb(f.activeFile)],
     ["Inactive(file)", kb(f.inactiveFile)],
     ["Unevictable", kb(f.unevictable)],
     ["Mlocked", kb(f.mlocked)],

@@ -12,14 +12,15 @@
  *   zero page                  0x101000000  ZERO_PAGE RESERVED, kpagecount 0
  *   vDSO page, mapped          0x100000800  RESERVED MMAP
  *   free page                  0x400        BUDDY
- * Every page is order 0 and nothing is ever activated (see meminfo.ts), so
- * COMPOUND_*, THP and ACTIVE never appear.
+ * A page accessed twice (folio_mark_accessed) is ACTIVE instead of
+ * REFERENCED. Every page is order 0, so COMPOUND_* and THP never appear.
  */
 import {
   KIND_ANON,
   KIND_FREE,
   KIND_MASK,
   KIND_SHMEM,
+  PG_ACTIVE,
   PG_ANON_EXCLUSIVE,
   PG_DIRTY,
   PG_MLOCKED,
@@ -36,6 +37,7 @@ export const KPF_REFERENCED = 1 << 2;
 export const KPF_UPTODATE = 1 << 3;
 export const KPF_DIRTY = 1 << 4;
 export const KPF_LRU = 1 << 5;
+export const KPF_ACTIVE = 1 << 6;
 export const KPF_RECLAIM = 1 << 9; // PG_reclaim, which PG_readahead shares
 export const KPF_BUDDY = 1 << 10;
 export const KPF_MMAP = 1 << 11;
@@ -86,6 +88,7 @@ export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
   if (kind === KIND_SHMEM) lo |= KPF_SWAPBACKED;
   if (f & PG_DIRTY) lo |= KPF_DIRTY;
   if (f & PG_REFERENCED) lo |= KPF_REFERENCED;
+  if (f & PG_ACTIVE) lo |= KPF_ACTIVE;
   if (f & PG_READAHEAD) lo |= KPF_RECLAIM;
   if (f & PG_PRIVATE) hi |= KPF_HI_PRIVATE;
   if (kind === KIND_ANON && f & PG_ANON_EXCLUSIVE) hi |= KPF_HI_OWNER_2;

@@ -23,9 +23,9 @@ import {
   KIND_FILE,
   KIND_MASK,
   KIND_SHMEM,
+  markAccessed,
   PG_DIRTY,
   PG_MLOCKED,
-  PG_REFERENCED,
   type PhysMem,
   ZERO_PFN,
 } from "./phys.js";
@@ -220,15 +220,16 @@ export function normalPage(vma: Vma, pte: number): number {
 
 /**
  * Drops one mapping of `pfn` from `mm` (zap_present_folio_ptes): the PTE's
- * dirty and young bits pass to file pages, mapcount and RSS drop, and an
- * anonymous page nobody maps any more is freed. Returns 1 if it was freed.
+ * dirty bit passes to a file page and its young bit marks the page accessed
+ * (folio_mark_accessed), mapcount and RSS drop, and an anonymous page nobody
+ * maps any more is freed. Returns 1 if it was freed.
  */
 export function unmapPage(phys: PhysMem, mm: Mm, pfn: number, pte: number, young: boolean): number {
   const flags = phys.flags[pfn]!;
   const kind = flags & KIND_MASK;
   if (kind !== KIND_ANON) {
     if (pte & PTE_DIRTY) phys.flags[pfn]! |= PG_DIRTY;
-    if (young) phys.flags[pfn]! |= PG_REFERENCED;
+    if (young) markAccessed(phys, pfn, (flags & PG_MLOCKED) !== 0);
   }
   mm.addRss(kind, -1);
   const left = --phys.mapcount[pfn]!;

@@ -42,6 +42,8 @@ export const PG_MLOCKED = 1 << 7;
 export const PG_PRIVATE = 1 << 8;
 /** PG_readahead: reaching this page starts the next read-ahead window (fault-around skips it). */
 export const PG_READAHEAD = 1 << 9;
+/** PG_active: on the active LRU list (accessed twice, see markAccessed). */
+export const PG_ACTIVE = 1 << 10;
 
 /** The shared zero page's PFN: a page of the kernel image's bss. */
 export const ZERO_PFN = 0xe00;
@@ -130,4 +132,21 @@ export class PhysMem {
   get highWater(): number {
     return this.bump;
   }
+}
+
+/**
+ * folio_mark_accessed (mm/swap.c, kernels without MGLRU): a first access
+ * sets PG_referenced; a second one moves the folio to the active list and
+ * clears PG_referenced. A folio on the unevictable list (mlocked) does not
+ * move.
+ */
+export function markAccessed(phys: PhysMem, pfn: number, unevictable: boolean): void {
+  const f = phys.flags[pfn]!;
+  if (!(f & PG_REFERENCED)) phys.flags[pfn] = f | PG_REFERENCED;
+  else if (!unevictable && !(f & PG_ACTIVE)) phys.flags[pfn] = (f & ~PG_REFERENCED) | PG_ACTIVE;
+}
+
+/** mlock_folio, once its batch drains (__mlock_folio): PG_mlocked, and off the active list onto the unevictable one. */
+export function mlockFolio(phys: PhysMem, pfn: number): void {
+  phys.flags[pfn] = (phys.flags[pfn]! & ~PG_ACTIVE) | PG_MLOCKED;
 }

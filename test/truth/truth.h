@@ -633,6 +633,15 @@ TRUTH long peer_order(struct peer *p, struct order *o)
     return result;
 }
 
+/* The environment an exec'ed program gets: the one cowsh's root image was
+ * captured with (test/rootfs/README.md, "The programs"), so that glibc's
+ * start-up does what cowsh replays (LANG=C.UTF-8 maps the C.utf8 locale
+ * files and the gconv cache).  Under run.sh's `env -i` it would get only
+ * PATH and map no locale file. */
+static char *const exec_env[] = {
+    "PATH=/usr/bin:/bin", "HOME=/root", "TERM=xterm", "LANG=C.UTF-8", NULL,
+};
+
 /* Carry out one order in the peer; returns the value to acknowledge with. */
 TRUTH long peer_obey(struct order *o)
 {
@@ -648,7 +657,7 @@ TRUTH long peer_obey(struct order *o)
     case OP_FORK:
         return peer_fork(o->peer);
     case OP_EXEC:
-        execl("/bin/sleep", "sleep", "1000", (char *)NULL);
+        execle("/bin/sleep", "sleep", "1000", (char *)NULL, exec_env);
         die("exec /bin/sleep");
         return 0;
     case OP_EXIT:
@@ -701,7 +710,7 @@ TRUTH void peer_fork_from(struct peer *parent, struct peer *child)
     peer_await(child);
 }
 
-/* Peer p execs "/bin/sleep 1000".  Returns once the new image sleeps in
+/* Peer p execs "/bin/sleep 1000" with exec_env.  Returns once the new image sleeps in
  * clock_nanosleep, so the old mm has been torn down (exec_mmap) and the
  * new one is quiet. */
 TRUTH void peer_exec(struct peer *p)

@@ -1,0 +1,171 @@
+/**
+ * Ground truth: every scenario of test/truth/ run as a cowsh script prints
+ * the figures the real kernel printed for the same system calls
+ * (fixtures/NN-name.out, captured by run.sh), record by record and field by
+ * field. compare.ts says which fields are compared and why the others are
+ * not; EXEMPTIONS below lists, with its reason, every difference that is the
+ * C program's own doing or not deterministic on the kernel's side.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import type { KernelConfig } from "../../src/kernel/kernel.js";
+import { runScript } from "../helpers/run-script.js";
+import { compareRuns, type Exemption } from "./compare.js";
+import { parseRun } from "./records.js";
+
+const here = new URL("./", import.meta.url);
+const read = (path: string): string => readFileSync(new URL(path, here), "utf8");
+
+/**
+ * The capture machine (fixtures/machine.txt and README.md): its kernel build
+ * has the zero page, no soft-dirty and no anonymous VMA names; fault-around
+ * is 64 KiB and /dev/vda's read_ahead_kb is 8192.
+ */
+const CAPTURE_MACHINE: Partial<KernelConfig> = {
+  zeroPage: true,
+  softDirty: false,
+  anonNames: false,
+  faultAroundBytes: 64 * 1024,
+  readaheadKb: 8192,
+};
+
+/** In every scenario. */
+const EVERYWHERE: readonly Exemption[] = [
+  {
+    record: "@stat P",
+    fields: ["state"],
+    reason:
+      "P reads its own stat: the C program is running (R) as it reads; cowsh's P is an idle shell (S)",
+  },
+];
+
+/** Per scenario. README.md ("Differences left") gives the same list. */
+const EXEMPTIONS: Readonly<Record<string, readonly Exemption[]>> = {
+  "14-uncached-major-fault": [
+    {
+      record: "#7 @stat P",
+      fields: ["Δminflt"],
+      reason: "the C program's first smaps() and pagemap() calls fault in its own code (5 faults)",
+    },
+  ],
+  "16-munmap-middle": [
+    {
+      record: "#15 @status P",
+      fields: ["ΔVmHWM"],
+      reason:
+        "munmap's update_hiwater_rss() reads the per-CPU RSS counters approximately (get_mm_rss); the kernel's peak fell 32 kB behind the exact RSS that status prints, cowsh's counters are exact",
+    },
+  ],
+  "17-anon-merge": [
+    {
+      record: "#2 @file P maps",
+      fields: "*",
+      reason:
+        "the process's own program: the C scenario binary against dash, with dash's start-up heap; from ld.so's TLS block upwards the two maps are the same",
+    },
+  ],
+  "21-read-then-write-anon": [
+    {
+      record: "#7 @status P",
+      fields: ["ΔVmHWM", "ΔVmRSS", "ΔRssAnon", "ΔRssFile"],
+      reason:
+        "between these two records the C program calls its smaps() and pagemap() for the first time: 60 kB of its own and libc's text (fault-around) and 8 kB of stack",
+    },
+  ],
+  "23-zombie-proc-files": [
+    {
+      record: "#15 @stat P",
+      fields: ["Δcminflt"],
+      reason:
+        "the reaped child's minflt, which on the kernel also counts the peer's own 33 faults after fork (its stack, its order loop): 289 = 256 + 33",
+    },
+  ],
+  "24-brk-heap": [
+    {
+      record: "#6 @status P",
+      fields: ["ΔVmPeak"],
+      reason:
+        "VmPeak remembers each process's past: the C program's loader left it 36 kB above VmSize, and the script gave back dash's 132 kB start-up heap",
+    },
+    {
+      record: "#10 @status P",
+      fields: ["ΔVmHWM"],
+      reason: "VmHWM remembers the 8 kB of dash's start-up heap that the script gave back",
+    },
+    {
+      record: "#13 @status P",
+      fields: ["ΔVmHWM", "ΔVmRSS", "ΔRssFile"],
+      reason:
+        "libc's sbrk(), first called here by the C program, is faulted in (64 kB of fault-around)",
+    },
+  ],
+  "28-acceptance-experiment": [
+    {
+      record: "#23 @stat C",
+      fields: ["Δminflt"],
+      reason:
+        "the peer's own faults between its @stat and execve (its stack, COW-shared with P): 80 = 74 for sleep's exec and start-up, as in 07, + 6",
+    },
+  ],
+};
+
+const scenarios = readdirSync(new URL("scenarios/", here))
+  .filter((f) => f.endsWith(".cowsh"))
+  .map((f) => f.slice(0, -".cowsh".length))
+  .sort();
+
+/** The records cowsh prints for a scenario, run on the capture machine's configuration. */
+function cowshRun(name: string) {
+  const { text } = runScript(read(`scenarios/${name}.cowsh`), CAPTURE_MACHINE, {
+    scriptName: `${name}.cowsh`,
+  });
+  return parseRun(text);
+}
+
+describe("the real kernel and cowsh print the same records", () => {
+  test("every scenario has a C program, a cowsh script and a fixture", () => {
+    const programs = readdirSync(new URL("scenarios/", here)).filter((f) => f.endsWith(".c"));
+    expect(scenarios.map((s) => `${s}.c`)).toEqual(programs.sort());
+    const fixtures = readdirSync(new URL("fixtures/", here)).filter((f) =>
+      /^\d\d-.*\.out$/.test(f),
+    );
+    expect(scenarios.map((s) => `${s}.out`)).toEqual(fixtures.sort());
+    expect(scenarios.length).toBeGreaterThanOrEqual(25);
+  });
+
+  test.each(scenarios)("%s", (name) => {
+    const kernel = parseRun(read(`fixtures/${name}.out`));
+    const cowsh = cowshRun(name);
+    expect(kernel.stray, "kernel output outside any record").toEqual([]);
+    expect(cowsh.stray, "cowsh output outside any record").toEqual([]);
+    const exemptions = [...EVERYWHERE, ...(EXEMPTIONS[name] ?? [])];
+    const { differences, excused } = compareRuns(kernel.records, cowsh.records, exemptions);
+    expect(differences).toEqual([]);
+    const stale = (EXEMPTIONS[name] ?? []).filter((e) => !excused.some(([, by]) => by === e));
+    expect(stale, "exemptions that excuse nothing (remove them)").toEqual([]);
+  });
+
+  test("a changed figure, a missing record and a moved frame are all reported", () => {
+    const name = "02-parent-cow-write";
+    const fixture = read(`fixtures/${name}.out`);
+    const cowsh = cowshRun(name).records;
+    const pss = parseRun(
+      fixture.replace("Pss:                8704 kB", "Pss:                8703 kB"),
+    );
+    expect(compareRuns(pss.records, cowsh).differences).toEqual([
+      "#9 @smaps P buf: Pss: kernel 8703, cowsh 8704",
+    ]);
+    const lines = fixture.split("\n");
+    const missing = parseRun(
+      lines.filter((l) => !l.startsWith("@faults P write-first-mib ")).join("\n"),
+    );
+    expect(compareRuns(missing.records, cowsh).differences[0]).toMatch(
+      /^record #8: kernel @smaps P buf, cowsh @faults P write-first-mib$/,
+    );
+    const last = lines.findLastIndex((l) => l.startsWith("@pagemap P buf+0x0 "));
+    lines[last] = lines[last]!.replace(/pfn=0x[0-9a-f]+/, "pfn=0x1"); // the second write copied
+    expect(compareRuns(parseRun(lines.join("\n")).records, cowsh).differences).toContain(
+      "#20 @pagemap P buf+0x0: pfn vs #11 @pagemap P buf+0x0: kernel different frames, cowsh the same frame",
+    );
+  });
+});
