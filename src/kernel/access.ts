@@ -15,7 +15,7 @@ import {
 } from "./fault.js";
 import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
-import { PTE_DIRTY, PTE_SOFT_DIRTY, PTE_WRITE, ptePfn } from "./page-table.js";
+import { PTE_DIRTY, PTE_SOFT_DIRTY, PTE_WRITE, type Slot } from "./page-table.js";
 import type { Vma } from "./vma.js";
 
 export interface AccessReport {
@@ -72,33 +72,34 @@ export function accessRange(
   };
   const { mm } = task;
   const { content } = k.phys;
-  const softDirty = k.config.softDirty ? PTE_SOFT_DIRTY : 0;
+  const dirtyBits = PTE_DIRTY | (k.config.softDirty ? PTE_SOFT_DIRTY : 0);
   const first = Math.floor(start / PAGE_SIZE);
   const last = Math.ceil((start + length) / PAGE_SIZE);
   let vma: Vma | undefined;
+  // Fast path: the current 2 MiB table is looked up once, not per page, and
+  // looked up again only after a fault (which may allocate or unshare it).
+  // The simple version calls mm.pt.get(vpn) for every page.
+  let key = -1;
+  let slot: Slot | undefined;
   for (let vpn = first; vpn < last; vpn++) {
     const addr = vpn * PAGE_SIZE;
     if (vma === undefined || addr >= vma.end) {
       vma = mm.vmaAt(addr);
-      if (vma === undefined) return stop(report, SIGSEGV, Math.max(addr, start), "no mapping");
+      if (vma === undefined) return stop(report, SIGSEGV, "no mapping", Math.max(addr, start));
       if (!accessAllowed(vma, write)) {
-        return stop(
-          report,
-          SIGSEGV,
-          Math.max(addr, start),
-          write ? "mapping is not writable" : "mapping is not readable",
-        );
+        const why = write ? "mapping is not writable" : "mapping is not readable";
+        return stop(report, SIGSEGV, why, Math.max(addr, start));
       }
     }
-    let pte = mm.pt.get(vpn);
+    const i = vpn % PTRS_PER_PTE;
+    if (key !== vpn - i) {
+      key = vpn - i;
+      slot = mm.pt.slots.get(key / PTRS_PER_PTE);
+    }
+    let pte = slot === undefined ? 0 : slot.table.pte[i]!;
     if (pte === 0 || (write && !(pte & PTE_WRITE))) {
-      const code = handleMmFault(k, task, vma, addr, write);
-      if (code < 0) {
-        if (code === VM_FAULT_SIGBUS)
-          return stop(report, SIGBUS, Math.max(addr, start), "beyond the end of the file");
-        if (code === VM_FAULT_OOM) return stop(report, SIGKILL, addr, "out of memory");
-        return stop(report, SIGSEGV, addr, "bad access");
-      }
+      const code = handleMmFault(k, task, vma, addr, write, pte);
+      if (code < 0) return stop(report, ...faultSignal(code), Math.max(addr, start));
       if (code & FAULT_MAJOR) {
         report.majflt++;
         task.majflt++;
@@ -107,10 +108,16 @@ export function accessRange(
         task.minflt++;
       }
       report.byKind[code & FAULT_KIND_MASK]!++;
-      pte = mm.pt.get(vpn);
+      slot = mm.pt.slots.get(key / PTRS_PER_PTE)!;
+      pte = slot.table.pte[i]!;
     }
-    touch(mm, vpn, pte, write, softDirty);
-    const pfn = ptePfn(mm.pt.get(vpn));
+    // The MMU sets the accessed bit, and on a store the dirty bit. A writable
+    // PTE's table is never shared (page-table.ts), so no copy is needed.
+    const s = slot!;
+    s.young ??= new Uint32Array(PTRS_PER_PTE / 32);
+    s.young[i >>> 5]! |= 1 << (i & 31);
+    if (write && !(pte & PTE_DIRTY)) s.table.pte[i] = pte | dirtyBits;
+    const pfn = pte >>> 4;
     if (write && word !== null) content[pfn] = add ? (content[pfn]! + word) >>> 0 : word;
     else report.words?.push(content[pfn]!);
     report.pages++;
@@ -118,20 +125,14 @@ export function accessRange(
   return report;
 }
 
-function stop(report: AccessReport, signo: 7 | 9 | 11, addr: number, reason: string): AccessReport {
+function stop(report: AccessReport, signo: 7 | 9 | 11, reason: string, addr: number): AccessReport {
   report.signal = { signo, addr, reason };
   return report;
 }
 
-/**
- * The MMU's side of an access through a present PTE: it sets the accessed
- * bit, and on a store the dirty bit. A writable PTE's table is never
- * shared (page-table.ts), so setting the dirty bit needs no copy.
- */
-function touch(mm: Mm, vpn: number, pte: number, write: boolean, softDirty: number): void {
-  const slot = mm.pt.slots.get(Math.floor(vpn / PTRS_PER_PTE))!;
-  const i = vpn % PTRS_PER_PTE;
-  slot.young ??= new Uint32Array(PTRS_PER_PTE / 32);
-  slot.young[i >>> 5]! |= 1 << (i & 31);
-  if (write && !(pte & PTE_DIRTY)) slot.table.pte[i] = pte | PTE_DIRTY | softDirty;
+/** The signal a failed fault raises, and why. */
+function faultSignal(code: number): [7 | 9 | 11, string] {
+  if (code === VM_FAULT_SIGBUS) return [SIGBUS, "beyond the end of the file"];
+  if (code === VM_FAULT_OOM) return [SIGKILL, "out of memory"];
+  return [SIGSEGV, "bad access"];
 }

@@ -51,6 +51,7 @@ import {
   PROGRAMS,
   type ProgramSpec,
   type ResidentVma,
+  STACK_RLIMIT,
   STACK_TOP,
   type StartupEvent,
   VDSO_BYTES,
@@ -96,6 +97,25 @@ function programFor(path: string, argv: readonly string[] = []): ProgramSpec | u
     own[0] ??
     PROGRAMS.find((p) => p.path === path)
   );
+}
+
+/** MAX_ARG_STRLEN (32 pages) and the argument space, a quarter of the 8 MiB stack rlimit. */
+const MAX_ARG_STRLEN = 32 * PAGE_SIZE;
+const ARG_MAX = STACK_RLIMIT / 4;
+
+/** The checks copy_strings makes: E2BIG for a string or a total too long. */
+export function checkArgs(
+  filename: string,
+  argv: readonly string[],
+  env: readonly string[],
+): Result<void> {
+  let total = strBytes(filename);
+  for (const s of [...argv, ...env]) {
+    const n = strBytes(s);
+    if (n > MAX_ARG_STRLEN) return failure("E2BIG");
+    total += n + 8;
+  }
+  return total > ARG_MAX ? failure("E2BIG") : success(undefined);
 }
 
 /** Replaces `task`'s image with `exe`. The file was checked by findExecutable. */
@@ -420,7 +440,12 @@ export function decodePages(pages: string): [string, number][] {
     .map((run) => [run[0]!, Number(run.slice(1) || "1")]);
 }
 
-/** Makes each captured VMA's pages resident as they were on the real machine. */
+/**
+ * Makes each captured VMA's pages resident as they were on the real
+ * machine. The stack is matched by its top, since longer arguments make it
+ * longer: its pages are laid from the top down, and every page holding the
+ * argument and environment strings is resident too (execve wrote them).
+ */
 function replayResident(
   k: Kernel,
   who: { pid: number; mm: Mm },
@@ -428,8 +453,13 @@ function replayResident(
 ): void {
   for (const captured of vmas) {
     if (captured.path === "[vsyscall]") continue;
-    const vma: Vma | undefined = who.mm.vmaAt(captured.start);
-    if (vma === undefined || vma.start !== captured.start || vma.end !== captured.end) {
+    const stack = captured.path === "[stack]";
+    const vma: Vma | undefined = who.mm.vmaAt(stack ? captured.end - PAGE_SIZE : captured.start);
+    const fits =
+      vma !== undefined &&
+      vma.end === captured.end &&
+      (stack ? vma.start <= captured.start : vma.start === captured.start);
+    if (!fits) {
       panic(
         `exec replay: no VMA ${captured.start.toString(16)}-${captured.end.toString(16)} (${captured.path ?? "anon"})`,
       );
@@ -439,6 +469,11 @@ function replayResident(
       for (let i = 0; i < count; i++, addr += PAGE_SIZE) {
         if (state !== "-" && prefaultPage(k, who, vma, addr, state) < 0)
           panic("exec replay: out of memory");
+      }
+    }
+    if (stack) {
+      for (let page = pageDown(who.mm.startStack); page < vma.end; page += PAGE_SIZE) {
+        if (prefaultPage(k, who, vma, page, "a") < 0) panic("exec replay: out of memory");
       }
     }
   }

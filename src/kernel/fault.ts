@@ -40,10 +40,10 @@ import {
   KIND_FILE,
   KIND_MASK,
   KIND_SHMEM,
+  mlockFolio,
   PG_ANON_EXCLUSIVE,
   PG_CACHED,
   PG_DIRTY,
-  PG_MLOCKED,
   PG_PRIVATE,
   PG_READAHEAD,
   ZERO_PFN,
@@ -85,16 +85,19 @@ export interface Faulter {
   readonly mm: Mm;
 }
 
-/** Resolves a fault on the page at `addr` of `vma` (handle_mm_fault). Access rights are already checked. */
+/**
+ * Resolves a fault on the page at `addr` of `vma` (handle_mm_fault). Access
+ * rights are already checked. `pte` is the current entry, if the caller has it.
+ */
 export function handleMmFault(
   k: Kernel,
   who: Faulter,
   vma: Vma,
   addr: number,
   write: boolean,
+  pte = who.mm.pt.get(addr / PAGE_SIZE),
 ): number {
   const vpn = addr / PAGE_SIZE;
-  const pte = who.mm.pt.get(vpn);
   lastMajor = false;
   let code: number;
   if (pte !== 0) code = doWpPage(k, who, vma, vpn, pte);
@@ -135,11 +138,10 @@ const softDirty = (k: Kernel): number => (k.config.softDirty ? PTE_SOFT_DIRTY : 
 
 /** Installs a PTE for a page just mapped: mapcount, RSS, young. */
 function mapPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, pfn: number, bits: number): void {
-  who.mm.pt.set(vpn, mkPte(pfn, bits));
-  who.mm.pt.setYoung(vpn);
+  who.mm.pt.install(vpn, mkPte(pfn, bits));
   k.phys.mapcount[pfn]!++;
   who.mm.addRss(k.phys.flags[pfn]! & KIND_MASK, 1);
-  if (vma.flags & VM_LOCKED) k.phys.flags[pfn]! |= PG_MLOCKED;
+  if (vma.flags & VM_LOCKED) mlockFolio(k.phys, pfn); // mlock_vma_folio
 }
 
 /** A new anonymous page owned by this mapping (folio_add_new_anon_rmap, exclusive). */
@@ -157,8 +159,7 @@ const writableDirty = (k: Kernel, vma: Vma): number =>
 function doAnonymousPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, write: boolean): number {
   lastMapped = 1;
   if (!write && k.config.zeroPage) {
-    who.mm.pt.set(vpn, mkPte(ZERO_PFN, PTE_PRESENT));
-    who.mm.pt.setYoung(vpn);
+    who.mm.pt.install(vpn, mkPte(ZERO_PFN, PTE_PRESENT));
     return ZERO_PAGE;
   }
   const pfn = newAnonPage(k, who, vma, 0);
@@ -179,9 +180,8 @@ function doWpPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, pte: number): 
   const pfn = ptePfn(pte);
   lastMapped = 1;
   if (vma.flags & VM_SHARED) {
-    mm.pt.set(vpn, pte | PTE_WRITE | PTE_DIRTY | softDirty(k));
-    mm.pt.setYoung(vpn);
-    phys.flags[pfn]! |= PG_DIRTY | PG_PRIVATE;
+    mm.pt.install(vpn, pte | PTE_WRITE | PTE_DIRTY | softDirty(k));
+    phys.flags[pfn]! |= PG_DIRTY | (vma.file?.shmem ? 0 : PG_PRIVATE);
     return WRITE_NOTIFY;
   }
   if (pfn === ZERO_PFN) {
@@ -196,8 +196,7 @@ function doWpPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, pte: number): 
     (flags & PG_ANON_EXCLUSIVE || phys.refcount(pfn) === 1)
   ) {
     phys.flags[pfn]! |= PG_ANON_EXCLUSIVE;
-    mm.pt.set(vpn, pte | PTE_WRITE | PTE_DIRTY | softDirty(k));
-    mm.pt.setYoung(vpn);
+    mm.pt.install(vpn, pte | PTE_WRITE | PTE_DIRTY | softDirty(k));
     return REUSE;
   }
   const copy = newAnonPage(k, who, vma, phys.content[pfn]!);
@@ -214,8 +213,7 @@ function doSpecialFault(k: Kernel, who: Faulter, vma: Vma, vpn: number): number 
   lastMapped = 1;
   const pfn = specialPfn(vma, vpn - vma.start / PAGE_SIZE);
   if (vma.flags & VM_PFNMAP) {
-    who.mm.pt.set(vpn, mkPte(pfn, PTE_PRESENT));
-    who.mm.pt.setYoung(vpn);
+    who.mm.pt.install(vpn, mkPte(pfn, PTE_PRESENT));
   } else {
     mapPage(k, who, vma, vpn, pfn, PTE_PRESENT);
   }

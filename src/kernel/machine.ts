@@ -22,7 +22,7 @@ import {
   VM_WRITE,
 } from "./constants.js";
 import type { KernelEvent } from "./events.js";
-import { type ExecOptions, execImage, findExecutable } from "./exec.js";
+import { checkArgs, type ExecOptions, execImage, findExecutable } from "./exec.js";
 import { doExit, exitedStatus, INIT_PID, reap, signaledStatus } from "./exit.js";
 import { dupMm } from "./fork.js";
 import { DEFAULT_CONFIG, type Kernel, type KernelConfig } from "./kernel.js";
@@ -43,11 +43,12 @@ import { OOM_SCORE_ADJ_MIN, oomKillMessage, selectVictim } from "./oom.js";
 import {
   KIND_FILE,
   KIND_SHMEM,
+  markAccessed,
+  mlockFolio,
   PG_CACHED,
   PG_DIRTY,
   PG_MLOCKED,
   PG_PRIVATE,
-  PG_REFERENCED,
   PhysMem,
 } from "./phys.js";
 import { failure, type Result, success } from "./result.js";
@@ -261,8 +262,9 @@ export class Machine implements Kernel {
       const lo = Math.max(start, vma.start);
       const hi = Math.min(end, vma.end);
       const write = (vma.flags & (VM_WRITE | VM_SHARED)) === VM_WRITE;
+      const unevictable = this.mlockedPages(t.value.mm, vma, lo, hi);
       const r = accessRange(this, t.value, lo, hi - lo, write, null, false);
-      this.touchPopulated(t.value.mm, vma, lo, lo + r.pages * PAGE_SIZE);
+      this.touchPopulated(t.value.mm, vma, lo, lo + r.pages * PAGE_SIZE, unevictable);
       total.pages += r.pages;
       total.minflt += r.minflt;
       total.majflt += r.majflt;
@@ -279,15 +281,39 @@ export class Machine implements Kernel {
 
   /**
    * GUP's FOLL_TOUCH on the pages populate reached: each is marked accessed
-   * (PG_referenced), and in a locked VMA mlocked (mlock_vma_folio), whether
-   * it was faulted in now or was already there.
+   * (mark_page_accessed), and in a locked VMA mlocked, whether it was faulted
+   * in now or was already there. mlock_folio() only batches the move to the
+   * unevictable list, so the touch still finds a page evictable unless it
+   * was mlocked before this call (`unevictable`).
    */
-  private touchPopulated(mm: Mm, vma: Vma, start: number, end: number): void {
+  private touchPopulated(
+    mm: Mm,
+    vma: Vma,
+    start: number,
+    end: number,
+    unevictable: ReadonlySet<number>,
+  ): void {
+    const locked = (vma.flags & VM_LOCKED) !== 0;
     for (let vpn = start / PAGE_SIZE; vpn < end / PAGE_SIZE; vpn++) {
       const pfn = normalPage(vma, mm.pt.get(vpn));
       if (pfn < 0) continue;
-      this.phys.flags[pfn]! |= PG_REFERENCED | (vma.flags & VM_LOCKED ? PG_MLOCKED : 0);
+      const onUnevictable = locked
+        ? unevictable.has(pfn)
+        : (this.phys.flags[pfn]! & PG_MLOCKED) !== 0;
+      markAccessed(this.phys, pfn, onUnevictable);
+      if (locked) mlockFolio(this.phys, pfn);
     }
+  }
+
+  /** The pages of [start, end) of a locked VMA that are mapped and mlocked already. */
+  private mlockedPages(mm: Mm, vma: Vma, start: number, end: number): Set<number> {
+    const found = new Set<number>();
+    if (!(vma.flags & VM_LOCKED)) return found;
+    for (let vpn = start / PAGE_SIZE; vpn < end / PAGE_SIZE; vpn++) {
+      const pfn = normalPage(vma, mm.pt.get(vpn));
+      if (pfn >= 0 && this.phys.flags[pfn]! & PG_MLOCKED) found.add(pfn);
+    }
+    return found;
   }
 
   brk(pid: number, addr: number): Result<number> {
@@ -388,6 +414,8 @@ export class Machine implements Kernel {
   ): Result<void> {
     const found = findExecutable(this.vfs, path);
     if (!found.ok) return found;
+    const args = checkArgs(path, argv, options.env ?? []);
+    if (!args.ok) return args;
     execImage(this, task, found.value, argv, options, path);
     task.forkNoExec = false;
     this.collectOrphans();
@@ -451,6 +479,13 @@ export class Machine implements Kernel {
     return success({ pid, status });
   }
 
+  /** Whether wait(pid) can complete: the task is a zombie, or will exit by itself. */
+  canWait(pid: number): boolean {
+    const task = this.tasks.get(pid);
+    if (task === undefined || pid === INIT_PID || pid === LOGIN_SHELL_PID) return false;
+    return task.isZombie || this.exitTime(task) !== null;
+  }
+
   /** When a task's remaining actions end in exit, the time of that exit; else null. */
   private exitTime(task: Task): number | null {
     let at = task.wakeAt ?? this.now;
@@ -466,6 +501,8 @@ export class Machine implements Kernel {
   spawn(path: string, argv: readonly string[]): Result<number> {
     const found = findExecutable(this.vfs, path);
     if (!found.ok) return found;
+    const args = checkArgs(path, argv, []);
+    if (!args.ok) return args;
     const parent = this.tasks.get(LOGIN_SHELL_PID)?.mm != null ? LOGIN_SHELL_PID : INIT_PID;
     const child = this.fork(parent);
     if (!child.ok) return child;

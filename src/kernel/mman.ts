@@ -51,9 +51,10 @@ import {
   VM_WIPEONFORK,
   VM_WRITE,
 } from "./constants.js";
+import { wantsWritenotify } from "./fault.js";
 import type { Kernel } from "./kernel.js";
 import { freePgtables, type Mm, normalPage, type ZapStats, zapRange } from "./mm.js";
-import { PTE_DIRTY, PTE_WRITE, regionOf } from "./page-table.js";
+import { PTE_DIRTY, PTE_SOFT_DIRTY, PTE_WRITE, regionOf } from "./page-table.js";
 import { KIND_ANON, PG_ANON_EXCLUSIVE, PG_DIRTY, PG_MLOCKED, PG_PRIVATE } from "./phys.js";
 import { failure, type Result, success } from "./result.js";
 import type { Inode } from "./vfs.js";
@@ -79,6 +80,8 @@ export interface MmapRequest {
   readonly fileWritable: boolean;
   /** Byte offset into the file. */
   readonly offset: number;
+  /** A name given at once, as prctl(PR_SET_VMA_ANON_NAME) right after mmap would (anonymous memory only). */
+  readonly name?: string;
 }
 
 const pageAligned = (n: number): boolean => n % PAGE_SIZE === 0;
@@ -146,6 +149,11 @@ export function doMmap(
 ): Result<number> {
   const flags = mmapCheck(k, req);
   if (!flags.ok) return flags;
+  if (req.name !== undefined) {
+    const named = checkAnonName(k, req.name);
+    if (!named.ok) return named;
+    if (req.file !== null) return failure("EBADF", "not anonymous memory");
+  }
   const len = pageAlignUp(req.length);
   const where = chooseAddress(mm, req, len);
   if (!where.ok) return where;
@@ -161,7 +169,7 @@ export function doMmap(
     file,
     anonVma: null,
     anonVmaForked: false,
-    anonName: null,
+    anonName: req.name === undefined || req.name === "" ? null : req.name,
     special: null,
     ra: file === null || file.shmem ? null : { start: 0, size: 0, asyncSize: 0, mmapMiss: 0 },
   };
@@ -249,10 +257,9 @@ function modifyFlags(mm: Mm, start: number, end: number, change: (vma: Vma) => v
 }
 
 /**
- * mprotect(2). Removing write access write-protects the PTEs. Adding it
- * makes PTEs writable without a fault only where that is safe
- * (can_change_pte_writable): an exclusive anonymous page in a private
- * mapping, a dirty page in a shared one.
+ * mprotect(2). A VMA whose flags change gets its PTEs rewritten
+ * (mprotect_fixup -> change_protection): without write access they are
+ * write-protected; with it, they become writable where makeWritable says.
  */
 export function doMprotect(
   k: Kernel,
@@ -275,11 +282,12 @@ export function doMprotect(
     let flags = (vma.flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | want;
     if (want & VM_WRITE && !(vma.flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
       flags |= VM_ACCOUNT;
+    if (flags === vma.flags) return; // mprotect_fixup: nothing to change
+    vma.flags = flags;
     const lo = Math.max(vma.start, start);
     const hi = Math.min(vma.end, end.value);
-    if (flags & VM_WRITE && !(vma.flags & VM_WRITE)) makeWritable(k, mm, vma, lo, hi);
-    if (!(flags & VM_WRITE) && vma.flags & VM_WRITE) writeProtect(mm, lo, hi);
-    vma.flags = flags;
+    if (flags & VM_WRITE) makeWritable(k, mm, vma, lo, hi);
+    else writeProtect(mm, lo, hi);
   });
   return success(undefined);
 }
@@ -292,19 +300,33 @@ export function writeProtect(mm: Mm, start: number, end: number): void {
   });
 }
 
-/** change_pte_range's upgrade: writable where can_change_pte_writable allows it. */
+/**
+ * change_pte_range on a VMA that now has VM_WRITE (its flags already set).
+ * A shared mapping that needs no write-notify (shmem) is writable through
+ * its page protection (vm_page_prot): every PTE becomes writable. Anywhere
+ * else (vma_wants_manual_pte_write_upgrade) a PTE is made writable only if
+ * can_change_pte_writable() says a write fault would do just that: an
+ * exclusive anonymous page in a private mapping, a dirty PTE (whose file was
+ * already notified) in a write-notify shared one, and in both cases not a
+ * PTE that soft-dirty tracking wants to see written.
+ */
 function makeWritable(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): void {
   const shared = (vma.flags & VM_SHARED) !== 0;
-  if (shared && vma.file !== null && !vma.file.shmem) return; // write-notify: faults decide
+  const manual = !shared || wantsWritenotify(k, vma);
+  const trackSoftDirty = k.config.softDirty && !(vma.flags & VM_SOFTDIRTY);
   forEachPte(mm, start, end, (table, i) => {
     const pte = table[i]!;
-    if (pte === 0 || pte & PTE_WRITE) return;
+    if (pte & PTE_WRITE) return;
     const pfn = normalPage(vma, pte);
     if (pfn < 0) return;
-    const ok = shared
-      ? (pte & PTE_DIRTY) !== 0
-      : (k.phys.flags[pfn]! & PG_ANON_EXCLUSIVE) !== 0 && k.phys.kind(pfn) === KIND_ANON;
-    if (ok) table[i] = pte | PTE_WRITE;
+    if (manual) {
+      if (trackSoftDirty && !(pte & PTE_SOFT_DIRTY)) return;
+      const ok = shared
+        ? (pte & PTE_DIRTY) !== 0
+        : (k.phys.flags[pfn]! & PG_ANON_EXCLUSIVE) !== 0 && k.phys.kind(pfn) === KIND_ANON;
+      if (!ok) return;
+    }
+    table[i] = pte | PTE_WRITE;
   });
 }
 
@@ -401,6 +423,15 @@ export function doMadvise(
 /** ANON_VMA_NAME_MAX_LEN, including the terminating NUL. */
 const ANON_NAME_MAX = 80;
 
+/** Whether `name` may name anonymous memory (prctl's checks): CONFIG_ANON_VMA_NAME, length, characters. */
+function checkAnonName(k: Kernel, name: string): Result<void> {
+  if (!k.config.anonNames) return failure("EINVAL", "kernel built without CONFIG_ANON_VMA_NAME");
+  if (name.length >= ANON_NAME_MAX || !/^[\x20-\x7e]*$/.test(name) || /[\\`$[\]]/.test(name)) {
+    return failure("EINVAL", "bad name");
+  }
+  return success(undefined);
+}
+
 /**
  * prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME): names the anonymous memory of a
  * range ([anon:NAME], or [anon_shmem:NAME] for shared anonymous memory);
@@ -413,13 +444,8 @@ export function doSetAnonName(
   len: number,
   name: string | null,
 ): Result<void> {
-  if (!k.config.anonNames) return failure("EINVAL", "kernel built without CONFIG_ANON_VMA_NAME");
-  if (
-    name !== null &&
-    (name.length >= ANON_NAME_MAX || !/^[\x21-\x7e ]*$/.test(name) || /[\\`$[\]]/.test(name))
-  ) {
-    return failure("EINVAL", "bad name");
-  }
+  const named = name === null ? success(undefined) : checkAnonName(k, name);
+  if (!named.ok) return named;
   const end = rangeOf(start, len);
   if (!end.ok) return end;
   if (!coveredWithoutHoles(mm, start, end.value)) return failure("ENOMEM");

@@ -5,7 +5,9 @@ import { allCommands, runChecked } from "./model.js";
 describe("random sequences of mmap, write, read, fork, exec, exit, munmap, mprotect", () => {
   test("keep every invariant and read back what the reference model says (mainline: zero page)", () => {
     fc.assert(
-      fc.property(fc.commands(allCommands, { maxCommands: 60, size: "medium" }), (cmds) => runChecked(cmds)),
+      fc.property(fc.commands(allCommands, { maxCommands: 60, size: "medium" }), (cmds) =>
+        runChecked(cmds),
+      ),
       { numRuns: 150 },
     );
   });

@@ -9,7 +9,13 @@
  * shared), munmap, mprotect, brk, read, write and msync.
  */
 import fc from "fast-check";
-import { MAP_ANONYMOUS, MAP_PRIVATE, MAP_SHARED, NSEC_PER_SEC, PAGE_SIZE } from "../../src/kernel/constants.js";
+import {
+  MAP_ANONYMOUS,
+  MAP_PRIVATE,
+  MAP_SHARED,
+  NSEC_PER_SEC,
+  PAGE_SIZE,
+} from "../../src/kernel/constants.js";
 import { assertInvariants } from "../../src/kernel/invariants.js";
 import type { KernelConfig } from "../../src/kernel/kernel.js";
 import { Machine } from "../../src/kernel/machine.js";
@@ -28,7 +34,11 @@ export interface RegionModel {
   /** Private pages written by this process (a COW overlay over the backing). */
   words: Map<number, number>;
   /** What private pages not yet written read from: shared anonymous memory or a file. */
-  backing: { readonly words: Map<number, number>; readonly pgoff: number; readonly shared: boolean } | null;
+  backing: {
+    readonly words: Map<number, number>;
+    readonly pgoff: number;
+    readonly shared: boolean;
+  } | null;
 }
 
 export interface ProcModel {
@@ -73,11 +83,16 @@ export function setup(options: Partial<KernelConfig> = {}): { model: Model; real
   }
   const r = m.spawn("/bin/sh", ["sh"]);
   if (!r.ok) throw new Error("spawn failed");
-  return { model: { procs: [{ pid: r.value, regions: [], exitsAt: null }], files, nextWord: 1 }, real: { m } };
+  return {
+    model: { procs: [{ pid: r.value, regions: [], exitsAt: null }], files, nextWord: 1 },
+    real: { m },
+  };
 }
 
-const pick = <T>(xs: readonly T[], i: number): T | undefined => (xs.length === 0 ? undefined : xs[i % xs.length]);
-const withRegions = (m: Readonly<Model>): ProcModel[] => m.procs.filter((p) => p.regions.length > 0);
+const pick = <T>(xs: readonly T[], i: number): T | undefined =>
+  xs.length === 0 ? undefined : xs[i % xs.length];
+const withRegions = (m: Readonly<Model>): ProcModel[] =>
+  m.procs.filter((p) => p.regions.length > 0);
 
 /** A dead test process leaves the model; the shell reaps its own children at once. */
 function died(model: Model, real: Real, p: ProcModel): void {
@@ -162,13 +177,18 @@ class AccessCmd extends Cmd {
       const r = real.m.access(p.pid, addr, count * PAGE_SIZE, true, word, false, this.add);
       if (!r.ok) throw new Error(`write failed: ${r.errno}`);
       if (!region.writable) {
-        if (r.value.signal?.signo !== 11) throw new Error("a write to a read-only mapping did not segfault");
+        if (r.value.signal?.signo !== 11)
+          throw new Error("a write to a read-only mapping did not segfault");
         died(model, real, p);
         return;
       }
       if (r.value.signal !== null) throw new Error(`unexpected signal ${r.value.signal.signo}`);
       for (let i = 0; i < count; i++) {
-        writeModel(region, first + i, this.add ? (readModel(region, first + i) + word) >>> 0 : word);
+        writeModel(
+          region,
+          first + i,
+          this.add ? (readModel(region, first + i) + word) >>> 0 : word,
+        );
       }
       return;
     }
@@ -176,7 +196,10 @@ class AccessCmd extends Cmd {
     if (!r.ok || r.value.signal !== null) throw new Error("read failed");
     r.value.words!.forEach((w, i) => {
       const want = readModel(region, first + i);
-      if (w !== want) throw new Error(`pid ${p.pid} read ${w} at page ${first + i} of ${region.start.toString(16)}; the model says ${want}`);
+      if (w !== want)
+        throw new Error(
+          `pid ${p.pid} read ${w} at page ${first + i} of ${region.start.toString(16)}; the model says ${want}`,
+        );
     });
   }
   toString = () =>
@@ -239,9 +262,18 @@ class RunCmd extends Cmd {
   }
   check = (m: Readonly<Model>) => m.procs.some((p) => p.exitsAt === null) && m.procs.length > 1;
   run(model: Model, real: Real): void {
-    const p = pick(model.procs.filter((q) => q.exitsAt === null), this.proc)!;
+    const p = pick(
+      model.procs.filter((q) => q.exitsAt === null),
+      this.proc,
+    )!;
     const ns = this.seconds * NSEC_PER_SEC;
-    if (!real.m.run(p.pid, [{ kind: "sleep", ns }, { kind: "exit", status: 0 }]).ok) throw new Error("run failed");
+    if (
+      !real.m.run(p.pid, [
+        { kind: "sleep", ns },
+        { kind: "exit", status: 0 },
+      ]).ok
+    )
+      throw new Error("run failed");
     p.exitsAt = real.m.now + ns;
   }
   toString = () => `run(${this.proc}, sleep ${this.seconds}; exit)`;
@@ -257,7 +289,8 @@ class SleepCmd extends Cmd {
     real.m.advance(this.seconds * NSEC_PER_SEC);
     for (const p of [...model.procs]) {
       if (p.exitsAt !== null && p.exitsAt <= real.m.now) {
-        if (!real.m.tasks.get(p.pid)?.isZombie && real.m.tasks.has(p.pid)) throw new Error(`pid ${p.pid} should have exited`);
+        if (!real.m.tasks.get(p.pid)?.isZombie && real.m.tasks.has(p.pid))
+          throw new Error(`pid ${p.pid} should have exited`);
         died(model, real, p);
       }
     }
@@ -276,7 +309,8 @@ class MunmapCmd extends Cmd {
   run(model: Model, real: Real): void {
     const p = pick(withRegions(model), this.proc)!;
     const region = pick(p.regions, this.region)!;
-    if (!real.m.munmap(p.pid, region.start, region.pages * PAGE_SIZE).ok) throw new Error("munmap failed");
+    if (!real.m.munmap(p.pid, region.start, region.pages * PAGE_SIZE).ok)
+      throw new Error("munmap failed");
     p.regions = p.regions.filter((r) => r !== region);
   }
   toString = () => `munmap(${this.proc}, ${this.region})`;
@@ -294,7 +328,8 @@ class MprotectCmd extends Cmd {
   run(model: Model, real: Real): void {
     const p = pick(withRegions(model), this.proc)!;
     const region = pick(p.regions, this.region)!;
-    if (!real.m.mprotect(p.pid, region.start, region.pages * PAGE_SIZE, this.writable ? 3 : 1).ok) throw new Error("mprotect failed");
+    if (!real.m.mprotect(p.pid, region.start, region.pages * PAGE_SIZE, this.writable ? 3 : 1).ok)
+      throw new Error("mprotect failed");
     region.writable = this.writable;
   }
   toString = () => `mprotect(${this.proc}, ${this.region}, ${this.writable ? "rw" : "r"})`;
@@ -316,7 +351,13 @@ class BrkCmd extends Cmd {
     const r = real.m.brk(p.pid, oldEnd + this.pages * PAGE_SIZE);
     if (!r.ok) throw new Error("brk failed");
     if (r.value === oldEnd + this.pages * PAGE_SIZE) {
-      p.regions.push({ start: oldEnd, pages: this.pages, writable: true, words: new Map(), backing: null });
+      p.regions.push({
+        start: oldEnd,
+        pages: this.pages,
+        writable: true,
+        words: new Map(),
+        backing: null,
+      });
     }
   }
   toString = () => `brk(${this.proc}, +${this.pages})`;
@@ -334,16 +375,29 @@ class MsyncCmd extends Cmd {
   run(model: Model, real: Real): void {
     const p = pick(withRegions(model), this.proc)!;
     const region = pick(p.regions, this.region)!;
-    if (!real.m.msync(p.pid, region.start, region.pages * PAGE_SIZE).ok) throw new Error("msync failed");
+    if (!real.m.msync(p.pid, region.start, region.pages * PAGE_SIZE).ok)
+      throw new Error("msync failed");
   }
   toString = () => `msync(${this.proc}, ${this.region})`;
 }
 
 const mmapArb = fc
-  .tuple(fc.nat(7), fc.integer({ min: 1, max: 40 }), fc.boolean(), fc.option(fc.nat(1), { freq: 3 }))
+  .tuple(
+    fc.nat(7),
+    fc.integer({ min: 1, max: 40 }),
+    fc.boolean(),
+    fc.option(fc.nat(1), { freq: 3 }),
+  )
   .map(([p, n, s, f]) => new MmapCmd(p, n, s, f));
 const accessArb = fc
-  .tuple(fc.nat(7), fc.nat(7), fc.nat(63), fc.integer({ min: 1, max: 40 }), fc.boolean(), fc.boolean())
+  .tuple(
+    fc.nat(7),
+    fc.nat(7),
+    fc.nat(63),
+    fc.integer({ min: 1, max: 40 }),
+    fc.boolean(),
+    fc.boolean(),
+  )
   .map(([p, r, f, c, w, a]) => new AccessCmd(p, r, f, c, w, a));
 const forkArb = fc.nat(7).map((p) => new ForkCmd(p));
 
@@ -381,7 +435,10 @@ export const allCommands = [
  * Runs `cmds` on a fresh machine, checking the invariants after every one,
  * then lets every test process exit and checks that nothing leaked.
  */
-export function runChecked(cmds: Iterable<fc.Command<Model, Real>>, options: Partial<KernelConfig> = {}): void {
+export function runChecked(
+  cmds: Iterable<fc.Command<Model, Real>>,
+  options: Partial<KernelConfig> = {},
+): void {
   const { model, real } = setup(options);
   fc.modelRun(() => ({ model, real }), wrapChecks(cmds));
   for (const p of model.procs) real.m.exit(p.pid, 0);

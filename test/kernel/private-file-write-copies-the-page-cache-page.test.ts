@@ -14,7 +14,15 @@ test("a write to an untouched private file page starts from the file's content",
   const file = m.vfs.lookup("/tmp/f0");
   if (!file.ok) throw new Error("no file");
   const map = (flags: number) =>
-    m.mmap(pid, { addr: 0, length: 4 * PAGE_SIZE, prot: 3, flags, file: file.value, fileWritable: true, offset: 0 });
+    m.mmap(pid, {
+      addr: 0,
+      length: 4 * PAGE_SIZE,
+      prot: 3,
+      flags,
+      file: file.value,
+      fileWritable: true,
+      offset: 0,
+    });
   const shared = map(MAP_SHARED);
   const priv = map(MAP_PRIVATE);
   if (!shared.ok || !priv.ok) throw new Error("mmap failed");
