@@ -1,16 +1,47 @@
-/** cat [FILE...]: prints files, /proc files included; with no file, copies its input. */
+/**
+ * cat [--changes] [FILE...]: prints files, /proc files included; with no
+ * file, copies its input.
+ *
+ * cat remembers, for the rest of the session, the last text it printed of
+ * each /proc file. Printing one again, it says what changed: in the Ink UI
+ * as colour (a `changes` view block whose plain text is the file, byte for
+ * byte, so pipes and batch mode see exactly what plain cat prints), and
+ * with --changes as plain marks (see commands/lib/changes.ts).
+ */
 import { type Block, type Command, err, out } from "../src/shell/types.js";
 import { errnoMessage, machineOf } from "./lib/args.js";
+import { anyChange, type ChangesView, compareText, markedText } from "./lib/changes.js";
 import { readWhole } from "./lib/files.js";
+import { sessionState } from "./lib/session-store.js";
+
+/** Texts larger than this are not remembered (nor compared). */
+const MAX_REMEMBERED = 1024 * 1024;
+
+const isProc = (path: string): boolean => /^\/+proc(\/|$)/.test(path);
 
 export const cat: Command = {
   name: "cat",
-  summary: "print files (/proc files are generated when read)",
-  usage: ["cat [FILE...]"],
+  summary: "print files (/proc files are generated when read, changes marked)",
+  usage: [
+    "cat [--changes] [FILE...]",
+    "",
+    "A /proc file cat printed before in this session shows what changed since:",
+    "in colour on a terminal; with --changes, in plain text, a changed line ends",
+    "with `  <- was OLD` (the old values), a new line with `  <- new`, and a line",
+    "that is gone shows as `<- gone: LINE`. Without --changes the bytes printed",
+    "are always the file's.",
+  ],
   run(ctx, argv) {
-    const files = argv.filter((a) => a !== "--");
+    const dash = argv.indexOf("--");
+    const before = dash < 0 ? argv : argv.slice(0, dash);
+    const marks = before.includes("--changes");
+    const files = [
+      ...before.filter((a) => a !== "--changes"),
+      ...(dash < 0 ? [] : argv.slice(dash + 1)),
+    ];
     if (files.length === 0) return { status: 0, blocks: ctx.stdin ? [out(ctx.stdin)] : [] };
     const m = machineOf(ctx);
+    const shown = sessionState(ctx.session, "cat.shown", () => new Map<string, string>());
     const blocks: Block[] = [];
     let status = 0;
     for (const path of files) {
@@ -19,13 +50,27 @@ export const cat: Command = {
         continue;
       }
       const r = readWhole(m, path);
-      if (r.ok) {
-        if (r.value.text !== "") blocks.push(out(r.value.text));
-      } else {
+      if (!r.ok) {
         blocks.push(err(errnoMessage("cat", path, r)));
         status = 1;
+        continue;
       }
+      const text = r.value.text;
+      if (text === "") continue;
+      blocks.push(printed(path, text, shown.get(path), marks));
+      if (isProc(path) && text.length <= MAX_REMEMBERED && !text.includes("\0"))
+        shown.set(path, text);
     }
     return { status, blocks };
   },
 };
+
+/** The block for a file's text: plain, marked (--changes), or a changes view. */
+function printed(path: string, text: string, last: string | undefined, marks: boolean): Block {
+  if (last === undefined || last === text || !text.endsWith("\n")) return out(text);
+  const lines = compareText(last, text);
+  if (!anyChange(lines)) return out(text);
+  if (marks) return out(markedText(lines));
+  const view: ChangesView = { kind: "changes", path, lines };
+  return { kind: "view", text, view };
+}

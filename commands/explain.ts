@@ -1,0 +1,34 @@
+/**
+ * explain PID ADDR|MAPPING+OFFSET: the story of one page (its PTE, frame,
+ * map and ref counts, who maps it, how smaps counts it, what a write would
+ * do next). explain PID MAPPING: how each smaps line of that VMA arises.
+ */
+import { type Command, err, fail, ok, out } from "../src/shell/types.js";
+import { hex, livePidArg, machineOf, parseSize, targetArg, usage } from "./lib/args.js";
+import { explainPage } from "./lib/explain-page.js";
+import { explainVma } from "./lib/explain-vma.js";
+
+export const explain: Command = {
+  name: "explain",
+  summary: "explain a page (PTE, frame, smaps, next write) or a whole mapping",
+  usage: [
+    "explain PID ADDR|MAPPING+OFFSET   the story of the page there",
+    "explain PID MAPPING               how each smaps line of the mapping arises",
+  ],
+  run(ctx, argv) {
+    if (argv.length > 2) return usage(`explain: too many arguments: '${argv[2]}'`);
+    const m = machineOf(ctx);
+    const task = livePidArg("explain", m, argv[0]);
+    if (!task.ok) return usage(task.message);
+    const text = argv[1];
+    const target = targetArg("explain", task.value, text);
+    if (!target.ok) return usage(target.message);
+    const { vma, addr } = target.value;
+    if (vma === undefined)
+      return fail(1, err(`explain: ${hex(addr)}: no mapping in process ${task.value.pid}`));
+    const wholeMapping = text !== undefined && !text.includes("+") && parseSize(text) === null;
+    return ok(
+      out(wholeMapping ? explainVma(m, task.value, vma) : explainPage(m, task.value, vma, addr)),
+    );
+  },
+};

@@ -1,0 +1,41 @@
+/**
+ * frames [--all]: physical memory as a grid of cells by owner (kernel, free,
+ * anonymous, file page cache, shmem) with map counts, then the totals beside
+ * the /proc/meminfo lines they make.
+ */
+import { type GetoptSpec, getopt, hasOption, lastValue } from "../src/shell/getopt.js";
+import { type Command, ok } from "../src/shell/types.js";
+import { machineOf, usage } from "./lib/args.js";
+import { collectFrames, FRAMES_LEGEND, framesText } from "./lib/frames-picture.js";
+import { widthArg } from "./lib/width.js";
+
+const SPEC: GetoptSpec = {
+  name: "frames",
+  options: [
+    { key: "all", short: "a", long: "all" },
+    { key: "width", short: "w", long: "width", arg: "required" },
+  ],
+};
+
+export const frames: Command = {
+  name: "frames",
+  summary: "picture physical memory by owner, with map counts",
+  usage: [
+    "frames [--all] [--width COLUMNS]",
+    "",
+    "Without --all, the frames the allocator has handed out so far; with it,",
+    "every frame of RAM. A cell stands for 1, 2, 4… frames (the heading says);",
+    "a cell for several shows the owner of more than half of them, else ~.",
+    ...FRAMES_LEGEND.map((line) => `  ${line}`),
+  ],
+  run(ctx, argv) {
+    const parsed = getopt(SPEC, argv);
+    if (!parsed.ok) return usage(parsed.message);
+    if (parsed.operands.length > 0)
+      return usage(`frames: too many arguments: '${parsed.operands[0]}'`);
+    const columns = widthArg("frames", lastValue(parsed.options, "width"));
+    if (typeof columns === "string") return usage(columns);
+    const view = collectFrames(machineOf(ctx), hasOption(parsed.options, "all"));
+    return ok({ kind: "view", text: framesText(view, columns), view });
+  },
+};

@@ -1,0 +1,112 @@
+/**
+ * trace on|off: while on, every command is followed by a summary of the
+ * kernel events it caused, on stderr, each line starting `trace: `: faults
+ * by process and kind with the ranges they hit, forks (PTEs copied), execs
+ * and exits (PTEs unmapped, frames freed), OOM kills, and the net change
+ * of free memory. The summary is per command, so writing a GiB prints one
+ * line, not 262,144.
+ */
+import type { KernelEvent } from "../src/kernel/events.js";
+import type { Machine } from "../src/kernel/machine.js";
+import { type Command, err, ok, out } from "../src/shell/types.js";
+import { machineOf, usage } from "./lib/args.js";
+import { plural } from "./lib/prose.js";
+import { peekSessionState, sessionState } from "./lib/session-store.js";
+import { Tracer } from "./lib/tracer.js";
+
+type Hook = ((event: KernelEvent) => void) | null;
+
+/** A session's tracing: the tracer, the machine it listens to, and the hook it replaced. */
+interface TraceState {
+  on: boolean;
+  readonly tracer: Tracer;
+  machine: Machine | null;
+  previous: Hook;
+}
+
+const KEY = "trace";
+
+function attach(state: TraceState, m: Machine): void {
+  if (state.on) return;
+  const previous = m.trace;
+  const record = state.tracer.record;
+  state.previous = previous;
+  state.machine = m;
+  m.trace =
+    previous === null
+      ? record
+      : (event) => {
+          previous(event);
+          record(event);
+        };
+  state.on = true;
+}
+
+function detach(state: TraceState): void {
+  if (!state.on || state.machine === null) return;
+  state.machine.trace = state.previous;
+  state.previous = null;
+  state.on = false;
+}
+
+export const trace: Command = {
+  name: "trace",
+  summary: "show the kernel events each command causes: faults, exec, exit…",
+  usage: [
+    "trace on|off",
+    "",
+    "While on, each command is followed, on stderr, by lines starting `trace: `:",
+    "faults per process and kind (zero-page, new-page, cow-copy, reuse,",
+    "zero-copy, file-read, file-cow, shared-write, write-notify) with the",
+    "address ranges they hit; forks with the PTEs copied; execs and exits with",
+    "the PTEs unmapped and frames freed; OOM kills; and the net change of",
+    "MemFree. `trace` alone says whether it is on.",
+  ],
+  run(ctx, argv) {
+    const m = machineOf(ctx);
+    const state = sessionState<TraceState>(ctx.session, KEY, () => ({
+      on: false,
+      tracer: new Tracer(),
+      machine: null,
+      previous: null,
+    }));
+    const [what, extra] = argv;
+    if (extra !== undefined) return usage(`trace: too many arguments: '${extra}'`);
+    if (what === undefined) return ok(out(`trace is ${state.on ? "on" : "off"}\n`));
+    if (what === "on") {
+      attach(state, m);
+      return ok(out("tracing kernel events after each command (trace off to stop)\n"));
+    }
+    if (what === "off") {
+      detach(state);
+      return ok();
+    }
+    return usage(`trace: '${what}': say on or off`);
+  },
+};
+
+/**
+ * `command`, followed by the trace of what it caused when the session's
+ * tracing is on. commands/index.ts wraps every command with it.
+ */
+export function traced(command: Command): Command {
+  return {
+    ...command,
+    run(ctx, argv) {
+      const state = peekSessionState<TraceState>(ctx.session, KEY);
+      if (state === undefined || !state.on || state.machine === null) return command.run(ctx, argv);
+      const { phys } = state.machine;
+      const freeBefore = phys.nrFree;
+      const result = command.run(ctx, argv);
+      const lines = state.tracer.drain();
+      const delta = phys.nrFree - freeBefore;
+      if (delta !== 0)
+        lines.push(
+          `MemFree ${delta > 0 ? "+" : "-"}${Math.abs(delta) * 4} kB: ${plural(Math.abs(delta), "frame")} ${delta > 0 ? "freed" : "allocated"}, net`,
+        );
+      if (lines.length === 0) return result;
+      const text = lines.map((line) => `trace: ${line}\n`).join("");
+      return { ...result, blocks: [...result.blocks, err(text)] };
+    },
+  };
+}

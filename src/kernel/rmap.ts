@@ -1,0 +1,46 @@
+/**
+ * Reverse mapping the slow way: which PTEs, in which processes, map a frame.
+ *
+ * Linux finds them through the frame's anon_vma or address_space
+ * (rmap_walk). This model keeps no reverse links, so the walk reads every
+ * live mm's page tables. It is for explanations (`explain`), never for a
+ * hot path. Pure: it reads, changes nothing.
+ */
+import { PAGE_SIZE, PTRS_PER_PTE } from "./constants.js";
+import type { Mm } from "./mm.js";
+import { PTE_PRESENT, ptePfn } from "./page-table.js";
+import type { Task } from "./task.js";
+import type { Vma } from "./vma.js";
+
+/** One PTE mapping the frame. */
+export interface Mapping {
+  readonly pid: number;
+  readonly mm: Mm;
+  /** The VMA holding the address; undefined would mean a PTE outside every VMA (a bug). */
+  readonly vma: Vma | undefined;
+  readonly addr: number;
+}
+
+/**
+ * Every present PTE mapping `pfn`, in PID order then address order. A PTE
+ * table shared after fork is read once for each mm using it, as each mm
+ * maps the frame (and counts in its map count) on its own.
+ */
+export function mappingsOf(tasks: Iterable<Task>, pfn: number): Mapping[] {
+  const found: Mapping[] = [];
+  const live = [...tasks].filter((t) => t.mm !== null).sort((a, b) => a.pid - b.pid);
+  for (const task of live) {
+    const mm = task.mm!;
+    const keys = [...mm.pt.slots.keys()].sort((a, b) => a - b);
+    for (const key of keys) {
+      const pte = mm.pt.slots.get(key)!.table.pte;
+      for (let i = 0; i < PTRS_PER_PTE; i++) {
+        const entry = pte[i]!;
+        if (entry === 0 || !(entry & PTE_PRESENT) || ptePfn(entry) !== pfn) continue;
+        const addr = (key * PTRS_PER_PTE + i) * PAGE_SIZE;
+        found.push({ pid: task.pid, mm, vma: mm.vmaAt(addr), addr });
+      }
+    }
+  }
+  return found;
+}
