@@ -15,6 +15,55 @@ export interface Session {
    * the shell's working directory). Absent: every file read fails with ENOSYS.
    */
   readFile?(path: string): ReadFileResult;
+  /**
+   * The real machine's file system, for the few commands that write real
+   * files (export-proc). Absent: those commands fail with ENOSYS.
+   */
+  readonly host?: HostFs;
+}
+
+/** A host file system call's result: the value, or the symbolic errno ("ENOENT", "EEXIST", …). */
+export type HostResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly errno: string };
+
+/** What a host path names. */
+export type HostFileType = "dir" | "file" | "symlink" | "other";
+
+/** Bytes to place at an offset of a new file; the rest of the file is a hole (reads as zeros). */
+export interface HostChunk {
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * The host's file system, reduced to what exporting needs. Paths are host
+ * paths; every call is synchronous, as commands are.
+ */
+export interface HostFs {
+  /** `path` as the user typed it, made absolute (relative to cowsh's own working directory) and normalised. */
+  resolve(path: string): string;
+  /** What `path` names; with `follow` false a final symlink is reported as "symlink" (lstat). */
+  stat(path: string, follow: boolean): HostResult<HostFileType>;
+  /** The names in directory `path`, sorted. */
+  readdir(path: string): HostResult<string[]>;
+  /** Creates directory `path` (its parent must exist). */
+  mkdir(path: string, mode: number): HostResult<void>;
+  /** Removes the non-directory `path` (a symlink itself, never its target). */
+  unlink(path: string): HostResult<void>;
+  /** Removes the empty directory `path`. */
+  rmdir(path: string): HostResult<void>;
+  /**
+   * Creates the regular file `path`, `size` bytes long, holding `chunks`
+   * and holes elsewhere. Fails with EEXIST if anything is at `path`, so it
+   * never follows a symlink nor writes through a hard link.
+   */
+  createFile(
+    path: string,
+    mode: number,
+    size: number,
+    chunks: Iterable<HostChunk>,
+  ): HostResult<void>;
 }
 
 export type ReadFileResult =

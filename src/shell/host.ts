@@ -1,0 +1,74 @@
+/**
+ * The real file system behind `Session.host`, with node:fs. Only the shell
+ * runtime creates it (createSession); commands see the HostFs interface and
+ * never node:fs, and the kernel and fs layers never touch the host at all.
+ */
+import {
+  closeSync,
+  constants,
+  ftruncateSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmdirSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { resolve } from "node:path";
+import type { HostChunk, HostFileType, HostFs, HostResult } from "./session.js";
+
+/** Runs a host call, turning a thrown system error into its errno. */
+function attempt<T>(call: () => T): HostResult<T> {
+  try {
+    return { ok: true, value: call() };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code !== "string") throw e;
+    return { ok: false, errno: code };
+  }
+}
+
+function fileType(s: Stats): HostFileType {
+  if (s.isSymbolicLink()) return "symlink";
+  if (s.isDirectory()) return "dir";
+  return s.isFile() ? "file" : "other";
+}
+
+/** O_CREAT|O_EXCL|O_NOFOLLOW: a new file, never one reached through a link. */
+const CREATE_NEW =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+
+function createFile(
+  path: string,
+  mode: number,
+  size: number,
+  chunks: Iterable<HostChunk>,
+): HostResult<void> {
+  return attempt(() => {
+    const fd = openSync(path, CREATE_NEW, mode);
+    try {
+      ftruncateSync(fd, size);
+      for (const { offset, bytes } of chunks) {
+        let done = 0;
+        while (done < bytes.length)
+          done += writeSync(fd, bytes, done, bytes.length - done, offset + done);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+/** The host's file system, through node:fs. */
+export const nodeHost: HostFs = {
+  resolve: (path) => resolve(path),
+  stat: (path, follow) => attempt(() => fileType(follow ? statSync(path) : lstatSync(path))),
+  readdir: (path) => attempt(() => readdirSync(path).sort()),
+  mkdir: (path, mode) => attempt(() => void mkdirSync(path, { mode })),
+  unlink: (path) => attempt(() => unlinkSync(path)),
+  rmdir: (path) => attempt(() => rmdirSync(path)),
+  createFile,
+};
