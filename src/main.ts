@@ -1,124 +1,26 @@
 #!/usr/bin/env node
 /**
  * The cowsh binary: parses its options with yargs, boots the simulated
- * machine, then runs either the Ink application (stdin is a terminal) or
- * the batch runner (a script file, -c, or commands on stdin).
+ * machine, then runs either the Ink application (stdin is a terminal, or
+ * --play), the quiz (--quiz), or the batch runner (a script file, -c, or
+ * commands on stdin).
  */
 import { readFileSync } from "node:fs";
-import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { parseSize } from "../commands/lib/args.js";
-import { DEFAULT_CONFIG, type KernelConfig } from "./kernel/kernel.js";
 import { Machine } from "./kernel/machine.js";
-import { createSession, runSource } from "./shell/runtime.js";
+import { createSession, runSource, type ShellSession } from "./shell/runtime.js";
 import type { Block } from "./shell/types.js";
-
-const VERSION = "0.1.0";
+import {
+  type CliArgs,
+  checkFrontEndArgs,
+  directiveArgs,
+  kernelConfig,
+  parseCommandLine,
+} from "./ui/cli-options.js";
 
 const GREETING =
   "cowsh: a shell over a simulated Linux machine. `help` lists the commands;\n" +
   "try `P=$(spawn /bin/sh)` then `cat /proc/$P/smaps`. Ctrl-D leaves.\n";
-
-interface Args {
-  script: string | undefined;
-  command: string | undefined;
-  errexit: boolean;
-  mem: string;
-  zeroPage: boolean;
-  softDirty: boolean;
-  anonNames: boolean;
-  faultAround: number;
-  readaheadKb: number;
-}
-
-function parseArgs(argv: string[]): Args {
-  const parsed = yargs(argv)
-    .scriptName("cowsh")
-    .usage(
-      "$0 [options] [script]\n\nA shell over a simulated Linux machine: fork, copy-on-write and exec, with the /proc Linux prints.",
-    )
-    .positional("script", {
-      type: "string",
-      describe: "run the commands in this file (batch mode)",
-    })
-    .option("command", { alias: "c", type: "string", describe: "run these commands (batch mode)" })
-    .option("errexit", {
-      alias: "e",
-      type: "boolean",
-      default: false,
-      describe: "stop at the first failing command, as bash -e",
-    })
-    .option("mem", { type: "string", default: "8G", describe: "simulated RAM (e.g. 64M, 8G)" })
-    .option("zero-page", {
-      type: "boolean",
-      default: DEFAULT_CONFIG.zeroPage,
-      describe:
-        "read faults on untouched anonymous memory map the shared zero page (mainline); --no-zero-page allocates a page, as kernels booted with pvm_no_zero_page do",
-    })
-    .option("soft-dirty", {
-      type: "boolean",
-      default: DEFAULT_CONFIG.softDirty,
-      describe: "kernel built with CONFIG_MEM_SOFT_DIRTY (VmFlags sd, pagemap bit 55)",
-    })
-    .option("anon-names", {
-      type: "boolean",
-      default: DEFAULT_CONFIG.anonNames,
-      describe: "kernel built with CONFIG_ANON_VMA_NAME ([anon:NAME] mappings)",
-    })
-    .option("fault-around", {
-      type: "number",
-      default: DEFAULT_CONFIG.faultAroundBytes,
-      describe: "fault_around_bytes (4096 turns fault-around off)",
-    })
-    .option("readahead-kb", {
-      type: "number",
-      default: DEFAULT_CONFIG.readaheadKb,
-      describe: "read_ahead_kb of the simulated disk",
-    })
-    .version(VERSION)
-    .help()
-    .strict()
-    .parseSync();
-  return {
-    script: parsed._[0] === undefined ? undefined : String(parsed._[0]),
-    command: parsed.command,
-    errexit: parsed.errexit,
-    mem: parsed.mem,
-    zeroPage: parsed["zero-page"],
-    softDirty: parsed["soft-dirty"],
-    anonNames: parsed["anon-names"],
-    faultAround: parsed["fault-around"],
-    readaheadKb: parsed["readahead-kb"],
-  };
-}
-
-/** The kernel's boot options from the command line; null with a message if one is bad. */
-export function kernelConfig(args: Args): KernelConfig | string {
-  const memBytes = parseSize(args.mem);
-  if (memBytes === null || memBytes < 32 * 1024 * 1024)
-    return `cowsh: --mem: invalid size '${args.mem}' (at least 32M)`;
-  if (memBytes > 256 * 1024 ** 3) return `cowsh: --mem: at most 256G can be simulated`;
-  const faultAround = args.faultAround;
-  if (
-    !Number.isInteger(faultAround) ||
-    faultAround < 4096 ||
-    faultAround > 2 * 1024 * 1024 ||
-    (faultAround & (faultAround - 1)) !== 0
-  ) {
-    return `cowsh: --fault-around: must be a power of two between 4096 and 2097152`;
-  }
-  if (!Number.isInteger(args.readaheadKb) || args.readaheadKb < 0 || args.readaheadKb % 4 !== 0) {
-    return `cowsh: --readahead-kb: must be a multiple of 4`;
-  }
-  return {
-    memBytes,
-    zeroPage: args.zeroPage,
-    softDirty: args.softDirty,
-    anonNames: args.anonNames,
-    faultAroundBytes: faultAround,
-    readaheadKb: args.readaheadKb,
-  };
-}
 
 /** Prints a block as batch mode does: plain text, errors to stderr. */
 function printBlock(block: Block): void {
@@ -126,45 +28,102 @@ function printBlock(block: Block): void {
   else process.stdout.write(block.text);
 }
 
+/** A script's text: the file's, -c's, or stdin's when it is not a terminal; or a message. */
+interface Source {
+  readonly text: string;
+  readonly name: string;
+}
+
+function readScript(path: string): Source | string {
+  try {
+    return { text: readFileSync(path, "utf8"), name: path };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return `cowsh: ${path}: ${code === "ENOENT" ? "No such file or directory" : String(e)}`;
+  }
+}
+
+function sourceOf(args: CliArgs): Source | string | undefined {
+  if (args.command !== undefined) return { text: args.command, name: "cowsh: -c" };
+  const file = args.play ?? args.quiz ?? args.script;
+  if (file !== undefined) return readScript(file);
+  if (!process.stdin.isTTY) return { text: readFileSync(0, "utf8"), name: "cowsh" };
+  return undefined;
+}
+
 async function main(): Promise<number> {
-  const args = parseArgs(hideBin(process.argv));
+  const argv = hideBin(process.argv);
+  let args = parseCommandLine(argv);
+  const source = sourceOf(args);
+  if (typeof source === "string") {
+    process.stderr.write(`${source}\n`);
+    return 127;
+  }
+  if (source !== undefined && args.command === undefined) {
+    const directive = directiveArgs(source.text);
+    if (typeof directive === "string") {
+      process.stderr.write(`cowsh: ${source.name}: ${directive}\n`);
+      return 2;
+    }
+    // The script's options first, so that the command line overrides them.
+    if (directive.length > 0) args = parseCommandLine([...directive, ...argv]);
+  }
   const config = kernelConfig(args);
-  if (typeof config === "string") {
-    process.stderr.write(`${config}\n`);
+  const bad =
+    typeof config === "string"
+      ? config
+      : (checkFrontEndArgs(args) ??
+        (args.record !== undefined && args.play === undefined && source !== undefined
+          ? "cowsh: --record: records the interactive shell or --play"
+          : undefined));
+  if (bad !== undefined || typeof config === "string") {
+    process.stderr.write(`${bad}\n`);
     return 2;
   }
-  const machine = Machine.boot(config);
-  const session = createSession(machine);
-  let source: string | undefined;
-  let scriptName: string | undefined;
-  if (args.command !== undefined) {
-    source = args.command;
-    scriptName = "cowsh: -c";
-  } else if (args.script !== undefined) {
-    try {
-      source = readFileSync(args.script, "utf8");
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      process.stderr.write(
-        `cowsh: ${args.script}: ${code === "ENOENT" ? "No such file or directory" : String(e)}\n`,
-      );
-      return 127;
-    }
-    scriptName = args.script;
-  } else if (!process.stdin.isTTY) {
-    source = readFileSync(0, "utf8");
-    scriptName = "cowsh";
+  const session = createSession(Machine.boot(config));
+  if (args.quiz !== undefined && source !== undefined) {
+    const { runQuiz } = await import("./ui/quiz.js");
+    const io = { input: process.stdin, output: process.stdout, color: process.stdout.isTTY };
+    return (await runQuiz(session, source.text, io, source.name)).status;
   }
-  if (source !== undefined) {
-    const outcome = runSource(session, source, printBlock, {
+  if (args.play === undefined && source !== undefined) {
+    const outcome = runSource(session, source.text, printBlock, {
       errexit: args.errexit,
-      ...(scriptName === undefined ? {} : { scriptName }),
+      scriptName: source.name,
     });
     return outcome.effect?.kind === "exit" ? outcome.effect.status : outcome.status;
   }
-  const { runInteractive } = await import("./ui/main.js");
+  return interactive(session, args, source);
+}
+
+/** The Ink shell, typed into by --play when given a script; recorded with --record. */
+async function interactive(
+  session: ShellSession,
+  args: CliArgs,
+  source: Source | undefined,
+): Promise<number> {
   const { createShellEngine } = await import("./ui/shell-engine.js");
-  return runInteractive(createShellEngine(session), { greeting: GREETING });
+  const engine = createShellEngine(session, { timeScale: args.timeScale });
+  const recorder =
+    args.record === undefined
+      ? undefined
+      : (await import("./ui/record.js")).recordCast(process.stdout, args.record, {
+          title: source === undefined ? "cowsh" : `cowsh --play ${source.name}`,
+        });
+  try {
+    if (source !== undefined) {
+      const { playScript } = await import("./ui/play.js");
+      return await playScript(engine, source.text, {
+        typingSpeed: args.typingSpeed,
+        pauseMs: args.pauseMs,
+        ...(process.stdin.isTTY ? { keys: process.stdin } : {}),
+      });
+    }
+    const { runInteractive } = await import("./ui/main.js");
+    return await runInteractive(engine, { greeting: GREETING });
+  } finally {
+    recorder?.stop();
+  }
 }
 
 main().then(

@@ -5,14 +5,19 @@
  */
 import { PAGE_SIZE } from "../kernel/constants.js";
 import { complete } from "../shell/complete.js";
-import { runSource, type ShellSession } from "../shell/runtime.js";
+import type { ShellSession } from "../shell/runtime.js";
 import type { EngineStatus, RunResult, ShellEngine } from "./engine.js";
+import { type PacedOptions, runPaced } from "./paced-run.js";
 
-export function createShellEngine(session: ShellSession): ShellEngine {
+/** `paced`: how `sleep` and big writes run in steps (default: sleep instant). */
+export function createShellEngine(
+  session: ShellSession,
+  paced: PacedOptions = { timeScale: 0 },
+): ShellEngine {
   const { machine } = session;
   return {
-    async run(line, sink): Promise<RunResult> {
-      const outcome = runSource(session, line, sink);
+    async run(line, sink, signal, onProgress): Promise<RunResult> {
+      const outcome = await runPaced(session, line, sink, signal, onProgress ?? (() => {}), paced);
       return outcome.effect === undefined
         ? { status: outcome.status }
         : { status: outcome.status, effect: outcome.effect };

@@ -1,0 +1,279 @@
+/**
+ * `cowsh --play FILE`: the interactive shell, with a script typed into it at
+ * human speed, so that a screen recorder (or `--record`) captures a demo.
+ *
+ * The app reads its keys from a scripted stdin that the player types into;
+ * the real keyboard stays with the player: any key continues at a `# pause`,
+ * Ctrl-C is passed on (it interrupts a running command), Ctrl-D stops the
+ * playback and leaves. Commands are typed with a small deterministic jitter;
+ * comments are typed too, twice as fast; blank lines are a short pause;
+ * `# pause`, `# quiz:` and `# cowsh:` lines are not shown. After the last
+ * line the player presses Ctrl-D, and the shell exits as it would.
+ */
+import { EventEmitter } from "node:events";
+import type { ShellEngine } from "./engine.js";
+import { createMemoryHistoryStore } from "./history.js";
+import { forgetCi, type InteractiveOptions, runInteractive } from "./main.js";
+import { scriptLines } from "./script-lines.js";
+
+export interface PlayOptions {
+  /** Characters per second (0: each line appears at once). */
+  readonly typingSpeed: number;
+  /** Milliseconds to wait after a command's output before typing the next line. */
+  readonly pauseMs: number;
+  /**
+   * The real keyboard (a terminal in raw mode, or a test's emitter); without
+   * one, `# pause` lines only wait `pauseMs`.
+   */
+  readonly keys?: KeySource;
+  /** Seed of the typing jitter (default 1: the same rhythm every time). */
+  readonly seed?: number;
+  /** Waits `ms` milliseconds (default a timer; tests may speed it up). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** What the player needs of the real keyboard. */
+export interface KeySource {
+  on(event: "data", listener: (data: Buffer | string) => void): unknown;
+  off(event: "data", listener: (data: Buffer | string) => void): unknown;
+  setRawMode?(raw: boolean): unknown;
+  resume?(): unknown;
+  pause?(): unknown;
+}
+
+/**
+ * A stdin the app reads as a pipe (no raw mode: the player owns the real
+ * terminal), into which the player types.
+ */
+export class ScriptedStdin extends EventEmitter {
+  readonly isTTY = false;
+  setEncoding(): this {
+    return this;
+  }
+  setRawMode(): never {
+    throw new Error("the scripted stdin has no raw mode");
+  }
+  pause(): this {
+    return this;
+  }
+  resume(): this {
+    return this;
+  }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
+  read(): null {
+    return null;
+  }
+  /** Sends `text` to the app as if typed. */
+  type(text: string): void {
+    this.emit("data", text);
+  }
+}
+
+const CTRL_C = "\u0003";
+const CTRL_D = "\u0004";
+
+/** Plays `source` in the interactive shell over `engine`; resolves with the shell's exit status. */
+export async function playScript(
+  engine: ShellEngine,
+  source: string,
+  options: PlayOptions,
+  interactive: InteractiveOptions = {},
+): Promise<number> {
+  const stdout = interactive.stdout ?? process.stdout;
+  if (stdout.isTTY) forgetCi(process.env);
+  const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const stdin = new ScriptedStdin();
+  const runs = trackRuns(engine);
+  const keyboard = new Keyboard(stdin, options.keys);
+  const done = runInteractive(runs.engine, {
+    history: createMemoryHistoryStore(),
+    ...interactive,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+  });
+  let over = false;
+  void done.then(() => {
+    over = true;
+  });
+  try {
+    while (stdin.listenerCount("data") === 0 && !over) await tick();
+    const typist = new Typist(stdin, options, sleep, () => keyboard.stopped || over);
+    for (const line of scriptLines(source)) {
+      if (keyboard.stopped || over) break;
+      switch (line.kind) {
+        case "blank":
+          await sleep(options.pauseMs / 2);
+          break;
+        case "pause":
+          if (options.keys) await keyboard.anyKey();
+          else await sleep(options.pauseMs);
+          break;
+        case "quiz":
+          break;
+        case "comment":
+          await typist.type(line.text, 2);
+          await typist.enter();
+          await runs.idle();
+          await sleep(options.pauseMs / 4);
+          break;
+        case "command":
+          await typist.type(line.text.replaceAll("\n", " "), 1);
+          await sleep(Math.min(300, options.pauseMs / 4));
+          await typist.enter();
+          await runs.idle();
+          await sleep(options.pauseMs);
+          break;
+      }
+    }
+    if (!over) stdin.type(CTRL_D);
+    return await done;
+  } finally {
+    keyboard.close();
+  }
+}
+
+/** The real keyboard during playback. */
+class Keyboard {
+  stopped = false;
+  private waiting: (() => void) | undefined;
+  private readonly onData = (data: Buffer | string) => {
+    const text = String(data);
+    if (this.waiting) {
+      const resume = this.waiting;
+      this.waiting = undefined;
+      if (text.includes(CTRL_D)) this.stop();
+      resume();
+      return;
+    }
+    if (text.includes(CTRL_D)) this.stop();
+    else if (text.includes(CTRL_C)) this.app.type(CTRL_C);
+  };
+
+  constructor(
+    private readonly app: ScriptedStdin,
+    private readonly keys: KeySource | undefined,
+  ) {
+    keys?.setRawMode?.(true);
+    keys?.resume?.();
+    keys?.on("data", this.onData);
+  }
+
+  /** Resolves at the next key press. */
+  anyKey(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  private stop(): void {
+    this.stopped = true;
+    this.app.type(CTRL_D);
+  }
+
+  close(): void {
+    this.keys?.off("data", this.onData);
+    this.keys?.setRawMode?.(false);
+    this.keys?.pause?.();
+  }
+}
+
+/** Types text into the app with a human rhythm. */
+class Typist {
+  private readonly random: () => number;
+
+  constructor(
+    private readonly stdin: ScriptedStdin,
+    private readonly options: PlayOptions,
+    private readonly sleep: (ms: number) => Promise<void>,
+    private readonly cancelled: () => boolean,
+  ) {
+    this.random = mulberry32(options.seed ?? 1);
+  }
+
+  /** Types `text` at `speedup` times the typing speed. */
+  async type(text: string, speedup: number): Promise<void> {
+    const speed = this.options.typingSpeed * speedup;
+    if (speed <= 0) {
+      this.stdin.type(text);
+      return;
+    }
+    for (const chunk of typingChunks(text, speed, this.random)) {
+      await this.sleep(chunk.delayMs);
+      if (this.cancelled()) return;
+      this.stdin.type(chunk.text);
+    }
+  }
+
+  async enter(): Promise<void> {
+    if (!this.cancelled()) this.stdin.type("\r");
+  }
+}
+
+/**
+ * `text` cut into what to type after how long: one character per key at
+ * `speed` characters per second, each delay jittered by ±40%; keys due
+ * within the same 15 ms go out together (timers are not finer than that).
+ */
+export function typingChunks(
+  text: string,
+  speed: number,
+  random: () => number,
+): { readonly delayMs: number; readonly text: string }[] {
+  const chunks: { delayMs: number; text: string }[] = [];
+  let pending = 0;
+  let current = "";
+  for (const c of text) {
+    pending += (1000 / speed) * (0.6 + 0.8 * random());
+    current += c;
+    if (pending >= 15) {
+      chunks.push({ delayMs: Math.round(pending), text: current });
+      pending = 0;
+      current = "";
+    }
+  }
+  if (current !== "") chunks.push({ delayMs: Math.round(pending), text: current });
+  return chunks;
+}
+
+/** A small seeded PRNG (mulberry32): the same sequence for the same seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The engine, counting the lines it has started and finished. */
+function trackRuns(engine: ShellEngine): { engine: ShellEngine; idle(): Promise<void> } {
+  let started = 0;
+  let finished = 0;
+  const tracked: ShellEngine = {
+    run: (...args) => {
+      started++;
+      return engine.run(...args).finally(() => {
+        finished++;
+      });
+    },
+    complete: (line, cursor) => engine.complete(line, cursor),
+    status: () => engine.status(),
+    prompt: () => engine.prompt(),
+  };
+  return {
+    engine: tracked,
+    /** Resolves when every line started has finished and the app has had a few turns to print it. */
+    async idle() {
+      while (finished < started) await tick();
+      for (let i = 0; i < 5; i++) await tick();
+    },
+  };
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));

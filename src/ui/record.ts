@@ -1,0 +1,105 @@
+/**
+ * Recording a terminal session as an asciicast v2 file
+ * (https://docs.asciinema.org/manual/asciicast/v2/): a header line of JSON,
+ * then one `[seconds, "o", text]` line per write to the terminal. The
+ * recorder wraps the stream's `write`, so it sees exactly what the terminal
+ * sees (Ink's redraws of the live region included) without Ink knowing.
+ */
+import { closeSync, openSync, writeSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+
+export interface CastHeader {
+  readonly version: 2;
+  readonly width: number;
+  readonly height: number;
+  /** Unix time of the start, in seconds. */
+  readonly timestamp: number;
+  readonly title?: string;
+  readonly env: { readonly SHELL: string; readonly TERM: string };
+}
+
+export interface RecordOptions {
+  /** The real clock in milliseconds (default `performance.now`). */
+  readonly now?: () => number;
+  /** The wall clock in milliseconds (default `Date.now`), for the header's timestamp. */
+  readonly wallClock?: () => number;
+  readonly title?: string;
+  /** The environment the header reports (default the process's TERM, and cowsh as SHELL). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Recorder {
+  /** Puts the stream's `write` back and closes the file. Idempotent. */
+  stop(): void;
+}
+
+type Writable = Pick<NodeJS.WriteStream, "write"> & { columns?: number; rows?: number };
+
+/** The header for a terminal of `columns` × `rows`. */
+export function castHeader(
+  columns: number,
+  rows: number,
+  timestampMs: number,
+  env: Readonly<Record<string, string | undefined>>,
+  title?: string,
+): CastHeader {
+  return {
+    version: 2,
+    width: columns,
+    height: rows,
+    timestamp: Math.floor(timestampMs / 1000),
+    ...(title === undefined ? {} : { title }),
+    env: { SHELL: "cowsh", TERM: env.TERM ?? "xterm-256color" },
+  };
+}
+
+/** One output event line: `[1.234567, "o", "text"]`. */
+export function castEvent(seconds: number, text: string): string {
+  return JSON.stringify([Math.round(seconds * 1e6) / 1e6, "o", text]);
+}
+
+/**
+ * Starts recording what is written to `stream` into the file at `path`
+ * (created or truncated); each event is appended as it happens, so a
+ * session that ends abruptly still leaves a playable file.
+ */
+export function recordCast(stream: Writable, path: string, options: RecordOptions = {}): Recorder {
+  const now = options.now ?? (() => performance.now());
+  const fd = openSync(path, "w");
+  const header = castHeader(
+    stream.columns || 80,
+    stream.rows || 24,
+    (options.wallClock ?? Date.now)(),
+    options.env ?? process.env,
+    options.title,
+  );
+  writeSync(fd, `${JSON.stringify(header)}\n`);
+  const start = now();
+  const decoder = new StringDecoder("utf8");
+  const original = stream.write;
+  let open = true;
+  const record = (chunk: unknown, encoding: unknown) => {
+    if (!open) return;
+    const text =
+      typeof chunk === "string"
+        ? encoding === undefined || encoding === "utf8" || encoding === "utf-8"
+          ? chunk
+          : Buffer.from(chunk, encoding as BufferEncoding).toString("utf8")
+        : decoder.write(Buffer.from(chunk as Uint8Array));
+    if (text !== "") writeSync(fd, `${castEvent((now() - start) / 1000, text)}\n`);
+  };
+  stream.write = function (this: unknown, chunk: unknown, ...rest: unknown[]) {
+    record(chunk, typeof rest[0] === "string" ? rest[0] : undefined);
+    return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof stream.write;
+  return {
+    stop() {
+      if (!open) return;
+      open = false;
+      stream.write = original;
+      const rest = decoder.end();
+      if (rest !== "") writeSync(fd, `${castEvent((now() - start) / 1000, rest)}\n`);
+      closeSync(fd);
+    },
+  };
+}
