@@ -3,8 +3,9 @@
  * (posix_fadvise POSIX_FADV_DONTNEED), so the next access is a major fault.
  */
 import { getopt, hasOption } from "../src/shell/getopt.js";
-import { type Block, type Command, err, out } from "../src/shell/types.js";
+import { type Block, type Command, err, fail, out } from "../src/shell/types.js";
 import { errnoMessage, machineOf, usage } from "./lib/args.js";
+import { absPath } from "./lib/files.js";
 
 export const evict: Command = {
   name: "evict",
@@ -19,8 +20,13 @@ export const evict: Command = {
     const m = machineOf(ctx);
     const blocks: Block[] = [];
     let status = 0;
+    // Every operand is checked first, so a failure changes nothing.
     for (const path of parsed.operands) {
-      const r = m.evict(path);
+      const found = m.vfs.lookup(absPath(path));
+      if (!found.ok) return fail(1, err(errnoMessage("evict", path, found)));
+    }
+    for (const path of parsed.operands) {
+      const r = m.evict(absPath(path));
       if (!r.ok) {
         blocks.push(err(errnoMessage("evict", path, r)));
         status = 1;

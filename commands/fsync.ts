@@ -1,7 +1,8 @@
 /** fsync FILE...: writes a file's dirty pages back; they become clean (and shared mappings write-protected). */
 import { getopt, hasOption } from "../src/shell/getopt.js";
-import { type Block, type Command, err, out } from "../src/shell/types.js";
+import { type Block, type Command, err, fail, out } from "../src/shell/types.js";
 import { errnoMessage, machineOf, usage } from "./lib/args.js";
+import { absPath } from "./lib/files.js";
 
 export const fsync: Command = {
   name: "fsync",
@@ -16,8 +17,13 @@ export const fsync: Command = {
     const m = machineOf(ctx);
     const blocks: Block[] = [];
     let status = 0;
+    // Every operand is checked first, so a failure changes nothing.
     for (const path of parsed.operands) {
-      const r = m.fsync(path);
+      const found = m.vfs.lookup(absPath(path));
+      if (!found.ok) return fail(1, err(errnoMessage("fsync", path, found)));
+    }
+    for (const path of parsed.operands) {
+      const r = m.fsync(absPath(path));
       if (!r.ok) {
         blocks.push(err(errnoMessage("fsync", path, r)));
         status = 1;

@@ -9,7 +9,11 @@ import { echo } from "./echo.js";
 import { evict } from "./evict.js";
 import { exec } from "./exec.js";
 import { exit } from "./exit.js";
+import { expect } from "./expect.js";
+import { explain } from "./explain.js";
+import { exportProc } from "./export-proc.js";
 import { fork } from "./fork.js";
+import { frames } from "./frames.js";
 import { fsync } from "./fsync.js";
 import { grep } from "./grep.js";
 import { head } from "./head.js";
@@ -24,6 +28,7 @@ import { msync } from "./msync.js";
 import { munlock } from "./munlock.js";
 import { munmap } from "./munmap.js";
 import { pagemap } from "./pagemap.js";
+import { pmap } from "./pmap.js";
 import { ps } from "./ps.js";
 import { read } from "./read.js";
 import { rm } from "./rm.js";
@@ -33,7 +38,9 @@ import { smaps } from "./smaps.js";
 import { sort } from "./sort.js";
 import { spawn } from "./spawn.js";
 import { tail } from "./tail.js";
+import { trace, traced } from "./trace.js";
 import { truncate } from "./truncate.js";
+import { vmmap } from "./vmmap.js";
 import { wait } from "./wait.js";
 import { wc } from "./wc.js";
 import { write } from "./write.js";
@@ -65,6 +72,12 @@ const ALL: readonly Command[] = [
   ps,
   smaps,
   pagemap,
+  vmmap,
+  frames,
+  explain,
+  trace,
+  pmap,
+  exportProc,
   // files
   truncate,
   rm,
@@ -80,9 +93,11 @@ const ALL: readonly Command[] = [
   cut,
   diff,
   // shell
+  expect,
   clear,
 ];
 
+/** Every command runs under `traced`, which adds the kernel's events to its output while `trace on`. */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [...ALL, makeHelp(() => COMMANDS)].map((c) => [c.name, c]),
+  [...ALL, makeHelp(() => COMMANDS)].map((c) => [c.name, traced(c)]),
 );

@@ -1,4 +1,6 @@
 /** kill [-SIGNAL] PID...: sends a fatal signal (SIGTERM by default), like kill(1). */
+import { INIT_PID } from "../src/kernel/exit.js";
+import { LOGIN_SHELL_PID } from "../src/kernel/machine.js";
 import { type Command, ok } from "../src/shell/types.js";
 import { failed, machineOf, pidArg, usage } from "./lib/args.js";
 
@@ -48,9 +50,17 @@ export const kill: Command = {
     }
     if (rest[0] === "--") rest = rest.slice(1);
     if (rest.length === 0) return usage("kill: usage: kill [-s sigspec | -sigspec] pid ...");
-    for (const arg of rest) {
-      const task = pidArg("kill", m, arg);
-      if (!task.ok) return usage(task.message);
+    const tasks = rest.map((arg) => pidArg("kill", m, arg));
+    const bad = tasks.find((t) => !t.ok);
+    if (bad !== undefined && !bad.ok) return usage(bad.message);
+    // init and the login shell refuse, checked before anything dies.
+    const refused = tasks.find(
+      (t) => t.ok && (t.value.pid === INIT_PID || t.value.pid === LOGIN_SHELL_PID),
+    );
+    if (refused?.ok) return failed("kill", `(${refused.value.pid})`, { ok: false, errno: "EPERM" });
+    for (const [i, task] of tasks.entries()) {
+      if (!task.ok) continue;
+      const arg = rest[i]!;
       const r = m.kill(task.value.pid, signo);
       if (!r.ok) return failed("kill", `(${arg})`, r);
     }

@@ -100,6 +100,7 @@ export const mmap: Command = {
       (file === null ? MAP_ANONYMOUS : 0) |
       (fixedText !== undefined ? MAP_FIXED : 0) |
       (hasOption(options, "noreserve") ? MAP_NORESERVE : 0);
+    const name = lastValue(options, "name");
     const r = m.mmap(task.value.pid, {
       addr: fixed,
       length: length.value,
@@ -108,17 +109,15 @@ export const mmap: Command = {
       file,
       fileWritable: writable,
       offset,
+      ...(name === undefined ? {} : { name }),
     });
-    if (!r.ok) return failed("mmap", path ?? hex(fixed), r);
+    if (!r.ok)
+      return failed(
+        "mmap",
+        name !== undefined && r.errno !== "ENOMEM" ? `--name ${name}` : (path ?? hex(fixed)),
+        r,
+      );
     const addr = r.value;
-    const name = lastValue(options, "name");
-    if (name !== undefined) {
-      const named = m.setAnonName(task.value.pid, addr, length.value, name);
-      if (!named.ok) {
-        m.munmap(task.value.pid, addr, length.value);
-        return failed("mmap", "prctl(PR_SET_VMA_ANON_NAME)", named);
-      }
-    }
     const lines = [`${hex(addr)}\n`];
     if (hasOption(options, "populate")) {
       const p = m.populate(task.value.pid, addr, addr + length.value);

@@ -2,6 +2,7 @@
 import { getopt, lastValue } from "../src/shell/getopt.js";
 import { type Command, err, fail, ok } from "../src/shell/types.js";
 import { errnoMessage, machineOf, parseSize, usage } from "./lib/args.js";
+import { checkWritable, isProcPath } from "./lib/files.js";
 
 export const truncate: Command = {
   name: "truncate",
@@ -24,7 +25,16 @@ export const truncate: Command = {
     if (parsed.operands.length === 0)
       return usage("truncate: missing file operand\nTry 'truncate --help' for more information.");
     const m = machineOf(ctx);
+    // Every operand is checked before any file changes, so a failure changes nothing.
+    const paths: string[] = [];
     for (const path of parsed.operands) {
+      const r = checkWritable(m, path);
+      if (!r.ok)
+        return fail(1, err(errnoMessage("truncate", `cannot open '${path}' for writing`, r)));
+      paths.push(r.value);
+    }
+    // Truncating an existing /proc file succeeds and does nothing, as on Linux.
+    for (const path of paths.filter((p) => !isProcPath(p))) {
       const r = m.truncate(path, size);
       if (!r.ok)
         return fail(1, err(errnoMessage("truncate", `cannot open '${path}' for writing`, r)));

@@ -12,18 +12,27 @@ export const shellStatus = (status: number): number =>
 
 export const wait: Command = {
   name: "wait",
-  summary: "the parent reaps an exited child; $? is its exit status",
-  usage: ["wait PID"],
+  summary: "the parent reaps exited children; $? is the last one's exit status",
+  usage: ["wait PID..."],
   run(ctx, argv) {
     const m = machineOf(ctx);
-    const task = pidArg("wait", m, argv[0]);
-    if (!task.ok) return usage(task.message);
-    const r = m.wait(task.value.pid);
-    if (!r.ok) {
-      if (r.errno === "EAGAIN")
-        return fail(1, err(`wait: pid ${task.value.pid} is sleeping and will not exit by itself`));
-      return failed("wait", String(task.value.pid), r);
+    if (argv.length === 0) return usage("wait: usage: wait PID...");
+    const tasks = argv.map((arg) => pidArg("wait", m, arg));
+    const bad = tasks.find((t) => !t.ok);
+    if (bad !== undefined && !bad.ok) return usage(bad.message);
+    // Every child is checked first: one that would never exit fails the whole command.
+    for (const t of tasks) {
+      if (t.ok && !m.canWait(t.value.pid)) {
+        return fail(1, err(`wait: pid ${t.value.pid} is sleeping and will not exit by itself`));
+      }
     }
-    return { status: shellStatus(r.value.status), blocks: [] };
+    let status = 0;
+    for (const t of tasks) {
+      if (!t.ok) continue;
+      const r = m.wait(t.value.pid);
+      if (!r.ok) return failed("wait", String(t.value.pid), r);
+      status = shellStatus(r.value.status);
+    }
+    return { status, blocks: [] };
   },
 };

@@ -3,7 +3,7 @@
  * generated, regular files give their text (or zero bytes for a file made
  * by truncate). Binary data is returned one character per byte (latin1).
  */
-import { resolve } from "../../fs/vfs.js";
+import { normalize, resolve } from "../../fs/vfs.js";
 import type { Machine } from "../../src/kernel/machine.js";
 import { failure, type Result, success } from "../../src/kernel/result.js";
 
@@ -41,3 +41,34 @@ export function readWhole(m: Machine, path: string): Result<FileContent> {
   if (inode.size > MAX_BINARY_BYTES) return failure("EFBIG");
   return success({ text: "\0".repeat(inode.size), size: inode.size, mtimeMs });
 }
+
+/** A path as the shell means it: relative paths are relative to the working directory, /. */
+export const absPath = (path: string): string =>
+  normalize(path.startsWith("/") ? path : `/${path}`);
+
+export const isProcPath = (abs: string): boolean => abs === "/proc" || abs.startsWith("/proc/");
+
+/**
+ * Whether a regular file may be created or written at `path`, checked
+ * before anything changes: /proc takes no new files (its existing files
+ * open, but refuse writes: see procWriteError), the parent must be a
+ * directory, the path must not be one. Returns the absolute path.
+ */
+export function checkWritable(m: Machine, path: string): Result<string> {
+  const abs = absPath(path);
+  if (isProcPath(abs)) {
+    const node = resolve(m, abs);
+    if (!node.ok) return node;
+    return node.value.kind === "dir" ? failure("EISDIR") : success(abs);
+  }
+  const parent = m.vfs.lookup(abs.slice(0, abs.lastIndexOf("/")) || "/");
+  if (!parent.ok) return parent;
+  if (parent.value.type !== "dir") return failure("ENOTDIR");
+  const target = m.vfs.lookup(abs);
+  if (target.ok && target.value.type === "dir") return failure("EISDIR");
+  return success(abs);
+}
+
+/** What write(2) to an existing /proc file fails with: EIO for system files, EINVAL for a process's. */
+export const procWriteError = (abs: string): "EIO" | "EINVAL" =>
+  /^\/proc\/[0-9]+\//.test(abs) ? "EINVAL" : "EIO";

@@ -6,14 +6,15 @@
  * the order they were produced, through a sink.
  */
 import { COMMANDS } from "../../commands/index.js";
-import { readWhole } from "../../commands/lib/files.js";
+import { checkWritable, isProcPath, procWriteError, readWhole } from "../../commands/lib/files.js";
 import type { Machine } from "../kernel/machine.js";
 import { LOGIN_SHELL_PID } from "../kernel/machine.js";
 import { STRERROR } from "../kernel/result.js";
 import type { AndOr, List, Pipeline, Redirect, SimpleCommand } from "./ast.js";
 import { type ExpandEnv, expandRedirectTarget, expandString, expandWords } from "./expand.js";
+import { nodeHost } from "./host.js";
 import { parse } from "./parser.js";
-import type { ReadFileResult, Session } from "./session.js";
+import type { HostFs, ReadFileResult, Session } from "./session.js";
 import { formatParseError } from "./syntax-error.js";
 import { type Block, type Command, type Effect, err } from "./types.js";
 
@@ -22,8 +23,11 @@ export interface ShellSession extends Session {
   readonly machine: Machine;
 }
 
-/** A new session over `machine`: $$ is the login shell, $? is 0. */
-export function createSession(machine: Machine): ShellSession {
+/**
+ * A new session over `machine`: $$ is the login shell, $? is 0. `host` is
+ * the real file system export-proc writes to (node:fs unless given).
+ */
+export function createSession(machine: Machine, host: HostFs = nodeHost): ShellSession {
   const vars = new Map<string, string>([
     ["$", String(LOGIN_SHELL_PID)],
     ["?", "0"],
@@ -32,6 +36,7 @@ export function createSession(machine: Machine): ShellSession {
   return {
     machine,
     vars,
+    host,
     readFile(path: string): ReadFileResult {
       const r = readWhole(machine, path);
       return r.ok
@@ -183,12 +188,12 @@ function runSimple(
   if (command === undefined) return fail(run, `${name}: command not found`, 127);
   const result = command.run({ stdin: fds.stdin, session: run.session }, argv);
   route(run, result.blocks, fds, capture);
-  flushFiles(run, fds.files);
+  const written = flushFiles(run, name, fds.files);
   if (result.effect !== undefined) {
     run.effect = result.effect;
     if (result.effect.kind === "exit") run.stopped = true;
   }
-  return result.status;
+  return written ? result.status : 1;
 }
 
 /** `NAME=value…` alone: sets shell variables; the status is that of the last $(…), else 0. */
@@ -255,8 +260,15 @@ function redirections(
       else if (r.fd === 1) out = to;
       continue;
     }
-    const dest: Dest = { kind: "file", path };
-    if (!files.has(path)) files.set(path, { text: "", append: r.op === ">>" || r.op === "&>>" });
+    // The file is opened (created) before the command runs, as bash does.
+    const writable = checkWritable(run.session.machine, path);
+    if (!writable.ok) {
+      fail(run, `${path}: ${STRERROR[writable.errno]}`, 1);
+      return null;
+    }
+    const dest: Dest = { kind: "file", path: writable.value };
+    if (!files.has(writable.value))
+      files.set(writable.value, { text: "", append: r.op === ">>" || r.op === "&>>" });
     if (r.op === "&>" || r.op === "&>>") {
       out = dest;
       errDest = dest;
@@ -278,10 +290,26 @@ function route(run: Run, blocks: readonly Block[], fds: Fds, capture?: string[])
   }
 }
 
-/** Writes redirected output to the simulated files (truncating unless >>). */
-function flushFiles(run: Run, files: FileWrites): void {
+/**
+ * Writes redirected output to the simulated files (truncating unless >>).
+ * A /proc file opens but refuses the write, so the command fails as bash
+ * reports it: `NAME: write error: …`. Returns false if a write failed.
+ */
+function flushFiles(run: Run, name: string, files: FileWrites): boolean {
+  let ok = true;
   for (const [path, { text, append }] of files) {
+    if (isProcPath(path)) {
+      if (text !== "") {
+        fail(run, `${name}: write error: ${STRERROR[procWriteError(path)]}`, 1);
+        ok = false;
+      }
+      continue;
+    }
     const r = run.session.machine.writeFile(path, text, append);
-    if (!r.ok) fail(run, `${path}: ${STRERROR[r.errno]}`, 1);
+    if (!r.ok) {
+      fail(run, `${path}: ${STRERROR[r.errno]}`, 1);
+      ok = false;
+    }
   }
+  return ok;
 }
