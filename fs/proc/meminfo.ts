@@ -215,7 +215,7 @@ export type Meminfo = ReadonlyArray<readonly [label: string, value: number]>;
  * The lines in 6.18's order with their values.
  * - MemTotal: totalram_pages. MemFree: free frames (the scan).
  * - MemAvailable (si_mem_available): free − totalreserve (the high watermark)
- *   + file LRU − min(file LRU / 2, low) + SReclaimable − min(half, low).
+ *   + file LRU − min(file LRU / 2, low); the slab term is left out (see below).
  * - Cached: file and shmem page cache. Buffers, SwapCached: 0 (no block
  *   device cache, no swap).
  * - Active/Inactive/Unevictable: the LRU split of countFrames; Mlocked: PG_mlocked.
@@ -235,15 +235,11 @@ export function collectMeminfo(m: Machine): Meminfo {
   const kernelStackKb = (t.live + KERNEL_THREADS) * THREAD_SIZE_KB;
   const sunreclaimKb =
     SLAB_UNRECLAIMABLE_KB + Math.ceil((t.all * TASK_SLAB_BYTES + t.vmas * VMA_SLAB_BYTES) / 1024);
-  const sreclaimable = SLAB_RECLAIMABLE_KB / 4;
   const fileLru = f.activeFile + f.inactiveFile;
-  const available =
-    f.free -
-    wm.high +
-    fileLru -
-    Math.min(Math.floor(fileLru / 2), wm.low) +
-    sreclaimable -
-    Math.min(Math.floor(sreclaimable / 2), wm.low);
+  // si_mem_available would also add reclaimable slab; the model's slab is an
+  // estimate that MemFree never gave up, so adding it would count it twice
+  // (and on a small machine report more available than total).
+  const available = Math.min(total, f.free - wm.high + fileLru - Math.min(Math.floor(fileLru / 2), wm.low));
   const direct = directMap(m.phys.nrFrames * 4);
   return [
     ["MemTotal", kb(total)],

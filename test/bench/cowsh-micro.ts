@@ -1,0 +1,130 @@
+/**
+ * cowsh's side of the per-page rows: the same sequence kernel-bench.c's
+ * `micro` mode runs, through the kernel's system-call methods and the /proc
+ * files as `cat` reads them.
+ *
+ * Every run uses the same long-lived machine, as a shell session does. A
+ * machine booted per run would measure V8 rather than cowsh: TurboFan
+ * embeds the machine's objects in the code it compiles, so once an old
+ * machine is collected that code is thrown away ("deoptimization, reason:
+ * weak objects") and the next run starts in the interpreter.
+ */
+import { readWhole } from "../../commands/lib/files.js";
+import { MADV_NOHUGEPAGE, PAGE_SIZE } from "../../src/kernel/constants.js";
+import { Machine } from "../../src/kernel/machine.js";
+import type { Result } from "../../src/kernel/result.js";
+import { nowNs } from "./stats.js";
+
+/** One run: nanoseconds per phase, named as kernel-bench.c names them. */
+export interface CowshMicroRun {
+  readonly first_touch: number;
+  readonly smaps: number;
+  readonly rollup: number;
+  readonly fork: number;
+  readonly cow: number;
+  readonly reuse: number;
+  /** exec of /bin/sleep by the child that still maps the whole buffer (no kernel counterpart row). */
+  readonly exec: number;
+  readonly exit: number;
+  readonly munmap: number;
+  readonly smaps_bytes: number;
+}
+
+export function must<T>(r: Result<T>, what: string): T {
+  if (!r.ok) throw new Error(`bench: ${what} failed: ${r.errno}`);
+  return r.value;
+}
+
+/** Times `f` in nanoseconds. */
+function timed(f: () => void): number {
+  const t0 = nowNs();
+  f();
+  return nowNs() - t0;
+}
+
+/** A private anonymous mapping of `pages` pages in `pid`, MADV_NOHUGEPAGE as the C program does. */
+export function mapAnon(m: Machine, pid: number, pages: number): number {
+  const length = pages * PAGE_SIZE;
+  const addr = must(
+    m.mmap(pid, {
+      addr: 0,
+      length,
+      prot: Machine.RW,
+      flags: Machine.ANON_PRIVATE,
+      file: null,
+      fileWritable: false,
+      offset: 0,
+    }),
+    "mmap",
+  );
+  must(m.madvise(pid, addr, length, MADV_NOHUGEPAGE), "madvise");
+  return addr;
+}
+
+/** Stores `word` into every page of [addr, addr + pages pages), as `write` does. */
+export function touch(m: Machine, pid: number, addr: number, pages: number, word: number): void {
+  const r = must(m.access(pid, addr, pages * PAGE_SIZE, true, word), "write");
+  if (r.signal !== null || r.pages !== pages)
+    throw new Error(`bench: write stopped: ${r.signal?.reason}`);
+}
+
+/** A machine with room for cowshMicroRun(pages, slice): the buffer, the COW copies, the exiting child's own buffer. */
+export const bootForMicro = (pages: number, slice: number): Machine =>
+  Machine.boot({ memBytes: (2 * pages + 4 * slice) * PAGE_SIZE + 512 * 1024 * 1024 });
+
+/**
+ * One run over a `pages`-page buffer, with `slice`-page COW and reuse
+ * passes, by a new process of `m` that exits at the end (leaving `m` as it
+ * found it, less the PIDs used).
+ */
+export function cowshMicroRun(m: Machine, pages: number, slice: number): CowshMicroRun {
+  const bytes = pages * PAGE_SIZE;
+  const p = must(m.spawn("/bin/sh", ["sh"]), "spawn");
+  const buf = mapAnon(m, p, pages);
+  const first_touch = timed(() => touch(m, p, buf, pages, 1));
+
+  let smapsText = "";
+  const smaps = timed(() => {
+    smapsText = must(readWhole(m, `/proc/${p}/smaps`), "read smaps").text;
+  });
+  const rollup = timed(() => must(readWhole(m, `/proc/${p}/smaps_rollup`), "read smaps_rollup"));
+
+  let child = 0;
+  const fork = timed(() => {
+    child = must(m.fork(p), "fork");
+  });
+  must(m.exit(child, 0), "exit");
+  must(m.wait(child), "wait");
+
+  child = must(m.fork(p), "fork");
+  const cow = timed(() => touch(m, p, buf, slice, 2));
+  const exec = timed(() => must(m.exec(child, "/bin/sleep", ["sleep", "1000"]), "exec"));
+  const reuse = timed(() => touch(m, p, buf + slice * PAGE_SIZE, slice, 3));
+  must(m.kill(child), "kill");
+  must(m.wait(child), "wait");
+
+  child = must(m.fork(p), "fork");
+  must(m.munmap(child, buf, bytes), "munmap");
+  const own = mapAnon(m, child, pages);
+  touch(m, child, own, pages, 4);
+  const exit = timed(() => {
+    must(m.exit(child, 0), "exit");
+    must(m.wait(child), "wait");
+  });
+
+  const munmap = timed(() => must(m.munmap(p, buf, bytes), "munmap"));
+  must(m.exit(p, 0), "exit");
+  must(m.wait(p), "wait");
+  return {
+    first_touch,
+    smaps,
+    rollup,
+    fork,
+    cow,
+    reuse,
+    exec,
+    exit,
+    munmap,
+    smaps_bytes: smapsText.length,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The real kernel's side: compiles kernel-bench.c with `cc -O2` once per
+ * run of the benchmark and parses the JSON each mode prints.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "./paths.js";
+
+/** One run of `kernel-bench micro`: nanoseconds per phase (field meanings in kernel-bench.c). */
+export interface KernelMicroRun {
+  readonly first_touch: number;
+  readonly smaps: number;
+  readonly rollup: number;
+  readonly fork: number;
+  readonly cow: number;
+  readonly reuse: number;
+  readonly exit: number;
+  readonly munmap: number;
+  readonly smaps_bytes: number;
+  readonly rollup_bytes: number;
+  /** VmPTE growth from mapping and touching the buffer, in kB. */
+  readonly pte_kb: number;
+}
+
+export interface KernelScale {
+  readonly children: number;
+  readonly pages: number;
+  readonly written_per_child: number;
+  readonly total: number;
+  readonly fork: number;
+  readonly write: number;
+  readonly read: number;
+  readonly rollup_bytes: number;
+  readonly mem_available_drop_kb: number;
+  readonly mem_free_drop_kb: number;
+}
+
+/** Compiles kernel-bench.c into a fresh temporary directory; returns the binary's path. */
+export function compileKernelBench(): string {
+  const dir = mkdtempSync(join(tmpdir(), "cowsh-bench-"));
+  const binary = join(dir, "kernel-bench");
+  const source = join(repoRoot(), "test", "bench", "kernel-bench.c");
+  execFileSync("cc", ["-O2", "-Wall", "-o", binary, source], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  return binary;
+}
+
+function runJson<T>(binary: string, args: readonly string[]): T {
+  const out = execFileSync(binary, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(out) as T;
+}
+
+/** `runs` runs of the micro benchmarks over a buffer of `pages` pages, faults over `slice` pages. */
+export function kernelMicro(
+  binary: string,
+  runs: number,
+  pages: number,
+  slice: number,
+): KernelMicroRun[] {
+  return runJson<{ runs: KernelMicroRun[] }>(binary, [
+    "micro",
+    String(runs),
+    String(pages),
+    String(slice),
+  ]).runs;
+}
+
+/** The scale scenario: `children` forks of a `pages`-page parent. */
+export function kernelScale(binary: string, children: number, pages: number): KernelScale {
+  return runJson<KernelScale>(binary, ["scale", String(children), String(pages)]);
+}

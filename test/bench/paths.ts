@@ -1,0 +1,22 @@
+/** Where the benchmark finds the repository, the compiled cowsh binary and its own sources. */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root: the nearest directory above this file holding package.json. */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("bench: package.json not found above the benchmark");
+    dir = up;
+  }
+  return dir;
+}
+
+/** The `cowsh` binary as npm installs it (package.json "bin"). */
+export const cowshMain = (): string => join(repoRoot(), "dist", "src", "main.js");
+
+/** This directory's compiled sibling, e.g. worker.js (dist/test/bench/). */
+export const benchModule = (name: string): string =>
+  join(dirname(fileURLToPath(import.meta.url)), name);
