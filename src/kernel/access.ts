@@ -15,7 +15,7 @@ import {
 } from "./fault.js";
 import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
-import { PTE_DIRTY, PTE_SOFT_DIRTY, PTE_WRITE, type Slot } from "./page-table.js";
+import { PTE_DIRTY, PTE_SOFT_DIRTY, PTE_WRITE } from "./page-table.js";
 import type { Vma } from "./vma.js";
 
 export interface AccessReport {
@@ -76,51 +76,52 @@ export function accessRange(
   const first = Math.floor(start / PAGE_SIZE);
   const last = Math.ceil((start + length) / PAGE_SIZE);
   let vma: Vma | undefined;
-  // Fast path: the current 2 MiB table is looked up once, not per page, and
-  // looked up again only after a fault (which may allocate or unshare it).
-  // The simple version calls mm.pt.get(vpn) for every page.
-  let key = -1;
-  let slot: Slot | undefined;
-  for (let vpn = first; vpn < last; vpn++) {
-    const addr = vpn * PAGE_SIZE;
-    if (vma === undefined || addr >= vma.end) {
-      vma = mm.vmaAt(addr);
-      if (vma === undefined) return stop(report, SIGSEGV, "no mapping", Math.max(addr, start));
-      if (!accessAllowed(vma, write)) {
-        const why = write ? "mapping is not writable" : "mapping is not readable";
-        return stop(report, SIGSEGV, why, Math.max(addr, start));
+  // Fast path: the loop runs table by table (an outer loop over 2 MiB
+  // regions, an inner one over their entries), so the table is looked up
+  // once per 512 pages and again only after a fault (which may allocate or
+  // unshare it), and no per-page division of a large vpn is needed. The
+  // simple version calls mm.pt.get(vpn) for every page.
+  for (let key = Math.floor(first / PTRS_PER_PTE); key * PTRS_PER_PTE < last; key++) {
+    const base = key * PTRS_PER_PTE;
+    const lo = Math.max(first, base) - base;
+    const hi = Math.min(last, base + PTRS_PER_PTE) - base;
+    let slot = mm.pt.slot(key);
+    for (let i = lo; i < hi; i++) {
+      const addr = (base + i) * PAGE_SIZE;
+      if (vma === undefined || addr >= vma.end) {
+        vma = mm.vmaAt(addr);
+        if (vma === undefined) return stop(report, SIGSEGV, "no mapping", Math.max(addr, start));
+        if (!accessAllowed(vma, write)) {
+          const why = write ? "mapping is not writable" : "mapping is not readable";
+          return stop(report, SIGSEGV, why, Math.max(addr, start));
+        }
       }
-    }
-    const i = vpn % PTRS_PER_PTE;
-    if (key !== vpn - i) {
-      key = vpn - i;
-      slot = mm.pt.slots.get(key / PTRS_PER_PTE);
-    }
-    let pte = slot === undefined ? 0 : slot.table.pte[i]!;
-    if (pte === 0 || (write && !(pte & PTE_WRITE))) {
-      const code = handleMmFault(k, task, vma, addr, write, pte);
-      if (code < 0) return stop(report, ...faultSignal(code), Math.max(addr, start));
-      if (code & FAULT_MAJOR) {
-        report.majflt++;
-        task.majflt++;
-      } else {
-        report.minflt++;
-        task.minflt++;
+      let pte = slot === undefined ? 0 : slot.table.pte[i]!;
+      if (pte === 0 || (write && !(pte & PTE_WRITE))) {
+        const code = handleMmFault(k, task, vma, addr, write, pte);
+        if (code < 0) return stop(report, ...faultSignal(code), Math.max(addr, start));
+        if (code & FAULT_MAJOR) {
+          report.majflt++;
+          task.majflt++;
+        } else {
+          report.minflt++;
+          task.minflt++;
+        }
+        report.byKind[code & FAULT_KIND_MASK]!++;
+        slot = mm.pt.slot(key)!;
+        pte = slot.table.pte[i]!;
       }
-      report.byKind[code & FAULT_KIND_MASK]!++;
-      slot = mm.pt.slots.get(key / PTRS_PER_PTE)!;
-      pte = slot.table.pte[i]!;
+      // The MMU sets the accessed bit, and on a store the dirty bit. A writable
+      // PTE's table is never shared (page-table.ts), so no copy is needed.
+      const s = slot!;
+      s.young ??= new Uint32Array(PTRS_PER_PTE / 32);
+      s.young[i >>> 5]! |= 1 << (i & 31);
+      if (write && !(pte & PTE_DIRTY)) s.table.pte[i] = pte | dirtyBits;
+      const pfn = pte >>> 4;
+      if (write && word !== null) content[pfn] = add ? (content[pfn]! + word) >>> 0 : word;
+      else report.words?.push(content[pfn]!);
+      report.pages++;
     }
-    // The MMU sets the accessed bit, and on a store the dirty bit. A writable
-    // PTE's table is never shared (page-table.ts), so no copy is needed.
-    const s = slot!;
-    s.young ??= new Uint32Array(PTRS_PER_PTE / 32);
-    s.young[i >>> 5]! |= 1 << (i & 31);
-    if (write && !(pte & PTE_DIRTY)) s.table.pte[i] = pte | dirtyBits;
-    const pfn = pte >>> 4;
-    if (write && word !== null) content[pfn] = add ? (content[pfn]! + word) >>> 0 : word;
-    else report.words?.push(content[pfn]!);
-    report.pages++;
   }
   return report;
 }
