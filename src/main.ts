@@ -6,17 +6,9 @@
  * commands on stdin).
  */
 import { readFileSync } from "node:fs";
-import { hideBin } from "yargs/helpers";
-import { Machine } from "./kernel/machine.js";
-import { createSession, runSource, type ShellSession } from "./shell/runtime.js";
+import type { ShellSession } from "./shell/runtime.js";
 import type { Block } from "./shell/types.js";
-import {
-  type CliArgs,
-  checkFrontEndArgs,
-  directiveArgs,
-  kernelConfig,
-  parseCommandLine,
-} from "./ui/cli-options.js";
+import type { CliArgs } from "./ui/cli-options.js";
 
 const GREETING =
   "cowsh: a shell over a simulated Linux machine. `help` lists the commands;\n" +
@@ -51,8 +43,27 @@ function sourceOf(args: CliArgs): Source | string | undefined {
   return undefined;
 }
 
+/**
+ * `cowsh` alone at a terminal: the greeting and a prompt are drawn before
+ * anything heavy loads (Ink, yargs, the kernel: about half a second), and
+ * the terminal is put in raw mode so keys typed meanwhile wait for the app
+ * instead of echoing. The app then replaces the prompt line with its own.
+ */
+function paintEarlyPrompt(argv: readonly string[]): boolean {
+  if (argv.length > 0 || !process.stdin.isTTY || !process.stdout.isTTY) return false;
+  process.stdout.write(`${GREETING}\ncowsh$ `);
+  process.stdin.setRawMode(true);
+  return true;
+}
+
 async function main(): Promise<number> {
-  const argv = hideBin(process.argv);
+  const argv = process.argv.slice(2);
+  const early = paintEarlyPrompt(argv);
+  const { checkFrontEndArgs, directiveArgs, kernelConfig, parseCommandLine } = await import(
+    "./ui/cli-options.js"
+  );
+  const { Machine } = await import("./kernel/machine.js");
+  const { createSession, runSource } = await import("./shell/runtime.js");
   let args = parseCommandLine(argv);
   const source = sourceOf(args);
   if (typeof source === "string") {
@@ -93,7 +104,7 @@ async function main(): Promise<number> {
     });
     return outcome.effect?.kind === "exit" ? outcome.effect.status : outcome.status;
   }
-  return interactive(session, args, source);
+  return interactive(session, args, source, early);
 }
 
 /** The Ink shell, typed into by --play when given a script; recorded with --record. */
@@ -101,6 +112,7 @@ async function interactive(
   session: ShellSession,
   args: CliArgs,
   source: Source | undefined,
+  early: boolean,
 ): Promise<number> {
   const { createShellEngine } = await import("./ui/shell-engine.js");
   const engine = createShellEngine(session, { timeScale: args.timeScale });
@@ -120,7 +132,9 @@ async function interactive(
       });
     }
     const { runInteractive } = await import("./ui/main.js");
-    return await runInteractive(engine, { greeting: GREETING });
+    if (!early) return await runInteractive(engine, { greeting: GREETING });
+    process.stdout.write("\r\x1b[K"); // the app draws its prompt on this line
+    return await runInteractive(engine, {});
   } finally {
     recorder?.stop();
   }
