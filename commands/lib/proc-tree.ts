@@ -15,7 +15,6 @@ import { PAGE_SIZE } from "../../src/kernel/constants.js";
 import type { Machine } from "../../src/kernel/machine.js";
 import type { Errno } from "../../src/kernel/result.js";
 import type { HostChunk } from "../../src/shell/session.js";
-import { showProcStat } from "./proc-stat.js";
 
 export type ProcEntry =
   | { readonly kind: "dir"; readonly path: readonly string[] }
@@ -44,7 +43,7 @@ const encoder = new TextEncoder();
 
 /**
  * Every directory and file of /proc, parents before children, in `ls`
- * order. Adds `stat` (the lines psutil reads) when fs/proc has none.
+ * order.
  */
 export function procTree(m: Machine): ProcEntry[] {
   const entries: ProcEntry[] = [];
@@ -59,17 +58,7 @@ export function procTree(m: Machine): ProcEntry[] {
     for (const name of names) visit([...path, name]);
     return names;
   };
-  const names = visit([]);
-  if (!names.includes("stat")) {
-    const bytes = encoder.encode(showProcStat(m));
-    entries.push({
-      kind: "file",
-      path: ["stat"],
-      mode: 0o444,
-      size: bytes.length,
-      chunks: [{ offset: 0, bytes }],
-    });
-  }
+  visit([]);
   return entries;
 }
 

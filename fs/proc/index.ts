@@ -9,7 +9,7 @@ import type { Task } from "../../src/kernel/task.js";
 import { showStat, showStatm, showStatus } from "./array.js";
 import { showCmdline, showComm, showEnviron } from "./base.js";
 import { showMeminfo } from "./meminfo.js";
-import { showLoadavg, showUptime, showVersion } from "./misc.js";
+import { showLoadavg, showStat as showSystemStat, showUptime, showVersion } from "./misc.js";
 import { kpagecount, kpageflags, type PfnEntry, pfnEntries } from "./page.js";
 import {
   PAGEMAP_ENTRIES,
@@ -83,6 +83,7 @@ export const SYSTEM_FILES = new Map<string, SystemFileMaker>([
   ["kpageflags", (m) => perPfnFile(m, (pfn, out) => kpageflags(m.phys, pfn, out))],
   ["loadavg", (m) => text(() => success(showLoadavg(m)))],
   ["meminfo", (m) => text(() => success(showMeminfo(m)))],
+  ["stat", (m) => text(() => success(showSystemStat(m)))],
   ["uptime", (m) => text(() => success(showUptime(m)))],
   ["version", () => text(() => success(showVersion()))],
 ]);

@@ -1,8 +1,8 @@
 /**
  * The small system files: /proc/uptime (fs/proc/uptime.c), /proc/loadavg
- * (fs/proc/loadavg.c) and /proc/version (fs/proc/version.c).
+ * (fs/proc/loadavg.c), /proc/version (fs/proc/version.c) and /proc/stat.
  */
-import { NSEC_PER_SEC } from "../../src/kernel/constants.js";
+import { NSEC_PER_SEC, USER_HZ } from "../../src/kernel/constants.js";
 import type { Machine } from "../../src/kernel/machine.js";
 import { NR_CPUS } from "./meminfo.js";
 
@@ -37,3 +37,23 @@ export const LINUX_VERSION =
   "Linux version 6.18.44-fc-v657 (builder@sandboxing) (gcc (GCC) 15.3.0, GNU ld (GNU Binutils) 2.46) #1 SMP PREEMPT_DYNAMIC @0\n";
 
 export const showVersion = (): string => LINUX_VERSION;
+
+/**
+ * /proc/stat (fs/proc/stat.c): CPU time in USER_HZ ticks, all of it idle
+ * (nothing runs for measurable time in the model), no interrupts or
+ * context switches counted, the boot time, the tasks forked since boot
+ * (the last PID: PIDs are handed out in order and never reused) and the
+ * runnable and blocked counts.
+ */
+export function showStat(m: Machine): string {
+  const idle = Math.floor(m.now / (NSEC_PER_SEC / USER_HZ));
+  const cpu = (name: string, ticks: number) => `${name} 0 0 0 ${ticks} 0 0 0 0 0 0\n`;
+  let lines = cpu("cpu ", idle * NR_CPUS);
+  for (let i = 0; i < NR_CPUS; i++) lines += cpu(`cpu${i}`, idle);
+  let running = 0;
+  for (const task of m.tasks.values()) if (task.state === "R") running++;
+  return (
+    `${lines}intr 0\nctxt 0\nbtime ${m.bootTime}\nprocesses ${m.lastPid}\n` +
+    `procs_running ${running}\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n`
+  );
+}
