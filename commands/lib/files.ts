@@ -6,6 +6,9 @@
 import { normalize, resolve } from "../../fs/vfs.js";
 import type { Machine } from "../../src/kernel/machine.js";
 import { failure, type Result, success } from "../../src/kernel/result.js";
+import { getopt, hasOption } from "../../src/shell/getopt.js";
+import { type Block, type Command, err, fail, out } from "../../src/shell/types.js";
+import { errnoMessage } from "./args.js";
 
 /** Largest binary file `cat` will print (kpagecount of 16 GiB of RAM is 32 MiB). */
 export const MAX_BINARY_BYTES = 64 * 1024 * 1024;
@@ -72,3 +75,38 @@ export function checkWritable(m: Machine, path: string): Result<string> {
 /** What write(2) to an existing /proc file fails with: EIO for system files, EINVAL for a process's. */
 export const procWriteError = (abs: string): "EIO" | "EINVAL" =>
   /^\/proc\/[0-9]+\//.test(abs) ? "EINVAL" : "EIO";
+
+/**
+ * The body of a page-cache command over existing files (fsync, evict):
+ * `[-v] FILE...`, every file looked up before any is acted on, so a
+ * missing one changes nothing; -v reports each file's page count.
+ */
+export function pageCacheCommand(
+  name: string,
+  summary: string,
+  act: (m: Machine, path: string) => Result<number>,
+  verb: string,
+): Command {
+  return {
+    name,
+    summary,
+    usage: [`${name} [-v] FILE...`],
+    run(ctx, argv) {
+      const parsed = getopt({ name, options: [{ key: "v", short: "v", long: "verbose" }] }, argv);
+      if (!parsed.ok) return fail(2, err(parsed.message));
+      const m = ctx.session.machine;
+      if (m === undefined) throw new Error(`${name} needs a machine`);
+      for (const path of parsed.operands) {
+        const found = m.vfs.lookup(absPath(path));
+        if (!found.ok) return fail(1, err(errnoMessage(name, path, found)));
+      }
+      const blocks: Block[] = [];
+      for (const path of parsed.operands) {
+        const r = act(m, absPath(path));
+        if (!r.ok) return fail(1, ...blocks, err(errnoMessage(name, path, r)));
+        if (hasOption(parsed.options, "v")) blocks.push(out(`${path}: ${r.value} pages ${verb}\n`));
+      }
+      return { status: 0, blocks };
+    },
+  };
+}
