@@ -12,7 +12,7 @@ import {
   VM_SOFTDIRTY,
 } from "../../src/kernel/constants.js";
 import type { Mm } from "../../src/kernel/mm.js";
-import { PTE_DIRTY, PTE_SOFT_DIRTY } from "../../src/kernel/page-table.js";
+import { PTE_DIRTY, PTE_SOFT_DIRTY, type PteTable } from "../../src/kernel/page-table.js";
 import {
   KIND_ANON,
   KIND_MASK,
@@ -63,20 +63,84 @@ export const emptyStats = (): MemSizeStats => ({
 });
 
 /**
+ * Statistics of whole PTE tables, by table, for callers that sum many
+ * processes at once (ps): after fork, a thousand children share the same
+ * tables, and each is counted once instead of once per child. Valid for one
+ * moment of the machine only. Entries leave `referenced` at 0: the accessed
+ * bits belong to each mm, not to the table.
+ */
+export type TableMemo = Map<PteTable, MemSizeStats>;
+
+/**
  * Adds one VMA's pages to `mss` (smaps_pte_entry -> smaps_account). A
  * page counts as Private when at most one PTE maps it, in any mm; its Pss
  * is 4096 << 12 divided by that map count, in integer division. Special
  * PTEs (the zero page, raw PFN mappings) count for nothing.
  *
  * This is the hot loop of `cat /proc/PID/smaps`: it reads the PTE table,
- * the young bitmap and the frame arrays directly, one 2 MiB table at a time.
+ * the young bitmap and the frame arrays directly, one 2 MiB table at a
+ * time. With a `memo`, whole tables are counted once per memo and
+ * `referenced` is not computed.
  */
-export function gatherStats(phys: PhysMem, mm: Mm, vma: Vma, mss: MemSizeStats): void {
+export function gatherStats(
+  phys: PhysMem,
+  mm: Mm,
+  vma: Vma,
+  mss: MemSizeStats,
+  memo?: TableMemo,
+): void {
   if (vma.flags & VM_PFNMAP) return;
-  const { mapcount, flags } = phys;
   const locked = (vma.flags & VM_LOCKED) !== 0;
   const first = vma.start / PAGE_SIZE;
   const last = vma.end / PAGE_SIZE;
+  const pssBefore = mss.pss;
+  for (let key = Math.floor(first / PTRS_PER_PTE); key * PTRS_PER_PTE < last; key++) {
+    const slot = mm.pt.slots.get(key);
+    if (slot === undefined) continue;
+    const base = key * PTRS_PER_PTE;
+    const lo = Math.max(first, base) - base;
+    const hi = Math.min(last, base + PTRS_PER_PTE) - base;
+    if (memo === undefined || lo !== 0 || hi !== PTRS_PER_PTE) {
+      accountTable(phys, slot.table.pte, memo === undefined ? slot.young : null, lo, hi, mss);
+      continue;
+    }
+    let whole = memo.get(slot.table);
+    if (whole === undefined) {
+      whole = emptyStats();
+      accountTable(phys, slot.table.pte, null, 0, PTRS_PER_PTE, whole);
+      memo.set(slot.table, whole);
+    }
+    addStats(mss, whole);
+  }
+  if (locked) mss.pssLocked += mss.pss - pssBefore;
+}
+
+/** mss += more, field by field (pssLocked aside: it depends on the VMA). */
+function addStats(mss: MemSizeStats, more: MemSizeStats): void {
+  mss.resident += more.resident;
+  mss.sharedClean += more.sharedClean;
+  mss.sharedDirty += more.sharedDirty;
+  mss.privateClean += more.privateClean;
+  mss.privateDirty += more.privateDirty;
+  mss.referenced += more.referenced;
+  mss.anonymous += more.anonymous;
+  mss.pss += more.pss;
+  mss.pssDirty += more.pssDirty;
+  mss.pssAnon += more.pssAnon;
+  mss.pssFile += more.pssFile;
+  mss.pssShmem += more.pssShmem;
+}
+
+/** Counts entries [lo, hi) of one PTE table into `mss`; `young` are the mm's accessed bits. */
+function accountTable(
+  phys: PhysMem,
+  table: Uint32Array,
+  young: Uint32Array | null,
+  lo: number,
+  hi: number,
+  mss: MemSizeStats,
+): void {
+  const { mapcount, flags } = phys;
   let resident = 0;
   let sharedClean = 0;
   let sharedDirty = 0;
@@ -88,38 +152,29 @@ export function gatherStats(phys: PhysMem, mm: Mm, vma: Vma, mss: MemSizeStats):
   let pssDirty = 0;
   let pssAnon = 0;
   let pssShmem = 0;
-  for (let key = Math.floor(first / PTRS_PER_PTE); key * PTRS_PER_PTE < last; key++) {
-    const slot = mm.pt.slots.get(key);
-    if (slot === undefined) continue;
-    const base = key * PTRS_PER_PTE;
-    const lo = Math.max(first, base) - base;
-    const hi = Math.min(last, base + PTRS_PER_PTE) - base;
-    const table = slot.table.pte;
-    const young = slot.young;
-    for (let i = lo; i < hi; i++) {
-      const pte = table[i]!;
-      if (pte === 0) continue;
-      const pfn = pte >>> 4;
-      if (pfn === ZERO_PFN) continue;
-      const f = flags[pfn]!;
-      const kind = f & KIND_MASK;
-      const mc = mapcount[pfn]!;
-      resident++;
-      if (kind === KIND_ANON) anonymous++;
-      if ((young !== null && (young[i >>> 5]! & (1 << (i & 31))) !== 0) || f & PG_REFERENCED)
-        referenced++;
-      const dirty = (pte & PTE_DIRTY) !== 0 || (f & PG_DIRTY) !== 0;
-      const share = mc < 2 ? PSS_PAGE : Math.floor(PSS_PAGE / mc);
-      pss += share;
-      if (kind === KIND_ANON) pssAnon += share;
-      else if (kind === KIND_SHMEM) pssShmem += share;
-      if (dirty) {
-        pssDirty += share;
-        if (mc < 2) privateDirty++;
-        else sharedDirty++;
-      } else if (mc < 2) privateClean++;
-      else sharedClean++;
-    }
+  for (let i = lo; i < hi; i++) {
+    const pte = table[i]!;
+    if (pte === 0) continue;
+    const pfn = pte >>> 4;
+    if (pfn === ZERO_PFN) continue;
+    const f = flags[pfn]!;
+    const kind = f & KIND_MASK;
+    const mc = mapcount[pfn]!;
+    resident++;
+    if (kind === KIND_ANON) anonymous++;
+    if ((young !== null && (young[i >>> 5]! & (1 << (i & 31))) !== 0) || f & PG_REFERENCED)
+      referenced++;
+    const dirty = (pte & PTE_DIRTY) !== 0 || (f & PG_DIRTY) !== 0;
+    const share = mc < 2 ? PSS_PAGE : Math.floor(PSS_PAGE / mc);
+    pss += share;
+    if (kind === KIND_ANON) pssAnon += share;
+    else if (kind === KIND_SHMEM) pssShmem += share;
+    if (dirty) {
+      pssDirty += share;
+      if (mc < 2) privateDirty++;
+      else sharedDirty++;
+    } else if (mc < 2) privateClean++;
+    else sharedClean++;
   }
   mss.resident += resident;
   mss.sharedClean += sharedClean;
@@ -133,7 +188,6 @@ export function gatherStats(phys: PhysMem, mm: Mm, vma: Vma, mss: MemSizeStats):
   mss.pssAnon += pssAnon;
   mss.pssShmem += pssShmem;
   mss.pssFile += pss - pssAnon - pssShmem;
-  if (locked) mss.pssLocked += pss;
 }
 
 /* ---- formatting ---- */
@@ -263,9 +317,9 @@ export function showSmaps(phys: PhysMem, mm: Mm | null, softDirty: boolean): str
 }
 
 /** Every VMA's statistics summed in one accumulator, fixed point untruncated (show_smaps_rollup). */
-export function rollupStats(phys: PhysMem, mm: Mm): MemSizeStats {
+export function rollupStats(phys: PhysMem, mm: Mm, memo?: TableMemo): MemSizeStats {
   const mss = emptyStats();
-  for (const vma of mm.vmas) gatherStats(phys, mm, vma, mss);
+  for (const vma of mm.vmas) gatherStats(phys, mm, vma, mss, memo);
   return mss;
 }
 
