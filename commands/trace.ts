@@ -8,6 +8,7 @@
  */
 import type { KernelEvent } from "../src/kernel/events.js";
 import type { Machine } from "../src/kernel/machine.js";
+import type { Session } from "../src/shell/session.js";
 import { type Command, err, ok, out } from "../src/shell/types.js";
 import { machineOf, usage } from "./lib/args.js";
 import { plural } from "./lib/prose.js";
@@ -84,6 +85,14 @@ export const trace: Command = {
     return usage(`trace: '${what}': say on or off`);
   },
 };
+
+/** After `load`: a session's tracing, if on, moves to its new machine. */
+export function traceFollows(session: Session, next: Machine): void {
+  const state = peekSessionState<TraceState>(session, KEY);
+  if (state === undefined || !state.on) return;
+  detach(state);
+  attach(state, next);
+}
 
 /**
  * `command`, followed by the trace of what it caused when the session's

@@ -128,6 +128,23 @@ export class PhysMem {
     return this.mapcount[pfn]! + (f & (PG_CACHED | PG_RESERVED) ? 1 : 0);
   }
 
+  /** Snapshot support: the bump pointer and a copy of the free stack, bottom first. */
+  allocatorState(): { bump: number; free: Uint32Array } {
+    return { bump: this.bump, free: this.freeStack.slice(0, this.freeTop) };
+  }
+
+  /**
+   * Snapshot support: sets the allocator to a state allocatorState() gave
+   * (snapshot.ts has checked it against the frames); nrFree follows from it.
+   */
+  restoreAllocator(bump: number, free: Uint32Array): void {
+    this.bump = bump;
+    this.freeStack = new Uint32Array(Math.max(1024, free.length));
+    this.freeStack.set(free);
+    this.freeTop = free.length;
+    this.nrFree = this.nrFrames - bump + free.length;
+  }
+
   /** PFNs ever handed out are below this bound: scans stop here. */
   get highWater(): number {
     return this.bump;

@@ -95,6 +95,13 @@ export function utf8Bytes(s: string): number {
   return n;
 }
 
+/**
+ * initialWord of every file not from the root image: its pages read as zeros
+ * until written. One shared function, so a snapshot can tell the two kinds
+ * of file apart (snapshot.ts).
+ */
+export const zeroWords = (): number => 0;
+
 /** A deterministic content word for page `index` of file `ino`. */
 export const fileWord = (ino: number, index: number): number =>
   (Math.imul(ino ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
@@ -103,6 +110,16 @@ export interface Mount {
   readonly path: string;
   readonly dev: Dev;
   readonly shmem: boolean;
+}
+
+/** What a Vfs holds besides its tree, as a snapshot records it (snapshot.ts). */
+export interface VfsState {
+  readonly mounts: readonly Mount[];
+  readonly nextIno: number;
+  readonly nextShmemIno: number;
+  /** The inodes that may have cached pages, in order (reclaim walks them in this order). */
+  readonly cached: readonly Inode[];
+  readonly now: number;
 }
 
 const MAX_SYMLINKS = 40;
@@ -121,10 +138,31 @@ export class Vfs {
   /** Simulated wall-clock seconds, for mtimes. */
   now = 0;
 
-  constructor(rootDev: Dev, mounts: readonly Mount[], firstIno: number) {
+  /** A tree holding only "/" (or `root`, a tree built elsewhere: see restore). */
+  constructor(rootDev: Dev, mounts: readonly Mount[], firstIno: number, root?: Inode) {
     this.nextIno = firstIno;
     this.mounts = [...mounts].sort((a, b) => b.path.length - a.path.length);
-    this.root = this.newInode("dir", rootDev, false, "/", 0o755, 2);
+    this.root = root ?? this.newInode("dir", rootDev, false, "/", 0o755, 2);
+  }
+
+  /** Snapshot support: the state beside the tree, copied. Changes nothing (not even `cached`). */
+  snapshotState(): VfsState {
+    return {
+      mounts: [...this.mounts],
+      nextIno: this.nextIno,
+      nextShmemIno: this.nextShmemIno,
+      cached: [...this.cached],
+      now: this.now,
+    };
+  }
+
+  /** Snapshot support: a Vfs over `root`, a tree snapshot.ts rebuilt, with the state it saved. */
+  static restore(root: Inode, state: VfsState): Vfs {
+    const vfs = new Vfs(root.dev, state.mounts, state.nextIno, root);
+    vfs.nextShmemIno = state.nextShmemIno;
+    for (const inode of state.cached) vfs.cached.add(inode);
+    vfs.now = state.now;
+    return vfs;
   }
 
   private newInode(
@@ -146,7 +184,7 @@ export class Vfs {
       path,
       cache: new PageCache(),
       disk: new Map<number, number>(),
-      initialWord: () => 0,
+      initialWord: zeroWords,
       mtime: this.now,
     };
     if (type === "dir") return { ...base, entries: new Map() };

@@ -11,6 +11,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   rmdirSync,
   type Stats,
   statSync,
@@ -62,6 +63,16 @@ function createFile(
   });
 }
 
+/** A regular file's bytes; a device or a FIFO is refused (EINVAL), as it might never end. */
+function readFile(path: string): HostResult<Uint8Array> {
+  return attempt(() => {
+    const st = statSync(path);
+    if (!st.isFile() && !st.isDirectory())
+      throw Object.assign(new Error(`${path}: not a regular file`), { code: "EINVAL" });
+    return new Uint8Array(readFileSync(path)); // a directory: EISDIR
+  });
+}
+
 /** The host's file system, through node:fs. */
 export const nodeHost: HostFs = {
   resolve: (path) => resolve(path),
@@ -71,4 +82,5 @@ export const nodeHost: HostFs = {
   unlink: (path) => attempt(() => unlinkSync(path)),
   rmdir: (path) => attempt(() => rmdirSync(path)),
   createFile,
+  readFile,
 };

@@ -16,10 +16,16 @@ export interface Session {
    */
   readFile?(path: string): ReadFileResult;
   /**
-   * The real machine's file system, for the few commands that write real
-   * files (export-proc). Absent: those commands fail with ENOSYS.
+   * The real machine's file system, for the few commands that read or write
+   * real files (export-proc, save, load). Absent: those commands fail with ENOSYS.
    */
   readonly host?: HostFs;
+  /**
+   * Puts `next` in place of the session's machine (`load`): from then on
+   * `machine`, `readFile` and everything reading the session see it.
+   * Absent: the session's machine cannot be replaced.
+   */
+  replaceMachine?(next: Machine): void;
 }
 
 /** A host file system call's result: the value, or the symbolic errno ("ENOENT", "EEXIST", …). */
@@ -37,7 +43,7 @@ export interface HostChunk {
 }
 
 /**
- * The host's file system, reduced to what exporting needs. Paths are host
+ * The host's file system, reduced to what exporting and machine images need. Paths are host
  * paths; every call is synchronous, as commands are.
  */
 export interface HostFs {
@@ -64,6 +70,8 @@ export interface HostFs {
     size: number,
     chunks: Iterable<HostChunk>,
   ): HostResult<void>;
+  /** The bytes of the regular file `path` (following symlinks, as open(2) does). Absent: ENOSYS. */
+  readFile?(path: string): HostResult<Uint8Array>;
 }
 
 export type ReadFileResult =

@@ -1,7 +1,8 @@
 /**
  * The ShellEngine the Ink app drives, over a shell session: lines run
  * through the same runtime as batch mode, completion reads the machine, and
- * the status line shows the simulated clock and memory.
+ * the status line shows the simulated clock and memory. Both read the
+ * session's machine afresh each time, so they follow a `load`.
  */
 import { PAGE_SIZE } from "../kernel/constants.js";
 import { complete } from "../shell/complete.js";
@@ -14,7 +15,6 @@ export function createShellEngine(
   session: ShellSession,
   paced: PacedOptions = { timeScale: 0 },
 ): ShellEngine {
-  const { machine } = session;
   return {
     async run(line, sink, signal, onProgress): Promise<RunResult> {
       const outcome = await runPaced(session, line, sink, signal, onProgress ?? (() => {}), paced);
@@ -24,6 +24,7 @@ export function createShellEngine(
     },
     complete: (line, cursor) => complete(session, line, cursor),
     status(): EngineStatus {
+      const { machine } = session; // read each time: `load` replaces it
       const { phys } = machine;
       return {
         clockNs: machine.now,

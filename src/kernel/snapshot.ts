@@ -1,0 +1,842 @@
+/**
+ * Machine images: the whole machine as plain data, and a machine rebuilt
+ * from such data (`save`, `load`, `cowsh --load`). No I/O here: the command
+ * layer turns an image into bytes (with a header, a checksum and gzip) and
+ * back.
+ *
+ * An image holds everything a machine holds, so that after a round trip
+ * every /proc file reads the same, byte for byte, and the two machines go
+ * on identically (the same frames allocated, the same timed actions firing):
+ *
+ * - frames below the allocator's high-water mark (mapcount, flags, content
+ *   word), the bump pointer and the free stack in order;
+ * - the file tree and every inode reachable from it, from a mapping, from
+ *   an exe link or from the page-cache list (unlinked shmem and memfd
+ *   objects included): page cache, written-back words, text, mtime; a root
+ *   image file's ELF headers are named by its path in rootfs-data.ts;
+ * - PTE tables once each, however many mms share one, with their sharer
+ *   counts; each mm's slots name a table and a young bitmap by index;
+ * - anon_vmas once each, so VMAs that shared one share it again;
+ * - every task field, pending actions and wake-up times, the clock, the
+ *   PID counter, the inode counters, the boot options and the kernel log.
+ *
+ * Typed arrays stay typed arrays in the image; the encoder decides how to
+ * store them. loadMachine() trusts nothing: it checks the data's shape and
+ * bounds before building anything, then the machine's invariants, and
+ * answers a problem instead of a machine when any check fails.
+ */
+import { PAGE_SIZE, PMD_SIZE, PTRS_PER_PTE, TASK_SIZE } from "./constants.js";
+import { INIT_PID } from "./exit.js";
+import { checkInvariants } from "./invariants.js";
+import type { KernelConfig } from "./kernel.js";
+import { LOGIN_SHELL_PID, Machine, PID_MAX } from "./machine.js";
+import { Mm } from "./mm.js";
+import type { PteTable } from "./page-table.js";
+import { KIND_FREE, KIND_MASK, PG_CACHED, PG_RESERVED, PhysMem } from "./phys.js";
+import { bootSpecialFrames } from "./rootfs.js";
+import { ROOTFS_FILES } from "./rootfs-data.js";
+import { type Action, STATE_NAMES, Task, type TaskState } from "./task.js";
+import {
+  fileWord,
+  type Inode,
+  type InodeType,
+  type Mount,
+  PageCache,
+  Vfs,
+  type VfsState,
+  zeroWords,
+} from "./vfs.js";
+import type { AnonVma, ReadaheadState, SpecialMapping, Vma } from "./vma.js";
+
+/** The layout version of MachineImage; an image with a higher one is refused. */
+export const IMAGE_VERSION = 1;
+
+export interface MachineImage {
+  readonly version: number;
+  readonly config: KernelConfig;
+  readonly now: number;
+  readonly nextPid: number;
+  readonly log: readonly string[];
+  readonly logTimes: readonly number[];
+  readonly phys: PhysImage;
+  readonly vfs: VfsImage;
+  readonly tables: TablesImage;
+  /** anon_vma ids; a VMA names its anon_vma by index in this list. */
+  readonly anonVmas: readonly number[];
+  /** The process table, in its order. */
+  readonly tasks: readonly TaskImage[];
+}
+
+/** Frames [0, bump): every frame above was never handed out, so is all zeros. */
+export interface PhysImage {
+  readonly nrFrames: number;
+  readonly bump: number;
+  readonly nrFree: number;
+  /** The free stack, bottom first (the top is handed out next). */
+  readonly free: Uint32Array;
+  readonly mapcount: Uint32Array;
+  readonly flags: Uint16Array;
+  readonly content: Uint32Array;
+}
+
+export interface VfsImage {
+  readonly now: number;
+  readonly nextIno: number;
+  readonly nextShmemIno: number;
+  readonly mounts: readonly { path: string; dev: [number, number]; shmem: boolean }[];
+  /** Index of "/" in `inodes`. */
+  readonly root: number;
+  /** The page-cache list, in order, as indexes in `inodes`. */
+  readonly cached: readonly number[];
+  readonly inodes: readonly InodeImage[];
+}
+
+export interface InodeImage {
+  readonly ino: number;
+  readonly dev: [number, number];
+  readonly type: InodeType;
+  readonly mode: number;
+  readonly size: number;
+  readonly nlink: number;
+  readonly shmem: boolean;
+  readonly path: string;
+  readonly mtime: number;
+  /** What a page never written reads as: zeros, or the root image file's words (fileWord). */
+  readonly words: "zero" | "image";
+  /** Cached pages: (page index, pfn) pairs, in index order. */
+  readonly cache: Float64Array;
+  /** Written-back pages: (page index, word) pairs, in the order they were first written. */
+  readonly disk: Float64Array;
+  /** A directory's entries, in order: (name, index in `inodes`). */
+  readonly entries?: readonly [string, number][];
+  readonly target?: string;
+  readonly text?: string;
+  /** The path in rootfs-data.ts whose ELF headers the file carries. */
+  readonly elf?: string;
+}
+
+/** Every PTE table once: table i is pte[512 i, 512 (i + 1)), used by sharers[i] mms. */
+export interface TablesImage {
+  readonly pte: Uint32Array;
+  readonly sharers: readonly number[];
+  /** Young bitmaps, 16 words each; a slot names one by index (-1: all old). */
+  readonly young: Uint32Array;
+}
+
+const TASK_NUMBERS = [
+  "pid",
+  "ppid",
+  "pgrp",
+  "session",
+  "minflt",
+  "majflt",
+  "cminflt",
+  "cmajflt",
+  "exitStatus",
+  "startTime",
+  "oomScoreAdj",
+] as const;
+
+export type TaskImage = { readonly [K in (typeof TASK_NUMBERS)[number]]: number } & {
+  readonly comm: string;
+  readonly argv: readonly string[];
+  readonly env: readonly string[];
+  /** Index in vfs.inodes, or null. */
+  readonly exe: number | null;
+  readonly state: TaskState;
+  readonly actions: readonly Action[];
+  readonly wakeAt: number | null;
+  readonly forkNoExec: boolean;
+  readonly mm: MmImage | null;
+};
+
+const MM_NUMBERS = [
+  "rssAnon",
+  "rssFile",
+  "rssShmem",
+  "hiwaterRss",
+  "hiwaterVm",
+  "startCode",
+  "endCode",
+  "startData",
+  "endData",
+  "startBrk",
+  "brk",
+  "startStack",
+  "argStart",
+  "argEnd",
+  "envStart",
+  "envEnd",
+  "mmapBase",
+] as const;
+
+export type MmImage = { readonly [K in (typeof MM_NUMBERS)[number]]: number } & {
+  readonly vmas: readonly VmaImage[];
+  /** The page table's slots in order, as triples: region key, table index, young index (-1: none). */
+  readonly slots: readonly number[];
+};
+
+export interface VmaImage {
+  readonly start: number;
+  readonly end: number;
+  readonly flags: number;
+  readonly pgoff: number;
+  /** Index in vfs.inodes, or null. */
+  readonly file: number | null;
+  /** Index in anonVmas, or null. */
+  readonly anonVma: number | null;
+  readonly anonVmaForked: boolean;
+  readonly anonName: string | null;
+  readonly special: SpecialMapping | null;
+  readonly ra: ReadaheadState | null;
+}
+
+const YOUNG_WORDS = PTRS_PER_PTE / 32;
+const SPECIALS: readonly SpecialMapping[] = ["vdso", "vvar", "vvar_vclock"];
+
+/** Root image files with ELF headers, by path: what an image's `elf` names. */
+const ELF_BY_PATH = new Map(
+  ROOTFS_FILES.filter((f) => f.elf !== undefined).map((f) => [f.path, f.elf!] as const),
+);
+const PATH_BY_ELF = new Map([...ELF_BY_PATH].map(([path, elf]) => [elf as unknown, path]));
+
+/* ---- saving ---- */
+
+/** Numbers objects by identity, in the order first seen. */
+class Numbering<T> {
+  readonly list: T[] = [];
+  private readonly index = new Map<T, number>();
+  of(item: T): number {
+    let i = this.index.get(item);
+    if (i === undefined) {
+      i = this.list.length;
+      this.index.set(item, i);
+      this.list.push(item);
+    }
+    return i;
+  }
+}
+
+interface Saving {
+  readonly inodes: Numbering<Inode>;
+  readonly tables: Numbering<PteTable>;
+  readonly young: Numbering<Uint32Array>;
+  readonly anonVmas: Numbering<AnonVma>;
+}
+
+/** The whole machine as plain data. Changes nothing in the machine. */
+export function saveMachine(m: Machine): MachineImage {
+  const s: Saving = {
+    inodes: new Numbering(),
+    tables: new Numbering(),
+    young: new Numbering(),
+    anonVmas: new Numbering(),
+  };
+  const tasks = [...m.tasks.values()].map((task) => saveTask(task, s));
+  const { bump, free } = m.phys.allocatorState();
+  return {
+    version: IMAGE_VERSION,
+    config: { ...m.config },
+    now: m.now,
+    nextPid: m.lastPid + 1,
+    log: [...m.log],
+    logTimes: [...m.logTimes],
+    phys: {
+      nrFrames: m.phys.nrFrames,
+      bump,
+      nrFree: m.phys.nrFree,
+      free,
+      mapcount: m.phys.mapcount.slice(0, bump),
+      flags: m.phys.flags.slice(0, bump),
+      content: m.phys.content.slice(0, bump),
+    },
+    vfs: saveVfs(m.vfs, s),
+    tables: saveTables(s),
+    anonVmas: s.anonVmas.list.map((a) => a.id),
+    tasks,
+  };
+}
+
+function saveTask(task: Task, s: Saving): TaskImage {
+  const numbers = Object.fromEntries(TASK_NUMBERS.map((k) => [k, task[k]])) as {
+    [K in (typeof TASK_NUMBERS)[number]]: number;
+  };
+  return {
+    ...numbers,
+    comm: task.comm,
+    argv: [...task.argv],
+    env: [...task.env],
+    exe: task.exe === null ? null : s.inodes.of(task.exe),
+    state: task.state,
+    actions: task.actions.map((a) => ({ ...a })),
+    wakeAt: task.wakeAt,
+    forkNoExec: task.forkNoExec,
+    mm: task.mm === null ? null : saveMm(task.mm, s),
+  };
+}
+
+function saveMm(mm: Mm, s: Saving): MmImage {
+  const numbers = Object.fromEntries(MM_NUMBERS.map((k) => [k, mm[k]])) as {
+    [K in (typeof MM_NUMBERS)[number]]: number;
+  };
+  const slots: number[] = [];
+  for (const [key, slot] of mm.pt.slots)
+    slots.push(key, s.tables.of(slot.table), slot.young === null ? -1 : s.young.of(slot.young));
+  return { ...numbers, vmas: mm.vmas.map((v) => saveVma(v, s)), slots };
+}
+
+function saveVma(vma: Vma, s: Saving): VmaImage {
+  return {
+    start: vma.start,
+    end: vma.end,
+    flags: vma.flags,
+    pgoff: vma.pgoff,
+    file: vma.file === null ? null : s.inodes.of(vma.file),
+    anonVma: vma.anonVma === null ? null : s.anonVmas.of(vma.anonVma),
+    anonVmaForked: vma.anonVmaForked,
+    anonName: vma.anonName,
+    special: vma.special,
+    ra: vma.ra === null ? null : { ...vma.ra },
+  };
+}
+
+function saveTables(s: Saving): TablesImage {
+  const pte = new Uint32Array(s.tables.list.length * PTRS_PER_PTE);
+  s.tables.list.forEach((t, i) => {
+    pte.set(t.pte, i * PTRS_PER_PTE);
+  });
+  const young = new Uint32Array(s.young.list.length * YOUNG_WORDS);
+  s.young.list.forEach((y, i) => {
+    young.set(y, i * YOUNG_WORDS);
+  });
+  return { pte, sharers: s.tables.list.map((t) => t.sharers), young };
+}
+
+function saveVfs(vfs: Vfs, s: Saving): VfsImage {
+  const state = vfs.snapshotState();
+  const root = s.inodes.of(vfs.root);
+  const cached = state.cached.map((inode) => s.inodes.of(inode));
+  const inodes: InodeImage[] = [];
+  // Saving a directory numbers its entries, so the list grows as we go.
+  for (let i = 0; i < s.inodes.list.length; i++) inodes.push(saveInode(s.inodes.list[i]!, s));
+  return {
+    now: state.now,
+    nextIno: state.nextIno,
+    nextShmemIno: state.nextShmemIno,
+    mounts: state.mounts.map((mt) => ({
+      path: mt.path,
+      dev: [mt.dev.major, mt.dev.minor],
+      shmem: mt.shmem,
+    })),
+    root,
+    cached,
+    inodes,
+  };
+}
+
+function saveInode(inode: Inode, s: Saving): InodeImage {
+  const words = inode.initialWord === zeroWords ? "zero" : "image";
+  if (words === "image" && inode.initialWord(0) !== fileWord(inode.ino, 0))
+    throw new Error(`save: ${inode.path}: its pages' initial content cannot be saved`);
+  let elf: string | undefined;
+  if (inode.elf !== undefined) {
+    elf = PATH_BY_ELF.get(inode.elf);
+    if (elf === undefined) throw new Error(`save: ${inode.path}: ELF headers not from rootfs-data`);
+  }
+  const cache = new Float64Array(inode.cache.size * 2);
+  let at = 0;
+  for (const [index, pfn] of inode.cache.entries()) {
+    cache[at++] = index;
+    cache[at++] = pfn;
+  }
+  const disk = new Float64Array(inode.disk.size * 2);
+  at = 0;
+  for (const [index, word] of inode.disk) {
+    disk[at++] = index;
+    disk[at++] = word;
+  }
+  return {
+    ino: inode.ino,
+    dev: [inode.dev.major, inode.dev.minor],
+    type: inode.type,
+    mode: inode.mode,
+    size: inode.size,
+    nlink: inode.nlink,
+    shmem: inode.shmem,
+    path: inode.path,
+    mtime: inode.mtime,
+    words,
+    cache,
+    disk,
+    ...(inode.entries === undefined
+      ? {}
+      : { entries: [...inode.entries].map(([name, child]) => [name, s.inodes.of(child)]) }),
+    ...(inode.target === undefined ? {} : { target: inode.target }),
+    ...(inode.text === undefined ? {} : { text: inode.text }),
+    ...(elf === undefined ? {} : { elf }),
+  };
+}
+
+/* ---- loading ---- */
+
+export type LoadResult =
+  | { readonly ok: true; readonly machine: Machine }
+  | { readonly ok: false; readonly problem: string };
+
+/** Thrown by the checks below; loadMachine turns it into a problem. */
+class ImageProblem extends Error {}
+
+function problem(at: string, what: string): never {
+  throw new ImageProblem(`${at}: ${what}`);
+}
+
+function record(v: unknown, at: string): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v) || ArrayBuffer.isView(v))
+    problem(at, "not an object");
+  return v as Record<string, unknown>;
+}
+
+function list(v: unknown, at: string): unknown[] {
+  if (!Array.isArray(v)) problem(at, "not a list");
+  return v;
+}
+
+function int(v: unknown, at: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min || v > max)
+    problem(at, `not an integer from ${min} to ${max}`);
+  return v;
+}
+
+function bool(v: unknown, at: string): boolean {
+  if (typeof v !== "boolean") problem(at, "not true or false");
+  return v;
+}
+
+function text(v: unknown, at: string): string {
+  if (typeof v !== "string") problem(at, "not a string");
+  return v;
+}
+
+const orNull = <T>(v: unknown, read: (v: unknown) => T): T | null => (v === null ? null : read(v));
+
+function strings(v: unknown, at: string): string[] {
+  return list(v, at).map((s, i) => text(s, `${at}[${i}]`));
+}
+
+function typed<T extends Uint32Array | Uint16Array | Float64Array>(
+  v: unknown,
+  kind: new (n: number) => T,
+  at: string,
+  length?: number,
+): T {
+  if (!(v instanceof kind)) problem(at, `not a ${kind.name}`);
+  if (length !== undefined && v.length !== length) problem(at, `holds ${v.length}, not ${length}`);
+  return v;
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * A machine from an image saveMachine() made, or the first problem found
+ * if `data` is not one (wrong shape, out of range, inconsistent). Nothing
+ * outside the new machine is touched either way.
+ */
+export function loadMachine(data: unknown): LoadResult {
+  try {
+    return { ok: true, machine: load(record(data, "image")) };
+  } catch (e) {
+    if (e instanceof ImageProblem) return { ok: false, problem: e.message };
+    throw e;
+  }
+}
+
+function load(image: Record<string, unknown>): Machine {
+  const version = int(image.version, "version", 1);
+  if (version !== IMAGE_VERSION) problem("version", `${version} is not ${IMAGE_VERSION}`);
+  const config = loadConfig(record(image.config, "config"));
+  const phys = loadPhys(record(image.phys, "phys"), config);
+  const vfsImage = record(image.vfs, "vfs");
+  const inodes = loadInodes(vfsImage, phys);
+  const vfsState = loadVfsState(vfsImage, inodes);
+  const root = inodes[int(vfsImage.root, "vfs.root", 0, inodes.length - 1)]!;
+  if (root.type !== "dir") problem("vfs.root", "not a directory");
+  const tables = loadTables(record(image.tables, "tables"));
+  const anonVmas = list(image.anonVmas, "anonVmas").map(
+    (id, i): AnonVma => ({ id: int(id, `anonVmas[${i}]`) }),
+  );
+  const tasks = list(image.tasks, "tasks").map((t, i) =>
+    loadTask(record(t, `tasks[${i}]`), `tasks[${i}]`, { inodes, tables, anonVmas }),
+  );
+  tables.checkSharers();
+  const nextPid = int(image.nextPid, "nextPid", 1, PID_MAX);
+  checkTaskTable(tasks, nextPid);
+  const log = strings(image.log, "log");
+  const logTimes = list(image.logTimes, "logTimes").map((t, i) => int(t, `logTimes[${i}]`));
+  if (logTimes.length !== log.length) problem("logTimes", "not one time per log message");
+  const parts = {
+    config,
+    phys,
+    vfs: Vfs.restore(root, vfsState),
+    tasks,
+    now: int(image.now, "now"),
+    nextPid,
+    log,
+    logTimes,
+  };
+  const report = checkInvariants(Machine.restore(parts));
+  if (report.violations.length > 0) problem("machine", report.violations[0]!);
+  // checkInvariants tidied that machine's page-cache list; hand out one with the list as saved.
+  return Machine.restore({ ...parts, vfs: Vfs.restore(root, vfsState) });
+}
+
+function loadConfig(c: Record<string, unknown>): KernelConfig {
+  const memBytes = int(c.memBytes, "config.memBytes", PAGE_SIZE, 2 ** 28 * PAGE_SIZE);
+  return {
+    memBytes,
+    zeroPage: bool(c.zeroPage, "config.zeroPage"),
+    softDirty: bool(c.softDirty, "config.softDirty"),
+    anonNames: bool(c.anonNames, "config.anonNames"),
+    faultAroundBytes: int(c.faultAroundBytes, "config.faultAroundBytes", PAGE_SIZE, PMD_SIZE),
+    readaheadKb: int(c.readaheadKb, "config.readaheadKb"),
+  };
+}
+
+/**
+ * Frames and the allocator: the arrays cover [0, bump); the kernel's own
+ * frames are those a boot reserves; the free stack holds each free frame
+ * of [firstUsable, bump) exactly once, and nrFree counts them and the
+ * frames above bump.
+ */
+function loadPhys(p: Record<string, unknown>, config: KernelConfig): PhysMem {
+  const nrFrames = Math.floor(config.memBytes / PAGE_SIZE);
+  if (int(p.nrFrames, "phys.nrFrames") !== nrFrames)
+    problem("phys.nrFrames", "not config.memBytes");
+  const phys = new PhysMem(nrFrames);
+  bootSpecialFrames(phys);
+  const bump = int(p.bump, "phys.bump", phys.firstUsable, nrFrames);
+  const mapcount = typed(p.mapcount, Uint32Array, "phys.mapcount", bump);
+  const flags = typed(p.flags, Uint16Array, "phys.flags", bump);
+  const content = typed(p.content, Uint32Array, "phys.content", bump);
+  const free = typed(p.free, Uint32Array, "phys.free");
+  const kernelBits = KIND_MASK | PG_RESERVED;
+  for (let pfn = 0; pfn < bump; pfn++) {
+    const booted = pfn < phys.firstUsable ? phys.flags[pfn]! & kernelBits : 0;
+    if (pfn < phys.firstUsable ? (flags[pfn]! & kernelBits) !== booted : flags[pfn]! & PG_RESERVED)
+      problem(`phys.flags[${pfn}]`, "does not match the kernel's own frames");
+  }
+  const onStack = new Uint8Array(bump);
+  free.forEach((pfn, i) => {
+    if (pfn < phys.firstUsable || pfn >= bump || onStack[pfn] !== 0)
+      problem(`phys.free[${i}]`, `${pfn} is not a frame the allocator handed out, once`);
+    if ((flags[pfn]! & KIND_MASK) !== KIND_FREE) problem(`phys.free[${i}]`, `pfn ${pfn} is in use`);
+    onStack[pfn] = 1;
+  });
+  for (let pfn = phys.firstUsable; pfn < bump; pfn++) {
+    if ((flags[pfn]! & KIND_MASK) === KIND_FREE && onStack[pfn] === 0)
+      problem("phys.free", `free pfn ${pfn} is missing`);
+  }
+  if (int(p.nrFree, "phys.nrFree") !== nrFrames - bump + free.length)
+    problem("phys.nrFree", "does not count the free frames");
+  phys.mapcount.set(mapcount);
+  phys.flags.set(flags);
+  phys.content.set(content);
+  phys.restoreAllocator(bump, free);
+  return phys;
+}
+
+/**
+ * The inodes, linked: a tree below the root (each inode named by at most
+ * one directory entry, the root by none), page caches whose frames are
+ * cached frames held by no other file, ELF headers found in rootfs-data.
+ */
+function loadInodes(v: Record<string, unknown>, phys: PhysMem): Inode[] {
+  const images = list(v.inodes, "vfs.inodes").map((x, i) => record(x, `vfs.inodes[${i}]`));
+  const inodes = images.map((x, i) => makeInode(x, `vfs.inodes[${i}]`));
+  const named = new Uint8Array(inodes.length);
+  named[int(v.root, "vfs.root", 0, inodes.length - 1)] = 1;
+  images.forEach((x, i) => {
+    const at = `vfs.inodes[${i}]`;
+    const entries = inodes[i]!.entries;
+    if (entries === undefined) return;
+    list(x.entries, `${at}.entries`).forEach((e, j) => {
+      const [name, child] = list(e, `${at}.entries[${j}]`);
+      const n = text(name, `${at}.entries[${j}]`);
+      if (n === "" || n === "." || n === ".." || n.includes("/") || entries.has(n))
+        problem(`${at}.entries[${j}]`, `'${n}' cannot be a name in the directory`);
+      const c = int(child, `${at}.entries[${j}]`, 0, inodes.length - 1);
+      if (named[c] !== 0)
+        problem(`${at}.entries[${j}]`, "names the root or an inode named already");
+      named[c] = 1;
+      entries.set(n, inodes[c]!);
+    });
+  });
+  const holder = new Uint8Array(phys.highWater);
+  images.forEach((x, i) => {
+    const at = `vfs.inodes[${i}]`;
+    const inode = inodes[i]!;
+    const cache = typed(x.cache, Float64Array, `${at}.cache`);
+    if (cache.length % 2 !== 0) problem(`${at}.cache`, "not (index, pfn) pairs");
+    for (let j = 0; j < cache.length; j += 2) {
+      const index = int(cache[j], `${at}.cache[${j}]`);
+      const pfn = int(cache[j + 1], `${at}.cache[${j + 1}]`, phys.firstUsable, phys.highWater - 1);
+      if (holder[pfn] !== 0 || inode.cache.get(index) !== 0)
+        problem(`${at}.cache[${j}]`, `page ${index} or pfn ${pfn} is cached twice`);
+      holder[pfn] = 1;
+      inode.cache.set(index, pfn);
+    }
+    const disk = typed(x.disk, Float64Array, `${at}.disk`);
+    if (disk.length % 2 !== 0) problem(`${at}.disk`, "not (index, word) pairs");
+    for (let j = 0; j < disk.length; j += 2)
+      inode.disk.set(
+        int(disk[j], `${at}.disk[${j}]`),
+        int(disk[j + 1], `${at}.disk`, 0, 2 ** 32 - 1),
+      );
+  });
+  for (let pfn = 0; pfn < phys.highWater; pfn++) {
+    const flagged = (phys.flags[pfn]! & PG_CACHED) !== 0;
+    if (flagged !== (holder[pfn] !== 0))
+      problem(
+        "vfs.inodes",
+        `pfn ${pfn} is ${flagged ? "not " : ""}in a page cache, unlike its flags`,
+      );
+  }
+  return inodes;
+}
+
+function makeInode(x: Record<string, unknown>, at: string): Inode {
+  const type = text(x.type, `${at}.type`);
+  if (type !== "reg" && type !== "dir" && type !== "lnk") problem(`${at}.type`, `'${type}'`);
+  const ino = int(x.ino, `${at}.ino`, 1, 2 ** 32 - 1);
+  const [major, minor] = list(x.dev, `${at}.dev`);
+  const words = text(x.words, `${at}.words`);
+  if (words !== "zero" && (words !== "image" || type !== "reg"))
+    problem(`${at}.words`, `'${words}' for a ${type}`);
+  const elfPath = orNull(x.elf ?? null, (p) => text(p, `${at}.elf`));
+  const elf = elfPath === null ? undefined : ELF_BY_PATH.get(elfPath);
+  if (elfPath !== null && (elf === undefined || type !== "reg"))
+    problem(`${at}.elf`, `${elfPath} is not an ELF file of the root image`);
+  if ((type === "dir") !== (x.entries !== undefined))
+    problem(`${at}.entries`, `wrong for a ${type}`);
+  if ((type === "lnk") !== (x.target !== undefined)) problem(`${at}.target`, `wrong for a ${type}`);
+  return {
+    ino,
+    dev: {
+      major: int(major, `${at}.dev`, 0, 4095),
+      minor: int(minor, `${at}.dev`, 0, 2 ** 20 - 1),
+    },
+    type,
+    mode: int(x.mode, `${at}.mode`, 0, 0o7777),
+    size: int(x.size, `${at}.size`),
+    nlink: int(x.nlink, `${at}.nlink`, 0, INT32_MAX),
+    shmem: bool(x.shmem, `${at}.shmem`),
+    path: text(x.path, `${at}.path`),
+    cache: new PageCache(),
+    disk: new Map(),
+    initialWord: words === "zero" ? zeroWords : (index: number) => fileWord(ino, index),
+    mtime: int(x.mtime, `${at}.mtime`),
+    ...(type === "dir" ? { entries: new Map<string, Inode>() } : {}),
+    ...(type === "lnk" ? { target: text(x.target, `${at}.target`) } : {}),
+    ...(x.text === undefined ? {} : { text: text(x.text, `${at}.text`) }),
+    ...(elf === undefined ? {} : { elf }),
+  };
+}
+
+function loadVfsState(v: Record<string, unknown>, inodes: readonly Inode[]): VfsState {
+  const mounts = list(v.mounts, "vfs.mounts").map((x, i): Mount => {
+    const mt = record(x, `vfs.mounts[${i}]`);
+    const [major, minor] = list(mt.dev, `vfs.mounts[${i}].dev`);
+    const path = text(mt.path, `vfs.mounts[${i}].path`);
+    if (!path.startsWith("/")) problem(`vfs.mounts[${i}].path`, "not absolute");
+    return {
+      path,
+      dev: { major: int(major, `vfs.mounts[${i}].dev`), minor: int(minor, `vfs.mounts[${i}].dev`) },
+      shmem: bool(mt.shmem, `vfs.mounts[${i}].shmem`),
+    };
+  });
+  const seen = new Set<Inode>();
+  const cached = list(v.cached, "vfs.cached").map((x, i) => {
+    const inode = inodes[int(x, `vfs.cached[${i}]`, 0, inodes.length - 1)]!;
+    if (seen.has(inode)) problem(`vfs.cached[${i}]`, "listed twice");
+    seen.add(inode);
+    return inode;
+  });
+  for (const inode of inodes)
+    if (inode.cache.size > 0 && !seen.has(inode))
+      problem("vfs.cached", `${inode.path} has cached pages but is not listed`);
+  return {
+    mounts,
+    nextIno: int(v.nextIno, "vfs.nextIno", 1, 2 ** 32 - 1),
+    nextShmemIno: int(v.nextShmemIno, "vfs.nextShmemIno", 1, 2 ** 32 - 1),
+    cached,
+    now: int(v.now, "vfs.now"),
+  };
+}
+
+/** The PTE tables and young bitmaps, handed out to slots as they are named. */
+interface Tables {
+  table(i: unknown, at: string): PteTable;
+  young(i: unknown, at: string): Uint32Array | null;
+  /** Every table is used by as many mms as its sharers count says. */
+  checkSharers(): void;
+}
+
+function loadTables(t: Record<string, unknown>): Tables {
+  const pte = typed(t.pte, Uint32Array, "tables.pte");
+  const sharers = list(t.sharers, "tables.sharers");
+  if (pte.length !== sharers.length * PTRS_PER_PTE) problem("tables.pte", "not 512 PTEs a table");
+  const tables = sharers.map(
+    (n, i): PteTable => ({
+      pte: pte.slice(i * PTRS_PER_PTE, (i + 1) * PTRS_PER_PTE),
+      sharers: int(n, `tables.sharers[${i}]`, 1),
+    }),
+  );
+  const users = new Uint32Array(tables.length);
+  const young = typed(t.young, Uint32Array, "tables.young");
+  if (young.length % YOUNG_WORDS !== 0) problem("tables.young", "not 16 words a bitmap");
+  const taken = new Uint8Array(young.length / YOUNG_WORDS);
+  return {
+    table(i, at) {
+      const n = int(i, at, 0, tables.length - 1);
+      users[n]!++;
+      return tables[n]!;
+    },
+    young(i, at) {
+      const n = int(i, at, -1, taken.length - 1);
+      if (n < 0) return null;
+      if (taken[n] !== 0) problem(at, "young bitmap used twice");
+      taken[n] = 1;
+      return young.slice(n * YOUNG_WORDS, (n + 1) * YOUNG_WORDS);
+    },
+    checkSharers() {
+      tables.forEach((table, i) => {
+        if (table.sharers !== users[i])
+          problem(`tables.sharers[${i}]`, `${table.sharers}, but ${users[i]} mms use the table`);
+      });
+    },
+  };
+}
+
+interface Refs {
+  readonly inodes: readonly Inode[];
+  readonly tables: Tables;
+  readonly anonVmas: readonly AnonVma[];
+}
+
+function loadTask(x: Record<string, unknown>, at: string, refs: Refs): Task {
+  const n = (k: (typeof TASK_NUMBERS)[number], min = 0, max = Number.MAX_SAFE_INTEGER) =>
+    int(x[k], `${at}.${k}`, min, max);
+  const comm = text(x.comm, `${at}.comm`);
+  if (comm.length > 15) problem(`${at}.comm`, "longer than 15 characters");
+  const task = new Task(n("pid", 1, PID_MAX), n("ppid"), comm, null, n("startTime"));
+  task.pgrp = n("pgrp");
+  task.session = n("session");
+  task.minflt = n("minflt");
+  task.majflt = n("majflt");
+  task.cminflt = n("cminflt");
+  task.cmajflt = n("cmajflt");
+  task.exitStatus = n("exitStatus", 0, 0xffff);
+  task.oomScoreAdj = n("oomScoreAdj", -1000, 1000);
+  task.argv = strings(x.argv, `${at}.argv`);
+  task.env = strings(x.env, `${at}.env`);
+  task.exe = orNull(x.exe, (i) => refs.inodes[int(i, `${at}.exe`, 0, refs.inodes.length - 1)]!);
+  const state = text(x.state, `${at}.state`);
+  if (!Object.hasOwn(STATE_NAMES, state)) problem(`${at}.state`, `'${state}'`);
+  task.state = state as TaskState;
+  task.actions = list(x.actions, `${at}.actions`).map((a, i) =>
+    loadAction(record(a, `${at}.actions[${i}]`), `${at}.actions[${i}]`),
+  );
+  task.wakeAt = orNull(x.wakeAt, (w) => int(w, `${at}.wakeAt`));
+  task.forkNoExec = bool(x.forkNoExec, `${at}.forkNoExec`);
+  task.mm = orNull(x.mm, (mm) => loadMm(record(mm, `${at}.mm`), `${at}.mm`, refs));
+  if (task.isZombie !== (task.mm === null)) problem(at, "a zombie has no mm, and only a zombie");
+  return task;
+}
+
+function loadAction(a: Record<string, unknown>, at: string): Action {
+  const kind = text(a.kind, `${at}.kind`);
+  switch (kind) {
+    case "sleep":
+      return { kind, ns: int(a.ns, `${at}.ns`) };
+    case "exec":
+      return { kind, path: text(a.path, `${at}.path`), argv: strings(a.argv, `${at}.argv`) };
+    case "exit":
+      return { kind, status: int(a.status, `${at}.status`, INT32_MIN, INT32_MAX) };
+    case "write":
+    case "read":
+      return { kind, addr: int(a.addr, `${at}.addr`), length: int(a.length, `${at}.length`) };
+    default:
+      return problem(`${at}.kind`, `'${kind}'`);
+  }
+}
+
+function loadMm(x: Record<string, unknown>, at: string, refs: Refs): Mm {
+  const mm = new Mm();
+  for (const k of MM_NUMBERS) mm[k] = int(x[k], `${at}.${k}`);
+  let prevEnd = 0;
+  list(x.vmas, `${at}.vmas`).forEach((v, i) => {
+    const vma = loadVma(record(v, `${at}.vmas[${i}]`), `${at}.vmas[${i}]`, refs);
+    if (vma.start < prevEnd) problem(`${at}.vmas[${i}]`, "overlaps or is out of order");
+    prevEnd = vma.end;
+    mm.vmas.push(vma);
+  });
+  const slots = list(x.slots, `${at}.slots`);
+  if (slots.length % 3 !== 0) problem(`${at}.slots`, "not (key, table, young) triples");
+  for (let i = 0; i < slots.length; i += 3) {
+    const key = int(slots[i], `${at}.slots[${i}]`, 0, TASK_SIZE / PMD_SIZE);
+    if (mm.pt.slots.has(key)) problem(`${at}.slots[${i}]`, `region ${key} twice`);
+    const table = refs.tables.table(slots[i + 1], `${at}.slots[${i + 1}]`);
+    mm.pt.slots.set(key, {
+      table,
+      young: refs.tables.young(slots[i + 2], `${at}.slots[${i + 2}]`),
+    });
+  }
+  return mm;
+}
+
+function loadVma(v: Record<string, unknown>, at: string, refs: Refs): Vma {
+  const start = int(v.start, `${at}.start`, 0, TASK_SIZE);
+  const end = int(v.end, `${at}.end`, start + 1, TASK_SIZE);
+  if (start % PAGE_SIZE !== 0 || end % PAGE_SIZE !== 0) problem(at, "not page aligned");
+  const file = orNull(v.file, (i) => refs.inodes[int(i, `${at}.file`, 0, refs.inodes.length - 1)]!);
+  if (file !== null && file.type !== "reg") problem(`${at}.file`, "not a regular file");
+  const special = orNull(v.special, (s) => text(s, `${at}.special`));
+  if (special !== null && !SPECIALS.includes(special as SpecialMapping))
+    problem(`${at}.special`, `'${special}'`);
+  return {
+    start,
+    end,
+    flags: int(v.flags, `${at}.flags`, INT32_MIN, INT32_MAX),
+    pgoff: int(v.pgoff, `${at}.pgoff`),
+    file,
+    anonVma: orNull(
+      v.anonVma,
+      (i) => refs.anonVmas[int(i, `${at}.anonVma`, 0, refs.anonVmas.length - 1)]!,
+    ),
+    anonVmaForked: bool(v.anonVmaForked, `${at}.anonVmaForked`),
+    anonName: orNull(v.anonName, (s) => text(s, `${at}.anonName`)),
+    special: special as SpecialMapping | null,
+    ra: orNull(v.ra, (r) => {
+      const ra = record(r, `${at}.ra`);
+      return {
+        start: int(ra.start, `${at}.ra.start`),
+        size: int(ra.size, `${at}.ra.size`),
+        asyncSize: int(ra.asyncSize, `${at}.ra.asyncSize`),
+        mmapMiss: int(ra.mmapMiss, `${at}.ra.mmapMiss`),
+      };
+    }),
+  };
+}
+
+/** PIDs unique and below nextPid; init and the login shell alive; every parent present. */
+function checkTaskTable(tasks: readonly Task[], nextPid: number): void {
+  const byPid = new Map(tasks.map((t) => [t.pid, t]));
+  if (byPid.size !== tasks.length) problem("tasks", "a PID is used twice");
+  for (const pid of [INIT_PID, LOGIN_SHELL_PID])
+    if (byPid.get(pid)?.mm == null) problem("tasks", `PID ${pid} is not alive`);
+  for (const t of tasks) {
+    if (t.pid >= nextPid) problem("nextPid", `PID ${t.pid} is not below it`);
+    if (t.pid === INIT_PID ? t.ppid !== 0 : !byPid.has(t.ppid))
+      problem(`tasks: PID ${t.pid}`, `its parent ${t.ppid} is missing`);
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * src/kernel/snapshot.ts saves the kernel's objects field by field. This
+ * test lists the fields it knows; a field added to Machine, Task, Mm, Vma,
+ * an inode, the Vfs, PhysMem or a page table fails here until the snapshot
+ * saves it too (or it is listed as not needing to be saved, with why).
+ */
+import { expect, test } from "vitest";
+import { Machine } from "../../src/kernel/machine.js";
+import { createSession, runSource } from "../../src/shell/runtime.js";
+
+const KNOWN: Record<string, readonly string[]> = {
+  // trace is the attached tracer (a hook, not state); bootTime is a constant.
+  Machine: [
+    "config",
+    "phys",
+    "vfs",
+    "tasks",
+    "trace",
+    "now",
+    "bootTime",
+    "log",
+    "logTimes",
+    "nextPid",
+  ],
+  // exitSignal is a constant (SIGCHLD).
+  Task: [
+    "pid",
+    "ppid",
+    "pgrp",
+    "session",
+    "comm",
+    "argv",
+    "env",
+    "exe",
+    "state",
+    "mm",
+    "minflt",
+    "majflt",
+    "cminflt",
+    "cmajflt",
+    "exitStatus",
+    "startTime",
+    "actions",
+    "wakeAt",
+    "forkNoExec",
+    "oomScoreAdj",
+    "exitSignal",
+  ],
+  Mm: [
+    "vmas",
+    "pt",
+    "rssAnon",
+    "rssFile",
+    "rssShmem",
+    "hiwaterRss",
+    "hiwaterVm",
+    "startCode",
+    "endCode",
+    "startData",
+    "endData",
+    "startBrk",
+    "brk",
+    "startStack",
+    "argStart",
+    "argEnd",
+    "envStart",
+    "envEnd",
+    "mmapBase",
+  ],
+  Vma: [
+    "start",
+    "end",
+    "flags",
+    "pgoff",
+    "file",
+    "anonVma",
+    "anonVmaForked",
+    "anonName",
+    "special",
+    "ra",
+  ],
+  // initialWord is saved as `words` (zeros, or the root image file's words).
+  Inode: [
+    "ino",
+    "dev",
+    "type",
+    "mode",
+    "size",
+    "nlink",
+    "shmem",
+    "path",
+    "cache",
+    "disk",
+    "initialWord",
+    "mtime",
+    "entries",
+    "target",
+    "text",
+    "elf",
+  ],
+  Vfs: ["root", "mounts", "nextIno", "nextShmemIno", "cached", "now"],
+  // freeStack's spare capacity is not state: only its first freeTop entries are.
+  PhysMem: [
+    "nrFrames",
+    "mapcount",
+    "flags",
+    "content",
+    "firstUsable",
+    "nrFree",
+    "bump",
+    "freeStack",
+    "freeTop",
+  ],
+  // cachedKey and cachedSlot are a lookup cache of `slots`.
+  PageTable: ["slots", "cachedKey", "cachedSlot"],
+};
+
+test("the snapshot knows every field of the kernel's objects", () => {
+  const session = createSession(Machine.boot());
+  runSource(
+    session,
+    "echo hi > /tmp/t\nP=$(spawn /bin/sh)\nmmap $P 1M --file /tmp/t\nwrite $P [heap] 4K\nrun $P 'sleep 5; exit 1'",
+    () => {},
+  );
+  const m = session.machine;
+  const inode = (path: string, nofollow = false): object => {
+    const r = m.vfs.lookup(path, nofollow);
+    if (!r.ok) throw new Error(path);
+    return r.value;
+  };
+  const task = m.tasks.get(3)!;
+  const found: Record<string, object[]> = {
+    Machine: [m],
+    Task: [task],
+    Mm: [task.mm!],
+    Vma: task.mm!.vmas,
+    Inode: [m.vfs.root, inode("/tmp/t"), inode("/bin", true)],
+    Vfs: [m.vfs],
+    PhysMem: [m.phys],
+    PageTable: [task.mm!.pt],
+  };
+  for (const [kind, objects] of Object.entries(found))
+    for (const object of objects)
+      for (const key of Object.keys(object))
+        expect(KNOWN[kind], `${kind}.${key} is not saved by src/kernel/snapshot.ts`).toContain(key);
+});
