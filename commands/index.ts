@@ -5,6 +5,7 @@ import { cat } from "./cat.js";
 import { clear } from "./clear.js";
 import { cut } from "./cut.js";
 import { diff } from "./diff.js";
+import { dmesg } from "./dmesg.js";
 import { echo } from "./echo.js";
 import { evict } from "./evict.js";
 import { exec } from "./exec.js";
@@ -18,7 +19,9 @@ import { fsync } from "./fsync.js";
 import { grep } from "./grep.js";
 import { head } from "./head.js";
 import { makeHelp } from "./help.js";
+import { history } from "./history.js";
 import { kill } from "./kill.js";
+import { load } from "./load.js";
 import { ls } from "./ls.js";
 import { madvise } from "./madvise.js";
 import { mlock } from "./mlock.js";
@@ -33,6 +36,7 @@ import { ps } from "./ps.js";
 import { read } from "./read.js";
 import { rm } from "./rm.js";
 import { run } from "./run.js";
+import { save } from "./save.js";
 import { sleep } from "./sleep.js";
 import { smaps } from "./smaps.js";
 import { sort } from "./sort.js";
@@ -76,6 +80,7 @@ const ALL: readonly Command[] = [
   frames,
   explain,
   trace,
+  dmesg,
   pmap,
   exportProc,
   // files
@@ -83,6 +88,9 @@ const ALL: readonly Command[] = [
   rm,
   fsync,
   evict,
+  // the whole machine
+  save,
+  load,
   // text
   echo,
   grep,
@@ -94,6 +102,7 @@ const ALL: readonly Command[] = [
   diff,
   // shell
   expect,
+  history,
   clear,
 ];
 

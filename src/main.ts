@@ -6,6 +6,7 @@
  * commands on stdin).
  */
 import { readFileSync } from "node:fs";
+import type { Machine } from "./kernel/machine.js";
 import type { ShellSession } from "./shell/runtime.js";
 import type { Block } from "./shell/types.js";
 import type { CliArgs } from "./ui/cli-options.js";
@@ -91,7 +92,12 @@ async function main(): Promise<number> {
     process.stderr.write(`${bad}\n`);
     return 2;
   }
-  const session = createSession(Machine.boot(config));
+  const machine = args.load === undefined ? Machine.boot(config) : await loadImage(args.load);
+  if (typeof machine === "string") {
+    process.stderr.write(`${machine}\n`);
+    return 1;
+  }
+  const session = createSession(machine, undefined, { check: args.check });
   if (args.quiz !== undefined && source !== undefined) {
     const { runQuiz } = await import("./ui/quiz.js");
     const io = { input: process.stdin, output: process.stdout, color: process.stdout.isTTY };
@@ -105,6 +111,14 @@ async function main(): Promise<number> {
     return outcome.effect?.kind === "exit" ? outcome.effect.status : outcome.status;
   }
   return interactive(session, args, source, early);
+}
+
+/** --load: the machine an image file holds (its own boot options), or the message refusing it. */
+async function loadImage(path: string): Promise<Machine | string> {
+  const { readImageFile } = await import("../commands/lib/machine-image.js");
+  const { nodeHost } = await import("./shell/host.js");
+  const r = readImageFile(nodeHost, path);
+  return r.ok ? r.machine : `cowsh: ${r.message}`;
 }
 
 /** The Ink shell, typed into by --play when given a script; recorded with --record. */
@@ -131,10 +145,15 @@ async function interactive(
         ...(process.stdin.isTTY ? { keys: process.stdin } : {}),
       });
     }
+    // One history for ↑ and Ctrl-R and for the `history` command.
+    const { attachHistory, sharedHistory } = await import("../commands/history.js");
+    const { createFileHistoryStore, defaultHistoryPath } = await import("./ui/history-file.js");
+    const history = sharedHistory(createFileHistoryStore(defaultHistoryPath()));
+    attachHistory(session, history);
     const { runInteractive } = await import("./ui/main.js");
-    if (!early) return await runInteractive(engine, { greeting: GREETING });
+    if (!early) return await runInteractive(engine, { greeting: GREETING, history });
     process.stdout.write("\r\x1b[K"); // the app draws its prompt on this line
-    return await runInteractive(engine, {});
+    return await runInteractive(engine, { history });
   } finally {
     recorder?.stop();
   }

@@ -7,7 +7,7 @@
  * Boot is deterministic: init is PID 1, a login shell PID 2, PIDs are handed
  * out in order, and there is no address-space randomisation.
  */
-import { type AccessReport, accessRange, SIGKILL } from "./access.js";
+import { type AccessReport, accessRange, SIGKILL, SIGSEGV } from "./access.js";
 import {
   MAP_ANONYMOUS,
   MAP_FIXED,
@@ -63,6 +63,20 @@ export const PID_MAX = 4_194_304;
 export const MAX_TASKS = 32_768;
 export const MAX_MAP_COUNT = 65_530;
 
+/** Everything a machine holds, as snapshot.ts saves and rebuilds it (Machine.restore). */
+export interface MachineParts {
+  readonly config: KernelConfig;
+  readonly phys: PhysMem;
+  readonly vfs: Vfs;
+  /** The process table, in its order. */
+  readonly tasks: readonly Task[];
+  readonly now: number;
+  /** The PID fork hands out next (lastPid + 1). */
+  readonly nextPid: number;
+  readonly log: readonly string[];
+  readonly logTimes: readonly number[];
+}
+
 export class Machine implements Kernel {
   readonly config: KernelConfig;
   readonly phys: PhysMem;
@@ -75,6 +89,8 @@ export class Machine implements Kernel {
   readonly bootTime = 1_798_761_600; // 2027-01-01 00:00:00 UTC
   /** Messages the kernel logged (OOM kills), for the shell to show. */
   readonly log: string[] = [];
+  /** When each message of `log` was logged (`now`, in ns), as printk stamps its records. */
+  readonly logTimes: number[] = [];
   private nextPid = INIT_PID;
 
   /** The PID handed out last (/proc/loadavg shows it). */
@@ -82,11 +98,31 @@ export class Machine implements Kernel {
     return this.nextPid - 1;
   }
 
-  private constructor(config: KernelConfig) {
+  /** A machine at power-on, or over restored parts (see restore). */
+  private constructor(config: KernelConfig, parts?: MachineParts) {
     this.config = config;
+    if (parts !== undefined) {
+      this.phys = parts.phys;
+      this.vfs = parts.vfs;
+      return;
+    }
     this.phys = new PhysMem(Math.floor(config.memBytes / PAGE_SIZE));
     bootSpecialFrames(this.phys);
     this.vfs = bootFilesystem();
+  }
+
+  /**
+   * Snapshot support: the machine snapshot.ts rebuilt from an image, from
+   * parts it has already checked. Runs nothing: the state is as saved.
+   */
+  static restore(parts: MachineParts): Machine {
+    const m = new Machine(parts.config, parts);
+    for (const task of parts.tasks) m.tasks.set(task.pid, task);
+    m.now = parts.now;
+    m.nextPid = parts.nextPid;
+    for (const line of parts.log) m.log.push(line);
+    for (const at of parts.logTimes) m.logTimes.push(at);
+    return m;
   }
 
   /** Boots a machine: init (PID 1), then the login shell (PID 2). */
@@ -152,6 +188,7 @@ export class Machine implements Kernel {
       if (victim === null) return -1;
       const message = oomKillMessage(victim);
       this.log.push(message);
+      this.logTimes.push(this.now);
       this.trace?.({ kind: "oom-kill", pid: victim.pid, comm: victim.comm, message });
       this.die(victim, signaledStatus(SIGKILL));
       if (victim.pid === requesterPid) return -1;
@@ -361,8 +398,11 @@ export class Machine implements Kernel {
     if (length < 0 || !Number.isSafeInteger(addr) || !Number.isSafeInteger(length))
       return failure("EINVAL");
     const report = accessRange(this, t.value, addr, length, write, word, collect, add);
-    if (report.signal !== null && this.tasks.get(pid)?.mm != null)
-      this.die(t.value, signaledStatus(report.signal.signo));
+    if (report.signal !== null && this.tasks.get(pid)?.mm != null) {
+      const { signo, addr: at, reason } = report.signal;
+      if (signo === SIGSEGV) this.trace?.({ kind: "segv", pid, addr: at, write, reason });
+      this.die(t.value, signaledStatus(signo));
+    }
     return success(report);
   }
 

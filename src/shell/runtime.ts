@@ -4,9 +4,17 @@
  * substitution and redirections. Every front end (the Ink app, the batch
  * runner, tests) calls runSource() and receives the output as blocks, in
  * the order they were produced, through a sink.
+ *
+ * After each command, the runtime also acts as the machine's console: new
+ * kernel messages (OOM kills) are printed to stderr, stamped as printk
+ * stamps them; and with `check` on (`cowsh --check`, and in tests) the
+ * machine's invariants are verified.
  */
+import { logRecord } from "../../commands/dmesg.js";
+import { recordHistory } from "../../commands/history.js";
 import { COMMANDS } from "../../commands/index.js";
 import { checkWritable, isProcPath, procWriteError, readWhole } from "../../commands/lib/files.js";
+import { checkInvariants } from "../kernel/invariants.js";
 import type { Machine } from "../kernel/machine.js";
 import { LOGIN_SHELL_PID } from "../kernel/machine.js";
 import { STRERROR } from "../kernel/result.js";
@@ -21,29 +29,52 @@ import { type Block, type Command, type Effect, err } from "./types.js";
 /** A session of the shell: the machine and the shell's variables. */
 export interface ShellSession extends Session {
   readonly machine: Machine;
+  /**
+   * Verify the machine's invariants after every command (`--check`): a
+   * violation is reported as `cowsh: invariant broken after 'LINE': …`,
+   * and the run stops with status 70 (EX_SOFTWARE).
+   */
+  check: boolean;
+}
+
+export interface SessionOptions {
+  /** `check` of the new session (default false). */
+  readonly check?: boolean;
 }
 
 /**
  * A new session over `machine`: $$ is the login shell, $? is 0. `host` is
- * the real file system export-proc writes to (node:fs unless given).
+ * the real file system export-proc writes to (node:fs unless given). Kernel
+ * messages logged before the session starts are not printed by it.
  */
-export function createSession(machine: Machine, host: HostFs = nodeHost): ShellSession {
+export function createSession(
+  machine: Machine,
+  host: HostFs = nodeHost,
+  options: SessionOptions = {},
+): ShellSession {
   const vars = new Map<string, string>([
     ["$", String(LOGIN_SHELL_PID)],
     ["?", "0"],
     ["0", "cowsh"],
   ]);
-  return {
+  if (!consoleSeq.has(machine)) consoleSeq.set(machine, machine.log.length);
+  const session = {
     machine,
     vars,
     host,
+    check: options.check ?? false,
     readFile(path: string): ReadFileResult {
-      const r = readWhole(machine, path);
+      const r = readWhole(session.machine, path);
       return r.ok
         ? { ok: true, text: r.value.text, size: r.value.size, mtimeMs: r.value.mtimeMs }
         : { ok: false, errno: r.errno };
     },
+    /** `load`: the session goes on over `next` (readers of `machine` see it from now on). */
+    replaceMachine(next: Machine): void {
+      session.machine = next;
+    },
   };
+  return session;
 }
 
 export interface RunOptions {
@@ -55,8 +86,11 @@ export interface RunOptions {
   readonly commands?: ReadonlyMap<string, Command>;
 }
 
+/** The status a run ends with when `check` finds a broken invariant (EX_SOFTWARE). */
+export const INVARIANT_BROKEN_STATUS = 70;
+
 export interface RunOutcome {
-  /** The status of the last command run ($?). */
+  /** The status of the last command run ($?); 70 when an invariant broke. */
   readonly status: number;
   /** An effect a command asked for (clear, exit); running stops at exit. */
   readonly effect?: Effect;
@@ -76,8 +110,13 @@ interface Run {
   readonly options: RunOptions;
   readonly sink: (block: Block) => void;
   effect: Effect | undefined;
-  /** set when errexit or an exit effect ends the run */
+  /** set when errexit, an exit effect or a broken invariant ends the run */
   stopped: boolean;
+  /** set when `check` found a broken invariant */
+  broken: boolean;
+  readonly source: string;
+  /** Where the top-level command running now starts in `source`. */
+  at: number;
 }
 
 /**
@@ -97,19 +136,71 @@ export function runSource(
     sink,
     effect: undefined,
     stopped: false,
+    broken: false,
+    source,
+    at: 0,
   };
   const parsed = parse(source);
   const list = parsed.ok ? parsed.list : parsed.partial;
-  runList(run, list, sinkDest);
+  let recorded = -1;
+  for (const item of list.items) {
+    if (run.stopped) break;
+    run.at = item.pos;
+    // Batch history: each line once, before it runs (so `history` lists itself).
+    const line = lineAround(source, item.pos);
+    if (line.start > recorded) recordHistory(session, line.text);
+    recorded = line.start;
+    runAndOr(run, item, sinkDest);
+  }
   if (!parsed.ok && !run.stopped) {
     for (const line of formatParseError(parsed.error, source, options.scriptName)) sink(err(line));
     setStatus(session, 2);
   }
+  if (run.broken) setStatus(session, INVARIANT_BROKEN_STATUS);
   const status = Number(session.vars.get("?"));
   return run.effect === undefined ? { status } : { status, effect: run.effect };
 }
 
 const sinkDest: Dest = { kind: "sink" };
+
+/** The line of `source` that holds offset `pos`, trimmed, and where it starts. */
+function lineAround(source: string, pos: number): { start: number; text: string } {
+  const start = source.lastIndexOf("\n", pos - 1) + 1;
+  const end = source.indexOf("\n", pos);
+  return { start, text: source.slice(start, end < 0 ? source.length : end).trim() };
+}
+
+/**
+ * How many records of each machine's log its console has printed
+ * (console_seq): a session prints only the messages logged while it runs.
+ */
+const consoleSeq = new WeakMap<Machine, number>();
+
+/**
+ * Prints the kernel messages logged since the last call to the console
+ * (the sink's stderr: never redirected or captured), stamped as printk
+ * stamps them. A machine the console has not seen yet (one just loaded)
+ * starts with nothing to print.
+ */
+export function printKernelLog(session: ShellSession, sink: (block: Block) => void): void {
+  const m = session.machine;
+  const seq = consoleSeq.get(m) ?? m.log.length;
+  for (let i = seq; i < m.log.length; i++) sink(err(logRecord(m, i)));
+  consoleSeq.set(m, m.log.length);
+}
+
+/** After a command: the console's new messages, then (with `check`) the invariants. */
+function afterCommand(run: Run): void {
+  printKernelLog(run.session, run.sink);
+  if (!run.session.check || run.broken) return;
+  const { violations } = checkInvariants(run.session.machine);
+  if (violations.length === 0) return;
+  const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : "";
+  const line = lineAround(run.source, run.at).text;
+  run.sink(err(`cowsh: invariant broken after '${line}': ${violations[0]}${more}`));
+  run.broken = true;
+  run.stopped = true;
+}
 
 function setStatus(session: Session, status: number): void {
   session.vars.set("?", String(status));
@@ -189,6 +280,7 @@ function runSimple(
   const result = command.run({ stdin: fds.stdin, session: run.session }, argv);
   route(run, result.blocks, fds, capture);
   const written = flushFiles(run, name, fds.files);
+  afterCommand(run);
   if (result.effect !== undefined) {
     run.effect = result.effect;
     if (result.effect.kind === "exit") run.stopped = true;

@@ -13,7 +13,7 @@ import { visibleLine } from "./prompt.js";
 import { PromptLine } from "./prompt-line.js";
 import { ProgressBar, StatusLine } from "./status-line.js";
 import { useShell } from "./use-shell.js";
-import { NO_VIEWS, type ViewRegistry } from "./views.js";
+import { COWSH_VIEWS, NO_VIEWS, type ViewRegistry } from "./views.js";
 
 export interface AppProps {
   readonly engine: ShellEngine;
@@ -89,6 +89,7 @@ export interface InteractiveOptions {
   readonly history?: HistoryStore;
   /** The history file (default: `$COWSH_HISTORY`, else `~/.cowsh_history`). */
   readonly historyFile?: string;
+  /** Renderers for `view` blocks (default: cowsh's pictures, COWSH_VIEWS). */
   readonly views?: ViewRegistry;
   /** Colour the scrollback (default: when Ink colours its own output, by chalk's detection). */
   readonly color?: boolean;
@@ -118,7 +119,7 @@ export async function runInteractive(
     <App
       engine={engine}
       history={history}
-      views={options.views ?? NO_VIEWS}
+      views={options.views ?? COWSH_VIEWS}
       color={options.color ?? inkUsesColor()}
       {...(options.greeting === undefined ? {} : { greeting: options.greeting })}
       onExit={(s) => {

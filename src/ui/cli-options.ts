@@ -13,6 +13,10 @@ export interface CliArgs {
   readonly script: string | undefined;
   readonly command: string | undefined;
   readonly errexit: boolean;
+  /** Verify the machine's invariants after every command. */
+  readonly check: boolean;
+  /** Start with the machine saved in this image file instead of booting one. */
+  readonly load: string | undefined;
   readonly mem: string;
   readonly zeroPage: boolean;
   readonly softDirty: boolean;
@@ -55,6 +59,17 @@ export function parseCommandLine(
       type: "boolean",
       default: false,
       describe: "stop at the first failing command, as bash -e",
+    })
+    .option("check", {
+      type: "boolean",
+      default: false,
+      describe:
+        "verify the machine's invariants after every command; a broken one is reported (and ends batch mode with status 70)",
+    })
+    .option("load", {
+      type: "string",
+      describe:
+        "start with the machine saved in this file (by `save`) instead of booting one; the machine options are the image's",
     })
     .option("mem", { type: "string", default: "8G", describe: "simulated RAM (e.g. 64M, 8G)" })
     .option("zero-page", {
@@ -123,6 +138,8 @@ export function parseCommandLine(
     script: typeof parsed.script === "string" ? parsed.script : undefined,
     command: parsed.command,
     errexit: parsed.errexit,
+    check: parsed.check,
+    load: parsed.load,
     mem: parsed.mem,
     zeroPage: parsed["zero-page"],
     softDirty: parsed["soft-dirty"],

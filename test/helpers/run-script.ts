@@ -1,4 +1,10 @@
-/** Runs cowsh source text as batch mode does, collecting stdout and stderr in order. */
+/**
+ * Runs cowsh source text as batch mode does, collecting stdout and stderr in
+ * order. The machine's invariants are checked after every command, as
+ * `cowsh --check` checks them: a broken one ends the run with
+ * `cowsh: invariant broken after '…'` and status 70, which no transcript
+ * or expected output contains.
+ */
 import type { KernelConfig } from "../../src/kernel/kernel.js";
 import { Machine } from "../../src/kernel/machine.js";
 import {
@@ -17,12 +23,18 @@ export interface Transcript {
   readonly session: ShellSession;
 }
 
+export interface ScriptOptions extends RunOptions {
+  /** Check the invariants after every command (default true). */
+  readonly check?: boolean;
+}
+
 export function runScript(
   source: string,
   config: Partial<KernelConfig> = {},
-  options: RunOptions = {},
+  options: ScriptOptions = {},
 ): Transcript {
-  const session = createSession(Machine.boot(config));
+  const { check = true, ...runOptions } = options;
+  const session = createSession(Machine.boot(config), undefined, { check });
   let text = "";
   let stdout = "";
   let stderr = "";
@@ -34,12 +46,12 @@ export function runScript(
       if (b.kind === "err") stderr += b.text;
       else stdout += b.text;
     },
-    options,
+    runOptions,
   );
   return { text, stdout, stderr, status: outcome.status, session };
 }
 
-/** Runs more source in an existing session. */
+/** Runs more source in an existing session (checked as the session says). */
 export function runMore(session: ShellSession, source: string): string {
   let text = "";
   runSource(session, source, (b) => {

@@ -1,0 +1,110 @@
+/**
+ * `npm run soak`: the model-based test of test/kernel/model.ts, run long.
+ * Random sequences of every process verb (fast-check `commands`, up to
+ * MAX_COMMANDS each) run against the naive reference model until a million
+ * operations have run in total. Every read is compared with the model as it
+ * runs; the invariants are checked every CHECK_EVERY operations and at the
+ * end of each sequence, and once more after its processes have all exited
+ * (nothing may leak). Progress goes to stderr; the last line on stdout is
+ * `N operations, 0 failures, T s`. A failure prints fast-check's report
+ * (the shrunk sequence, and the seed and path that replay it) and exits 1.
+ *
+ *   node dist/test/soak/run.js [--ops N] [--seed S]
+ */
+import fc from "fast-check";
+import { assertInvariants } from "../../src/kernel/invariants.js";
+import { allCommands, type Model, type Real, setup } from "../kernel/model.js";
+
+const MAX_COMMANDS = 400;
+const CHECK_EVERY = 4;
+/** Sequences per fast-check call: one progress line each. */
+const RUNS_PER_BATCH = 100;
+/** A machine big enough that long sequences never run out of memory (unused RAM costs nothing). */
+const MEM_BYTES = 1024 * 1024 * 1024;
+
+interface Options {
+  readonly ops: number;
+  readonly seed: number;
+}
+
+function parseArgs(argv: readonly string[]): Options | string {
+  let ops = 1_000_000;
+  let seed = Date.now() % 2 ** 31;
+  for (let i = 0; i < argv.length; i++) {
+    const [name, value] = [argv[i], argv[i + 1]];
+    const n = Number(value);
+    if ((name === "--ops" || name === "--seed") && Number.isSafeInteger(n) && n >= 0) {
+      if (name === "--ops") ops = n;
+      else seed = n;
+      i++;
+    } else return `soak: usage: run.js [--ops N] [--seed S]`;
+  }
+  return { ops, seed };
+}
+
+/** The operations run so far (shrinking included, which happens only on a failure). */
+let operations = 0;
+
+/** `cmds`, each counted, with the invariants asserted after every CHECK_EVERY-th. */
+function* checkedEvery(
+  cmds: Iterable<fc.Command<Model, Real>>,
+): Generator<fc.Command<Model, Real>> {
+  let step = 0;
+  for (const cmd of cmds) {
+    yield {
+      check: (m) => cmd.check(m),
+      run: (model, real) => {
+        cmd.run(model, real);
+        operations++;
+        if (++step % CHECK_EVERY === 0) assertInvariants(real.m);
+      },
+      toString: () => cmd.toString(),
+    };
+  }
+}
+
+/** One sequence: run and checked; then every test process exits, and nothing may leak. */
+function runSequence(cmds: Iterable<fc.Command<Model, Real>>): void {
+  const { model, real } = setup({ memBytes: MEM_BYTES });
+  fc.modelRun(() => ({ model, real }), checkedEvery(cmds));
+  assertInvariants(real.m);
+  for (const p of model.procs) real.m.exit(p.pid, 0);
+  for (const task of [...real.m.tasks.values()]) if (task.isZombie) real.m.wait(task.pid);
+  assertInvariants(real.m);
+}
+
+function main(): number {
+  const options = parseArgs(process.argv.slice(2));
+  if (typeof options === "string") {
+    process.stderr.write(`${options}\n`);
+    return 2;
+  }
+  const started = performance.now();
+  const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+  const property = fc.property(
+    fc.commands(allCommands, { maxCommands: MAX_COMMANDS, size: "max" }),
+    runSequence,
+  );
+  let sequences = 0;
+  for (let batch = 0; operations < options.ops; batch++) {
+    const seed = (options.seed + batch) % 2 ** 31;
+    const details = fc.check(property, { numRuns: RUNS_PER_BATCH, seed });
+    if (details.failed) {
+      process.stdout.write(`${fc.defaultReportMessage(details) ?? "failed"}\n`);
+      const error = details.errorInstance;
+      process.stdout.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stdout.write(
+        `${operations} operations, 1 failure, ${seconds()} s (replay: --seed ${seed})\n`,
+      );
+      return 1;
+    }
+    sequences += details.numRuns;
+    process.stderr.write(
+      `soak: ${operations} operations in ${sequences} sequences, ${seconds()} s\n`,
+    );
+  }
+  process.stdout.write(`${operations} operations, 0 failures, ${seconds()} s\n`);
+  return 0;
+}
+
+process.exitCode = main();

@@ -1,0 +1,193 @@
+/**
+ * The interactive shell in a real terminal: `node dist/src/main.js` runs in
+ * a detached tmux session of a fixed size; the test types with `send-keys`
+ * and reads the screen with `capture-pane -p`, polling until what it waits
+ * for appears. It covers the main flows a person uses: a command and its
+ * output, Tab completion of a mapping name, ↑, Ctrl-R, Ctrl-C, the
+ * `history` command over the same history, a picture drawn in colour, and
+ * Ctrl-D leaving.
+ *
+ * The tmux server is private to the test (its own socket, no config file),
+ * and the history file is a temporary one. Skipped only where tmux is
+ * missing outside CI; CI installs it (.ci/run).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const MAIN = join(ROOT, "dist/src/main.js");
+const HAVE_TMUX = spawnSync("tmux", ["-V"]).status === 0;
+const SOCKET = `cowsh-test-${process.pid}`;
+const SESSION = "cowsh";
+const WIDTH = 100;
+const HEIGHT = 40;
+
+/** Runs tmux on the test's own server; its stdout. */
+function tmux(...args: string[]): string {
+  return execFileSync("tmux", ["-L", SOCKET, "-f", "/dev/null", ...args], { encoding: "utf8" });
+}
+
+/** The visible screen, trailing blank lines dropped. */
+const screen = (): string => tmux("capture-pane", "-p", "-t", SESSION).trimEnd();
+
+/** Keys as tmux names them ("Enter", "C-r", "Up") or literal text (`-l`). */
+const keys = (...names: string[]): void => void tmux("send-keys", "-t", SESSION, ...names);
+const type = (text: string): void => void tmux("send-keys", "-t", SESSION, "-l", text);
+
+/** Polls the screen every 50 ms until `wanted` holds; fails with the last screen after `ms`. */
+async function waitFor(wanted: (text: string) => boolean, what: string, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  let last = "";
+  for (;;) {
+    last = screen();
+    if (wanted(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const lines = (text: string) => text.split("\n");
+const STATUS = /^t=\d+\.\d{3}s {2}\d+ process/;
+/** The prompt line: the line above the status line, which is the last one drawn. */
+const promptLine = (text: string) => lines(text).at(-2) ?? "";
+/** The shell is waiting at an empty prompt. */
+const ready = (text: string) =>
+  STATUS.test(lines(text).at(-1) ?? "") && promptLine(text) === "cowsh$";
+/** What the wrapper prints once cowsh has exited. */
+const EXITED = /^\[cowsh exited with status (\d+)\]$/m;
+
+describe.skipIf(!HAVE_TMUX && !process.env.CI)("cowsh in a real terminal (tmux)", () => {
+  let home = "";
+  let historyFile = "";
+
+  beforeAll(() => {
+    if (!existsSync(MAIN)) {
+      execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+    }
+    home = mkdtempSync(join(tmpdir(), "cowsh-tmux-"));
+    historyFile = join(home, "history");
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      SESSION,
+      "-x",
+      String(WIDTH),
+      "-y",
+      String(HEIGHT),
+      "env",
+      `COWSH_HISTORY=${historyFile}`,
+      `HOME=${home}`,
+      "sh",
+      "-c",
+      // The pane stays after cowsh exits, showing its status.
+      `"$0" "$1"; echo "[cowsh exited with status $?]"; exec sleep 600`,
+      process.execPath,
+      MAIN,
+    );
+  });
+
+  afterAll(() => {
+    spawnSync("tmux", ["-L", SOCKET, "kill-session", "-t", SESSION]);
+    spawnSync("tmux", ["-L", SOCKET, "kill-server"]);
+    if (home !== "") rmSync(home, { recursive: true, force: true });
+  });
+
+  test("shows the greeting, a prompt and the status line", async () => {
+    const text = await waitFor(ready, "the prompt and the status line");
+    expect(text).toContain("cowsh: a shell over a simulated Linux machine");
+  });
+
+  test("runs a command and prints its output", async () => {
+    type("P=$(spawn /bin/sh)");
+    keys("Enter");
+    type("mmap $P 1M --name buf");
+    keys("Enter");
+    const text = await waitFor(
+      (s) => /^0x7f[0-9a-f]+$/m.test(s) && ready(s),
+      "the address mmap prints",
+    );
+    expect(text).toContain("cowsh$ P=$(spawn /bin/sh)\ncowsh$ mmap $P 1M --name buf\n0x7f");
+  });
+
+  test("Tab completes a mapping name", async () => {
+    type("smaps $P b");
+    keys("Tab");
+    // Completed as bash completes a unique match: the word and a space.
+    await waitFor((s) => promptLine(s) === "cowsh$ smaps $P buf", "the completed line");
+    keys("Enter");
+    const text = await waitFor((s) => /^Rss: +0 kB$/m.test(s) && ready(s), "the smaps of buf");
+    expect(text).toMatch(/^Size: +1024 kB$/m);
+  });
+
+  test("↑ recalls the previous line and Ctrl-C cancels it", async () => {
+    keys("Up");
+    await waitFor((s) => promptLine(s) === "cowsh$ smaps $P buf", "the recalled line");
+    keys("C-c");
+    const text = await waitFor(
+      (s) => s.includes("cowsh$ smaps $P buf ^C") && ready(s),
+      "the cancelled line and a fresh prompt",
+    );
+    // Cancelled, not run: the smaps block is printed once, not twice.
+    expect(text.match(/^Size: +1024 kB$/gm)).toHaveLength(1);
+  });
+
+  test("Ctrl-R finds an older line, and Enter runs it", async () => {
+    keys("C-r");
+    type("mmap");
+    await waitFor(
+      (s) => promptLine(s) === "(reverse-i-search)`mmap': mmap $P 1M --name buf",
+      "the search prompt with its match",
+    );
+    keys("Enter");
+    const text = await waitFor(
+      (s) => (s.match(/^0x7f[0-9a-f]+$/gm) ?? []).length === 2 && ready(s),
+      "a second mapping's address",
+    );
+    expect(text).toContain("cowsh$ mmap $P 1M --name buf\n0x7f");
+  });
+
+  test("history lists the lines typed, numbered as bash does", async () => {
+    type("history");
+    keys("Enter");
+    const text = await waitFor(
+      (s) => /^ {4}5 {2}history$/m.test(s) && ready(s),
+      "the history listing",
+    );
+    expect(text).toMatch(/^ {4}1 {2}P=\$\(spawn \/bin\/sh\)$/m);
+    expect(text).toMatch(/^ {4}3 {2}smaps \$P buf ?$/m); // capture-pane drops trailing spaces
+  });
+
+  test("vmmap draws its picture with the app's views (· for a page not present)", async () => {
+    type("vmmap $P buf");
+    keys("Enter");
+    const text = await waitFor(
+      (s) => /^7ffff[0-9a-f]+ ·{64}$/m.test(s) && ready(s),
+      "the vmmap picture",
+    );
+    expect(text).toContain("[anon:buf]  (512 pages");
+    expect(text).toMatch(/^· not present/m);
+  });
+
+  test("Ctrl-D on an empty line leaves, and the history was saved", async () => {
+    keys("C-d");
+    const text = await waitFor((s) => EXITED.test(s), "the shell to exit");
+    expect(EXITED.exec(text)?.[1]).toBe("0");
+    expect(text).toMatch(/^exit$/m);
+    expect(readFileSync(historyFile, "utf8")).toBe(
+      [
+        "P=$(spawn /bin/sh)",
+        "mmap $P 1M --name buf",
+        "smaps $P buf ",
+        "mmap $P 1M --name buf",
+        "history",
+        "vmmap $P buf",
+        "",
+      ].join("\n"),
+    );
+  });
+});
