@@ -239,7 +239,10 @@ export function collectMeminfo(m: Machine): Meminfo {
   // si_mem_available would also add reclaimable slab; the model's slab is an
   // estimate that MemFree never gave up, so adding it would count it twice
   // (and on a small machine report more available than total).
-  const available = Math.min(total, f.free - wm.high + fileLru - Math.min(Math.floor(fileLru / 2), wm.low));
+  const available = Math.min(
+    total,
+    f.free - wm.high + fileLru - Math.min(Math.floor(fileLru / 2), wm.low),
+  );
   const direct = directMap(m.phys.nrFrames * 4);
   return [
     ["MemTotal", kb(total)],
