@@ -87,6 +87,9 @@ export const MADV_DODUMP = 17;
 export const MADV_WIPEONFORK = 18;
 export const MADV_KEEPONFORK = 19;
 
+/** vm.max_map_count: the most VMAs one mm may have (DEFAULT_MAX_MAP_COUNT). */
+export const MAX_MAP_COUNT = 65_530;
+
 /** fault_around_bytes: read faults on files map up to this much that is already cached. */
 export const FAULT_AROUND_BYTES = 64 * 1024;
 

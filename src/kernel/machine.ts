@@ -13,6 +13,7 @@ import {
   MAP_FIXED,
   MAP_PRIVATE,
   MAP_SHARED,
+  MAX_MAP_COUNT,
   NSEC_PER_SEC,
   PAGE_SIZE,
   PROT_READ,
@@ -61,7 +62,7 @@ export const LOGIN_SHELL_PID = 2;
 /** Limits that keep a runaway script from exhausting the host. */
 export const PID_MAX = 4_194_304;
 export const MAX_TASKS = 32_768;
-export const MAX_MAP_COUNT = 65_530;
+export { MAX_MAP_COUNT };
 
 /** Everything a machine holds, as snapshot.ts saves and rebuilds it (Machine.restore). */
 export interface MachineParts {
@@ -218,7 +219,7 @@ export class Machine implements Kernel {
   mmap(pid: number, req: MmapRequest): Result<number> {
     const t = this.live(pid);
     if (!t.ok) return t;
-    if (t.value.mm.vmas.length >= MAX_MAP_COUNT) return failure("ENOMEM", "too many mappings");
+    if (t.value.mm.vmas.length > MAX_MAP_COUNT) return failure("ENOMEM", "too many mappings");
     const r = doMmap(this, t.value.mm, req, () => this.vfs.newShmemObject(0));
     if (req.flags & MAP_FIXED) this.collectOrphans();
     return r;
@@ -401,6 +402,14 @@ export class Machine implements Kernel {
     if (report.signal !== null && this.tasks.get(pid)?.mm != null) {
       const { signo, addr: at, reason } = report.signal;
       if (signo === SIGSEGV) this.trace?.({ kind: "segv", pid, addr: at, write, reason });
+      // init and the login shell are the session's own: the access fails
+      // instead (Linux would panic when init dies, and end the session).
+      if (pid === INIT_PID || pid === LOGIN_SHELL_PID) {
+        return failure(
+          signo === SIGKILL ? "ENOMEM" : "EFAULT",
+          `${reason} at 0x${at.toString(16)}; pid ${pid} is never killed`,
+        );
+      }
       this.die(t.value, signaledStatus(signo));
     }
     return success(report);

@@ -25,6 +25,7 @@ import {
   MAP_NORESERVE,
   MAP_PRIVATE,
   MAP_SHARED,
+  MAX_MAP_COUNT,
   PAGE_SIZE,
   PMD_SIZE,
   PROT_EXEC,
@@ -99,11 +100,11 @@ function mmapCheck(k: Kernel, req: MmapRequest): Result<number> {
     return failure("EINVAL", "offset not page aligned");
   const len = pageAlignUp(req.length);
   if (len > TASK_SIZE) return failure("ENOMEM", "length beyond the address space");
-  if (
-    req.flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) &&
-    (!pageAligned(req.addr) || req.addr + len > TASK_SIZE)
-  )
-    return failure("EINVAL", "fixed address not page aligned or out of range");
+  if (req.flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) && !pageAligned(req.addr))
+    return failure("EINVAL", "fixed address not page aligned");
+  if (req.flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) && req.addr + len > TASK_SIZE) {
+    return failure("ENOMEM", "beyond the address space");
+  }
   if (req.file !== null) {
     if (req.file.type !== "reg") return failure("ENODEV");
     if (type === MAP_SHARED && req.prot & PROT_WRITE && !req.fileWritable) return failure("EACCES");
@@ -220,7 +221,24 @@ export function doMunmap(k: Kernel, mm: Mm, start: number, len: number): Result<
   if (!pageAligned(start) || len <= 0 || !Number.isSafeInteger(len)) return failure("EINVAL");
   const end = start + pageAlignUp(len);
   if (end > TASK_SIZE) return failure("EINVAL");
+  const room = roomToSplit(mm, start, end);
+  if (!room.ok) return room;
   return success(unmapRange(k, mm, start, end - start));
+}
+
+/**
+ * Whether cutting VMAs at `start` and `end` stays within vm.max_map_count:
+ * __split_vma refuses (ENOMEM) once the mm holds that many.
+ */
+function roomToSplit(mm: Mm, start: number, end: number): Result<void> {
+  let splits = 0;
+  for (const at of [start, end]) {
+    const vma = mm.vmaAt(at);
+    if (vma !== undefined && vma.start < at) splits++;
+  }
+  return splits > 0 && mm.vmas.length + splits - 1 >= MAX_MAP_COUNT
+    ? failure("ENOMEM", "too many mappings")
+    : success(undefined);
 }
 
 /** Checks that [start, end) is covered by VMAs without holes (mprotect, mlock, madvise). */
@@ -245,6 +263,7 @@ function rangeOf(start: number, len: number): Result<number> {
 /**
  * Applies `change` to the flags of every VMA in [start, end): splits at the
  * edges, changes, then merges what became compatible (vma_modify_flags).
+ * Callers check roomToSplit first.
  */
 function modifyFlags(mm: Mm, start: number, end: number, change: (vma: Vma) => void): void {
   const [i, j] = mm.splitAround(start, end);
@@ -272,6 +291,8 @@ export function doMprotect(
   if (!end.ok) return end;
   if (prot & ~VALID_PROT) return failure("EINVAL");
   if (!coveredWithoutHoles(mm, start, end.value)) return failure("ENOMEM");
+  const room = roomToSplit(mm, start, end.value);
+  if (!room.ok) return room;
   const want = protToVmFlags(prot);
   for (let i = mm.findIndex(start); i < mm.vmas.length && mm.vmas[i]!.start < end.value; i++) {
     const vma = mm.vmas[i]!;
@@ -367,6 +388,8 @@ export function doMadvise(
   const end = rangeOf(start, len);
   if (!end.ok) return end;
   if (!coveredWithoutHoles(mm, start, end.value)) return failure("ENOMEM");
+  const room = roomToSplit(mm, start, end.value);
+  if (!room.ok) return room;
   const vmas = mm.vmas.filter((v) => v.start < end.value && v.end > start);
   const set = (on: number, off = 0) =>
     modifyFlags(mm, start, end.value, (v) => (v.flags = (v.flags & ~off) | on));
@@ -449,6 +472,8 @@ export function doSetAnonName(
   const end = rangeOf(start, len);
   if (!end.ok) return end;
   if (!coveredWithoutHoles(mm, start, end.value)) return failure("ENOMEM");
+  const room = roomToSplit(mm, start, end.value);
+  if (!room.ok) return room;
   const vmas = mm.vmas.filter((v) => v.start < end.value && v.end > start);
   if (
     vmas.some(
@@ -469,6 +494,8 @@ export function setLocked(mm: Mm, start: number, len: number, on: boolean): Resu
   const end = rangeOf(start, len);
   if (!end.ok) return end;
   if (!coveredWithoutHoles(mm, start, end.value)) return failure("ENOMEM");
+  const room = roomToSplit(mm, start, end.value);
+  if (!room.ok) return room;
   modifyFlags(mm, start, end.value, (v) => {
     if (!(v.flags & VM_SPECIAL)) v.flags = on ? v.flags | VM_LOCKED : v.flags & ~VM_LOCKED;
   });

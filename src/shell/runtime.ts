@@ -189,15 +189,32 @@ export function printKernelLog(session: ShellSession, sink: (block: Block) => vo
   consoleSeq.set(m, m.log.length);
 }
 
-/** After a command: the console's new messages, then (with `check`) the invariants. */
-function afterCommand(run: Run): void {
-  printKernelLog(run.session, run.sink);
-  if (!run.session.check || run.broken) return;
-  const { violations } = checkInvariants(run.session.machine);
-  if (violations.length === 0) return;
+/**
+ * What follows every command: the console's new messages, then (with
+ * `check`) the invariants, reported against `line`. Returns false if an
+ * invariant is broken. Front ends that run commands in steps of their own
+ * (the paced runner) call it after each step.
+ */
+export function afterCommand(
+  session: ShellSession,
+  sink: (block: Block) => void,
+  line: string,
+): boolean {
+  printKernelLog(session, sink);
+  if (!session.check) return true;
+  const { violations } = checkInvariants(session.machine);
+  if (violations.length === 0) return true;
   const more = violations.length > 1 ? ` (and ${violations.length - 1} more)` : "";
-  const line = lineAround(run.source, run.at).text;
-  run.sink(err(`cowsh: invariant broken after '${line}': ${violations[0]}${more}`));
+  sink(err(`cowsh: invariant broken after '${line}': ${violations[0]}${more}`));
+  return false;
+}
+
+function afterRunCommand(run: Run): void {
+  if (run.broken) {
+    printKernelLog(run.session, run.sink);
+    return;
+  }
+  if (afterCommand(run.session, run.sink, lineAround(run.source, run.at).text)) return;
   run.broken = true;
   run.stopped = true;
 }
@@ -280,7 +297,7 @@ function runSimple(
   const result = command.run({ stdin: fds.stdin, session: run.session }, argv);
   route(run, result.blocks, fds, capture);
   const written = flushFiles(run, name, fds.files);
-  afterCommand(run);
+  afterRunCommand(run);
   if (result.effect !== undefined) {
     run.effect = result.effect;
     if (result.effect.kind === "exit") run.stopped = true;

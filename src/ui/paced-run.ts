@@ -23,7 +23,7 @@ import { FAULT_KINDS } from "../kernel/fault.js";
 import type { AndOr } from "../shell/ast.js";
 import { expandWords } from "../shell/expand.js";
 import { parse } from "../shell/parser.js";
-import { type RunOutcome, runSource, type ShellSession } from "../shell/runtime.js";
+import { afterCommand, type RunOutcome, runSource, type ShellSession } from "../shell/runtime.js";
 import type { Block, CommandResult, Effect } from "../shell/types.js";
 import type { Progress } from "./engine.js";
 
@@ -227,6 +227,7 @@ function runCommand(ctx: Ctx, name: string, argv: string[], print = true): Comma
   if (command === undefined) throw new Error(`paced run: no ${name} command`);
   const r = command.run({ stdin: undefined, session: ctx.session }, argv);
   if (print) for (const b of r.blocks) ctx.sink(b);
+  afterCommand(ctx.session, ctx.sink, [name, ...argv].join(" "));
   return r;
 }
 
