@@ -55,7 +55,7 @@ export const pagemap: Command = {
         `file=${(hi >>> 29) & 1}`,
         `softdirty=${(hi >>> 23) & 1}`,
         `zero=${present && pfn === ZERO_PFN ? 1 : 0}`,
-        `kpagecount=${present ? m.phys.mapcount[pfn] : 0}`,
+        `kpagecount=${present ? m.phys.mapcountOf(pfn) : 0}`,
         `kpageflags=${present ? flagsHex(m.phys, pfn) : "0x0"}`,
         `pfn=${hex(pfn)}`,
       ];

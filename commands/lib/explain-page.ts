@@ -122,7 +122,7 @@ function writableWhy(p: Page): string {
     return "Read-only: a private mapping maps file pages read-only, so that a write makes a private copy.";
   if (flags & PG_ANON_EXCLUSIVE)
     return "Read-only, though the page is this process's alone (AnonExclusive).";
-  const mc = m.phys.mapcount[p.pfn]!;
+  const mc = m.phys.mapcountOf(p.pfn);
   return mc >= 2
     ? "Read-only: fork write-protected it in every process that maps it, for copy-on-write."
     : "Read-only: fork write-protected it. The other process has let go of the page since, but the PTE stays read-only until a write faults.";
@@ -181,7 +181,7 @@ function frameSection(p: Page): string[] {
     ]);
   const flags = m.phys.flags[pfn]!;
   const names = FLAG_NAMES.filter(([bit]) => flags & bit).map(([, name]) => name);
-  const mc = m.phys.mapcount[pfn]!;
+  const mc = m.phys.mapcountOf(pfn);
   const rc = m.phys.refcount(pfn);
   const extra =
     rc === mc
@@ -213,7 +213,7 @@ function mappedBy(p: Page, mappers: readonly Mapping[]): string[] {
     lines.push(`  pid ${x.pid} at ${hex(x.addr)} in ${name}${self}`);
   }
   if (mappers.length > MAX_LISTED) lines.push(`  and ${mappers.length - MAX_LISTED} more`);
-  const mc = p.m.phys.mapcount[p.pfn]!;
+  const mc = p.m.phys.mapcountOf(p.pfn);
   if (isNormal(p) && mc !== mappers.length)
     lines.push(
       ...wrap(
@@ -236,7 +236,7 @@ function smapsSection(p: Page, mappers: readonly Mapping[]): string[] {
   const { m, pfn, pte, vma } = p;
   const flags = m.phys.flags[pfn]!;
   const kind = flags & KIND_MASK;
-  const mc = m.phys.mapcount[pfn]!;
+  const mc = m.phys.mapcountOf(pfn);
   const shared = mc >= 2;
   const pteDirty = (pte & PTE_DIRTY) !== 0;
   const pgDirty = (flags & PG_DIRTY) !== 0;

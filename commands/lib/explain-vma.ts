@@ -44,7 +44,7 @@ interface Walk {
 function walkVma(m: Machine, mm: Mm, vma: Vma): Walk {
   const byKey = new Map<string, Group>();
   const walk: Walk = { groups: [], present: 0, zero: 0, special: 0, referenced: 0 };
-  const { mapcount, flags } = m.phys;
+  const { flags } = m.phys;
   const first = vma.start / PAGE_SIZE;
   const last = vma.end / PAGE_SIZE;
   for (let key = Math.floor(first / PTRS_PER_PTE); key * PTRS_PER_PTE < last; key++) {
@@ -62,7 +62,7 @@ function walkVma(m: Machine, mm: Mm, vma: Vma): Walk {
         const f = flags[pfn]!;
         if (mm.pt.isYoung(vpn) || f & PG_REFERENCED) walk.referenced++;
         const g = {
-          mapcount: Math.max(1, mapcount[pfn]!),
+          mapcount: Math.max(1, m.phys.mapcountOf(pfn)),
           dirty: (pte & PTE_DIRTY) !== 0 || (f & PG_DIRTY) !== 0,
           kind: f & KIND_MASK,
         };

@@ -97,7 +97,7 @@ function writeProtected(p: Page, mappers: readonly Mapping[]): string[] {
     ]);
   const flags = m.phys.flags[pfn]!;
   const kind = flags & KIND_MASK;
-  const mc = m.phys.mapcount[pfn]!;
+  const mc = m.phys.mapcountOf(pfn);
   const rc = m.phys.refcount(pfn);
   if (kind === KIND_ANON && flags & PG_ANON_EXCLUSIVE)
     return section("A write now: do_wp_page -> wp_page_reuse", [

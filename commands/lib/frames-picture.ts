@@ -50,7 +50,7 @@ export const FRAME_STATE_NAMES: readonly string[] = [
 export function frameState(phys: PhysMem, pfn: number): number {
   if (pfn < phys.firstUsable) return FRAME_KERNEL;
   const kind = phys.flags[pfn]! & KIND_MASK;
-  const mapped = phys.mapcount[pfn]! > 0;
+  const mapped = phys.mapcountOf(pfn) > 0;
   if (kind === KIND_FREE) return FRAME_FREE;
   if (kind === KIND_ANON) return mapped ? FRAME_ANON : FRAME_ANON_UNMAPPED;
   if (kind === KIND_FILE) return mapped ? FRAME_FILE : FRAME_FILE_CACHED;
@@ -98,7 +98,7 @@ export interface FramesView {
 
 /** The count a frame's cell shows: its map count when 2 or more, else 0. */
 const countOf = (phys: PhysMem, pfn: number): number => {
-  const mc = phys.mapcount[pfn]!;
+  const mc = phys.mapcountOf(pfn);
   return mc >= 2 ? mc : 0;
 };
 
@@ -115,7 +115,7 @@ function frameTotals(phys: PhysMem): FrameTotals {
   const tally = tallyRuns(frameRuns(phys, phys.firstUsable, phys.highWater), FRAME_STATES);
   const byMapcount: [number, number, number, number] = [0, 0, 0, 0];
   for (let pfn = 0; pfn < phys.highWater; pfn++) {
-    const mc = phys.mapcount[pfn]!;
+    const mc = phys.mapcountOf(pfn);
     if (mc === 0) continue;
     byMapcount[mc === 1 ? 0 : mc === 2 ? 1 : mc < 10 ? 2 : 3]!++;
   }

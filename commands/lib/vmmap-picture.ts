@@ -94,7 +94,7 @@ export function vmaRuns(phys: PhysMem, mm: Mm, vma: Vma): number[] {
       else if (ptePfn(pte) === ZERO_PFN) b.push(PAGE_ZERO, 0);
       else {
         const pfn = ptePfn(pte);
-        const mapcount = phys.mapcount[pfn]!;
+        const mapcount = phys.mapcountOf(pfn);
         const dirty = (pte & PTE_DIRTY) !== 0 || (phys.flags[pfn]! & PG_DIRTY) !== 0;
         if (mapcount < 2) b.push(dirty ? PAGE_PRIVATE_DIRTY : PAGE_PRIVATE_CLEAN, 0);
         else b.push(dirty ? PAGE_SHARED_DIRTY : PAGE_SHARED_CLEAN, mapcount);

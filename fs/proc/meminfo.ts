@@ -66,7 +66,7 @@ export interface FrameCounts {
 
 /** Scans the frames; above highWater every frame is free. */
 export function countFrames(phys: PhysMem): FrameCounts {
-  const { flags, mapcount } = phys;
+  const { flags, mapcounts } = phys;
   const c: FrameCounts = {
     free: phys.nrFrames - phys.highWater,
     anonMapped: 0,
@@ -88,7 +88,7 @@ export function countFrames(phys: PhysMem): FrameCounts {
       c.free++;
       continue;
     }
-    const isMapped = mapcount[pfn]! > 0;
+    const isMapped = mapcounts[pfn]! > 0;
     if (f & PG_CACHED) c.cached++;
     if (f & PG_MLOCKED) {
       c.mlocked++;

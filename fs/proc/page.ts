@@ -70,7 +70,7 @@ export type PfnEntry = (pfn: number, out: U64) => void;
  */
 export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
   const f = phys.flags[pfn]!;
-  const mapped = phys.mapcount[pfn]! > 0 ? KPF_MMAP : 0;
+  const mapped = phys.mapcountOf(pfn) > 0 ? KPF_MMAP : 0;
   if (pfn < phys.firstUsable || f & PG_RESERVED) {
     out.lo = mapped | (pfn === ZERO_PFN ? KPF_ZERO_PAGE : 0);
     out.hi = KPF_HI_RESERVED;
@@ -102,7 +102,7 @@ export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
 
 /** kpagecount, into `out`: the frame's mapcount (0 for free frames and the zero page, which takes no mapcount). */
 export function kpagecount(phys: PhysMem, pfn: number, out: U64): void {
-  out.lo = phys.mapcount[pfn]!;
+  out.lo = phys.mapcountOf(pfn);
   out.hi = 0;
 }
 

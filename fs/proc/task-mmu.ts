@@ -17,6 +17,7 @@ import {
   KIND_ANON,
   KIND_MASK,
   KIND_SHMEM,
+  MAPCOUNT_SATURATED,
   PG_DIRTY,
   PG_REFERENCED,
   type PhysMem,
@@ -140,7 +141,7 @@ function accountTable(
   hi: number,
   mss: MemSizeStats,
 ): void {
-  const { mapcount, flags } = phys;
+  const { mapcounts, flags } = phys;
   let resident = 0;
   let sharedClean = 0;
   let sharedDirty = 0;
@@ -159,7 +160,8 @@ function accountTable(
     if (pfn === ZERO_PFN) continue;
     const f = flags[pfn]!;
     const kind = f & KIND_MASK;
-    const mc = mapcount[pfn]!;
+    const raw = mapcounts[pfn]!;
+    const mc = raw === MAPCOUNT_SATURATED ? phys.mapcountOf(pfn) : raw;
     resident++;
     if (kind === KIND_ANON) anonymous++;
     if ((young !== null && (young[i >>> 5]! & (1 << (i & 31))) !== 0) || f & PG_REFERENCED)
@@ -380,7 +382,7 @@ export function pagemapEntries(
       hi |= PM_PRESENT_HI;
       const normal = pfn !== ZERO_PFN && !(vma.flags & VM_PFNMAP);
       if (normal && (phys.flags[pfn]! & KIND_MASK) !== KIND_ANON) hi |= PM_FILE_HI;
-      if (normal && phys.mapcount[pfn] === 1) hi |= PM_MMAP_EXCLUSIVE_HI;
+      if (normal && phys.mapcountOf(pfn) === 1) hi |= PM_MMAP_EXCLUSIVE_HI;
       view.setUint32(n * 8, pfn, true);
     }
     view.setUint32(n * 8 + 4, hi >>> 0, true);

@@ -139,7 +139,7 @@ const softDirty = (k: Kernel): number => (k.config.softDirty ? PTE_SOFT_DIRTY : 
 /** Installs a PTE for a page just mapped: mapcount, RSS, young. */
 function mapPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, pfn: number, bits: number): void {
   who.mm.pt.install(vpn, mkPte(pfn, bits));
-  k.phys.mapcount[pfn]!++;
+  k.phys.incMapcount(pfn);
   who.mm.addRss(k.phys.flags[pfn]! & KIND_MASK, 1);
   if (vma.flags & VM_LOCKED) mlockFolio(k.phys, pfn); // mlock_vma_folio
 }
@@ -203,7 +203,7 @@ function doWpPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, pte: number): 
   if (copy < 0) return VM_FAULT_OOM;
   // folio_remove_rmap_pte on the old page; the copy takes its place in this PTE.
   mm.addRss(flags & KIND_MASK, -1);
-  if (--phys.mapcount[pfn]! === 0 && (flags & KIND_MASK) === KIND_ANON) phys.free(pfn);
+  if (phys.decMapcount(pfn) === 0 && (flags & KIND_MASK) === KIND_ANON) phys.free(pfn);
   mapPage(k, who, vma, vpn, copy, writableDirty(k, vma));
   return COW_COPY;
 }
@@ -460,7 +460,7 @@ function prefaultAnon(k: Kernel, who: Faulter, vma: Vma, vpn: number, pte: numbe
   if (pfn < 0) return -1;
   if (old >= 0 && old !== ZERO_PFN) {
     who.mm.addRss(k.phys.kind(old), -1);
-    k.phys.mapcount[old]!--;
+    k.phys.decMapcount(old);
   }
   const bits = PTE_PRESENT | PTE_DIRTY | softDirty(k) | (vma.flags & VM_WRITE ? PTE_WRITE : 0);
   mapPage(k, who, vma, vpn, pfn, bits);

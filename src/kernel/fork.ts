@@ -134,7 +134,7 @@ function copyRegion(
       if (vma.flags & VM_SHARED && pte & PTE_DIRTY) dirtyShared = true;
       const pfn = normalPage(vma, pte);
       if (pfn < 0) continue;
-      phys.mapcount[pfn]!++;
+      phys.incMapcount(pfn);
       const kind = phys.flags[pfn]! & KIND_MASK;
       if (kind === KIND_ANON) phys.flags[pfn]! &= ~PG_ANON_EXCLUSIVE;
       child.addRss(kind, 1);

@@ -69,7 +69,7 @@ export function checkInvariants(m: Machine): InvariantReport {
   let free = phys.nrFrames - top; // never allocated
   for (let pfn = 0; pfn < top; pfn++) {
     const flags = phys.flags[pfn]!;
-    const mc = phys.mapcount[pfn]!;
+    const mc = phys.mapcountOf(pfn);
     if (pfn >= phys.firstUsable && (flags & KIND_MASK) === KIND_FREE && !(flags & PG_RESERVED)) {
       free++;
       if (mc !== 0 || counted[pfn] !== 0)
@@ -140,7 +140,7 @@ function checkPtes(m: Machine, pid: number, mm: Mm, counted: Uint32Array, v: str
       rss[kind]!++;
       if (pte & PTE_WRITE && !(vma.flags & VM_SHARED)) {
         const exclusive =
-          kind === KIND_ANON && phys.mapcount[pfn] === 1 && phys.flags[pfn]! & PG_ANON_EXCLUSIVE;
+          kind === KIND_ANON && phys.mapcountOf(pfn) === 1 && phys.flags[pfn]! & PG_ANON_EXCLUSIVE;
         if (!exclusive)
           v.push(
             `pid ${pid}: writable private PTE at ${addr.toString(16)} maps a page that is not exclusively its own`,

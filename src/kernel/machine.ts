@@ -201,7 +201,7 @@ export class Machine implements Kernel {
     let freed = 0;
     for (const inode of this.vfs.cachedInodes()) {
       for (const [index, pfn] of [...inode.cache.entries()]) {
-        if (this.phys.mapcount[pfn] !== 0 || inode.shmem) continue;
+        if (this.phys.mapcountOf(pfn) !== 0 || inode.shmem) continue;
         if (this.phys.flags[pfn]! & PG_DIRTY) inode.disk.set(index, this.phys.content[pfn]!);
         this.dropCachePage(inode, index, pfn);
         freed++;
@@ -622,7 +622,7 @@ export class Machine implements Kernel {
     const keep = pagesOf(size);
     for (const [index, pfn] of [...inode.value.cache.entries()]) {
       if (index < keep) continue;
-      if (this.phys.mapcount[pfn] === 0) this.dropCachePage(inode.value, index, pfn);
+      if (this.phys.mapcountOf(pfn) === 0) this.dropCachePage(inode.value, index, pfn);
     }
     for (const index of [...inode.value.disk.keys()])
       if (index >= keep) inode.value.disk.delete(index);
@@ -673,7 +673,7 @@ export class Machine implements Kernel {
     if (!inode.ok) return inode;
     let dropped = 0;
     for (const [index, pfn] of [...inode.value.cache.entries()]) {
-      if (this.phys.mapcount[pfn] !== 0 || this.phys.flags[pfn]! & PG_DIRTY || inode.value.shmem)
+      if (this.phys.mapcountOf(pfn) !== 0 || this.phys.flags[pfn]! & PG_DIRTY || inode.value.shmem)
         continue;
       this.dropCachePage(inode.value, index, pfn);
       dropped++;
@@ -696,7 +696,7 @@ export class Machine implements Kernel {
   /** Frees an unlinked, unmapped file's cached pages. */
   private releaseInodePages(inode: Inode): void {
     for (const [index, pfn] of [...inode.cache.entries()]) {
-      if (this.phys.mapcount[pfn] === 0) this.dropCachePage(inode, index, pfn);
+      if (this.phys.mapcountOf(pfn) === 0) this.dropCachePage(inode, index, pfn);
     }
   }
 

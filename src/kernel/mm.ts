@@ -232,7 +232,7 @@ export function unmapPage(phys: PhysMem, mm: Mm, pfn: number, pte: number, young
     if (young) markAccessed(phys, pfn, (flags & PG_MLOCKED) !== 0);
   }
   mm.addRss(kind, -1);
-  const left = --phys.mapcount[pfn]!;
+  const left = phys.decMapcount(pfn);
   if (left === 0) {
     phys.flags[pfn]! &= ~PG_MLOCKED;
     if (kind === KIND_ANON) {

@@ -2,7 +2,9 @@
  * Physical memory: one slot per 4 KiB frame, in typed arrays.
  *
  * Per frame (a kernel "folio" of one page):
- *   mapcount  Uint32  PTEs mapping the frame, across every mm (kpagecount)
+ *   mapcounts Uint16  PTEs mapping the frame, across every mm (kpagecount);
+ *                     a count of MAPCOUNT_SATURATED or more lives in a small
+ *                     overflow map instead (read it with mapcountOf)
  *   flags     Uint16  kind and page flags, layout below
  *   content   Uint32  one word standing for the page's 4096 bytes: enough for
  *                     reads to return what writes stored, and for tests to
@@ -14,6 +16,7 @@
  * Frames are handed out by a bump pointer and recycled through a LIFO free
  * stack, so simulated RAM that was never used costs no host memory (typed
  * arrays are zero-filled lazily by the OS) and allocation is deterministic.
+ * That is 8 bytes of host memory per frame in use.
  */
 import { panic } from "./result.js";
 
@@ -54,9 +57,19 @@ export function reservedFrames(nrFrames: number): number {
   return Math.min(nrFrames, KERNEL_IMAGE_FRAMES + Math.ceil(nrFrames / 64));
 }
 
+/**
+ * A mapcounts entry holding this means "MAPCOUNT_SATURATED or more: see the
+ * overflow map". Counts that high need one page mapped 65,535 times (by
+ * thousands of processes, or one process mapping a file again and again).
+ */
+export const MAPCOUNT_SATURATED = 0xffff;
+
 export class PhysMem {
   readonly nrFrames: number;
-  readonly mapcount: Uint32Array;
+  /** Map counts below MAPCOUNT_SATURATED; use mapcountOf() to read any count. */
+  readonly mapcounts: Uint16Array;
+  /** Counts of the frames whose mapcounts entry is saturated. */
+  private readonly mapcountOverflow = new Map<number, number>();
   readonly flags: Uint16Array;
   readonly content: Uint32Array;
   /** First PFN the allocator may hand out; below it is the kernel's. */
@@ -70,7 +83,7 @@ export class PhysMem {
   constructor(nrFrames: number) {
     if (nrFrames > 1 << 28) panic("more RAM than a PTE can address (1 TiB)");
     this.nrFrames = nrFrames;
-    this.mapcount = new Uint32Array(nrFrames);
+    this.mapcounts = new Uint16Array(nrFrames);
     this.flags = new Uint16Array(nrFrames);
     this.content = new Uint32Array(nrFrames);
     this.firstUsable = reservedFrames(nrFrames);
@@ -96,7 +109,7 @@ export class PhysMem {
     else return -1;
     this.nrFree--;
     this.flags[pfn] = kind;
-    this.mapcount[pfn] = 0;
+    this.mapcounts[pfn] = 0;
     this.content[pfn] = word;
     return pfn;
   }
@@ -106,7 +119,8 @@ export class PhysMem {
     const f = this.flags[pfn]!;
     if ((f & KIND_MASK) === KIND_FREE) panic(`double free of pfn ${pfn}`);
     if (f & (PG_RESERVED | PG_CACHED)) panic(`freeing pfn ${pfn} that is still held`);
-    if (this.mapcount[pfn] !== 0) panic(`freeing pfn ${pfn} with mapcount ${this.mapcount[pfn]}`);
+    if (this.mapcounts[pfn] !== 0)
+      panic(`freeing pfn ${pfn} with mapcount ${this.mapcountOf(pfn)}`);
     this.flags[pfn] = KIND_FREE;
     this.content[pfn] = 0;
     if (this.freeTop === this.freeStack.length) {
@@ -125,7 +139,46 @@ export class PhysMem {
   /** page_count(): mapcount plus the page cache's (or kernel's) reference. */
   refcount(pfn: number): number {
     const f = this.flags[pfn]!;
-    return this.mapcount[pfn]! + (f & (PG_CACHED | PG_RESERVED) ? 1 : 0);
+    return this.mapcountOf(pfn) + (f & (PG_CACHED | PG_RESERVED) ? 1 : 0);
+  }
+
+  /** The frame's map count (folio_mapcount). */
+  mapcountOf(pfn: number): number {
+    const c = this.mapcounts[pfn]!;
+    return c === MAPCOUNT_SATURATED ? this.mapcountOverflow.get(pfn)! : c;
+  }
+
+  /** One more PTE maps the frame; returns the new count. */
+  incMapcount(pfn: number): number {
+    const c = this.mapcounts[pfn]!;
+    if (c < MAPCOUNT_SATURATED - 1) {
+      this.mapcounts[pfn] = c + 1;
+      return c + 1;
+    }
+    return this.setMapcount(pfn, this.mapcountOf(pfn) + 1);
+  }
+
+  /** One PTE fewer maps the frame; returns the new count. */
+  decMapcount(pfn: number): number {
+    const c = this.mapcounts[pfn]!;
+    if (c !== MAPCOUNT_SATURATED) {
+      if (c === 0) panic(`mapcount of pfn ${pfn} below zero`);
+      this.mapcounts[pfn] = c - 1;
+      return c - 1;
+    }
+    return this.setMapcount(pfn, this.mapcountOf(pfn) - 1);
+  }
+
+  /** Sets a frame's map count (restore, and the saturated range). Returns it. */
+  setMapcount(pfn: number, count: number): number {
+    if (count >= MAPCOUNT_SATURATED) {
+      this.mapcounts[pfn] = MAPCOUNT_SATURATED;
+      this.mapcountOverflow.set(pfn, count);
+    } else {
+      this.mapcounts[pfn] = count;
+      this.mapcountOverflow.delete(pfn);
+    }
+    return count;
   }
 
   /** Snapshot support: the bump pointer and a copy of the free stack, bottom first. */

@@ -246,7 +246,7 @@ export function saveMachine(m: Machine): MachineImage {
       bump,
       nrFree: m.phys.nrFree,
       free,
-      mapcount: m.phys.mapcount.slice(0, bump),
+      mapcount: Uint32Array.from({ length: bump }, (_, pfn) => m.phys.mapcountOf(pfn)),
       flags: m.phys.flags.slice(0, bump),
       content: m.phys.content.slice(0, bump),
     },
@@ -538,7 +538,7 @@ function loadPhys(p: Record<string, unknown>, config: KernelConfig): PhysMem {
   }
   if (int(p.nrFree, "phys.nrFree") !== nrFrames - bump + free.length)
     problem("phys.nrFree", "does not count the free frames");
-  phys.mapcount.set(mapcount);
+  mapcount.forEach((count, pfn) => phys.setMapcount(pfn, count));
   phys.flags.set(flags);
   phys.content.set(content);
   phys.restoreAllocator(bump, free);

@@ -32,7 +32,7 @@ export function machineDigest(m: Machine): string {
   const { phys } = m;
   h.word(phys.nrFree);
   for (let pfn = 0; pfn < phys.highWater; pfn++) {
-    h.word(phys.mapcount[pfn]!);
+    h.word(phys.mapcountOf(pfn));
     h.word(phys.flags[pfn]!);
     h.word(phys.content[pfn]!);
   }

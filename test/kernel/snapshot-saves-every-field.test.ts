@@ -100,9 +100,11 @@ const KNOWN: Record<string, readonly string[]> = {
   ],
   Vfs: ["root", "mounts", "nextIno", "nextShmemIno", "cached", "now"],
   // freeStack's spare capacity is not state: only its first freeTop entries are.
+  // mapcounts and mapcountOverflow are saved as one 32-bit count per frame.
   PhysMem: [
     "nrFrames",
-    "mapcount",
+    "mapcounts",
+    "mapcountOverflow",
     "flags",
     "content",
     "firstUsable",
