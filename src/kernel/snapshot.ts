@@ -538,7 +538,7 @@ function loadPhys(p: Record<string, unknown>, config: KernelConfig): PhysMem {
   }
   if (int(p.nrFree, "phys.nrFree") !== nrFrames - bump + free.length)
     problem("phys.nrFree", "does not count the free frames");
-  mapcount.forEach((count, pfn) => phys.setMapcount(pfn, count));
+  for (let pfn = 0; pfn < bump; pfn++) phys.setMapcount(pfn, mapcount[pfn]!);
   phys.flags.set(flags);
   phys.content.set(content);
   phys.restoreAllocator(bump, free);
