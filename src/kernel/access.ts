@@ -70,6 +70,24 @@ export function accessRange(
     words: collectWords ? [] : null,
     signal: null,
   };
+  // Counted in locals while the loop runs, stored in the report and the
+  // task when it ends (done), however it ends.
+  let pages = 0;
+  let minflt = 0;
+  let majflt = 0;
+  const byKind = new Uint32Array(FAULT_KINDS.length);
+  const done = (signal: AccessReport["signal"] = null): AccessReport => {
+    report.pages = pages;
+    report.minflt = minflt;
+    report.majflt = majflt;
+    byKind.forEach((n, i) => {
+      report.byKind[i] = n;
+    });
+    task.minflt += minflt;
+    task.majflt += majflt;
+    report.signal = signal;
+    return report;
+  };
   const { mm } = task;
   const { content } = k.phys;
   const dirtyBits = PTE_DIRTY | (k.config.softDirty ? PTE_SOFT_DIRTY : 0);
@@ -90,24 +108,20 @@ export function accessRange(
       const addr = (base + i) * PAGE_SIZE;
       if (vma === undefined || addr >= vma.end) {
         vma = mm.vmaAt(addr);
-        if (vma === undefined) return stop(report, SIGSEGV, "no mapping", Math.max(addr, start));
+        if (vma === undefined)
+          return done({ signo: SIGSEGV, addr: Math.max(addr, start), reason: "no mapping" });
         if (!accessAllowed(vma, write)) {
           const why = write ? "mapping is not writable" : "mapping is not readable";
-          return stop(report, SIGSEGV, why, Math.max(addr, start));
+          return done({ signo: SIGSEGV, addr: Math.max(addr, start), reason: why });
         }
       }
       let pte = slot === undefined ? 0 : slot.table.pte[i]!;
       if (pte === 0 || (write && !(pte & PTE_WRITE))) {
         const code = handleMmFault(k, task, vma, addr, write, pte);
-        if (code < 0) return stop(report, ...faultSignal(code), Math.max(addr, start));
-        if (code & FAULT_MAJOR) {
-          report.majflt++;
-          task.majflt++;
-        } else {
-          report.minflt++;
-          task.minflt++;
-        }
-        report.byKind[code & FAULT_KIND_MASK]!++;
+        if (code < 0) return done(faultSignal(code, Math.max(addr, start)));
+        if (code & FAULT_MAJOR) majflt++;
+        else minflt++;
+        byKind[code & FAULT_KIND_MASK]!++;
         slot = mm.pt.slot(key)!;
         pte = slot.table.pte[i]!;
       }
@@ -120,20 +134,16 @@ export function accessRange(
       const pfn = pte >>> 4;
       if (write && word !== null) content[pfn] = add ? (content[pfn]! + word) >>> 0 : word;
       else report.words?.push(content[pfn]!);
-      report.pages++;
+      pages++;
     }
   }
-  return report;
+  return done();
 }
 
-function stop(report: AccessReport, signo: 7 | 9 | 11, reason: string, addr: number): AccessReport {
-  report.signal = { signo, addr, reason };
-  return report;
-}
-
-/** The signal a failed fault raises, and why. */
-function faultSignal(code: number): [7 | 9 | 11, string] {
-  if (code === VM_FAULT_SIGBUS) return [SIGBUS, "beyond the end of the file"];
-  if (code === VM_FAULT_OOM) return [SIGKILL, "out of memory"];
-  return [SIGSEGV, "bad access"];
+/** The signal a failed fault raises at `addr`, and why. */
+function faultSignal(code: number, addr: number): NonNullable<AccessReport["signal"]> {
+  if (code === VM_FAULT_SIGBUS)
+    return { signo: SIGBUS, addr, reason: "beyond the end of the file" };
+  if (code === VM_FAULT_OOM) return { signo: SIGKILL, addr, reason: "out of memory" };
+  return { signo: SIGSEGV, addr, reason: "bad access" };
 }
