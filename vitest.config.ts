@@ -7,7 +7,8 @@ const json = process.env.COWSH_VITEST_JSON;
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
-    testTimeout: 120_000,
+    // Generous: the model-based and fuzz tests take a minute here, and CI machines may be slower.
+    testTimeout: 600_000,
     hookTimeout: 120_000,
     reporters: json ? ["default", ["json", { outputFile: json }]] : ["default"],
   },
