@@ -92,18 +92,11 @@ export function gatherStats(
 ): void {
   if (vma.flags & VM_PFNMAP) return;
   const locked = (vma.flags & VM_LOCKED) !== 0;
-  const first = vma.start / PAGE_SIZE;
-  const last = vma.end / PAGE_SIZE;
   const pssBefore = mss.pss;
-  for (let key = Math.floor(first / PTRS_PER_PTE); key * PTRS_PER_PTE < last; key++) {
-    const slot = mm.pt.slots.get(key);
-    if (slot === undefined) continue;
-    const base = key * PTRS_PER_PTE;
-    const lo = Math.max(first, base) - base;
-    const hi = Math.min(last, base + PTRS_PER_PTE) - base;
+  mm.pt.forEachSpan(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, (slot, _key, lo, hi) => {
     if (memo === undefined || lo !== 0 || hi !== PTRS_PER_PTE) {
       accountTable(phys, slot.table.pte, memo === undefined ? slot.young : null, lo, hi, mss);
-      continue;
+      return;
     }
     let whole = memo.get(slot.table);
     if (whole === undefined) {
@@ -112,7 +105,7 @@ export function gatherStats(
       memo.set(slot.table, whole);
     }
     addStats(mss, whole);
-  }
+  });
   if (locked) mss.pssLocked += mss.pss - pssBefore;
 }
 

@@ -17,7 +17,7 @@ import {
   VM_SHARED,
 } from "./constants.js";
 import type { Kernel } from "./kernel.js";
-import { PageTable, PTE_DIRTY, ptePfn, regionOf } from "./page-table.js";
+import { PageTable, PTE_DIRTY, ptePfn } from "./page-table.js";
 import {
   KIND_ANON,
   KIND_FILE,
@@ -258,14 +258,8 @@ export function zapRange(
   stats: ZapStats,
 ): void {
   mm.updateHiwaterRss();
-  const first = start / PAGE_SIZE;
-  const last = end / PAGE_SIZE;
-  for (let key = regionOf(first); key * PTRS_PER_PTE < last; key++) {
-    const slot = mm.pt.slots.get(key);
-    if (slot === undefined) continue;
-    const lo = Math.max(first, key * PTRS_PER_PTE) - key * PTRS_PER_PTE;
-    const hi = Math.min(last, (key + 1) * PTRS_PER_PTE) - key * PTRS_PER_PTE;
-    if (!slot.table.pte.subarray(lo, hi).some((pte) => pte !== 0)) continue;
+  mm.pt.forEachSpan(start / PAGE_SIZE, end / PAGE_SIZE, (slot, key, lo, hi) => {
+    if (!slot.table.pte.subarray(lo, hi).some((pte) => pte !== 0)) return;
     const table = mm.pt.tableForWrite(key);
     for (let i = lo; i < hi; i++) {
       const pte = table[i]!;
@@ -279,7 +273,7 @@ export function zapRange(
       stats.unmapped++;
       stats.freed += unmapPage(k.phys, mm, pfn, pte, young);
     }
-  }
+  });
 }
 
 /**
@@ -292,14 +286,7 @@ export function exitMmap(k: Kernel, mm: Mm): ZapStats {
   mm.updateHiwaterRss();
   mm.updateHiwaterVm();
   for (const vma of mm.vmas) {
-    const first = vma.start / PAGE_SIZE;
-    const last = vma.end / PAGE_SIZE;
-    for (let key = regionOf(first); key * PTRS_PER_PTE < last; key++) {
-      const slot = mm.pt.slots.get(key);
-      if (slot === undefined) continue;
-      const base = key * PTRS_PER_PTE;
-      const lo = Math.max(first, base) - base;
-      const hi = Math.min(last, base + PTRS_PER_PTE) - base;
+    mm.pt.forEachSpan(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, (slot, _key, lo, hi) => {
       const table = slot.table.pte;
       const young = slot.young;
       for (let i = lo; i < hi; i++) {
@@ -311,7 +298,7 @@ export function exitMmap(k: Kernel, mm: Mm): ZapStats {
         const isYoung = young !== null && (young[i >>> 5]! & (1 << (i & 31))) !== 0;
         stats.freed += unmapPage(k.phys, mm, pfn, pte, isYoung);
       }
-    }
+    });
   }
   mm.pt.releaseAll();
   mm.vmas.length = 0;

@@ -31,7 +31,6 @@ import {
   PROT_EXEC,
   PROT_READ,
   PROT_WRITE,
-  PTRS_PER_PTE,
   TASK_SIZE,
   VM_ACCOUNT,
   VM_DONTCOPY,
@@ -55,7 +54,7 @@ import {
 import { wantsWritenotify } from "./fault.js";
 import type { Kernel } from "./kernel.js";
 import { freePgtables, type Mm, normalPage, type ZapStats, zapRange } from "./mm.js";
-import { PTE_DIRTY, PTE_SOFT_DIRTY, PTE_WRITE, regionOf } from "./page-table.js";
+import { PTE_DIRTY, PTE_SOFT_DIRTY, PTE_WRITE } from "./page-table.js";
 import { KIND_ANON, PG_ANON_EXCLUSIVE, PG_DIRTY, PG_MLOCKED, PG_PRIVATE } from "./phys.js";
 import { failure, type Result, success } from "./result.js";
 import type { Inode } from "./vfs.js";
@@ -363,18 +362,11 @@ function forEachPte(
   fn: (table: Uint32Array, i: number) => void,
   forWrite = true,
 ): void {
-  const first = start / PAGE_SIZE;
-  const last = end / PAGE_SIZE;
-  for (let key = regionOf(first); key * PTRS_PER_PTE < last; key++) {
-    const slot = mm.pt.slots.get(key);
-    if (slot === undefined) continue;
-    const base = key * PTRS_PER_PTE;
-    const lo = Math.max(first, base) - base;
-    const hi = Math.min(last, base + PTRS_PER_PTE) - base;
-    if (!slot.table.pte.subarray(lo, hi).some((pte) => pte !== 0)) continue;
+  mm.pt.forEachSpan(start / PAGE_SIZE, end / PAGE_SIZE, (slot, key, lo, hi) => {
+    if (!slot.table.pte.subarray(lo, hi).some((pte) => pte !== 0)) return;
     const table = forWrite ? mm.pt.tableForWrite(key) : slot.table.pte;
     for (let i = lo; i < hi; i++) if (table[i] !== 0) fn(table, i);
-  }
+  });
 }
 
 /** madvise(2) for the advice values cowsh models. */

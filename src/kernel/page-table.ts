@@ -76,6 +76,24 @@ export class PageTable {
     return slot;
   }
 
+  /**
+   * Calls fn for each allocated PTE table overlapping pages [first, last),
+   * with the range of its entries [lo, hi) that falls inside; the walkers
+   * (smaps, zap, exit, mprotect…) run their per-entry loops in fn.
+   */
+  forEachSpan(
+    first: number,
+    last: number,
+    fn: (slot: Slot, key: number, lo: number, hi: number) => void,
+  ): void {
+    for (let key = regionOf(first); key * PTRS_PER_PTE < last; key++) {
+      const slot = this.slots.get(key);
+      if (slot === undefined) continue;
+      const base = key * PTRS_PER_PTE;
+      fn(slot, key, Math.max(first, base) - base, Math.min(last, base + PTRS_PER_PTE) - base);
+    }
+  }
+
   /** The PTE for vpn, or 0 (pte_none). */
   get(vpn: number): number {
     const slot = this.slot(regionOf(vpn));
