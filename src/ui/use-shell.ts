@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from "react";
 import { displayName, formatColumns } from "./completion.js";
 import type { EngineStatus, Progress, RunResult, ShellEngine } from "./engine.js";
 import type { HistoryStore } from "./history.js";
-import type { Key } from "./keys.js";
+import type { Key, KeyName } from "./keys.js";
 import { initialPrompt, type PromptEffect, type PromptState, pressKey } from "./prompt.js";
 import { Runner, type RunnerHost } from "./runner.js";
 import { echoItem, noteItem, outItem, type ScrollItem } from "./scrollback.js";
@@ -61,10 +61,25 @@ export function useShell(options: ShellOptions): ShellView {
   };
   const latestFinished = useRef(finished);
   latestFinished.current = finished;
+  /**
+   * Keys typed ahead from the first Tab pressed while lines run: completion
+   * must see the machine as the lines before it leave it, as bash's readline
+   * reads type-ahead only once the command before has finished. They are
+   * replayed, in order, when the runner goes idle.
+   */
+  const held = useRef<Key[]>([]);
+  const replayHeld = () => {
+    const keys = held.current;
+    held.current = [];
+    if (keys.length > 0) latestOnKeys.current(keys);
+  };
   const [runner] = useState(() => {
     const host: RunnerHost = {
       print: (items) => screen.print(items),
-      setBusy,
+      setBusy: (isBusy) => {
+        setBusy(isBusy);
+        if (!isBusy) replayHeld();
+      },
       setProgress: (p) => {
         setProgress((old) => (sameProgress(old, p) ? old : p));
         if (p) setStatus(engine.status());
@@ -93,6 +108,14 @@ export function useShell(options: ShellOptions): ShellView {
   };
   const onKeys = (keys: readonly Key[]) => {
     for (const key of keys) {
+      if (held.current.length > 0 || (runner.busy && isNamed(key, "tab"))) {
+        // Ctrl-C flushes the type-ahead, as the tty does on SIGINT, and interrupts.
+        if (!isNamed(key, "C-c")) {
+          held.current.push(key);
+          continue;
+        }
+        held.current = [];
+      }
       const before = promptRef.current;
       const complete = (line: string, cursor: number) => engine.complete(line, cursor);
       const step = pressKey(before, key, { busy: runner.busy, complete });
@@ -103,6 +126,8 @@ export function useShell(options: ShellOptions): ShellView {
     }
     setPrompt(promptRef.current);
   };
+  const latestOnKeys = useRef(onKeys);
+  latestOnKeys.current = onKeys;
 
   const exiting = exitStatus !== undefined;
   useKeys({ onKeys, onEnd: () => leave(lastStatus.current) }, !exiting);
@@ -195,4 +220,8 @@ function sameProgress(a: Progress | undefined, b: Progress | undefined): boolean
   if (a === undefined || b === undefined) return a === b;
   const pct = (p: Progress) => (p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0);
   return a.label === b.label && pct(a) === pct(b);
+}
+
+function isNamed(key: Key, name: KeyName): boolean {
+  return key.kind === "key" && key.name === name;
 }

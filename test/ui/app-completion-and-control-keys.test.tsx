@@ -43,6 +43,31 @@ describe("Tab completion", () => {
   });
 });
 
+describe("Tab typed ahead while lines run", () => {
+  it("completes against what the lines before it leave, as bash reads type-ahead", async () => {
+    const app = await renderApp();
+    await app.type("wait\r");
+    await app.waitFor("waiting");
+    await app.type(`learn zebra\rcat ze${TAB}x`);
+    expect(app.engine.ran).toEqual(["wait"]);
+    app.engine.release?.();
+    await app.waitForPrompt("cat zebra x");
+    expect(app.engine.ran).toEqual(["wait", "learn zebra"]);
+  });
+
+  it("is dropped with the type-ahead by Ctrl-C", async () => {
+    const app = await renderApp();
+    await app.type("wait\r");
+    await app.waitFor("waiting");
+    await app.type(`cat ze${TAB}x`);
+    await app.type(CTRL_C);
+    await app.waitForPrompt();
+    expect(app.frame()).toContain("waiting\n^C\n");
+    await app.type(`cat sp${TAB}`);
+    expect(app.promptLine()).toBe("cowsh$ cat spawn");
+  });
+});
+
 describe("Ctrl-C", () => {
   it("cancels the line: prints it with ^C and gives a fresh prompt, running nothing", async () => {
     const app = await renderApp();

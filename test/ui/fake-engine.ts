@@ -56,6 +56,11 @@ export class FakeEngine implements ShellEngine {
       this.status_ = { ...this.status_, clockNs: this.status_.clockNs + Number(args[0]) * 1e9 };
       return { status: 0 };
     },
+    /** Adds words to complete: state that exists only once the line has run. */
+    learn: (args) => {
+      this.words = [...this.words, ...args];
+      return { status: 0 };
+    },
     crash: () => {
       throw new Error("engine bug");
     },

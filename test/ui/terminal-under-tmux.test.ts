@@ -3,7 +3,8 @@
  * a detached tmux session of a fixed size; the test types with `send-keys`
  * and reads the screen with `capture-pane -p`, polling until what it waits
  * for appears. It covers the main flows a person uses: a command and its
- * output, Tab completion of a mapping name, ↑, Ctrl-R, Ctrl-C, the
+ * output, Tab completion of a mapping name (also typed ahead in one burst
+ * while the line before still runs), ↑, Ctrl-R, Ctrl-C, the
  * `history` command over the same history, a picture drawn in colour, and
  * Ctrl-D leaving.
  *
@@ -173,6 +174,24 @@ describe.skipIf(!HAVE_TMUX && !process.env.CI)("cowsh in a real terminal (tmux)"
     expect(text).toMatch(/^· not present/m);
   });
 
+  test("keys sent in one burst: Tab completes against what the lines before it made", async () => {
+    // One send-keys: the Tab arrives while the mmap still runs, as in a scripted demo.
+    keys(
+      // The first line runs at once; the mmap waits in the queue behind it.
+      ...["ps", "Enter", "mmap $P 64K --name burst", "Enter"],
+      ...["smaps $P bur", "Tab", "Enter"],
+    );
+    const text = await waitFor(
+      (s) =>
+        s.includes("[anon:burst]") &&
+        /^VmFlags:.*$/m.test(s.split("[anon:burst]").at(-1) ?? "") &&
+        ready(s),
+      "the smaps block of the mapping made in the same burst",
+    );
+    expect(text).toContain("cowsh$ smaps $P burst");
+    expect(text.split("[anon:burst]").at(-1)).toMatch(/^Size: +64 kB$/m);
+  });
+
   test("Ctrl-D on an empty line leaves, and the history was saved", async () => {
     keys("C-d");
     const text = await waitFor((s) => EXITED.test(s), "the shell to exit");
@@ -186,6 +205,9 @@ describe.skipIf(!HAVE_TMUX && !process.env.CI)("cowsh in a real terminal (tmux)"
         "mmap $P 1M --name buf",
         "history",
         "vmmap $P buf",
+        "ps",
+        "mmap $P 64K --name burst",
+        "smaps $P burst ",
         "",
       ].join("\n"),
     );
