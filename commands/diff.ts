@@ -55,6 +55,7 @@ export const diff: Command = {
   name: "diff",
   summary: "compare files line by line",
   usage: ["diff [OPTION]... FILE1 FILE2"],
+  ownHelp: true,
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);
     if (!parsed.ok) return fail(2, err(parsed.message));

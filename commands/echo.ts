@@ -13,6 +13,7 @@ export const echo: Command = {
   name: "echo",
   summary: "write arguments to standard output",
   usage: ["echo [-neE] [ARG ...]"],
+  ownHelp: true,
   run(_ctx, argv) {
     let newline = true;
     let escapes = false;

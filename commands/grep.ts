@@ -126,6 +126,7 @@ export const grep: Command = {
   name: "grep",
   summary: "print lines that match patterns",
   usage: ["grep [OPTION]... PATTERNS [FILE]..."],
+  ownHelp: true,
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);
     if (!parsed.ok) return fail(2, err(parsed.message));

@@ -65,6 +65,7 @@ export const head: Command = {
   name: "head",
   summary: "output the first part of files",
   usage: ["head [OPTION]... [FILE]..."],
+  ownHelp: true,
   run(ctx, argv) {
     const parsed = getopt(SPEC, obsoleteToModern(argv));
     if (!parsed.ok) return fail(1, err(parsed.message));

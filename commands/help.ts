@@ -1,5 +1,5 @@
 /** help [COMMAND]: lists the commands, or shows one command's usage. */
-import { type Command, err, fail, ok, out } from "../src/shell/types.js";
+import { type Command, err, fail, helpText, ok, out } from "../src/shell/types.js";
 
 /** Makes `help` over a registry (passed in, since the registry includes help itself). */
 export function makeHelp(registry: () => ReadonlyMap<string, Command>): Command {
@@ -16,7 +16,7 @@ export function makeHelp(registry: () => ReadonlyMap<string, Command>): Command 
       }
       const c = commands.get(argv[0]!);
       if (c === undefined) return fail(1, err(`help: no help topics match '${argv[0]}'.`));
-      return ok(out(`${c.name}: ${c.summary}\nusage: ${c.usage.join("\n       ")}\n`));
+      return ok(out(helpText(c)));
     },
   };
 }

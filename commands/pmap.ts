@@ -77,6 +77,7 @@ export const pmap: Command = {
   name: "pmap",
   summary: "report the memory map of processes, as procps-ng's pmap does",
   usage: ["pmap [-x | -X | -XX | -d] [-q] [-p] PID..."],
+  ownHelp: true,
   run(ctx, argv) {
     if (argv.length === 0) return usageError();
     const parsed = getopt(SPEC, argv);

@@ -106,6 +106,7 @@ export const sort: Command = {
   name: "sort",
   summary: "sort lines of text",
   usage: ["sort [OPTION]... [FILE]..."],
+  ownHelp: true,
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);
     if (!parsed.ok) return fail(2, err(parsed.message));

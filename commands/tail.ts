@@ -63,6 +63,7 @@ export const tail: Command = {
   name: "tail",
   summary: "output the last part of files",
   usage: ["tail [OPTION]... [FILE]..."],
+  ownHelp: true,
   run(ctx, argv) {
     const parsed = getopt(SPEC, obsoleteToModern(argv));
     if (!parsed.ok) return fail(1, err(parsed.message));

@@ -55,6 +55,7 @@ export const wc: Command = {
   name: "wc",
   summary: "print newline, word, and byte counts for each file",
   usage: ["wc [OPTION]... [FILE]..."],
+  ownHelp: true,
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);
     if (!parsed.ok) return fail(1, err(parsed.message));

@@ -24,7 +24,7 @@ import { nodeHost } from "./host.js";
 import { parse } from "./parser.js";
 import type { HostFs, ReadFileResult, Session } from "./session.js";
 import { formatParseError } from "./syntax-error.js";
-import { type Block, type Command, type Effect, err } from "./types.js";
+import { type Block, type Command, type Effect, err, helpText, out } from "./types.js";
 
 /** A session of the shell: the machine and the shell's variables. */
 export interface ShellSession extends Session {
@@ -294,7 +294,10 @@ function runSimple(
   if (fds === null) return 1;
   const command = run.commands.get(name);
   if (command === undefined) return fail(run, `${name}: command not found`, 127);
-  const result = command.run({ stdin: fds.stdin, session: run.session }, argv);
+  const result =
+    argv[0] === "--help" && command.ownHelp !== true
+      ? { status: 0, blocks: [out(helpText(command))] }
+      : command.run({ stdin: fds.stdin, session: run.session }, argv);
   route(run, result.blocks, fds, capture);
   const written = flushFiles(run, name, fds.files);
   afterRunCommand(run);

@@ -45,7 +45,18 @@ export interface Command {
   readonly summary: string;
   /** Synopsis lines for `help CMD` and usage errors, e.g. ["grep [-ivcn] PATTERN [FILE...]"]. */
   readonly usage: readonly string[];
+  /**
+   * The command reads `--help` itself (the GNU tools print their own help,
+   * echo prints the word); otherwise the shell answers `NAME --help` with
+   * `helpText`.
+   */
+  readonly ownHelp?: true;
   run(ctx: CommandContext, argv: readonly string[]): CommandResult;
+}
+
+/** What `help NAME` and `NAME --help` print: the summary, then the usage lines. */
+export function helpText(c: Command): string {
+  return `${c.name}: ${c.summary}\nusage: ${c.usage.join("\n       ")}\n`;
 }
 
 /** Helpers to build results. */
