@@ -17,30 +17,21 @@ export interface Completion {
   readonly candidates: readonly string[];
 }
 
-/** Commands whose first operand is a PID and second a place in that process. */
-const TARGET_COMMANDS = new Set([
-  "write",
-  "read",
-  "munmap",
-  "mprotect",
-  "madvise",
-  "mlock",
-  "munlock",
-  "msync",
-  "smaps",
-  "pagemap",
-]);
-const PID_COMMANDS = new Set([
-  ...TARGET_COMMANDS,
-  "fork",
-  "exec",
-  "exit",
-  "kill",
-  "wait",
-  "mmap",
-  "brk",
-  "run",
-]);
+/**
+ * What a command's operands are, read from its usage lines so that completion
+ * follows the commands: `NAME PID …` takes a PID first, `NAME … PID...` PIDs
+ * throughout, and `NAME PID ADDR|MAPPING…` (or `[ADDR|MAPPING…`) a place in
+ * that process second.
+ */
+function operandKinds(name: string): { pidFirst: boolean; pids: boolean; target: boolean } {
+  const usage = COMMANDS.get(name)?.usage ?? [];
+  const first = (re: RegExp) => usage.some((u) => u.startsWith(`${name} `) && re.test(u));
+  return {
+    pidFirst: first(/^\S+ PID\b/),
+    pids: first(/ PID\.\.\./),
+    target: first(/^\S+ PID \[?ADDR\|MAPPING/),
+  };
+}
 
 /** The words of the current simple command up to the cursor, and the partial word being typed. */
 function currentCommand(before: string): { words: string[]; partial: string; from: number } {
@@ -72,10 +63,12 @@ export function complete(session: ShellSession, line: string, cursor: number): C
   if (name === undefined) return pick(COMMANDS.keys());
   if (partial.startsWith("-")) return pick(optionsOf(name));
   if (partial.startsWith("/")) return pick(paths(session.machine, partial));
-  const position = words.length - words.indexOf(name);
-  if (PID_COMMANDS.has(name) && position === 1) return pick(livePids(session.machine));
-  if (TARGET_COMMANDS.has(name) && position === 2)
-    return pick(mappingNames(session.machine, expandPid(session, words[words.length - 1]!)));
+  const operands = words.slice(words.indexOf(name) + 1).filter((w) => !w.startsWith("-"));
+  const kinds = operandKinds(name);
+  if (kinds.pids || (kinds.pidFirst && operands.length === 0))
+    return pick(livePids(session.machine));
+  if (kinds.target && operands.length === 1)
+    return pick(mappingNames(session.machine, expandPid(session, operands[0]!)));
   return pick(paths(session.machine, partial === "" ? "/" : partial));
 }
 
