@@ -8,6 +8,7 @@ export type Errno =
   | "EBADF"
   | "ENODEV"
   | "ENOENT"
+  | "ENXIO"
   | "ESRCH"
   | "EINTR"
   | "EIO"
@@ -27,6 +28,7 @@ export type Errno =
   | "E2BIG"
   | "ENAMETOOLONG"
   | "ENOTEMPTY"
+  | "ENOSYS"
   | "ELOOP";
 
 /** strerror(3) texts, as glibc prints them. */
@@ -35,6 +37,7 @@ export const STRERROR: Readonly<Record<Errno, string>> = {
   EBADF: "Bad file descriptor",
   ENODEV: "No such device",
   ENOENT: "No such file or directory",
+  ENXIO: "No such device or address",
   ESRCH: "No such process",
   EINTR: "Interrupted system call",
   EIO: "Input/output error",
@@ -54,8 +57,14 @@ export const STRERROR: Readonly<Record<Errno, string>> = {
   E2BIG: "Argument list too long",
   ENAMETOOLONG: "File name too long",
   ENOTEMPTY: "Directory not empty",
+  ENOSYS: "Function not implemented",
   ELOOP: "Too many levels of symbolic links",
 };
+
+/** The strerror(3) text of an errno name (a host error's `code`); unknown names as they are. */
+export function strerror(errno: string): string {
+  return Object.hasOwn(STRERROR, errno) ? STRERROR[errno as Errno] : errno;
+}
 
 export interface Failure {
   readonly ok: false;

@@ -9,28 +9,7 @@
 import type { ReadFileResult } from "./session.js";
 import { type Block, type CommandContext, type CommandResult, err, out } from "./types.js";
 
-/** glibc's strerror texts for the errnos a simulated read can give. */
-const STRERROR: Readonly<Record<string, string>> = {
-  EPERM: "Operation not permitted",
-  ENOENT: "No such file or directory",
-  ESRCH: "No such process",
-  EIO: "Input/output error",
-  ENXIO: "No such device or address",
-  EBADF: "Bad file descriptor",
-  ENOMEM: "Cannot allocate memory",
-  EACCES: "Permission denied",
-  EFAULT: "Bad address",
-  ENOTDIR: "Not a directory",
-  EISDIR: "Is a directory",
-  EINVAL: "Invalid argument",
-  EFBIG: "File too large",
-  ENAMETOOLONG: "File name too long",
-  ENOSYS: "Function not implemented",
-  ELOOP: "Too many levels of symbolic links",
-};
-
-/** The message for an errno name; unknown names are returned as they are. */
-export const strerror = (errno: string): string => STRERROR[errno] ?? errno;
+export { strerror } from "../kernel/result.js";
 
 /** One input of a text tool, read whole. */
 export type Input =
