@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Machine } from "./kernel/machine.js";
+import { strerror } from "./kernel/result.js";
 import type { ShellSession } from "./shell/runtime.js";
 import type { Block } from "./shell/types.js";
 import type { CliArgs } from "./ui/cli-options.js";
@@ -17,8 +18,26 @@ const GREETING =
 
 /** Prints a block as batch mode does: plain text, errors to stderr. */
 function printBlock(block: Block): void {
-  if (block.kind === "err") process.stderr.write(block.text);
-  else process.stdout.write(block.text);
+  const stream = block.kind === "err" ? process.stderr : process.stdout;
+  stream.write(block.text);
+  // A failed write marks the stream at once (pipes and files are written
+  // synchronously); the 'error' event would only come after the script.
+  if (stream.errored) outputFailed(stream.errored);
+}
+
+/**
+ * Output can no longer be written. A closed pipe (`cowsh demo.cowsh | head`)
+ * ends cowsh quietly with 141, the status of a tool killed by SIGPIPE, as
+ * the coreutils end (Node ignores SIGPIPE, so the status is set by hand);
+ * any other error is reported, as coreutils report a write error.
+ */
+function outputFailed(error: Error): never {
+  if ((error as NodeJS.ErrnoException).code === "EPIPE") process.exit(128 + 13);
+  try {
+    const code = (error as NodeJS.ErrnoException).code;
+    process.stderr.write(`cowsh: write error: ${code ? strerror(code) : error.message}\n`);
+  } catch {}
+  process.exit(1);
 }
 
 /** A script's text: the file's, -c's, or stdin's when it is not a terminal; or a message. */
@@ -59,6 +78,7 @@ function paintEarlyPrompt(argv: readonly string[]): boolean {
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", outputFailed);
   const early = paintEarlyPrompt(argv);
   const { checkFrontEndArgs, directiveArgs, kernelConfig, parseCommandLine } = await import(
     "./ui/cli-options.js"
