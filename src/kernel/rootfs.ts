@@ -1,7 +1,7 @@
 /**
  * The machine at power-on: kernel frames (zero page, vDSO) and the root
  * filesystem, built from the files the captured Debian programs use
- * (rootfs-data.ts).
+ * (rootfs-image.ts).
  */
 import { VDSO_PFN, VVAR_PFN, VVAR_VCLOCK_PFN } from "./fault.js";
 import { KIND_FILE, KIND_FREE, type PhysMem, ZERO_PFN } from "./phys.js";
@@ -11,7 +11,7 @@ import {
   VDSO_BYTES,
   VVAR_BYTES,
   VVAR_VCLOCK_BYTES,
-} from "./rootfs-data.js";
+} from "./rootfs-image.js";
 import { fileWord, Vfs } from "./vfs.js";
 
 /** st_dev of the root filesystem (/dev/vda, 254:0) and of the tmpfs on /dev/shm. */
