@@ -36,9 +36,13 @@ export function truncateInode(phys: PhysMem, vfs: Vfs, inode: Inode, size: numbe
 }
 
 /**
- * generic_perform_write of `text` at the start of the file or, if `append`,
- * at its end: the pages it covers are cached dirty (allocated as `pid`,
- * which the OOM killer may answer). ENOSPC when a page cannot be had.
+ * generic_perform_write of `text` at the start of the file (the caller
+ * opened it with O_TRUNC) or, if `append`, at its end: the pages it covers
+ * are cached dirty (allocated as `pid`, which the OOM killer may answer).
+ * When a page cannot be had the write stops there, as Linux's does: the
+ * bytes before that page are written (a short write) and the rest are not,
+ * so a write that gets no page changes nothing but the truncation; the
+ * caller's retry of the rest would fail, so the result is ENOSPC.
  */
 export function performWrite(
   k: Kernel,
@@ -48,23 +52,51 @@ export function performWrite(
   pid: number,
 ): Result<void> {
   const before = append ? (file.text ?? "") : "";
-  file.text = before + text;
-  const bytes = utf8Bytes(file.text);
-  const from = Math.floor(utf8Bytes(before) / PAGE_SIZE);
-  file.size = bytes;
-  for (let index = from; index < pagesOf(bytes); index++) {
-    let pfn = file.cache.get(index);
-    if (pfn === 0) {
-      pfn = k.allocFrame(file.shmem ? KIND_SHMEM : KIND_FILE, file.initialWord(index), pid);
-      if (pfn < 0) return failure("ENOSPC");
-      k.phys.flags[pfn]! |= PG_CACHED;
-      file.cache.set(index, pfn);
-      k.vfs.noteCached(file);
+  const start = utf8Bytes(before);
+  const end = start + utf8Bytes(text);
+  for (let index = Math.floor(start / PAGE_SIZE); index < pagesOf(end); index++) {
+    if (!cachePageForWrite(k, file, index, pid)) {
+      setText(k.vfs, file, before + utf8Prefix(text, index * PAGE_SIZE - start));
+      return failure("ENOSPC");
     }
-    k.phys.flags[pfn]! |= PG_DIRTY | PG_PRIVATE;
   }
-  file.mtime = k.vfs.now;
+  setText(k.vfs, file, before + text);
   return success(undefined);
+}
+
+/** write_begin/write_end for page `index`: cached (allocated if need be) and dirty. False if no frame. */
+function cachePageForWrite(k: Kernel, file: Inode, index: number, pid: number): boolean {
+  let pfn = file.cache.get(index);
+  if (pfn === 0) {
+    pfn = k.allocFrame(file.shmem ? KIND_SHMEM : KIND_FILE, file.initialWord(index), pid);
+    if (pfn < 0) return false;
+    k.phys.flags[pfn]! |= PG_CACHED;
+    file.cache.set(index, pfn);
+    k.vfs.noteCached(file);
+  }
+  k.phys.flags[pfn]! |= PG_DIRTY | PG_PRIVATE;
+  return true;
+}
+
+function setText(vfs: Vfs, file: Inode, text: string): void {
+  file.text = text;
+  file.size = utf8Bytes(text);
+  file.mtime = vfs.now;
+}
+
+/**
+ * The longest start of `s` that takes at most `bytes` bytes in UTF-8. (A
+ * short write may end inside a character; the file keeps whole characters.)
+ */
+function utf8Prefix(s: string, bytes: number): string {
+  let n = 0;
+  let end = 0;
+  for (const ch of s) {
+    n += utf8Bytes(ch);
+    if (n > bytes) break;
+    end += ch.length;
+  }
+  return s.slice(0, end);
 }
 
 /** invalidate_mapping_pages: drops the file's clean, unmapped cached pages; how many. */
