@@ -432,7 +432,7 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
 }
 
 /** Run-length pages: "f12 -4 a3" -> [["f", 12], ["-", 4], ["a", 3]]. */
-export function decodePages(pages: string): [string, number][] {
+function decodePages(pages: string): [string, number][] {
   return pages
     .split(" ")
     .filter((run) => run !== "")

@@ -17,7 +17,7 @@ import type { Vfs } from "./vfs.js";
  * regular file that no PTE maps, writing a dirty one back to `disk` first.
  * Shmem pages stay (there is no swap). Returns how many were freed.
  */
-export function shrinkPageCache(phys: PhysMem, vfs: Vfs): number {
+function shrinkPageCache(phys: PhysMem, vfs: Vfs): number {
   let freed = 0;
   for (const inode of vfs.cachedInodes()) {
     for (const [index, pfn] of [...inode.cache.entries()]) {

@@ -15,8 +15,8 @@ import {
 import { fileWord, Vfs } from "./vfs.js";
 
 /** st_dev of the root filesystem (/dev/vda, 254:0) and of the tmpfs on /dev/shm. */
-export const ROOT_DEV = { major: 0xfe, minor: 0x00 };
-export const SHM_DEV = { major: 0x00, minor: 0x1b };
+const ROOT_DEV = { major: 0xfe, minor: 0x00 };
+const SHM_DEV = { major: 0x00, minor: 0x1b };
 /** Inode numbers ext4 hands to files created after boot start here. */
 const FIRST_NEW_INODE = 2_146_300;
 
