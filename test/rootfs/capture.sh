@@ -6,7 +6,7 @@
 # (apt-get install -y tini). See README.md.
 #
 #   test/rootfs/capture.sh            capture every program (3 runs each), then generate
-#   test/rootfs/capture.sh gen        only regenerate the JSON from the fixtures
+#   test/rootfs/capture.sh gen        only regenerate the JSON from the fixtures (any machine)
 #   RUNS=1 test/rootfs/capture.sh sleep ls    capture some programs only
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -20,6 +20,9 @@ if [[ "${1:-}" != gen ]]; then
   gcc -O2 -static -Wall -o "$LAUNCH" "$here/launch.c"
   "$py" "$here/capture.py" capture "$@"
 fi
+# after a capture, gen reads the real files again and records them (fixtures/host-files.json);
+# `gen` alone reads them from that record, so it writes the same data on any machine
+if [[ "${1:-}" != gen ]]; then export ROOTFS_RESTAT=1; fi
 "$py" "$here/capture.py" gen
 cd "$root"
 # gen.py writes compact JSON; Biome formats it (and the fixtures' JSON files)

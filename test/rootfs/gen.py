@@ -6,6 +6,7 @@ against simple models of the kernel's rules.
 Called as `capture.py gen`. Standard library only.
 """
 
+import copy
 import json
 import os
 import re
@@ -286,8 +287,8 @@ def resolve(path, links):
             cur = os.path.dirname(cur) or "/"
             continue
         nxt = os.path.join(cur, p)
-        if os.path.islink(nxt):
-            tgt = os.readlink(nxt)
+        tgt = HOST.readlink(nxt)
+        if tgt is not None:
             links[nxt] = tgt
             hops += 1
             if hops > 40:
@@ -312,6 +313,53 @@ def file_spec(canon):
         if elf:
             spec["elf"] = elf
     return spec
+
+
+class HostView:
+    """The capture machine's files as gen.py reads them (does a path exist, is
+    it a symlink, its stat and ELF headers). When the capture runs
+    (ROOTFS_RESTAT=1, set by capture.sh) they are read from the real files
+    and recorded in fixtures/host-files.json; `capture.sh gen` reads them
+    back from there, so it writes the same data on any machine."""
+
+    def __init__(self):
+        self.path = os.path.join(FIX, "host-files.json")
+        self.live = os.environ.get("ROOTFS_RESTAT") == "1" or not os.path.exists(self.path)
+        if self.live:
+            self.rec = {"exists": {}, "links": {}, "files": {}}
+        else:
+            with open(self.path) as fh:
+                self.rec = json.load(fh)
+
+    def _get(self, table, key, compute):
+        t = self.rec[table]
+        if key not in t:
+            if not self.live:
+                raise SystemExit("fixtures/host-files.json has no %s entry for %s: rerun the "
+                                 "capture (capture.sh) to record the files again" % (table, key))
+            t[key] = compute()
+        return copy.deepcopy(t[key])
+
+    def exists(self, p):
+        return self._get("exists", p, lambda: os.path.exists(p))
+
+    def readlink(self, p):
+        return self._get("links", p, lambda: os.readlink(p) if os.path.islink(p) else None)
+
+    def file_spec(self, canon):
+        return self._get("files", canon, lambda: file_spec(canon))
+
+    def save(self):
+        if not self.live:
+            return
+        with open(self.path, "w") as fh:
+            json.dump({t: dict(sorted(v.items())) for t, v in self.rec.items()}, fh,
+                      ensure_ascii=False)
+            fh.write("\n")
+        print("wrote", self.path)
+
+
+HOST = HostView()
 
 
 # ---------------------------------------------------------------- snapshots
@@ -524,7 +572,7 @@ def main():
         # devices (the capture's pty) and pseudo file systems are not part of the rootfs
         if not p.startswith("/") or p.startswith(("/dev/", "/proc/", "/sys/")):
             return None
-        if not os.path.exists(p):
+        if not HOST.exists(p):
             absent.add(p)
             return None
         canon = resolve(p, links)
@@ -657,7 +705,7 @@ def main():
     # ELF interpreters are opened by the kernel under their PT_INTERP name
     files = {}
     for canon in sorted(file_paths):
-        f = file_spec(canon)
+        f = HOST.file_spec(canon)
         if f is None:
             continue
         files[canon] = f
@@ -666,7 +714,7 @@ def main():
             ip = f["elf"]["interp"]
             c = note_path(ip, ip)
             if c and c not in files:
-                files[c] = file_spec(c)
+                files[c] = HOST.file_spec(c)
     for canon, f in files.items():
         f["openedAs"] = sorted(file_paths.get(canon, ()))
 
@@ -699,6 +747,7 @@ def main():
                         "matches" if not d else "; ".join(d)))
     layout = derive_layout(programs, files)
     write_json(machine, files, links, absent, programs, layout)
+    HOST.save()
     write_variation(variation, machine)
 
 
@@ -713,7 +762,7 @@ def derive_layout(programs, files):
         vdso = [v for v in img if v.get("path") == "[vdso]"][0]
         exe_vmas = [v for v in img if v.get("path") == p["path"]]
         elf = files[p["path"]]["elf"]
-        interp = files[os.path.realpath(elf["interp"])]
+        interp = files[resolve(elf["interp"], {})]
         interp_vmas = [v for v in img if v.get("path") == interp["path"]]
         f = dict(
             stackStart=stack["start"], stackEnd=stack["end"],
@@ -878,7 +927,7 @@ def exec_model(p, files):
 
     exe = files[p["path"]]
     elf = exe["elf"]
-    interp = files[os.path.realpath(elf["interp"])]
+    interp = files[resolve(elf["interp"], {})]
     ispan = up(max(ld["vaddr"] + ld["memsz"] for ld in interp["elf"]["loads"]))
     ibase = 0x7FFFF7FFF000 - ispan
     want = segs(elf, 0x555555554000, exe["path"])
