@@ -57,7 +57,7 @@ import {
   VDSO_BYTES,
   VVAR_BYTES,
   VVAR_VCLOCK_BYTES,
-} from "./rootfs-data.js";
+} from "./rootfs-image.js";
 import { commOf, type Task } from "./task.js";
 import { type Inode, utf8Bytes, type Vfs } from "./vfs.js";
 import type { Vma } from "./vma.js";
@@ -76,8 +76,8 @@ export function findExecutable(vfs: Vfs, path: string): Result<Executable> {
   const inode = vfs.lookup(path);
   if (!inode.ok) return inode;
   if (inode.value.type !== "reg" || !(inode.value.mode & 0o111)) return failure("EACCES");
-  if (inode.value.elf === undefined) return failure("ENOEXEC");
-  const elf = inode.value.elf as ElfSpec;
+  const elf = inode.value.elf;
+  if (elf === undefined) return failure("ENOEXEC");
   if (elf.interp === undefined || programFor(inode.value.path) === undefined)
     return failure("ENOEXEC");
   return success(inode.value as Executable);
@@ -186,7 +186,7 @@ function setupStack(
   mm.envStart = mm.envEnd - envBytes;
   mm.argEnd = mm.envStart;
   mm.argStart = mm.argEnd - argBytes;
-  const auxvWords = 2 * (spec.initialStack?.auxv.length ?? 24);
+  const auxvWords = 2 * (spec.auxvCount ?? 24);
   const items = argv.length + 1 + (env.length + 1) + 1;
   const platform = Math.floor(mm.argStart / 16) * 16 - strBytes("x86_64") - 16; // AT_PLATFORM string, AT_RANDOM bytes
   mm.startStack = Math.floor((platform - auxvWords * 8 - items * 8) / 16) * 16;
@@ -299,10 +299,9 @@ function loadExecutable(k: Kernel, mm: Mm, exe: Executable): void {
  * segment then mapped at its place.
  */
 function loadInterpreter(k: Kernel, mm: Mm, found: Result<Inode>): void {
-  if (!found.ok || found.value.elf === undefined)
-    panic("exec: interpreter missing from the root image");
-  const interp = found.value;
-  const loads = (interp.elf as ElfSpec).loads;
+  const interp = found.ok ? found.value : undefined;
+  if (interp?.elf === undefined) panic("exec: interpreter missing from the root image");
+  const loads = interp.elf.loads;
   const first = loads[0]!;
   const last = loads[loads.length - 1]!;
   const total = pageUp(last.vaddr + last.memsz) - pageDown(first.vaddr);
@@ -433,7 +432,7 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
 }
 
 /** Run-length pages: "f12 -4 a3" -> [["f", 12], ["-", 4], ["a", 3]]. */
-export function decodePages(pages: string): [string, number][] {
+function decodePages(pages: string): [string, number][] {
   return pages
     .split(" ")
     .filter((run) => run !== "")

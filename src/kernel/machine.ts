@@ -1,8 +1,12 @@
 /**
  * The simulated machine: physical memory, the file tree, the process table
- * and the clock, with the system calls as methods. Every method validates
- * before it changes anything and returns a Result; a process is named by
- * its PID, and a verb runs as that process.
+ * and the clock, with the system calls as methods. This file owns the
+ * system-call surface: every method validates before it changes anything
+ * and returns a Result; a process is named by its PID, and a verb runs as
+ * that process. The work behind the calls lives beside it: reclaim.ts (the
+ * allocator's slow path), sched.ts (timed actions and the clock),
+ * filemap.ts (file operations), program-actions.ts (what each program does
+ * by itself), gup.ts (populate), and mman.ts, fork.ts, exec.ts, exit.ts.
  *
  * Boot is deterministic: init is PID 1, a login shell PID 2, PIDs are handed
  * out in order, and there is no address-space randomisation.
@@ -18,16 +22,23 @@ import {
   PAGE_SIZE,
   PROT_READ,
   PROT_WRITE,
-  VM_LOCKED,
   VM_SHARED,
-  VM_WRITE,
 } from "./constants.js";
 import type { KernelEvent } from "./events.js";
 import { checkArgs, type ExecOptions, execImage, findExecutable } from "./exec.js";
 import { doExit, exitedStatus, INIT_PID, reap, signaledStatus } from "./exit.js";
+import {
+  collectOrphans,
+  invalidateCleanPages,
+  isMapped,
+  performWrite,
+  releaseInodePages,
+  truncateInode,
+} from "./filemap.js";
 import { dupMm } from "./fork.js";
+import { populateRange } from "./gup.js";
 import { DEFAULT_CONFIG, type Kernel, type KernelConfig } from "./kernel.js";
-import { type Mm, normalPage, type ZapStats } from "./mm.js";
+import type { Mm, ZapStats } from "./mm.js";
 import {
   clearMlocked,
   doBrk,
@@ -40,23 +51,15 @@ import {
   setLocked,
   writeback,
 } from "./mman.js";
-import { OOM_SCORE_ADJ_MIN, oomKillMessage, selectVictim } from "./oom.js";
-import {
-  KIND_FILE,
-  KIND_SHMEM,
-  markAccessed,
-  mlockFolio,
-  PG_CACHED,
-  PG_DIRTY,
-  PG_MLOCKED,
-  PG_PRIVATE,
-  PhysMem,
-} from "./phys.js";
+import { OOM_SCORE_ADJ_MIN, oomKillMessage } from "./oom.js";
+import { PhysMem } from "./phys.js";
+import { programActions } from "./program-actions.js";
+import { allocFrameSlow } from "./reclaim.js";
 import { failure, type Result, success } from "./result.js";
 import { bootFilesystem, bootSpecialFrames } from "./rootfs.js";
-import { type Action, commOf, Task } from "./task.js";
-import { type Inode, pagesOf, utf8Bytes, type Vfs } from "./vfs.js";
-import type { Vma } from "./vma.js";
+import { advanceTo, exitTime, runActions, type Step, type Timeline } from "./sched.js";
+import { type Action, Task } from "./task.js";
+import type { Inode, Vfs } from "./vfs.js";
 
 export const LOGIN_SHELL_PID = 2;
 /** Limits that keep a runaway script from exhausting the host. */
@@ -78,7 +81,7 @@ export interface MachineParts {
   readonly logTimes: readonly number[];
 }
 
-export class Machine implements Kernel {
+export class Machine implements Kernel, Timeline {
   readonly config: KernelConfig;
   readonly phys: PhysMem;
   readonly vfs: Vfs;
@@ -181,39 +184,18 @@ export class Machine implements Kernel {
   /* ---- memory ---- */
 
   allocFrame(kind: number, word: number, requesterPid: number): number {
-    for (;;) {
-      const pfn = this.phys.alloc(kind, word);
-      if (pfn >= 0) return pfn;
-      if (this.reclaimCache() > 0) continue;
-      const victim = selectVictim(this.tasks.values(), this.phys.nrFrames);
-      if (victim === null) return -1;
-      const message = oomKillMessage(victim);
-      this.log.push(message);
-      this.logTimes.push(this.now);
-      this.trace?.({ kind: "oom-kill", pid: victim.pid, comm: victim.comm, message });
-      this.die(victim, signaledStatus(SIGKILL));
-      if (victim.pid === requesterPid) return -1;
-    }
+    const pfn = this.phys.alloc(kind, word);
+    if (pfn >= 0) return pfn;
+    return allocFrameSlow(this, this.tasks, kind, word, requesterPid, (v) => this.oomKill(v));
   }
 
-  /** Page reclaim: frees page-cache pages nobody maps (writing dirty ones back first). */
-  private reclaimCache(): number {
-    let freed = 0;
-    for (const inode of this.vfs.cachedInodes()) {
-      for (const [index, pfn] of [...inode.cache.entries()]) {
-        if (this.phys.mapcountOf(pfn) !== 0 || inode.shmem) continue;
-        if (this.phys.flags[pfn]! & PG_DIRTY) inode.disk.set(index, this.phys.content[pfn]!);
-        this.dropCachePage(inode, index, pfn);
-        freed++;
-      }
-    }
-    return freed;
-  }
-
-  private dropCachePage(inode: Inode, index: number, pfn: number): void {
-    inode.cache.set(index, 0);
-    this.phys.flags[pfn]! &= ~PG_CACHED;
-    this.phys.free(pfn);
+  /** oom_kill_process: the victim's line goes to the log, then it dies of SIGKILL. */
+  private oomKill(victim: Task): void {
+    const message = oomKillMessage(victim);
+    this.log.push(message);
+    this.logTimes.push(this.now);
+    this.trace?.({ kind: "oom-kill", pid: victim.pid, comm: victim.comm, message });
+    this.die(victim, signaledStatus(SIGKILL));
   }
 
   mmap(pid: number, req: MmapRequest): Result<number> {
@@ -287,71 +269,7 @@ export class Machine implements Kernel {
    */
   populate(pid: number, start: number, end: number): Result<AccessReport> {
     const t = this.live(pid);
-    if (!t.ok) return t;
-    const total: AccessReport = {
-      pages: 0,
-      minflt: 0,
-      majflt: 0,
-      byKind: [],
-      words: null,
-      signal: null,
-    };
-    for (const vma of t.value.mm.vmas.filter((v) => v.start < end && v.end > start)) {
-      const lo = Math.max(start, vma.start);
-      const hi = Math.min(end, vma.end);
-      const write = (vma.flags & (VM_WRITE | VM_SHARED)) === VM_WRITE;
-      const unevictable = this.mlockedPages(t.value.mm, vma, lo, hi);
-      const r = accessRange(this, t.value, lo, hi - lo, write, null, false);
-      this.touchPopulated(t.value.mm, vma, lo, lo + r.pages * PAGE_SIZE, unevictable);
-      total.pages += r.pages;
-      total.minflt += r.minflt;
-      total.majflt += r.majflt;
-      r.byKind.forEach((n, i) => {
-        total.byKind[i] = (total.byKind[i] ?? 0) + n;
-      });
-      if (r.signal !== null) {
-        total.signal = r.signal;
-        break;
-      }
-    }
-    return success(total);
-  }
-
-  /**
-   * GUP's FOLL_TOUCH on the pages populate reached: each is marked accessed
-   * (mark_page_accessed), and in a locked VMA mlocked, whether it was faulted
-   * in now or was already there. mlock_folio() only batches the move to the
-   * unevictable list, so the touch still finds a page evictable unless it
-   * was mlocked before this call (`unevictable`).
-   */
-  private touchPopulated(
-    mm: Mm,
-    vma: Vma,
-    start: number,
-    end: number,
-    unevictable: ReadonlySet<number>,
-  ): void {
-    const locked = (vma.flags & VM_LOCKED) !== 0;
-    for (let vpn = start / PAGE_SIZE; vpn < end / PAGE_SIZE; vpn++) {
-      const pfn = normalPage(vma, mm.pt.get(vpn));
-      if (pfn < 0) continue;
-      const onUnevictable = locked
-        ? unevictable.has(pfn)
-        : (this.phys.flags[pfn]! & PG_MLOCKED) !== 0;
-      markAccessed(this.phys, pfn, onUnevictable);
-      if (locked) mlockFolio(this.phys, pfn);
-    }
-  }
-
-  /** The pages of [start, end) of a locked VMA that are mapped and mlocked already. */
-  private mlockedPages(mm: Mm, vma: Vma, start: number, end: number): Set<number> {
-    const found = new Set<number>();
-    if (!(vma.flags & VM_LOCKED)) return found;
-    for (let vpn = start / PAGE_SIZE; vpn < end / PAGE_SIZE; vpn++) {
-      const pfn = normalPage(vma, mm.pt.get(vpn));
-      if (pfn >= 0 && this.phys.flags[pfn]! & PG_MLOCKED) found.add(pfn);
-    }
-    return found;
+    return t.ok ? success(populateRange(this, t.value, start, end)) : t;
   }
 
   brk(pid: number, addr: number): Result<number> {
@@ -468,27 +386,10 @@ export class Machine implements Kernel {
     execImage(this, task, found.value, argv, options, path);
     task.forkNoExec = false;
     this.collectOrphans();
-    task.actions = this.programActions(found.value.path, argv);
+    task.actions = programActions(found.value.path, argv);
     task.wakeAt = null;
     this.trace?.({ kind: "exec", pid: task.pid, path });
     return success(undefined);
-  }
-
-  /** What a program of the root image does on its own once started. */
-  private programActions(path: string, argv: readonly string[]): Action[] {
-    const name = commOf(path);
-    if (name === "sleep") {
-      const seconds = Number(argv[1] ?? "0");
-      return Number.isFinite(seconds) && seconds >= 0
-        ? [
-            { kind: "sleep", ns: Math.round(seconds * NSEC_PER_SEC) },
-            { kind: "exit", status: 0 },
-          ]
-        : [{ kind: "exit", status: 1 }];
-    }
-    if (name === "true" || name === "ls") return [{ kind: "exit", status: 0 }];
-    if (name === "false") return [{ kind: "exit", status: 1 }];
-    return [];
   }
 
   /** exit(2) by `pid` with `code`. */
@@ -519,7 +420,7 @@ export class Machine implements Kernel {
     const child = t.value;
     if (pid === INIT_PID || pid === LOGIN_SHELL_PID) return failure("ECHILD");
     if (!child.isZombie) {
-      const end = this.exitTime(child);
+      const end = exitTime(child, this.now);
       if (end === null) return failure("EAGAIN", "it will never exit by itself");
       this.advance(end - this.now);
     }
@@ -532,18 +433,7 @@ export class Machine implements Kernel {
   canWait(pid: number): boolean {
     const task = this.tasks.get(pid);
     if (task === undefined || pid === INIT_PID || pid === LOGIN_SHELL_PID) return false;
-    return task.isZombie || this.exitTime(task) !== null;
-  }
-
-  /** When a task's remaining actions end in exit, the time of that exit; else null. */
-  private exitTime(task: Task): number | null {
-    let at = task.wakeAt ?? this.now;
-    for (const action of task.actions) {
-      if (action.kind === "sleep") at += action.ns;
-      if (action.kind === "exit") return at;
-      if (action.kind === "exec") return null;
-    }
-    return null;
+    return task.isZombie || exitTime(task, this.now) !== null;
   }
 
   /** spawn: the login shell forks and the child execs path (what typing a command does). */
@@ -575,40 +465,21 @@ export class Machine implements Kernel {
 
   /** Runs a task's actions until one makes it sleep (or it exits). */
   private runActions(task: Task): void {
-    while (task.actions.length > 0 && !task.isZombie) {
-      const action = task.actions.shift()!;
-      if (action.kind === "sleep") {
-        task.wakeAt = this.now + action.ns;
-        return;
-      }
-      if (action.kind === "exit") this.die(task, exitedStatus(action.status));
-      else if (action.kind === "exec") {
-        // The new program's behaviour replaces whatever was queued.
-        if (!this.doExec(task, action.path, action.argv).ok) this.die(task, exitedStatus(127));
-      } else this.access(task.pid, action.addr, action.length, action.kind === "write");
-    }
-    task.wakeAt = null;
+    runActions(this, task, (t, step) => this.perform(t, step));
+  }
+
+  /** Carries out one action that is not a sleep, as `task`. */
+  private perform(task: Task, step: Step): void {
+    if (step.kind === "exit") this.die(task, exitedStatus(step.status));
+    else if (step.kind === "exec") {
+      // The new program's behaviour replaces whatever was queued.
+      if (!this.doExec(task, step.path, step.argv).ok) this.die(task, exitedStatus(127));
+    } else this.access(task.pid, step.addr, step.length, step.kind === "write");
   }
 
   /** Advances the clock by `ns`, running every action that falls due, in time order. */
   advance(ns: number): void {
-    const target = this.now + Math.max(0, ns);
-    for (;;) {
-      let next: Task | null = null;
-      for (const task of this.tasks.values()) {
-        if (
-          task.wakeAt !== null &&
-          task.wakeAt <= target &&
-          (next === null || task.wakeAt < next.wakeAt!)
-        )
-          next = task;
-      }
-      if (next === null) break;
-      this.now = next.wakeAt!;
-      next.wakeAt = null;
-      this.runActions(next);
-    }
-    this.now = target;
+    advanceTo(this, this.now + Math.max(0, ns), (task) => this.runActions(task));
     this.vfs.now = this.bootTime + Math.floor(this.now / NSEC_PER_SEC);
   }
 
@@ -619,15 +490,7 @@ export class Machine implements Kernel {
     if (!Number.isSafeInteger(size) || size < 0) return failure("EINVAL");
     const inode = this.vfs.create(path);
     if (!inode.ok) return inode;
-    const keep = pagesOf(size);
-    for (const [index, pfn] of [...inode.value.cache.entries()]) {
-      if (index < keep) continue;
-      if (this.phys.mapcountOf(pfn) === 0) this.dropCachePage(inode.value, index, pfn);
-    }
-    for (const index of [...inode.value.disk.keys()])
-      if (index >= keep) inode.value.disk.delete(index);
-    inode.value.size = size;
-    inode.value.mtime = this.vfs.now;
+    truncateInode(this.phys, this.vfs, inode.value, size);
     return inode;
   }
 
@@ -635,29 +498,8 @@ export class Machine implements Kernel {
   writeFile(path: string, text: string, append: boolean): Result<Inode> {
     const inode = this.vfs.create(path);
     if (!inode.ok) return inode;
-    const file = inode.value;
-    const before = append ? (file.text ?? "") : "";
-    file.text = before + text;
-    const bytes = utf8Bytes(file.text);
-    const from = Math.floor(utf8Bytes(before) / PAGE_SIZE);
-    file.size = bytes;
-    for (let index = from; index < pagesOf(bytes); index++) {
-      let pfn = file.cache.get(index);
-      if (pfn === 0) {
-        pfn = this.allocFrame(
-          file.shmem ? KIND_SHMEM : KIND_FILE,
-          file.initialWord(index),
-          LOGIN_SHELL_PID,
-        );
-        if (pfn < 0) return failure("ENOSPC");
-        this.phys.flags[pfn]! |= PG_CACHED;
-        file.cache.set(index, pfn);
-        this.vfs.noteCached(file);
-      }
-      this.phys.flags[pfn]! |= PG_DIRTY | PG_PRIVATE;
-    }
-    file.mtime = this.vfs.now;
-    return inode;
+    const r = performWrite(this, inode.value, text, append, LOGIN_SHELL_PID);
+    return r.ok ? inode : r;
   }
 
   /** fsync(2): writes the file's dirty pages back (they become clean). */
@@ -670,41 +512,20 @@ export class Machine implements Kernel {
   /** posix_fadvise(DONTNEED)-like: drops the file's clean, unmapped cached pages. */
   evict(path: string): Result<number> {
     const inode = this.vfs.lookup(path);
-    if (!inode.ok) return inode;
-    let dropped = 0;
-    for (const [index, pfn] of [...inode.value.cache.entries()]) {
-      if (this.phys.mapcountOf(pfn) !== 0 || this.phys.flags[pfn]! & PG_DIRTY || inode.value.shmem)
-        continue;
-      this.dropCachePage(inode.value, index, pfn);
-      dropped++;
-    }
-    return success(dropped);
+    return inode.ok ? success(invalidateCleanPages(this.phys, inode.value)) : inode;
   }
 
   unlink(path: string): Result<void> {
     const r = this.vfs.unlink(path);
     if (!r.ok) return r;
-    if (r.value.nlink === 0 && !this.isMapped(r.value)) this.releaseInodePages(r.value);
+    if (r.value.nlink === 0 && !isMapped(r.value, this.mms()))
+      releaseInodePages(this.phys, r.value);
     return success(undefined);
-  }
-
-  private isMapped(inode: Inode): boolean {
-    for (const mm of this.mms()) if (mm.vmas.some((v) => v.file === inode)) return true;
-    return false;
-  }
-
-  /** Frees an unlinked, unmapped file's cached pages. */
-  private releaseInodePages(inode: Inode): void {
-    for (const [index, pfn] of [...inode.cache.entries()]) {
-      if (this.phys.mapcountOf(pfn) === 0) this.dropCachePage(inode, index, pfn);
-    }
   }
 
   /** Frees the shmem objects and deleted files that no mapping holds any more. */
   collectOrphans(): void {
-    for (const inode of this.vfs.cachedInodes()) {
-      if (inode.nlink === 0 && !this.isMapped(inode)) this.releaseInodePages(inode);
-    }
+    collectOrphans(this.phys, this.vfs, () => this.mms());
   }
 
   /** The anonymous-mapping flags the shell uses. */

@@ -8,7 +8,7 @@ import type { Task } from "./task.js";
 export const OOM_SCORE_ADJ_MIN = -1000;
 
 /** oom_badness: resident pages plus page-table pages, shifted by oom_score_adj. Null if exempt. */
-export function oomBadness(task: Task, totalPages: number): number | null {
+function oomBadness(task: Task, totalPages: number): number | null {
   const mm = task.mm;
   if (mm === null || task.pid === 1 || task.oomScoreAdj === OOM_SCORE_ADJ_MIN) return null;
   const points = mm.rss + mm.pt.pageTablePages();

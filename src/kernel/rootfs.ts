@@ -1,7 +1,7 @@
 /**
  * The machine at power-on: kernel frames (zero page, vDSO) and the root
  * filesystem, built from the files the captured Debian programs use
- * (rootfs-data.ts).
+ * (rootfs-image.ts).
  */
 import { VDSO_PFN, VVAR_PFN, VVAR_VCLOCK_PFN } from "./fault.js";
 import { KIND_FILE, KIND_FREE, type PhysMem, ZERO_PFN } from "./phys.js";
@@ -11,12 +11,12 @@ import {
   VDSO_BYTES,
   VVAR_BYTES,
   VVAR_VCLOCK_BYTES,
-} from "./rootfs-data.js";
+} from "./rootfs-image.js";
 import { fileWord, Vfs } from "./vfs.js";
 
 /** st_dev of the root filesystem (/dev/vda, 254:0) and of the tmpfs on /dev/shm. */
-export const ROOT_DEV = { major: 0xfe, minor: 0x00 };
-export const SHM_DEV = { major: 0x00, minor: 0x1b };
+const ROOT_DEV = { major: 0xfe, minor: 0x00 };
+const SHM_DEV = { major: 0x00, minor: 0x1b };
 /** Inode numbers ext4 hands to files created after boot start here. */
 const FIRST_NEW_INODE = 2_146_300;
 

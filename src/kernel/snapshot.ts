@@ -34,7 +34,7 @@ import { Mm } from "./mm.js";
 import type { PteTable } from "./page-table.js";
 import { KIND_FREE, KIND_MASK, PG_CACHED, PG_RESERVED, PhysMem } from "./phys.js";
 import { bootSpecialFrames } from "./rootfs.js";
-import { ROOTFS_FILES } from "./rootfs-data.js";
+import { ROOTFS_FILES } from "./rootfs-image.js";
 import { type Action, STATE_NAMES, Task, type TaskState } from "./task.js";
 import {
   fileWord,

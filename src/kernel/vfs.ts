@@ -9,6 +9,7 @@
  */
 import { PAGE_SIZE, PTRS_PER_PTE } from "./constants.js";
 import { failure, type Result, success } from "./result.js";
+import type { ElfSpec } from "./rootfs-image.js";
 
 export interface Dev {
   readonly major: number;
@@ -77,8 +78,8 @@ export interface Inode {
   readonly target?: string;
   /** Text of small files written by the shell. */
   text?: string;
-  /** Opaque per-file data the loader attaches (ELF segments). */
-  elf?: unknown;
+  /** The ELF headers of a binary of the root image (rootfs-image.ts). */
+  elf?: ElfSpec;
   /** Modification time, simulated seconds since the epoch. */
   mtime: number;
 }

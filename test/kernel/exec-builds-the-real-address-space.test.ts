@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { showMaps, showSmaps } from "../../fs/proc/task-mmu.js";
 import { Machine } from "../../src/kernel/machine.js";
-import { PROGRAMS } from "../../src/kernel/rootfs-data.js";
+import { capturedPrograms } from "../rootfs/captured.js";
 
 const fixture = (name: string, file: string): string =>
   readFileSync(new URL(`../rootfs/fixtures/${name}/run1/final/${file}`, import.meta.url), "utf8");
@@ -31,16 +31,16 @@ function ownFigures(smaps: string): Map<string, string> {
   return figures;
 }
 
-const captured = PROGRAMS.filter((p) => p.parent === undefined);
+const captured = capturedPrograms.filter(({ spec }) => spec.parent === undefined);
 
 describe("exec builds the address space Linux builds", () => {
-  test.each(captured.map((p) => [p.name, p] as const))("%s", (name, spec) => {
+  test.each(captured.map((p) => [p.spec.name, p] as const))("%s", (name, { spec, capture }) => {
     const m = Machine.boot();
-    const pid = m.spawn(spec.execPath, spec.argv);
+    const pid = m.spawn(capture.execPath, spec.argv);
     expect(pid.ok).toBe(true);
     if (!pid.ok) return;
     const mm = m.tasks.get(pid.value)!.mm;
-    if (spec.capturedAt === "exit_group") {
+    if (capture.capturedAt === "exit_group") {
       // true and ls exit at once in cowsh; the capture stopped them just before.
       expect(m.tasks.get(pid.value)!.isZombie).toBe(true);
       return;

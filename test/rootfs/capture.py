@@ -3,7 +3,8 @@
 spaces of a few Debian programs run with address randomisation disabled.
 
   capture.py capture [PROG...]   run the programs, write fixtures/<prog>/...
-  capture.py gen                 read fixtures/, write src/kernel/rootfs-data.ts
+  capture.py gen                 read fixtures/, write src/kernel/rootfs-image.json
+                                 and test/rootfs/captured.json
 
 Run through capture.sh (needs root: pagemap PFNs, kpageflags, kpagecount).
 Only Debian's /usr/bin/python3 and its standard library are used.

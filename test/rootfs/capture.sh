@@ -1,11 +1,12 @@
 #!/bin/bash
-# Regenerates test/rootfs/fixtures/ and src/kernel/rootfs-data.ts from the
+# Regenerates test/rootfs/fixtures/, src/kernel/rootfs-image.json and
+# test/rootfs/captured.json from the
 # real machine. Needs root, strace, gcc with a static libc (libc6-dev),
 # fincore (util-linux), Debian's /usr/bin/python3, and tini installed
 # (apt-get install -y tini). See README.md.
 #
 #   test/rootfs/capture.sh            capture every program (3 runs each), then generate
-#   test/rootfs/capture.sh gen        only regenerate the .ts from the fixtures
+#   test/rootfs/capture.sh gen        only regenerate the JSON from the fixtures (any machine)
 #   RUNS=1 test/rootfs/capture.sh sleep ls    capture some programs only
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -19,8 +20,11 @@ if [[ "${1:-}" != gen ]]; then
   gcc -O2 -static -Wall -o "$LAUNCH" "$here/launch.c"
   "$py" "$here/capture.py" capture "$@"
 fi
+# after a capture, gen reads the real files again and records them (fixtures/host-files.json);
+# `gen` alone reads them from that record, so it writes the same data on any machine
+if [[ "${1:-}" != gen ]]; then export ROOTFS_RESTAT=1; fi
 "$py" "$here/capture.py" gen
 cd "$root"
-# the .ts is written already formatted; the fixtures' JSON files are not
-npx biome format --write src/kernel/rootfs-data.ts test/rootfs >/dev/null
-echo "capture.sh: wrote src/kernel/rootfs-data.ts and test/rootfs/fixtures/"
+# gen.py writes compact JSON; Biome formats it (and the fixtures' JSON files)
+npx biome format --write src/kernel/rootfs-image.json test/rootfs >/dev/null
+echo "capture.sh: wrote src/kernel/rootfs-image.json, test/rootfs/captured.json and test/rootfs/fixtures/"

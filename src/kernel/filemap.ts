@@ -1,0 +1,132 @@
+/**
+ * File operations on the page cache (mm/filemap.c, mm/truncate.c): writing
+ * a file's pages, truncating, dropping clean pages, and freeing the pages
+ * of files nothing names or maps any more. Owns the rule that a cached page
+ * is held by the cache (PG_CACHED) until deleted here or by reclaim.ts; the
+ * Machine's file system calls are thin wrappers over these functions.
+ */
+import { PAGE_SIZE } from "./constants.js";
+import type { Kernel } from "./kernel.js";
+import type { Mm } from "./mm.js";
+import { KIND_FILE, KIND_SHMEM, PG_CACHED, PG_DIRTY, PG_PRIVATE, type PhysMem } from "./phys.js";
+import { failure, type Result, success } from "./result.js";
+import { type Inode, pagesOf, utf8Bytes, type Vfs } from "./vfs.js";
+
+/** filemap_remove_folio: page `index` of `inode` leaves the cache and its frame is freed. */
+export function deleteFromPageCache(phys: PhysMem, inode: Inode, index: number, pfn: number): void {
+  inode.cache.set(index, 0);
+  phys.flags[pfn]! &= ~PG_CACHED;
+  phys.free(pfn);
+}
+
+/**
+ * truncate_setsize: the file becomes `size` bytes; cached pages beyond the
+ * end that nobody maps leave the cache, written-back words beyond it are
+ * forgotten.
+ */
+export function truncateInode(phys: PhysMem, vfs: Vfs, inode: Inode, size: number): void {
+  const keep = pagesOf(size);
+  for (const [index, pfn] of [...inode.cache.entries()]) {
+    if (index < keep) continue;
+    if (phys.mapcountOf(pfn) === 0) deleteFromPageCache(phys, inode, index, pfn);
+  }
+  for (const index of [...inode.disk.keys()]) if (index >= keep) inode.disk.delete(index);
+  inode.size = size;
+  inode.mtime = vfs.now;
+}
+
+/**
+ * generic_perform_write of `text` at the start of the file (the caller
+ * opened it with O_TRUNC) or, if `append`, at its end: the pages it covers
+ * are cached dirty (allocated as `pid`, which the OOM killer may answer).
+ * When a page cannot be had the write stops there, as Linux's does: the
+ * bytes before that page are written (a short write) and the rest are not,
+ * so a write that gets no page changes nothing but the truncation; the
+ * caller's retry of the rest would fail, so the result is ENOSPC.
+ */
+export function performWrite(
+  k: Kernel,
+  file: Inode,
+  text: string,
+  append: boolean,
+  pid: number,
+): Result<void> {
+  const before = append ? (file.text ?? "") : "";
+  const start = utf8Bytes(before);
+  const end = start + utf8Bytes(text);
+  for (let index = Math.floor(start / PAGE_SIZE); index < pagesOf(end); index++) {
+    if (!cachePageForWrite(k, file, index, pid)) {
+      setText(k.vfs, file, before + utf8Prefix(text, index * PAGE_SIZE - start));
+      return failure("ENOSPC");
+    }
+  }
+  setText(k.vfs, file, before + text);
+  return success(undefined);
+}
+
+/** write_begin/write_end for page `index`: cached (allocated if need be) and dirty. False if no frame. */
+function cachePageForWrite(k: Kernel, file: Inode, index: number, pid: number): boolean {
+  let pfn = file.cache.get(index);
+  if (pfn === 0) {
+    pfn = k.allocFrame(file.shmem ? KIND_SHMEM : KIND_FILE, file.initialWord(index), pid);
+    if (pfn < 0) return false;
+    k.phys.flags[pfn]! |= PG_CACHED;
+    file.cache.set(index, pfn);
+    k.vfs.noteCached(file);
+  }
+  k.phys.flags[pfn]! |= PG_DIRTY | PG_PRIVATE;
+  return true;
+}
+
+function setText(vfs: Vfs, file: Inode, text: string): void {
+  file.text = text;
+  file.size = utf8Bytes(text);
+  file.mtime = vfs.now;
+}
+
+/**
+ * The longest start of `s` that takes at most `bytes` bytes in UTF-8. (A
+ * short write may end inside a character; the file keeps whole characters.)
+ */
+function utf8Prefix(s: string, bytes: number): string {
+  let n = 0;
+  let end = 0;
+  for (const ch of s) {
+    n += utf8Bytes(ch);
+    if (n > bytes) break;
+    end += ch.length;
+  }
+  return s.slice(0, end);
+}
+
+/** invalidate_mapping_pages: drops the file's clean, unmapped cached pages; how many. */
+export function invalidateCleanPages(phys: PhysMem, inode: Inode): number {
+  if (inode.shmem) return 0;
+  let dropped = 0;
+  for (const [index, pfn] of [...inode.cache.entries()]) {
+    if (phys.mapcountOf(pfn) !== 0 || phys.flags[pfn]! & PG_DIRTY) continue;
+    deleteFromPageCache(phys, inode, index, pfn);
+    dropped++;
+  }
+  return dropped;
+}
+
+/** Whether some VMA of `mms` maps `inode`. */
+export function isMapped(inode: Inode, mms: Iterable<Mm>): boolean {
+  for (const mm of mms) if (mm.vmas.some((v) => v.file === inode)) return true;
+  return false;
+}
+
+/** Frees an unlinked, unmapped file's cached pages (iput of the last reference). */
+export function releaseInodePages(phys: PhysMem, inode: Inode): void {
+  for (const [index, pfn] of [...inode.cache.entries()]) {
+    if (phys.mapcountOf(pfn) === 0) deleteFromPageCache(phys, inode, index, pfn);
+  }
+}
+
+/** Frees the shmem objects and deleted files that no mapping holds any more. */
+export function collectOrphans(phys: PhysMem, vfs: Vfs, mms: () => Iterable<Mm>): void {
+  for (const inode of vfs.cachedInodes()) {
+    if (inode.nlink === 0 && !isMapped(inode, mms())) releaseInodePages(phys, inode);
+  }
+}
