@@ -20,12 +20,11 @@ import { hex, livePidArg, parseSize, restOfMapping, targetArg } from "../../comm
 import { parseDuration } from "../../commands/sleep.js";
 import { PAGE_SIZE } from "../kernel/constants.js";
 import { FAULT_KINDS } from "../kernel/fault.js";
-import type { AndOr } from "../shell/ast.js";
-import { expandWords } from "../shell/expand.js";
-import { parse } from "../shell/parser.js";
-import { afterCommand, type RunOutcome, runSource, type ShellSession } from "../shell/runtime.js";
-import type { Block, CommandResult, Effect } from "../shell/types.js";
-import type { Progress } from "./engine.js";
+import type { AndOr } from "./ast.js";
+import { expandWords } from "./expand.js";
+import { parse } from "./parser.js";
+import { afterCommand, type RunOutcome, runSource, type ShellSession } from "./runtime.js";
+import type { Block, CommandResult, Effect, Progress } from "./types.js";
 
 export interface PacedOptions {
   /** Real seconds per simulated second of `sleep` (0: instant). */

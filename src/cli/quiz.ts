@@ -10,8 +10,8 @@ import { createInterface } from "node:readline";
 import { compare, fieldOf } from "../../commands/expect.js";
 import { runSource, type ShellSession } from "../shell/runtime.js";
 import type { Block } from "../shell/types.js";
-import { scriptLines } from "./script-lines.js";
-import { paint } from "./transcript.js";
+import { scriptLines } from "../ui/script-lines.js";
+import { paint } from "../ui/transcript.js";
 
 export interface QuizIo {
   readonly input: NodeJS.ReadableStream;
