@@ -15,12 +15,11 @@
 import { PID_FILES } from "../fs/proc/index.js";
 import type { Machine } from "../src/kernel/machine.js";
 import { getopt, hasOption, lastValue } from "../src/shell/getopt.js";
-import type { HostFs } from "../src/shell/session.js";
+import { type HostFs, hostStrerror } from "../src/shell/session.js";
 import { type Block, type Command, err, fail } from "../src/shell/types.js";
 import { machineOf, usage } from "./lib/args.js";
 import {
   type ExportError,
-  hostStrerror,
   makeFile,
   prepareRoot,
   removeStale,

@@ -6,10 +6,11 @@
  * newer cowsh is refused, and the current machine kept.
  */
 import { getopt, hasOption } from "../src/shell/getopt.js";
+import { hostStrerror } from "../src/shell/session.js";
 import { type Command, err, fail, ok, out } from "../src/shell/types.js";
 import { usage } from "./lib/args.js";
-import { hostStrerror } from "./lib/host-export.js";
-import { describeMachine, readImageFile } from "./lib/machine-image.js";
+import { readImageFile } from "./lib/machine-image.js";
+import { describeMachine } from "./save.js";
 import { traceFollows } from "./trace.js";
 
 const USAGE = ["load [-v] FILE"];

@@ -8,25 +8,8 @@
  *   cannot redirect a write, nor a hard link let one reach another file.
  * - A non-empty root, or an existing file target, is refused unless forced.
  */
-import { STRERROR } from "../../src/kernel/result.js";
 import type { HostChunk, HostFs, HostResult } from "../../src/shell/session.js";
 import type { ProcEntry } from "./proc-tree.js";
-
-/** strerror(3) for the errnos host calls give beyond the kernel model's. */
-const HOST_STRERROR: Readonly<Record<string, string>> = {
-  ...STRERROR,
-  EROFS: "Read-only file system",
-  EDQUOT: "Disk quota exceeded",
-  EMFILE: "Too many open files",
-  ENFILE: "Too many open files in system",
-  EIO: "Input/output error",
-  ENOSYS: "Function not implemented",
-  EOPNOTSUPP: "Operation not supported",
-  ENOTSUP: "Operation not supported",
-  EXDEV: "Invalid cross-device link",
-};
-
-export const hostStrerror = (errno: string): string => HOST_STRERROR[errno] ?? errno;
 
 /** An export destination: the absolute host path, and the path as the user typed it (for messages). */
 export interface Target {

@@ -14,12 +14,9 @@
  */
 import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { NSEC_PER_SEC } from "../../src/kernel/constants.js";
 import type { Machine } from "../../src/kernel/machine.js";
 import { IMAGE_VERSION, loadMachine, saveMachine } from "../../src/kernel/snapshot.js";
-import type { HostFs } from "../../src/shell/session.js";
-import { hostStrerror } from "./host-export.js";
-import { plural } from "./prose.js";
+import { type HostFs, hostStrerror } from "../../src/shell/session.js";
 
 export const IMAGE_MAGIC = "cowsh machine image";
 
@@ -181,12 +178,4 @@ export function readImageFile(
   if (!bytes.ok) return { ok: false, message: `${shown}: ${hostStrerror(bytes.errno)}` };
   const r = decodeImage(bytes.value);
   return r.ok ? r : { ok: false, message: `${shown}: ${imageMessage(r)}` };
-}
-
-/** One line about a machine: its processes, frames in use and clock (save -v, load -v). */
-export function describeMachine(m: Machine): string {
-  const { phys } = m;
-  const used = phys.nrFrames - phys.firstUsable - phys.nrFree;
-  const seconds = (m.now / NSEC_PER_SEC).toFixed(2);
-  return `${plural(m.tasks.size, "process", "processes")}, ${plural(used, "frame")} in use, ${seconds} s since boot`;
 }
