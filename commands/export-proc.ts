@@ -17,7 +17,7 @@ import type { Machine } from "../src/kernel/machine.js";
 import { getopt, hasOption, lastValue } from "../src/shell/getopt.js";
 import { type HostFs, hostStrerror } from "../src/shell/session.js";
 import { type Block, type Command, err, fail } from "../src/shell/types.js";
-import { machineOf, usage } from "./lib/args.js";
+import { machineOf, usage } from "./lib/args/operands.js";
 import {
   type ExportError,
   makeFile,
@@ -25,10 +25,10 @@ import {
   removeStale,
   type Target,
   writeEntries,
-} from "./lib/host-export.js";
-import { procTree } from "./lib/proc-tree.js";
-import { smemCapture } from "./lib/smem-capture.js";
-import { tarArchive } from "./lib/tar.js";
+} from "./lib/export/host-files.js";
+import { procTree } from "./lib/export/proc-tree.js";
+import { smemCapture } from "./lib/export/smem-capture.js";
+import { tarArchive } from "./lib/export/tar.js";
 
 const NAME = "export-proc";
 const USAGE = ["export-proc [-f] DIR", "export-proc [-f] --smem FILE.tar"];

@@ -8,7 +8,7 @@ import { pagemapEntries } from "../fs/proc/task-mmu.js";
 import { PAGE_SIZE } from "../src/kernel/constants.js";
 import { type PhysMem, ZERO_PFN } from "../src/kernel/phys.js";
 import { type Command, ok, out } from "../src/shell/types.js";
-import { hex, livePidArg, machineOf, sizeArg, targetArg, usage } from "./lib/args.js";
+import { hex, livePidArg, machineOf, sizeArg, targetArg, usage } from "./lib/args/operands.js";
 
 /** /proc/kpageflags of one frame as a hex number (the u64 that page-types prints). */
 function flagsHex(phys: PhysMem, pfn: number): string {

@@ -9,7 +9,7 @@ import type { Machine } from "../src/kernel/machine.js";
 import type { Task } from "../src/kernel/task.js";
 import { type GetoptSpec, getopt, hasOption } from "../src/shell/getopt.js";
 import { type Command, ok, out } from "../src/shell/types.js";
-import { machineOf, usage } from "./lib/args.js";
+import { machineOf, usage } from "./lib/args/operands.js";
 
 const SPEC: GetoptSpec = {
   name: "ps",

@@ -8,15 +8,16 @@
  * is the only file written. An existing FILE is refused unless -f is given
  * (then it is replaced: a symlink there is removed, never followed).
  */
+
+import { encodeImage } from "../src/image/machine-image.js";
 import { NSEC_PER_SEC } from "../src/kernel/constants.js";
 import type { Machine } from "../src/kernel/machine.js";
 import { getopt, hasOption } from "../src/shell/getopt.js";
 import { hostStrerror } from "../src/shell/session.js";
 import { type Command, err, fail, ok, out } from "../src/shell/types.js";
-import { machineOf, usage } from "./lib/args.js";
-import { makeFile } from "./lib/host-export.js";
-import { encodeImage } from "./lib/machine-image.js";
-import { plural } from "./lib/prose.js";
+import { machineOf, usage } from "./lib/args/operands.js";
+import { plural } from "./lib/explain/prose.js";
+import { makeFile } from "./lib/export/host-files.js";
 
 const USAGE = ["save [-fv] FILE"];
 

@@ -135,7 +135,7 @@ async function main(): Promise<number> {
 
 /** --load: the machine an image file holds (its own boot options), or the message refusing it. */
 async function loadImage(path: string): Promise<Machine | string> {
-  const { readImageFile } = await import("../commands/lib/machine-image.js");
+  const { readImageFile } = await import("./image/machine-image.js");
   const { nodeHost } = await import("./shell/host.js");
   const r = readImageFile(nodeHost, path);
   return r.ok ? r.machine : `cowsh: ${r.message}`;

@@ -35,6 +35,7 @@ function layer(path: string): number {
   if (path.startsWith("src/kernel/")) return 0;
   if (path.startsWith("fs/")) return 1;
   if (path.startsWith("commands/")) return 2;
+  if (path.startsWith("src/views/") || path.startsWith("src/image/")) return 2;
   // The shell's pure helpers (types, getopt, text-tool I/O…) serve the commands; its runtime sits above them.
   if (path.startsWith("src/shell/"))
     return /src\/shell\/(runtime|complete|paced-run)\./.test(path) ? 3 : 2;

@@ -4,7 +4,7 @@
  * (`#!/usr/bin/env -S cowsh --mem 64M`, or a `# cowsh: --mem 64M` comment).
  */
 import yargs from "yargs";
-import { parseSize } from "../../commands/lib/args.js";
+import { parseSize } from "../../commands/lib/args/operands.js";
 import { DEFAULT_CONFIG, type KernelConfig } from "../kernel/kernel.js";
 
 export const VERSION = "0.1.0";

@@ -16,7 +16,13 @@
  * (the clock at the moment of the interrupt; the pages written so far).
  */
 import { COMMANDS } from "../../commands/index.js";
-import { hex, livePidArg, parseSize, restOfMapping, targetArg } from "../../commands/lib/args.js";
+import {
+  hex,
+  livePidArg,
+  parseSize,
+  restOfMapping,
+  targetArg,
+} from "../../commands/lib/args/operands.js";
 import { parseDuration } from "../../commands/sleep.js";
 import { PAGE_SIZE } from "../kernel/constants.js";
 import { FAULT_KINDS } from "../kernel/fault.js";

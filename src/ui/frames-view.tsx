@@ -5,7 +5,7 @@
  */
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
-import { foldedText } from "../../commands/lib/cells.js";
+import { foldedText } from "../views/cells.js";
 import {
   FRAME_ANON,
   FRAME_ANON_UNMAPPED,
@@ -22,7 +22,7 @@ import {
   framesHeading,
   framesSummary,
   layoutFrames,
-} from "../../commands/lib/frames-picture.js";
+} from "../views/frames.js";
 import { type CellPainter, CellRow, countGlyph, Paint } from "./cells-view.js";
 import type { ViewProps } from "./views.js";
 

@@ -5,7 +5,7 @@
  */
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
-import { foldedText } from "../../commands/lib/cells.js";
+import { foldedText } from "../views/cells.js";
 import {
   layoutVmmap,
   PAGE_ABSENT,
@@ -19,7 +19,7 @@ import {
   PAGE_STATE_NAMES,
   PAGE_ZERO,
   type VmmapView,
-} from "../../commands/lib/vmmap-picture.js";
+} from "../views/vmmap.js";
 import { type CellPainter, CellRow, type CellStyle, countGlyph, Paint } from "./cells-view.js";
 import type { ViewProps } from "./views.js";
 

@@ -21,7 +21,7 @@ import {
   type PmapOptions,
   pmapCommand,
   readsSmaps,
-} from "../../commands/lib/pmap-format.js";
+} from "../../commands/lib/pmap/format.js";
 import { tempDir } from "../export/scenario.js";
 import { runScript } from "../helpers/run-script.js";
 

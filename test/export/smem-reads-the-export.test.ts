@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { readWhole } from "../../commands/lib/files.js";
+import { readWhole } from "../../commands/lib/files/machine-files.js";
 import type { ShellSession } from "../../src/shell/runtime.js";
 import {
   cowshFigures,

@@ -14,9 +14,9 @@
  */
 import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
-import type { Machine } from "../../src/kernel/machine.js";
-import { IMAGE_VERSION, loadMachine, saveMachine } from "../../src/kernel/snapshot.js";
-import { type HostFs, hostStrerror } from "../../src/shell/session.js";
+import type { Machine } from "../kernel/machine.js";
+import { IMAGE_VERSION, loadMachine, saveMachine } from "../kernel/snapshot.js";
+import { type HostFs, hostStrerror } from "../shell/session.js";
 
 export const IMAGE_MAGIC = "cowsh machine image";
 

@@ -5,8 +5,8 @@
  * characters; src/ui/frames-view.tsx draws the same layout in colour.
  */
 import { collectMeminfo } from "../../fs/proc/meminfo.js";
-import type { Machine } from "../../src/kernel/machine.js";
-import { KIND_ANON, KIND_FILE, KIND_FREE, KIND_MASK, type PhysMem } from "../../src/kernel/phys.js";
+import type { Machine } from "../kernel/machine.js";
+import { KIND_ANON, KIND_FILE, KIND_FREE, KIND_MASK, type PhysMem } from "../kernel/phys.js";
 import {
   type CellLine,
   countChar,

@@ -3,12 +3,12 @@
  * Pss arithmetic in the kernel's fixed point (smaps_account: a page is worth
  * 4096 << 12, divided by its map count when 2 or more PTEs map it).
  */
-import { PAGE_SIZE, VM_PFNMAP } from "../../src/kernel/constants.js";
-import type { Machine } from "../../src/kernel/machine.js";
-import type { Mm } from "../../src/kernel/mm.js";
-import { ZERO_PFN } from "../../src/kernel/phys.js";
-import type { Task } from "../../src/kernel/task.js";
-import type { Vma } from "../../src/kernel/vma.js";
+import { PAGE_SIZE, VM_PFNMAP } from "../../../src/kernel/constants.js";
+import type { Machine } from "../../../src/kernel/machine.js";
+import type { Mm } from "../../../src/kernel/mm.js";
+import { ZERO_PFN } from "../../../src/kernel/phys.js";
+import type { Task } from "../../../src/kernel/task.js";
+import type { Vma } from "../../../src/kernel/vma.js";
 
 /** Pss fixed point: a page is worth 4096 << 12 (PSS_SHIFT). */
 export const PSS_PAGE = PAGE_SIZE * 2 ** 12;

@@ -1,6 +1,6 @@
 /** How commands report the faults an access took (`write -v`, `mlock -v`…). */
-import type { AccessReport } from "../../src/kernel/access.js";
-import { FAULT_KINDS } from "../../src/kernel/fault.js";
+import type { AccessReport } from "../../../src/kernel/access.js";
+import { FAULT_KINDS } from "../../../src/kernel/fault.js";
 
 /** `minflt=256 majflt=0 pages=256 cow-copy=256`: counts first, then the kinds that occurred. */
 export function faultSummary(r: AccessReport): string {

@@ -4,7 +4,7 @@
  * `-NUM` as the first argument) and the loop over the files with their
  * headers and messages. Each tool supplies its help, its sign and its cut.
  */
-import { type GetoptSpec, getopt, hasOption } from "../../src/shell/getopt.js";
+import { type GetoptSpec, getopt, hasOption } from "../../../src/shell/getopt.js";
 import {
   createSink,
   fileHeader,
@@ -13,8 +13,8 @@ import {
   quoteAlways,
   readInput,
   strerror,
-} from "../../src/shell/tool-io.js";
-import { type Command, err, fail, ok, out } from "../../src/shell/types.js";
+} from "../../../src/shell/tool-io.js";
+import { type Command, err, fail, ok, out } from "../../../src/shell/types.js";
 
 /** What to print of each input. */
 export interface Amount {

@@ -3,7 +3,7 @@
  * showed, the tracer), without widening the Session interface: a weak map
  * keyed by the session object, so a session's state goes when it does.
  */
-import type { Session } from "../../src/shell/session.js";
+import type { Session } from "../../../src/shell/session.js";
 
 const stores = new WeakMap<Session, Map<string, unknown>>();
 

@@ -5,11 +5,11 @@
  * cells for a given width. The command renders it as plain characters; the
  * Ink renderer (src/ui/vmmap-view.tsx) draws the same layout in colour.
  */
-import { PAGE_SIZE, PTRS_PER_PTE, VM_PFNMAP } from "../../src/kernel/constants.js";
-import type { Mm } from "../../src/kernel/mm.js";
-import { PTE_DIRTY, ptePfn } from "../../src/kernel/page-table.js";
-import { PG_DIRTY, type PhysMem, ZERO_PFN } from "../../src/kernel/phys.js";
-import type { Vma } from "../../src/kernel/vma.js";
+import { PAGE_SIZE, PTRS_PER_PTE, VM_PFNMAP } from "../kernel/constants.js";
+import type { Mm } from "../kernel/mm.js";
+import { PTE_DIRTY, ptePfn } from "../kernel/page-table.js";
+import { PG_DIRTY, type PhysMem, ZERO_PFN } from "../kernel/phys.js";
+import type { Vma } from "../kernel/vma.js";
 import {
   type CellLine,
   type Cells,

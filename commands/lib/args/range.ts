@@ -1,6 +1,6 @@
 /** The `PID ADDR|MAPPING[+OFF] LENGTH` operands of munmap, mprotect, madvise, mlock, msync. */
-import type { Machine } from "../../src/kernel/machine.js";
-import { livePidArg, type Parsed, restOfMapping, sizeArg, targetArg } from "./args.js";
+import type { Machine } from "../../../src/kernel/machine.js";
+import { livePidArg, type Parsed, restOfMapping, sizeArg, targetArg } from "./operands.js";
 
 export interface RangeArgs {
   readonly pid: number;

@@ -3,12 +3,12 @@
  * generated, regular files give their text (or zero bytes for a file made
  * by truncate). Binary data is returned one character per byte (latin1).
  */
-import { normalize, resolve } from "../../fs/vfs.js";
-import type { Machine } from "../../src/kernel/machine.js";
-import { failure, type Result, success } from "../../src/kernel/result.js";
-import { getopt, hasOption } from "../../src/shell/getopt.js";
-import { type Block, type Command, err, fail, out } from "../../src/shell/types.js";
-import { errnoMessage } from "./args.js";
+import { normalize, resolve } from "../../../fs/vfs.js";
+import type { Machine } from "../../../src/kernel/machine.js";
+import { failure, type Result, success } from "../../../src/kernel/result.js";
+import { getopt, hasOption } from "../../../src/shell/getopt.js";
+import { type Block, type Command, err, fail, out } from "../../../src/shell/types.js";
+import { errnoMessage } from "../args/operands.js";
 
 /** Largest binary file `cat` will print (kpagecount of 16 GiB of RAM is 32 MiB). */
 export const MAX_BINARY_BYTES = 64 * 1024 * 1024;

@@ -2,8 +2,8 @@
  * What `write` and `read` share: the process touches every page of a range,
  * as a loop storing or loading one word per page would.
  */
-import type { AccessReport } from "../../src/kernel/access.js";
-import { type GetoptSpec, getopt, hasOption, lastValue } from "../../src/shell/getopt.js";
+import type { AccessReport } from "../../../src/kernel/access.js";
+import { type GetoptSpec, getopt, hasOption, lastValue } from "../../../src/shell/getopt.js";
 import {
   type Block,
   type CommandContext,
@@ -12,7 +12,7 @@ import {
   fail,
   ok,
   out,
-} from "../../src/shell/types.js";
+} from "../../../src/shell/types.js";
 import {
   failed,
   hex,
@@ -23,8 +23,8 @@ import {
   sizeArg,
   targetArg,
   usage,
-} from "./args.js";
-import { faultSummary, SIGNAL_NAMES } from "./faults.js";
+} from "../args/operands.js";
+import { faultSummary, SIGNAL_NAMES } from "./fault-summary.js";
 
 const spec = (name: string): GetoptSpec => ({
   name,

@@ -5,11 +5,11 @@
  * smaps walk itself (gatherStats), so the explanation cannot drift from
  * what /proc prints.
  */
-import { emptyStats, gatherStats, type MemSizeStats, pssKb } from "../../fs/proc/task-mmu.js";
-import { PAGE_SIZE, PTRS_PER_PTE, VM_LOCKED, VM_PFNMAP } from "../../src/kernel/constants.js";
-import type { Machine } from "../../src/kernel/machine.js";
-import type { Mm } from "../../src/kernel/mm.js";
-import { PTE_DIRTY, ptePfn } from "../../src/kernel/page-table.js";
+import { emptyStats, gatherStats, type MemSizeStats, pssKb } from "../../../fs/proc/task-mmu.js";
+import { PAGE_SIZE, PTRS_PER_PTE, VM_LOCKED, VM_PFNMAP } from "../../../src/kernel/constants.js";
+import type { Machine } from "../../../src/kernel/machine.js";
+import type { Mm } from "../../../src/kernel/mm.js";
+import { PTE_DIRTY, ptePfn } from "../../../src/kernel/page-table.js";
 import {
   KIND_ANON,
   KIND_MASK,
@@ -17,12 +17,12 @@ import {
   PG_DIRTY,
   PG_REFERENCED,
   ZERO_PFN,
-} from "../../src/kernel/phys.js";
-import type { Task } from "../../src/kernel/task.js";
-import type { Vma } from "../../src/kernel/vma.js";
-import { pssShare } from "./explain-facts.js";
+} from "../../../src/kernel/phys.js";
+import type { Task } from "../../../src/kernel/task.js";
+import type { Vma } from "../../../src/kernel/vma.js";
+import { vmaLabel } from "../../../src/views/vma-label.js";
+import { pssShare } from "./facts.js";
 import { plural, wrap } from "./prose.js";
-import { vmaLabel } from "./vma-label.js";
 
 /** Pages that count the same way: one map count, clean or dirty, one kind of frame. */
 interface Group {

@@ -4,8 +4,8 @@
  * what a write would do next (handle_mm_fault's paths, as fault.ts runs
  * them). Every statement is read from the machine; nothing is changed.
  */
-import { kpageflags, type U64 } from "../../fs/proc/page.js";
-import { vmaName } from "../../fs/proc/task-mmu.js";
+import { kpageflags, type U64 } from "../../../fs/proc/page.js";
+import { vmaName } from "../../../fs/proc/task-mmu.js";
 import {
   PAGE_SIZE,
   VM_LOCKED,
@@ -13,10 +13,10 @@ import {
   VM_SHARED,
   VM_SOFTDIRTY,
   VM_WRITE,
-} from "../../src/kernel/constants.js";
-import type { Machine } from "../../src/kernel/machine.js";
-import type { Mm } from "../../src/kernel/mm.js";
-import { PTE_DIRTY, PTE_SOFT_DIRTY, PTE_WRITE, ptePfn } from "../../src/kernel/page-table.js";
+} from "../../../src/kernel/constants.js";
+import type { Machine } from "../../../src/kernel/machine.js";
+import type { Mm } from "../../../src/kernel/mm.js";
+import { PTE_DIRTY, PTE_SOFT_DIRTY, PTE_WRITE, ptePfn } from "../../../src/kernel/page-table.js";
 import {
   KIND_ANON,
   KIND_MASK,
@@ -30,14 +30,14 @@ import {
   PG_REFERENCED,
   PG_RESERVED,
   ZERO_PFN,
-} from "../../src/kernel/phys.js";
-import { type Mapping, mappingsOf } from "../../src/kernel/rmap.js";
-import type { Task } from "../../src/kernel/task.js";
-import { fileIndex, type Vma } from "../../src/kernel/vma.js";
-import { isNormal, type Page, pssSentence } from "./explain-facts.js";
-import { readSection, writeSection } from "./explain-write.js";
+} from "../../../src/kernel/phys.js";
+import { type Mapping, mappingsOf } from "../../../src/kernel/rmap.js";
+import type { Task } from "../../../src/kernel/task.js";
+import { fileIndex, type Vma } from "../../../src/kernel/vma.js";
+import { vmaLabel, vmaPerms } from "../../../src/views/vma-label.js";
+import { isNormal, type Page, pssSentence } from "./facts.js";
 import { hex, plural, section, wrap } from "./prose.js";
-import { vmaLabel, vmaPerms } from "./vma-label.js";
+import { readSection, writeSection } from "./write.js";
 
 /** Explains the page at `addr` of `task`, which lies in `vma`. */
 export function explainPage(m: Machine, task: Task & { mm: Mm }, vma: Vma, at: number): string {

@@ -9,12 +9,12 @@
  * (one u64 per page of the 128 TiB user address space: 256 GiB a process)
  * is read only over the process's VMAs, since every entry outside a VMA is 0.
  */
-import type { BinaryFile, ProcFile } from "../../fs/proc/index.js";
-import { resolve } from "../../fs/vfs.js";
-import { PAGE_SIZE } from "../../src/kernel/constants.js";
-import type { Machine } from "../../src/kernel/machine.js";
-import type { Errno } from "../../src/kernel/result.js";
-import type { HostChunk } from "../../src/shell/session.js";
+import type { BinaryFile, ProcFile } from "../../../fs/proc/index.js";
+import { resolve } from "../../../fs/vfs.js";
+import { PAGE_SIZE } from "../../../src/kernel/constants.js";
+import type { Machine } from "../../../src/kernel/machine.js";
+import type { Errno } from "../../../src/kernel/result.js";
+import type { HostChunk } from "../../../src/shell/session.js";
 
 export type ProcEntry =
   | { readonly kind: "dir"; readonly path: readonly string[] }

@@ -4,14 +4,14 @@
  * "/tmp/data+8K"), with messages in the style of the tool being imitated.
  */
 
-import { vmaName } from "../../fs/proc/task-mmu.js";
-import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../../src/kernel/constants.js";
-import type { Machine } from "../../src/kernel/machine.js";
-import { type Failure, type Result, STRERROR } from "../../src/kernel/result.js";
-import type { Task } from "../../src/kernel/task.js";
-import type { Vma } from "../../src/kernel/vma.js";
-import type { Session } from "../../src/shell/session.js";
-import { type CommandContext, type CommandResult, err, fail } from "../../src/shell/types.js";
+import { vmaName } from "../../../fs/proc/task-mmu.js";
+import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../../../src/kernel/constants.js";
+import type { Machine } from "../../../src/kernel/machine.js";
+import { type Failure, type Result, STRERROR } from "../../../src/kernel/result.js";
+import type { Task } from "../../../src/kernel/task.js";
+import type { Vma } from "../../../src/kernel/vma.js";
+import type { Session } from "../../../src/shell/session.js";
+import { type CommandContext, type CommandResult, err, fail } from "../../../src/shell/types.js";
 
 /** A parse result: the value, or the message to print (the command name already in it). */
 export type Parsed<T> =

@@ -10,10 +10,10 @@
  * by those exact names, and lists processes by the members ending in
  * "/smaps"). A file smemcap could not open is left out.
  */
-import { resolve } from "../../fs/vfs.js";
-import { NSEC_PER_SEC } from "../../src/kernel/constants.js";
-import type { Machine } from "../../src/kernel/machine.js";
-import { readWhole } from "./files.js";
+import { resolve } from "../../../fs/vfs.js";
+import { NSEC_PER_SEC } from "../../../src/kernel/constants.js";
+import type { Machine } from "../../../src/kernel/machine.js";
+import { readWhole } from "../files/machine-files.js";
 import type { TarMember } from "./tar.js";
 
 /** The per-process files smemcap archives, in its order. */

@@ -8,7 +8,7 @@
  *   cannot redirect a write, nor a hard link let one reach another file.
  * - A non-empty root, or an existing file target, is refused unless forced.
  */
-import type { HostChunk, HostFs, HostResult } from "../../src/shell/session.js";
+import type { HostChunk, HostFs, HostResult } from "../../../src/shell/session.js";
 import type { ProcEntry } from "./proc-tree.js";
 
 /** An export destination: the absolute host path, and the path as the user typed it (for messages). */

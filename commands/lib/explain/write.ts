@@ -2,8 +2,8 @@
  * What a write to the page would do next (and, where no PTE is, a read):
  * handle_mm_fault's paths in the order fault.ts (and mm/memory.c) tries them.
  */
-import { VM_MAYWRITE, VM_SHARED, VM_WRITE } from "../../src/kernel/constants.js";
-import { PTE_DIRTY, PTE_WRITE } from "../../src/kernel/page-table.js";
+import { VM_MAYWRITE, VM_SHARED, VM_WRITE } from "../../../src/kernel/constants.js";
+import { PTE_DIRTY, PTE_WRITE } from "../../../src/kernel/page-table.js";
 import {
   KIND_ANON,
   KIND_FILE,
@@ -11,13 +11,13 @@ import {
   PG_ANON_EXCLUSIVE,
   PG_DIRTY,
   ZERO_PFN,
-} from "../../src/kernel/phys.js";
-import type { Mapping } from "../../src/kernel/rmap.js";
-import { pagesOf } from "../../src/kernel/vfs.js";
-import { fileIndex, isAnonymous } from "../../src/kernel/vma.js";
-import { bytesText, type Page, pssShare } from "./explain-facts.js";
+} from "../../../src/kernel/phys.js";
+import type { Mapping } from "../../../src/kernel/rmap.js";
+import { pagesOf } from "../../../src/kernel/vfs.js";
+import { fileIndex, isAnonymous } from "../../../src/kernel/vma.js";
+import { vmaPerms } from "../../../src/views/vma-label.js";
+import { bytesText, type Page, pssShare } from "./facts.js";
 import { plural, section } from "./prose.js";
-import { vmaPerms } from "./vma-label.js";
 
 export function writeSection(p: Page, mappers: readonly Mapping[]): string[] {
   const { vma, pte, m } = p;

@@ -8,7 +8,7 @@
  * (the old words that differ), a new line with `  <- new`, and a line that
  * is gone shows as `<- gone: OLD LINE` where it was.
  */
-import { diffLines } from "../../src/shell/line-diff.js";
+import { diffLines } from "../shell/line-diff.js";
 
 /** A piece of a changed line: text, and whether it differs from the old line. */
 export interface Span {

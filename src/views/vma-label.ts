@@ -1,8 +1,8 @@
 /** How the pictures and explanations name a VMA: its maps range, perms and name. */
 import { vmaName } from "../../fs/proc/task-mmu.js";
-import { VM_EXEC, VM_MAYSHARE, VM_READ, VM_WRITE } from "../../src/kernel/constants.js";
-import type { Mm } from "../../src/kernel/mm.js";
-import type { Vma } from "../../src/kernel/vma.js";
+import { VM_EXEC, VM_MAYSHARE, VM_READ, VM_WRITE } from "../kernel/constants.js";
+import type { Mm } from "../kernel/mm.js";
+import type { Vma } from "../kernel/vma.js";
 
 /** The perms column of maps: rwx and p or s. */
 export function vmaPerms(vma: Vma): string {
