@@ -4,6 +4,7 @@
  * beside the /proc/meminfo lines they make. The command renders it as plain
  * characters; src/ui/frames-view.tsx draws the same layout in colour.
  */
+import { hex, hexPad } from "../../fs/hex.js";
 import { collectMeminfo } from "../../fs/proc/meminfo.js";
 import type { Machine } from "../kernel/machine.js";
 import { KIND_ANON, KIND_FILE, KIND_FREE, KIND_MASK, type PhysMem } from "../kernel/phys.js";
@@ -190,7 +191,7 @@ export function layoutFrames(view: FramesView, columns: number): FramesLayout {
     const to = Math.min(from + perRow, cells.states.length);
     const pfn = view.first + from * scale;
     lines.push({
-      prefix: `${pfn.toString(16).padStart(digits, "0")} `,
+      prefix: `${hexPad(pfn, digits)} `,
       states: cells.states.subarray(from, to),
       counts: cells.counts.subarray(from, to),
       same: 0,
@@ -199,7 +200,6 @@ export function layoutFrames(view: FramesView, columns: number): FramesLayout {
   return { scale, lines: foldRepeats(lines) };
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** The line above the grid: which frames, and how many per cell. */

@@ -1,4 +1,5 @@
 /** How the pictures and explanations name a VMA: its maps range, perms and name. */
+import { hexPad } from "../../fs/hex.js";
 import { vmaName } from "../../fs/proc/task-mmu.js";
 import { VM_EXEC, VM_MAYSHARE, VM_READ, VM_WRITE } from "../kernel/constants.js";
 import type { Mm } from "../kernel/mm.js";
@@ -14,11 +15,9 @@ export function vmaPerms(vma: Vma): string {
   );
 }
 
-const hex = (n: number): string => n.toString(16).padStart(8, "0");
-
 /** `7ffff6c00000-7ffff7c00000 rw-p [anon:buf]`: range, perms and (when it has one) name. */
 export function vmaLabel(mm: Mm, vma: Vma): string {
   const name = vmaName(mm, vma);
-  const range = `${hex(vma.start)}-${hex(vma.end)} ${vmaPerms(vma)}`;
+  const range = `${hexPad(vma.start, 8)}-${hexPad(vma.end, 8)} ${vmaPerms(vma)}`;
   return name === null ? range : `${range} ${name}`;
 }

@@ -5,6 +5,7 @@
  * cells for a given width. The command renders it as plain characters; the
  * Ink renderer (src/ui/vmmap-view.tsx) draws the same layout in colour.
  */
+import { hexPad } from "../../fs/hex.js";
 import { PAGE_SIZE, PTRS_PER_PTE, VM_PFNMAP } from "../kernel/constants.js";
 import type { Mm } from "../kernel/mm.js";
 import { PTE_DIRTY, ptePfn } from "../kernel/page-table.js";
@@ -179,7 +180,7 @@ export function layoutVmmap(view: VmmapView, columns: number): VmaPicture[] {
     const lines: PictureLine[] = [];
     for (let from = 0; from < cells.states.length; from += perRow) {
       const addr = row.start + from * scale * PAGE_SIZE;
-      const prefix = `${addr.toString(16).padStart(12, "0")} `;
+      const prefix = `${hexPad(addr, 12)} `;
       lines.push(cut(cells, from, Math.min(from + perRow, cells.states.length), prefix));
     }
     return { header: headerLines(row, scale, columns), scale, lines: foldRepeats(lines) };

@@ -2,6 +2,7 @@
  * What `write` and `read` share: the process touches every page of a range,
  * as a loop storing or loading one word per page would.
  */
+import { hex, hexPad } from "../../../fs/hex.js";
 import type { AccessReport } from "../../../src/kernel/access.js";
 import { type GetoptSpec, getopt, hasOption, lastValue } from "../../../src/shell/getopt.js";
 import {
@@ -15,7 +16,6 @@ import {
 } from "../../../src/shell/types.js";
 import {
   failed,
-  hex,
   livePidArg,
   machineOf,
   parseSize,
@@ -66,11 +66,7 @@ export function runAccess(
   if (words && r.value.words !== null) {
     const base = Math.floor(target.value.addr / 4096) * 4096;
     blocks.push(
-      out(
-        r.value.words
-          .map((w, i) => `${hex(base + i * 4096)}: 0x${w.toString(16).padStart(8, "0")}\n`)
-          .join(""),
-      ),
+      out(r.value.words.map((w, i) => `${hex(base + i * 4096)}: 0x${hexPad(w, 8)}\n`).join("")),
     );
   }
   if (hasOption(options, "v")) blocks.push(out(`${faultSummary(r.value)}\n`));

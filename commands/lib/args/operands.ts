@@ -162,7 +162,8 @@ export const failed = (cmd: string, subject: string, f: Failure): CommandResult 
   fail(1, err(errnoMessage(cmd, subject, f)));
 
 /** Hex address as the shell prints it. */
-export const hex = (n: number): string => `0x${n.toString(16)}`;
+/** The commands take `hex` from here with the other argument helpers. */
+export { hex } from "../../../fs/hex.js";
 
 /** Sets `$!`, the last PID a command created. */
 export function setLastPid(session: Session, pid: number): void {

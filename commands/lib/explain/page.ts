@@ -4,6 +4,7 @@
  * what a write would do next (handle_mm_fault's paths, as fault.ts runs
  * them). Every statement is read from the machine; nothing is changed.
  */
+import { hex, hexU64 } from "../../../fs/hex.js";
 import { kpageflags, type U64 } from "../../../fs/proc/page.js";
 import { vmaName } from "../../../fs/proc/task-mmu.js";
 import {
@@ -36,7 +37,7 @@ import type { Task } from "../../../src/kernel/task.js";
 import { fileIndex, type Vma } from "../../../src/kernel/vma.js";
 import { vmaLabel, vmaPerms } from "../../../src/views/vma-label.js";
 import { isNormal, type Page, pssSentence } from "./facts.js";
-import { hex, plural, section, wrap } from "./prose.js";
+import { plural, section, wrap } from "./prose.js";
 import { readSection, writeSection } from "./write.js";
 
 /** Explains the page at `addr` of `task`, which lies in `vma`. */
@@ -145,9 +146,7 @@ const FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
 function kpageflagsHex(m: Machine, pfn: number): string {
   const out: U64 = { lo: 0, hi: 0 };
   kpageflags(m.phys, pfn, out);
-  const hi = out.hi >>> 0;
-  const lo = (out.lo >>> 0).toString(16);
-  return hi === 0 ? `0x${lo}` : `0x${hi.toString(16)}${lo.padStart(8, "0")}`;
+  return hexU64(out.hi, out.lo);
 }
 
 /** What the frame holds: anonymous memory, a page of a file, of shmem, of the vDSO. */

@@ -22,5 +22,3 @@ export function section(title: string, sentences: readonly string[]): string[] {
 
 export const plural = (n: number, word: string, words = `${word}s`): string =>
   `${n} ${n === 1 ? word : words}`;
-
-export const hex = (n: number): string => `0x${n.toString(16)}`;

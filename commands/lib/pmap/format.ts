@@ -8,6 +8,7 @@
  * Addresses are BigInts here: the [vsyscall] line's 0xffffffffff600000 is
  * beyond 2^53, and pmap is no hot path.
  */
+import { hexPad } from "../../../fs/hex.js";
 
 export type PmapMode = "maps" | "device" | "extended" | "X" | "XX";
 
@@ -55,7 +56,6 @@ function justify(str: string, width: number, right: boolean): { text: string; wi
   return { text: `${right ? str.padStart(w) : str.padEnd(w)} `, width: w };
 }
 
-const hex = (n: bigint, width: number): string => n.toString(16).padStart(width, "0");
 const lines = (text: string): string[] => text.split(/(?<=\n)/).filter((l) => l !== "");
 
 /** "%lx-%lx %31s %llx %x:%x %llu" of a maps line. */
@@ -162,7 +162,7 @@ function oneProc(p: PmapProcess, o: PmapOptions): string {
         totalDirty += value;
       } else if (kv[1] === "Swap") {
         if (row !== null)
-          out += `${hex(row.m.start, w1)} ${String((row.m.end - row.m.start) >> 10n).padStart(w2)} ${String(rss).padStart(w3)} ${String(dirty).padStart(w4)} ${row.perms.padStart(w5)} ${row.name}\n`;
+          out += `${hexPad(row.m.start, w1)} ${String((row.m.end - row.m.start) >> 10n).padStart(w2)} ${String(rss).padStart(w3)} ${String(dirty).padStart(w4)} ${row.perms.padStart(w5)} ${row.name}\n`;
         rss = 0n;
         dirty = 0n;
         row = null;
@@ -183,8 +183,8 @@ function oneProc(p: PmapProcess, o: PmapOptions): string {
     const name = mappingName(p, m, line, o.showPath);
     if (x) row = { m, perms, name };
     else if (d)
-      out += `${hex(m.start, w1)} ${String(diff >> 10n).padStart(w2)} ${perms.padStart(w3)} ${hex(m.offset, w4)} ${m.major.toString(16).padStart(3, "0")}:${m.minor.toString(16).padStart(5, "0")} ${name}\n`;
-    else out += `${hex(m.start, 16)} ${String(diff >> 10n).padStart(6)}K ${perms} ${name}\n`;
+      out += `${hexPad(m.start, w1)} ${String(diff >> 10n).padStart(w2)} ${perms.padStart(w3)} ${hexPad(m.offset, w4)} ${hexPad(m.major, 3)}:${hexPad(m.minor, 5)} ${name}\n`;
+    else out += `${hexPad(m.start, 16)} ${String(diff >> 10n).padStart(6)}K ${perms} ${name}\n`;
   }
   if (o.quiet) return out;
   const mapped = (shared + privateRw + privateRo) >> 10n;

@@ -9,9 +9,10 @@
  * Each command's summary is drained after it runs (see `traced`).
  */
 
+import { hex } from "../../../fs/hex.js";
 import type { FaultKind, KernelEvent } from "../../../src/kernel/events.js";
 import { FAULT_KINDS } from "../../../src/kernel/fault.js";
-import { hex, plural } from "../explain/prose.js";
+import { plural } from "../explain/prose.js";
 
 /** Faults of one kind by one process. */
 interface FaultTally {
