@@ -7,7 +7,7 @@ import yargs from "yargs";
 import { parseSize } from "../../commands/lib/args/operands.js";
 import { DEFAULT_CONFIG, type KernelConfig } from "../kernel/kernel.js";
 
-export const VERSION = "0.1.0";
+const VERSION = "0.1.0";
 
 export interface CliArgs {
   readonly script: string | undefined;

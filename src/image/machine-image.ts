@@ -18,7 +18,7 @@ import type { Machine } from "../kernel/machine.js";
 import { IMAGE_VERSION, loadMachine, saveMachine } from "../kernel/snapshot.js";
 import { type HostFs, hostStrerror } from "../shell/session.js";
 
-export const IMAGE_MAGIC = "cowsh machine image";
+const IMAGE_MAGIC = "cowsh machine image";
 
 /** Why bytes are not a machine: each has its message in `imageMessage`. */
 export type ImageRefusal =
@@ -32,7 +32,7 @@ export type DecodeResult =
   | ({ readonly ok: false } & ImageRefusal);
 
 /** The text after `FILE: ` that says why a file was refused. */
-export function imageMessage(r: ImageRefusal): string {
+function imageMessage(r: ImageRefusal): string {
   switch (r.kind) {
     case "foreign":
       return "not a cowsh machine image";

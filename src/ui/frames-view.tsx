@@ -27,7 +27,7 @@ import { type CellPainter, CellRow, countGlyph, Paint } from "./cells-view.js";
 import type { ViewProps } from "./views.js";
 
 /** The look of each owner; a frame mapped 2 or more times shows its map count. */
-export const paintFrame: CellPainter = (state, count) => {
+const paintFrame: CellPainter = (state, count) => {
   const char = count >= 2 ? countGlyph(count) : FRAME_CHARS[state]!;
   switch (state) {
     case FRAME_KERNEL:

@@ -57,7 +57,7 @@ export function parseHistory(text: string, cap: number = HISTORY_CAP): readonly 
   return lines.length > cap ? lines.slice(lines.length - cap) : lines;
 }
 
-export function formatHistory(lines: readonly string[]): string {
+function formatHistory(lines: readonly string[]): string {
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }
 

@@ -24,7 +24,7 @@ import { type CellPainter, CellRow, type CellStyle, countGlyph, Paint } from "./
 import type { ViewProps } from "./views.js";
 
 /** The look of each page state; shared cells show their map count instead of the letter. */
-export const paintPage: CellPainter = (state, count) => {
+const paintPage: CellPainter = (state, count) => {
   const char = PAGE_CHARS[state]!;
   switch (state) {
     case PAGE_ABSENT:

@@ -31,7 +31,7 @@ export const FRAME_SHMEM = 5;
 export const FRAME_SHMEM_UNMAPPED = 6;
 export const FRAME_ANON_UNMAPPED = 7;
 export const FRAME_MIXED = 8;
-export const FRAME_STATES = 9;
+const FRAME_STATES = 9;
 
 export const FRAME_CHARS = "#.AFfSsa~";
 
@@ -48,7 +48,7 @@ export const FRAME_STATE_NAMES: readonly string[] = [
 ];
 
 /** The state of one frame: its owner, and whether any PTE maps it. */
-export function frameState(phys: PhysMem, pfn: number): number {
+function frameState(phys: PhysMem, pfn: number): number {
   if (pfn < phys.firstUsable) return FRAME_KERNEL;
   const kind = phys.flags[pfn]! & KIND_MASK;
   const mapped = phys.mapcountOf(pfn) > 0;
@@ -171,7 +171,7 @@ export function collectFrames(m: Machine, all: boolean): FramesView {
 
 /* ---- layout ---- */
 
-export const FRAMES_MAX_ROWS = 32;
+const FRAMES_MAX_ROWS = 32;
 
 export type FramesLine = CellLine;
 

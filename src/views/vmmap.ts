@@ -50,7 +50,7 @@ export const PAGE_STATE_NAMES: readonly string[] = [
   "mixed group",
 ];
 
-export const isSharedState = (state: number): boolean =>
+const isSharedState = (state: number): boolean =>
   state === PAGE_SHARED_CLEAN || state === PAGE_SHARED_DIRTY;
 
 /** One VMA of the picture. */
@@ -129,7 +129,7 @@ export function collectVmmap(
 /* ---- layout ---- */
 
 /** Rows a single mapping may take (`vmmap PID MAPPING`). */
-export const DETAIL_MAX_ROWS = 32;
+const DETAIL_MAX_ROWS = 32;
 /** Width of an address prefix: 12 hex digits and a space. */
 const ADDR_PREFIX = 13;
 
@@ -195,7 +195,7 @@ export const VMMAP_LEGEND: readonly string[] = [
 ];
 
 /** A row's characters, and the map-count line under it (empty when no cell is shared). */
-export function plainLine(line: PictureLine): [cells: string, counts: string] {
+function plainLine(line: PictureLine): [cells: string, counts: string] {
   let cells = "";
   let counts = "";
   for (let i = 0; i < line.states.length; i++) {

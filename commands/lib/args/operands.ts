@@ -136,7 +136,7 @@ export function targetArg(
 }
 
 /** The first VMA whose maps name is `name`, `[anon:name]`, `[anon_shmem:name]`, or a path ending so. */
-export function findMapping(mm: NonNullable<Task["mm"]>, name: string): Vma | undefined {
+function findMapping(mm: NonNullable<Task["mm"]>, name: string): Vma | undefined {
   const wanted = new Set([name, `[anon:${name}]`, `[anon_shmem:${name}]`, `${name} (deleted)`]);
   return mm.vmas.find((v) => {
     const shown = vmaName(mm, v);

@@ -11,7 +11,7 @@ import { type Block, type Command, err, fail, out } from "../../../src/shell/typ
 import { errnoMessage } from "../args/operands.js";
 
 /** Largest binary file `cat` will print (kpagecount of 16 GiB of RAM is 32 MiB). */
-export const MAX_BINARY_BYTES = 64 * 1024 * 1024;
+const MAX_BINARY_BYTES = 64 * 1024 * 1024;
 
 export interface FileContent {
   readonly text: string;
