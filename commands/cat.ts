@@ -6,7 +6,7 @@
  * each /proc file. Printing one again, it says what changed: in the Ink UI
  * as colour (a `changes` view block whose plain text is the file, byte for
  * byte, so pipes and batch mode see exactly what plain cat prints), and
- * with --changes as plain marks (see commands/lib/changes.ts).
+ * with --changes as plain marks (see src/views/changes.ts).
  */
 import { type Block, type Command, err, out } from "../src/shell/types.js";
 import { anyChange, type ChangesView, compareText, markedText } from "../src/views/changes.js";

@@ -1,5 +1,5 @@
 /**
- * The frames picture in colour: the grid of commands/lib/frames-picture.ts
+ * The frames picture in colour: the grid of src/views/frames.ts
  * laid out for the terminal's width, each cell coloured by its owner; a
  * frame mapped more than once shows its map count. The totals follow as text.
  */

@@ -1,6 +1,7 @@
 /**
  * The history file (`~/.cowsh_history`, like `~/.bash_history`): one line per
- * entry, oldest first. The only module of the UI that touches the disk.
+ * entry, oldest first. It and the asciicast recorder (`record.ts`) are the
+ * UI's only modules that touch the disk.
  */
 import * as nodeFs from "node:fs";
 import { homedir } from "node:os";

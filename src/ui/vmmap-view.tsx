@@ -1,6 +1,6 @@
 /**
  * The vmmap picture in colour: the same layout as the plain text
- * (commands/lib/vmmap-picture.ts), laid out for the terminal's width, each
+ * (src/views/vmmap.ts), laid out for the terminal's width, each
  * cell coloured by its state; a shared cell shows its map count.
  */
 import { Box, Text } from "ink";
