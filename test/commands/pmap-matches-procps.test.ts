@@ -174,9 +174,13 @@ const MODES: [string[], PmapOptions][] = [
 ];
 
 /**
- * The dynamic loader and libc this node runs with: the processes pmap looks
- * at run on private copies of them, so that pmap mapping its own libc while
- * it reads their smaps does not change their Pss.
+ * The dynamic loader and libc this node runs with. The processes pmap looks
+ * at run private copies of them and of sleep, so that no other process maps
+ * a file they map: pmap mapping its own libc while it reads their smaps, or
+ * any `sleep` started elsewhere on the host meanwhile (another test file, a
+ * shell script), would otherwise change their Pss and Shared/Private split
+ * between our read of smaps and pmap's, and the comparison would fail only
+ * when the machine is busy (one full run in three; never alone).
  */
 function runtimeLibraries(): { loader: string; libc: string } | null {
   const maps = readFileSync("/proc/self/maps", "latin1");
@@ -202,7 +206,8 @@ describe.skipIf(skipLive !== null)("the formatter against the real pmap on live 
     copyFileSync(libs.libc, join(dir, "libc.so.6"));
     copyFileSync(libs.loader, join(dir, "ld.so"));
     chmodSync(join(dir, "ld.so"), 0o755);
-    const sleep60 = `${dir}/ld.so --library-path ${dir} /usr/bin/sleep 60`;
+    copyFileSync("/usr/bin/sleep", join(dir, "sleep"));
+    const sleep60 = `${dir}/ld.so --library-path ${dir} ${dir}/sleep 60`;
     const env = { ...process.env, LC_ALL: "C" };
     sleeper = spawn("sh", ["-c", `exec ${sleep60}`], { stdio: "ignore", env });
     // A child that is never waited for: \`sleep 0\` under a shell that then execs sleep.
@@ -215,7 +220,7 @@ describe.skipIf(skipLive !== null)("the formatter against the real pmap on live 
     );
     const settled = () =>
       [sleeper.pid!, parent.pid!].every((p) =>
-        readFileSync(`/proc/${p}/maps`, "latin1").includes("/usr/bin/sleep"),
+        readFileSync(`/proc/${p}/maps`, "latin1").includes(`${dir}/sleep`),
       ) && readFileSync(`/proc/${zombie}/stat`, "latin1").includes(") Z ");
     for (let i = 0; i < 200 && !settled(); i++) await new Promise((r) => setTimeout(r, 10));
   });
