@@ -23,6 +23,7 @@ import {
   readsSmaps,
 } from "../../commands/lib/pmap/format.js";
 import { tempDir } from "../export/scenario.js";
+import { describeWithTools, missingTool } from "../helpers/host-tools.js";
 import { runScript } from "../helpers/run-script.js";
 
 const fixture = (name: string) =>
@@ -135,14 +136,9 @@ exit $C
 
 /* ---- the formatter against the real pmap, on this machine's /proc ---- */
 
-const realPmap = spawnSync("pmap", ["-V"], { encoding: "utf8" });
-const skipLive =
-  realPmap.status !== 0
-    ? "pmap (procps) is not installed"
-    : !realPmap.stdout.includes("procps-ng 4.0")
-      ? `pmap is ${realPmap.stdout.trim()}, not procps-ng 4.0`
-      : null;
-if (skipLive !== null) console.warn(`live pmap comparison skipped: ${skipLive}`);
+const PMAP = missingTool("procps (pmap)", "pmap", ["-V"], (version) =>
+  version.includes("procps-ng 4.0") ? null : `pmap is ${version.trim()}, not procps-ng 4.0`,
+);
 
 /** What pmap reads of process `pid` in the real /proc. */
 function realProcess(pid: number, mode: PmapMode) {
@@ -194,7 +190,7 @@ function runtimeLibraries(): { loader: string; libc: string } | null {
   return loader === undefined || libc === undefined ? null : { loader, libc };
 }
 
-describe.skipIf(skipLive !== null)("the formatter against the real pmap on live processes", () => {
+describeWithTools("the formatter against the real pmap on live processes", [PMAP], () => {
   const { dir, cleanup } = tempDir();
   let sleeper: ChildProcess;
   let parent: ChildProcess;
