@@ -5,7 +5,8 @@
  *
  * Every source file has a layer, from a folder rule or an explicit list; a
  * file no rule names fails here, so a new file is placed on purpose. A file
- * may import its own layer and those below. `node:` modules are allowed only
+ * may import its own layer and those below (the UI not the commands: it
+ * reaches them through the shell). `node:` modules are allowed only
  * where a layer says: none in the kernel and fs, computation only (zlib,
  * crypto) from the contract up, and the host (files, terminal, readline)
  * only in src/shell/host.ts, the UI and the binary. The kernel stays pure:
