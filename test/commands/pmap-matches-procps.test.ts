@@ -190,6 +190,24 @@ function runtimeLibraries(): { loader: string; libc: string } | null {
   return loader === undefined || libc === undefined ? null : { loader, libc };
 }
 
+/** A file of /proc/PID, or "" when the process is not (or no longer) there. */
+function readProc(pid: number, name: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${name}`, "latin1");
+  } catch {
+    return "";
+  }
+}
+
+/** Polls `ready` every 10 ms for up to 20 s; throws naming `what` if it never holds. */
+async function waitFor(what: string, ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (ready()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 describeWithTools("the formatter against the real pmap on live processes", [PMAP], () => {
   const { dir, cleanup } = tempDir();
   let sleeper: ChildProcess;
@@ -206,19 +224,25 @@ describeWithTools("the formatter against the real pmap on live processes", [PMAP
     const sleep60 = `${dir}/ld.so --library-path ${dir} ${dir}/sleep 60`;
     const env = { ...process.env, LC_ALL: "C" };
     sleeper = spawn("sh", ["-c", `exec ${sleep60}`], { stdio: "ignore", env });
-    // A child that is never waited for: \`sleep 0\` under a shell that then execs sleep.
-    parent = spawn("bash", ["-c", `sleep 0 & echo $!; exec ${sleep60}`], {
-      stdio: ["ignore", "pipe", "ignore"],
-      env,
-    });
+    // A child that is never waited for: a background `head -c1` of a shell that then execs
+    // sleep. The child exits only when the test writes a byte, after the exec: had it exited
+    // before, bash would have reaped it (it did when the machine was loaded), leaving no zombie.
+    parent = spawn(
+      "bash",
+      ["-c", `exec 3<&0; head -c1 <&3 >/dev/null & echo $!; exec ${sleep60} <&- 3<&-`],
+      {
+        stdio: ["pipe", "pipe", "ignore"],
+        env,
+      },
+    );
     zombie = await new Promise<number>((ok) =>
       parent.stdout!.once("data", (d: Buffer) => ok(Number(String(d).trim()))),
     );
-    const settled = () =>
-      [sleeper.pid!, parent.pid!].every((p) =>
-        readFileSync(`/proc/${p}/maps`, "latin1").includes(`${dir}/sleep`),
-      ) && readFileSync(`/proc/${zombie}/stat`, "latin1").includes(") Z ");
-    for (let i = 0; i < 200 && !settled(); i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor("both sleepers to run the private sleep", () =>
+      [sleeper.pid!, parent.pid!].every((p) => readProc(p, "maps").includes(`${dir}/sleep`)),
+    );
+    parent.stdin!.end("x");
+    await waitFor(`pid ${zombie} to be a zombie`, () => readProc(zombie, "stat").includes(") Z "));
   });
   afterAll(() => {
     sleeper.kill();
