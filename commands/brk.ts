@@ -4,7 +4,7 @@
  * with an address it acts as brk and prints the new break.
  */
 import { type Command, err, fail, ok, out } from "../src/shell/types.js";
-import { hex, livePidArg, machineOf, parseSize, usage } from "./lib/args.js";
+import { hex, livePidArg, machineOf, parseSize, usage } from "./lib/args/operands.js";
 
 export const brk: Command = {
   name: "brk",

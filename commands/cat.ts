@@ -6,13 +6,13 @@
  * each /proc file. Printing one again, it says what changed: in the Ink UI
  * as colour (a `changes` view block whose plain text is the file, byte for
  * byte, so pipes and batch mode see exactly what plain cat prints), and
- * with --changes as plain marks (see commands/lib/changes.ts).
+ * with --changes as plain marks (see src/views/changes.ts).
  */
 import { type Block, type Command, err, out } from "../src/shell/types.js";
-import { errnoMessage, machineOf } from "./lib/args.js";
-import { anyChange, type ChangesView, compareText, markedText } from "./lib/changes.js";
-import { readWhole } from "./lib/files.js";
-import { sessionState } from "./lib/session-store.js";
+import { anyChange, type ChangesView, compareText, markedText } from "../src/views/changes.js";
+import { errnoMessage, machineOf } from "./lib/args/operands.js";
+import { readWhole } from "./lib/files/machine-files.js";
+import { sessionState } from "./lib/session/state.js";
 
 /** Texts larger than this are not remembered (nor compared). */
 const MAX_REMEMBERED = 1024 * 1024;

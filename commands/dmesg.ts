@@ -7,7 +7,7 @@
 import type { Machine } from "../src/kernel/machine.js";
 import { getopt, hasOption } from "../src/shell/getopt.js";
 import { type Command, err, fail, ok, out } from "../src/shell/types.js";
-import { machineOf } from "./lib/args.js";
+import { machineOf } from "./lib/args/operands.js";
 
 /** printk's time prefix for `ns` since boot: `[%5lu.%06lu] ` (seconds, microseconds). */
 export function printkTime(ns: number): string {

@@ -1,6 +1,6 @@
 /** exec PID PATH [ARG...]: the process execs PATH; its old memory is torn down at once. */
 import { type Command, ok } from "../src/shell/types.js";
-import { failed, livePidArg, machineOf, usage } from "./lib/args.js";
+import { failed, livePidArg, machineOf, usage } from "./lib/args/operands.js";
 
 export const exec: Command = {
   name: "exec",

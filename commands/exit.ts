@@ -3,7 +3,7 @@
  * waits. `exit` alone leaves cowsh, as it leaves bash.
  */
 import { type Command, ok } from "../src/shell/types.js";
-import { failed, livePidArg, machineOf, usage } from "./lib/args.js";
+import { failed, livePidArg, machineOf, usage } from "./lib/args/operands.js";
 
 export const exit: Command = {
   name: "exit",

@@ -18,8 +18,8 @@
 
 import { STRERROR } from "../src/kernel/result.js";
 import { type Command, err, fail, ok } from "../src/shell/types.js";
-import { livePidArg, machineOf, targetArg, usage } from "./lib/args.js";
-import { readWhole } from "./lib/files.js";
+import { livePidArg, machineOf, targetArg, usage } from "./lib/args/operands.js";
+import { readWhole } from "./lib/files/machine-files.js";
 
 const OPS = ["=", "!=", "<", "<=", ">", ">="] as const;
 type Op = (typeof OPS)[number];

@@ -4,9 +4,9 @@
  * do next). explain PID MAPPING: how each smaps line of that VMA arises.
  */
 import { type Command, err, fail, ok, out } from "../src/shell/types.js";
-import { hex, livePidArg, machineOf, parseSize, targetArg, usage } from "./lib/args.js";
-import { explainPage } from "./lib/explain-page.js";
-import { explainVma } from "./lib/explain-vma.js";
+import { hex, livePidArg, machineOf, parseSize, targetArg, usage } from "./lib/args/operands.js";
+import { explainPage } from "./lib/explain/page.js";
+import { explainVma } from "./lib/explain/vma.js";
 
 export const explain: Command = {
   name: "explain",

@@ -15,21 +15,20 @@
 import { PID_FILES } from "../fs/proc/index.js";
 import type { Machine } from "../src/kernel/machine.js";
 import { getopt, hasOption, lastValue } from "../src/shell/getopt.js";
-import type { HostFs } from "../src/shell/session.js";
+import { type HostFs, hostStrerror } from "../src/shell/session.js";
 import { type Block, type Command, err, fail } from "../src/shell/types.js";
-import { machineOf, usage } from "./lib/args.js";
+import { machineOf, usage } from "./lib/args/operands.js";
 import {
   type ExportError,
-  hostStrerror,
   makeFile,
   prepareRoot,
   removeStale,
   type Target,
   writeEntries,
-} from "./lib/host-export.js";
-import { procTree } from "./lib/proc-tree.js";
-import { smemCapture } from "./lib/smem-capture.js";
-import { tarArchive } from "./lib/tar.js";
+} from "./lib/export/host-files.js";
+import { procTree } from "./lib/export/proc-tree.js";
+import { smemCapture } from "./lib/export/smem-capture.js";
+import { tarArchive } from "./lib/export/tar.js";
 
 const NAME = "export-proc";
 const USAGE = ["export-proc [-f] DIR", "export-proc [-f] --smem FILE.tar"];

@@ -1,6 +1,6 @@
 /** fork PID: the process forks; prints the child's PID and sets $!. */
 import { type Command, ok, out } from "../src/shell/types.js";
-import { failed, livePidArg, machineOf, setLastPid, usage } from "./lib/args.js";
+import { failed, livePidArg, machineOf, setLastPid, usage } from "./lib/args/operands.js";
 
 export const fork: Command = {
   name: "fork",

@@ -5,9 +5,9 @@
  */
 import { type GetoptSpec, getopt, hasOption, lastValue } from "../src/shell/getopt.js";
 import { type Command, ok } from "../src/shell/types.js";
-import { machineOf, usage } from "./lib/args.js";
-import { collectFrames, FRAMES_LEGEND, framesText } from "./lib/frames-picture.js";
-import { widthArg } from "./lib/width.js";
+import { collectFrames, FRAMES_LEGEND, framesText } from "../src/views/frames.js";
+import { machineOf, usage } from "./lib/args/operands.js";
+import { widthArg } from "./lib/args/width.js";
 
 const SPEC: GetoptSpec = {
   name: "frames",

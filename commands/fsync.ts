@@ -1,5 +1,5 @@
 /** fsync FILE...: writes a file's dirty pages back; they become clean (and shared mappings write-protected). */
-import { pageCacheCommand } from "./lib/files.js";
+import { pageCacheCommand } from "./lib/files/machine-files.js";
 
 export const fsync = pageCacheCommand(
   "fsync",

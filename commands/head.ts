@@ -5,7 +5,7 @@
  */
 
 import { byteOffset, splitLines, utf8Length } from "../src/shell/tool-io.js";
-import { type Amount, partOfFilesCommand } from "./lib/part-of-files.js";
+import { type Amount, partOfFilesCommand } from "./lib/files/part-of-files.js";
 
 const HELP = `Usage: head [OPTION]... [FILE]...
 Print the first 10 lines of each FILE to standard output.

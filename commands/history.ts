@@ -9,7 +9,7 @@
  */
 import type { Session } from "../src/shell/session.js";
 import { type Command, type CommandResult, err, fail, ok, out } from "../src/shell/types.js";
-import { sessionState } from "./lib/session-store.js";
+import { sessionState } from "./lib/session/state.js";
 
 /** Where the lines come from when a front end keeps them (the interactive UI). */
 export interface HistorySource {

@@ -2,10 +2,10 @@
 import { INIT_PID } from "../src/kernel/exit.js";
 import { LOGIN_SHELL_PID } from "../src/kernel/machine.js";
 import { type Command, ok } from "../src/shell/types.js";
-import { failed, machineOf, pidArg, usage } from "./lib/args.js";
+import { failed, machineOf, pidArg, usage } from "./lib/args/operands.js";
 
 /** The signals whose default action ends a process, by name and number. */
-export const SIGNALS: Readonly<Record<string, number>> = {
+const SIGNALS: Readonly<Record<string, number>> = {
   HUP: 1,
   INT: 2,
   QUIT: 3,

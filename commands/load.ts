@@ -5,11 +5,13 @@
  * would have. A file that is not an image, is damaged, or was made by a
  * newer cowsh is refused, and the current machine kept.
  */
+
+import { readImageFile } from "../src/image/machine-image.js";
 import { getopt, hasOption } from "../src/shell/getopt.js";
+import { hostStrerror } from "../src/shell/session.js";
 import { type Command, err, fail, ok, out } from "../src/shell/types.js";
-import { usage } from "./lib/args.js";
-import { hostStrerror } from "./lib/host-export.js";
-import { describeMachine, readImageFile } from "./lib/machine-image.js";
+import { usage } from "./lib/args/operands.js";
+import { describeMachine } from "./save.js";
 import { traceFollows } from "./trace.js";
 
 const USAGE = ["load [-v] FILE"];

@@ -1,7 +1,7 @@
 /** ls [PATH...]: lists directories (one name per line, as ls does into a pipe). */
 import { resolve } from "../fs/vfs.js";
 import { type Block, type Command, err, out } from "../src/shell/types.js";
-import { errnoMessage, machineOf } from "./lib/args.js";
+import { errnoMessage, machineOf } from "./lib/args/operands.js";
 
 export const ls: Command = {
   name: "ls",

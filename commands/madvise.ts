@@ -14,10 +14,10 @@ import {
   MADV_WIPEONFORK,
 } from "../src/kernel/constants.js";
 import { type Command, ok } from "../src/shell/types.js";
-import { failed, hex, machineOf, usage } from "./lib/args.js";
-import { rangeArgs } from "./lib/range.js";
+import { failed, hex, machineOf, usage } from "./lib/args/operands.js";
+import { rangeArgs } from "./lib/args/range.js";
 
-export const ADVICE: Readonly<Record<string, number>> = {
+const ADVICE: Readonly<Record<string, number>> = {
   normal: MADV_NORMAL,
   random: MADV_RANDOM,
   sequential: MADV_SEQUENTIAL,

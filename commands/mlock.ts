@@ -1,9 +1,9 @@
 /** mlock PID ADDR [LENGTH] [-v]: locks a range in memory, faulting every page in. */
 import { getopt, hasOption } from "../src/shell/getopt.js";
 import { type Command, ok, out } from "../src/shell/types.js";
-import { failed, hex, machineOf, usage } from "./lib/args.js";
-import { faultSummary } from "./lib/faults.js";
-import { rangeArgs } from "./lib/range.js";
+import { faultSummary } from "./lib/access/fault-summary.js";
+import { failed, hex, machineOf, usage } from "./lib/args/operands.js";
+import { rangeArgs } from "./lib/args/range.js";
 
 export const mlock: Command = {
   name: "mlock",

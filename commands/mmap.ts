@@ -21,6 +21,7 @@ import {
 import type { Inode } from "../src/kernel/vfs.js";
 import { type GetoptSpec, getopt, hasOption, lastValue } from "../src/shell/getopt.js";
 import { type Command, ok, out } from "../src/shell/types.js";
+import { faultSummary } from "./lib/access/fault-summary.js";
 import {
   failed,
   hex,
@@ -30,8 +31,7 @@ import {
   protArg,
   sizeArg,
   usage,
-} from "./lib/args.js";
-import { faultSummary } from "./lib/faults.js";
+} from "./lib/args/operands.js";
 
 const SPEC: GetoptSpec = {
   name: "mmap",

@@ -1,7 +1,7 @@
 /** mprotect PID ADDR LENGTH PROT: changes the protection of a range (splitting VMAs at its edges). */
 import { type Command, ok } from "../src/shell/types.js";
-import { failed, hex, machineOf, protArg, usage } from "./lib/args.js";
-import { rangeArgs } from "./lib/range.js";
+import { failed, hex, machineOf, protArg, usage } from "./lib/args/operands.js";
+import { rangeArgs } from "./lib/args/range.js";
 
 export const mprotect: Command = {
   name: "mprotect",

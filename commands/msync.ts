@@ -1,8 +1,8 @@
 /** msync PID ADDR [LENGTH] [-v]: writes back the shared file pages of a range (MS_SYNC): dirty becomes clean. */
 import { getopt, hasOption } from "../src/shell/getopt.js";
 import { type Command, ok, out } from "../src/shell/types.js";
-import { failed, hex, machineOf, usage } from "./lib/args.js";
-import { rangeArgs } from "./lib/range.js";
+import { failed, hex, machineOf, usage } from "./lib/args/operands.js";
+import { rangeArgs } from "./lib/args/range.js";
 
 export const msync: Command = {
   name: "msync",

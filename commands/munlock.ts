@@ -1,7 +1,7 @@
 /** munlock PID ADDR [LENGTH]: unlocks a range. */
 import { type Command, ok } from "../src/shell/types.js";
-import { failed, hex, machineOf, usage } from "./lib/args.js";
-import { rangeArgs } from "./lib/range.js";
+import { failed, hex, machineOf, usage } from "./lib/args/operands.js";
+import { rangeArgs } from "./lib/args/range.js";
 
 export const munlock: Command = {
   name: "munlock",

@@ -1,7 +1,7 @@
 /** munmap PID ADDR LENGTH: the process unmaps a range (splitting VMAs at its edges). */
 import { type Command, ok } from "../src/shell/types.js";
-import { failed, hex, machineOf, usage } from "./lib/args.js";
-import { rangeArgs } from "./lib/range.js";
+import { failed, hex, machineOf, usage } from "./lib/args/operands.js";
+import { rangeArgs } from "./lib/args/range.js";
 
 export const munmap: Command = {
   name: "munmap",

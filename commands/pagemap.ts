@@ -3,20 +3,19 @@
  * per page, like tools/mm/page-types: the PFN and the entry's bits, with the
  * frame's map count (/proc/kpagecount) and flags (/proc/kpageflags).
  */
+import { hexU64 } from "../fs/hex.js";
 import { kpageflags, type U64 } from "../fs/proc/page.js";
 import { pagemapEntries } from "../fs/proc/task-mmu.js";
 import { PAGE_SIZE } from "../src/kernel/constants.js";
 import { type PhysMem, ZERO_PFN } from "../src/kernel/phys.js";
 import { type Command, ok, out } from "../src/shell/types.js";
-import { hex, livePidArg, machineOf, sizeArg, targetArg, usage } from "./lib/args.js";
+import { hex, livePidArg, machineOf, sizeArg, targetArg, usage } from "./lib/args/operands.js";
 
 /** /proc/kpageflags of one frame as a hex number (the u64 that page-types prints). */
 function flagsHex(phys: PhysMem, pfn: number): string {
   const flags: U64 = { lo: 0, hi: 0 };
   kpageflags(phys, pfn, flags);
-  const hi = flags.hi >>> 0;
-  const lo = (flags.lo >>> 0).toString(16);
-  return hi === 0 ? `0x${lo}` : `0x${hi.toString(16)}${lo.padStart(8, "0")}`;
+  return hexU64(flags.hi, flags.lo);
 }
 
 /** At most this many pages are decoded at once (a 64 MiB range). */

@@ -7,8 +7,8 @@
  */
 import { getopt, hasOption } from "../src/shell/getopt.js";
 import { type Block, type Command, err, fail, ok, out } from "../src/shell/types.js";
-import { machineOf } from "./lib/args.js";
-import { readWhole } from "./lib/files.js";
+import { machineOf } from "./lib/args/operands.js";
+import { readWhole } from "./lib/files/machine-files.js";
 import {
   formatPmap,
   newExtendedState,
@@ -16,7 +16,7 @@ import {
   type PmapMode,
   pmapCommand,
   readsSmaps,
-} from "./lib/pmap-format.js";
+} from "./lib/pmap/format.js";
 
 const HELP = `
 Usage:

@@ -9,7 +9,7 @@ import type { Machine } from "../src/kernel/machine.js";
 import type { Task } from "../src/kernel/task.js";
 import { type GetoptSpec, getopt, hasOption } from "../src/shell/getopt.js";
 import { type Command, ok, out } from "../src/shell/types.js";
-import { machineOf, usage } from "./lib/args.js";
+import { machineOf, usage } from "./lib/args/operands.js";
 
 const SPEC: GetoptSpec = {
   name: "ps",
@@ -45,7 +45,7 @@ function row(m: Machine, task: Task, indent: string, memo: TableMemo): string {
  * The tasks depth first, children in PID order under their parent, each
  * with its depth. Roots are the tasks whose parent is not in the table.
  */
-export function treeOrder(tasks: Iterable<Task>): Array<{ task: Task; depth: number }> {
+function treeOrder(tasks: Iterable<Task>): Array<{ task: Task; depth: number }> {
   const sorted = [...tasks].sort((a, b) => a.pid - b.pid);
   const pids = new Set(sorted.map((t) => t.pid));
   const children = new Map<number, Task[]>();

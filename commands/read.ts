@@ -3,7 +3,7 @@
  * range (faulting as needed). --words prints each page's word.
  */
 import type { Command } from "../src/shell/types.js";
-import { runAccess } from "./lib/access.js";
+import { runAccess } from "./lib/access/run-access.js";
 
 export const read: Command = {
   name: "read",

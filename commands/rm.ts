@@ -2,8 +2,8 @@
 import { resolve } from "../fs/vfs.js";
 import { failure } from "../src/kernel/result.js";
 import { type Command, err, fail, ok } from "../src/shell/types.js";
-import { errnoMessage, machineOf } from "./lib/args.js";
-import { absPath, isProcPath } from "./lib/files.js";
+import { errnoMessage, machineOf } from "./lib/args/operands.js";
+import { absPath, isProcPath } from "./lib/files/machine-files.js";
 
 export const rm: Command = {
   name: "rm",

@@ -16,7 +16,7 @@ import {
   sizeArg,
   targetArg,
   usage,
-} from "./lib/args.js";
+} from "./lib/args/operands.js";
 import { parseDuration } from "./sleep.js";
 
 export const run: Command = {

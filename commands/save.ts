@@ -8,11 +8,16 @@
  * is the only file written. An existing FILE is refused unless -f is given
  * (then it is replaced: a symlink there is removed, never followed).
  */
+
+import { encodeImage } from "../src/image/machine-image.js";
+import { NSEC_PER_SEC } from "../src/kernel/constants.js";
+import type { Machine } from "../src/kernel/machine.js";
 import { getopt, hasOption } from "../src/shell/getopt.js";
+import { hostStrerror } from "../src/shell/session.js";
 import { type Command, err, fail, ok, out } from "../src/shell/types.js";
-import { machineOf, usage } from "./lib/args.js";
-import { hostStrerror, makeFile } from "./lib/host-export.js";
-import { describeMachine, encodeImage } from "./lib/machine-image.js";
+import { machineOf, usage } from "./lib/args/operands.js";
+import { plural } from "./lib/explain/prose.js";
+import { makeFile } from "./lib/export/host-files.js";
 
 const USAGE = ["save [-fv] FILE"];
 
@@ -56,3 +61,11 @@ export const save: Command = {
     return hasOption(parsed.options, "v") ? ok(out(`${file}: ${describeMachine(m)}\n`)) : ok();
   },
 };
+
+/** One line about a machine: its processes, frames in use and clock (save -v, load -v). */
+export function describeMachine(m: Machine): string {
+  const { phys } = m;
+  const used = phys.nrFrames - phys.firstUsable - phys.nrFree;
+  const seconds = (m.now / NSEC_PER_SEC).toFixed(2);
+  return `${plural(m.tasks.size, "process", "processes")}, ${plural(used, "frame")} in use, ${seconds} s since boot`;
+}

@@ -5,7 +5,7 @@
  */
 import { NSEC_PER_SEC } from "../src/kernel/constants.js";
 import { type Command, ok } from "../src/shell/types.js";
-import { machineOf, usage } from "./lib/args.js";
+import { machineOf, usage } from "./lib/args/operands.js";
 
 const UNIT: Readonly<Record<string, number>> = { "": 1, s: 1, m: 60, h: 3600, d: 86400 };
 

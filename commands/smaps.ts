@@ -1,7 +1,7 @@
 /** smaps PID [TARGET]: the smaps block of the VMA holding TARGET (all of /proc/PID/smaps without one). */
 import { showSmaps, smapsBlock } from "../fs/proc/task-mmu.js";
 import { type Command, err, fail, ok, out } from "../src/shell/types.js";
-import { hex, livePidArg, machineOf, targetArg, usage } from "./lib/args.js";
+import { hex, livePidArg, machineOf, targetArg, usage } from "./lib/args/operands.js";
 
 export const smaps: Command = {
   name: "smaps",

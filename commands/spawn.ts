@@ -3,7 +3,7 @@
  * shell forks and the child execs PATH. Prints the new PID; sets $!.
  */
 import { type Command, ok, out } from "../src/shell/types.js";
-import { failed, machineOf, setLastPid, usage } from "./lib/args.js";
+import { failed, machineOf, setLastPid, usage } from "./lib/args/operands.js";
 
 export const spawn: Command = {
   name: "spawn",

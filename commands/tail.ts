@@ -6,7 +6,7 @@
  */
 
 import { byteOffset, splitLines, utf8Length } from "../src/shell/tool-io.js";
-import { type Amount, partOfFilesCommand } from "./lib/part-of-files.js";
+import { type Amount, partOfFilesCommand } from "./lib/files/part-of-files.js";
 
 const HELP = `Usage: tail [OPTION]... [FILE]...
 Print the last 10 lines of each FILE to standard output.

@@ -10,10 +10,10 @@ import type { KernelEvent } from "../src/kernel/events.js";
 import type { Machine } from "../src/kernel/machine.js";
 import type { Session } from "../src/shell/session.js";
 import { type Command, err, ok, out } from "../src/shell/types.js";
-import { machineOf, usage } from "./lib/args.js";
-import { plural } from "./lib/prose.js";
-import { peekSessionState, sessionState } from "./lib/session-store.js";
-import { Tracer } from "./lib/tracer.js";
+import { machineOf, usage } from "./lib/args/operands.js";
+import { plural } from "./lib/explain/prose.js";
+import { peekSessionState, sessionState } from "./lib/session/state.js";
+import { Tracer } from "./lib/trace/tracer.js";
 
 type Hook = ((event: KernelEvent) => void) | null;
 

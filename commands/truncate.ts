@@ -1,8 +1,8 @@
 /** truncate -s SIZE FILE...: creates or resizes files, as GNU truncate (sizes 4K = 4096, 4M…). */
 import { getopt, lastValue } from "../src/shell/getopt.js";
 import { type Command, err, fail, ok } from "../src/shell/types.js";
-import { errnoMessage, machineOf, parseSize, usage } from "./lib/args.js";
-import { checkWritable, isProcPath } from "./lib/files.js";
+import { errnoMessage, machineOf, parseSize, usage } from "./lib/args/operands.js";
+import { checkWritable, isProcPath } from "./lib/files/machine-files.js";
 
 export const truncate: Command = {
   name: "truncate",

@@ -6,9 +6,9 @@
  */
 import { type GetoptSpec, getopt, lastValue } from "../src/shell/getopt.js";
 import { type Command, err, fail, ok } from "../src/shell/types.js";
-import { hex, livePidArg, machineOf, targetArg, usage } from "./lib/args.js";
-import { collectVmmap, VMMAP_LEGEND, vmmapText } from "./lib/vmmap-picture.js";
-import { widthArg } from "./lib/width.js";
+import { collectVmmap, VMMAP_LEGEND, vmmapText } from "../src/views/vmmap.js";
+import { hex, livePidArg, machineOf, targetArg, usage } from "./lib/args/operands.js";
+import { widthArg } from "./lib/args/width.js";
 
 const SPEC: GetoptSpec = {
   name: "vmmap",

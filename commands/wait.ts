@@ -4,10 +4,10 @@
  * status becomes $?, as bash's wait returns it (128 + signal for a kill).
  */
 import { type Command, err, fail } from "../src/shell/types.js";
-import { failed, machineOf, pidArg, usage } from "./lib/args.js";
+import { failed, machineOf, pidArg, usage } from "./lib/args/operands.js";
 
 /** bash's $? for a wait status. */
-export const shellStatus = (status: number): number =>
+const shellStatus = (status: number): number =>
   (status & 0x7f) === 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
 
 export const wait: Command = {

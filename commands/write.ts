@@ -4,7 +4,7 @@
  * an optional +OFFSET; LENGTH defaults to the rest of the mapping.
  */
 import type { Command } from "../src/shell/types.js";
-import { runAccess } from "./lib/access.js";
+import { runAccess } from "./lib/access/run-access.js";
 
 export const write: Command = {
   name: "write",

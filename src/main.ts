@@ -6,11 +6,11 @@
  * commands on stdin).
  */
 import { readFileSync } from "node:fs";
+import type { CliArgs } from "./cli/cli-options.js";
 import type { Machine } from "./kernel/machine.js";
 import { strerror } from "./kernel/result.js";
 import type { ShellSession } from "./shell/runtime.js";
 import type { Block } from "./shell/types.js";
-import type { CliArgs } from "./ui/cli-options.js";
 
 const GREETING =
   "cowsh: a shell over a simulated Linux machine. `help` lists the commands;\n" +
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
   for (const stream of [process.stdout, process.stderr]) stream.on("error", outputFailed);
   const early = paintEarlyPrompt(argv);
   const { checkFrontEndArgs, directiveArgs, kernelConfig, parseCommandLine } = await import(
-    "./ui/cli-options.js"
+    "./cli/cli-options.js"
   );
   const { Machine } = await import("./kernel/machine.js");
   const { createSession, runSource } = await import("./shell/runtime.js");
@@ -119,7 +119,7 @@ async function main(): Promise<number> {
   }
   const session = createSession(machine, undefined, { check: args.check });
   if (args.quiz !== undefined && source !== undefined) {
-    const { runQuiz } = await import("./ui/quiz.js");
+    const { runQuiz } = await import("./cli/quiz.js");
     const io = { input: process.stdin, output: process.stdout, color: process.stdout.isTTY };
     return (await runQuiz(session, source.text, io, source.name)).status;
   }
@@ -135,7 +135,7 @@ async function main(): Promise<number> {
 
 /** --load: the machine an image file holds (its own boot options), or the message refusing it. */
 async function loadImage(path: string): Promise<Machine | string> {
-  const { readImageFile } = await import("../commands/lib/machine-image.js");
+  const { readImageFile } = await import("./image/machine-image.js");
   const { nodeHost } = await import("./shell/host.js");
   const r = readImageFile(nodeHost, path);
   return r.ok ? r.machine : `cowsh: ${r.message}`;

@@ -14,6 +14,7 @@ import { INIT_PID } from "../../src/kernel/exit.js";
 import { LOGIN_SHELL_PID, type Machine } from "../../src/kernel/machine.js";
 import type { Mm } from "../../src/kernel/mm.js";
 import { commOf, STATE_NAMES, type Task } from "../../src/kernel/task.js";
+import { hexPad } from "../hex.js";
 import { NR_CPUS, totalramPages } from "./meminfo.js";
 
 /* ---- collect ---- */
@@ -142,7 +143,7 @@ const kb = (pages: number): number => pages * (PAGE_SIZE / 1024);
 const memLine = (label: string, kbValue: number): string =>
   `${label}:\t${String(kbValue).padStart(8)} kB\n`;
 /** A 64-bit mask as 16 hex digits (render_sigset_t, render_cap_t). */
-const hex16 = (n: number): string => n.toString(16).padStart(16, "0");
+const hex16 = (n: number): string => hexPad(n, 16);
 
 /**
  * proc_task_name with escaping: seq_escape_str(ESCAPE_SPACE | ESCAPE_SPECIAL,

@@ -24,6 +24,7 @@ import {
   ZERO_PFN,
 } from "../../src/kernel/phys.js";
 import type { Vma } from "../../src/kernel/vma.js";
+import { hexPad } from "../hex.js";
 import { vmFlagsString } from "./vm-flags.js";
 
 /** PSS_SHIFT: Pss is summed in fixed point, bytes << 12. A private page adds 4096 << 12. */
@@ -187,8 +188,8 @@ function accountTable(
 
 /* ---- formatting ---- */
 
-const hex8 = (n: number): string => n.toString(16).padStart(8, "0");
-const hex2 = (n: number): string => n.toString(16).padStart(2, "0");
+const hex8 = (n: number): string => hexPad(n, 8);
+const hex2 = (n: number): string => hexPad(n, 2);
 /** Pages to kB. */
 const kb = (pages: number): number => pages * (PAGE_SIZE / 1024);
 /** Fixed-point Pss to kB, truncated: (pss >> PSS_SHIFT) >> 10. */

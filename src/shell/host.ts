@@ -1,7 +1,9 @@
 /**
- * The real file system behind `Session.host`, with node:fs. Only the shell
- * runtime creates it (createSession); commands see the HostFs interface and
- * never node:fs, and the kernel and fs layers never touch the host at all.
+ * The real file system behind `Session.host`, with node:fs: the shell's only
+ * module that touches the host (test/layers.test.ts keeps it so). The
+ * runtime gives it to the sessions it creates (createSession) and main.ts
+ * reads `--load` images through it; commands see only the HostFs interface,
+ * and the kernel and fs layers never touch the host at all.
  */
 import {
   closeSync,

@@ -13,7 +13,12 @@
 import { logRecord } from "../../commands/dmesg.js";
 import { recordHistory } from "../../commands/history.js";
 import { COMMANDS } from "../../commands/index.js";
-import { checkWritable, isProcPath, procWriteError, readWhole } from "../../commands/lib/files.js";
+import {
+  checkWritable,
+  isProcPath,
+  procWriteError,
+  readWhole,
+} from "../../commands/lib/files/machine-files.js";
 import { checkInvariants } from "../kernel/invariants.js";
 import type { Machine } from "../kernel/machine.js";
 import { LOGIN_SHELL_PID } from "../kernel/machine.js";

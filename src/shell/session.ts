@@ -1,4 +1,5 @@
 import type { Machine } from "../kernel/machine.js";
+import { STRERROR } from "../kernel/result.js";
 
 /**
  * Shell state shared by the commands of one session: variables and the
@@ -32,6 +33,22 @@ export interface Session {
 export type HostResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly errno: string };
+
+/** strerror(3) for the errnos host calls give beyond the kernel model's. */
+const HOST_STRERROR: Readonly<Record<string, string>> = {
+  ...STRERROR,
+  EROFS: "Read-only file system",
+  EDQUOT: "Disk quota exceeded",
+  EMFILE: "Too many open files",
+  ENFILE: "Too many open files in system",
+  EIO: "Input/output error",
+  ENOSYS: "Function not implemented",
+  EOPNOTSUPP: "Operation not supported",
+  ENOTSUP: "Operation not supported",
+  EXDEV: "Invalid cross-device link",
+};
+
+export const hostStrerror = (errno: string): string => HOST_STRERROR[errno] ?? errno;
 
 /** What a host path names. */
 export type HostFileType = "dir" | "file" | "symlink" | "other";

@@ -26,6 +26,13 @@ export type Effect =
   | { readonly kind: "clear" }
   | { readonly kind: "exit"; readonly status: number };
 
+/** How far a long piece of work has got: `done` of `total` units, and what it is. */
+export interface Progress {
+  readonly done: number;
+  readonly total: number;
+  readonly label: string;
+}
+
 export interface CommandResult {
   readonly status: number;
   readonly blocks: readonly Block[];

@@ -4,7 +4,7 @@
  */
 import { Text } from "ink";
 import type { ReactNode } from "react";
-import type { CellLine } from "../../commands/lib/cells.js";
+import type { CellLine } from "../views/cells.js";
 
 /** How one cell looks: its character and its colours. */
 export interface CellStyle {

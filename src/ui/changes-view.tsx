@@ -5,7 +5,7 @@
  */
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
-import type { ChangesView, LineChange } from "../../commands/lib/changes.js";
+import type { ChangesView, LineChange } from "../views/changes.js";
 import type { ViewProps } from "./views.js";
 
 function isChangesView(view: unknown): view is ChangesView {

@@ -3,14 +3,9 @@
  * runtime and the machine. Implemented over `src/shell` by the front end
  * that starts the UI; tests use fakes.
  */
-import type { Block, Effect } from "../shell/types.js";
+import type { Block, Effect, Progress } from "../shell/types.js";
 
-/** How far a long piece of work has got: `done` of `total` units, and what it is. */
-export interface Progress {
-  readonly done: number;
-  readonly total: number;
-  readonly label: string;
-}
+export type { Progress };
 
 export interface RunResult {
   /** The exit status of the line, as `$?`. */

@@ -1,11 +1,11 @@
 /**
- * The frames picture in colour: the grid of commands/lib/frames-picture.ts
+ * The frames picture in colour: the grid of src/views/frames.ts
  * laid out for the terminal's width, each cell coloured by its owner; a
  * frame mapped more than once shows its map count. The totals follow as text.
  */
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
-import { foldedText } from "../../commands/lib/cells.js";
+import { foldedText } from "../views/cells.js";
 import {
   FRAME_ANON,
   FRAME_ANON_UNMAPPED,
@@ -22,12 +22,12 @@ import {
   framesHeading,
   framesSummary,
   layoutFrames,
-} from "../../commands/lib/frames-picture.js";
+} from "../views/frames.js";
 import { type CellPainter, CellRow, countGlyph, Paint } from "./cells-view.js";
 import type { ViewProps } from "./views.js";
 
 /** The look of each owner; a frame mapped 2 or more times shows its map count. */
-export const paintFrame: CellPainter = (state, count) => {
+const paintFrame: CellPainter = (state, count) => {
   const char = count >= 2 ? countGlyph(count) : FRAME_CHARS[state]!;
   switch (state) {
     case FRAME_KERNEL:

@@ -1,6 +1,7 @@
 /**
  * The history file (`~/.cowsh_history`, like `~/.bash_history`): one line per
- * entry, oldest first. The only module of the UI that touches the disk.
+ * entry, oldest first. It and the asciicast recorder (`record.ts`) are the
+ * UI's only modules that touch the disk.
  */
 import * as nodeFs from "node:fs";
 import { homedir } from "node:os";
@@ -57,7 +58,7 @@ export function parseHistory(text: string, cap: number = HISTORY_CAP): readonly 
   return lines.length > cap ? lines.slice(lines.length - cap) : lines;
 }
 
-export function formatHistory(lines: readonly string[]): string {
+function formatHistory(lines: readonly string[]): string {
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }
 

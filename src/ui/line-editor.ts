@@ -142,13 +142,13 @@ function transpose(s: LineState): LineState {
 const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
 /** The index of the character before `i` (a surrogate pair counts as one). */
-export function prevChar(text: string, i: number): number {
+function prevChar(text: string, i: number): number {
   if (i <= 0) return 0;
   return i >= 2 && isLowSurrogate(text.charCodeAt(i - 1)) ? i - 2 : i - 1;
 }
 
 /** The index after the character at `i`. */
-export function nextChar(text: string, i: number): number {
+function nextChar(text: string, i: number): number {
   if (i >= text.length) return text.length;
   return isLowSurrogate(text.charCodeAt(i + 1)) ? i + 2 : i + 1;
 }

@@ -33,7 +33,7 @@ interface Current {
   result: RunResult | undefined;
 }
 
-export const INTERRUPTED_STATUS = 130;
+const INTERRUPTED_STATUS = 130;
 
 export class Runner {
   private readonly queue: string[] = [];

@@ -6,9 +6,9 @@
  */
 import { PAGE_SIZE } from "../kernel/constants.js";
 import { complete } from "../shell/complete.js";
+import { type PacedOptions, runPaced } from "../shell/paced-run.js";
 import type { ShellSession } from "../shell/runtime.js";
 import type { EngineStatus, RunResult, ShellEngine } from "./engine.js";
-import { type PacedOptions, runPaced } from "./paced-run.js";
 
 /** `paced`: how `sleep` and big writes run in steps (default: sleep instant). */
 export function createShellEngine(

@@ -47,7 +47,7 @@ export function viewKind(view: unknown): string | undefined {
 }
 
 /** The renderer for `view`, or undefined for the plain-text fallback. */
-export function findView(registry: ViewRegistry, view: unknown): ViewComponent | undefined {
+function findView(registry: ViewRegistry, view: unknown): ViewComponent | undefined {
   const kind = viewKind(view);
   return kind === undefined ? undefined : registry.get(kind);
 }

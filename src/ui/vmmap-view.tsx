@@ -1,11 +1,11 @@
 /**
  * The vmmap picture in colour: the same layout as the plain text
- * (commands/lib/vmmap-picture.ts), laid out for the terminal's width, each
+ * (src/views/vmmap.ts), laid out for the terminal's width, each
  * cell coloured by its state; a shared cell shows its map count.
  */
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
-import { foldedText } from "../../commands/lib/cells.js";
+import { foldedText } from "../views/cells.js";
 import {
   layoutVmmap,
   PAGE_ABSENT,
@@ -19,12 +19,12 @@ import {
   PAGE_STATE_NAMES,
   PAGE_ZERO,
   type VmmapView,
-} from "../../commands/lib/vmmap-picture.js";
+} from "../views/vmmap.js";
 import { type CellPainter, CellRow, type CellStyle, countGlyph, Paint } from "./cells-view.js";
 import type { ViewProps } from "./views.js";
 
 /** The look of each page state; shared cells show their map count instead of the letter. */
-export const paintPage: CellPainter = (state, count) => {
+const paintPage: CellPainter = (state, count) => {
   const char = PAGE_CHARS[state]!;
   switch (state) {
     case PAGE_ABSENT:

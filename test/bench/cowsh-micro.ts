@@ -9,7 +9,7 @@
  * machine is collected that code is thrown away ("deoptimization, reason:
  * weak objects") and the next run starts in the interpreter.
  */
-import { readWhole } from "../../commands/lib/files.js";
+import { readWhole } from "../../commands/lib/files/machine-files.js";
 import { MADV_NOHUGEPAGE, PAGE_SIZE } from "../../src/kernel/constants.js";
 import { Machine } from "../../src/kernel/machine.js";
 import type { Result } from "../../src/kernel/result.js";

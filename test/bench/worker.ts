@@ -9,7 +9,7 @@
  *                           with --cpu-prof; prints the last one
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { readWhole } from "../../commands/lib/files.js";
+import { readWhole } from "../../commands/lib/files/machine-files.js";
 import { PAGE_SIZE } from "../../src/kernel/constants.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { bootForMicro, cowshMicroRun, mapAnon, must, touch } from "./cowsh-micro.js";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { type ChangesView, compareText, markedText } from "../../commands/lib/changes.js";
+import { type ChangesView, compareText, markedText } from "../../src/views/changes.js";
 import { forked, sh } from "./pictures-helpers.js";
 
 describe("cat of a /proc file it showed before", () => {

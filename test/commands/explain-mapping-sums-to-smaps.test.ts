@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { explainVma } from "../../commands/lib/explain-vma.js";
+import { explainVma } from "../../commands/lib/explain/vma.js";
 import { smapsBlock } from "../../fs/proc/task-mmu.js";
 import { forked, kbFields, longest, pidOf, sh } from "./pictures-helpers.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { FramesView } from "../../commands/lib/frames-picture.js";
+import type { FramesView } from "../../src/views/frames.js";
 import { boot, forked, kbFields, longest, sh } from "./pictures-helpers.js";
 
 /** The totals table: owner -> [frames, kB, the meminfo figure beside it]. */

@@ -21,8 +21,9 @@ import {
   type PmapOptions,
   pmapCommand,
   readsSmaps,
-} from "../../commands/lib/pmap-format.js";
+} from "../../commands/lib/pmap/format.js";
 import { tempDir } from "../export/scenario.js";
+import { describeWithTools, missingTool } from "../helpers/host-tools.js";
 import { runScript } from "../helpers/run-script.js";
 
 const fixture = (name: string) =>
@@ -135,14 +136,9 @@ exit $C
 
 /* ---- the formatter against the real pmap, on this machine's /proc ---- */
 
-const realPmap = spawnSync("pmap", ["-V"], { encoding: "utf8" });
-const skipLive =
-  realPmap.status !== 0
-    ? "pmap (procps) is not installed"
-    : !realPmap.stdout.includes("procps-ng 4.0")
-      ? `pmap is ${realPmap.stdout.trim()}, not procps-ng 4.0`
-      : null;
-if (skipLive !== null) console.warn(`live pmap comparison skipped: ${skipLive}`);
+const PMAP = missingTool("procps (pmap)", "pmap", ["-V"], (version) =>
+  version.includes("procps-ng 4.0") ? null : `pmap is ${version.trim()}, not procps-ng 4.0`,
+);
 
 /** What pmap reads of process `pid` in the real /proc. */
 function realProcess(pid: number, mode: PmapMode) {
@@ -174,9 +170,13 @@ const MODES: [string[], PmapOptions][] = [
 ];
 
 /**
- * The dynamic loader and libc this node runs with: the processes pmap looks
- * at run on private copies of them, so that pmap mapping its own libc while
- * it reads their smaps does not change their Pss.
+ * The dynamic loader and libc this node runs with. The processes pmap looks
+ * at run private copies of them and of sleep, so that no other process maps
+ * a file they map: pmap mapping its own libc while it reads their smaps, or
+ * any `sleep` started elsewhere on the host meanwhile (another test file, a
+ * shell script), would otherwise change their Pss and Shared/Private split
+ * between our read of smaps and pmap's, and the comparison would fail only
+ * when the machine is busy (one full run in three; never alone).
  */
 function runtimeLibraries(): { loader: string; libc: string } | null {
   const maps = readFileSync("/proc/self/maps", "latin1");
@@ -190,7 +190,25 @@ function runtimeLibraries(): { loader: string; libc: string } | null {
   return loader === undefined || libc === undefined ? null : { loader, libc };
 }
 
-describe.skipIf(skipLive !== null)("the formatter against the real pmap on live processes", () => {
+/** A file of /proc/PID, or "" when the process is not (or no longer) there. */
+function readProc(pid: number, name: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${name}`, "latin1");
+  } catch {
+    return "";
+  }
+}
+
+/** Polls `ready` every 10 ms for up to 20 s; throws naming `what` if it never holds. */
+async function waitFor(what: string, ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (ready()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describeWithTools("the formatter against the real pmap on live processes", [PMAP], () => {
   const { dir, cleanup } = tempDir();
   let sleeper: ChildProcess;
   let parent: ChildProcess;
@@ -202,22 +220,29 @@ describe.skipIf(skipLive !== null)("the formatter against the real pmap on live 
     copyFileSync(libs.libc, join(dir, "libc.so.6"));
     copyFileSync(libs.loader, join(dir, "ld.so"));
     chmodSync(join(dir, "ld.so"), 0o755);
-    const sleep60 = `${dir}/ld.so --library-path ${dir} /usr/bin/sleep 60`;
+    copyFileSync("/usr/bin/sleep", join(dir, "sleep"));
+    const sleep60 = `${dir}/ld.so --library-path ${dir} ${dir}/sleep 60`;
     const env = { ...process.env, LC_ALL: "C" };
     sleeper = spawn("sh", ["-c", `exec ${sleep60}`], { stdio: "ignore", env });
-    // A child that is never waited for: \`sleep 0\` under a shell that then execs sleep.
-    parent = spawn("bash", ["-c", `sleep 0 & echo $!; exec ${sleep60}`], {
-      stdio: ["ignore", "pipe", "ignore"],
-      env,
-    });
+    // A child that is never waited for: a background `head -c1` of a shell that then execs
+    // sleep. The child exits only when the test writes a byte, after the exec: had it exited
+    // before, bash would have reaped it (it did when the machine was loaded), leaving no zombie.
+    parent = spawn(
+      "bash",
+      ["-c", `exec 3<&0; head -c1 <&3 >/dev/null & echo $!; exec ${sleep60} <&- 3<&-`],
+      {
+        stdio: ["pipe", "pipe", "ignore"],
+        env,
+      },
+    );
     zombie = await new Promise<number>((ok) =>
       parent.stdout!.once("data", (d: Buffer) => ok(Number(String(d).trim()))),
     );
-    const settled = () =>
-      [sleeper.pid!, parent.pid!].every((p) =>
-        readFileSync(`/proc/${p}/maps`, "latin1").includes("/usr/bin/sleep"),
-      ) && readFileSync(`/proc/${zombie}/stat`, "latin1").includes(") Z ");
-    for (let i = 0; i < 200 && !settled(); i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor("both sleepers to run the private sleep", () =>
+      [sleeper.pid!, parent.pid!].every((p) => readProc(p, "maps").includes(`${dir}/sleep`)),
+    );
+    parent.stdin!.end("x");
+    await waitFor(`pid ${zombie} to be a zombie`, () => readProc(zombie, "stat").includes(") Z "));
   });
   afterAll(() => {
     sleeper.kill();

@@ -44,7 +44,10 @@ function agree(command: Command, argv: readonly string[], files: Record<string, 
 const text = (alphabet: fc.Arbitrary<string>, maxLength: number): fc.Arbitrary<string> =>
   fc.array(alphabet, { maxLength }).map((lines) => lines.map((l) => `${l}\n`).join(""));
 
-describe.skipIf(!enabled)("random inputs match GNU", () => {
+// Each test runs a GNU tool a thousand times: its own budget, above the suite's one minute.
+const GNU_BUDGET_MS = 600_000;
+
+describe.skipIf(!enabled)("random inputs match GNU", { timeout: GNU_BUDGET_MS }, () => {
   test("diff chooses the same changes", () => {
     const lines = text(fc.constantFrom("a", "b", "c", "", "d"), 14);
     const format = fc.constantFrom([], ["-u"], ["-U1"]);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { Tracer } from "../../commands/lib/tracer.js";
+import { Tracer } from "../../commands/lib/trace/tracer.js";
 import { boot, forked, sh } from "./pictures-helpers.js";
 
 const traceLines = (stderr: string): string[] =>

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { groupCells, tallyRuns } from "../../commands/lib/cells.js";
+import { smapsBlock } from "../../fs/proc/task-mmu.js";
+import { groupCells, tallyRuns } from "../../src/views/cells.js";
 import {
   PAGE_CHARS,
   PAGE_MIXED,
@@ -10,8 +11,7 @@ import {
   PAGE_STATES,
   type VmmapView,
   vmaRuns,
-} from "../../commands/lib/vmmap-picture.js";
-import { smapsBlock } from "../../fs/proc/task-mmu.js";
+} from "../../src/views/vmmap.js";
 import { boot, forked, kbFields, longest, pidOf, sh } from "./pictures-helpers.js";
 
 describe("vmmap PID", () => {

@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { directiveArgs, kernelConfig, parseCommandLine } from "../../src/ui/cli-options.js";
+import { directiveArgs, kernelConfig, parseCommandLine } from "../../src/cli/cli-options.js";
 import { runScript } from "../helpers/run-script.js";
 
 const DEMO = new URL("../../demo/", import.meta.url);

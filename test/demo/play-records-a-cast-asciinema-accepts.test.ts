@@ -4,7 +4,7 @@
  * what the terminal is sent, and Debian's `asciinema cat` accepts the file
  * and prints the session (run under `script`: asciinema opens /dev/tty).
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +16,7 @@ import { createSession } from "../../src/shell/runtime.js";
 import { playScript } from "../../src/ui/play.js";
 import { recordCast } from "../../src/ui/record.js";
 import { createShellEngine } from "../../src/ui/shell-engine.js";
+import { missingTool, testWithTools } from "../helpers/host-tools.js";
 
 /** What Ink needs of a terminal's stdout, keeping what it is sent. */
 class FakeTerminal extends EventEmitter {
@@ -34,8 +35,10 @@ class FakeTerminal extends EventEmitter {
 const dir = mkdtempSync(join(tmpdir(), "cowsh-cast-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const hasAsciinema = spawnSync("asciinema", ["--version"]).status === 0;
-const hasScript = spawnSync("script", ["--version"]).status === 0;
+const TOOLS = [
+  missingTool("asciinema", "asciinema", ["--version"]),
+  missingTool("script (util-linux)", "script", ["--version"]),
+];
 
 async function playAndRecord(script: string, castName: string) {
   const source = readFileSync(new URL(`../../demo/${script}`, import.meta.url), "utf8");
@@ -98,18 +101,15 @@ describe("--play with --record", async () => {
     expect(recorded).toBe(sent);
   });
 
-  test.skipIf(!(hasAsciinema && hasScript) && !process.env.CI)(
-    "Debian's asciinema accepts it: `asciinema cat` prints the session",
-    () => {
-      const printed = execFileSync("script", ["-qec", `asciinema cat '${cast}'`, "/dev/null"], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      const text = stripAnsi(printed).replaceAll("\r", "");
-      expect(text).toContain("cowsh$ write $P buf+2M 1M -v");
-      expect(text).toContain("Pss:                8704 kB");
-    },
-  );
+  testWithTools("Debian's asciinema accepts it: `asciinema cat` prints the session", TOOLS, () => {
+    const printed = execFileSync("script", ["-qec", `asciinema cat '${cast}'`, "/dev/null"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const text = stripAnsi(printed).replaceAll("\r", "");
+    expect(text).toContain("cowsh$ write $P buf+2M 1M -v");
+    expect(text).toContain("Pss:                8704 kB");
+  });
 });
 
 describe("recordCast", () => {

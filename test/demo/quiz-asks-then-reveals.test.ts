@@ -6,9 +6,9 @@
 import { readFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import { describe, expect, test } from "vitest";
+import { runQuiz } from "../../src/cli/quiz.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { createSession } from "../../src/shell/runtime.js";
-import { runQuiz } from "../../src/ui/quiz.js";
 
 async function quiz(source: string, answers: string[], { end = true } = {}) {
   const input = new PassThrough();

@@ -4,7 +4,7 @@
  * Only machine options and -e; the command line wins over them.
  */
 import { describe, expect, test } from "vitest";
-import { directiveArgs, kernelConfig, parseCommandLine } from "../../src/ui/cli-options.js";
+import { directiveArgs, kernelConfig, parseCommandLine } from "../../src/cli/cli-options.js";
 
 const parse = (argv: string[]) =>
   parseCommandLine(argv, (message) => {

@@ -9,11 +9,11 @@ import { render } from "ink-testing-library";
 import stripAnsi from "strip-ansi";
 import { describe, expect, test, vi } from "vitest";
 import { Machine } from "../../src/kernel/machine.js";
+import { type PacedOptions, runPaced } from "../../src/shell/paced-run.js";
 import { createSession, runSource, type ShellSession } from "../../src/shell/runtime.js";
 import type { Block } from "../../src/shell/types.js";
 import { App } from "../../src/ui/app.js";
 import type { Progress } from "../../src/ui/engine.js";
-import { type PacedOptions, runPaced } from "../../src/ui/paced-run.js";
 import { createShellEngine } from "../../src/ui/shell-engine.js";
 
 /** A fake real-time clock that the waits move forward. */

@@ -5,10 +5,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { describeWithTools, missingTool } from "../helpers/host-tools.js";
 import {
   cowshFigures,
-  missingTool,
   type ProcessFigures,
   procDir,
   run,
@@ -17,8 +17,7 @@ import {
 } from "./scenario.js";
 
 const PYTHON = "/usr/bin/python3";
-const missing = missingTool(PYTHON, ["-c", "import psutil"], "python3-psutil");
-if (missing !== null) console.warn(`psutil tests skipped: ${missing}`);
+const PSUTIL = missingTool("python3-psutil", PYTHON, ["-c", "import psutil"]);
 
 /** Dumps what psutil reports for every process of the /proc at argv[1], as JSON. */
 const DUMP = `
@@ -78,7 +77,7 @@ function psutilPath(name: string): string {
   return name.endsWith(" (deleted)") && !existsSync(name) ? name.slice(0, -10) : name;
 }
 
-describe.skipIf(missing !== null)("psutil with PROCFS_PATH on an export", () => {
+describeWithTools("psutil with PROCFS_PATH on an export", [PSUTIL], () => {
   const { dir, cleanup } = tempDir();
   let dump: PsutilDump;
   let figures: ProcessFigures[];

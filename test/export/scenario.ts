@@ -3,7 +3,6 @@
  * for it, computed from the kernel's state with fs/proc's collectors (not
  * by reading back the exported text).
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -187,12 +186,4 @@ export function cowshFigures(m: Machine): ProcessFigures[] {
         mappings,
       };
     });
-}
-
-/** Why a host tool cannot run here, or null when it can. */
-export function missingTool(command: string, args: readonly string[], what: string): string | null {
-  const r = spawnSync(command, args, { encoding: "utf8" });
-  if (r.error !== undefined || r.status !== 0)
-    return `${what} is not installed here (\`${command} ${args.join(" ")}\` failed); CI installs it (.ci/run)`;
-  return null;
 }

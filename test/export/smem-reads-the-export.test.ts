@@ -9,12 +9,12 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { readWhole } from "../../commands/lib/files.js";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { readWhole } from "../../commands/lib/files/machine-files.js";
 import type { ShellSession } from "../../src/shell/runtime.js";
+import { describeWithTools, missingTool } from "../helpers/host-tools.js";
 import {
   cowshFigures,
-  missingTool,
   type ProcessFigures,
   procDir,
   run,
@@ -25,8 +25,6 @@ import {
 const SMEM = "/usr/bin/smem";
 const PYTHON = "/usr/bin/python3";
 const SHIM = new URL("smem-text-tar.py", import.meta.url).pathname;
-const missing = missingTool(SMEM, ["-h"], "smem");
-if (missing !== null) console.warn(`smem tests skipped: ${missing}`);
 
 /** The Python 3 bug of smem 1.5's tarball reader (see smem-text-tar.py). */
 const TAR_BUG = "cannot use a string pattern on a bytes-like object";
@@ -65,7 +63,7 @@ function expectedTotals(figures: readonly ProcessFigures[]): number[] {
   return [live.length, sum(1), sum(2), sum(3)];
 }
 
-describe.skipIf(missing !== null)("smem on an export", () => {
+describeWithTools("smem on an export", [missingTool("smem", SMEM, ["-h"])], () => {
   const { dir, cleanup } = tempDir();
   const tar = join(dir, "capture.tar");
   let session: ShellSession;

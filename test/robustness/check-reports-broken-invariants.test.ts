@@ -7,10 +7,10 @@
  */
 import { describe, expect, test } from "vitest";
 import { COMMANDS } from "../../commands/index.js";
+import { parseCommandLine } from "../../src/cli/cli-options.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { createSession, runSource, type ShellSession } from "../../src/shell/runtime.js";
 import type { Command } from "../../src/shell/types.js";
-import { parseCommandLine } from "../../src/ui/cli-options.js";
 import { createShellEngine } from "../../src/ui/shell-engine.js";
 
 /** A command that corrupts the machine's free-frame count, as a kernel bug would. */

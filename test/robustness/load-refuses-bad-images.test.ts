@@ -12,11 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, describe, expect, test } from "vitest";
-import { encodeImage, readImageFile } from "../../commands/lib/machine-image.js";
+import { parseCommandLine } from "../../src/cli/cli-options.js";
+import { encodeImage, readImageFile } from "../../src/image/machine-image.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { nodeHost } from "../../src/shell/host.js";
 import { createSession, runSource, type ShellSession } from "../../src/shell/runtime.js";
-import { parseCommandLine } from "../../src/ui/cli-options.js";
 import { machineDigest } from "../helpers/machine-digest.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cowsh-load-"));

@@ -9,7 +9,7 @@ import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { decodeImage, encodeImage } from "../../commands/lib/machine-image.js";
+import { decodeImage, encodeImage } from "../../src/image/machine-image.js";
 import { checkInvariants } from "../../src/kernel/invariants.js";
 import type { KernelConfig } from "../../src/kernel/kernel.js";
 import { Machine } from "../../src/kernel/machine.js";

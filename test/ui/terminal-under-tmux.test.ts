@@ -9,19 +9,19 @@
  * Ctrl-D leaving.
  *
  * The tmux server is private to the test (its own socket, no config file),
- * and the history file is a temporary one. Skipped only where tmux is
- * missing outside CI; CI installs it (.ci/run).
+ * and the history file is a temporary one. Without tmux it fails under CI
+ * and skips elsewhere, saying why (test/helpers/host-tools.ts).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { describeWithTools, missingTool } from "../helpers/host-tools.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = join(ROOT, "dist/src/main.js");
-const HAVE_TMUX = spawnSync("tmux", ["-V"]).status === 0;
 const SOCKET = `cowsh-test-${process.pid}`;
 const SESSION = "cowsh";
 const WIDTH = 100;
@@ -61,7 +61,7 @@ const ready = (text: string) =>
 /** What the wrapper prints once cowsh has exited. */
 const EXITED = /^\[cowsh exited with status (\d+)\]$/m;
 
-describe.skipIf(!HAVE_TMUX && !process.env.CI)("cowsh in a real terminal (tmux)", () => {
+describeWithTools("cowsh in a real terminal (tmux)", [missingTool("tmux", "tmux", ["-V"])], () => {
   let home = "";
   let historyFile = "";
 

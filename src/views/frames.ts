@@ -1,0 +1,268 @@
+/**
+ * The frames picture: physical memory as rows of cells by owner (kernel,
+ * free, anonymous, file page cache, shmem), with map counts, and the totals
+ * beside the /proc/meminfo lines they make. The command renders it as plain
+ * characters; src/ui/frames-view.tsx draws the same layout in colour.
+ */
+import { hex, hexPad } from "../../fs/hex.js";
+import { collectMeminfo } from "../../fs/proc/meminfo.js";
+import type { Machine } from "../kernel/machine.js";
+import { KIND_ANON, KIND_FILE, KIND_FREE, KIND_MASK, type PhysMem } from "../kernel/phys.js";
+import {
+  type CellLine,
+  countChar,
+  floorPow2,
+  foldedText,
+  foldRepeats,
+  groupCells,
+  RunBuilder,
+  type Runs,
+  scaleFor,
+  tallyRuns,
+} from "./cells.js";
+
+/* Frame states, in legend order. */
+export const FRAME_KERNEL = 0;
+export const FRAME_FREE = 1;
+export const FRAME_ANON = 2;
+export const FRAME_FILE = 3;
+export const FRAME_FILE_CACHED = 4;
+export const FRAME_SHMEM = 5;
+export const FRAME_SHMEM_UNMAPPED = 6;
+export const FRAME_ANON_UNMAPPED = 7;
+export const FRAME_MIXED = 8;
+const FRAME_STATES = 9;
+
+export const FRAME_CHARS = "#.AFfSsa~";
+
+export const FRAME_STATE_NAMES: readonly string[] = [
+  "kernel",
+  "free",
+  "anonymous",
+  "file, mapped",
+  "file, cached only",
+  "shmem, mapped",
+  "shmem, not mapped",
+  "anonymous, not mapped",
+  "mixed group",
+];
+
+/** The state of one frame: its owner, and whether any PTE maps it. */
+function frameState(phys: PhysMem, pfn: number): number {
+  if (pfn < phys.firstUsable) return FRAME_KERNEL;
+  const kind = phys.flags[pfn]! & KIND_MASK;
+  const mapped = phys.mapcountOf(pfn) > 0;
+  if (kind === KIND_FREE) return FRAME_FREE;
+  if (kind === KIND_ANON) return mapped ? FRAME_ANON : FRAME_ANON_UNMAPPED;
+  if (kind === KIND_FILE) return mapped ? FRAME_FILE : FRAME_FILE_CACHED;
+  return mapped ? FRAME_SHMEM : FRAME_SHMEM_UNMAPPED;
+}
+
+/** Frames counted by owner over all of RAM, and by map count. */
+export interface FrameTotals {
+  readonly kernel: number;
+  readonly free: number;
+  readonly anon: number;
+  readonly anonUnmapped: number;
+  readonly file: number;
+  readonly shmem: number;
+  /** File and shmem frames mapped at least once. */
+  readonly mappedCache: number;
+  /** Frames mapped once, twice, 3 to 9 times, 10 times or more. */
+  readonly byMapcount: readonly [number, number, number, number];
+}
+
+/** The /proc/meminfo figures the totals are compared with, in kB. */
+export interface MeminfoFigures {
+  readonly MemTotal: number;
+  readonly MemFree: number;
+  readonly Cached: number;
+  readonly AnonPages: number;
+  readonly Mapped: number;
+  readonly Shmem: number;
+}
+
+/** The structure a frames view block carries. */
+export interface FramesView {
+  readonly kind: "frames";
+  /** The PFNs drawn: [first, first + count). */
+  readonly first: number;
+  readonly count: number;
+  readonly all: boolean;
+  readonly nrFrames: number;
+  readonly firstUsable: number;
+  readonly highWater: number;
+  readonly runs: Runs;
+  readonly totals: FrameTotals;
+  readonly meminfo: MeminfoFigures;
+}
+
+/** The count a frame's cell shows: its map count when 2 or more, else 0. */
+const countOf = (phys: PhysMem, pfn: number): number => {
+  const mc = phys.mapcountOf(pfn);
+  return mc >= 2 ? mc : 0;
+};
+
+/** Runs over [first, end) of the allocator's frames (first >= firstUsable). */
+function frameRuns(phys: PhysMem, first: number, end: number): number[] {
+  const b = new RunBuilder();
+  const used = Math.min(end, phys.highWater);
+  for (let pfn = first; pfn < used; pfn++) b.push(frameState(phys, pfn), countOf(phys, pfn));
+  if (end > used) b.push(FRAME_FREE, 0, end - Math.max(first, used));
+  return b.runs;
+}
+
+function frameTotals(phys: PhysMem): FrameTotals {
+  const tally = tallyRuns(frameRuns(phys, phys.firstUsable, phys.highWater), FRAME_STATES);
+  const byMapcount: [number, number, number, number] = [0, 0, 0, 0];
+  for (let pfn = 0; pfn < phys.highWater; pfn++) {
+    const mc = phys.mapcountOf(pfn);
+    if (mc === 0) continue;
+    byMapcount[mc === 1 ? 0 : mc === 2 ? 1 : mc < 10 ? 2 : 3]!++;
+  }
+  return {
+    kernel: phys.firstUsable,
+    free: tally[FRAME_FREE]! + (phys.nrFrames - phys.highWater),
+    anon: tally[FRAME_ANON]!,
+    anonUnmapped: tally[FRAME_ANON_UNMAPPED]!,
+    file: tally[FRAME_FILE]! + tally[FRAME_FILE_CACHED]!,
+    shmem: tally[FRAME_SHMEM]! + tally[FRAME_SHMEM_UNMAPPED]!,
+    mappedCache: tally[FRAME_FILE]! + tally[FRAME_SHMEM]!,
+    byMapcount,
+  };
+}
+
+function meminfoFigures(m: Machine): MeminfoFigures {
+  const lines = new Map(collectMeminfo(m));
+  const get = (label: string): number => lines.get(label) ?? 0;
+  return {
+    MemTotal: get("MemTotal"),
+    MemFree: get("MemFree"),
+    Cached: get("Cached"),
+    AnonPages: get("AnonPages"),
+    Mapped: get("Mapped"),
+    Shmem: get("Shmem"),
+  };
+}
+
+/** Collects the picture: the frames handed out so far, or with `all` every frame of RAM. */
+export function collectFrames(m: Machine, all: boolean): FramesView {
+  const { phys } = m;
+  const first = all ? 0 : phys.firstUsable;
+  const end = all ? phys.nrFrames : Math.max(phys.highWater, phys.firstUsable + 1);
+  const b = new RunBuilder();
+  if (all)
+    for (let pfn = 0; pfn < phys.firstUsable; pfn++) b.push(FRAME_KERNEL, countOf(phys, pfn));
+  const rest = frameRuns(phys, Math.max(first, phys.firstUsable), end);
+  for (let i = 0; i < rest.length; i += 3) b.push(rest[i]!, rest[i + 1]!, rest[i + 2]!);
+  return {
+    kind: "frames",
+    first,
+    count: end - first,
+    all,
+    nrFrames: phys.nrFrames,
+    firstUsable: phys.firstUsable,
+    highWater: phys.highWater,
+    runs: b.runs,
+    totals: frameTotals(phys),
+    meminfo: meminfoFigures(m),
+  };
+}
+
+/* ---- layout ---- */
+
+const FRAMES_MAX_ROWS = 32;
+
+export type FramesLine = CellLine;
+
+export interface FramesLayout {
+  readonly scale: number;
+  readonly lines: readonly FramesLine[];
+}
+
+/** Lays the grid out for `columns`: rows of 2^k cells, each row starting with its first PFN. */
+export function layoutFrames(view: FramesView, columns: number): FramesLayout {
+  const digits = Math.max(1, (view.nrFrames - 1).toString(16).length);
+  const perRow = floorPow2(Math.max(8, columns - digits - 1));
+  const scale = scaleFor(view.count, perRow * FRAMES_MAX_ROWS);
+  const cells = groupCells(view.runs, view.count, scale, FRAME_MIXED, FRAME_STATES);
+  const lines: FramesLine[] = [];
+  for (let from = 0; from < cells.states.length; from += perRow) {
+    const to = Math.min(from + perRow, cells.states.length);
+    const pfn = view.first + from * scale;
+    lines.push({
+      prefix: `${hexPad(pfn, digits)} `,
+      states: cells.states.subarray(from, to),
+      counts: cells.counts.subarray(from, to),
+      same: 0,
+    });
+  }
+  return { scale, lines: foldRepeats(lines) };
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** The line above the grid: which frames, and how many per cell. */
+export function framesHeading(view: FramesView, scale: number): string[] {
+  const range = `PFN ${hex(view.first)}-${hex(view.first + view.count)}`;
+  const per = scale === 1 ? "1 cell = 1 frame" : `1 cell = ${scale} frames`;
+  if (view.all) return [`all ${plural(view.nrFrames, "frame")} of RAM, ${range}: ${per}`];
+  return [
+    `the frames handed out so far, ${range}: ${per}`,
+    `(below: ${view.firstUsable} kernel frames; above: never used, free; frames --all for all)`,
+  ];
+}
+
+export const FRAMES_LEGEND: readonly string[] = [
+  "# kernel   . free   A anonymous   F file, mapped   f file, cached only",
+  "S shmem, mapped   s shmem, not mapped   a anonymous, not mapped   ~ mixed",
+  "under a cell: its map count when 2 or more (2 to 9, or + for 10 or more)",
+];
+
+/** The totals by owner beside the /proc/meminfo lines they make, all in kB. */
+export function framesSummary(view: FramesView): string[] {
+  const t = view.totals;
+  const mi = view.meminfo;
+  const kb = (frames: number): number => frames * 4;
+  const row = (kind: string, frames: number, label: string, value: number | null): string =>
+    `${kind.padEnd(8)}${String(frames).padStart(9)}${String(kb(frames)).padStart(11)}   ${
+      value === null ? label : `${label.padEnd(16)}${String(value).padStart(9)} kB`
+    }`;
+  const user = t.anon + t.anonUnmapped + t.file + t.shmem + t.free;
+  const lines = [
+    `${"owner".padEnd(8)}${"frames".padStart(9)}${"kB".padStart(11)}   /proc/meminfo`,
+    row("anon", t.anon, "AnonPages", mi.AnonPages),
+    row("file", t.file, "Cached - Shmem", mi.Cached - mi.Shmem),
+    row("shmem", t.shmem, "Shmem", mi.Shmem),
+    row("free", t.free, "MemFree", mi.MemFree),
+    row("total", user, "MemTotal", mi.MemTotal),
+    row("kernel", t.kernel, "(not in MemTotal)", null),
+    row("mapped", t.mappedCache, "Mapped", mi.Mapped),
+  ];
+  if (t.anonUnmapped > 0)
+    lines.push(`(${plural(t.anonUnmapped, "anonymous frame")} mapped by no PTE: not in AnonPages)`);
+  const [one, two, few, many] = t.byMapcount;
+  lines.push(
+    `mapped frames by map count: 1: ${one}   2: ${two}   3 to 9: ${few}   10 or more: ${many}`,
+  );
+  return lines;
+}
+
+/** The plain-character picture, `columns` wide. */
+export function framesText(view: FramesView, columns: number): string {
+  const { scale, lines } = layoutFrames(view, columns);
+  const out = framesHeading(view, scale);
+  for (const line of lines) {
+    let cells = "";
+    let counts = "";
+    for (let i = 0; i < line.states.length; i++) {
+      cells += FRAME_CHARS[line.states[i]!];
+      counts += countChar(line.counts[i]!);
+    }
+    out.push(line.prefix + cells);
+    if (counts.trim() !== "") out.push(" ".repeat(line.prefix.length) + counts.trimEnd());
+    if (line.same > 0) out.push(foldedText(line));
+  }
+  out.push("", ...FRAMES_LEGEND, "", ...framesSummary(view));
+  return `${out.join("\n")}\n`;
+}
