@@ -32,7 +32,9 @@ import {
   PTE_PRESENT,
   PTE_SOFT_DIRTY,
   PTE_WRITE,
+  pteNone,
   ptePfn,
+  ptePresent,
   regionOf,
 } from "./page-table.js";
 import {
@@ -100,7 +102,7 @@ export function handleMmFault(
   const vpn = addr / PAGE_SIZE;
   lastMajor = false;
   let code: number;
-  if (pte !== 0) code = doWpPage(k, who, vma, vpn, pte);
+  if (ptePresent(pte)) code = doWpPage(k, who, vma, vpn, pte);
   else if (isAnonymous(vma)) code = doAnonymousPage(k, who, vma, vpn, write);
   else if (vma.special !== null) code = doSpecialFault(k, who, vma, vpn);
   else if (!write) code = doReadFault(k, who, vma, vpn);
@@ -251,13 +253,13 @@ export function wantsWritenotify(k: Kernel, vma: Vma): boolean {
 /** do_read_fault: fault-around first; if that did not map the page, filemap_fault and map it. */
 function doReadFault(k: Kernel, who: Faulter, vma: Vma, vpn: number): number {
   lastMapped = faultAround(k, who, vma, vpn);
-  if (who.mm.pt.get(vpn) !== 0) return FILE_READ;
+  if (!pteNone(who.mm.pt.get(vpn))) return FILE_READ;
   const pfn = filemapFault(k, who, vma, fileIndex(vma, vpn * PAGE_SIZE));
   if (pfn < 0) return pfn;
   if (lastMajor) {
     // The fault dropped its lock for I/O and is retried: fault-around now finds the pages read.
     lastMapped = faultAround(k, who, vma, vpn);
-    if (who.mm.pt.get(vpn) !== 0) return FILE_READ | FAULT_MAJOR;
+    if (!pteNone(who.mm.pt.get(vpn))) return FILE_READ | FAULT_MAJOR;
   }
   mapPage(k, who, vma, vpn, pfn, readBits(k, vma));
   lastMapped++;
@@ -399,7 +401,7 @@ function faultAround(k: Kernel, who: Faulter, vma: Vma, vpn: number): number {
   let mapped = 0;
   for (let i = fromPte; i < toPte; i++) {
     const v = base + i;
-    if (who.mm.pt.get(v) !== 0) continue;
+    if (!pteNone(who.mm.pt.get(v))) continue;
     const index = fileIndex(vma, v * PAGE_SIZE);
     if (index >= eof) break;
     const pfn = inode.cache.get(index);
@@ -433,12 +435,12 @@ export function prefaultPage(
   const vpn = addr / PAGE_SIZE;
   const pte = who.mm.pt.get(vpn);
   if (vma.special !== null) {
-    if (pte === 0) doSpecialFault(k, who, vma, vpn);
+    if (pteNone(pte)) doSpecialFault(k, who, vma, vpn);
     return 0;
   }
-  if (state === "z") return pte === 0 && doAnonymousPage(k, who, vma, vpn, false) < 0 ? -1 : 0;
+  if (state === "z") return pteNone(pte) && doAnonymousPage(k, who, vma, vpn, false) < 0 ? -1 : 0;
   if (state === "a") return prefaultAnon(k, who, vma, vpn, pte);
-  if (pte !== 0) return 0;
+  if (!pteNone(pte)) return 0;
   const index = fileIndex(vma, addr);
   const pfn = vma.file!.cache.get(index) || addToCache(k, vma.file!, index, who.pid);
   if (pfn < 0) return -1;
@@ -447,7 +449,7 @@ export function prefaultPage(
 }
 
 function prefaultAnon(k: Kernel, who: Faulter, vma: Vma, vpn: number, pte: number): number {
-  const old = pte === 0 ? -1 : ptePfn(pte);
+  const old = ptePresent(pte) ? ptePfn(pte) : -1;
   if (old >= 0 && old !== ZERO_PFN && k.phys.kind(old) === KIND_ANON) return 0;
   let word = 0;
   if (vma.file !== null) {

@@ -15,14 +15,12 @@
  * are old (young clear) and keep the dirty bit; shared mappings' copies
  * are clean.
  *
- * Fast path: the child shares the parent's PTE table for a 2 MiB region
- * whenever its entries would be identical (see page-table.ts), instead of
- * copying 512 entries. The simple version copies every entry into a fresh
- * table; the result is the same for every reader.
+ * The child shares the parent's PTE table for a 2 MiB region whenever its
+ * entries would be identical (PageTable.copyPteRange), instead of copying
+ * 512 entries; the result is the same for every reader.
  */
 import {
   PAGE_SIZE,
-  PTRS_PER_PTE,
   VM_DONTCOPY,
   VM_LOCKED_MASK,
   VM_MIXEDMAP,
@@ -33,7 +31,7 @@ import {
 } from "./constants.js";
 import type { Kernel } from "./kernel.js";
 import { Mm, normalPage } from "./mm.js";
-import { PTE_DIRTY, PTE_WRITE, regionOf } from "./page-table.js";
+import { type CopySpan, pteNone, ptePresent, pteWrite, pteWrprotect } from "./page-table.js";
 import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE } from "./phys.js";
 import { isCowMapping, newAnonVma, type Vma } from "./vma.js";
 
@@ -69,9 +67,7 @@ export function dupMm(k: Kernel, parent: Mm): { mm: Mm; copied: number } {
     child.vmas.push(dup);
     if (!(vma.flags & VM_WIPEONFORK) && vmaNeedsCopy(vma)) copiedVmas.push(vma);
   }
-  let copied = 0;
-  for (const key of regionsOf(parent, copiedVmas))
-    copied += copyRegion(k, parent, child, key, copiedVmas);
+  const copied = copyPageRange(k, parent, child, copiedVmas);
   child.hiwaterRss = child.rss;
   child.hiwaterVm = child.totalVm();
   return { mm: child, copied };
@@ -92,96 +88,45 @@ function copyLayout(from: Mm, to: Mm): void {
   to.mmapBase = from.mmapBase;
 }
 
-/** The 2 MiB regions where the parent has a PTE table under a copied VMA, ascending. */
-function regionsOf(parent: Mm, vmas: readonly Vma[]): number[] {
-  const keys: number[] = [];
-  for (const vma of vmas) {
-    const last = regionOf(vma.end / PAGE_SIZE - 1);
-    for (let key = regionOf(vma.start / PAGE_SIZE); key <= last; key++) {
-      if (parent.pt.slots.has(key) && keys[keys.length - 1] !== key) keys.push(key);
-    }
-  }
-  return keys;
-}
-
 /**
- * Copies region `key`'s PTEs of the copied VMAs (copy_pte_range): counts the
- * new mappings, write-protects COW entries in the parent, then shares the
- * parent's table with the child if the child's entries would be identical,
- * or fills a table of the child's own. Returns the PTEs copied.
+ * copy_page_range over the copied VMAs, in address order: a walk of the
+ * parent's tables counts each copied page's new mapping and write-protects
+ * COW entries in the parent (copy_present_pte); then each region's entries
+ * pass to the child, shared or copied (PageTable.copyPteRange). Returns
+ * the PTEs copied.
  */
-function copyRegion(
-  k: Kernel,
-  parent: Mm,
-  child: Mm,
-  key: number,
-  copiedVmas: readonly Vma[],
-): number {
+function copyPageRange(k: Kernel, parent: Mm, child: Mm, copiedVmas: readonly Vma[]): number {
   const { phys } = k;
-  const base = key * PTRS_PER_PTE;
-  const spans = spansIn(copiedVmas, base);
-  let table = parent.pt.slots.get(key)!.table.pte;
   let copied = 0;
-  let wrprotect = false;
-  let dirtyShared = false;
-  for (const [vma, lo, hi] of spans) {
+  let key = -1;
+  let spans: CopySpan[] = [];
+  const flush = (): void => {
+    if (spans.length > 0) parent.pt.copyPteRange(child.pt, key, spans);
+    spans = [];
+  };
+  for (const vma of copiedVmas) {
     const cow = isCowMapping(vma.flags);
-    for (let i = lo; i < hi; i++) {
-      const pte = table[i]!;
-      if (pte === 0) continue;
-      copied++;
-      if (cow && pte & PTE_WRITE) wrprotect = true;
-      if (vma.flags & VM_SHARED && pte & PTE_DIRTY) dirtyShared = true;
-      const pfn = normalPage(vma, pte);
-      if (pfn < 0) continue;
-      phys.incMapcount(pfn);
-      const kind = phys.flags[pfn]! & KIND_MASK;
-      if (kind === KIND_ANON) phys.flags[pfn]! &= ~PG_ANON_EXCLUSIVE;
-      child.addRss(kind, 1);
-    }
+    const clean = (vma.flags & VM_SHARED) !== 0;
+    parent.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+      pmdEntry(span) {
+        if (span.key !== key) flush();
+        key = span.key;
+        spans.push({ lo: span.lo, hi: span.hi, clean });
+        for (let i = span.lo; i < span.hi; i++) {
+          const pte = span.entries[i]!;
+          if (pteNone(pte)) continue;
+          copied++;
+          if (cow && ptePresent(pte) && pteWrite(pte)) span.set(i, pteWrprotect(pte));
+          const pfn = normalPage(vma, pte);
+          if (pfn < 0) continue;
+          phys.incMapcount(pfn);
+          const kind = phys.flags[pfn]! & KIND_MASK;
+          if (kind === KIND_ANON) phys.flags[pfn]! &= ~PG_ANON_EXCLUSIVE;
+          child.addRss(kind, 1);
+        }
+      },
+    });
   }
-  if (wrprotect) {
-    table = parent.pt.tableForWrite(key);
-    for (const [vma, lo, hi] of spans) {
-      if (!isCowMapping(vma.flags)) continue;
-      for (let i = lo; i < hi; i++) table[i] = table[i]! & ~PTE_WRITE;
-    }
-  }
-  if (!dirtyShared && onlyCopiedEntries(parent, key, spans)) {
-    parent.pt.shareInto(child.pt, key);
-    return copied;
-  }
-  const mine = child.pt.tableForWrite(key);
-  for (const [vma, lo, hi] of spans) {
-    const clean = vma.flags & VM_SHARED ? ~PTE_DIRTY : ~0;
-    for (let i = lo; i < hi; i++) mine[i] = table[i]! & clean;
-  }
+  flush();
   return copied;
-}
-
-/** [vma, lo, hi): the entries of region `base` each copied VMA covers. */
-function spansIn(vmas: readonly Vma[], base: number): [Vma, number, number][] {
-  const spans: [Vma, number, number][] = [];
-  for (const vma of vmas) {
-    const lo = Math.max(vma.start / PAGE_SIZE, base) - base;
-    const hi = Math.min(vma.end / PAGE_SIZE, base + PTRS_PER_PTE) - base;
-    if (lo < hi) spans.push([vma, lo, hi]);
-  }
-  return spans;
-}
-
-/** Whether every present entry of the parent's table lies in a copied span. */
-function onlyCopiedEntries(
-  parent: Mm,
-  key: number,
-  spans: readonly [Vma, number, number][],
-): boolean {
-  const table = parent.pt.slots.get(key)!.table.pte;
-  let at = 0;
-  for (const [, lo, hi] of spans) {
-    for (let i = at; i < lo; i++) if (table[i] !== 0) return false;
-    at = hi;
-  }
-  for (let i = at; i < PTRS_PER_PTE; i++) if (table[i] !== 0) return false;
-  return true;
 }

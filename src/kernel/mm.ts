@@ -14,10 +14,9 @@ import {
   VM_GROWSDOWN,
   VM_LOCKED,
   VM_PFNMAP,
-  VM_SHARED,
 } from "./constants.js";
 import type { Kernel } from "./kernel.js";
-import { PageTable, PTE_DIRTY, ptePfn } from "./page-table.js";
+import { PageTable, pteDirty, ptePfn, ptePresent } from "./page-table.js";
 import {
   KIND_ANON,
   KIND_FILE,
@@ -212,8 +211,9 @@ export class Mm {
 const startGap = (vma: Vma): number =>
   vma.flags & VM_GROWSDOWN ? vma.start - 256 * PAGE_SIZE : vma.start;
 
-/** The page a PTE maps, or -1 for a special mapping (vm_normal_page() returning NULL). */
+/** The page a present PTE maps, or -1 for none, a swap entry or a special mapping (vm_normal_page() returning NULL). */
 export function normalPage(vma: Vma, pte: number): number {
+  if (!ptePresent(pte)) return -1;
   const pfn = ptePfn(pte);
   return pfn === ZERO_PFN || vma.flags & VM_PFNMAP ? -1 : pfn;
 }
@@ -228,7 +228,7 @@ export function unmapPage(phys: PhysMem, mm: Mm, pfn: number, pte: number, young
   const flags = phys.flags[pfn]!;
   const kind = flags & KIND_MASK;
   if (kind !== KIND_ANON) {
-    if (pte & PTE_DIRTY) phys.flags[pfn]! |= PG_DIRTY;
+    if (pteDirty(pte)) phys.flags[pfn]! |= PG_DIRTY;
     if (young) markAccessed(phys, pfn, (flags & PG_MLOCKED) !== 0);
   }
   mm.addRss(kind, -1);
@@ -258,21 +258,16 @@ export function zapRange(
   stats: ZapStats,
 ): void {
   mm.updateHiwaterRss();
-  mm.pt.forEachSpan(start / PAGE_SIZE, end / PAGE_SIZE, (slot, key, lo, hi) => {
-    if (!slot.table.pte.subarray(lo, hi).some((pte) => pte !== 0)) return;
-    const table = mm.pt.tableForWrite(key);
-    for (let i = lo; i < hi; i++) {
-      const pte = table[i]!;
-      if (pte === 0) continue;
-      table[i] = 0;
-      const vpn = key * PTRS_PER_PTE + i;
-      const young = mm.pt.isYoung(vpn);
-      mm.pt.clearYoung(vpn);
+  mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
+    pteEntry(pte, i, span) {
+      span.set(i, 0);
+      const young = span.isYoung(i);
+      span.mkOld(i);
       const pfn = normalPage(vma, pte);
-      if (pfn < 0) continue;
+      if (pfn < 0) return;
       stats.unmapped++;
       stats.freed += unmapPage(k.phys, mm, pfn, pte, young);
-    }
+    },
   });
 }
 
@@ -286,18 +281,16 @@ export function exitMmap(k: Kernel, mm: Mm): ZapStats {
   mm.updateHiwaterRss();
   mm.updateHiwaterVm();
   for (const vma of mm.vmas) {
-    mm.pt.forEachSpan(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, (slot, _key, lo, hi) => {
-      const table = slot.table.pte;
-      const young = slot.young;
-      for (let i = lo; i < hi; i++) {
-        const pte = table[i]!;
-        if (pte === 0) continue;
-        const pfn = normalPage(vma, pte);
-        if (pfn < 0) continue;
-        stats.unmapped++;
-        const isYoung = young !== null && (young[i >>> 5]! & (1 << (i & 31))) !== 0;
-        stats.freed += unmapPage(k.phys, mm, pfn, pte, isYoung);
-      }
+    mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+      pmdEntry(span) {
+        for (let i = span.lo; i < span.hi; i++) {
+          const pte = span.entries[i]!;
+          const pfn = normalPage(vma, pte);
+          if (pfn < 0) continue;
+          stats.unmapped++;
+          stats.freed += unmapPage(k.phys, mm, pfn, pte, span.isYoung(i));
+        }
+      },
     });
   }
   mm.pt.releaseAll();
@@ -307,11 +300,8 @@ export function exitMmap(k: Kernel, mm: Mm): ZapStats {
 
 /** Frees the PTE tables that no VMA overlaps any more (free_pgtables). */
 export function freePgtables(mm: Mm): void {
-  for (const key of [...mm.pt.slots.keys()]) {
+  for (const key of mm.pt.tableKeys()) {
     const start = key * PTRS_PER_PTE * PAGE_SIZE;
     if (mm.isFree(start, start + PMD_SIZE)) mm.pt.freeTable(key);
   }
 }
-
-/** A shared VMA's pages are the file's: VM_SHARED decides how faults map them. */
-export const isSharedVma = (vma: Vma): boolean => (vma.flags & VM_SHARED) !== 0;

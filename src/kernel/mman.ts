@@ -54,7 +54,16 @@ import {
 import { wantsWritenotify } from "./fault.js";
 import type { Kernel } from "./kernel.js";
 import { freePgtables, type Mm, normalPage, type ZapStats, zapRange } from "./mm.js";
-import { PTE_DIRTY, PTE_SOFT_DIRTY, PTE_WRITE } from "./page-table.js";
+import {
+  PTE_WRITE,
+  pteDirty,
+  pteMkclean,
+  ptePfn,
+  ptePresent,
+  pteSoftDirty,
+  pteWrite,
+  pteWrprotect,
+} from "./page-table.js";
 import { KIND_ANON, PG_ANON_EXCLUSIVE, PG_DIRTY, PG_MLOCKED, PG_PRIVATE } from "./phys.js";
 import { failure, type Result, success } from "./result.js";
 import type { Inode } from "./vfs.js";
@@ -312,11 +321,12 @@ export function doMprotect(
   return success(undefined);
 }
 
-/** Clears the write bit of every PTE in [start, end). */
+/** Clears the write bit of every present PTE in [start, end) (change_pte_range, write-protecting). */
 export function writeProtect(mm: Mm, start: number, end: number): void {
-  forEachPte(mm, start, end, (table, i) => {
-    const pte = table[i]!;
-    if (pte & PTE_WRITE) table[i] = pte & ~PTE_WRITE;
+  mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
+    pteEntry(pte, i, span) {
+      if (ptePresent(pte) && pteWrite(pte)) span.set(i, pteWrprotect(pte));
+    },
   });
 }
 
@@ -334,38 +344,19 @@ function makeWritable(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): 
   const shared = (vma.flags & VM_SHARED) !== 0;
   const manual = !shared || wantsWritenotify(k, vma);
   const trackSoftDirty = k.config.softDirty && !(vma.flags & VM_SOFTDIRTY);
-  forEachPte(mm, start, end, (table, i) => {
-    const pte = table[i]!;
-    if (pte & PTE_WRITE) return;
-    const pfn = normalPage(vma, pte);
-    if (pfn < 0) return;
-    if (manual) {
-      if (trackSoftDirty && !(pte & PTE_SOFT_DIRTY)) return;
-      const ok = shared
-        ? (pte & PTE_DIRTY) !== 0
-        : (k.phys.flags[pfn]! & PG_ANON_EXCLUSIVE) !== 0 && k.phys.kind(pfn) === KIND_ANON;
-      if (!ok) return;
-    }
-    table[i] = pte | PTE_WRITE;
-  });
-}
-
-/**
- * Calls fn(table, i) on each present PTE of [start, end), `i` being its
- * index in `table`. With `forWrite` (the default) each table is made
- * private to mm first, so fn may change the entry.
- */
-function forEachPte(
-  mm: Mm,
-  start: number,
-  end: number,
-  fn: (table: Uint32Array, i: number) => void,
-  forWrite = true,
-): void {
-  mm.pt.forEachSpan(start / PAGE_SIZE, end / PAGE_SIZE, (slot, key, lo, hi) => {
-    if (!slot.table.pte.subarray(lo, hi).some((pte) => pte !== 0)) return;
-    const table = forWrite ? mm.pt.tableForWrite(key) : slot.table.pte;
-    for (let i = lo; i < hi; i++) if (table[i] !== 0) fn(table, i);
+  mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
+    pteEntry(pte, i, span) {
+      const pfn = normalPage(vma, pte);
+      if (pfn < 0 || pteWrite(pte)) return;
+      if (manual) {
+        if (trackSoftDirty && !pteSoftDirty(pte)) return;
+        const ok = shared
+          ? pteDirty(pte)
+          : (k.phys.flags[pfn]! & PG_ANON_EXCLUSIVE) !== 0 && k.phys.kind(pfn) === KIND_ANON;
+        if (!ok) return;
+      }
+      span.set(i, pte | PTE_WRITE);
+    },
   });
 }
 
@@ -496,10 +487,11 @@ export function setLocked(mm: Mm, start: number, len: number, on: boolean): Resu
 
 /** Clears PG_mlocked on pages no VM_LOCKED VMA maps any more (munlock). */
 export function clearMlocked(k: Kernel, mm: Mm, start: number, end: number): void {
-  for (let vpn = start / PAGE_SIZE; vpn < end / PAGE_SIZE; vpn++) {
-    const pte = mm.pt.get(vpn);
-    if (pte !== 0) k.phys.flags[pte >>> 4]! &= ~PG_MLOCKED;
-  }
+  mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
+    pteEntry(pte) {
+      if (ptePresent(pte)) k.phys.flags[ptePfn(pte)]! &= ~PG_MLOCKED;
+    },
+  });
 }
 
 /** A heap VMA's flags (VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT). */
@@ -578,22 +570,18 @@ export function writeback(
   for (const pfn of inRange.keys()) if (k.phys.flags[pfn]! & PG_DIRTY) dirty.add(pfn);
   const mappings = sharedMappings(inode, mms);
   for (const [mm, vma] of mappings) {
-    forEachPte(
-      mm,
-      vma.start,
-      vma.end,
-      (table, i) => {
-        const pte = table[i]!;
-        if (pte & PTE_DIRTY && inRange.has(pte >>> 4)) dirty.add(pte >>> 4);
+    mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+      pteEntry(pte) {
+        if (ptePresent(pte) && pteDirty(pte) && inRange.has(ptePfn(pte))) dirty.add(ptePfn(pte));
       },
-      false,
-    );
+    });
   }
   if (dirty.size === 0) return 0;
   for (const [mm, vma] of mappings) {
-    forEachPte(mm, vma.start, vma.end, (table, i) => {
-      const pte = table[i]!;
-      if (dirty.has(pte >>> 4)) table[i] = pte & ~(PTE_DIRTY | PTE_WRITE);
+    mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+      pteEntry(pte, i, span) {
+        if (ptePresent(pte) && dirty.has(ptePfn(pte))) span.set(i, pteWrprotect(pteMkclean(pte)));
+      },
     });
   }
   for (const pfn of dirty) {

@@ -18,6 +18,7 @@
  * arrays are zero-filled lazily by the OS) and allocation is deterministic.
  * That is 8 bytes of host memory per frame in use.
  */
+import { PAGE_SIZE } from "./constants.js";
 import { panic } from "./result.js";
 
 /* flags layout */
@@ -220,3 +221,18 @@ export function markAccessed(phys: PhysMem, pfn: number, unevictable: boolean): 
 export function mlockFolio(phys: PhysMem, pfn: number): void {
   phys.flags[pfn] = (phys.flags[pfn]! & ~PG_ACTIVE) | PG_MLOCKED;
 }
+
+/**
+ * Pss in fixed point, as smaps_account() sums it: bytes << PSS_SHIFT, so a
+ * page mapped by one PTE is worth PSS_PAGE (4096 << 12) and a page mapped
+ * `mapcount` times PSS_PAGE / mapcount, in integer division.
+ */
+export const PSS_SHIFT = 12;
+export const PSS_PAGE = PAGE_SIZE * 2 ** PSS_SHIFT;
+
+/** One PTE's Pss share of a page mapped `mapcount` times: whole when at most one maps it. */
+export const pssShare = (mapcount: number): number =>
+  mapcount < 2 ? PSS_PAGE : Math.floor(PSS_PAGE / mapcount);
+
+/** Fixed-point Pss to kB, truncated: (pss >> PSS_SHIFT) >> 10. */
+export const pssKb = (fixed: number): number => Math.floor(fixed / 2 ** (PSS_SHIFT + 10));

@@ -31,7 +31,7 @@ import { checkInvariants } from "./invariants.js";
 import type { KernelConfig } from "./kernel.js";
 import { LOGIN_SHELL_PID, Machine, PID_MAX } from "./machine.js";
 import { Mm } from "./mm.js";
-import type { PteTable } from "./page-table.js";
+import { PteTable } from "./page-table.js";
 import { KIND_FREE, KIND_MASK, PG_CACHED, PG_RESERVED, PhysMem } from "./phys.js";
 import { bootSpecialFrames } from "./rootfs.js";
 import { ROOTFS_FILES } from "./rootfs-data.js";
@@ -280,8 +280,9 @@ function saveMm(mm: Mm, s: Saving): MmImage {
     [K in (typeof MM_NUMBERS)[number]]: number;
   };
   const slots: number[] = [];
-  for (const [key, slot] of mm.pt.slots)
-    slots.push(key, s.tables.of(slot.table), slot.young === null ? -1 : s.young.of(slot.young));
+  mm.pt.forEachTable((key, table, young) => {
+    slots.push(key, s.tables.of(table), young === null ? -1 : s.young.of(young));
+  });
   return { ...numbers, vmas: mm.vmas.map((v) => saveVma(v, s)), slots };
 }
 
@@ -303,7 +304,7 @@ function saveVma(vma: Vma, s: Saving): VmaImage {
 function saveTables(s: Saving): TablesImage {
   const pte = new Uint32Array(s.tables.list.length * PTRS_PER_PTE);
   s.tables.list.forEach((t, i) => {
-    pte.set(t.pte, i * PTRS_PER_PTE);
+    pte.set(t.entries, i * PTRS_PER_PTE);
   });
   const young = new Uint32Array(s.young.list.length * YOUNG_WORDS);
   s.young.list.forEach((y, i) => {
@@ -686,10 +687,11 @@ function loadTables(t: Record<string, unknown>): Tables {
   const sharers = list(t.sharers, "tables.sharers");
   if (pte.length !== sharers.length * PTRS_PER_PTE) problem("tables.pte", "not 512 PTEs a table");
   const tables = sharers.map(
-    (n, i): PteTable => ({
-      pte: pte.slice(i * PTRS_PER_PTE, (i + 1) * PTRS_PER_PTE),
-      sharers: int(n, `tables.sharers[${i}]`, 1),
-    }),
+    (n, i) =>
+      new PteTable(
+        pte.slice(i * PTRS_PER_PTE, (i + 1) * PTRS_PER_PTE),
+        int(n, `tables.sharers[${i}]`, 1),
+      ),
   );
   const users = new Uint32Array(tables.length);
   const young = typed(t.young, Uint32Array, "tables.young");
@@ -784,12 +786,9 @@ function loadMm(x: Record<string, unknown>, at: string, refs: Refs): Mm {
   if (slots.length % 3 !== 0) problem(`${at}.slots`, "not (key, table, young) triples");
   for (let i = 0; i < slots.length; i += 3) {
     const key = int(slots[i], `${at}.slots[${i}]`, 0, TASK_SIZE / PMD_SIZE);
-    if (mm.pt.slots.has(key)) problem(`${at}.slots[${i}]`, `region ${key} twice`);
+    if (mm.pt.hasTable(key)) problem(`${at}.slots[${i}]`, `region ${key} twice`);
     const table = refs.tables.table(slots[i + 1], `${at}.slots[${i + 1}]`);
-    mm.pt.slots.set(key, {
-      table,
-      young: refs.tables.young(slots[i + 2], `${at}.slots[${i + 2}]`),
-    });
+    mm.pt.restoreTable(key, table, refs.tables.young(slots[i + 2], `${at}.slots[${i + 2}]`));
   }
   return mm;
 }
