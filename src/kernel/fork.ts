@@ -30,7 +30,7 @@ import {
   VM_WIPEONFORK,
 } from "./constants.js";
 import type { Kernel } from "./kernel.js";
-import { Mm, normalPage } from "./mm.js";
+import { MM_LAYOUT_FIELDS, Mm, normalPage } from "./mm.js";
 import { type CopySpan, pteNone, ptePresent, pteWrite, pteWrprotect } from "./page-table.js";
 import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE } from "./phys.js";
 import { isCowMapping, newAnonVma, type Vma } from "./vma.js";
@@ -73,19 +73,9 @@ export function dupMm(k: Kernel, parent: Mm): { mm: Mm; copied: number } {
   return { mm: child, copied };
 }
 
+/** The child's copy of the parent's layout numbers (MM_FIELDS' "layout" ones). */
 function copyLayout(from: Mm, to: Mm): void {
-  to.startCode = from.startCode;
-  to.endCode = from.endCode;
-  to.startData = from.startData;
-  to.endData = from.endData;
-  to.startBrk = from.startBrk;
-  to.brk = from.brk;
-  to.startStack = from.startStack;
-  to.argStart = from.argStart;
-  to.argEnd = from.argEnd;
-  to.envStart = from.envStart;
-  to.envEnd = from.envEnd;
-  to.mmapBase = from.mmapBase;
+  for (const field of MM_LAYOUT_FIELDS) to[field] = from[field];
 }
 
 /**

@@ -40,12 +40,67 @@ import {
 
 /** mmap_base without randomisation: TASK_SIZE less the minimum stack gap (128 MiB). */
 export const MMAP_BASE = TASK_SIZE - 128 * 1024 * 1024;
+
+/**
+ * How each field of Mm is copied by fork and kept by the snapshot; the one
+ * description fork.ts and snapshot.ts read, so a new field cannot be
+ * forgotten in one of them (a test fails if a field of Mm is missing here).
+ *   layout   a number fork copies to the child and the snapshot saves
+ *   counter  a number the child counts for itself (RSS as its PTEs are
+ *            copied, peaks from its own figures); the snapshot saves it
+ *   own      a structure with its own copy (dupMm) and save (saveMm)
+ *   users    mm_users: a new mm has one user; the snapshot saves an mm
+ *            with each task using it, so it refuses a shared one
+ */
+export const MM_FIELDS = {
+  vmas: "own",
+  pt: "own",
+  users: "users",
+  rssAnon: "counter",
+  rssFile: "counter",
+  rssShmem: "counter",
+  hiwaterRss: "counter",
+  hiwaterVm: "counter",
+  startCode: "layout",
+  endCode: "layout",
+  startData: "layout",
+  endData: "layout",
+  startBrk: "layout",
+  brk: "layout",
+  startStack: "layout",
+  argStart: "layout",
+  argEnd: "layout",
+  envStart: "layout",
+  envEnd: "layout",
+  mmapBase: "layout",
+} as const satisfies Record<MmField, "layout" | "counter" | "own" | "users">;
+
+/** The data fields of Mm (its methods and the derived `rss` aside). */
+type MmField = Exclude<
+  { [K in keyof Mm]: Mm[K] extends (...args: never[]) => unknown ? never : K }[keyof Mm],
+  "rss"
+>;
+type FieldsWith<R> = {
+  [K in keyof typeof MM_FIELDS]: (typeof MM_FIELDS)[K] extends R ? K : never;
+}[keyof typeof MM_FIELDS];
+const fieldsWith = <R extends string>(...rules: R[]): FieldsWith<R>[] =>
+  (Object.keys(MM_FIELDS) as (keyof typeof MM_FIELDS)[]).filter((k) =>
+    (rules as string[]).includes(MM_FIELDS[k]),
+  ) as FieldsWith<R>[];
+
+/** The numbers fork copies to the child. */
+export const MM_LAYOUT_FIELDS = fieldsWith("layout");
+/** The numbers a machine image holds for an mm, in image order. */
+export const MM_SAVED_NUMBERS = fieldsWith("counter", "layout");
+export type MmSavedNumber = (typeof MM_SAVED_NUMBERS)[number];
 /** The lowest address mmap hands out (mmap_min_addr). */
 export const MMAP_MIN_ADDR = 0x10000;
 
 export class Mm {
   readonly vmas: Vma[] = [];
   readonly pt = new PageTable();
+  /** mm_users: the tasks using this mm. The last one to let go (mmput) tears it down. */
+  users = 1;
   /** MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES: PTEs mapping pages of each kind. */
   rssAnon = 0;
   rssFile = 0;
@@ -296,6 +351,22 @@ export function exitMmap(k: Kernel, mm: Mm): ZapStats {
   mm.pt.releaseAll();
   mm.vmas.length = 0;
   return stats;
+}
+
+/** mmget: one more task uses `mm` (a thread, or a vfork child, sharing it). */
+export function mmget(mm: Mm): void {
+  mm.users++;
+}
+
+/**
+ * mmput: a task stops using `mm`. The last user tears the address space
+ * down (exit_mmap) and gets its figures; the others get null, and the mm
+ * stays whole for the tasks still using it.
+ */
+export function mmput(k: Kernel, mm: Mm): ZapStats | null {
+  if (mm.users <= 0) throw new Error("mmput on an mm nobody uses");
+  mm.users--;
+  return mm.users === 0 ? exitMmap(k, mm) : null;
 }
 
 /** Frees the PTE tables that no VMA overlaps any more (free_pgtables). */

@@ -30,7 +30,7 @@ import { INIT_PID } from "./exit.js";
 import { checkInvariants } from "./invariants.js";
 import type { KernelConfig } from "./kernel.js";
 import { LOGIN_SHELL_PID, Machine, PID_MAX } from "./machine.js";
-import { Mm } from "./mm.js";
+import { MM_SAVED_NUMBERS, Mm, type MmSavedNumber } from "./mm.js";
 import { PteTable } from "./page-table.js";
 import { KIND_FREE, KIND_MASK, PG_CACHED, PG_RESERVED, PhysMem } from "./phys.js";
 import { bootSpecialFrames } from "./rootfs.js";
@@ -150,27 +150,9 @@ export type TaskImage = { readonly [K in (typeof TASK_NUMBERS)[number]]: number 
   readonly mm: MmImage | null;
 };
 
-const MM_NUMBERS = [
-  "rssAnon",
-  "rssFile",
-  "rssShmem",
-  "hiwaterRss",
-  "hiwaterVm",
-  "startCode",
-  "endCode",
-  "startData",
-  "endData",
-  "startBrk",
-  "brk",
-  "startStack",
-  "argStart",
-  "argEnd",
-  "envStart",
-  "envEnd",
-  "mmapBase",
-] as const;
+const MM_NUMBERS = MM_SAVED_NUMBERS;
 
-export type MmImage = { readonly [K in (typeof MM_NUMBERS)[number]]: number } & {
+export type MmImage = { readonly [K in MmSavedNumber]: number } & {
   readonly vmas: readonly VmaImage[];
   /** The page table's slots in order, as triples: region key, table index, young index (-1: none). */
   readonly slots: readonly number[];
@@ -276,8 +258,9 @@ function saveTask(task: Task, s: Saving): TaskImage {
 }
 
 function saveMm(mm: Mm, s: Saving): MmImage {
+  if (mm.users !== 1) throw new Error("save: an mm shared by several tasks cannot be saved yet");
   const numbers = Object.fromEntries(MM_NUMBERS.map((k) => [k, mm[k]])) as {
-    [K in (typeof MM_NUMBERS)[number]]: number;
+    [K in MmSavedNumber]: number;
   };
   const slots: number[] = [];
   mm.pt.forEachTable((key, table, young) => {
