@@ -6,6 +6,7 @@
 import { VM_PFNMAP } from "../../src/kernel/constants.js";
 import type { Machine } from "../../src/kernel/machine.js";
 import type { Mm } from "../../src/kernel/mm.js";
+import { ptePresent } from "../../src/kernel/page-table.js";
 import { PSS_PAGE, PSS_SHIFT, pssShare, ZERO_PFN } from "../../src/kernel/phys.js";
 import type { Task } from "../../src/kernel/task.js";
 import type { Vma } from "../../src/kernel/vma.js";
@@ -41,4 +42,4 @@ export function pssSentence(mapcount: number): string {
 }
 
 export const isNormal = (p: Page): boolean =>
-  p.pte !== 0 && p.pfn !== ZERO_PFN && (p.vma.flags & VM_PFNMAP) === 0;
+  ptePresent(p.pte) && p.pfn !== ZERO_PFN && (p.vma.flags & VM_PFNMAP) === 0;

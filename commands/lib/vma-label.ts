@@ -1,18 +1,10 @@
 /** How the pictures and explanations name a VMA: its maps range, perms and name. */
-import { vmaName } from "../../fs/proc/task-mmu.js";
-import { VM_EXEC, VM_MAYSHARE, VM_READ, VM_WRITE } from "../../src/kernel/constants.js";
+import { mapsPerms, vmaName } from "../../fs/proc/task-mmu.js";
 import type { Mm } from "../../src/kernel/mm.js";
 import type { Vma } from "../../src/kernel/vma.js";
 
 /** The perms column of maps: rwx and p or s. */
-export function vmaPerms(vma: Vma): string {
-  return (
-    (vma.flags & VM_READ ? "r" : "-") +
-    (vma.flags & VM_WRITE ? "w" : "-") +
-    (vma.flags & VM_EXEC ? "x" : "-") +
-    (vma.flags & VM_MAYSHARE ? "s" : "p")
-  );
-}
+export const vmaPerms = (vma: Vma): string => mapsPerms(vma.flags);
 
 const hex = (n: number): string => n.toString(16).padStart(8, "0");
 

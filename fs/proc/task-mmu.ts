@@ -7,8 +7,11 @@ import {
   PAGE_SIZE,
   VM_EXEC,
   VM_LOCKED,
+  VM_MAYSHARE,
   VM_PFNMAP,
+  VM_READ,
   VM_SOFTDIRTY,
+  VM_WRITE,
 } from "../../src/kernel/constants.js";
 import type { Mm } from "../../src/kernel/mm.js";
 import {
@@ -212,13 +215,16 @@ export function vmaName(mm: Mm, vma: Vma): string | null {
   return null;
 }
 
+/** The perms column of maps (show_map_vma): r, w, x or -, then s (VM_MAYSHARE) or p. */
+export const mapsPerms = (flags: number): string =>
+  (flags & VM_READ ? "r" : "-") +
+  (flags & VM_WRITE ? "w" : "-") +
+  (flags & VM_EXEC ? "x" : "-") +
+  (flags & VM_MAYSHARE ? "s" : "p");
+
 /** The maps line (show_map_vma) without its newline. */
 export function mapsLine(mm: Mm, vma: Vma): string {
-  const perms =
-    (vma.flags & 1 ? "r" : "-") +
-    (vma.flags & 2 ? "w" : "-") +
-    (vma.flags & 4 ? "x" : "-") +
-    (vma.flags & 0x80 ? "s" : "p");
+  const perms = mapsPerms(vma.flags);
   const file = vma.file;
   const offset = file === null ? 0 : vma.pgoff * PAGE_SIZE;
   const dev = file === null ? "00:00" : `${hex2(file.dev.major)}:${hex2(file.dev.minor)}`;

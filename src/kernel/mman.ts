@@ -31,6 +31,7 @@ import {
   PROT_EXEC,
   PROT_READ,
   PROT_WRITE,
+  pageAlignUp,
   TASK_SIZE,
   VM_ACCOUNT,
   VM_DONTCOPY,
@@ -70,6 +71,7 @@ import type { Inode } from "./vfs.js";
 import {
   isAnonymous,
   mmapFlags,
+  newVma,
   protToVmFlags,
   type SpecialMapping,
   VM_SPECIAL,
@@ -94,7 +96,6 @@ export interface MmapRequest {
 }
 
 const pageAligned = (n: number): boolean => n % PAGE_SIZE === 0;
-const pageAlignUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 const VALID_PROT = PROT_READ | PROT_WRITE | PROT_EXEC;
 
 /** Checks mmap's arguments as do_mmap does; returns the VMA flags. */
@@ -170,18 +171,16 @@ export function doMmap(
   if (req.flags & MAP_FIXED) unmapRange(k, mm, addr, len);
   const shared = (req.flags & MAP_SHARED) !== 0;
   const file = req.file ?? (shared ? shmemObject() : null);
-  const vma: Vma = {
-    start: addr,
-    end: addr + len,
-    flags: flags.value,
-    pgoff: file === null ? addr / PAGE_SIZE : req.offset / PAGE_SIZE,
-    file,
-    anonVma: null,
-    anonVmaForked: false,
-    anonName: req.name === undefined || req.name === "" ? null : req.name,
-    special: null,
-    ra: file === null || file.shmem ? null : { start: 0, size: 0, asyncSize: 0, mmapMiss: 0 },
-  };
+  const vma = newVma(
+    addr,
+    addr + len,
+    flags.value,
+    file === null ? addr / PAGE_SIZE : req.offset / PAGE_SIZE,
+    {
+      file,
+      anonName: req.name === undefined || req.name === "" ? null : req.name,
+    },
+  );
   if (req.file === null && shared) file!.size = len;
   mm.mergeAround(mm.insert(vma));
   return success(addr);
@@ -195,18 +194,7 @@ export function mapSpecial(
   flags: number,
   special: SpecialMapping,
 ): Vma {
-  const vma: Vma = {
-    start: addr,
-    end: addr + pages * PAGE_SIZE,
-    flags,
-    pgoff: 0,
-    file: null,
-    anonVma: null,
-    anonVmaForked: false,
-    anonName: null,
-    special,
-    ra: null,
-  };
+  const vma = newVma(addr, addr + pages * PAGE_SIZE, flags, 0, { special });
   mm.insert(vma);
   return vma;
 }
@@ -530,18 +518,7 @@ export function doBrk(k: Kernel, mm: Mm, requested: number): number {
     mm.brk = requested;
     return mm.brk;
   }
-  const vma: Vma = {
-    start: oldEnd,
-    end: newEnd,
-    flags,
-    pgoff: oldEnd / PAGE_SIZE,
-    file: null,
-    anonVma: null,
-    anonVmaForked: false,
-    anonName: null,
-    special: null,
-    ra: null,
-  };
+  const vma = newVma(oldEnd, newEnd, flags, oldEnd / PAGE_SIZE);
   mm.insert(vma);
   mm.brk = requested;
   return mm.brk;

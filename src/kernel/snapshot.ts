@@ -46,7 +46,7 @@ import {
   type VfsState,
   zeroWords,
 } from "./vfs.js";
-import type { AnonVma, ReadaheadState, SpecialMapping, Vma } from "./vma.js";
+import { type AnonVma, newVma, type ReadaheadState, type SpecialMapping, type Vma } from "./vma.js";
 
 /** The layout version of MachineImage; an image with a higher one is refused. */
 export const IMAGE_VERSION = 1;
@@ -785,29 +785,32 @@ function loadVma(v: Record<string, unknown>, at: string, refs: Refs): Vma {
   const special = orNull(v.special, (s) => text(s, `${at}.special`));
   if (special !== null && !SPECIALS.includes(special as SpecialMapping))
     problem(`${at}.special`, `'${special}'`);
-  return {
+  const vma = newVma(
     start,
     end,
-    flags: int(v.flags, `${at}.flags`, INT32_MIN, INT32_MAX),
-    pgoff: int(v.pgoff, `${at}.pgoff`),
-    file,
-    anonVma: orNull(
-      v.anonVma,
-      (i) => refs.anonVmas[int(i, `${at}.anonVma`, 0, refs.anonVmas.length - 1)]!,
-    ),
-    anonVmaForked: bool(v.anonVmaForked, `${at}.anonVmaForked`),
-    anonName: orNull(v.anonName, (s) => text(s, `${at}.anonName`)),
-    special: special as SpecialMapping | null,
-    ra: orNull(v.ra, (r) => {
-      const ra = record(r, `${at}.ra`);
-      return {
-        start: int(ra.start, `${at}.ra.start`),
-        size: int(ra.size, `${at}.ra.size`),
-        asyncSize: int(ra.asyncSize, `${at}.ra.asyncSize`),
-        mmapMiss: int(ra.mmapMiss, `${at}.ra.mmapMiss`),
-      };
-    }),
-  };
+    int(v.flags, `${at}.flags`, INT32_MIN, INT32_MAX),
+    int(v.pgoff, `${at}.pgoff`),
+    {
+      file,
+      special: special as SpecialMapping | null,
+      anonName: orNull(v.anonName, (s) => text(s, `${at}.anonName`)),
+    },
+  );
+  vma.anonVma = orNull(
+    v.anonVma,
+    (i) => refs.anonVmas[int(i, `${at}.anonVma`, 0, refs.anonVmas.length - 1)]!,
+  );
+  vma.anonVmaForked = bool(v.anonVmaForked, `${at}.anonVmaForked`);
+  vma.ra = orNull(v.ra, (r) => {
+    const ra = record(r, `${at}.ra`);
+    return {
+      start: int(ra.start, `${at}.ra.start`),
+      size: int(ra.size, `${at}.ra.size`),
+      asyncSize: int(ra.asyncSize, `${at}.ra.asyncSize`),
+      mmapMiss: int(ra.mmapMiss, `${at}.ra.mmapMiss`),
+    };
+  });
+  return vma;
 }
 
 /** PIDs unique and below nextPid; init and the login shell alive; every parent present. */

@@ -57,11 +57,44 @@ export interface Vma {
   ra: ReadaheadState | null;
 }
 
+/** What a new VMA is backed by and named; anonymous and unnamed when left out. */
+export interface VmaBacking {
+  readonly file?: Inode | null;
+  readonly special?: SpecialMapping | null;
+  readonly anonName?: string | null;
+}
+
+/**
+ * A new VMA over [start, end) (vm_area_alloc + its fields): no anon_vma
+ * yet, and read-ahead state when it maps a regular file. `pgoff` is the
+ * file offset in pages, or `start`'s page number for anonymous memory.
+ */
+export function newVma(
+  start: number,
+  end: number,
+  flags: number,
+  pgoff: number,
+  backing: VmaBacking = {},
+): Vma {
+  const file = backing.file ?? null;
+  return {
+    start,
+    end,
+    flags,
+    pgoff,
+    file,
+    anonVma: null,
+    anonVmaForked: false,
+    anonName: backing.anonName ?? null,
+    special: backing.special ?? null,
+    ra: file === null || file.shmem ? null : { start: 0, size: 0, asyncSize: 0, mmapMiss: 0 },
+  };
+}
+
 /** Flags that make a VMA impossible to merge or expand (VM_SPECIAL). */
 export const VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
 
 export const vmaPages = (vma: Vma): number => (vma.end - vma.start) / PAGE_SIZE;
-export const vpnOf = (addr: number): number => Math.floor(addr / PAGE_SIZE);
 
 /** A private mapping that may be written: writes go to COW copies (is_cow_mapping). */
 export const isCowMapping = (flags: number): boolean =>
@@ -118,12 +151,10 @@ export function splitOff(vma: Vma, addr: number): Vma {
   };
 }
 
-export const hasFlag = (vma: Vma, flag: number): boolean => (vma.flags & flag) !== 0;
-
-/** The flags mmap() gives a new mapping (calc_vm_prot_bits / calc_vm_flag_bits). */
 /** PROT_* to VM_READ/VM_WRITE/VM_EXEC (the bit values coincide). */
 export const protToVmFlags = (prot: number): number => prot & (VM_READ | VM_WRITE | VM_EXEC);
 
+/** The flags mmap() gives a new mapping (calc_vm_prot_bits / calc_vm_flag_bits). */
 export function mmapFlags(
   prot: number,
   shared: boolean,
