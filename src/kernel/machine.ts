@@ -276,7 +276,7 @@ export class Machine implements Kernel {
     if (!t.ok) return t;
     const end = setLocked(t.value.mm, addr, length, false);
     if (!end.ok) return end;
-    clearMlocked(this, t.value.mm, addr, end.value);
+    clearMlocked(this, t.value.mm, addr, end.value, this.mms());
     return success(undefined);
   }
 

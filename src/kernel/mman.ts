@@ -473,13 +473,46 @@ export function setLocked(mm: Mm, start: number, len: number, on: boolean): Resu
   return success(end.value);
 }
 
-/** Clears PG_mlocked on pages no VM_LOCKED VMA maps any more (munlock). */
-export function clearMlocked(k: Kernel, mm: Mm, start: number, end: number): void {
+/**
+ * munlock's page side, after setLocked cleared VM_LOCKED on [start, end) of
+ * `mm`: clears PG_mlocked on the pages there that no VM_LOCKED VMA of any
+ * mm in `mms` maps any more. Linux keeps a page mlocked while any locked
+ * VMA maps it (mlock_count, munlock_folio).
+ */
+export function clearMlocked(
+  k: Kernel,
+  mm: Mm,
+  start: number,
+  end: number,
+  mms: Iterable<Mm>,
+): void {
+  let stillLocked: Set<number> | null = null;
   mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
     pteEntry(pte) {
-      if (ptePresent(pte)) k.phys.flags[ptePfn(pte)]! &= ~PG_MLOCKED;
+      if (!ptePresent(pte)) return;
+      const pfn = ptePfn(pte);
+      if (!(k.phys.flags[pfn]! & PG_MLOCKED)) return;
+      stillLocked ??= lockedPages(mms);
+      if (!stillLocked.has(pfn)) k.phys.flags[pfn]! &= ~PG_MLOCKED;
     },
   });
+}
+
+/** The frames some VM_LOCKED VMA of `mms` maps. */
+function lockedPages(mms: Iterable<Mm>): Set<number> {
+  const found = new Set<number>();
+  for (const mm of mms) {
+    for (const vma of mm.vmas) {
+      if (!(vma.flags & VM_LOCKED)) continue;
+      mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+        pteEntry(pte) {
+          const pfn = normalPage(vma, pte);
+          if (pfn >= 0) found.add(pfn);
+        },
+      });
+    }
+  }
+  return found;
 }
 
 /** A heap VMA's flags (VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT). */
