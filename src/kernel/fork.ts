@@ -32,7 +32,7 @@ import {
 import type { Kernel } from "./kernel.js";
 import { MM_LAYOUT_FIELDS, Mm, normalPage } from "./mm.js";
 import { type CopySpan, pteNone, ptePresent, pteWrite, pteWrprotect } from "./page-table.js";
-import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE } from "./phys.js";
+import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE, type PhysMem } from "./phys.js";
 import { isCowMapping, newAnonVma, type Vma } from "./vma.js";
 
 /** Whether fork copies this VMA's PTEs (vma_needs_copy). */
@@ -102,21 +102,51 @@ function copyPageRange(k: Kernel, parent: Mm, child: Mm, copiedVmas: readonly Vm
         if (span.key !== key) flush();
         key = span.key;
         spans.push({ lo: span.lo, hi: span.hi, clean });
-        for (let i = span.lo; i < span.hi; i++) {
-          const pte = span.entries[i]!;
-          if (pteNone(pte)) continue;
-          copied++;
-          if (cow && ptePresent(pte) && pteWrite(pte)) span.set(i, pteWrprotect(pte));
-          const pfn = normalPage(vma, pte);
-          if (pfn < 0) continue;
-          phys.incMapcount(pfn);
-          const kind = phys.flags[pfn]! & KIND_MASK;
-          if (kind === KIND_ANON) phys.flags[pfn]! &= ~PG_ANON_EXCLUSIVE;
-          child.addRss(kind, 1);
-        }
+        const n = copyPresentPtes(phys, child, vma, span.entries, span.lo, span.hi);
+        copied += n & COUNT_MASK;
+        if (cow && n & WRITABLE_SEEN) wrprotectPtes(span.writable(), span.lo, span.hi);
       },
     });
   }
   flush();
   return copied;
+}
+
+const WRITABLE_SEEN = 2 ** 30;
+const COUNT_MASK = WRITABLE_SEEN - 1;
+
+/**
+ * copy_present_ptes over entries [lo, hi) of `table`: each copied page
+ * gains a mapping and the child's RSS counts it; an anonymous page loses
+ * AnonExclusive. Returns the entries copied, plus WRITABLE_SEEN if one was
+ * writable. A function of its own, so its loop runs on locals.
+ */
+function copyPresentPtes(
+  phys: PhysMem,
+  child: Mm,
+  vma: Vma,
+  table: Uint32Array,
+  lo: number,
+  hi: number,
+): number {
+  let n = 0;
+  let writable = 0;
+  for (let i = lo; i < hi; i++) {
+    const pte = table[i]!;
+    if (pteNone(pte)) continue;
+    n++;
+    if (ptePresent(pte) && pteWrite(pte)) writable = WRITABLE_SEEN;
+    const pfn = normalPage(vma, pte);
+    if (pfn < 0) continue;
+    phys.incMapcount(pfn);
+    const kind = phys.flags[pfn]! & KIND_MASK;
+    if (kind === KIND_ANON) phys.flags[pfn]! &= ~PG_ANON_EXCLUSIVE;
+    child.addRss(kind, 1);
+  }
+  return n + writable;
+}
+
+/** Write-protects the present entries [lo, hi) of `table` (a COW mapping's, in the parent). */
+function wrprotectPtes(table: Uint32Array, lo: number, hi: number): void {
+  for (let i = lo; i < hi; i++) if (ptePresent(table[i]!)) table[i] = pteWrprotect(table[i]!);
 }

@@ -16,7 +16,7 @@ import {
   VM_PFNMAP,
 } from "./constants.js";
 import type { Kernel } from "./kernel.js";
-import { PageTable, pteDirty, ptePfn, ptePresent } from "./page-table.js";
+import { PageTable, type PteSpan, pteDirty, pteNone, ptePfn, ptePresent } from "./page-table.js";
 import {
   KIND_ANON,
   KIND_FILE,
@@ -314,16 +314,26 @@ export function zapRange(
 ): void {
   mm.updateHiwaterRss();
   mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
-    pteEntry(pte, i, span) {
-      span.set(i, 0);
-      const young = span.isYoung(i);
-      span.mkOld(i);
-      const pfn = normalPage(vma, pte);
-      if (pfn < 0) return;
-      stats.unmapped++;
-      stats.freed += unmapPage(k.phys, mm, pfn, pte, young);
+    pmdEntry(span) {
+      if (span.anyEntry()) zapPteRange(k.phys, mm, vma, span, stats);
     },
   });
+}
+
+/** zap_pte_range: clears the span's entries, dropping each page's mapping. */
+function zapPteRange(phys: PhysMem, mm: Mm, vma: Vma, span: PteSpan, stats: ZapStats): void {
+  const table = span.writable();
+  for (let i = span.lo; i < span.hi; i++) {
+    const pte = table[i]!;
+    if (pteNone(pte)) continue;
+    table[i] = 0;
+    const young = span.isYoung(i);
+    span.mkOld(i);
+    const pfn = normalPage(vma, pte);
+    if (pfn < 0) continue;
+    stats.unmapped++;
+    stats.freed += unmapPage(phys, mm, pfn, pte, young);
+  }
 }
 
 /**
@@ -338,13 +348,7 @@ export function exitMmap(k: Kernel, mm: Mm): ZapStats {
   for (const vma of mm.vmas) {
     mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
       pmdEntry(span) {
-        for (let i = span.lo; i < span.hi; i++) {
-          const pte = span.entries[i]!;
-          const pfn = normalPage(vma, pte);
-          if (pfn < 0) continue;
-          stats.unmapped++;
-          stats.freed += unmapPage(k.phys, mm, pfn, pte, span.isYoung(i));
-        }
+        unmapSpan(k.phys, mm, vma, span, stats);
       },
     });
   }
@@ -367,6 +371,18 @@ export function mmput(k: Kernel, mm: Mm): ZapStats | null {
   if (mm.users <= 0) throw new Error("mmput on an mm nobody uses");
   mm.users--;
   return mm.users === 0 ? exitMmap(k, mm) : null;
+}
+
+/** exit_mmap's per-table step: drops the mapping of each page the span maps, leaving the entries. */
+function unmapSpan(phys: PhysMem, mm: Mm, vma: Vma, span: PteSpan, stats: ZapStats): void {
+  const table = span.entries;
+  for (let i = span.lo; i < span.hi; i++) {
+    const pte = table[i]!;
+    const pfn = normalPage(vma, pte);
+    if (pfn < 0) continue;
+    stats.unmapped++;
+    stats.freed += unmapPage(phys, mm, pfn, pte, span.isYoung(i));
+  }
 }
 
 /** Frees the PTE tables that no VMA overlaps any more (free_pgtables). */

@@ -111,9 +111,11 @@ export class PteSpan {
   base = 0;
   lo = 0;
   hi = 0;
-  /** The table's entries: read only here (write with set). */
+  /** The table's entries: read only here (write with set, or through writable()). */
   entries: Uint32Array = NO_ENTRIES;
   private slot: Slot | undefined;
+  /** The slot's young bitmap, cached for isYoung. */
+  private young: Uint32Array | null = null;
 
   constructor(private readonly pt: PageTable) {}
 
@@ -123,8 +125,10 @@ export class PteSpan {
     this.base = key * PTRS_PER_PTE;
     this.lo = lo;
     this.hi = hi;
-    this.slot = this.pt.slot(key);
-    this.entries = this.slot === undefined ? NO_ENTRIES : this.slot.table.entries;
+    const slot = this.pt.slot(key);
+    this.slot = slot;
+    this.entries = slot === undefined ? NO_ENTRIES : slot.table.entries;
+    this.young = slot === undefined ? null : slot.young;
     return this;
   }
 
@@ -144,9 +148,21 @@ export class PteSpan {
     this.entries[i] = pte;
   }
 
+  /**
+   * The entries, private to this mm and ready to be changed in place (the
+   * pte_t * of pte_offset_map_lock): for loops that change many entries.
+   */
+  writable(): Uint32Array {
+    const slot = this.slot;
+    if (slot === undefined || slot.table.sharers > 1) this.makePrivate();
+    return this.entries;
+  }
+
   private makePrivate(): void {
-    this.slot = this.pt.slotForWrite(this.key);
-    this.entries = this.slot.table.entries;
+    const slot = this.pt.slotForWrite(this.key);
+    this.slot = slot;
+    this.entries = slot.table.entries;
+    this.young = slot.young;
   }
 
   /** An opaque token of the table read (for TableSummaries). */
@@ -162,21 +178,25 @@ export class PteSpan {
   }
 
   isYoung(i: number): boolean {
-    const young = this.slot?.young;
-    return young != null && (young[i >>> 5]! & (1 << (i & 31))) !== 0;
+    const young = this.young;
+    return young !== null && (young[i >>> 5]! & (1 << (i & 31))) !== 0;
   }
 
   /** Marks entry i accessed (pte_mkyoung). The table must exist. */
   mkYoung(i: number): void {
-    const slot = this.slot!;
-    slot.young ??= new Uint32Array(YOUNG_WORDS);
-    slot.young[i >>> 5]! |= 1 << (i & 31);
+    let young = this.young;
+    if (young === null) {
+      young = new Uint32Array(YOUNG_WORDS);
+      this.slot!.young = young;
+      this.young = young;
+    }
+    young[i >>> 5]! |= 1 << (i & 31);
   }
 
   /** Marks entry i old (ptep_test_and_clear_young). */
   mkOld(i: number): void {
-    const young = this.slot?.young;
-    if (young != null) young[i >>> 5]! &= ~(1 << (i & 31));
+    const young = this.young;
+    if (young !== null) young[i >>> 5]! &= ~(1 << (i & 31));
   }
 }
 
