@@ -223,7 +223,7 @@ export const mapsPerms = (flags: number): string =>
   (flags & VM_MAYSHARE ? "s" : "p");
 
 /** The maps line (show_map_vma) without its newline. */
-export function mapsLine(mm: Mm, vma: Vma): string {
+function mapsLine(mm: Mm, vma: Vma): string {
   const perms = mapsPerms(vma.flags);
   const file = vma.file;
   const offset = file === null ? 0 : vma.pgoff * PAGE_SIZE;

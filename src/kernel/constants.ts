@@ -7,11 +7,7 @@ export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 /** Entries per page-table page: one PTE table maps 2 MiB. */
 export const PTRS_PER_PTE = 512;
-export const PTE_TABLE_SHIFT = 9;
 export const PMD_SIZE = PAGE_SIZE * PTRS_PER_PTE;
-/** One PMD table maps 1 GiB, one PUD table 512 GiB. */
-export const PMD_TABLE_PAGES = PTRS_PER_PTE * PTRS_PER_PTE;
-export const PUD_TABLE_PAGES = PMD_TABLE_PAGES * PTRS_PER_PTE;
 
 /** `n` rounded up to a whole number of pages (PAGE_ALIGN). */
 export const pageAlignUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
@@ -52,7 +48,6 @@ export const VM_HUGEPAGE = 1 << 29;
 export const VM_NOHUGEPAGE = 1 << 30;
 export const VM_MERGEABLE = 1 << 31;
 
-export const VM_ACCESS_FLAGS = VM_READ | VM_WRITE | VM_EXEC;
 export const VM_STACK_FLAGS =
   VM_GROWSDOWN | VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT;
 /** Special mappings: [vvar] is a raw PFN range, [vdso] has real pages. */

@@ -48,7 +48,7 @@ export function doExit(k: Kernel, table: TaskTable, task: Task, status: number):
 }
 
 /** init (tini) reaps every zombie child it has. */
-export function reapInitsZombies(table: TaskTable): void {
+function reapInitsZombies(table: TaskTable): void {
   for (const child of [...table.tasks.values()]) {
     if (child.ppid === INIT_PID && child.isZombie && child.pid !== INIT_PID) reap(table, child);
   }

@@ -311,7 +311,7 @@ function doSpecialFault(vmf: VmFault): number {
 export const VDSO_PFN = 0xe10;
 export const VVAR_PFN = 0xe20;
 export const VVAR_VCLOCK_PFN = 0xe30;
-export function specialPfn(vma: Vma, index: number): number {
+function specialPfn(vma: Vma, index: number): number {
   if (vma.special === "vdso") return VDSO_PFN + index;
   if (vma.special === "vvar") return VVAR_PFN + index;
   return VVAR_VCLOCK_PFN + index;
@@ -415,7 +415,7 @@ function filemapFault(vmf: VmFault, index: number): number {
 }
 
 /** Reads page `index` of `inode` into the page cache. Returns its PFN or -1. */
-export function addToCache(k: Kernel, inode: Inode, index: number, pid: number): number {
+function addToCache(k: Kernel, inode: Inode, index: number, pid: number): number {
   const word = inode.disk.get(index) ?? inode.initialWord(index);
   const pfn = k.allocFrame(inode.shmem ? KIND_SHMEM : KIND_FILE, word, pid);
   if (pfn < 0) return -1;

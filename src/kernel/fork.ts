@@ -36,7 +36,7 @@ import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE, type PhysMem } from "./phys.js
 import { isCowMapping, newAnonVma, type Vma } from "./vma.js";
 
 /** Whether fork copies this VMA's PTEs (vma_needs_copy). */
-export function vmaNeedsCopy(vma: Vma): boolean {
+function vmaNeedsCopy(vma: Vma): boolean {
   return (vma.flags & (VM_PFNMAP | VM_MIXEDMAP | VM_UFFD_WP)) !== 0 || vma.anonVma !== null;
 }
 

@@ -94,7 +94,7 @@ export const MM_LAYOUT_FIELDS = fieldsWith("layout");
 export const MM_SAVED_NUMBERS = fieldsWith("counter", "layout");
 export type MmSavedNumber = (typeof MM_SAVED_NUMBERS)[number];
 /** The lowest address mmap hands out (mmap_min_addr). */
-export const MMAP_MIN_ADDR = 0x10000;
+const MMAP_MIN_ADDR = 0x10000;
 
 export class Mm {
   readonly vmas: Vma[] = [];
@@ -279,7 +279,7 @@ export function normalPage(vma: Vma, pte: number): number {
  * (folio_mark_accessed), mapcount and RSS drop, and an anonymous page nobody
  * maps any more is freed. Returns 1 if it was freed.
  */
-export function unmapPage(phys: PhysMem, mm: Mm, pfn: number, pte: number, young: boolean): number {
+function unmapPage(phys: PhysMem, mm: Mm, pfn: number, pte: number, young: boolean): number {
   const flags = phys.flags[pfn]!;
   const kind = flags & KIND_MASK;
   if (kind !== KIND_ANON) {

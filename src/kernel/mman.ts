@@ -310,7 +310,7 @@ export function doMprotect(
 }
 
 /** Clears the write bit of every present PTE in [start, end) (change_pte_range, write-protecting). */
-export function writeProtect(mm: Mm, start: number, end: number): void {
+function writeProtect(mm: Mm, start: number, end: number): void {
   mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
     pteEntry(pte, i, span) {
       if (ptePresent(pte) && pteWrite(pte)) span.set(i, pteWrprotect(pte));

@@ -53,7 +53,7 @@ export const PG_ACTIVE = 1 << 10;
 export const ZERO_PFN = 0xe00;
 
 /** Frames the kernel keeps for itself: its image and the struct page array. */
-export function reservedFrames(nrFrames: number): number {
+function reservedFrames(nrFrames: number): number {
   const KERNEL_IMAGE_FRAMES = 0x1000; // 16 MiB: text, data, bss, early allocations
   return Math.min(nrFrames, KERNEL_IMAGE_FRAMES + Math.ceil(nrFrames / 64));
 }
