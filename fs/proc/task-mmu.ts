@@ -21,6 +21,7 @@ import {
   ptePresent,
   pteSoftDirty,
   TableSummaries,
+  youngAt,
 } from "../../src/kernel/page-table.js";
 import {
   KIND_ANON,
@@ -137,6 +138,8 @@ function addStats(mss: MemSizeStats, more: MemSizeStats): void {
 function accountSpan(phys: PhysMem, span: PteSpan, young: boolean, mss: MemSizeStats): void {
   const { mapcounts, flags } = phys;
   const table = span.entries;
+  const youngBits = young ? span.youngBits() : null;
+  const { lo, hi } = span;
   let resident = 0;
   let sharedClean = 0;
   let sharedDirty = 0;
@@ -148,7 +151,7 @@ function accountSpan(phys: PhysMem, span: PteSpan, young: boolean, mss: MemSizeS
   let pssDirty = 0;
   let pssAnon = 0;
   let pssShmem = 0;
-  for (let i = span.lo; i < span.hi; i++) {
+  for (let i = lo; i < hi; i++) {
     const pte = table[i]!;
     if (!ptePresent(pte)) continue;
     const pfn = ptePfn(pte);
@@ -159,7 +162,7 @@ function accountSpan(phys: PhysMem, span: PteSpan, young: boolean, mss: MemSizeS
     const mc = raw === MAPCOUNT_SATURATED ? phys.mapcountOf(pfn) : raw;
     resident++;
     if (kind === KIND_ANON) anonymous++;
-    if ((young && span.isYoung(i)) || f & PG_REFERENCED) referenced++;
+    if (youngAt(youngBits, i) || f & PG_REFERENCED) referenced++;
     const dirty = pteDirty(pte) || (f & PG_DIRTY) !== 0;
     const share = pssShare(mc);
     pss += share;

@@ -323,7 +323,8 @@ export function zapRange(
 /** zap_pte_range: clears the span's entries, dropping each page's mapping. */
 function zapPteRange(phys: PhysMem, mm: Mm, vma: Vma, span: PteSpan, stats: ZapStats): void {
   const table = span.writable();
-  for (let i = span.lo; i < span.hi; i++) {
+  const { lo, hi } = span;
+  for (let i = lo; i < hi; i++) {
     const pte = table[i]!;
     if (pteNone(pte)) continue;
     table[i] = 0;
@@ -376,7 +377,8 @@ export function mmput(k: Kernel, mm: Mm): ZapStats | null {
 /** exit_mmap's per-table step: drops the mapping of each page the span maps, leaving the entries. */
 function unmapSpan(phys: PhysMem, mm: Mm, vma: Vma, span: PteSpan, stats: ZapStats): void {
   const table = span.entries;
-  for (let i = span.lo; i < span.hi; i++) {
+  const { lo, hi } = span;
+  for (let i = lo; i < hi; i++) {
     const pte = table[i]!;
     const pfn = normalPage(vma, pte);
     if (pfn < 0) continue;

@@ -97,6 +97,12 @@ interface Slot {
 
 export const regionOf = (vpn: number): number => Math.floor(vpn / PTRS_PER_PTE);
 
+/** One table's accessed bits as one mm sees them (opaque outside this file; null: all old). */
+export type YoungBits = Uint32Array | null;
+/** Whether entry i is young in `bits` (PteSpan.youngBits). */
+export const youngAt = (bits: YoungBits, i: number): boolean =>
+  bits !== null && (bits[i >>> 5]! & (1 << (i & 31))) !== 0;
+
 /**
  * The entries [lo, hi) of one region's PTE table as one mm sees them, handed
  * to a walk's callbacks (like the pte_t * a pmd_entry gets) and used as a
@@ -178,8 +184,12 @@ export class PteSpan {
   }
 
   isYoung(i: number): boolean {
-    const young = this.young;
-    return young !== null && (young[i >>> 5]! & (1 << (i & 31))) !== 0;
+    return youngAt(this.young, i);
+  }
+
+  /** This mm's accessed bits of the table, for youngAt() in hot loops. */
+  youngBits(): YoungBits {
+    return this.young;
   }
 
   /** Marks entry i accessed (pte_mkyoung). The table must exist. */
