@@ -5,6 +5,7 @@
  */
 import {
   PAGE_SIZE,
+  TASK_SIZE,
   VM_EXEC,
   VM_LOCKED,
   VM_MAYSHARE,
@@ -352,7 +353,7 @@ const PM_MMAP_EXCLUSIVE_HI = 1 << 24; // bit 56: mapped exactly once
 const PM_SOFT_DIRTY_HI = 1 << 23; // bit 55
 
 /** The number of pagemap entries: one per page of user space (TASK_SIZE / PAGE_SIZE). */
-export const PAGEMAP_ENTRIES = 0x7ffffffff000 / PAGE_SIZE;
+export const PAGEMAP_ENTRIES = TASK_SIZE / PAGE_SIZE;
 
 /**
  * Entries [firstVpn, firstVpn + count) of /proc/PID/pagemap, little-endian
