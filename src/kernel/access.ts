@@ -12,6 +12,7 @@ import {
   handleMmFault,
   VM_FAULT_OOM,
   VM_FAULT_SIGBUS,
+  VmFault,
 } from "./fault.js";
 import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
@@ -99,6 +100,7 @@ export function accessRange(
   // table is looked up once per 512 pages and again only after a fault
   // (which may allocate or unshare it).
   const span = mm.pt.span();
+  let vmf: VmFault | null = null;
   for (let key = Math.floor(first / PTRS_PER_PTE); key * PTRS_PER_PTE < last; key++) {
     const base = key * PTRS_PER_PTE;
     span.seek(key, Math.max(first, base) - base, Math.min(last, base + PTRS_PER_PTE) - base);
@@ -115,12 +117,13 @@ export function accessRange(
       }
       let pte = span.entries[i]!;
       if (!ptePresent(pte) || (write && !pteWrite(pte))) {
-        const code = handleMmFault(k, task, vma, addr, write, pte);
+        vmf ??= new VmFault(k, task);
+        const code = handleMmFault(k, task, vma, addr, write, pte, vmf);
         if (code < 0) return done(faultSignal(code, Math.max(addr, start)));
         if (code & FAULT_MAJOR) majflt++;
         else minflt++;
         byKind[code & FAULT_KIND_MASK]!++;
-        span.seek(key, span.lo, span.hi);
+        span.reload();
         pte = span.entries[i]!;
       }
       // The MMU sets the accessed bit, and on a store the dirty bit. A writable

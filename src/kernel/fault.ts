@@ -54,7 +54,7 @@ import {
   ZERO_PFN,
 } from "./phys.js";
 import { type Inode, pagesOf } from "./vfs.js";
-import { fileIndex, newAnonVma, type Vma } from "./vma.js";
+import { fileIndex, newAnonVma, newVma, type Vma } from "./vma.js";
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   "zero-page",
@@ -89,28 +89,43 @@ export interface Faulter {
   readonly mm: Mm;
 }
 
-/** The state of one fault in progress (struct vm_fault), passed down its handlers. */
-export interface VmFault {
-  readonly k: Kernel;
-  readonly who: Faulter;
-  readonly vma: Vma;
-  readonly vpn: number;
-  readonly write: boolean;
+/**
+ * The state of the fault in progress (struct vm_fault), passed down its
+ * handlers. A caller that faults many pages (the access loop) keeps one and
+ * handleMmFault starts each fault afresh in it (begin), as Linux keeps its
+ * vm_fault on the faulting path's stack.
+ */
+export class VmFault {
+  vma: Vma = NO_VMA;
+  /** NaN before the first fault: a double from the start, as vpns beyond 2^31 are (see PteSpan.base). */
+  vpn = Number.NaN;
+  write = false;
   /** Pages the fault mapped (fault-around maps several; the tracer reports it). */
-  mapped: number;
+  mapped = 0;
   /** The fault had to wait for I/O or be retried: a major fault. */
-  major: boolean;
+  major = false;
+
+  constructor(
+    readonly k: Kernel,
+    readonly who: Faulter,
+  ) {}
+
+  /** Starts a fault on page `vpn` of `vma`. */
+  begin(vma: Vma, vpn: number, write: boolean): this {
+    this.vma = vma;
+    this.vpn = vpn;
+    this.write = write;
+    this.mapped = 0;
+    this.major = false;
+    return this;
+  }
 }
 
-const newFault = (k: Kernel, who: Faulter, vma: Vma, vpn: number, write: boolean): VmFault => ({
-  k,
-  who,
-  vma,
-  vpn,
-  write,
-  mapped: 0,
-  major: false,
-});
+/** What a VmFault holds before its first fault. */
+const NO_VMA = newVma(0, PAGE_SIZE, 0, 0);
+
+const newFault = (k: Kernel, who: Faulter, vma: Vma, vpn: number, write: boolean): VmFault =>
+  new VmFault(k, who).begin(vma, vpn, write);
 
 /**
  * What backs a VMA's pages, as vm_operations_struct (or gVisor's Mappable)
@@ -179,7 +194,8 @@ export function vmaOps(vma: Vma): BackingStore {
 
 /**
  * Resolves a fault on the page at `addr` of `vma` (handle_mm_fault). Access
- * rights are already checked. `pte` is the current entry, if the caller has it.
+ * rights are already checked. `pte` is the current entry, if the caller has
+ * it; `state` a VmFault of `who`'s to reuse, if it keeps one.
  */
 export function handleMmFault(
   k: Kernel,
@@ -188,8 +204,12 @@ export function handleMmFault(
   addr: number,
   write: boolean,
   pte = who.mm.pt.get(addr / PAGE_SIZE),
+  state: VmFault | null = null,
 ): number {
-  const vmf = newFault(k, who, vma, addr / PAGE_SIZE, write);
+  const vmf =
+    state === null
+      ? newFault(k, who, vma, addr / PAGE_SIZE, write)
+      : state.begin(vma, addr / PAGE_SIZE, write);
   let code: number;
   if (ptePresent(pte)) code = doWpPage(vmf, pte);
   else if (pteNone(pte)) code = vmaOps(vma).fault(vmf);

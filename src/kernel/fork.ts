@@ -33,7 +33,7 @@ import type { Kernel } from "./kernel.js";
 import { MM_LAYOUT_FIELDS, Mm, normalPage } from "./mm.js";
 import { type CopySpan, pteNone, ptePresent, pteWrite, pteWrprotect } from "./page-table.js";
 import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE, type PhysMem } from "./phys.js";
-import { isCowMapping, newAnonVma, type Vma } from "./vma.js";
+import { copyVma, isCowMapping, newAnonVma, type Vma } from "./vma.js";
 
 /** Whether fork copies this VMA's PTEs (vma_needs_copy). */
 function vmaNeedsCopy(vma: Vma): boolean {
@@ -44,13 +44,12 @@ function vmaNeedsCopy(vma: Vma): boolean {
 function dupVma(vma: Vma): Vma | null {
   if (vma.flags & VM_DONTCOPY) return null;
   const wipe = (vma.flags & VM_WIPEONFORK) !== 0;
-  return {
-    ...vma,
+  return copyVma(vma, {
     flags: vma.flags & ~VM_LOCKED_MASK,
     anonVma: wipe || vma.anonVma === null ? null : newAnonVma(),
     anonVmaForked: !wipe && vma.anonVma !== null,
     ra: vma.ra && { start: 0, size: 0, asyncSize: 0, mmapMiss: 0 },
-  };
+  });
 }
 
 /**

@@ -112,9 +112,8 @@ export const youngAt = (bits: YoungBits, i: number): boolean =>
  * the region had none).
  */
 export class PteSpan {
-  /** Region index (vpn >>> 9) and its first vpn. */
+  /** Region index (vpn >>> 9). */
   key = -1;
-  base = 0;
   lo = 0;
   hi = 0;
   /** The table's entries: read only here (write with set, or through writable()). */
@@ -128,7 +127,6 @@ export class PteSpan {
   /** Points the span at region `key`, entries [lo, hi). */
   seek(key: number, lo = 0, hi = PTRS_PER_PTE): this {
     this.key = key;
-    this.base = key * PTRS_PER_PTE;
     this.lo = lo;
     this.hi = hi;
     const slot = this.pt.slot(key);
@@ -136,6 +134,23 @@ export class PteSpan {
     this.entries = slot === undefined ? NO_ENTRIES : slot.table.entries;
     this.young = slot === undefined ? null : slot.young;
     return this;
+  }
+
+  /** Reads the region's table again (after a fault may have allocated or unshared it). */
+  reload(): void {
+    const slot = this.pt.slot(this.key);
+    this.slot = slot;
+    this.entries = slot === undefined ? NO_ENTRIES : slot.table.entries;
+    this.young = slot === undefined ? null : slot.young;
+  }
+
+  /**
+   * The region's first vpn. (Computed, not stored: a field first holding a
+   * small integer and then a vpn beyond 2^31 would change the object's
+   * hidden class, and optimized code that saw the old one is thrown away.)
+   */
+  get base(): number {
+    return this.key * PTRS_PER_PTE;
   }
 
   /** The span covers the whole table. */

@@ -77,18 +77,58 @@ export function newVma(
   backing: VmaBacking = {},
 ): Vma {
   const file = backing.file ?? null;
-  return {
+  const ra = file === null || file.shmem ? null : freshRa();
+  return vmaOf(
     start,
     end,
     flags,
     pgoff,
     file,
-    anonVma: null,
-    anonVmaForked: false,
-    anonName: backing.anonName ?? null,
-    special: backing.special ?? null,
-    ra: file === null || file.shmem ? null : { start: 0, size: 0, asyncSize: 0, mmapMiss: 0 },
-  };
+    null,
+    false,
+    backing.anonName ?? null,
+    backing.special ?? null,
+    ra,
+  );
+}
+
+/** A copy of `vma` with `changes` (vm_area_dup, __split_vma): the one other way a VMA is made. */
+export function copyVma(vma: Vma, changes: Partial<Vma>): Vma {
+  const v = { ...vma, ...changes };
+  return vmaOf(
+    v.start,
+    v.end,
+    v.flags,
+    v.pgoff,
+    v.file,
+    v.anonVma,
+    v.anonVmaForked,
+    v.anonName,
+    v.special,
+    v.ra,
+  );
+}
+
+const freshRa = (): ReadaheadState => ({ start: 0, size: 0, asyncSize: 0, mmapMiss: 0 });
+
+/**
+ * Every VMA object is made here, with its fields in one order, so all VMAs
+ * share one hidden class: optimized code that checks it never finds it gone
+ * (a class of objects all freed would throw that code away).
+ */
+function vmaOf(
+  start: number,
+  end: number,
+  flags: number,
+  pgoff: number,
+  file: Inode | null,
+  anonVma: AnonVma | null,
+  anonVmaForked: boolean,
+  anonName: string | null,
+  special: SpecialMapping | null,
+  ra: ReadaheadState | null,
+): Vma {
+  return { start, end, flags, pgoff, file, anonVma, anonVmaForked, anonName, special, ra };
 }
 
 /** Flags that make a VMA impossible to merge or expand (VM_SPECIAL). */
@@ -143,12 +183,11 @@ export function canMerge(lo: Vma, hi: Vma): boolean {
 
 /** The upper part of `vma` from `addr` on, as a new VMA (the caller trims `vma`). */
 export function splitOff(vma: Vma, addr: number): Vma {
-  return {
-    ...vma,
+  return copyVma(vma, {
     start: addr,
     pgoff: vma.pgoff + (addr - vma.start) / PAGE_SIZE,
     ra: vma.ra && { ...vma.ra },
-  };
+  });
 }
 
 /** PROT_* to VM_READ/VM_WRITE/VM_EXEC (the bit values coincide). */
