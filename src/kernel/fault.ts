@@ -16,6 +16,7 @@
 import {
   PAGE_SIZE,
   PTRS_PER_PTE,
+  TASK_SIZE,
   VM_EXEC,
   VM_LOCKED,
   VM_PFNMAP,
@@ -121,8 +122,12 @@ export class VmFault {
   }
 }
 
-/** What a VmFault holds before its first fault. */
-const NO_VMA = newVma(0, PAGE_SIZE, 0, 0);
+/**
+ * What a VmFault holds before its first fault: the top page of user space,
+ * so its numbers are the doubles real VMAs hold (a VMA made with small
+ * integers would give VMAs a hidden class that real ones then replace).
+ */
+const NO_VMA = newVma(TASK_SIZE - PAGE_SIZE, TASK_SIZE, 0, TASK_SIZE / PAGE_SIZE - 1);
 
 const newFault = (k: Kernel, who: Faulter, vma: Vma, vpn: number, write: boolean): VmFault =>
   new VmFault(k, who).begin(vma, vpn, write);
