@@ -1,36 +1,10 @@
 /** madvise PID ADDR LENGTH ADVICE: gives the kernel advice about a range (MADV_*). */
-import {
-  MADV_DODUMP,
-  MADV_DOFORK,
-  MADV_DONTDUMP,
-  MADV_DONTFORK,
-  MADV_DONTNEED,
-  MADV_HUGEPAGE,
-  MADV_KEEPONFORK,
-  MADV_NOHUGEPAGE,
-  MADV_NORMAL,
-  MADV_RANDOM,
-  MADV_SEQUENTIAL,
-  MADV_WIPEONFORK,
-} from "../src/kernel/constants.js";
+import { MADV_BY_NAME } from "../src/kernel/constants.js";
 import { type Command, ok } from "../src/shell/types.js";
 import { failed, hex, machineOf, usage } from "./lib/args/operands.js";
 import { rangeArgs } from "./lib/args/range.js";
 
-const ADVICE: Readonly<Record<string, number>> = {
-  normal: MADV_NORMAL,
-  random: MADV_RANDOM,
-  sequential: MADV_SEQUENTIAL,
-  dontneed: MADV_DONTNEED,
-  dontfork: MADV_DONTFORK,
-  dofork: MADV_DOFORK,
-  hugepage: MADV_HUGEPAGE,
-  nohugepage: MADV_NOHUGEPAGE,
-  dontdump: MADV_DONTDUMP,
-  dodump: MADV_DODUMP,
-  wipeonfork: MADV_WIPEONFORK,
-  keeponfork: MADV_KEEPONFORK,
-};
+const ADVICE = MADV_BY_NAME;
 
 export const madvise: Command = {
   name: "madvise",

@@ -4,7 +4,7 @@
  * zombies as <defunct>. With --tree (or --forest), children are listed
  * under their parent, their command indented as `ps --forest` does.
  */
-import { pssKb, rollupStats, type TableMemo } from "../fs/proc/task-mmu.js";
+import { newTableMemo, pssKb, rollupStats, type TableMemo } from "../fs/proc/task-mmu.js";
 import type { Machine } from "../src/kernel/machine.js";
 import type { Task } from "../src/kernel/task.js";
 import { type GetoptSpec, getopt, hasOption } from "../src/shell/getopt.js";
@@ -75,7 +75,7 @@ export const ps: Command = {
     if (parsed.operands.length > 0) return usage(`ps: unexpected argument '${parsed.operands[0]}'`);
     const m = machineOf(ctx);
     const rows = [HEADER];
-    const memo: TableMemo = new Map();
+    const memo = newTableMemo(m.phys);
     if (hasOption(parsed.options, "tree")) {
       for (const { task, depth } of treeOrder(m.tasks.values()))
         rows.push(row(m, task, branch(depth), memo));

@@ -9,7 +9,7 @@
  * switches) is fixed at the values the capture machine printed for the same
  * programs, so the output is deterministic; each such value says so below.
  */
-import { PAGE_SIZE, USER_HZ } from "../../src/kernel/constants.js";
+import { PAGE_SIZE, pageAlignUp, USER_HZ } from "../../src/kernel/constants.js";
 import { INIT_PID } from "../../src/kernel/exit.js";
 import { LOGIN_SHELL_PID, type Machine } from "../../src/kernel/machine.js";
 import type { Mm } from "../../src/kernel/mm.js";
@@ -41,7 +41,6 @@ export interface TaskMem {
 }
 
 const pageDown = (n: number): number => Math.floor(n / PAGE_SIZE) * PAGE_SIZE;
-const pageUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 
 /** Collects an mm's figures. RSS counters are exact (get_mm_counter_sum). */
 export function taskMem(mm: Mm): TaskMem {
@@ -59,7 +58,7 @@ export function taskMem(mm: Mm): TaskMem {
     dataVm: mm.dataVm(),
     stackVm: mm.stackVm(),
     execVm: mm.execVm(),
-    codeBytes: Math.max(0, pageUp(mm.endCode) - pageDown(mm.startCode)),
+    codeBytes: Math.max(0, pageAlignUp(mm.endCode) - pageDown(mm.startCode)),
     ptePages: mm.pt.pageTablePages(),
   };
 }

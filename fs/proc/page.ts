@@ -33,23 +33,23 @@ import {
 } from "../../src/kernel/phys.js";
 
 /* KPF_* bits 0-31 (include/uapi/linux/kernel-page-flags.h), in the low word. */
-export const KPF_REFERENCED = 1 << 2;
-export const KPF_UPTODATE = 1 << 3;
-export const KPF_DIRTY = 1 << 4;
-export const KPF_LRU = 1 << 5;
-export const KPF_ACTIVE = 1 << 6;
-export const KPF_RECLAIM = 1 << 9; // PG_reclaim, which PG_readahead shares
-export const KPF_BUDDY = 1 << 10;
-export const KPF_MMAP = 1 << 11;
-export const KPF_ANON = 1 << 12;
-export const KPF_SWAPBACKED = 1 << 14;
-export const KPF_UNEVICTABLE = 1 << 18;
-export const KPF_ZERO_PAGE = 1 << 24;
+const KPF_REFERENCED = 1 << 2;
+const KPF_UPTODATE = 1 << 3;
+const KPF_DIRTY = 1 << 4;
+const KPF_LRU = 1 << 5;
+const KPF_ACTIVE = 1 << 6;
+const KPF_RECLAIM = 1 << 9; // PG_reclaim, which PG_readahead shares
+const KPF_BUDDY = 1 << 10;
+const KPF_MMAP = 1 << 11;
+const KPF_ANON = 1 << 12;
+const KPF_SWAPBACKED = 1 << 14;
+const KPF_UNEVICTABLE = 1 << 18;
+const KPF_ZERO_PAGE = 1 << 24;
 /* Kernel-internal KPF_* bits 32-63 (include/linux/kernel-page-flags.h), in the high word. */
-export const KPF_HI_RESERVED = 1 << (32 - 32);
-export const KPF_HI_MLOCKED = 1 << (33 - 32);
-export const KPF_HI_OWNER_2 = 1 << (34 - 32);
-export const KPF_HI_PRIVATE = 1 << (35 - 32);
+const KPF_HI_RESERVED = 1 << (32 - 32);
+const KPF_HI_MLOCKED = 1 << (33 - 32);
+const KPF_HI_OWNER_2 = 1 << (34 - 32);
+const KPF_HI_PRIVATE = 1 << (35 - 32);
 
 /** A u64 as its two 32-bit halves (no BigInt on the read path). */
 export interface U64 {

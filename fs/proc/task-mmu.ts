@@ -5,14 +5,25 @@
  */
 import {
   PAGE_SIZE,
-  PTRS_PER_PTE,
+  TASK_SIZE,
   VM_EXEC,
   VM_LOCKED,
+  VM_MAYSHARE,
   VM_PFNMAP,
+  VM_READ,
   VM_SOFTDIRTY,
+  VM_WRITE,
 } from "../../src/kernel/constants.js";
 import type { Mm } from "../../src/kernel/mm.js";
-import { PTE_DIRTY, PTE_SOFT_DIRTY, type PteTable } from "../../src/kernel/page-table.js";
+import {
+  type PteSpan,
+  pteDirty,
+  ptePfn,
+  ptePresent,
+  pteSoftDirty,
+  TableSummaries,
+  youngAt,
+} from "../../src/kernel/page-table.js";
 import {
   KIND_ANON,
   KIND_MASK,
@@ -21,15 +32,13 @@ import {
   PG_DIRTY,
   PG_REFERENCED,
   type PhysMem,
+  pssKb,
+  pssShare,
   ZERO_PFN,
 } from "../../src/kernel/phys.js";
 import type { Vma } from "../../src/kernel/vma.js";
 import { hexPad } from "../hex.js";
 import { vmFlagsString } from "./vm-flags.js";
-
-/** PSS_SHIFT: Pss is summed in fixed point, bytes << 12. A private page adds 4096 << 12. */
-const PSS_SHIFT = 12;
-const PSS_PAGE = PAGE_SIZE * 2 ** PSS_SHIFT;
 
 /** struct mem_size_stats: page counts, and Pss sums in fixed point (bytes << 12). */
 export interface MemSizeStats {
@@ -65,24 +74,32 @@ export const emptyStats = (): MemSizeStats => ({
 });
 
 /**
- * Statistics of whole PTE tables, by table, for callers that sum many
- * processes at once (ps): after fork, a thousand children share the same
- * tables, and each is counted once instead of once per child. Valid for one
- * moment of the machine only. Entries leave `referenced` at 0: the accessed
- * bits belong to each mm, not to the table.
+ * Statistics of whole PTE tables, for callers that sum many processes at
+ * once (ps): after fork, a thousand children share the same tables, and
+ * the page table computes each table's figures once (TableSummaries).
+ * Valid for one moment of the machine only. Whole-table figures leave
+ * `referenced` at 0: the accessed bits belong to each mm.
  */
-export type TableMemo = Map<PteTable, MemSizeStats>;
+export type TableMemo = TableSummaries<MemSizeStats>;
+
+export function newTableMemo(phys: PhysMem): TableMemo {
+  return new TableSummaries((span) => {
+    const whole = emptyStats();
+    accountSpan(phys, span, false, whole);
+    return whole;
+  });
+}
 
 /**
- * Adds one VMA's pages to `mss` (smaps_pte_entry -> smaps_account). A
+ * Adds one VMA's pages to `mss` (smaps_pte_range -> smaps_account). A
  * page counts as Private when at most one PTE maps it, in any mm; its Pss
  * is 4096 << 12 divided by that map count, in integer division. Special
  * PTEs (the zero page, raw PFN mappings) count for nothing.
  *
- * This is the hot loop of `cat /proc/PID/smaps`: it reads the PTE table,
- * the young bitmap and the frame arrays directly, one 2 MiB table at a
- * time. With a `memo`, whole tables are counted once per memo and
- * `referenced` is not computed.
+ * This is the hot loop of `cat /proc/PID/smaps`: a page walk whose
+ * pmd_entry reads the span's entries and the frame arrays directly. With
+ * a `memo`, whole tables are counted once per memo and `referenced` is not
+ * computed.
  */
 export function gatherStats(
   phys: PhysMem,
@@ -94,18 +111,11 @@ export function gatherStats(
   if (vma.flags & VM_PFNMAP) return;
   const locked = (vma.flags & VM_LOCKED) !== 0;
   const pssBefore = mss.pss;
-  mm.pt.forEachSpan(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, (slot, _key, lo, hi) => {
-    if (memo === undefined || lo !== 0 || hi !== PTRS_PER_PTE) {
-      accountTable(phys, slot.table.pte, memo === undefined ? slot.young : null, lo, hi, mss);
-      return;
-    }
-    let whole = memo.get(slot.table);
-    if (whole === undefined) {
-      whole = emptyStats();
-      accountTable(phys, slot.table.pte, null, 0, PTRS_PER_PTE, whole);
-      memo.set(slot.table, whole);
-    }
-    addStats(mss, whole);
+  mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+    pmdEntry(span) {
+      if (memo === undefined || !span.whole) accountSpan(phys, span, memo === undefined, mss);
+      else addStats(mss, memo.of(span));
+    },
   });
   if (locked) mss.pssLocked += mss.pss - pssBefore;
 }
@@ -126,16 +136,12 @@ function addStats(mss: MemSizeStats, more: MemSizeStats): void {
   mss.pssShmem += more.pssShmem;
 }
 
-/** Counts entries [lo, hi) of one PTE table into `mss`; `young` are the mm's accessed bits. */
-function accountTable(
-  phys: PhysMem,
-  table: Uint32Array,
-  young: Uint32Array | null,
-  lo: number,
-  hi: number,
-  mss: MemSizeStats,
-): void {
+/** Counts the entries of `span` into `mss`; with `young`, the mm's accessed bits count as Referenced. */
+function accountSpan(phys: PhysMem, span: PteSpan, young: boolean, mss: MemSizeStats): void {
   const { mapcounts, flags } = phys;
+  const table = span.entries;
+  const youngBits = young ? span.youngBits() : null;
+  const { lo, hi } = span;
   let resident = 0;
   let sharedClean = 0;
   let sharedDirty = 0;
@@ -149,8 +155,8 @@ function accountTable(
   let pssShmem = 0;
   for (let i = lo; i < hi; i++) {
     const pte = table[i]!;
-    if (pte === 0) continue;
-    const pfn = pte >>> 4;
+    if (!ptePresent(pte)) continue;
+    const pfn = ptePfn(pte);
     if (pfn === ZERO_PFN) continue;
     const f = flags[pfn]!;
     const kind = f & KIND_MASK;
@@ -158,10 +164,9 @@ function accountTable(
     const mc = raw === MAPCOUNT_SATURATED ? phys.mapcountOf(pfn) : raw;
     resident++;
     if (kind === KIND_ANON) anonymous++;
-    if ((young !== null && (young[i >>> 5]! & (1 << (i & 31))) !== 0) || f & PG_REFERENCED)
-      referenced++;
-    const dirty = (pte & PTE_DIRTY) !== 0 || (f & PG_DIRTY) !== 0;
-    const share = mc < 2 ? PSS_PAGE : Math.floor(PSS_PAGE / mc);
+    if (youngAt(youngBits, i) || f & PG_REFERENCED) referenced++;
+    const dirty = pteDirty(pte) || (f & PG_DIRTY) !== 0;
+    const share = pssShare(mc);
     pss += share;
     if (kind === KIND_ANON) pssAnon += share;
     else if (kind === KIND_SHMEM) pssShmem += share;
@@ -192,8 +197,8 @@ const hex8 = (n: number): string => hexPad(n, 8);
 const hex2 = (n: number): string => hexPad(n, 2);
 /** Pages to kB. */
 const kb = (pages: number): number => pages * (PAGE_SIZE / 1024);
-/** Fixed-point Pss to kB, truncated: (pss >> PSS_SHIFT) >> 10. */
-export const pssKb = (fixed: number): number => Math.floor(fixed / 2 ** (PSS_SHIFT + 10));
+
+export { pssKb };
 
 /** Where names start in maps lines: 25 + 6 * sizeof(void *) - 1 = 72, then one space. */
 const NAME_COLUMN = 72;
@@ -215,13 +220,16 @@ export function vmaName(mm: Mm, vma: Vma): string | null {
   return null;
 }
 
+/** The perms column of maps (show_map_vma): r, w, x or -, then s (VM_MAYSHARE) or p. */
+export const mapsPerms = (flags: number): string =>
+  (flags & VM_READ ? "r" : "-") +
+  (flags & VM_WRITE ? "w" : "-") +
+  (flags & VM_EXEC ? "x" : "-") +
+  (flags & VM_MAYSHARE ? "s" : "p");
+
 /** The maps line (show_map_vma) without its newline. */
-export function mapsLine(mm: Mm, vma: Vma): string {
-  const perms =
-    (vma.flags & 1 ? "r" : "-") +
-    (vma.flags & 2 ? "w" : "-") +
-    (vma.flags & 4 ? "x" : "-") +
-    (vma.flags & 0x80 ? "s" : "p");
+function mapsLine(mm: Mm, vma: Vma): string {
+  const perms = mapsPerms(vma.flags);
   const file = vma.file;
   const offset = file === null ? 0 : vma.pgoff * PAGE_SIZE;
   const dev = file === null ? "00:00" : `${hex2(file.dev.major)}:${hex2(file.dev.minor)}`;
@@ -346,7 +354,7 @@ const PM_MMAP_EXCLUSIVE_HI = 1 << 24; // bit 56: mapped exactly once
 const PM_SOFT_DIRTY_HI = 1 << 23; // bit 55
 
 /** The number of pagemap entries: one per page of user space (TASK_SIZE / PAGE_SIZE). */
-export const PAGEMAP_ENTRIES = 0x7ffffffff000 / PAGE_SIZE;
+export const PAGEMAP_ENTRIES = TASK_SIZE / PAGE_SIZE;
 
 /**
  * Entries [firstVpn, firstVpn + count) of /proc/PID/pagemap, little-endian
@@ -362,24 +370,32 @@ export function pagemapEntries(
 ): Uint8Array {
   const bytes = new Uint8Array(count * 8);
   const view = new DataView(bytes.buffer);
-  let vi = mm.findIndex(firstVpn * PAGE_SIZE);
-  for (let n = 0; n < count; n++) {
-    const vpn = firstVpn + n;
-    const addr = vpn * PAGE_SIZE;
-    while (vi < mm.vmas.length && mm.vmas[vi]!.end <= addr) vi++;
-    const vma = mm.vmas[vi];
-    if (vma === undefined || vma.start > addr) continue;
-    const pte = mm.pt.get(vpn);
-    let hi = softDirty && (vma.flags & VM_SOFTDIRTY || pte & PTE_SOFT_DIRTY) ? PM_SOFT_DIRTY_HI : 0;
-    if (pte !== 0) {
-      const pfn = pte >>> 4;
-      hi |= PM_PRESENT_HI;
-      const normal = pfn !== ZERO_PFN && !(vma.flags & VM_PFNMAP);
-      if (normal && (phys.flags[pfn]! & KIND_MASK) !== KIND_ANON) hi |= PM_FILE_HI;
-      if (normal && phys.mapcountOf(pfn) === 1) hi |= PM_MMAP_EXCLUSIVE_HI;
-      view.setUint32(n * 8, pfn, true);
-    }
-    view.setUint32(n * 8 + 4, hi >>> 0, true);
+  const last = firstVpn + count;
+  for (let vi = mm.findIndex(firstVpn * PAGE_SIZE); vi < mm.vmas.length; vi++) {
+    const vma = mm.vmas[vi]!;
+    const lo = Math.max(firstVpn, vma.start / PAGE_SIZE);
+    const hi = Math.min(last, vma.end / PAGE_SIZE);
+    if (lo >= hi) break;
+    // A VMA whose soft-dirty bit is set reads soft-dirty everywhere, holes included.
+    if (softDirty && vma.flags & VM_SOFTDIRTY)
+      for (let vpn = lo; vpn < hi; vpn++)
+        view.setUint32((vpn - firstVpn) * 8 + 4, PM_SOFT_DIRTY_HI, true);
+    mm.pt.walk(lo, hi, {
+      pteEntry(pte, i, span) {
+        const n = span.base + i - firstVpn;
+        let word =
+          softDirty && (vma.flags & VM_SOFTDIRTY || pteSoftDirty(pte)) ? PM_SOFT_DIRTY_HI : 0;
+        if (ptePresent(pte)) {
+          const pfn = ptePfn(pte);
+          word |= PM_PRESENT_HI;
+          const normal = pfn !== ZERO_PFN && !(vma.flags & VM_PFNMAP);
+          if (normal && (phys.flags[pfn]! & KIND_MASK) !== KIND_ANON) word |= PM_FILE_HI;
+          if (normal && phys.mapcountOf(pfn) === 1) word |= PM_MMAP_EXCLUSIVE_HI;
+          view.setUint32(n * 8, pfn, true);
+        }
+        view.setUint32(n * 8 + 4, word >>> 0, true);
+      },
+    });
   }
   return bytes;
 }

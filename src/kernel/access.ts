@@ -12,10 +12,11 @@ import {
   handleMmFault,
   VM_FAULT_OOM,
   VM_FAULT_SIGBUS,
+  VmFault,
 } from "./fault.js";
 import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
-import { PTE_DIRTY, PTE_SOFT_DIRTY, PTE_WRITE } from "./page-table.js";
+import { PTE_DIRTY, PTE_SOFT_DIRTY, pteDirty, ptePfn, ptePresent, pteWrite } from "./page-table.js";
 import type { Vma } from "./vma.js";
 
 export interface AccessReport {
@@ -94,17 +95,16 @@ export function accessRange(
   const first = Math.floor(start / PAGE_SIZE);
   const last = Math.ceil((start + length) / PAGE_SIZE);
   let vma: Vma | undefined;
-  // Fast path: the loop runs table by table (an outer loop over 2 MiB
-  // regions, an inner one over their entries), so the table is looked up
-  // once per 512 pages and again only after a fault (which may allocate or
-  // unshare it), and no per-page division of a large vpn is needed. The
-  // simple version calls mm.pt.get(vpn) for every page.
+  // The page table's cursor (a span walk): the loop runs table by table (an
+  // outer loop over 2 MiB regions, an inner one over their entries), so the
+  // table is looked up once per 512 pages and again only after a fault
+  // (which may allocate or unshare it).
+  const span = mm.pt.span();
+  let vmf: VmFault | null = null;
   for (let key = Math.floor(first / PTRS_PER_PTE); key * PTRS_PER_PTE < last; key++) {
     const base = key * PTRS_PER_PTE;
-    const lo = Math.max(first, base) - base;
-    const hi = Math.min(last, base + PTRS_PER_PTE) - base;
-    let slot = mm.pt.slot(key);
-    for (let i = lo; i < hi; i++) {
+    span.seek(key, Math.max(first, base) - base, Math.min(last, base + PTRS_PER_PTE) - base);
+    for (let i = span.lo; i < span.hi; i++) {
       const addr = (base + i) * PAGE_SIZE;
       if (vma === undefined || addr >= vma.end) {
         vma = mm.vmaAt(addr);
@@ -115,23 +115,22 @@ export function accessRange(
           return done({ signo: SIGSEGV, addr: Math.max(addr, start), reason: why });
         }
       }
-      let pte = slot === undefined ? 0 : slot.table.pte[i]!;
-      if (pte === 0 || (write && !(pte & PTE_WRITE))) {
-        const code = handleMmFault(k, task, vma, addr, write, pte);
+      let pte = span.entries[i]!;
+      if (!ptePresent(pte) || (write && !pteWrite(pte))) {
+        vmf ??= new VmFault(k, task);
+        const code = handleMmFault(k, task, vma, addr, write, pte, vmf);
         if (code < 0) return done(faultSignal(code, Math.max(addr, start)));
         if (code & FAULT_MAJOR) majflt++;
         else minflt++;
         byKind[code & FAULT_KIND_MASK]!++;
-        slot = mm.pt.slot(key)!;
-        pte = slot.table.pte[i]!;
+        span.reload();
+        pte = span.entries[i]!;
       }
       // The MMU sets the accessed bit, and on a store the dirty bit. A writable
-      // PTE's table is never shared (page-table.ts), so no copy is needed.
-      const s = slot!;
-      s.young ??= new Uint32Array(PTRS_PER_PTE / 32);
-      s.young[i >>> 5]! |= 1 << (i & 31);
-      if (write && !(pte & PTE_DIRTY)) s.table.pte[i] = pte | dirtyBits;
-      const pfn = pte >>> 4;
+      // PTE's table is never shared (page-table.ts), so set() copies nothing.
+      span.mkYoung(i);
+      if (write && !pteDirty(pte)) span.set(i, pte | dirtyBits);
+      const pfn = ptePfn(pte);
       if (write && word !== null) content[pfn] = add ? (content[pfn]! + word) >>> 0 : word;
       else report.words?.push(content[pfn]!);
       pages++;

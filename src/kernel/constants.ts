@@ -7,15 +7,13 @@ export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 /** Entries per page-table page: one PTE table maps 2 MiB. */
 export const PTRS_PER_PTE = 512;
-export const PTE_TABLE_SHIFT = 9;
 export const PMD_SIZE = PAGE_SIZE * PTRS_PER_PTE;
-/** One PMD table maps 1 GiB, one PUD table 512 GiB. */
-export const PMD_TABLE_PAGES = PTRS_PER_PTE * PTRS_PER_PTE;
-export const PUD_TABLE_PAGES = PMD_TABLE_PAGES * PTRS_PER_PTE;
+
+/** `n` rounded up to a whole number of pages (PAGE_ALIGN). */
+export const pageAlignUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 
 /** Highest user address + 1 (47-bit user space, 4-level paging). */
 export const TASK_SIZE = 0x7ffffffff000;
-/** 2^53: the largest address a JS number holds exactly; user space ends far below. */
 
 /* vm_flags (include/linux/mm.h). Bits above 31 (pkeys, VM_SEALED…) are not modelled. */
 export const VM_READ = 1 << 0;
@@ -50,7 +48,6 @@ export const VM_HUGEPAGE = 1 << 29;
 export const VM_NOHUGEPAGE = 1 << 30;
 export const VM_MERGEABLE = 1 << 31;
 
-export const VM_ACCESS_FLAGS = VM_READ | VM_WRITE | VM_EXEC;
 export const VM_STACK_FLAGS =
   VM_GROWSDOWN | VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT;
 /** Special mappings: [vvar] is a raw PFN range, [vdso] has real pages. */
@@ -87,11 +84,30 @@ export const MADV_DODUMP = 17;
 export const MADV_WIPEONFORK = 18;
 export const MADV_KEEPONFORK = 19;
 
+/** The madvise advice values by name, lower case without MADV_ ("dontneed"). */
+export const MADV_BY_NAME: Readonly<Record<string, number>> = {
+  normal: MADV_NORMAL,
+  random: MADV_RANDOM,
+  sequential: MADV_SEQUENTIAL,
+  dontneed: MADV_DONTNEED,
+  dontfork: MADV_DONTFORK,
+  dofork: MADV_DOFORK,
+  hugepage: MADV_HUGEPAGE,
+  nohugepage: MADV_NOHUGEPAGE,
+  dontdump: MADV_DONTDUMP,
+  dodump: MADV_DODUMP,
+  wipeonfork: MADV_WIPEONFORK,
+  keeponfork: MADV_KEEPONFORK,
+};
+
+/** PROT_* bits from an "rwx" string: each of r, w, x present sets its bit ("r-x", "rw"). */
+export const protFromRwx = (text: string): number =>
+  (text.includes("r") ? PROT_READ : 0) |
+  (text.includes("w") ? PROT_WRITE : 0) |
+  (text.includes("x") ? PROT_EXEC : 0);
+
 /** vm.max_map_count: the most VMAs one mm may have (DEFAULT_MAX_MAP_COUNT). */
 export const MAX_MAP_COUNT = 65_530;
-
-/** fault_around_bytes: read faults on files map up to this much that is already cached. */
-export const FAULT_AROUND_BYTES = 64 * 1024;
 
 /** Clock ticks per second (USER_HZ) for /proc/PID/stat times. */
 export const USER_HZ = 100;

@@ -1,11 +1,12 @@
 /**
- * Process death and reaping (kernel/exit.c): do_exit tears the mm down at
- * once, so pages the dead process shared become private to the survivors;
+ * Process death and reaping (kernel/exit.c): do_exit drops the task's mm,
+ * which the last task using it tears down at once, so pages the dead
+ * process shared become private to the survivors;
  * the task stays a zombie until its parent waits for it, and orphans pass
  * to init, which reaps its zombies at once.
  */
 import type { Kernel } from "./kernel.js";
-import { exitMmap } from "./mm.js";
+import { mmput } from "./mm.js";
 import type { Task } from "./task.js";
 
 export const INIT_PID = 1;
@@ -16,21 +17,23 @@ export interface TaskTable {
 }
 
 /**
- * do_exit: releases the mm (exit_mmap), makes the task a zombie with wait
+ * do_exit: releases the mm (mmput; exit_mmap for its last user), makes the task a zombie with wait
  * status `status`, hands its children to init, and lets init reap what it
  * now parents.
  */
 export function doExit(k: Kernel, table: TaskTable, task: Task, status: number): void {
   if (task.isZombie) return;
   if (task.mm !== null) {
-    const stats = exitMmap(k, task.mm);
-    k.trace?.({
-      kind: "teardown",
-      pid: task.pid,
-      why: "exit",
-      unmapped: stats.unmapped,
-      freed: stats.freed,
-    });
+    // exit_mm: only the last task using the mm tears it down.
+    const stats = mmput(k, task.mm);
+    if (stats !== null)
+      k.trace?.({
+        kind: "teardown",
+        pid: task.pid,
+        why: "exit",
+        unmapped: stats.unmapped,
+        freed: stats.freed,
+      });
     task.mm = null;
   }
   task.state = "Z";
@@ -45,7 +48,7 @@ export function doExit(k: Kernel, table: TaskTable, task: Task, status: number):
 }
 
 /** init (tini) reaps every zombie child it has. */
-export function reapInitsZombies(table: TaskTable): void {
+function reapInitsZombies(table: TaskTable): void {
   for (const child of [...table.tasks.values()]) {
     if (child.ppid === INIT_PID && child.isZombie && child.pid !== INIT_PID) reap(table, child);
   }

@@ -3,16 +3,20 @@
  *
  * handleMmFault() dispatches like handle_pte_fault():
  *   PTE none, anonymous VMA      -> doAnonymousPage (zero page or new page)
+ *   PTE none, special mapping    -> doSpecialFault
  *   PTE none, file/shmem, read   -> doReadFault (fault-around, read-ahead)
  *   PTE none, private, write     -> doCowFault (a private copy of the file page)
  *   PTE none, shared, write      -> doSharedFault
  *   PTE present, write-protected -> doWpPage (reuse, copy, or write-notify)
- * A fault returns a code: a FaultKind index, plus FAULT_MAJOR, or a
- * negative error. Codes rather than objects keep the per-page path cheap.
+ * The none-PTE cases go through the VMA's backing store (BackingStore:
+ * anonymous, file, shmem, special), as vm_operations_struct's fault does.
+ * A fault's state is a VmFault (struct vm_fault). It returns a code: a
+ * FaultKind index, plus FAULT_MAJOR, or a negative error.
  */
 import {
   PAGE_SIZE,
   PTRS_PER_PTE,
+  TASK_SIZE,
   VM_EXEC,
   VM_LOCKED,
   VM_PFNMAP,
@@ -32,7 +36,9 @@ import {
   PTE_PRESENT,
   PTE_SOFT_DIRTY,
   PTE_WRITE,
+  pteNone,
   ptePfn,
+  ptePresent,
   regionOf,
 } from "./page-table.js";
 import {
@@ -49,7 +55,7 @@ import {
   ZERO_PFN,
 } from "./phys.js";
 import { type Inode, pagesOf } from "./vfs.js";
-import { fileIndex, isAnonymous, newAnonVma, type Vma } from "./vma.js";
+import { fileIndex, newAnonVma, newVma, type Vma } from "./vma.js";
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   "zero-page",
@@ -74,8 +80,7 @@ const WRITE_NOTIFY = 8;
 /** Added to a kind when the fault had to wait for I/O (or was retried): a major fault. */
 export const FAULT_MAJOR = 16;
 export const FAULT_KIND_MASK = 15;
-/** Errors: the access is not allowed, lies beyond the file, or no memory could be found. */
-export const VM_FAULT_SIGSEGV = -1;
+/** Errors: the access lies beyond the file, or no memory could be found. */
 export const VM_FAULT_SIGBUS = -2;
 export const VM_FAULT_OOM = -3;
 
@@ -86,8 +91,116 @@ export interface Faulter {
 }
 
 /**
+ * The state of the fault in progress (struct vm_fault), passed down its
+ * handlers. A caller that faults many pages (the access loop) keeps one and
+ * handleMmFault starts each fault afresh in it (begin), as Linux keeps its
+ * vm_fault on the faulting path's stack.
+ */
+export class VmFault {
+  vma: Vma = NO_VMA;
+  /** NaN before the first fault: a double from the start, as vpns beyond 2^31 are (see PteSpan.base). */
+  vpn = Number.NaN;
+  write = false;
+  /** Pages the fault mapped (fault-around maps several; the tracer reports it). */
+  mapped = 0;
+  /** The fault had to wait for I/O or be retried: a major fault. */
+  major = false;
+
+  constructor(
+    readonly k: Kernel,
+    readonly who: Faulter,
+  ) {}
+
+  /** Starts a fault on page `vpn` of `vma`. */
+  begin(vma: Vma, vpn: number, write: boolean): this {
+    this.vma = vma;
+    this.vpn = vpn;
+    this.write = write;
+    this.mapped = 0;
+    this.major = false;
+    return this;
+  }
+}
+
+/**
+ * What a VmFault holds before its first fault: the top page of user space,
+ * so its numbers are the doubles real VMAs hold (a VMA made with small
+ * integers would give VMAs a hidden class that real ones then replace).
+ */
+const NO_VMA = newVma(TASK_SIZE - PAGE_SIZE, TASK_SIZE, 0, TASK_SIZE / PAGE_SIZE - 1);
+
+const newFault = (k: Kernel, who: Faulter, vma: Vma, vpn: number, write: boolean): VmFault =>
+  new VmFault(k, who).begin(vma, vpn, write);
+
+/**
+ * What backs a VMA's pages, as vm_operations_struct (or gVisor's Mappable)
+ * does: anonymous memory, a regular file, shmem, or a special mapping. The
+ * fault paths ask it instead of testing the VMA's kind.
+ */
+export interface BackingStore {
+  /** A fault on a none PTE (do_anonymous_page, do_fault, special_mapping_fault). Returns a fault code. */
+  fault(vmf: VmFault): number;
+  /**
+   * The page-cache page at `index`, found or brought in (filemap_fault,
+   * shmem_fault); its PFN or a negative code. Sets vmf.major on I/O.
+   */
+  getPage(vmf: VmFault, index: number): number;
+  /** Page flags a write through a shared mapping sets (page_mkwrite: a file page gets buffer heads). */
+  readonly dirtyFlags: number;
+  /** Writes through a shared writable mapping must be seen (page_mkwrite, dirty accounting). */
+  readonly writenotify: boolean;
+}
+
+/** Anonymous memory: the zero page or a new page. */
+const ANON_OPS: BackingStore = {
+  fault: (vmf) => doAnonymousPage(vmf),
+  getPage: () => VM_FAULT_SIGBUS,
+  dirtyFlags: PG_DIRTY,
+  writenotify: false,
+};
+
+/** [vdso] and [vvar]: the kernel's own frames (special_mapping_fault, vvar_fault). */
+const SPECIAL_OPS: BackingStore = {
+  fault: (vmf) => doSpecialFault(vmf),
+  getPage: () => VM_FAULT_SIGBUS,
+  dirtyFlags: PG_DIRTY,
+  writenotify: false,
+};
+
+/** do_fault: a read maps the cached page, a private write copies it, a shared write dirties it. */
+function doFault(vmf: VmFault): number {
+  if (!vmf.write) return doReadFault(vmf);
+  if (!(vmf.vma.flags & VM_SHARED)) return doCowFault(vmf);
+  return doSharedFault(vmf);
+}
+
+/** A regular file (generic_file_vm_ops): read-ahead, write-notify, written pages get buffer heads. */
+const FILE_OPS: BackingStore = {
+  fault: doFault,
+  getPage: (vmf, index) => filemapFault(vmf, index),
+  dirtyFlags: PG_DIRTY | PG_PRIVATE,
+  writenotify: true,
+};
+
+/** Shmem (shmem_vm_ops): no backing store, a missing page is allocated. */
+const SHMEM_OPS: BackingStore = {
+  fault: doFault,
+  getPage: (vmf, index) => shmemFault(vmf, index),
+  dirtyFlags: PG_DIRTY,
+  writenotify: false,
+};
+
+/** The backing store of `vma` (its vm_ops). */
+export function vmaOps(vma: Vma): BackingStore {
+  if (vma.special !== null) return SPECIAL_OPS;
+  if (vma.file === null) return ANON_OPS;
+  return vma.file.shmem ? SHMEM_OPS : FILE_OPS;
+}
+
+/**
  * Resolves a fault on the page at `addr` of `vma` (handle_mm_fault). Access
- * rights are already checked. `pte` is the current entry, if the caller has it.
+ * rights are already checked. `pte` is the current entry, if the caller has
+ * it; `state` a VmFault of `who`'s to reuse, if it keeps one.
  */
 export function handleMmFault(
   k: Kernel,
@@ -96,23 +209,24 @@ export function handleMmFault(
   addr: number,
   write: boolean,
   pte = who.mm.pt.get(addr / PAGE_SIZE),
+  state: VmFault | null = null,
 ): number {
-  const vpn = addr / PAGE_SIZE;
-  lastMajor = false;
+  const vmf =
+    state === null
+      ? newFault(k, who, vma, addr / PAGE_SIZE, write)
+      : state.begin(vma, addr / PAGE_SIZE, write);
   let code: number;
-  if (pte !== 0) code = doWpPage(k, who, vma, vpn, pte);
-  else if (isAnonymous(vma)) code = doAnonymousPage(k, who, vma, vpn, write);
-  else if (vma.special !== null) code = doSpecialFault(k, who, vma, vpn);
-  else if (!write) code = doReadFault(k, who, vma, vpn);
-  else if (!(vma.flags & VM_SHARED)) code = doCowFault(k, who, vma, vpn);
-  else code = doSharedFault(k, who, vma, vpn);
-  if (code >= 0 && k.trace !== null) traceFault(k, who, addr, code);
+  if (ptePresent(pte)) code = doWpPage(vmf, pte);
+  else if (pteNone(pte)) code = vmaOps(vma).fault(vmf);
+  else throw new Error(`fault on a swap entry at ${addr.toString(16)}: swap is not modelled`);
+  if (code >= 0 && k.trace !== null) traceFault(vmf, addr, code);
   return code;
 }
 
-function traceFault(k: Kernel, who: Faulter, addr: number, code: number): void {
+function traceFault(vmf: VmFault, addr: number, code: number): void {
+  const { k, who } = vmf;
   const fault = FAULT_KINDS[code & FAULT_KIND_MASK]!;
-  const pfn = ptePfn(who.mm.pt.get(addr / PAGE_SIZE));
+  const pfn = ptePfn(who.mm.pt.get(vmf.vpn));
   k.trace!({
     kind: "fault",
     pid: who.pid,
@@ -120,24 +234,18 @@ function traceFault(k: Kernel, who: Faulter, addr: number, code: number): void {
     fault,
     major: (code & FAULT_MAJOR) !== 0,
     pfn,
-    mapped: lastMapped,
+    mapped: vmf.mapped,
   });
 }
 
-/**
- * Scratch state of the fault in progress, reset by handleMmFault: pages it
- * mapped (fault-around maps several; the tracer reports it) and whether it
- * had to wait for I/O or be retried (a major fault).
- */
-let lastMapped = 0;
-let lastMajor = false;
-const major = (): number => (lastMajor ? FAULT_MAJOR : 0);
+const major = (vmf: VmFault): number => (vmf.major ? FAULT_MAJOR : 0);
 
 /** The soft-dirty bit a newly dirtied PTE gets (pte_mkdirty sets it on x86 when configured). */
 const softDirty = (k: Kernel): number => (k.config.softDirty ? PTE_SOFT_DIRTY : 0);
 
-/** Installs a PTE for a page just mapped: mapcount, RSS, young. */
-function mapPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, pfn: number, bits: number): void {
+/** Installs a PTE for a page just mapped at `vpn`: mapcount, RSS, young. */
+function mapPage(vmf: VmFault, vpn: number, pfn: number, bits: number): void {
+  const { k, who, vma } = vmf;
   who.mm.pt.install(vpn, mkPte(pfn, bits));
   k.phys.incMapcount(pfn);
   who.mm.addRss(k.phys.flags[pfn]! & KIND_MASK, 1);
@@ -145,9 +253,10 @@ function mapPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, pfn: number, bi
 }
 
 /** A new anonymous page owned by this mapping (folio_add_new_anon_rmap, exclusive). */
-function newAnonPage(k: Kernel, who: Faulter, vma: Vma, word: number): number {
+function newAnonPage(vmf: VmFault, word: number): number {
+  const { k, vma } = vmf;
   vma.anonVma ??= newAnonVma();
-  const pfn = k.allocFrame(KIND_ANON, word, who.pid);
+  const pfn = k.allocFrame(KIND_ANON, word, vmf.who.pid);
   if (pfn >= 0) k.phys.flags[pfn]! |= PG_ANON_EXCLUSIVE;
   return pfn;
 }
@@ -156,15 +265,16 @@ const writableDirty = (k: Kernel, vma: Vma): number =>
   vma.flags & VM_WRITE ? PTE_PRESENT | PTE_WRITE | PTE_DIRTY | softDirty(k) : PTE_PRESENT;
 
 /** do_anonymous_page: the zero page for a read (mainline), else a new zeroed page. */
-function doAnonymousPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, write: boolean): number {
-  lastMapped = 1;
-  if (!write && k.config.zeroPage) {
-    who.mm.pt.install(vpn, mkPte(ZERO_PFN, PTE_PRESENT));
+function doAnonymousPage(vmf: VmFault): number {
+  const { k, vma } = vmf;
+  vmf.mapped = 1;
+  if (!vmf.write && k.config.zeroPage) {
+    vmf.who.mm.pt.install(vmf.vpn, mkPte(ZERO_PFN, PTE_PRESENT));
     return ZERO_PAGE;
   }
-  const pfn = newAnonPage(k, who, vma, 0);
+  const pfn = newAnonPage(vmf, 0);
   if (pfn < 0) return VM_FAULT_OOM;
-  mapPage(k, who, vma, vpn, pfn, writableDirty(k, vma));
+  mapPage(vmf, vmf.vpn, pfn, writableDirty(k, vma));
   return NEW_PAGE;
 }
 
@@ -174,20 +284,21 @@ function doAnonymousPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, write: 
  * it is anonymous and exclusively ours (AnonExclusive, or refcount 1 as
  * wp_can_reuse_anon_folio checks); otherwise it is copied (wp_page_copy).
  */
-function doWpPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, pte: number): number {
+function doWpPage(vmf: VmFault, pte: number): number {
+  const { k, vma, vpn } = vmf;
   const { phys } = k;
-  const { mm } = who;
+  const { mm } = vmf.who;
   const pfn = ptePfn(pte);
-  lastMapped = 1;
+  vmf.mapped = 1;
   if (vma.flags & VM_SHARED) {
     mm.pt.install(vpn, pte | PTE_WRITE | PTE_DIRTY | softDirty(k));
-    phys.flags[pfn]! |= PG_DIRTY | (vma.file?.shmem ? 0 : PG_PRIVATE);
+    phys.flags[pfn]! |= vmaOps(vma).dirtyFlags;
     return WRITE_NOTIFY;
   }
   if (pfn === ZERO_PFN) {
-    const fresh = newAnonPage(k, who, vma, 0);
+    const fresh = newAnonPage(vmf, 0);
     if (fresh < 0) return VM_FAULT_OOM;
-    mapPage(k, who, vma, vpn, fresh, writableDirty(k, vma));
+    mapPage(vmf, vpn, fresh, writableDirty(k, vma));
     return ZERO_COPY;
   }
   const flags = phys.flags[pfn]!;
@@ -199,23 +310,24 @@ function doWpPage(k: Kernel, who: Faulter, vma: Vma, vpn: number, pte: number): 
     mm.pt.install(vpn, pte | PTE_WRITE | PTE_DIRTY | softDirty(k));
     return REUSE;
   }
-  const copy = newAnonPage(k, who, vma, phys.content[pfn]!);
+  const copy = newAnonPage(vmf, phys.content[pfn]!);
   if (copy < 0) return VM_FAULT_OOM;
   // folio_remove_rmap_pte on the old page; the copy takes its place in this PTE.
   mm.addRss(flags & KIND_MASK, -1);
   if (phys.decMapcount(pfn) === 0 && (flags & KIND_MASK) === KIND_ANON) phys.free(pfn);
-  mapPage(k, who, vma, vpn, copy, writableDirty(k, vma));
+  mapPage(vmf, vpn, copy, writableDirty(k, vma));
   return COW_COPY;
 }
 
 /** [vdso] pages are real pages, mapped on use; [vvar] pages are raw PFNs. */
-function doSpecialFault(k: Kernel, who: Faulter, vma: Vma, vpn: number): number {
-  lastMapped = 1;
+function doSpecialFault(vmf: VmFault): number {
+  const { vma, vpn } = vmf;
+  vmf.mapped = 1;
   const pfn = specialPfn(vma, vpn - vma.start / PAGE_SIZE);
   if (vma.flags & VM_PFNMAP) {
-    who.mm.pt.install(vpn, mkPte(pfn, PTE_PRESENT));
+    vmf.who.mm.pt.install(vpn, mkPte(pfn, PTE_PRESENT));
   } else {
-    mapPage(k, who, vma, vpn, pfn, PTE_PRESENT);
+    mapPage(vmf, vpn, pfn, PTE_PRESENT);
   }
   return FILE_READ;
 }
@@ -224,7 +336,7 @@ function doSpecialFault(k: Kernel, who: Faulter, vma: Vma, vpn: number): number 
 export const VDSO_PFN = 0xe10;
 export const VVAR_PFN = 0xe20;
 export const VVAR_VCLOCK_PFN = 0xe30;
-export function specialPfn(vma: Vma, index: number): number {
+function specialPfn(vma: Vma, index: number): number {
   if (vma.special === "vdso") return VDSO_PFN + index;
   if (vma.special === "vvar") return VVAR_PFN + index;
   return VVAR_VCLOCK_PFN + index;
@@ -239,86 +351,96 @@ function readBits(k: Kernel, vma: Vma): number {
 
 /**
  * vma_wants_writenotify: a shared writable mapping whose writes the kernel
- * must see: regular files (page_mkwrite, dirty accounting), and any mapping
- * whose soft-dirty tracking was reset. Shmem needs neither.
+ * must see: those whose backing store asks (regular files: page_mkwrite,
+ * dirty accounting), and any mapping whose soft-dirty tracking was reset.
  */
 export function wantsWritenotify(k: Kernel, vma: Vma): boolean {
   if (!(vma.flags & VM_SHARED) || !(vma.flags & VM_WRITE)) return false;
   if (k.config.softDirty && !(vma.flags & VM_SOFTDIRTY)) return true;
-  return vma.file !== null && !vma.file.shmem;
+  return vmaOps(vma).writenotify;
 }
 
-/** do_read_fault: fault-around first; if that did not map the page, filemap_fault and map it. */
-function doReadFault(k: Kernel, who: Faulter, vma: Vma, vpn: number): number {
-  lastMapped = faultAround(k, who, vma, vpn);
-  if (who.mm.pt.get(vpn) !== 0) return FILE_READ;
-  const pfn = filemapFault(k, who, vma, fileIndex(vma, vpn * PAGE_SIZE));
+/** do_read_fault: fault-around first; if that did not map the page, get it and map it. */
+function doReadFault(vmf: VmFault): number {
+  const { k, who, vma, vpn } = vmf;
+  vmf.mapped = faultAround(vmf);
+  if (!pteNone(who.mm.pt.get(vpn))) return FILE_READ;
+  const pfn = vmaOps(vma).getPage(vmf, fileIndex(vma, vpn * PAGE_SIZE));
   if (pfn < 0) return pfn;
-  if (lastMajor) {
+  if (vmf.major) {
     // The fault dropped its lock for I/O and is retried: fault-around now finds the pages read.
-    lastMapped = faultAround(k, who, vma, vpn);
-    if (who.mm.pt.get(vpn) !== 0) return FILE_READ | FAULT_MAJOR;
+    vmf.mapped = faultAround(vmf);
+    if (!pteNone(who.mm.pt.get(vpn))) return FILE_READ | FAULT_MAJOR;
   }
-  mapPage(k, who, vma, vpn, pfn, readBits(k, vma));
-  lastMapped++;
-  return FILE_READ | major();
+  mapPage(vmf, vpn, pfn, readBits(k, vma));
+  vmf.mapped++;
+  return FILE_READ | major(vmf);
 }
 
 /** do_cow_fault: a write to a private file mapping where no page is mapped yet: copy the file page. */
-function doCowFault(k: Kernel, who: Faulter, vma: Vma, vpn: number): number {
-  lastMapped = 1;
-  const filePfn = filemapFault(k, who, vma, fileIndex(vma, vpn * PAGE_SIZE));
+function doCowFault(vmf: VmFault): number {
+  const { k, vma, vpn } = vmf;
+  vmf.mapped = 1;
+  const filePfn = vmaOps(vma).getPage(vmf, fileIndex(vma, vpn * PAGE_SIZE));
   if (filePfn < 0) return filePfn;
-  const pfn = newAnonPage(k, who, vma, k.phys.content[filePfn]!);
+  const pfn = newAnonPage(vmf, k.phys.content[filePfn]!);
   if (pfn < 0) return VM_FAULT_OOM;
-  mapPage(k, who, vma, vpn, pfn, writableDirty(k, vma));
-  return FILE_COW | major();
+  mapPage(vmf, vpn, pfn, writableDirty(k, vma));
+  return FILE_COW | major(vmf);
 }
 
 /** do_shared_fault: a write to a shared mapping where no page is mapped yet: map it writable and dirty. */
-function doSharedFault(k: Kernel, who: Faulter, vma: Vma, vpn: number): number {
-  lastMapped = 1;
-  const pfn = filemapFault(k, who, vma, fileIndex(vma, vpn * PAGE_SIZE));
+function doSharedFault(vmf: VmFault): number {
+  const { k, vma, vpn } = vmf;
+  vmf.mapped = 1;
+  const ops = vmaOps(vma);
+  const pfn = ops.getPage(vmf, fileIndex(vma, vpn * PAGE_SIZE));
   if (pfn < 0) return pfn;
-  mapPage(k, who, vma, vpn, pfn, PTE_PRESENT | PTE_WRITE | PTE_DIRTY | softDirty(k));
-  k.phys.flags[pfn]! |= PG_DIRTY | (vma.file!.shmem ? 0 : PG_PRIVATE);
-  return SHARED_WRITE | major();
+  mapPage(vmf, vpn, pfn, PTE_PRESENT | PTE_WRITE | PTE_DIRTY | softDirty(k));
+  k.phys.flags[pfn]! |= ops.dirtyFlags;
+  return SHARED_WRITE | major(vmf);
+}
+
+/** shmem_fault: the page-cache page at `index`; shmem has no backing store, so a missing page is allocated, clean. */
+function shmemFault(vmf: VmFault, index: number): number {
+  const inode = vmf.vma.file!;
+  if (index >= pagesOf(inode.size)) return VM_FAULT_SIGBUS;
+  let pfn = inode.cache.get(index);
+  if (pfn === 0) pfn = addToCache(vmf.k, inode, index, vmf.who.pid);
+  return pfn < 0 ? VM_FAULT_OOM : pfn;
 }
 
 /**
- * filemap_fault / shmem_fault: the page-cache page at `index`, found or
- * brought in. Returns its PFN, or a negative error; sets lastMajor if it
- * needed I/O or a retry. A regular file's page that is not cached is
- * read with its read-around window (do_sync_mmap_readahead); hitting a page
- * marked PG_readahead starts the next window (do_async_mmap_readahead) and,
- * because that drops the fault's lock, makes the fault a retried, major one.
- * Shmem has no backing store: a missing page is allocated, clean.
+ * filemap_fault: the page-cache page at `index`, found or read in. Returns
+ * its PFN, or a negative error; sets vmf.major if it needed I/O or a
+ * retry. A page that is not cached is read with its read-around window
+ * (do_sync_mmap_readahead); hitting a page marked PG_readahead starts the
+ * next window (do_async_mmap_readahead) and, because that drops the
+ * fault's lock, makes the fault a retried, major one.
  */
-function filemapFault(k: Kernel, who: Faulter, vma: Vma, index: number): number {
+function filemapFault(vmf: VmFault, index: number): number {
+  const { k, vma } = vmf;
+  const pid = vmf.who.pid;
   const inode = vma.file!;
   if (index >= pagesOf(inode.size)) return VM_FAULT_SIGBUS;
   let pfn = inode.cache.get(index);
-  if (inode.shmem) {
-    if (pfn === 0) pfn = addToCache(k, inode, index, who.pid);
-    return pfn < 0 ? VM_FAULT_OOM : pfn;
-  }
   if (pfn !== 0) {
     const ra = vma.ra!;
     if (ra.mmapMiss > 0) ra.mmapMiss--;
     if (!(k.phys.flags[pfn]! & PG_READAHEAD) || vma.flags & VM_RAND_READ) return pfn;
     k.phys.flags[pfn]! &= ~PG_READAHEAD;
-    lastMajor = true;
-    return asyncReadahead(k, vma, who.pid) < 0 ? VM_FAULT_OOM : pfn;
+    vmf.major = true;
+    return asyncReadahead(k, vma, pid) < 0 ? VM_FAULT_OOM : pfn;
   }
-  lastMajor = true;
-  if (syncReadahead(k, vma, index, who.pid) < 0) return VM_FAULT_OOM;
+  vmf.major = true;
+  if (syncReadahead(k, vma, index, pid) < 0) return VM_FAULT_OOM;
   pfn = inode.cache.get(index);
-  if (pfn === 0) pfn = addToCache(k, inode, index, who.pid);
+  if (pfn === 0) pfn = addToCache(k, inode, index, pid);
   return pfn < 0 ? VM_FAULT_OOM : pfn;
 }
 
 /** Reads page `index` of `inode` into the page cache. Returns its PFN or -1. */
-export function addToCache(k: Kernel, inode: Inode, index: number, pid: number): number {
+function addToCache(k: Kernel, inode: Inode, index: number, pid: number): number {
   const word = inode.disk.get(index) ?? inode.initialWord(index);
   const pfn = k.allocFrame(inode.shmem ? KIND_SHMEM : KIND_FILE, word, pid);
   if (pfn < 0) return -1;
@@ -385,7 +507,8 @@ function asyncReadahead(k: Kernel, vma: Vma, pid: number): number {
  * pages beyond EOF and pages marked PG_readahead are skipped. Returns the
  * number of pages mapped.
  */
-function faultAround(k: Kernel, who: Faulter, vma: Vma, vpn: number): number {
+function faultAround(vmf: VmFault): number {
+  const { k, who, vma, vpn } = vmf;
   const nrPages = k.config.faultAroundBytes / PAGE_SIZE;
   if (nrPages <= 1) return 0;
   const inode = vma.file!;
@@ -399,12 +522,12 @@ function faultAround(k: Kernel, who: Faulter, vma: Vma, vpn: number): number {
   let mapped = 0;
   for (let i = fromPte; i < toPte; i++) {
     const v = base + i;
-    if (who.mm.pt.get(v) !== 0) continue;
+    if (!pteNone(who.mm.pt.get(v))) continue;
     const index = fileIndex(vma, v * PAGE_SIZE);
     if (index >= eof) break;
     const pfn = inode.cache.get(index);
     if (pfn === 0 || k.phys.flags[pfn]! & PG_READAHEAD) continue;
-    mapPage(k, who, vma, v, pfn, bits);
+    mapPage(vmf, v, pfn, bits);
     mapped++;
   }
   return mapped;
@@ -431,23 +554,25 @@ export function prefaultPage(
   state: string,
 ): number {
   const vpn = addr / PAGE_SIZE;
+  const vmf = newFault(k, who, vma, vpn, false);
   const pte = who.mm.pt.get(vpn);
-  if (vma.special !== null) {
-    if (pte === 0) doSpecialFault(k, who, vma, vpn);
+  if (vmaOps(vma) === SPECIAL_OPS) {
+    if (pteNone(pte)) doSpecialFault(vmf);
     return 0;
   }
-  if (state === "z") return pte === 0 && doAnonymousPage(k, who, vma, vpn, false) < 0 ? -1 : 0;
-  if (state === "a") return prefaultAnon(k, who, vma, vpn, pte);
-  if (pte !== 0) return 0;
+  if (state === "z") return pteNone(pte) && doAnonymousPage(vmf) < 0 ? -1 : 0;
+  if (state === "a") return prefaultAnon(vmf, pte);
+  if (!pteNone(pte)) return 0;
   const index = fileIndex(vma, addr);
   const pfn = vma.file!.cache.get(index) || addToCache(k, vma.file!, index, who.pid);
   if (pfn < 0) return -1;
-  mapPage(k, who, vma, vpn, pfn, readBits(k, vma));
+  mapPage(vmf, vpn, pfn, readBits(k, vma));
   return 0;
 }
 
-function prefaultAnon(k: Kernel, who: Faulter, vma: Vma, vpn: number, pte: number): number {
-  const old = pte === 0 ? -1 : ptePfn(pte);
+function prefaultAnon(vmf: VmFault, pte: number): number {
+  const { k, who, vma, vpn } = vmf;
+  const old = ptePresent(pte) ? ptePfn(pte) : -1;
   if (old >= 0 && old !== ZERO_PFN && k.phys.kind(old) === KIND_ANON) return 0;
   let word = 0;
   if (vma.file !== null) {
@@ -456,13 +581,13 @@ function prefaultAnon(k: Kernel, who: Faulter, vma: Vma, vpn: number, pte: numbe
     if (filePfn < 0) return -1;
     word = k.phys.content[filePfn]!;
   }
-  const pfn = newAnonPage(k, who, vma, word);
+  const pfn = newAnonPage(vmf, word);
   if (pfn < 0) return -1;
   if (old >= 0 && old !== ZERO_PFN) {
     who.mm.addRss(k.phys.kind(old), -1);
     k.phys.decMapcount(old);
   }
   const bits = PTE_PRESENT | PTE_DIRTY | softDirty(k) | (vma.flags & VM_WRITE ? PTE_WRITE : 0);
-  mapPage(k, who, vma, vpn, pfn, bits);
+  mapPage(vmf, vpn, pfn, bits);
   return 0;
 }

@@ -15,14 +15,12 @@
  * are old (young clear) and keep the dirty bit; shared mappings' copies
  * are clean.
  *
- * Fast path: the child shares the parent's PTE table for a 2 MiB region
- * whenever its entries would be identical (see page-table.ts), instead of
- * copying 512 entries. The simple version copies every entry into a fresh
- * table; the result is the same for every reader.
+ * The child shares the parent's PTE table for a 2 MiB region whenever its
+ * entries would be identical (PageTable.copyPteRange), instead of copying
+ * 512 entries; the result is the same for every reader.
  */
 import {
   PAGE_SIZE,
-  PTRS_PER_PTE,
   VM_DONTCOPY,
   VM_LOCKED_MASK,
   VM_MIXEDMAP,
@@ -32,13 +30,13 @@ import {
   VM_WIPEONFORK,
 } from "./constants.js";
 import type { Kernel } from "./kernel.js";
-import { Mm, normalPage } from "./mm.js";
-import { PTE_DIRTY, PTE_WRITE, regionOf } from "./page-table.js";
-import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE } from "./phys.js";
-import { isCowMapping, newAnonVma, type Vma } from "./vma.js";
+import { MM_LAYOUT_FIELDS, Mm, normalPage } from "./mm.js";
+import { type CopySpan, pteNone, ptePresent, pteWrite, pteWrprotect } from "./page-table.js";
+import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE, type PhysMem } from "./phys.js";
+import { copyVma, isCowMapping, newAnonVma, type Vma } from "./vma.js";
 
 /** Whether fork copies this VMA's PTEs (vma_needs_copy). */
-export function vmaNeedsCopy(vma: Vma): boolean {
+function vmaNeedsCopy(vma: Vma): boolean {
   return (vma.flags & (VM_PFNMAP | VM_MIXEDMAP | VM_UFFD_WP)) !== 0 || vma.anonVma !== null;
 }
 
@@ -46,13 +44,12 @@ export function vmaNeedsCopy(vma: Vma): boolean {
 function dupVma(vma: Vma): Vma | null {
   if (vma.flags & VM_DONTCOPY) return null;
   const wipe = (vma.flags & VM_WIPEONFORK) !== 0;
-  return {
-    ...vma,
+  return copyVma(vma, {
     flags: vma.flags & ~VM_LOCKED_MASK,
     anonVma: wipe || vma.anonVma === null ? null : newAnonVma(),
     anonVmaForked: !wipe && vma.anonVma !== null,
     ra: vma.ra && { start: 0, size: 0, asyncSize: 0, mmapMiss: 0 },
-  };
+  });
 }
 
 /**
@@ -69,119 +66,86 @@ export function dupMm(k: Kernel, parent: Mm): { mm: Mm; copied: number } {
     child.vmas.push(dup);
     if (!(vma.flags & VM_WIPEONFORK) && vmaNeedsCopy(vma)) copiedVmas.push(vma);
   }
-  let copied = 0;
-  for (const key of regionsOf(parent, copiedVmas))
-    copied += copyRegion(k, parent, child, key, copiedVmas);
+  const copied = copyPageRange(k, parent, child, copiedVmas);
   child.hiwaterRss = child.rss;
   child.hiwaterVm = child.totalVm();
   return { mm: child, copied };
 }
 
+/** The child's copy of the parent's layout numbers (MM_FIELDS' "layout" ones). */
 function copyLayout(from: Mm, to: Mm): void {
-  to.startCode = from.startCode;
-  to.endCode = from.endCode;
-  to.startData = from.startData;
-  to.endData = from.endData;
-  to.startBrk = from.startBrk;
-  to.brk = from.brk;
-  to.startStack = from.startStack;
-  to.argStart = from.argStart;
-  to.argEnd = from.argEnd;
-  to.envStart = from.envStart;
-  to.envEnd = from.envEnd;
-  to.mmapBase = from.mmapBase;
-}
-
-/** The 2 MiB regions where the parent has a PTE table under a copied VMA, ascending. */
-function regionsOf(parent: Mm, vmas: readonly Vma[]): number[] {
-  const keys: number[] = [];
-  for (const vma of vmas) {
-    const last = regionOf(vma.end / PAGE_SIZE - 1);
-    for (let key = regionOf(vma.start / PAGE_SIZE); key <= last; key++) {
-      if (parent.pt.slots.has(key) && keys[keys.length - 1] !== key) keys.push(key);
-    }
-  }
-  return keys;
+  for (const field of MM_LAYOUT_FIELDS) to[field] = from[field];
 }
 
 /**
- * Copies region `key`'s PTEs of the copied VMAs (copy_pte_range): counts the
- * new mappings, write-protects COW entries in the parent, then shares the
- * parent's table with the child if the child's entries would be identical,
- * or fills a table of the child's own. Returns the PTEs copied.
+ * copy_page_range over the copied VMAs, in address order: a walk of the
+ * parent's tables counts each copied page's new mapping and write-protects
+ * COW entries in the parent (copy_present_pte); then each region's entries
+ * pass to the child, shared or copied (PageTable.copyPteRange). Returns
+ * the PTEs copied.
  */
-function copyRegion(
-  k: Kernel,
-  parent: Mm,
-  child: Mm,
-  key: number,
-  copiedVmas: readonly Vma[],
-): number {
+function copyPageRange(k: Kernel, parent: Mm, child: Mm, copiedVmas: readonly Vma[]): number {
   const { phys } = k;
-  const base = key * PTRS_PER_PTE;
-  const spans = spansIn(copiedVmas, base);
-  let table = parent.pt.slots.get(key)!.table.pte;
   let copied = 0;
-  let wrprotect = false;
-  let dirtyShared = false;
-  for (const [vma, lo, hi] of spans) {
+  let key = -1;
+  let spans: CopySpan[] = [];
+  const flush = (): void => {
+    if (spans.length > 0) parent.pt.copyPteRange(child.pt, key, spans);
+    spans = [];
+  };
+  for (const vma of copiedVmas) {
     const cow = isCowMapping(vma.flags);
-    for (let i = lo; i < hi; i++) {
-      const pte = table[i]!;
-      if (pte === 0) continue;
-      copied++;
-      if (cow && pte & PTE_WRITE) wrprotect = true;
-      if (vma.flags & VM_SHARED && pte & PTE_DIRTY) dirtyShared = true;
-      const pfn = normalPage(vma, pte);
-      if (pfn < 0) continue;
-      phys.incMapcount(pfn);
-      const kind = phys.flags[pfn]! & KIND_MASK;
-      if (kind === KIND_ANON) phys.flags[pfn]! &= ~PG_ANON_EXCLUSIVE;
-      child.addRss(kind, 1);
-    }
+    const clean = (vma.flags & VM_SHARED) !== 0;
+    parent.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+      pmdEntry(span) {
+        if (span.key !== key) flush();
+        key = span.key;
+        spans.push({ lo: span.lo, hi: span.hi, clean });
+        const n = copyPresentPtes(phys, child, vma, span.entries, span.lo, span.hi);
+        copied += n & COUNT_MASK;
+        if (cow && n & WRITABLE_SEEN) wrprotectPtes(span.writable(), span.lo, span.hi);
+      },
+    });
   }
-  if (wrprotect) {
-    table = parent.pt.tableForWrite(key);
-    for (const [vma, lo, hi] of spans) {
-      if (!isCowMapping(vma.flags)) continue;
-      for (let i = lo; i < hi; i++) table[i] = table[i]! & ~PTE_WRITE;
-    }
-  }
-  if (!dirtyShared && onlyCopiedEntries(parent, key, spans)) {
-    parent.pt.shareInto(child.pt, key);
-    return copied;
-  }
-  const mine = child.pt.tableForWrite(key);
-  for (const [vma, lo, hi] of spans) {
-    const clean = vma.flags & VM_SHARED ? ~PTE_DIRTY : ~0;
-    for (let i = lo; i < hi; i++) mine[i] = table[i]! & clean;
-  }
+  flush();
   return copied;
 }
 
-/** [vma, lo, hi): the entries of region `base` each copied VMA covers. */
-function spansIn(vmas: readonly Vma[], base: number): [Vma, number, number][] {
-  const spans: [Vma, number, number][] = [];
-  for (const vma of vmas) {
-    const lo = Math.max(vma.start / PAGE_SIZE, base) - base;
-    const hi = Math.min(vma.end / PAGE_SIZE, base + PTRS_PER_PTE) - base;
-    if (lo < hi) spans.push([vma, lo, hi]);
+const WRITABLE_SEEN = 2 ** 30;
+const COUNT_MASK = WRITABLE_SEEN - 1;
+
+/**
+ * copy_present_ptes over entries [lo, hi) of `table`: each copied page
+ * gains a mapping and the child's RSS counts it; an anonymous page loses
+ * AnonExclusive. Returns the entries copied, plus WRITABLE_SEEN if one was
+ * writable. A function of its own, so its loop runs on locals.
+ */
+function copyPresentPtes(
+  phys: PhysMem,
+  child: Mm,
+  vma: Vma,
+  table: Uint32Array,
+  lo: number,
+  hi: number,
+): number {
+  let n = 0;
+  let writable = 0;
+  for (let i = lo; i < hi; i++) {
+    const pte = table[i]!;
+    if (pteNone(pte)) continue;
+    n++;
+    if (ptePresent(pte) && pteWrite(pte)) writable = WRITABLE_SEEN;
+    const pfn = normalPage(vma, pte);
+    if (pfn < 0) continue;
+    phys.incMapcount(pfn);
+    const kind = phys.flags[pfn]! & KIND_MASK;
+    if (kind === KIND_ANON) phys.flags[pfn]! &= ~PG_ANON_EXCLUSIVE;
+    child.addRss(kind, 1);
   }
-  return spans;
+  return n + writable;
 }
 
-/** Whether every present entry of the parent's table lies in a copied span. */
-function onlyCopiedEntries(
-  parent: Mm,
-  key: number,
-  spans: readonly [Vma, number, number][],
-): boolean {
-  const table = parent.pt.slots.get(key)!.table.pte;
-  let at = 0;
-  for (const [, lo, hi] of spans) {
-    for (let i = at; i < lo; i++) if (table[i] !== 0) return false;
-    at = hi;
-  }
-  for (let i = at; i < PTRS_PER_PTE; i++) if (table[i] !== 0) return false;
-  return true;
+/** Write-protects the present entries [lo, hi) of `table` (a COW mapping's, in the parent). */
+function wrprotectPtes(table: Uint32Array, lo: number, hi: number): void {
+  for (let i = lo; i < hi; i++) if (ptePresent(table[i]!)) table[i] = pteWrprotect(table[i]!);
 }

@@ -4,10 +4,10 @@
  * bug. It is deliberately simple and independent of the fast paths it
  * checks: it counts PTEs itself rather than trusting any counter.
  */
-import { PAGE_SIZE, PTRS_PER_PTE, VM_PFNMAP, VM_SHARED } from "./constants.js";
+import { PAGE_SIZE, TASK_SIZE, VM_PFNMAP, VM_SHARED } from "./constants.js";
 import type { Machine } from "./machine.js";
 import type { Mm } from "./mm.js";
-import { PTE_WRITE } from "./page-table.js";
+import { checkTableSharing, ptePfn, ptePresent, pteWrite } from "./page-table.js";
 import {
   KIND_ANON,
   KIND_FILE,
@@ -17,13 +17,10 @@ import {
   PG_ANON_EXCLUSIVE,
   PG_CACHED,
   PG_RESERVED,
+  pssShare,
   ZERO_PFN,
 } from "./phys.js";
 import type { Vma } from "./vma.js";
-
-/** Fixed-point Pss of one page mapped `mapcount` times (4096 << 12 shared out). */
-const pssShare = (mapcount: number): number =>
-  mapcount < 2 ? 2 ** 24 : Math.floor(2 ** 24 / mapcount);
 
 export interface InvariantReport {
   readonly violations: string[];
@@ -47,23 +44,14 @@ export function checkInvariants(m: Machine): InvariantReport {
   const { phys } = m;
   const top = phys.highWater;
   const counted = new Uint32Array(top);
-  const tableRefs = new Map<Uint32Array, number>();
-  const tables = new Map<Uint32Array, number>(); // table -> declared sharers
+  const mms = new Set<Mm>();
   for (const task of m.tasks.values()) {
-    if (task.mm === null) continue;
+    if (task.mm === null || mms.has(task.mm)) continue;
+    mms.add(task.mm);
     checkVmas(task.pid, task.mm, v);
     checkPtes(m, task.pid, task.mm, counted, v);
-    for (const slot of task.mm.pt.slots.values()) {
-      tableRefs.set(slot.table.pte, (tableRefs.get(slot.table.pte) ?? 0) + 1);
-      tables.set(slot.table.pte, slot.table.sharers);
-    }
   }
-  for (const [table, refs] of tableRefs) {
-    if (tables.get(table) !== refs)
-      v.push(`a PTE table says ${tables.get(table)} sharers but ${refs} mms use it`);
-    if (refs > 1 && table.some((pte) => (pte & PTE_WRITE) !== 0))
-      v.push("a shared PTE table holds a writable PTE");
-  }
+  v.push(...checkTableSharing([...mms].map((mm) => mm.pt)));
   let pssFixed = 0;
   let mappedFrames = 0;
   let free = phys.nrFrames - top; // never allocated
@@ -110,35 +98,35 @@ function checkPtes(m: Machine, pid: number, mm: Mm, counted: Uint32Array, v: str
   const { phys } = m;
   const top = counted.length;
   const rss = [0, 0, 0, 0];
-  for (const [key, slot] of mm.pt.slots) {
-    const pt = slot.table.pte;
-    // The VMA of the previous PTE is reused while addresses stay inside it;
-    // the simple version calls mm.vmaAt(addr) for every PTE.
-    let vma: Vma | undefined;
-    for (let i = 0; i < PTRS_PER_PTE; i++) {
-      const pte = pt[i]!;
-      if (pte === 0) continue;
-      const addr = (key * PTRS_PER_PTE + i) * PAGE_SIZE;
+  // The VMA of the previous PTE is reused while addresses stay inside it.
+  let vma: Vma | undefined;
+  mm.pt.walk(0, TASK_SIZE / PAGE_SIZE, {
+    pteEntry(pte, i, span) {
+      const addr = (span.base + i) * PAGE_SIZE;
       if (vma === undefined || addr < vma.start || addr >= vma.end) vma = mm.vmaAt(addr);
       if (vma === undefined) {
         v.push(`pid ${pid}: PTE at ${addr.toString(16)} outside every VMA`);
-        continue;
+        return;
       }
-      const pfn = pte >>> 4;
+      if (!ptePresent(pte)) {
+        v.push(`pid ${pid}: PTE at ${addr.toString(16)} is neither none nor present`);
+        return;
+      }
+      const pfn = ptePfn(pte);
       if (pfn === ZERO_PFN || vma.flags & VM_PFNMAP) {
-        if (pte & PTE_WRITE)
+        if (pteWrite(pte))
           v.push(`pid ${pid}: writable PTE to a special page at ${addr.toString(16)}`);
-        continue;
+        return;
       }
       if (pfn >= top) {
         const why = pfn >= phys.nrFrames ? "beyond RAM" : "that was never allocated";
         v.push(`pid ${pid}: PTE at ${addr.toString(16)} maps pfn ${pfn} ${why}`);
-        continue;
+        return;
       }
       counted[pfn]!++;
       const kind = phys.flags[pfn]! & KIND_MASK;
       rss[kind]!++;
-      if (pte & PTE_WRITE && !(vma.flags & VM_SHARED)) {
+      if (pteWrite(pte) && !(vma.flags & VM_SHARED)) {
         const exclusive =
           kind === KIND_ANON && phys.mapcountOf(pfn) === 1 && phys.flags[pfn]! & PG_ANON_EXCLUSIVE;
         if (!exclusive)
@@ -146,8 +134,8 @@ function checkPtes(m: Machine, pid: number, mm: Mm, counted: Uint32Array, v: str
             `pid ${pid}: writable private PTE at ${addr.toString(16)} maps a page that is not exclusively its own`,
           );
       }
-    }
-  }
+    },
+  });
   if (
     rss[KIND_ANON] !== mm.rssAnon ||
     rss[KIND_FILE] !== mm.rssFile ||

@@ -258,7 +258,7 @@ export class Machine implements Kernel, Timeline {
     if (!t.ok) return t;
     const end = setLocked(t.value.mm, addr, length, false);
     if (!end.ok) return end;
-    clearMlocked(this, t.value.mm, addr, end.value);
+    clearMlocked(this, t.value.mm, addr, end.value, this.mms());
     return success(undefined);
   }
 

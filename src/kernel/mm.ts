@@ -14,10 +14,9 @@ import {
   VM_GROWSDOWN,
   VM_LOCKED,
   VM_PFNMAP,
-  VM_SHARED,
 } from "./constants.js";
 import type { Kernel } from "./kernel.js";
-import { PageTable, PTE_DIRTY, ptePfn } from "./page-table.js";
+import { PageTable, type PteSpan, pteDirty, pteNone, ptePfn, ptePresent } from "./page-table.js";
 import {
   KIND_ANON,
   KIND_FILE,
@@ -41,12 +40,67 @@ import {
 
 /** mmap_base without randomisation: TASK_SIZE less the minimum stack gap (128 MiB). */
 export const MMAP_BASE = TASK_SIZE - 128 * 1024 * 1024;
+
+/**
+ * How each field of Mm is copied by fork and kept by the snapshot; the one
+ * description fork.ts and snapshot.ts read, so a new field cannot be
+ * forgotten in one of them (a test fails if a field of Mm is missing here).
+ *   layout   a number fork copies to the child and the snapshot saves
+ *   counter  a number the child counts for itself (RSS as its PTEs are
+ *            copied, peaks from its own figures); the snapshot saves it
+ *   own      a structure with its own copy (dupMm) and save (saveMm)
+ *   users    mm_users: a new mm has one user; the snapshot saves an mm
+ *            with each task using it, so it refuses a shared one
+ */
+export const MM_FIELDS = {
+  vmas: "own",
+  pt: "own",
+  users: "users",
+  rssAnon: "counter",
+  rssFile: "counter",
+  rssShmem: "counter",
+  hiwaterRss: "counter",
+  hiwaterVm: "counter",
+  startCode: "layout",
+  endCode: "layout",
+  startData: "layout",
+  endData: "layout",
+  startBrk: "layout",
+  brk: "layout",
+  startStack: "layout",
+  argStart: "layout",
+  argEnd: "layout",
+  envStart: "layout",
+  envEnd: "layout",
+  mmapBase: "layout",
+} as const satisfies Record<MmField, "layout" | "counter" | "own" | "users">;
+
+/** The data fields of Mm (its methods and the derived `rss` aside). */
+type MmField = Exclude<
+  { [K in keyof Mm]: Mm[K] extends (...args: never[]) => unknown ? never : K }[keyof Mm],
+  "rss"
+>;
+type FieldsWith<R> = {
+  [K in keyof typeof MM_FIELDS]: (typeof MM_FIELDS)[K] extends R ? K : never;
+}[keyof typeof MM_FIELDS];
+const fieldsWith = <R extends string>(...rules: R[]): FieldsWith<R>[] =>
+  (Object.keys(MM_FIELDS) as (keyof typeof MM_FIELDS)[]).filter((k) =>
+    (rules as string[]).includes(MM_FIELDS[k]),
+  ) as FieldsWith<R>[];
+
+/** The numbers fork copies to the child. */
+export const MM_LAYOUT_FIELDS = fieldsWith("layout");
+/** The numbers a machine image holds for an mm, in image order. */
+export const MM_SAVED_NUMBERS = fieldsWith("counter", "layout");
+export type MmSavedNumber = (typeof MM_SAVED_NUMBERS)[number];
 /** The lowest address mmap hands out (mmap_min_addr). */
-export const MMAP_MIN_ADDR = 0x10000;
+const MMAP_MIN_ADDR = 0x10000;
 
 export class Mm {
   readonly vmas: Vma[] = [];
   readonly pt = new PageTable();
+  /** mm_users: the tasks using this mm. The last one to let go (mmput) tears it down. */
+  users = 1;
   /** MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES: PTEs mapping pages of each kind. */
   rssAnon = 0;
   rssFile = 0;
@@ -212,8 +266,9 @@ export class Mm {
 const startGap = (vma: Vma): number =>
   vma.flags & VM_GROWSDOWN ? vma.start - 256 * PAGE_SIZE : vma.start;
 
-/** The page a PTE maps, or -1 for a special mapping (vm_normal_page() returning NULL). */
+/** The page a present PTE maps, or -1 for none, a swap entry or a special mapping (vm_normal_page() returning NULL). */
 export function normalPage(vma: Vma, pte: number): number {
+  if (!ptePresent(pte)) return -1;
   const pfn = ptePfn(pte);
   return pfn === ZERO_PFN || vma.flags & VM_PFNMAP ? -1 : pfn;
 }
@@ -224,11 +279,11 @@ export function normalPage(vma: Vma, pte: number): number {
  * (folio_mark_accessed), mapcount and RSS drop, and an anonymous page nobody
  * maps any more is freed. Returns 1 if it was freed.
  */
-export function unmapPage(phys: PhysMem, mm: Mm, pfn: number, pte: number, young: boolean): number {
+function unmapPage(phys: PhysMem, mm: Mm, pfn: number, pte: number, young: boolean): number {
   const flags = phys.flags[pfn]!;
   const kind = flags & KIND_MASK;
   if (kind !== KIND_ANON) {
-    if (pte & PTE_DIRTY) phys.flags[pfn]! |= PG_DIRTY;
+    if (pteDirty(pte)) phys.flags[pfn]! |= PG_DIRTY;
     if (young) markAccessed(phys, pfn, (flags & PG_MLOCKED) !== 0);
   }
   mm.addRss(kind, -1);
@@ -258,22 +313,28 @@ export function zapRange(
   stats: ZapStats,
 ): void {
   mm.updateHiwaterRss();
-  mm.pt.forEachSpan(start / PAGE_SIZE, end / PAGE_SIZE, (slot, key, lo, hi) => {
-    if (!slot.table.pte.subarray(lo, hi).some((pte) => pte !== 0)) return;
-    const table = mm.pt.tableForWrite(key);
-    for (let i = lo; i < hi; i++) {
-      const pte = table[i]!;
-      if (pte === 0) continue;
-      table[i] = 0;
-      const vpn = key * PTRS_PER_PTE + i;
-      const young = mm.pt.isYoung(vpn);
-      mm.pt.clearYoung(vpn);
-      const pfn = normalPage(vma, pte);
-      if (pfn < 0) continue;
-      stats.unmapped++;
-      stats.freed += unmapPage(k.phys, mm, pfn, pte, young);
-    }
+  mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
+    pmdEntry(span) {
+      if (span.anyEntry()) zapPteRange(k.phys, mm, vma, span, stats);
+    },
   });
+}
+
+/** zap_pte_range: clears the span's entries, dropping each page's mapping. */
+function zapPteRange(phys: PhysMem, mm: Mm, vma: Vma, span: PteSpan, stats: ZapStats): void {
+  const table = span.writable();
+  const { lo, hi } = span;
+  for (let i = lo; i < hi; i++) {
+    const pte = table[i]!;
+    if (pteNone(pte)) continue;
+    table[i] = 0;
+    const young = span.isYoung(i);
+    span.mkOld(i);
+    const pfn = normalPage(vma, pte);
+    if (pfn < 0) continue;
+    stats.unmapped++;
+    stats.freed += unmapPage(phys, mm, pfn, pte, young);
+  }
 }
 
 /**
@@ -286,18 +347,10 @@ export function exitMmap(k: Kernel, mm: Mm): ZapStats {
   mm.updateHiwaterRss();
   mm.updateHiwaterVm();
   for (const vma of mm.vmas) {
-    mm.pt.forEachSpan(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, (slot, _key, lo, hi) => {
-      const table = slot.table.pte;
-      const young = slot.young;
-      for (let i = lo; i < hi; i++) {
-        const pte = table[i]!;
-        if (pte === 0) continue;
-        const pfn = normalPage(vma, pte);
-        if (pfn < 0) continue;
-        stats.unmapped++;
-        const isYoung = young !== null && (young[i >>> 5]! & (1 << (i & 31))) !== 0;
-        stats.freed += unmapPage(k.phys, mm, pfn, pte, isYoung);
-      }
+    mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+      pmdEntry(span) {
+        unmapSpan(k.phys, mm, vma, span, stats);
+      },
     });
   }
   mm.pt.releaseAll();
@@ -305,13 +358,39 @@ export function exitMmap(k: Kernel, mm: Mm): ZapStats {
   return stats;
 }
 
+/** mmget: one more task uses `mm` (a thread, or a vfork child, sharing it). */
+export function mmget(mm: Mm): void {
+  mm.users++;
+}
+
+/**
+ * mmput: a task stops using `mm`. The last user tears the address space
+ * down (exit_mmap) and gets its figures; the others get null, and the mm
+ * stays whole for the tasks still using it.
+ */
+export function mmput(k: Kernel, mm: Mm): ZapStats | null {
+  if (mm.users <= 0) throw new Error("mmput on an mm nobody uses");
+  mm.users--;
+  return mm.users === 0 ? exitMmap(k, mm) : null;
+}
+
+/** exit_mmap's per-table step: drops the mapping of each page the span maps, leaving the entries. */
+function unmapSpan(phys: PhysMem, mm: Mm, vma: Vma, span: PteSpan, stats: ZapStats): void {
+  const table = span.entries;
+  const { lo, hi } = span;
+  for (let i = lo; i < hi; i++) {
+    const pte = table[i]!;
+    const pfn = normalPage(vma, pte);
+    if (pfn < 0) continue;
+    stats.unmapped++;
+    stats.freed += unmapPage(phys, mm, pfn, pte, span.isYoung(i));
+  }
+}
+
 /** Frees the PTE tables that no VMA overlaps any more (free_pgtables). */
 export function freePgtables(mm: Mm): void {
-  for (const key of [...mm.pt.slots.keys()]) {
+  for (const key of mm.pt.tableKeys()) {
     const start = key * PTRS_PER_PTE * PAGE_SIZE;
     if (mm.isFree(start, start + PMD_SIZE)) mm.pt.freeTable(key);
   }
 }
-
-/** A shared VMA's pages are the file's: VM_SHARED decides how faults map them. */
-export const isSharedVma = (vma: Vma): boolean => (vma.flags & VM_SHARED) !== 0;

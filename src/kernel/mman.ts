@@ -31,6 +31,7 @@ import {
   PROT_EXEC,
   PROT_READ,
   PROT_WRITE,
+  pageAlignUp,
   TASK_SIZE,
   VM_ACCOUNT,
   VM_DONTCOPY,
@@ -54,13 +55,23 @@ import {
 import { wantsWritenotify } from "./fault.js";
 import type { Kernel } from "./kernel.js";
 import { freePgtables, type Mm, normalPage, type ZapStats, zapRange } from "./mm.js";
-import { PTE_DIRTY, PTE_SOFT_DIRTY, PTE_WRITE } from "./page-table.js";
+import {
+  PTE_WRITE,
+  pteDirty,
+  pteMkclean,
+  ptePfn,
+  ptePresent,
+  pteSoftDirty,
+  pteWrite,
+  pteWrprotect,
+} from "./page-table.js";
 import { KIND_ANON, PG_ANON_EXCLUSIVE, PG_DIRTY, PG_MLOCKED, PG_PRIVATE } from "./phys.js";
 import { failure, type Result, success } from "./result.js";
 import type { Inode } from "./vfs.js";
 import {
   isAnonymous,
   mmapFlags,
+  newVma,
   protToVmFlags,
   type SpecialMapping,
   VM_SPECIAL,
@@ -85,7 +96,6 @@ export interface MmapRequest {
 }
 
 const pageAligned = (n: number): boolean => n % PAGE_SIZE === 0;
-const pageAlignUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 const VALID_PROT = PROT_READ | PROT_WRITE | PROT_EXEC;
 
 /** Checks mmap's arguments as do_mmap does; returns the VMA flags. */
@@ -161,18 +171,16 @@ export function doMmap(
   if (req.flags & MAP_FIXED) unmapRange(k, mm, addr, len);
   const shared = (req.flags & MAP_SHARED) !== 0;
   const file = req.file ?? (shared ? shmemObject() : null);
-  const vma: Vma = {
-    start: addr,
-    end: addr + len,
-    flags: flags.value,
-    pgoff: file === null ? addr / PAGE_SIZE : req.offset / PAGE_SIZE,
-    file,
-    anonVma: null,
-    anonVmaForked: false,
-    anonName: req.name === undefined || req.name === "" ? null : req.name,
-    special: null,
-    ra: file === null || file.shmem ? null : { start: 0, size: 0, asyncSize: 0, mmapMiss: 0 },
-  };
+  const vma = newVma(
+    addr,
+    addr + len,
+    flags.value,
+    file === null ? addr / PAGE_SIZE : req.offset / PAGE_SIZE,
+    {
+      file,
+      anonName: req.name === undefined || req.name === "" ? null : req.name,
+    },
+  );
   if (req.file === null && shared) file!.size = len;
   mm.mergeAround(mm.insert(vma));
   return success(addr);
@@ -186,18 +194,7 @@ export function mapSpecial(
   flags: number,
   special: SpecialMapping,
 ): Vma {
-  const vma: Vma = {
-    start: addr,
-    end: addr + pages * PAGE_SIZE,
-    flags,
-    pgoff: 0,
-    file: null,
-    anonVma: null,
-    anonVmaForked: false,
-    anonName: null,
-    special,
-    ra: null,
-  };
+  const vma = newVma(addr, addr + pages * PAGE_SIZE, flags, 0, { special });
   mm.insert(vma);
   return vma;
 }
@@ -312,11 +309,12 @@ export function doMprotect(
   return success(undefined);
 }
 
-/** Clears the write bit of every PTE in [start, end). */
-export function writeProtect(mm: Mm, start: number, end: number): void {
-  forEachPte(mm, start, end, (table, i) => {
-    const pte = table[i]!;
-    if (pte & PTE_WRITE) table[i] = pte & ~PTE_WRITE;
+/** Clears the write bit of every present PTE in [start, end) (change_pte_range, write-protecting). */
+function writeProtect(mm: Mm, start: number, end: number): void {
+  mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
+    pteEntry(pte, i, span) {
+      if (ptePresent(pte) && pteWrite(pte)) span.set(i, pteWrprotect(pte));
+    },
   });
 }
 
@@ -334,38 +332,19 @@ function makeWritable(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): 
   const shared = (vma.flags & VM_SHARED) !== 0;
   const manual = !shared || wantsWritenotify(k, vma);
   const trackSoftDirty = k.config.softDirty && !(vma.flags & VM_SOFTDIRTY);
-  forEachPte(mm, start, end, (table, i) => {
-    const pte = table[i]!;
-    if (pte & PTE_WRITE) return;
-    const pfn = normalPage(vma, pte);
-    if (pfn < 0) return;
-    if (manual) {
-      if (trackSoftDirty && !(pte & PTE_SOFT_DIRTY)) return;
-      const ok = shared
-        ? (pte & PTE_DIRTY) !== 0
-        : (k.phys.flags[pfn]! & PG_ANON_EXCLUSIVE) !== 0 && k.phys.kind(pfn) === KIND_ANON;
-      if (!ok) return;
-    }
-    table[i] = pte | PTE_WRITE;
-  });
-}
-
-/**
- * Calls fn(table, i) on each present PTE of [start, end), `i` being its
- * index in `table`. With `forWrite` (the default) each table is made
- * private to mm first, so fn may change the entry.
- */
-function forEachPte(
-  mm: Mm,
-  start: number,
-  end: number,
-  fn: (table: Uint32Array, i: number) => void,
-  forWrite = true,
-): void {
-  mm.pt.forEachSpan(start / PAGE_SIZE, end / PAGE_SIZE, (slot, key, lo, hi) => {
-    if (!slot.table.pte.subarray(lo, hi).some((pte) => pte !== 0)) return;
-    const table = forWrite ? mm.pt.tableForWrite(key) : slot.table.pte;
-    for (let i = lo; i < hi; i++) if (table[i] !== 0) fn(table, i);
+  mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
+    pteEntry(pte, i, span) {
+      const pfn = normalPage(vma, pte);
+      if (pfn < 0 || pteWrite(pte)) return;
+      if (manual) {
+        if (trackSoftDirty && !pteSoftDirty(pte)) return;
+        const ok = shared
+          ? pteDirty(pte)
+          : (k.phys.flags[pfn]! & PG_ANON_EXCLUSIVE) !== 0 && k.phys.kind(pfn) === KIND_ANON;
+        if (!ok) return;
+      }
+      span.set(i, pte | PTE_WRITE);
+    },
   });
 }
 
@@ -494,12 +473,46 @@ export function setLocked(mm: Mm, start: number, len: number, on: boolean): Resu
   return success(end.value);
 }
 
-/** Clears PG_mlocked on pages no VM_LOCKED VMA maps any more (munlock). */
-export function clearMlocked(k: Kernel, mm: Mm, start: number, end: number): void {
-  for (let vpn = start / PAGE_SIZE; vpn < end / PAGE_SIZE; vpn++) {
-    const pte = mm.pt.get(vpn);
-    if (pte !== 0) k.phys.flags[pte >>> 4]! &= ~PG_MLOCKED;
+/**
+ * munlock's page side, after setLocked cleared VM_LOCKED on [start, end) of
+ * `mm`: clears PG_mlocked on the pages there that no VM_LOCKED VMA of any
+ * mm in `mms` maps any more. Linux keeps a page mlocked while any locked
+ * VMA maps it (mlock_count, munlock_folio).
+ */
+export function clearMlocked(
+  k: Kernel,
+  mm: Mm,
+  start: number,
+  end: number,
+  mms: Iterable<Mm>,
+): void {
+  let stillLocked: Set<number> | null = null;
+  mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
+    pteEntry(pte) {
+      if (!ptePresent(pte)) return;
+      const pfn = ptePfn(pte);
+      if (!(k.phys.flags[pfn]! & PG_MLOCKED)) return;
+      stillLocked ??= lockedPages(mms);
+      if (!stillLocked.has(pfn)) k.phys.flags[pfn]! &= ~PG_MLOCKED;
+    },
+  });
+}
+
+/** The frames some VM_LOCKED VMA of `mms` maps. */
+function lockedPages(mms: Iterable<Mm>): Set<number> {
+  const found = new Set<number>();
+  for (const mm of mms) {
+    for (const vma of mm.vmas) {
+      if (!(vma.flags & VM_LOCKED)) continue;
+      mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+        pteEntry(pte) {
+          const pfn = normalPage(vma, pte);
+          if (pfn >= 0) found.add(pfn);
+        },
+      });
+    }
   }
+  return found;
 }
 
 /** A heap VMA's flags (VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT). */
@@ -538,18 +551,7 @@ export function doBrk(k: Kernel, mm: Mm, requested: number): number {
     mm.brk = requested;
     return mm.brk;
   }
-  const vma: Vma = {
-    start: oldEnd,
-    end: newEnd,
-    flags,
-    pgoff: oldEnd / PAGE_SIZE,
-    file: null,
-    anonVma: null,
-    anonVmaForked: false,
-    anonName: null,
-    special: null,
-    ra: null,
-  };
+  const vma = newVma(oldEnd, newEnd, flags, oldEnd / PAGE_SIZE);
   mm.insert(vma);
   mm.brk = requested;
   return mm.brk;
@@ -578,22 +580,18 @@ export function writeback(
   for (const pfn of inRange.keys()) if (k.phys.flags[pfn]! & PG_DIRTY) dirty.add(pfn);
   const mappings = sharedMappings(inode, mms);
   for (const [mm, vma] of mappings) {
-    forEachPte(
-      mm,
-      vma.start,
-      vma.end,
-      (table, i) => {
-        const pte = table[i]!;
-        if (pte & PTE_DIRTY && inRange.has(pte >>> 4)) dirty.add(pte >>> 4);
+    mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+      pteEntry(pte) {
+        if (ptePresent(pte) && pteDirty(pte) && inRange.has(ptePfn(pte))) dirty.add(ptePfn(pte));
       },
-      false,
-    );
+    });
   }
   if (dirty.size === 0) return 0;
   for (const [mm, vma] of mappings) {
-    forEachPte(mm, vma.start, vma.end, (table, i) => {
-      const pte = table[i]!;
-      if (dirty.has(pte >>> 4)) table[i] = pte & ~(PTE_DIRTY | PTE_WRITE);
+    mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+      pteEntry(pte, i, span) {
+        if (ptePresent(pte) && dirty.has(ptePfn(pte))) span.set(i, pteWrprotect(pteMkclean(pte)));
+      },
     });
   }
   for (const pfn of dirty) {

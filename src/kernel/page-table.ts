@@ -1,28 +1,44 @@
 /**
- * A process's page table, shaped like x86-64's last level.
+ * A process's page table: the entry format, the tables, and the walks
+ * over them. Nothing outside this file decodes an entry by hand or sees a
+ * table's storage; they use the accessors below and the walks.
  *
- * The address space is cut into 2 MiB regions; each region that has ever
- * held a PTE owns a *PTE table* of 512 entries (a Uint32Array), found by
- * its index `vpn >>> 9` in a Map. A table exists exactly when Linux would
- * have allocated a page-table page for that region, so VmPTE is counted as
- * Linux counts it (PTE, PMD and PUD pages).
+ * Levels. The address space is cut into 2 MiB regions, one PMD entry each.
+ * A PMD entry is either empty or points at a *PTE table* of 512 entries (a
+ * Uint32Array), found by the region's index `vpn >>> 9` in a Map. (A PMD
+ * entry mapping a 2 MiB page directly, as a huge page would, has its place
+ * in the walk — `pmdEntry` — but is not modelled yet.) A table exists
+ * exactly when Linux would have allocated a page-table page for that
+ * region, so VmPTE is counted as Linux counts it (PTE, PMD and PUD pages).
  *
- * PTE layout (32 bits):
- *   bit 0      present
- *   bit 1      writable
- *   bit 2      dirty
- *   bit 3      soft-dirty
- *   bits 4–31  PFN (up to 2^28 frames: 1 TiB of RAM)
- * 0 is pte_none. The accessed ("young") bit is kept outside the table, in
- * a per-mm bitmap per region, for the reason below.
+ * Entry layout (32 bits), three kinds told apart by bits 0 and 1:
+ *
+ *   none      all zero                          (pte_none)
+ *   present   bit 0  = 1 present
+ *             bit 1     writable
+ *             bit 2     dirty
+ *             bit 3     soft-dirty
+ *             bits 4–31 PFN (up to 2^28 frames: 1 TiB of RAM)
+ *   swap      bit 0  = 0, bit 1 = 1 (the swap marker: never none)
+ *             bit 3     soft-dirty (_PAGE_SWP_SOFT_DIRTY)
+ *             bits 4–8  swap type (32 swap areas, MAX_SWAPFILES)
+ *             bits 9–31 offset in the area (2^23 slots: 32 GiB)
+ *
+ * A swap entry is neither none nor present. The flag accessors (pteWrite,
+ * pteDirty, ptePfn) read present entries only: check ptePresent first
+ * where an entry may be a swap entry. No swap entry is made yet: the
+ * encoding is reserved for the swap issue. The accessed ("young") bit is
+ * kept outside the table, in a per-mm bitmap per region, for the reason
+ * below; read it through PteSpan.isYoung or PageTable.isYoung.
  *
  * Sharing after fork: a COW mapping's PTEs are identical in parent and
  * child (both write-protected, dirty bits kept); only "young" differs, and
  * it lives outside the table. So fork lets the child share the parent's
  * table (`sharers` counts the mms using it) and the first change to a
- * shared table copies it (`tableForWrite`). Nothing outside this file can
- * observe the sharing. Invariant: a shared table holds no writable PTE, so
- * a hardware-style write through a writable PTE never has to unshare.
+ * shared table copies it (PteSpan.set, install). Nothing outside this file
+ * can observe the sharing, except the snapshot, which saves each table
+ * once. Invariant: a shared table holds no writable PTE, so a
+ * hardware-style write through a writable PTE never has to unshare.
  */
 import { PTRS_PER_PTE } from "./constants.js";
 
@@ -30,37 +46,244 @@ export const PTE_PRESENT = 1;
 export const PTE_WRITE = 2;
 export const PTE_DIRTY = 4;
 export const PTE_SOFT_DIRTY = 8;
+const PTE_SWP = 2;
 const PFN_UNIT = 16;
+const SWP_TYPE_SHIFT = 4;
+const SWP_TYPE_MASK = 31;
+const SWP_OFFSET_UNIT = 512;
 
+/* ---- entries ---- */
+
+/** A present entry mapping `pfn` with PTE_* `bits` (PTE_PRESENT among them). */
 export const mkPte = (pfn: number, bits: number): number => pfn * PFN_UNIT + bits;
+export const pteNone = (pte: number): boolean => pte === 0;
+export const ptePresent = (pte: number): boolean => (pte & PTE_PRESENT) !== 0;
+/** The PFN of a present entry. */
 export const ptePfn = (pte: number): number => pte >>> 4;
+export const pteWrite = (pte: number): boolean => (pte & PTE_WRITE) !== 0;
+export const pteDirty = (pte: number): boolean => (pte & PTE_DIRTY) !== 0;
+export const pteSoftDirty = (pte: number): boolean => (pte & PTE_SOFT_DIRTY) !== 0;
+export const pteWrprotect = (pte: number): number => pte & ~PTE_WRITE;
+export const pteMkclean = (pte: number): number => pte & ~PTE_DIRTY;
+
+/** A swap entry: page `offset` of swap area `type` (swp_entry + swp_entry_to_pte). */
+export const mkSwapPte = (type: number, offset: number): number =>
+  offset * SWP_OFFSET_UNIT + type * PFN_UNIT + PTE_SWP;
+export const pteIsSwap = (pte: number): boolean => (pte & (PTE_PRESENT | PTE_SWP)) === PTE_SWP;
+export const swapType = (pte: number): number => (pte >>> SWP_TYPE_SHIFT) & SWP_TYPE_MASK;
+export const swapOffset = (pte: number): number => Math.floor(pte / SWP_OFFSET_UNIT);
+
+/* ---- tables ---- */
 
 const TABLE_MASK = PTRS_PER_PTE - 1;
 const YOUNG_WORDS = PTRS_PER_PTE / 32;
+/** What a span over a region without a table reads: all none. Never written. */
+const NO_ENTRIES = new Uint32Array(PTRS_PER_PTE);
 
 /** One 512-entry PTE table, possibly shared by several mms after fork. */
-export interface PteTable {
-  readonly pte: Uint32Array;
-  sharers: number;
+export class PteTable {
+  constructor(
+    readonly entries: Uint32Array,
+    public sharers: number,
+  ) {}
 }
 
 /** A region's table as seen by one mm: the (maybe shared) table and this mm's young bits. */
-export interface Slot {
+interface Slot {
   table: PteTable;
   /** Accessed bits, one per entry; null means all old. */
   young: Uint32Array | null;
 }
 
 export const regionOf = (vpn: number): number => Math.floor(vpn / PTRS_PER_PTE);
-export const indexOf = (vpn: number): number => vpn & TABLE_MASK;
+
+/** One table's accessed bits as one mm sees them (opaque outside this file; null: all old). */
+export type YoungBits = Uint32Array | null;
+/** Whether entry i is young in `bits` (PteSpan.youngBits). */
+export const youngAt = (bits: YoungBits, i: number): boolean =>
+  bits !== null && (bits[i >>> 5]! & (1 << (i & 31))) !== 0;
+
+/**
+ * The entries [lo, hi) of one region's PTE table as one mm sees them, handed
+ * to a walk's callbacks (like the pte_t * a pmd_entry gets) and used as a
+ * cursor by the access path. Index i is the entry of vpn `base + i`.
+ * `entries` may be read directly in hot loops; changes go through set(),
+ * which first makes the table private to this mm (and allocates it when
+ * the region had none).
+ */
+export class PteSpan {
+  /** Region index (vpn >>> 9). */
+  key = -1;
+  lo = 0;
+  hi = 0;
+  /** The table's entries: read only here (write with set, or through writable()). */
+  entries: Uint32Array = NO_ENTRIES;
+  private slot: Slot | undefined;
+  /** The slot's young bitmap, cached for isYoung. */
+  private young: Uint32Array | null = null;
+
+  constructor(private readonly pt: PageTable) {}
+
+  /** Points the span at region `key`, entries [lo, hi). */
+  seek(key: number, lo = 0, hi = PTRS_PER_PTE): this {
+    this.key = key;
+    this.lo = lo;
+    this.hi = hi;
+    const slot = this.pt.slot(key);
+    this.slot = slot;
+    this.entries = slot === undefined ? NO_ENTRIES : slot.table.entries;
+    this.young = slot === undefined ? null : slot.young;
+    return this;
+  }
+
+  /** Reads the region's table again (after a fault may have allocated or unshared it). */
+  reload(): void {
+    const slot = this.pt.slot(this.key);
+    this.slot = slot;
+    this.entries = slot === undefined ? NO_ENTRIES : slot.table.entries;
+    this.young = slot === undefined ? null : slot.young;
+  }
+
+  /**
+   * The region's first vpn. (Computed, not stored: a field first holding a
+   * small integer and then a vpn beyond 2^31 would change the object's
+   * hidden class, and optimized code that saw the old one is thrown away.)
+   */
+  get base(): number {
+    return this.key * PTRS_PER_PTE;
+  }
+
+  /** The span covers the whole table. */
+  get whole(): boolean {
+    return this.lo === 0 && this.hi === PTRS_PER_PTE;
+  }
+
+  get(i: number): number {
+    return this.entries[i]!;
+  }
+
+  /** Sets entry i (set_pte_at), unsharing or allocating the table first. */
+  set(i: number, pte: number): void {
+    const slot = this.slot;
+    if (slot === undefined || slot.table.sharers > 1) this.makePrivate();
+    this.entries[i] = pte;
+  }
+
+  /**
+   * The entries, private to this mm and ready to be changed in place (the
+   * pte_t * of pte_offset_map_lock): for loops that change many entries.
+   */
+  writable(): Uint32Array {
+    const slot = this.slot;
+    if (slot === undefined || slot.table.sharers > 1) this.makePrivate();
+    return this.entries;
+  }
+
+  private makePrivate(): void {
+    const slot = this.pt.slotForWrite(this.key);
+    this.slot = slot;
+    this.entries = slot.table.entries;
+    this.young = slot.young;
+  }
+
+  /** An opaque token of the table read (for TableSummaries). */
+  identity(): object {
+    return this.slot?.table ?? NO_ENTRIES;
+  }
+
+  /** Whether some entry of [lo, hi) is not none. */
+  anyEntry(): boolean {
+    const e = this.entries;
+    for (let i = this.lo; i < this.hi; i++) if (e[i] !== 0) return true;
+    return false;
+  }
+
+  isYoung(i: number): boolean {
+    return youngAt(this.young, i);
+  }
+
+  /** This mm's accessed bits of the table, for youngAt() in hot loops. */
+  youngBits(): YoungBits {
+    return this.young;
+  }
+
+  /** Marks entry i accessed (pte_mkyoung). The table must exist. */
+  mkYoung(i: number): void {
+    let young = this.young;
+    if (young === null) {
+      young = new Uint32Array(YOUNG_WORDS);
+      this.slot!.young = young;
+      this.young = young;
+    }
+    young[i >>> 5]! |= 1 << (i & 31);
+  }
+
+  /** Marks entry i old (ptep_test_and_clear_young). */
+  mkOld(i: number): void {
+    const young = this.young;
+    if (young !== null) young[i >>> 5]! &= ~(1 << (i & 31));
+  }
+}
+
+/**
+ * A page walk's callbacks, one per level, as Linux's mm_walk_ops. Each is
+ * optional. Ranges are in vpns, [first, last).
+ */
+export interface MmWalkOps {
+  /**
+   * pmd_entry: a 2 MiB region of the range that has a PTE table, with its
+   * entries inside the range as `span`. The callback runs its own loop over
+   * them (as smaps_pte_range does); pteEntry is then not called.
+   */
+  pmdEntry?(span: PteSpan): void;
+  /** pte_entry: each entry of the range that is not none (present or swap); entry i of `span`. */
+  pteEntry?(pte: number, i: number, span: PteSpan): void;
+  /** pte_hole: each maximal run of the range that has no PTE table. */
+  pteHole?(first: number, last: number): void;
+}
+
+/** Per-table results that depend only on a table's entries, computed once per table (see summarize). */
+export class TableSummaries<T> {
+  private readonly byTable = new Map<object, T>();
+  constructor(private readonly compute: (span: PteSpan) => T) {}
+
+  /**
+   * The summary of the whole table `span` points at (span.whole): computed
+   * by `compute` the first time a table is seen, reused for any mm that
+   * shares it. `compute` must read only the entries (not the young bits,
+   * which are each mm's own). Valid for one moment of the machine only.
+   */
+  of(span: PteSpan): T {
+    const table = span.identity();
+    let s = this.byTable.get(table);
+    if (s === undefined) {
+      s = this.compute(span);
+      this.byTable.set(table, s);
+    }
+    return s;
+  }
+
+  /** Distinct tables summarized so far. */
+  get size(): number {
+    return this.byTable.size;
+  }
+}
+
+/** The entries of region `key` fork copies for one VMA: [lo, hi), and whether copies lose the dirty bit. */
+export interface CopySpan {
+  readonly lo: number;
+  readonly hi: number;
+  /** A shared mapping's copies are clean. */
+  readonly clean: boolean;
+}
 
 export class PageTable {
-  readonly slots = new Map<number, Slot>();
+  private readonly slots = new Map<number, Slot>();
   /**
    * A one-entry cache of the last slot found, since a fault looks up the
    * same 2 MiB table several times (Map lookups of these large keys cost
    * ~15 ns). Holds only slots present in `slots`; freeTable and releaseAll
-   * clear it. The simple version calls slots.get every time.
+   * clear it.
    */
   private cachedKey = -1;
   private cachedSlot: Slot | undefined;
@@ -76,67 +299,85 @@ export class PageTable {
     return slot;
   }
 
-  /**
-   * Calls fn for each allocated PTE table overlapping pages [first, last),
-   * with the range of its entries [lo, hi) that falls inside; the walkers
-   * (smaps, zap, exit, mprotect…) run their per-entry loops in fn.
-   */
-  forEachSpan(
-    first: number,
-    last: number,
-    fn: (slot: Slot, key: number, lo: number, hi: number) => void,
-  ): void {
-    for (let key = regionOf(first); key * PTRS_PER_PTE < last; key++) {
-      const slot = this.slots.get(key);
-      if (slot === undefined) continue;
-      const base = key * PTRS_PER_PTE;
-      fn(slot, key, Math.max(first, base) - base, Math.min(last, base + PTRS_PER_PTE) - base);
-    }
+  /** A span of this table, to be pointed at a region with seek() (the access path's cursor). */
+  span(): PteSpan {
+    return new PteSpan(this);
   }
 
-  /** The PTE for vpn, or 0 (pte_none). */
+  /**
+   * Walks vpns [first, last) (walk_page_range): for each region with a
+   * PTE table, ops.pmdEntry or else ops.pteEntry per entry that is not
+   * none; ops.pteHole for the runs without a table. Regions are visited in
+   * address order. A sparse range (the whole address space) visits only
+   * the tables that exist.
+   */
+  walk(first: number, last: number, ops: MmWalkOps): void {
+    if (first >= last) return;
+    const span = new PteSpan(this);
+    let at = first;
+    const visit = (key: number): void => {
+      const base = key * PTRS_PER_PTE;
+      const lo = Math.max(first, base);
+      const hi = Math.min(last, base + PTRS_PER_PTE);
+      if (ops.pteHole !== undefined && at < lo) ops.pteHole(at, lo);
+      at = hi;
+      span.seek(key, lo - base, hi - base);
+      if (ops.pmdEntry !== undefined) ops.pmdEntry(span);
+      else if (ops.pteEntry !== undefined) {
+        for (let i = span.lo; i < span.hi; i++) {
+          const pte = span.entries[i]!;
+          if (pte !== 0) ops.pteEntry(pte, i, span);
+        }
+      }
+    };
+    const firstKey = regionOf(first);
+    const lastKey = regionOf(last - 1);
+    if (lastKey - firstKey < 4 * this.slots.size + 16) {
+      for (let key = firstKey; key <= lastKey; key++) if (this.slots.has(key)) visit(key);
+    } else {
+      const keys = [...this.slots.keys()].filter((k) => k >= firstKey && k <= lastKey);
+      for (const key of keys.sort((a, b) => a - b)) visit(key);
+    }
+    if (ops.pteHole !== undefined && at < last) ops.pteHole(at, last);
+  }
+
+  /** The PTE for vpn, or 0 (none). */
   get(vpn: number): number {
     const slot = this.slot(regionOf(vpn));
-    return slot === undefined ? 0 : slot.table.pte[vpn & TABLE_MASK]!;
+    return slot === undefined ? 0 : slot.table.entries[vpn & TABLE_MASK]!;
   }
 
   /** Sets one PTE (unsharing or allocating its table as needed). */
   set(vpn: number, pte: number): void {
-    this.tableForWrite(regionOf(vpn))[vpn & TABLE_MASK] = pte;
+    this.slotForWrite(regionOf(vpn)).table.entries[vpn & TABLE_MASK] = pte;
   }
 
   /**
-   * The entries of region `key`, private to this mm and ready to be changed:
-   * allocated if missing (pte_alloc), copied if shared with another mm.
+   * The slot of region `key` with a table private to this mm and ready to
+   * be changed: allocated if missing (pte_alloc), copied if shared.
    */
-  tableForWrite(key: number): Uint32Array {
-    return this.slotForWrite(key).table.pte;
-  }
-
-  /** The slot of region `key` with a table private to this mm (see tableForWrite). */
-  private slotForWrite(key: number): Slot {
+  slotForWrite(key: number): Slot {
     let slot = this.slot(key);
     if (slot === undefined) {
-      slot = { table: { pte: new Uint32Array(PTRS_PER_PTE), sharers: 1 }, young: null };
+      slot = { table: new PteTable(new Uint32Array(PTRS_PER_PTE), 1), young: null };
       this.slots.set(key, slot);
       this.cachedKey = key;
       this.cachedSlot = slot;
     } else if (slot.table.sharers > 1) {
       slot.table.sharers--;
-      slot.table = { pte: slot.table.pte.slice(), sharers: 1 };
+      slot.table = new PteTable(slot.table.entries.slice(), 1);
     }
     return slot;
   }
 
   /**
    * Installs a PTE that was just accessed: sets it (unsharing or allocating
-   * its table) and marks it young, with one table lookup. Same as set()
-   * followed by setYoung(), which faults would otherwise do per page.
+   * its table) and marks it young, with one table lookup.
    */
   install(vpn: number, pte: number): void {
     const slot = this.slotForWrite(regionOf(vpn));
     const i = vpn & TABLE_MASK;
-    slot.table.pte[i] = pte;
+    slot.table.entries[i] = pte;
     slot.young ??= new Uint32Array(YOUNG_WORDS);
     slot.young[i >>> 5]! |= 1 << (i & 31);
   }
@@ -147,26 +388,45 @@ export class PageTable {
     return young != null && (young[i >>> 5]! & (1 << (i & 31))) !== 0;
   }
 
-  /** Marks vpn accessed. The region's table must exist. */
-  setYoung(vpn: number): void {
-    const slot = this.slots.get(regionOf(vpn))!;
-    const i = vpn & TABLE_MASK;
-    slot.young ??= new Uint32Array(YOUNG_WORDS);
-    slot.young[i >>> 5]! |= 1 << (i & 31);
+  /** Whether region `key` has a PTE table. */
+  hasTable(key: number): boolean {
+    return this.slots.has(key);
   }
 
-  clearYoung(vpn: number): void {
-    const young = this.slots.get(regionOf(vpn))?.young;
-    if (young == null) return;
-    const i = vpn & TABLE_MASK;
-    young[i >>> 5]! &= ~(1 << (i & 31));
+  /** The regions that have a PTE table, ascending. */
+  tableKeys(): number[] {
+    return [...this.slots.keys()].sort((a, b) => a - b);
   }
 
-  /** Lets `child` use this mm's table for region `key` (fork's sharing). */
-  shareInto(child: PageTable, key: number): void {
+  /**
+   * copy_pte_range's last step, after fork has counted the mappings and
+   * write-protected the parent's COW entries: gives `child` region `key`'s
+   * entries of `spans` (each a copied VMA's part of the region). The child
+   * shares this table when its entries would be identical (every entry
+   * outside the spans is none, and no entry a clean span copies is dirty);
+   * otherwise it gets a table of its own with the spans' entries.
+   */
+  copyPteRange(child: PageTable, key: number, spans: readonly CopySpan[]): void {
     const slot = this.slots.get(key)!;
-    slot.table.sharers++;
-    child.slots.set(key, { table: slot.table, young: null });
+    const table = slot.table.entries;
+    let same = true;
+    let at = 0;
+    for (const { lo, hi, clean } of spans) {
+      for (let i = at; i < lo && same; i++) if (table[i] !== 0) same = false;
+      if (clean) for (let i = lo; i < hi && same; i++) if (table[i]! & PTE_DIRTY) same = false;
+      at = hi;
+    }
+    for (let i = at; i < PTRS_PER_PTE && same; i++) if (table[i] !== 0) same = false;
+    if (same) {
+      slot.table.sharers++;
+      child.slots.set(key, { table: slot.table, young: null });
+      return;
+    }
+    const mine = child.slotForWrite(key).table.entries;
+    for (const { lo, hi, clean } of spans) {
+      const mask = clean ? ~PTE_DIRTY : ~0;
+      for (let i = lo; i < hi; i++) mine[i] = table[i]! & mask;
+    }
   }
 
   /** Drops region `key`'s table (free_pgtables). Its PTEs must already be zapped. */
@@ -200,7 +460,35 @@ export class PageTable {
     }
     return this.slots.size + pmds.size + puds.size;
   }
+
+  /* ---- for the snapshot and the invariant checker, which see tables as objects ---- */
+
+  /** Each region's table and this mm's young bitmap (null: all old), in insertion order. */
+  forEachTable(fn: (key: number, table: PteTable, young: Uint32Array | null) => void): void {
+    for (const [key, slot] of this.slots) fn(key, slot.table, slot.young);
+  }
+
+  /** Gives region `key` (which has no table) `table`, already counting this mm in its sharers. */
+  restoreTable(key: number, table: PteTable, young: Uint32Array | null): void {
+    this.slots.set(key, { table, young });
+  }
 }
 
-/** The first vpn of region `key`. */
-export const regionStart = (key: number): number => key * PTRS_PER_PTE;
+/**
+ * The sharing invariants over every mm's page table: each table's sharer
+ * count is the number of mms using it, and a shared table holds no
+ * writable PTE. Returns the violations.
+ */
+export function checkTableSharing(pts: Iterable<PageTable>): string[] {
+  const v: string[] = [];
+  const refs = new Map<PteTable, number>();
+  for (const pt of pts)
+    pt.forEachTable((_key, table) => refs.set(table, (refs.get(table) ?? 0) + 1));
+  for (const [table, n] of refs) {
+    if (table.sharers !== n)
+      v.push(`a PTE table says ${table.sharers} sharers but ${n} mms use it`);
+    if (n > 1 && table.entries.some((pte) => ptePresent(pte) && pteWrite(pte)))
+      v.push("a shared PTE table holds a writable PTE");
+  }
+  return v;
+}

@@ -18,6 +18,7 @@
  * arrays are zero-filled lazily by the OS) and allocation is deterministic.
  * That is 8 bytes of host memory per frame in use.
  */
+import { PAGE_SIZE } from "./constants.js";
 import { panic } from "./result.js";
 
 /* flags layout */
@@ -52,7 +53,7 @@ export const PG_ACTIVE = 1 << 10;
 export const ZERO_PFN = 0xe00;
 
 /** Frames the kernel keeps for itself: its image and the struct page array. */
-export function reservedFrames(nrFrames: number): number {
+function reservedFrames(nrFrames: number): number {
   const KERNEL_IMAGE_FRAMES = 0x1000; // 16 MiB: text, data, bss, early allocations
   return Math.min(nrFrames, KERNEL_IMAGE_FRAMES + Math.ceil(nrFrames / 64));
 }
@@ -220,3 +221,18 @@ export function markAccessed(phys: PhysMem, pfn: number, unevictable: boolean): 
 export function mlockFolio(phys: PhysMem, pfn: number): void {
   phys.flags[pfn] = (phys.flags[pfn]! & ~PG_ACTIVE) | PG_MLOCKED;
 }
+
+/**
+ * Pss in fixed point, as smaps_account() sums it: bytes << PSS_SHIFT, so a
+ * page mapped by one PTE is worth PSS_PAGE (4096 << 12) and a page mapped
+ * `mapcount` times PSS_PAGE / mapcount, in integer division.
+ */
+export const PSS_SHIFT = 12;
+export const PSS_PAGE = PAGE_SIZE * 2 ** PSS_SHIFT;
+
+/** One PTE's Pss share of a page mapped `mapcount` times: whole when at most one maps it. */
+export const pssShare = (mapcount: number): number =>
+  mapcount < 2 ? PSS_PAGE : Math.floor(PSS_PAGE / mapcount);
+
+/** Fixed-point Pss to kB, truncated: (pss >> PSS_SHIFT) >> 10. */
+export const pssKb = (fixed: number): number => Math.floor(fixed / 2 ** (PSS_SHIFT + 10));

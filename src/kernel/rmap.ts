@@ -6,9 +6,9 @@
  * live mm's page tables. It is for explanations (`explain`), never for a
  * hot path. Pure: it reads, changes nothing.
  */
-import { PAGE_SIZE, PTRS_PER_PTE } from "./constants.js";
+import { PAGE_SIZE, TASK_SIZE } from "./constants.js";
 import type { Mm } from "./mm.js";
-import { PTE_PRESENT, ptePfn } from "./page-table.js";
+import { ptePfn, ptePresent } from "./page-table.js";
 import type { Task } from "./task.js";
 import type { Vma } from "./vma.js";
 
@@ -31,16 +31,13 @@ export function mappingsOf(tasks: Iterable<Task>, pfn: number): Mapping[] {
   const live = [...tasks].filter((t) => t.mm !== null).sort((a, b) => a.pid - b.pid);
   for (const task of live) {
     const mm = task.mm!;
-    const keys = [...mm.pt.slots.keys()].sort((a, b) => a - b);
-    for (const key of keys) {
-      const pte = mm.pt.slots.get(key)!.table.pte;
-      for (let i = 0; i < PTRS_PER_PTE; i++) {
-        const entry = pte[i]!;
-        if (entry === 0 || !(entry & PTE_PRESENT) || ptePfn(entry) !== pfn) continue;
-        const addr = (key * PTRS_PER_PTE + i) * PAGE_SIZE;
+    mm.pt.walk(0, TASK_SIZE / PAGE_SIZE, {
+      pteEntry(pte, i, span) {
+        if (!ptePresent(pte) || ptePfn(pte) !== pfn) return;
+        const addr = (span.base + i) * PAGE_SIZE;
         found.push({ pid: task.pid, mm, vma: mm.vmaAt(addr), addr });
-      }
-    }
+      },
+    });
   }
   return found;
 }

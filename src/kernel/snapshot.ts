@@ -30,8 +30,8 @@ import { INIT_PID } from "./exit.js";
 import { checkInvariants } from "./invariants.js";
 import type { KernelConfig } from "./kernel.js";
 import { LOGIN_SHELL_PID, Machine, PID_MAX } from "./machine.js";
-import { Mm } from "./mm.js";
-import type { PteTable } from "./page-table.js";
+import { MM_SAVED_NUMBERS, Mm, type MmSavedNumber } from "./mm.js";
+import { PteTable } from "./page-table.js";
 import { KIND_FREE, KIND_MASK, PG_CACHED, PG_RESERVED, PhysMem } from "./phys.js";
 import { bootSpecialFrames } from "./rootfs.js";
 import { ROOTFS_FILES } from "./rootfs-image.js";
@@ -46,7 +46,7 @@ import {
   type VfsState,
   zeroWords,
 } from "./vfs.js";
-import type { AnonVma, ReadaheadState, SpecialMapping, Vma } from "./vma.js";
+import { type AnonVma, newVma, type ReadaheadState, type SpecialMapping, type Vma } from "./vma.js";
 
 /** The layout version of MachineImage; an image with a higher one is refused. */
 export const IMAGE_VERSION = 1;
@@ -150,27 +150,9 @@ export type TaskImage = { readonly [K in (typeof TASK_NUMBERS)[number]]: number 
   readonly mm: MmImage | null;
 };
 
-const MM_NUMBERS = [
-  "rssAnon",
-  "rssFile",
-  "rssShmem",
-  "hiwaterRss",
-  "hiwaterVm",
-  "startCode",
-  "endCode",
-  "startData",
-  "endData",
-  "startBrk",
-  "brk",
-  "startStack",
-  "argStart",
-  "argEnd",
-  "envStart",
-  "envEnd",
-  "mmapBase",
-] as const;
+const MM_NUMBERS = MM_SAVED_NUMBERS;
 
-export type MmImage = { readonly [K in (typeof MM_NUMBERS)[number]]: number } & {
+export type MmImage = { readonly [K in MmSavedNumber]: number } & {
   readonly vmas: readonly VmaImage[];
   /** The page table's slots in order, as triples: region key, table index, young index (-1: none). */
   readonly slots: readonly number[];
@@ -276,12 +258,14 @@ function saveTask(task: Task, s: Saving): TaskImage {
 }
 
 function saveMm(mm: Mm, s: Saving): MmImage {
+  if (mm.users !== 1) throw new Error("save: an mm shared by several tasks cannot be saved yet");
   const numbers = Object.fromEntries(MM_NUMBERS.map((k) => [k, mm[k]])) as {
-    [K in (typeof MM_NUMBERS)[number]]: number;
+    [K in MmSavedNumber]: number;
   };
   const slots: number[] = [];
-  for (const [key, slot] of mm.pt.slots)
-    slots.push(key, s.tables.of(slot.table), slot.young === null ? -1 : s.young.of(slot.young));
+  mm.pt.forEachTable((key, table, young) => {
+    slots.push(key, s.tables.of(table), young === null ? -1 : s.young.of(young));
+  });
   return { ...numbers, vmas: mm.vmas.map((v) => saveVma(v, s)), slots };
 }
 
@@ -303,7 +287,7 @@ function saveVma(vma: Vma, s: Saving): VmaImage {
 function saveTables(s: Saving): TablesImage {
   const pte = new Uint32Array(s.tables.list.length * PTRS_PER_PTE);
   s.tables.list.forEach((t, i) => {
-    pte.set(t.pte, i * PTRS_PER_PTE);
+    pte.set(t.entries, i * PTRS_PER_PTE);
   });
   const young = new Uint32Array(s.young.list.length * YOUNG_WORDS);
   s.young.list.forEach((y, i) => {
@@ -686,10 +670,11 @@ function loadTables(t: Record<string, unknown>): Tables {
   const sharers = list(t.sharers, "tables.sharers");
   if (pte.length !== sharers.length * PTRS_PER_PTE) problem("tables.pte", "not 512 PTEs a table");
   const tables = sharers.map(
-    (n, i): PteTable => ({
-      pte: pte.slice(i * PTRS_PER_PTE, (i + 1) * PTRS_PER_PTE),
-      sharers: int(n, `tables.sharers[${i}]`, 1),
-    }),
+    (n, i) =>
+      new PteTable(
+        pte.slice(i * PTRS_PER_PTE, (i + 1) * PTRS_PER_PTE),
+        int(n, `tables.sharers[${i}]`, 1),
+      ),
   );
   const users = new Uint32Array(tables.length);
   const young = typed(t.young, Uint32Array, "tables.young");
@@ -784,12 +769,9 @@ function loadMm(x: Record<string, unknown>, at: string, refs: Refs): Mm {
   if (slots.length % 3 !== 0) problem(`${at}.slots`, "not (key, table, young) triples");
   for (let i = 0; i < slots.length; i += 3) {
     const key = int(slots[i], `${at}.slots[${i}]`, 0, TASK_SIZE / PMD_SIZE);
-    if (mm.pt.slots.has(key)) problem(`${at}.slots[${i}]`, `region ${key} twice`);
+    if (mm.pt.hasTable(key)) problem(`${at}.slots[${i}]`, `region ${key} twice`);
     const table = refs.tables.table(slots[i + 1], `${at}.slots[${i + 1}]`);
-    mm.pt.slots.set(key, {
-      table,
-      young: refs.tables.young(slots[i + 2], `${at}.slots[${i + 2}]`),
-    });
+    mm.pt.restoreTable(key, table, refs.tables.young(slots[i + 2], `${at}.slots[${i + 2}]`));
   }
   return mm;
 }
@@ -803,29 +785,32 @@ function loadVma(v: Record<string, unknown>, at: string, refs: Refs): Vma {
   const special = orNull(v.special, (s) => text(s, `${at}.special`));
   if (special !== null && !SPECIALS.includes(special as SpecialMapping))
     problem(`${at}.special`, `'${special}'`);
-  return {
+  const vma = newVma(
     start,
     end,
-    flags: int(v.flags, `${at}.flags`, INT32_MIN, INT32_MAX),
-    pgoff: int(v.pgoff, `${at}.pgoff`),
-    file,
-    anonVma: orNull(
-      v.anonVma,
-      (i) => refs.anonVmas[int(i, `${at}.anonVma`, 0, refs.anonVmas.length - 1)]!,
-    ),
-    anonVmaForked: bool(v.anonVmaForked, `${at}.anonVmaForked`),
-    anonName: orNull(v.anonName, (s) => text(s, `${at}.anonName`)),
-    special: special as SpecialMapping | null,
-    ra: orNull(v.ra, (r) => {
-      const ra = record(r, `${at}.ra`);
-      return {
-        start: int(ra.start, `${at}.ra.start`),
-        size: int(ra.size, `${at}.ra.size`),
-        asyncSize: int(ra.asyncSize, `${at}.ra.asyncSize`),
-        mmapMiss: int(ra.mmapMiss, `${at}.ra.mmapMiss`),
-      };
-    }),
-  };
+    int(v.flags, `${at}.flags`, INT32_MIN, INT32_MAX),
+    int(v.pgoff, `${at}.pgoff`),
+    {
+      file,
+      special: special as SpecialMapping | null,
+      anonName: orNull(v.anonName, (s) => text(s, `${at}.anonName`)),
+    },
+  );
+  vma.anonVma = orNull(
+    v.anonVma,
+    (i) => refs.anonVmas[int(i, `${at}.anonVma`, 0, refs.anonVmas.length - 1)]!,
+  );
+  vma.anonVmaForked = bool(v.anonVmaForked, `${at}.anonVmaForked`);
+  vma.ra = orNull(v.ra, (r) => {
+    const ra = record(r, `${at}.ra`);
+    return {
+      start: int(ra.start, `${at}.ra.start`),
+      size: int(ra.size, `${at}.ra.size`),
+      asyncSize: int(ra.asyncSize, `${at}.ra.asyncSize`),
+      mmapMiss: int(ra.mmapMiss, `${at}.ra.mmapMiss`),
+    };
+  });
+  return vma;
 }
 
 /** PIDs unique and below nextPid; init and the login shell alive; every parent present. */

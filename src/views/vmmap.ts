@@ -6,9 +6,9 @@
  * Ink renderer (src/ui/vmmap-view.tsx) draws the same layout in colour.
  */
 import { hexPad } from "../../fs/hex.js";
-import { PAGE_SIZE, PTRS_PER_PTE, VM_PFNMAP } from "../kernel/constants.js";
+import { PAGE_SIZE, VM_PFNMAP } from "../kernel/constants.js";
 import type { Mm } from "../kernel/mm.js";
-import { PTE_DIRTY, ptePfn } from "../kernel/page-table.js";
+import { pteDirty, ptePfn, ptePresent } from "../kernel/page-table.js";
 import { PG_DIRTY, type PhysMem, ZERO_PFN } from "../kernel/phys.js";
 import type { Vma } from "../kernel/vma.js";
 import {
@@ -79,29 +79,26 @@ export function vmaRuns(phys: PhysMem, mm: Mm, vma: Vma): number[] {
   const first = vma.start / PAGE_SIZE;
   const last = vma.end / PAGE_SIZE;
   const pfnmap = (vma.flags & VM_PFNMAP) !== 0;
-  for (let key = Math.floor(first / PTRS_PER_PTE); key * PTRS_PER_PTE < last; key++) {
-    const base = key * PTRS_PER_PTE;
-    const lo = Math.max(first, base);
-    const hi = Math.min(last, base + PTRS_PER_PTE);
-    const slot = mm.pt.slots.get(key);
-    if (slot === undefined) {
+  mm.pt.walk(first, last, {
+    pteHole(lo, hi) {
       b.push(PAGE_ABSENT, 0, hi - lo);
-      continue;
-    }
-    for (let vpn = lo; vpn < hi; vpn++) {
-      const pte = slot.table.pte[vpn - base]!;
-      if (pte === 0) b.push(PAGE_ABSENT, 0);
-      else if (pfnmap) b.push(PAGE_PFNMAP, 0);
-      else if (ptePfn(pte) === ZERO_PFN) b.push(PAGE_ZERO, 0);
-      else {
-        const pfn = ptePfn(pte);
-        const mapcount = phys.mapcountOf(pfn);
-        const dirty = (pte & PTE_DIRTY) !== 0 || (phys.flags[pfn]! & PG_DIRTY) !== 0;
-        if (mapcount < 2) b.push(dirty ? PAGE_PRIVATE_DIRTY : PAGE_PRIVATE_CLEAN, 0);
-        else b.push(dirty ? PAGE_SHARED_DIRTY : PAGE_SHARED_CLEAN, mapcount);
+    },
+    pmdEntry(span) {
+      for (let i = span.lo; i < span.hi; i++) {
+        const pte = span.entries[i]!;
+        if (!ptePresent(pte)) b.push(PAGE_ABSENT, 0);
+        else if (pfnmap) b.push(PAGE_PFNMAP, 0);
+        else if (ptePfn(pte) === ZERO_PFN) b.push(PAGE_ZERO, 0);
+        else {
+          const pfn = ptePfn(pte);
+          const mapcount = phys.mapcountOf(pfn);
+          const dirty = pteDirty(pte) || (phys.flags[pfn]! & PG_DIRTY) !== 0;
+          if (mapcount < 2) b.push(dirty ? PAGE_PRIVATE_DIRTY : PAGE_PRIVATE_CLEAN, 0);
+          else b.push(dirty ? PAGE_SHARED_DIRTY : PAGE_SHARED_CLEAN, mapcount);
+        }
       }
-    }
-  }
+    },
+  });
   return b.runs;
 }
 

@@ -4,7 +4,7 @@
  * gives.
  */
 import { expect, test } from "vitest";
-import { rollupStats, type TableMemo } from "../../fs/proc/task-mmu.js";
+import { newTableMemo, rollupStats } from "../../fs/proc/task-mmu.js";
 import { runScript } from "../helpers/run-script.js";
 
 test("the memo changes no figure, for sharers, COW copies and exec'd children", () => {
@@ -16,7 +16,7 @@ test("the memo changes no figure, for sharers, COW copies and exec'd children", 
     ].join("\n"),
   );
   const m = session.machine;
-  const memo: TableMemo = new Map();
+  const memo = newTableMemo(m.phys);
   for (const task of m.tasks.values()) {
     if (task.mm === null) continue;
     const alone = rollupStats(m.phys, task.mm);

@@ -6,6 +6,7 @@
  * command changed nothing.
  */
 import type { Machine } from "../../src/kernel/machine.js";
+import type { PteTable } from "../../src/kernel/page-table.js";
 import type { Inode } from "../../src/kernel/vfs.js";
 
 /** FNV-1a over 32-bit words: fast, and collisions do not matter for tests. */
@@ -56,13 +57,15 @@ export function machineDigest(m: Machine): string {
       );
       if (v.file !== null && v.file.nlink === 0) unlinked.push(v.file);
     }
-    for (const [key, slot] of [...mm.pt.slots].sort((a, b) => a[0] - b[0])) {
+    const slots: [number, PteTable, Uint32Array | null][] = [];
+    mm.pt.forEachTable((key, table, young) => slots.push([key, table, young]));
+    for (const [key, table, young] of slots.sort((a, b) => a[0] - b[0])) {
       h.word(key);
-      if (!tables.has(slot.table.pte)) tables.set(slot.table.pte, tables.size);
-      h.word(tables.get(slot.table.pte)!);
-      h.word(slot.table.sharers);
-      for (const pte of slot.table.pte) h.word(pte);
-      for (const y of slot.young ?? []) h.word(y);
+      if (!tables.has(table.entries)) tables.set(table.entries, tables.size);
+      h.word(tables.get(table.entries)!);
+      h.word(table.sharers);
+      for (const pte of table.entries) h.word(pte);
+      for (const y of young ?? []) h.word(y);
     }
   }
   const seen = new Set<Inode>();

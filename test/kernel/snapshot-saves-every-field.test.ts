@@ -46,9 +46,11 @@ const KNOWN: Record<string, readonly string[]> = {
     "oomScoreAdj",
     "exitSignal",
   ],
+  // users (mm_users) is not saved: an image refuses an mm shared by several tasks.
   Mm: [
     "vmas",
     "pt",
+    "users",
     "rssAnon",
     "rssFile",
     "rssShmem",

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { PAGE_SIZE } from "../../src/kernel/constants.js";
 import { assertInvariants } from "../../src/kernel/invariants.js";
 import { Machine } from "../../src/kernel/machine.js";
+import type { PteTable } from "../../src/kernel/page-table.js";
 import { createSession, runSource, type ShellSession } from "../../src/shell/runtime.js";
 
 const CHILDREN = 1000;
@@ -97,20 +98,25 @@ describe("a 16 MiB parent forks 1,000 children, each writing 1% of the buffer", 
   });
 
   test("the buffer's page tables a child did not write are still the parent's", () => {
-    const parentSlots = m.tasks.get(parent)!.mm!.pt.slots;
+    const tablesOf = (pid: number): Map<number, PteTable> => {
+      const found = new Map<number, PteTable>();
+      m.tasks.get(pid)!.mm!.pt.forEachTable((key, table) => found.set(key, table));
+      return found;
+    };
+    const parentSlots = tablesOf(parent);
     const buffer = m.tasks.get(parent)!.mm!.vmas.find((v) => v.anonName === "buf")!;
     const first = Math.floor(buffer.start / PAGE_SIZE / 512);
     const last = Math.floor((buffer.end - 1) / PAGE_SIZE / 512);
-    const tables = new Set<Uint32Array>();
+    const tables = new Set<PteTable>();
     for (const pid of children) {
-      const slots = m.tasks.get(pid)!.mm!.pt.slots;
+      const slots = tablesOf(pid);
       let copied = 0;
       for (let key = first; key <= last; key++)
-        if (slots.get(key)!.table !== parentSlots.get(key)!.table) copied++;
+        if (slots.get(key) !== parentSlots.get(key)) copied++;
       // A 1% slice lies in one 2 MiB region, or two.
       expect(copied).toBeGreaterThanOrEqual(1);
       expect(copied).toBeLessThanOrEqual(2);
-      for (const slot of slots.values()) tables.add(slot.table.pte);
+      for (const table of slots.values()) tables.add(table);
     }
     // Host memory follows the pages copied: far fewer tables than 1,000 full copies.
     expect(tables.size).toBeLessThan((CHILDREN * parentSlots.size) / 2);

@@ -162,10 +162,10 @@ describe("a round trip changes nothing", () => {
       const ids = new Map<object, number>();
       const out: string[] = [];
       for (const task of m.tasks.values())
-        for (const [key, slot] of task.mm?.pt.slots ?? []) {
-          if (!ids.has(slot.table)) ids.set(slot.table, ids.size);
-          out.push(`${task.pid}:${key}:${ids.get(slot.table)}:${slot.table.sharers}`);
-        }
+        task.mm?.pt.forEachTable((key, table) => {
+          if (!ids.has(table)) ids.set(table, ids.size);
+          out.push(`${task.pid}:${key}:${ids.get(table)}:${table.sharers}`);
+        });
       return out;
     };
     expect(shape(b.machine)).toEqual(shape(a.machine));

@@ -5,7 +5,13 @@
  */
 
 import { vmaName } from "../../../fs/proc/task-mmu.js";
-import { PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE } from "../../../src/kernel/constants.js";
+import {
+  PAGE_SIZE,
+  PROT_EXEC,
+  PROT_READ,
+  PROT_WRITE,
+  protFromRwx,
+} from "../../../src/kernel/constants.js";
 import type { Machine } from "../../../src/kernel/machine.js";
 import { type Failure, type Result, STRERROR } from "../../../src/kernel/result.js";
 import type { Task } from "../../../src/kernel/task.js";
@@ -91,11 +97,7 @@ export function protArg(cmd: string, text: string | undefined): Parsed<number> {
   const t = text.toLowerCase();
   if (t === "none" || t === "---" || t === "prot_none") return good(0);
   if (/^[rwx-]{1,3}$/.test(t)) {
-    return good(
-      (t.includes("r") ? PROT_READ : 0) |
-        (t.includes("w") ? PROT_WRITE : 0) |
-        (t.includes("x") ? PROT_EXEC : 0),
-    );
+    return good(protFromRwx(t));
   }
   const names: Record<string, number> = { read: PROT_READ, write: PROT_WRITE, exec: PROT_EXEC };
   let prot = 0;

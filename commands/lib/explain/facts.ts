@@ -3,15 +3,15 @@
  * Pss arithmetic in the kernel's fixed point (smaps_account: a page is worth
  * 4096 << 12, divided by its map count when 2 or more PTEs map it).
  */
-import { PAGE_SIZE, VM_PFNMAP } from "../../../src/kernel/constants.js";
+import { VM_PFNMAP } from "../../../src/kernel/constants.js";
 import type { Machine } from "../../../src/kernel/machine.js";
 import type { Mm } from "../../../src/kernel/mm.js";
-import { ZERO_PFN } from "../../../src/kernel/phys.js";
+import { ptePresent } from "../../../src/kernel/page-table.js";
+import { PSS_PAGE, PSS_SHIFT, pssShare, ZERO_PFN } from "../../../src/kernel/phys.js";
 import type { Task } from "../../../src/kernel/task.js";
 import type { Vma } from "../../../src/kernel/vma.js";
 
-/** Pss fixed point: a page is worth 4096 << 12 (PSS_SHIFT). */
-export const PSS_PAGE = PAGE_SIZE * 2 ** 12;
+export { PSS_PAGE, pssShare } from "../../../src/kernel/phys.js";
 
 /** What the explanation reads about the page. */
 export interface Page {
@@ -25,13 +25,9 @@ export interface Page {
   readonly young: boolean;
 }
 
-/** A page's Pss share in fixed point: whole when at most one PTE maps it, else divided. */
-export const pssShare = (mapcount: number): number =>
-  mapcount < 2 ? PSS_PAGE : Math.floor(PSS_PAGE / mapcount);
-
 /** Bytes with up to two decimals, trailing zeros dropped: 2048, 1365.33. */
 export function bytesText(fixed: number): string {
-  const bytes = fixed / 2 ** 12;
+  const bytes = fixed / 2 ** PSS_SHIFT;
   return Number.isInteger(bytes) ? String(bytes) : String(Math.round(bytes * 100) / 100);
 }
 
@@ -46,4 +42,4 @@ export function pssSentence(mapcount: number): string {
 }
 
 export const isNormal = (p: Page): boolean =>
-  p.pte !== 0 && p.pfn !== ZERO_PFN && (p.vma.flags & VM_PFNMAP) === 0;
+  ptePresent(p.pte) && p.pfn !== ZERO_PFN && (p.vma.flags & VM_PFNMAP) === 0;

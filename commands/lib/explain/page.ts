@@ -17,7 +17,13 @@ import {
 } from "../../../src/kernel/constants.js";
 import type { Machine } from "../../../src/kernel/machine.js";
 import type { Mm } from "../../../src/kernel/mm.js";
-import { PTE_DIRTY, PTE_SOFT_DIRTY, PTE_WRITE, ptePfn } from "../../../src/kernel/page-table.js";
+import {
+  pteDirty,
+  pteNone,
+  ptePfn,
+  pteSoftDirty,
+  pteWrite,
+} from "../../../src/kernel/page-table.js";
 import {
   KIND_ANON,
   KIND_MASK,
@@ -52,20 +58,20 @@ export function explainPage(m: Machine, task: Task & { mm: Mm }, vma: Vma, at: n
     addr,
     pte,
     pfn: ptePfn(pte),
-    young: pte !== 0 && task.mm.pt.isYoung(vpn),
+    young: !pteNone(pte) && task.mm.pt.isYoung(vpn),
   };
-  const mappers = pte === 0 ? [] : mappingsOf(m.tasks.values(), page.pfn);
+  const mappers = pteNone(pte) ? [] : mappingsOf(m.tasks.values(), page.pfn);
   const lines = [
     ...heading(page, at),
     "",
     ...pteSection(page),
-    ...(pte === 0 ? [] : ["", ...frameSection(page)]),
-    ...(pte === 0 || (vma.flags & VM_PFNMAP) !== 0 ? [] : ["", ...mappedBy(page, mappers)]),
+    ...(pteNone(pte) ? [] : ["", ...frameSection(page)]),
+    ...(pteNone(pte) || (vma.flags & VM_PFNMAP) !== 0 ? [] : ["", ...mappedBy(page, mappers)]),
     "",
     ...smapsSection(page, mappers),
     "",
     ...writeSection(page, mappers),
-    ...(pte === 0 ? ["", ...readSection(page)] : []),
+    ...(pteNone(pte) ? ["", ...readSection(page)] : []),
   ];
   return `${lines.join("\n")}\n`;
 }
@@ -83,23 +89,23 @@ function heading(p: Page, at: number): string[] {
 /* ---- the PTE ---- */
 
 function pteSection(p: Page): string[] {
-  if (p.pte === 0)
+  if (pteNone(p.pte))
     return section("PTE: none (pte_none)", [
       "Nothing is mapped at this address: the page was never touched, or was unmapped since.",
     ]);
   const { pte, m } = p;
   const bits = [
     "present",
-    pte & PTE_WRITE ? "writable" : "read-only",
-    pte & PTE_DIRTY ? "dirty" : "clean",
+    pteWrite(pte) ? "writable" : "read-only",
+    pteDirty(pte) ? "dirty" : "clean",
     p.young ? "young" : "old",
   ];
   // Without CONFIG_MEM_SOFT_DIRTY there is no such bit to show.
   if (m.config.softDirty)
-    bits.push(pte & PTE_SOFT_DIRTY || p.vma.flags & VM_SOFTDIRTY ? "soft-dirty" : "not soft-dirty");
+    bits.push(pteSoftDirty(pte) || p.vma.flags & VM_SOFTDIRTY ? "soft-dirty" : "not soft-dirty");
   const why = [
     writableWhy(p),
-    pte & PTE_DIRTY
+    pteDirty(pte)
       ? "Dirty: a store went through this PTE (fork copies the bit into the child's PTE)."
       : "Clean: no store went through this PTE since it was made.",
     p.young
@@ -112,7 +118,7 @@ function pteSection(p: Page): string[] {
 /** Why the PTE is writable or not. */
 function writableWhy(p: Page): string {
   const { vma, pte, m } = p;
-  if (pte & PTE_WRITE) return "Writable: a store goes straight through the MMU.";
+  if (pteWrite(pte)) return "Writable: a store goes straight through the MMU.";
   if (!(vma.flags & VM_WRITE)) return `Read-only, as the mapping is (${vmaPerms(vma)}).`;
   if (vma.flags & VM_PFNMAP) return "Read-only: raw kernel memory.";
   if (p.pfn === ZERO_PFN) return "Read-only: the zero page is never writable.";
@@ -226,7 +232,7 @@ function mappedBy(p: Page, mappers: readonly Mapping[]): string[] {
 /* ---- smaps ---- */
 
 function smapsSection(p: Page, mappers: readonly Mapping[]): string[] {
-  if (p.pte === 0)
+  if (pteNone(p.pte))
     return section("In smaps: nothing", ["Only present PTEs count: this page adds nothing."]);
   if (!isNormal(p))
     return section("In smaps: nothing, not even Rss", [
@@ -237,9 +243,9 @@ function smapsSection(p: Page, mappers: readonly Mapping[]): string[] {
   const kind = flags & KIND_MASK;
   const mc = m.phys.mapcountOf(pfn);
   const shared = mc >= 2;
-  const pteDirty = (pte & PTE_DIRTY) !== 0;
+  const dirtyBit = pteDirty(pte);
   const pgDirty = (flags & PG_DIRTY) !== 0;
-  const dirty = pteDirty || pgDirty;
+  const dirty = dirtyBit || pgDirty;
   const referenced = p.young || (flags & PG_REFERENCED) !== 0;
   const category = `${shared ? "Shared" : "Private"}_${dirty ? "Dirty" : "Clean"}`;
   const fields = ["Rss", "Pss"];
@@ -251,9 +257,9 @@ function smapsSection(p: Page, mappers: readonly Mapping[]): string[] {
     shared
       ? `Shared: ${mc} PTEs map the frame${samePidNote(p, mappers)}. smaps counts a page as Private only when at most one PTE maps it, in any process; MAP_SHARED or MAP_PRIVATE does not matter.`
       : `Private: only this PTE maps the frame${vma.flags & VM_SHARED ? ", even though the mapping is MAP_SHARED" : ""}. smaps calls a page Shared only when 2 or more PTEs map it.`,
-    pteDirty && pgDirty
+    dirtyBit && pgDirty
       ? "Dirty: the PTE's dirty bit is set, and so is the frame's PG_dirty."
-      : pteDirty
+      : dirtyBit
         ? "Dirty: the PTE's dirty bit is set."
         : pgDirty
           ? "Dirty: the PTE is clean, but the frame's PG_dirty is set (written through another mapping or by write(2), and not written back since)."

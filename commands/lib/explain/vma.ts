@@ -6,10 +6,10 @@
  * what /proc prints.
  */
 import { emptyStats, gatherStats, type MemSizeStats, pssKb } from "../../../fs/proc/task-mmu.js";
-import { PAGE_SIZE, PTRS_PER_PTE, VM_LOCKED, VM_PFNMAP } from "../../../src/kernel/constants.js";
+import { PAGE_SIZE, VM_LOCKED, VM_PFNMAP } from "../../../src/kernel/constants.js";
 import type { Machine } from "../../../src/kernel/machine.js";
 import type { Mm } from "../../../src/kernel/mm.js";
-import { PTE_DIRTY, ptePfn } from "../../../src/kernel/page-table.js";
+import { pteDirty, ptePfn, ptePresent } from "../../../src/kernel/page-table.js";
 import {
   KIND_ANON,
   KIND_MASK,
@@ -47,23 +47,19 @@ function walkVma(m: Machine, mm: Mm, vma: Vma): Walk {
   const { flags } = m.phys;
   const first = vma.start / PAGE_SIZE;
   const last = vma.end / PAGE_SIZE;
-  for (let key = Math.floor(first / PTRS_PER_PTE); key * PTRS_PER_PTE < last; key++) {
-    const slot = mm.pt.slots.get(key);
-    if (slot === undefined) continue;
-    const base = key * PTRS_PER_PTE;
-    for (let vpn = Math.max(first, base); vpn < Math.min(last, base + PTRS_PER_PTE); vpn++) {
-      const pte = slot.table.pte[vpn - base]!;
-      if (pte === 0) continue;
+  mm.pt.walk(first, last, {
+    pteEntry(pte, i, span) {
+      if (!ptePresent(pte)) return;
       const pfn = ptePfn(pte);
       if (vma.flags & VM_PFNMAP) walk.special++;
       else if (pfn === ZERO_PFN) walk.zero++;
       else {
         walk.present++;
         const f = flags[pfn]!;
-        if (mm.pt.isYoung(vpn) || f & PG_REFERENCED) walk.referenced++;
+        if (span.isYoung(i) || f & PG_REFERENCED) walk.referenced++;
         const g = {
           mapcount: Math.max(1, m.phys.mapcountOf(pfn)),
-          dirty: (pte & PTE_DIRTY) !== 0 || (f & PG_DIRTY) !== 0,
+          dirty: pteDirty(pte) || (f & PG_DIRTY) !== 0,
           kind: f & KIND_MASK,
         };
         const k = `${g.mapcount}/${g.dirty}/${g.kind}`;
@@ -75,8 +71,8 @@ function walkVma(m: Machine, mm: Mm, vma: Vma): Walk {
           walk.groups.push(group);
         }
       }
-    }
-  }
+    },
+  });
   walk.groups.sort(
     (a, b) => b.mapcount - a.mapcount || Number(b.dirty) - Number(a.dirty) || a.kind - b.kind,
   );

@@ -3,7 +3,7 @@
  * handle_mm_fault's paths in the order fault.ts (and mm/memory.c) tries them.
  */
 import { VM_MAYWRITE, VM_SHARED, VM_WRITE } from "../../../src/kernel/constants.js";
-import { PTE_DIRTY, PTE_WRITE } from "../../../src/kernel/page-table.js";
+import { pteDirty, pteNone, pteWrite } from "../../../src/kernel/page-table.js";
 import {
   KIND_ANON,
   KIND_FILE,
@@ -28,9 +28,9 @@ export function writeSection(p: Page, mappers: readonly Mapping[]): string[] {
         ? "mprotect could make it writable."
         : "mprotect cannot make it writable (no VM_MAYWRITE).",
     ]);
-  if (pte === 0) return writeToNone(p);
-  if (pte & PTE_WRITE) {
-    const dirty = pte & PTE_DIRTY || m.phys.flags[p.pfn]! & PG_DIRTY;
+  if (pteNone(pte)) return writeToNone(p);
+  if (pteWrite(pte)) {
+    const dirty = pteDirty(pte) || m.phys.flags[p.pfn]! & PG_DIRTY;
     return section("A write now: no fault", [
       "The PTE is present and writable: the MMU completes the store without the kernel, setting the PTE's dirty and accessed bits.",
       dirty

@@ -1,0 +1,58 @@
+/**
+ * An mm counts the tasks using it (mm_users): when two tasks share one mm,
+ * as threads and a vfork child will, the exit of one leaves the address
+ * space whole for the other, and the last exit tears it down.
+ */
+import { expect, test } from "vitest";
+import { PAGE_SIZE } from "../../src/kernel/constants.js";
+import { assertInvariants } from "../../src/kernel/invariants.js";
+import { Machine } from "../../src/kernel/machine.js";
+import { mmget } from "../../src/kernel/mm.js";
+import { Task } from "../../src/kernel/task.js";
+
+const must = <T>(r: { ok: true; value: T } | { ok: false; errno: string }): T => {
+  if (!r.ok) throw new Error(r.errno);
+  return r.value;
+};
+
+test("two tasks on one mm: the mm stays until the last exits", () => {
+  const m = Machine.boot();
+  const freeAtStart = m.phys.nrFree;
+  const leader = must(m.spawn("/bin/sh", ["sh"]));
+  const mm = m.tasks.get(leader)!.mm!;
+  const addr = must(
+    m.mmap(leader, {
+      addr: 0,
+      length: 16 * PAGE_SIZE,
+      prot: Machine.RW,
+      flags: Machine.ANON_PRIVATE,
+      file: null,
+      fileWritable: false,
+      offset: 0,
+    }),
+  );
+  must(m.access(leader, addr, 16 * PAGE_SIZE, true, 42));
+  // A second task on the same mm, as clone(CLONE_VM) makes one.
+  const other = new Task(leader + 100, leader, "thread", mm, m.now);
+  mmget(mm);
+  m.tasks.set(other.pid, other);
+  expect(mm.users).toBe(2);
+  const rss = mm.rss;
+
+  must(m.exit(leader, 0));
+  expect(mm.users).toBe(1);
+  expect(mm.vmas.length).toBeGreaterThan(0);
+  expect(mm.rss).toBe(rss);
+  const read = must(m.access(other.pid, addr, 16 * PAGE_SIZE, false, null, true));
+  expect(read.signal).toBeNull();
+  expect(read.words).toEqual(Array(16).fill(42));
+  assertInvariants(m);
+
+  must(m.exit(other.pid, 0));
+  expect(mm.users).toBe(0);
+  expect(mm.vmas).toEqual([]);
+  expect(mm.rss).toBe(0);
+  assertInvariants(m);
+  for (const pid of [leader, other.pid]) if (m.tasks.has(pid)) must(m.wait(pid));
+  expect(m.phys.nrFree).toBeLessThanOrEqual(freeAtStart);
+});
