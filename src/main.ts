@@ -10,7 +10,7 @@ import type { Machine } from "./kernel/machine.js";
 import { strerror } from "./kernel/result.js";
 import type { ShellSession } from "./shell/runtime.js";
 import type { Block } from "./shell/types.js";
-import type { CliArgs } from "./ui/cli-options.js";
+import type { CliArgs } from "./ui/cli-args.js";
 
 const GREETING =
   "cowsh: a shell over a simulated Linux machine. `help` lists the commands;\n" +
@@ -80,12 +80,10 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   for (const stream of [process.stdout, process.stderr]) stream.on("error", outputFailed);
   const early = paintEarlyPrompt(argv);
-  const { checkFrontEndArgs, directiveArgs, kernelConfig, parseCommandLine } = await import(
-    "./ui/cli-options.js"
-  );
+  const { checkFrontEndArgs, directiveArgs, kernelConfig } = await import("./ui/cli-args.js");
   const { Machine } = await import("./kernel/machine.js");
   const { createSession, runSource } = await import("./shell/runtime.js");
-  let args = parseCommandLine(argv);
+  let args = await parseArgs(argv);
   const source = sourceOf(args);
   if (typeof source === "string") {
     process.stderr.write(`${source}\n`);
@@ -98,7 +96,7 @@ async function main(): Promise<number> {
       return 2;
     }
     // The script's options first, so that the command line overrides them.
-    if (directive.length > 0) args = parseCommandLine([...directive, ...argv]);
+    if (directive.length > 0) args = await parseArgs([...directive, ...argv]);
   }
   const config = kernelConfig(args);
   const bad =
@@ -131,6 +129,19 @@ async function main(): Promise<number> {
     return outcome.effect?.kind === "exit" ? outcome.effect.status : outcome.status;
   }
   return interactive(session, args, source, early);
+}
+
+/**
+ * The command line, read without yargs when it uses only plain forms (see
+ * cli-args.ts): yargs and its dependencies take longer to load than the
+ * rest of a batch start-up.
+ */
+async function parseArgs(argv: readonly string[]): Promise<CliArgs> {
+  const { quickParse } = await import("./ui/cli-args.js");
+  const quick = quickParse(argv);
+  if (quick !== undefined) return quick;
+  const { parseCommandLine } = await import("./ui/cli-options.js");
+  return parseCommandLine(argv);
 }
 
 /** --load: the machine an image file holds (its own boot options), or the message refusing it. */
