@@ -11,6 +11,7 @@ import { strerror } from "./kernel/result.js";
 import type { ShellSession } from "./shell/runtime.js";
 import type { Block } from "./shell/types.js";
 import type { CliArgs } from "./ui/cli-args.js";
+import { wrapWords } from "./ui/format.js";
 
 const GREETING =
   "cowsh: a shell over a simulated Linux machine. `help` lists the commands;\n" +
@@ -71,7 +72,7 @@ function sourceOf(args: CliArgs): Source | string | undefined {
  */
 function paintEarlyPrompt(argv: readonly string[]): boolean {
   if (argv.length > 0 || !process.stdin.isTTY || !process.stdout.isTTY) return false;
-  process.stdout.write(`${GREETING}\ncowsh$ `);
+  process.stdout.write(`${wrapWords(GREETING, process.stdout.columns || 80)}\ncowsh$ `);
   process.stdin.setRawMode(true);
   return true;
 }

@@ -87,3 +87,6 @@ export function ready(text: string): boolean {
   const lines = text.split("\n");
   return STATUS.test(lines.at(-1) ?? "") && lines.at(-2) === "cowsh$";
 }
+
+/** The `cowsh` binary as npm installs it (package.json "bin"). */
+export const BIN = `${ROOT}dist/bin/cowsh.js`;
