@@ -119,8 +119,18 @@ async function main(): Promise<number> {
   const session = createSession(machine, undefined, { check: args.check });
   if (args.quiz !== undefined && source !== undefined) {
     const { runQuiz } = await import("./ui/quiz.js");
-    const io = { input: process.stdin, output: process.stdout, color: process.stdout.isTTY };
-    return (await runQuiz(session, source.text, io, source.name)).status;
+    // Ctrl-C ends the lesson with the score so far, and status 130 as bash's.
+    const interrupt = new AbortController();
+    process.once("SIGINT", () => interrupt.abort());
+    const io = {
+      input: process.stdin,
+      output: process.stdout,
+      color: process.stdout.isTTY,
+      signal: interrupt.signal,
+    };
+    const score = await runQuiz(session, source.text, io, source.name);
+    if (score.interrupted) process.exit(130);
+    return score.status;
   }
   if (args.play === undefined && source !== undefined) {
     const outcome = runSource(session, source.text, printBlock, {
