@@ -9,6 +9,7 @@ import { displayName, formatColumns } from "./completion.js";
 import type { EngineStatus, Progress, RunResult, ShellEngine } from "./engine.js";
 import { wrapWords } from "./format.js";
 import type { HistoryStore } from "./history.js";
+import { historyAt } from "./history-nav.js";
 import type { Key, KeyName } from "./keys.js";
 import { initialPrompt, type PromptEffect, type PromptState, pressKey } from "./prompt.js";
 import { Runner, type RunnerHost } from "./runner.js";
@@ -51,9 +52,17 @@ export function useShell(options: ShellOptions): ShellView {
     runner.stop();
     setExitStatus(code);
   };
+  const clearsSeen = useRef(options.history.clears?.() ?? 0);
   const finished = (result: RunResult) => {
     lastStatus.current = result.status;
     setStatus(engine.status());
+    // `history -c` forgets the lines for ↑ and Ctrl-R at once, as bash's does.
+    const clears = options.history.clears?.() ?? 0;
+    if (clears !== clearsSeen.current) {
+      clearsSeen.current = clears;
+      promptRef.current = { ...promptRef.current, history: historyAt([]) };
+      setPrompt(promptRef.current);
+    }
     if (result.effect?.kind === "clear") screen.clearScreen();
     if (result.effect?.kind === "exit") {
       screen.print([outItem("exit")]);
