@@ -61,7 +61,9 @@ export function castEvent(seconds: number, text: string): string {
 /**
  * Starts recording what is written to `stream` into the file at `path`
  * (created or truncated); each event is appended as it happens, so a
- * session that ends abruptly still leaves a playable file.
+ * session that ends abruptly still leaves a playable file. The cast's clock
+ * starts at the first write, so a recording opens on its first frame
+ * rather than on the time start-up took.
  */
 export function recordCast(stream: Writable, path: string, options: RecordOptions = {}): Recorder {
   const now = options.now ?? (() => performance.now());
@@ -74,7 +76,11 @@ export function recordCast(stream: Writable, path: string, options: RecordOption
     options.title,
   );
   writeSync(fd, `${JSON.stringify(header)}\n`);
-  const start = now();
+  let start: number | undefined;
+  const elapsed = () => {
+    start ??= now();
+    return (now() - start) / 1000;
+  };
   const decoder = new StringDecoder("utf8");
   const original = stream.write;
   let open = true;
@@ -86,7 +92,7 @@ export function recordCast(stream: Writable, path: string, options: RecordOption
           ? chunk
           : Buffer.from(chunk, encoding as BufferEncoding).toString("utf8")
         : decoder.write(Buffer.from(chunk as Uint8Array));
-    if (text !== "") writeSync(fd, `${castEvent((now() - start) / 1000, text)}\n`);
+    if (text !== "") writeSync(fd, `${castEvent(elapsed(), text)}\n`);
   };
   stream.write = function (this: unknown, chunk: unknown, ...rest: unknown[]) {
     record(chunk, typeof rest[0] === "string" ? rest[0] : undefined);
@@ -98,7 +104,7 @@ export function recordCast(stream: Writable, path: string, options: RecordOption
       open = false;
       stream.write = original;
       const rest = decoder.end();
-      if (rest !== "") writeSync(fd, `${castEvent((now() - start) / 1000, rest)}\n`);
+      if (rest !== "") writeSync(fd, `${castEvent(elapsed(), rest)}\n`);
       closeSync(fd);
     },
   };

@@ -63,8 +63,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (a === "--only" && argv[i + 1] === "startup") {
       o.startupOnly = true;
       i++;
-    }
-    else throw new Error(`bench: unknown option ${a}`);
+    } else throw new Error(`bench: unknown option ${a}`);
   }
   if (!(o.runs >= 1 && o.scaleRuns >= 1))
     throw new Error("bench: --runs and --scale-runs must be at least 1");

@@ -141,4 +141,18 @@ describe("recordCast", () => {
       ].join("\n"),
     );
   });
+
+  test("starts the cast's clock at the first frame, not at the start of recording", () => {
+    const terminal = new FakeTerminal();
+    let now = 1000;
+    const cast = join(dir, "late.cast");
+    const recorder = recordCast(terminal, cast, { now: () => now });
+    now = 1450; // start-up: booting, loading Ink
+    terminal.write("cowsh$ ");
+    now = 1700;
+    terminal.write("ls");
+    recorder.stop();
+    const events = readFileSync(cast, "utf8").trim().split("\n").slice(1);
+    expect(events).toEqual(['[0,"o","cowsh$ "]', '[0.25,"o","ls"]']);
+  });
 });
