@@ -25,7 +25,14 @@ export default defineConfig({
     // ui/main.js has dropped CI from the environment (see there).
     codeSplitting: {
       groups: [
-        { name: "core", test: /dist\/(?:src\/(?:kernel|shell)|fs|commands)\/|cli-args\.js$/ },
+        // kernel/result.js (strerror) apart: the entry needs it before it
+        // paints the early prompt, and must not wait for the core to compile.
+        { name: "result", test: /kernel\/result\.js$/, priority: 2 },
+        {
+          name: "core",
+          test: /dist\/(?:src\/(?:kernel|shell)|fs|commands)\/|cli-args\.js$/,
+          priority: 1,
+        },
       ],
     },
   },
