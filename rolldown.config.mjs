@@ -6,9 +6,14 @@
  * Ink and React, and yargs, are chunks loaded only by the paths that use
  * them. See docs/PERFORMANCE.md, "Start-up".
  */
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "rolldown";
 
-export default defineConfig({
+/** svg-term's own copy of a package (it is written for React 16; cowsh's React is 19). */
+const svgTermOwn = (name) =>
+  fileURLToPath(new URL(`./node_modules/svg-term/node_modules/${name}`, import.meta.url));
+
+const binary = defineConfig({
   input: { cowsh: "dist/src/main.js" },
   platform: "node",
   external: (id, importer) => importer !== undefined && !id.startsWith(".") && !id.startsWith("/"),
@@ -37,3 +42,23 @@ export default defineConfig({
     },
   },
 });
+
+/**
+ * svg-term (asciicast to animated SVG, for `--record FILE.svg`) with the
+ * React it was written for, as one file beside the binary, loaded only when
+ * an SVG is recorded: installed as is, two of its dependencies are hoisted
+ * and would resolve cowsh's React 19, which it cannot render with.
+ */
+const svgTerm = defineConfig({
+  input: { "svg-term": "node_modules/svg-term/lib/index.js" },
+  platform: "node",
+  resolve: { alias: { react: svgTermOwn("react"), "react-dom": svgTermOwn("react-dom") } },
+  transform: { define: { "process.env.NODE_ENV": JSON.stringify("production") } },
+  // load-asciicast is compiled ClojureScript, which calls eval: known, harmless here.
+  onLog: (level, log, handler) => {
+    if (log.code !== "EVAL") handler(level, log);
+  },
+  output: { dir: "dist/bin", format: "esm", entryFileNames: "[name].js", minify: true },
+});
+
+export default [binary, svgTerm];

@@ -163,6 +163,31 @@ async function loadImage(path: string): Promise<Machine | string> {
   return r.ok ? r.machine : `cowsh: ${r.message}`;
 }
 
+/** svg-term's renderer, as the build bundles it beside the binary (see rolldown.config.mjs). */
+interface SvgTerm {
+  render(cast: string, options?: { readonly window?: boolean }): string;
+}
+
+/** dist/bin/svg-term.js, from tsc's dist/src/main.js and from the bundle's dist/bin/cowsh.js alike. */
+async function loadSvgTerm(): Promise<SvgTerm> {
+  const module = (await import(new URL("../bin/svg-term.js", import.meta.url).href)) as {
+    default: SvgTerm;
+  };
+  return module.default;
+}
+
+/** --record FILE: an asciicast, or an animated SVG (svg-term) when FILE ends in .svg. */
+async function startRecording(path: string, source: Source | undefined) {
+  const { recordCast, wantsSvg } = await import("./ui/record.js");
+  const title = source === undefined ? "cowsh" : `cowsh --play ${source.name}`;
+  if (!wantsSvg(path)) return recordCast(process.stdout, path, { title });
+  const svgTerm = await loadSvgTerm();
+  return recordCast(process.stdout, path, {
+    title,
+    toSvg: (cast) => svgTerm.render(cast, { window: true }),
+  });
+}
+
 /** The Ink shell, typed into by --play when given a script; recorded with --record. */
 async function interactive(
   session: ShellSession,
@@ -173,11 +198,7 @@ async function interactive(
   const { createShellEngine } = await import("./ui/shell-engine.js");
   const engine = createShellEngine(session, { timeScale: args.timeScale });
   const recorder =
-    args.record === undefined
-      ? undefined
-      : (await import("./ui/record.js")).recordCast(process.stdout, args.record, {
-          title: source === undefined ? "cowsh" : `cowsh --play ${source.name}`,
-        });
+    args.record === undefined ? undefined : await startRecording(args.record, source);
   try {
     if (source !== undefined) {
       const { playScript } = await import("./ui/play.js");

@@ -155,7 +155,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     name: "record",
     key: "record",
     type: "string",
-    describe: "write the session (interactive or --play) to an asciicast v2 file",
+    describe:
+      "write the session (interactive or --play) to an asciicast v2 file, or to an animated SVG when the name ends in .svg",
   },
   {
     name: "time-scale",
