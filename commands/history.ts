@@ -23,6 +23,8 @@ export interface HistorySource {
 export interface LineStore {
   load(): readonly string[];
   save(lines: readonly string[]): void;
+  /** How many times `history -c` has cleared it: the UI then forgets its ↑ lines too. */
+  clears?(): number;
 }
 
 /** Lines kept in batch mode, as the UI keeps at most HISTORY_CAP. */
@@ -65,7 +67,9 @@ export function recordHistory(session: Session, line: string): void {
 export function sharedHistory(store: LineStore): LineStore & HistorySource {
   let current: readonly string[] | null = null;
   let addedSinceClear: number | null = null;
+  let clears = 0;
   return {
+    clears: () => clears,
     load() {
       current = store.load();
       return current;
@@ -81,9 +85,10 @@ export function sharedHistory(store: LineStore): LineStore & HistorySource {
     },
     lines: () => current ?? store.load(),
     clear() {
-      store.save([]);
+      clears++;
       current = [];
       addedSinceClear = 0;
+      store.save([]);
     },
   };
 }

@@ -6,11 +6,12 @@
  * commands on stdin).
  */
 import { readFileSync } from "node:fs";
-import type { CliArgs } from "./cli/cli-options.js";
+import type { CliArgs } from "./cli/cli-args.js";
 import type { Machine } from "./kernel/machine.js";
 import { strerror } from "./kernel/result.js";
 import type { ShellSession } from "./shell/runtime.js";
 import type { Block } from "./shell/types.js";
+import { wrapWords } from "./ui/format.js";
 
 const GREETING =
   "cowsh: a shell over a simulated Linux machine. `help` lists the commands;\n" +
@@ -71,7 +72,7 @@ function sourceOf(args: CliArgs): Source | string | undefined {
  */
 function paintEarlyPrompt(argv: readonly string[]): boolean {
   if (argv.length > 0 || !process.stdin.isTTY || !process.stdout.isTTY) return false;
-  process.stdout.write(`${GREETING}\ncowsh$ `);
+  process.stdout.write(`${wrapWords(GREETING, process.stdout.columns || 80)}\ncowsh$ `);
   process.stdin.setRawMode(true);
   return true;
 }
@@ -80,12 +81,10 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   for (const stream of [process.stdout, process.stderr]) stream.on("error", outputFailed);
   const early = paintEarlyPrompt(argv);
-  const { checkFrontEndArgs, directiveArgs, kernelConfig, parseCommandLine } = await import(
-    "./cli/cli-options.js"
-  );
+  const { checkFrontEndArgs, directiveArgs, kernelConfig } = await import("./cli/cli-args.js");
   const { Machine } = await import("./kernel/machine.js");
   const { createSession, runSource } = await import("./shell/runtime.js");
-  let args = parseCommandLine(argv);
+  let args = await parseArgs(argv);
   const source = sourceOf(args);
   if (typeof source === "string") {
     process.stderr.write(`${source}\n`);
@@ -98,7 +97,7 @@ async function main(): Promise<number> {
       return 2;
     }
     // The script's options first, so that the command line overrides them.
-    if (directive.length > 0) args = parseCommandLine([...directive, ...argv]);
+    if (directive.length > 0) args = await parseArgs([...directive, ...argv]);
   }
   const config = kernelConfig(args);
   const bad =
@@ -120,8 +119,18 @@ async function main(): Promise<number> {
   const session = createSession(machine, undefined, { check: args.check });
   if (args.quiz !== undefined && source !== undefined) {
     const { runQuiz } = await import("./cli/quiz.js");
-    const io = { input: process.stdin, output: process.stdout, color: process.stdout.isTTY };
-    return (await runQuiz(session, source.text, io, source.name)).status;
+    // Ctrl-C ends the lesson with the score so far, and status 130 as bash's.
+    const interrupt = new AbortController();
+    process.once("SIGINT", () => interrupt.abort());
+    const io = {
+      input: process.stdin,
+      output: process.stdout,
+      color: process.stdout.isTTY,
+      signal: interrupt.signal,
+    };
+    const score = await runQuiz(session, source.text, io, source.name);
+    if (score.interrupted) process.exit(130);
+    return score.status;
   }
   if (args.play === undefined && source !== undefined) {
     const outcome = runSource(session, source.text, printBlock, {
@@ -133,12 +142,50 @@ async function main(): Promise<number> {
   return interactive(session, args, source, early);
 }
 
+/**
+ * The command line, read without yargs when it uses only plain forms (see
+ * cli-args.ts): yargs and its dependencies take longer to load than the
+ * rest of a batch start-up.
+ */
+async function parseArgs(argv: readonly string[]): Promise<CliArgs> {
+  const { quickParse } = await import("./cli/cli-args.js");
+  const quick = quickParse(argv);
+  if (quick !== undefined) return quick;
+  const { parseCommandLine } = await import("./cli/cli-options.js");
+  return parseCommandLine(argv);
+}
+
 /** --load: the machine an image file holds (its own boot options), or the message refusing it. */
 async function loadImage(path: string): Promise<Machine | string> {
   const { readImageFile } = await import("./image/machine-image.js");
   const { nodeHost } = await import("./shell/host.js");
   const r = readImageFile(nodeHost, path);
   return r.ok ? r.machine : `cowsh: ${r.message}`;
+}
+
+/** svg-term's renderer, as the build bundles it beside the binary (see rolldown.config.mjs). */
+interface SvgTerm {
+  render(cast: string, options?: { readonly window?: boolean }): string;
+}
+
+/** dist/bin/svg-term.js, from tsc's dist/src/main.js and from the bundle's dist/bin/cowsh.js alike. */
+async function loadSvgTerm(): Promise<SvgTerm> {
+  const module = (await import(new URL("../bin/svg-term.js", import.meta.url).href)) as {
+    default: SvgTerm;
+  };
+  return module.default;
+}
+
+/** --record FILE: an asciicast, or an animated SVG (svg-term) when FILE ends in .svg. */
+async function startRecording(path: string, source: Source | undefined) {
+  const { recordCast, wantsSvg } = await import("./ui/record.js");
+  const title = source === undefined ? "cowsh" : `cowsh --play ${source.name}`;
+  if (!wantsSvg(path)) return recordCast(process.stdout, path, { title });
+  const svgTerm = await loadSvgTerm();
+  return recordCast(process.stdout, path, {
+    title,
+    toSvg: (cast) => svgTerm.render(cast, { window: true }),
+  });
 }
 
 /** The Ink shell, typed into by --play when given a script; recorded with --record. */
@@ -151,11 +198,7 @@ async function interactive(
   const { createShellEngine } = await import("./ui/shell-engine.js");
   const engine = createShellEngine(session, { timeScale: args.timeScale });
   const recorder =
-    args.record === undefined
-      ? undefined
-      : (await import("./ui/record.js")).recordCast(process.stdout, args.record, {
-          title: source === undefined ? "cowsh" : `cowsh --play ${source.name}`,
-        });
+    args.record === undefined ? undefined : await startRecording(args.record, source);
   try {
     if (source !== undefined) {
       const { playScript } = await import("./ui/play.js");

@@ -12,13 +12,18 @@
  * n}`: blob i of n elements, blobs laid out in order. Nothing is base64:
  * a machine with 1 GiB resident saves in a few megabytes.
  */
-import { createHash } from "node:crypto";
-import { gunzipSync, gzipSync } from "node:zlib";
+import type * as Crypto from "node:crypto";
+import type * as Zlib from "node:zlib";
 import type { Machine } from "../kernel/machine.js";
 import { IMAGE_VERSION, loadMachine, saveMachine } from "../kernel/snapshot.js";
 import { type HostFs, hostStrerror } from "../shell/session.js";
 
 const IMAGE_MAGIC = "cowsh machine image";
+
+// Loaded when an image is first saved or read: together they cost a batch
+// start-up (which every `cowsh -c` pays) more than booting the machine.
+const crypto = (): typeof Crypto => process.getBuiltinModule("node:crypto");
+const zlib = (): typeof Zlib => process.getBuiltinModule("node:zlib");
 
 /** Why bytes are not a machine: each has its message in `imageMessage`. */
 export type ImageRefusal =
@@ -94,8 +99,8 @@ export function encodeImage(m: Machine): Uint8Array {
     body.set(leBytes(b), at);
     at += align8(b.byteLength);
   }
-  const payload = gzipSync(body, { level: 1 });
-  const sum = createHash("sha256").update(payload).digest("hex");
+  const payload = zlib().gzipSync(body, { level: 1 });
+  const sum = crypto().createHash("sha256").update(payload).digest("hex");
   return Buffer.concat([Buffer.from(`${IMAGE_MAGIC} ${IMAGE_VERSION}\nsha256 ${sum}\n`), payload]);
 }
 
@@ -125,11 +130,11 @@ export function decodeImage(bytes: Uint8Array): DecodeResult {
   const sum = sumLine === null ? null : /^sha256 ([0-9a-f]{64})$/.exec(sumLine.text);
   if (sumLine === null || sum === null) return { ok: false, kind: "corrupt" };
   const payload = bytes.subarray(sumLine.next);
-  if (createHash("sha256").update(payload).digest("hex") !== sum[1])
+  if (crypto().createHash("sha256").update(payload).digest("hex") !== sum[1])
     return { ok: false, kind: "corrupt" };
   let data: unknown;
   try {
-    data = unpack(gunzipSync(payload));
+    data = unpack(zlib().gunzipSync(payload));
   } catch (e) {
     return { ok: false, kind: "invalid", problem: (e as Error).message };
   }

@@ -5,13 +5,14 @@
  * `transcript.ts`). `runInteractive` runs it on a terminal until the user exits.
  */
 import { Box, render, renderToString, Text, useStdout } from "ink";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ShellEngine } from "./engine.js";
+import { type DrawnFrame, eraseReflowedFrame, formatStatus } from "./format.js";
 import { createMemoryHistoryStore, type HistoryStore } from "./history.js";
 import { createFileHistoryStore, defaultHistoryPath } from "./history-file.js";
 import { visibleLine } from "./prompt.js";
-import { PromptLine } from "./prompt-line.js";
-import { ProgressBar, StatusLine } from "./status-line.js";
+import { PromptLine, promptLayout } from "./prompt-line.js";
+import { ProgressBar, progressText, StatusLine } from "./status-line.js";
 import { useShell } from "./use-shell.js";
 import { COWSH_VIEWS, NO_VIEWS, type ViewRegistry } from "./views.js";
 
@@ -49,18 +50,25 @@ export function App(props: AppProps) {
     ...(linesPerTick === undefined ? {} : { linesPerTick }),
     ...(greeting === undefined ? {} : { greeting }),
   });
+  const line = visibleLine(shell.prompt);
+  const layout = promptLayout({ prompt: engine.prompt(), line, busy: shell.busy, columns });
+  const top = shell.progress ? [progressText(shell.progress, columns)] : [];
+  useReflowGuard({
+    lines: [...top, ...layout.rows, formatStatus(shell.status, columns)],
+    cursor: { x: layout.x, y: top.length + layout.y },
+  });
   if (shell.exiting) return null;
   return (
     <Box flexDirection="column">
       {shell.progress && <ProgressBar progress={shell.progress} columns={columns} />}
       <PromptLine
         prompt={engine.prompt()}
-        line={visibleLine(shell.prompt)}
+        line={line}
         busy={shell.busy}
         columns={columns}
         row={shell.progress ? 1 : 0}
       />
-      <StatusLine status={shell.status} />
+      <StatusLine status={shell.status} columns={columns} />
     </Box>
   );
 }
@@ -68,6 +76,30 @@ export function App(props: AppProps) {
 /** Whether Ink (through chalk's detection) draws colours, so the scrollback matches the live region. */
 function inkUsesColor(): boolean {
   return renderToString(<Text color="red">x</Text>) !== "x";
+}
+
+/**
+ * When the terminal gets narrower, erases the live region as the terminal
+ * has reflowed it, before Ink erases it by its own count of lines (see
+ * `eraseReflowedFrame`): otherwise the rows Ink misses stay in the
+ * scrollback. Registered ahead of Ink's own resize handler.
+ */
+function useReflowGuard(frame: DrawnFrame): void {
+  const { stdout } = useStdout();
+  const drawn = useRef(frame);
+  drawn.current = frame;
+  useEffect(() => {
+    let width = stdout.columns || 80;
+    const onResize = () => {
+      const now = stdout.columns || 80;
+      if (now < width) stdout.write(eraseReflowedFrame(drawn.current, now));
+      width = now;
+    };
+    stdout.prependListener("resize", onResize);
+    return () => {
+      stdout.off("resize", onResize);
+    };
+  }, [stdout]);
 }
 
 /** The terminal's width, kept current across resizes (80 when unknown). */

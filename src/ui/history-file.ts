@@ -5,7 +5,7 @@
  */
 import * as nodeFs from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { HISTORY_CAP, type HistoryStore } from "./history.js";
 
 /** The file operations the store needs; tests inject failing ones. */
@@ -62,7 +62,11 @@ function formatHistory(lines: readonly string[]): string {
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }
 
-/** Writes `data` to `path` through a temporary file and a rename; removes the temporary file on failure. */
+/**
+ * Writes `data` to `path` through a temporary file and a rename; removes the
+ * temporary file on failure. A missing directory (HOME pointing nowhere) is
+ * said in the user's terms, not the temporary file's.
+ */
 function writeAtomically(fs: HistoryFs, path: string, data: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
@@ -70,6 +74,10 @@ function writeAtomically(fs: HistoryFs, path: string, data: string): void {
     fs.renameSync(tmp, path);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
+    if (isErrno(e, "ENOENT"))
+      throw new Error(
+        `${dirname(path)}: No such file or directory; history is kept for this session only`,
+      );
     throw e;
   }
 }

@@ -17,6 +17,8 @@ export interface HistoryStore {
    * mix. Throws on an I/O error, leaving the old lines in place.
    */
   save(lines: readonly string[]): void;
+  /** How many times the lines were cleared (`history -c`), when the store can be cleared. */
+  clears?(): number;
 }
 
 /**

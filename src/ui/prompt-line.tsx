@@ -3,7 +3,7 @@
  * word-wraps it) with the terminal's own cursor placed at the edit point.
  */
 import { Box, Text, useCursor } from "ink";
-import { layoutLine } from "./format.js";
+import { type LineLayout, layoutLine } from "./format.js";
 import type { VisibleLine } from "./prompt.js";
 
 export interface PromptLineProps {
@@ -16,9 +16,21 @@ export interface PromptLineProps {
   readonly row: number;
 }
 
+/** The prompt shown before the line: none while a command runs, or when the line hides it. */
+const shownPromptOf = (prompt: string, line: VisibleLine, busy: boolean): string =>
+  busy || !line.prompt ? "" : prompt;
+
+/** The rows and cursor of the prompt line as PromptLine draws them. */
+export function promptLayout(
+  props: Pick<PromptLineProps, "prompt" | "line" | "busy" | "columns">,
+): LineLayout {
+  const shown = shownPromptOf(props.prompt, props.line, props.busy);
+  return layoutLine(shown, props.line.text, props.line.cursor, props.columns);
+}
+
 export function PromptLine({ prompt, line, busy, columns, row }: PromptLineProps) {
-  const shownPrompt = busy || !line.prompt ? "" : prompt;
-  const layout = layoutLine(shownPrompt, line.text, line.cursor, columns);
+  const shownPrompt = shownPromptOf(prompt, line, busy);
+  const layout = promptLayout({ prompt, line, busy, columns });
   useCursor().setCursorPosition({ x: layout.x, y: row + layout.y });
   const promptChars = [...shownPrompt].length;
   return (

@@ -9,8 +9,10 @@ import type { ScrollItem } from "./scrollback.js";
 import { itemText } from "./transcript.js";
 import { renderView, type ViewRegistry } from "./views.js";
 
-/** What `clear` and Ctrl-L write: erase the screen and the terminal's scrollback, cursor home. */
+/** What `clear` writes, as ncurses' clear does: erase the screen and the terminal's scrollback, cursor home. */
 export const CLEAR_SCREEN = "\u001b[2J\u001b[3J\u001b[H";
+/** What Ctrl-L writes, as bash's readline does: cursor home, erase the screen; the scrollback stays. */
+export const CLEAR_VISIBLE = "\u001b[H\u001b[2J";
 
 export interface ScrollbackOptions {
   /** Where the text goes instead of Ink's stdout write (tests, recorders). */
@@ -23,7 +25,10 @@ export interface ScrollbackOptions {
 
 export interface Scrollback {
   print(items: readonly ScrollItem[]): void;
+  /** `clear`: the screen and the scrollback. */
   clearScreen(): void;
+  /** Ctrl-L: the screen only. */
+  clearVisible(): void;
 }
 
 /** A stable printer that always uses the latest options. */
@@ -39,6 +44,7 @@ export function useScrollback(options: ScrollbackOptions): Scrollback {
         if (text !== "") write(text);
       },
       clearScreen: () => write(CLEAR_SCREEN),
+      clearVisible: () => write(CLEAR_VISIBLE),
     };
   });
   return printer;

@@ -7,7 +7,9 @@ import { useApp } from "ink";
 import { useEffect, useRef, useState } from "react";
 import { displayName, formatColumns } from "./completion.js";
 import type { EngineStatus, Progress, RunResult, ShellEngine } from "./engine.js";
+import { wrapWords } from "./format.js";
 import type { HistoryStore } from "./history.js";
+import { historyAt } from "./history-nav.js";
 import type { Key, KeyName } from "./keys.js";
 import { initialPrompt, type PromptEffect, type PromptState, pressKey } from "./prompt.js";
 import { Runner, type RunnerHost } from "./runner.js";
@@ -50,9 +52,17 @@ export function useShell(options: ShellOptions): ShellView {
     runner.stop();
     setExitStatus(code);
   };
+  const clearsSeen = useRef(options.history.clears?.() ?? 0);
   const finished = (result: RunResult) => {
     lastStatus.current = result.status;
     setStatus(engine.status());
+    // `history -c` forgets the lines for ↑ and Ctrl-R at once, as bash's does.
+    const clears = options.history.clears?.() ?? 0;
+    if (clears !== clearsSeen.current) {
+      clearsSeen.current = clears;
+      promptRef.current = { ...promptRef.current, history: historyAt([]) };
+      setPrompt(promptRef.current);
+    }
     if (result.effect?.kind === "clear") screen.clearScreen();
     if (result.effect?.kind === "exit") {
       screen.print([outItem("exit")]);
@@ -132,8 +142,10 @@ export function useShell(options: ShellOptions): ShellView {
   const exiting = exitStatus !== undefined;
   useKeys({ onKeys, onEnd: () => leave(lastStatus.current) }, !exiting);
   const { greeting } = options;
+  const columnsAtStart = useRef(options.columns);
   useEffect(() => {
-    const first = greeting === undefined ? boot.notes : [outItem(greeting), ...boot.notes];
+    const text = greeting === undefined ? undefined : wrapWords(greeting, columnsAtStart.current);
+    const first = text === undefined ? boot.notes : [outItem(text), ...boot.notes];
     if (first.length > 0) screen.print(first);
   }, [boot, screen, greeting]);
   useExitWhenSet(exitStatus, options.onExit);
@@ -169,7 +181,7 @@ function applyEffect(effect: PromptEffect, t: EffectTargets): void {
       t.eof();
       break;
     case "clear-screen":
-      t.screen.clearScreen();
+      t.screen.clearVisible();
       break;
     case "list": {
       const lines = formatColumns(effect.candidates.map(displayName), t.columns);

@@ -1,5 +1,5 @@
 /** Where the benchmark finds the repository, the compiled cowsh binary and its own sources. */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,7 +15,13 @@ export function repoRoot(): string {
 }
 
 /** The `cowsh` binary as npm installs it (package.json "bin"). */
-export const cowshMain = (): string => join(repoRoot(), "dist", "src", "main.js");
+export function cowshMain(): string {
+  const root = repoRoot();
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    bin: { cowsh: string };
+  };
+  return join(root, pkg.bin.cowsh);
+}
 
 /** This directory's compiled sibling, e.g. worker.js (dist/test/bench/). */
 export const benchModule = (name: string): string =>

@@ -5,7 +5,7 @@
  * under `sh -c`; its reference, bash, is started the same way, so both
  * carry the same few milliseconds of `script` and `sh`.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import stripAnsi from "strip-ansi";
 import { nowNs } from "./stats.js";
 
@@ -66,3 +66,21 @@ export const onPty = (inner: string): [string, string[]] => [
   "script",
   ["-q", "-e", "-c", `stty rows 30 cols 100; exec ${inner}`, "/dev/null"],
 ];
+
+/**
+ * Nanoseconds from spawning `command` to its exit, output discarded; throws
+ * when it fails. For batch start-up, where the whole run is the cost a
+ * script pays each time it calls cowsh.
+ */
+export function timeToExit(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const t0 = nowNs();
+  const r = spawnSync(command, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+  const ns = nowNs() - t0;
+  if (r.status !== 0)
+    throw new Error(`${command} ${args.join(" ")}: status ${r.status}: ${r.stderr}`);
+  return ns;
+}

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import stripAnsi from "strip-ansi";
@@ -14,7 +14,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { Machine } from "../../src/kernel/machine.js";
 import { createSession } from "../../src/shell/runtime.js";
 import { playScript } from "../../src/ui/play.js";
-import { recordCast } from "../../src/ui/record.js";
+import { recordCast, wantsSvg } from "../../src/ui/record.js";
 import { createShellEngine } from "../../src/ui/shell-engine.js";
 import { missingTool, testWithTools } from "../helpers/host-tools.js";
 
@@ -40,12 +40,15 @@ const TOOLS = [
   missingTool("script (util-linux)", "script", ["--version"]),
 ];
 
-async function playAndRecord(script: string, castName: string) {
+async function playAndRecord(script: string, castName: string, toSvg?: (cast: string) => string) {
   const source = readFileSync(new URL(`../../demo/${script}`, import.meta.url), "utf8");
   const engine = createShellEngine(createSession(Machine.boot()));
   const terminal = new FakeTerminal();
   const cast = join(dir, castName);
-  const recorder = recordCast(terminal, cast, { title: `cowsh --play demo/${script}` });
+  const recorder = recordCast(terminal, cast, {
+    title: `cowsh --play demo/${script}`,
+    ...(toSvg === undefined ? {} : { toSvg }),
+  });
   let status: number;
   try {
     status = await playScript(
@@ -141,4 +144,43 @@ describe("recordCast", () => {
       ].join("\n"),
     );
   });
+
+  test("starts the cast's clock at the first frame, not at the start of recording", () => {
+    const terminal = new FakeTerminal();
+    let now = 1000;
+    const cast = join(dir, "late.cast");
+    const recorder = recordCast(terminal, cast, { now: () => now });
+    now = 1450; // start-up: booting, loading Ink
+    terminal.write("cowsh$ ");
+    now = 1700;
+    terminal.write("ls");
+    recorder.stop();
+    const events = readFileSync(cast, "utf8").trim().split("\n").slice(1);
+    expect(events).toEqual(['[0,"o","cowsh$ "]', '[0.25,"o","ls"]']);
+  });
 });
+
+/** svg-term with its own React, as `npm run build` bundles it beside the binary. */
+const SVG_TERM = new URL("../../dist/bin/svg-term.js", import.meta.url);
+
+describe.skipIf(!existsSync(SVG_TERM) && !process.env.CI)("--record FILE.svg", () => {
+  test("renders a demo as an animated SVG through svg-term", async () => {
+    expect(wantsSvg("demo.svg")).toBe(true);
+    expect(wantsSvg("demo.cast")).toBe(false);
+    const svgTerm = ((await import(SVG_TERM.href)) as { default: { render: SvgRender } }).default;
+    const { status, cast } = await playAndRecord("pss-three-way.cowsh", "pss.svg", (text) =>
+      svgTerm.render(text, { window: true }),
+    );
+    expect(status).toBe(0);
+    const svg = readFileSync(cast, "utf8");
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
+    // Animated: CSS keyframes step through the frames.
+    expect(svg).toMatch(/@keyframes/);
+    // The typed commands and their output are in it, as text.
+    expect(svg).toContain("cowsh$");
+    expect(svg).toContain("Pss");
+  }, 60_000);
+});
+
+type SvgRender = (cast: string, options?: { window?: boolean }) => string;

@@ -82,11 +82,47 @@ describe("--quiz", () => {
     expect(text).toContain("Pss: 8192 kB (you said 8704)");
   });
 
-  test("when stdin ends, the remaining figures are shown without a guess", async () => {
-    const { score, text } = await quiz(LESSON, []);
-    expect(text).toContain("Pss: 8192 kB (no guess)");
-    expect(text).not.toContain("You got");
-    expect(score.asked).toBe(0);
+  test("when stdin ends, the remaining figures are shown without a guess, then the score so far", async () => {
+    const { score, text } = await quiz(LESSON, ["8192"]);
+    expect(text).toContain("Pss: 8192 kB right!");
+    expect(text).toContain("Shared_Dirty: 16384 kB (no guess)");
+    expect(text).toContain("Private_Dirty: 0 kB (no guess)");
+    expect(text.endsWith("\nYou got 1 of 1 right.\n")).toBe(true);
+    expect(score).toEqual({ status: 0, asked: 1, right: 1 });
+  });
+
+  test("a guess that is not a number is asked again", async () => {
+    const { score, text } = await quiz(LESSON, ["sixteen", "8192", "", "0"]);
+    expect(text).toContain(
+      "? Pss: your guess?   a number, please (8192 or 8192 kB; Enter skips)\n? Pss: your guess? ",
+    );
+    expect(text).toContain("Pss: 8192 kB right!");
+    expect(text).toContain("Shared_Dirty: 16384 kB (no guess)");
+    expect(score).toEqual({ status: 0, asked: 2, right: 2 });
+  });
+
+  test("Ctrl-C stops the lesson at once and ends with the score so far", async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = "";
+    output.on("data", (d) => {
+      text += String(d);
+    });
+    const interrupt = new AbortController();
+    const done = runQuiz(createSession(Machine.boot()), LESSON, {
+      input,
+      output,
+      color: false,
+      signal: interrupt.signal,
+    });
+    input.write("8192\n");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(text).toContain("? Shared_Dirty: your guess? ");
+    interrupt.abort();
+    const score = await done;
+    expect(score).toEqual({ status: 0, asked: 1, right: 1, interrupted: true });
+    expect(text.endsWith("? Shared_Dirty: your guess? \n\nYou got 1 of 1 right.\n")).toBe(true);
+    expect(text).not.toContain("Shared_Dirty:      16384 kB");
   });
 
   test("a marked field the output lacks is said so; unmarked commands are not asked about", async () => {

@@ -1,7 +1,7 @@
 import { cleanup } from "ink-testing-library";
 import stripAnsi from "strip-ansi";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CLEAR_SCREEN } from "../../src/ui/use-scrollback.js";
+import { CLEAR_SCREEN, CLEAR_VISIBLE } from "../../src/ui/use-scrollback.js";
 import { renderApp } from "./render-app.js";
 
 afterEach(cleanup);
@@ -123,7 +123,9 @@ describe("clearing the screen", () => {
     await app.waitForPrompt();
     await app.type("ls -l");
     await app.type(CTRL_L);
-    expect(app.scrollback().endsWith(CLEAR)).toBe(true);
+    // As bash: the screen is cleared, the terminal's scrollback is kept.
+    expect(app.scrollback().endsWith(CLEAR_VISIBLE)).toBe(true);
+    expect(app.scrollback()).not.toContain("\u001b[3J");
     expect(app.lines()).toEqual(["cowsh$ ls -l", "t=3.000s  4 processes  free 7.8 GiB / 8.0 GiB"]);
   });
 

@@ -36,6 +36,17 @@ describe("status line", () => {
       "1 process ",
     );
   });
+
+  it("fits a narrow terminal in one row, dropping the total first", () => {
+    const s = { clockNs: 3e9, processes: 4, freeBytes: Math.round(7.8 * GiB), totalBytes: 8 * GiB };
+    expect(formatStatus(s, 40)).toBe("t=3.000s  4 processes  free 7.8 GiB");
+    expect(formatStatus(s, 31)).toBe("t=3.000s  4 procs  7.8 GiB free");
+    expect(formatStatus(s, 22)).toBe("t=3.000s 4p 7.8 GiB");
+    expect(formatStatus(s, 10)).toBe("t=3.000s 4");
+    for (const columns of [10, 20, 30, 40, 50, 80]) {
+      expect(formatStatus(s, columns).length).toBeLessThanOrEqual(columns);
+    }
+  });
 });
 
 describe("progress bar", () => {

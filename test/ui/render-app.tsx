@@ -7,7 +7,7 @@ import { render } from "ink-testing-library";
 import stripAnsi from "strip-ansi";
 import { expect, vi } from "vitest";
 import { App, type AppProps } from "../../src/ui/app.js";
-import { CLEAR_SCREEN } from "../../src/ui/use-scrollback.js";
+import { CLEAR_SCREEN, CLEAR_VISIBLE } from "../../src/ui/use-scrollback.js";
 import { FakeEngine } from "./fake-engine.js";
 
 /** Lets pending input, timers of 0 and immediates run. */
@@ -30,8 +30,11 @@ export async function renderApp(
   /** The whole screen, without colours: what was written since the last clear, then the live region. */
   const frame = () => {
     const text = scrollback();
-    const cleared = text.lastIndexOf(CLEAR_SCREEN);
-    const shown = cleared < 0 ? text : text.slice(cleared + CLEAR_SCREEN.length);
+    const after = (clear: string) => {
+      const at = text.lastIndexOf(clear);
+      return at < 0 ? 0 : at + clear.length;
+    };
+    const shown = text.slice(Math.max(after(CLEAR_SCREEN), after(CLEAR_VISIBLE)));
     return stripAnsi(shown + (r.lastFrame() ?? ""));
   };
   /** Screen lines without trailing blanks. */

@@ -1,0 +1,319 @@
+/**
+ * The `cowsh` options as data, and the quick reading of a command line that
+ * uses only their plain forms. yargs (cli-options.ts) builds its parser from
+ * the same table and stays the authority: `quickParse` answers only when it
+ * is sure to give what yargs gives, and says `undefined` otherwise (--help,
+ * --version, an unknown or repeated option, joined short flags, a value
+ * that starts with `-`, a number that is not plain, conflicting options).
+ * Loading yargs costs more than the whole rest of a batch start-up, and a
+ * script's `cowsh -c '…'` or `cowsh FILE` never needs it.
+ */
+import { parseSize } from "../../commands/lib/args.js";
+import { DEFAULT_CONFIG, type KernelConfig } from "../kernel/kernel.js";
+
+export const VERSION = "0.1.0";
+
+export interface CliArgs {
+  readonly script: string | undefined;
+  readonly command: string | undefined;
+  readonly errexit: boolean;
+  /** Verify the machine's invariants after every command. */
+  readonly check: boolean;
+  /** Start with the machine saved in this image file instead of booting one. */
+  readonly load: string | undefined;
+  readonly mem: string;
+  readonly zeroPage: boolean;
+  readonly softDirty: boolean;
+  readonly anonNames: boolean;
+  readonly faultAround: number;
+  readonly readaheadKb: number;
+  /** Replay this script in the interactive UI, typing each line. */
+  readonly play: string | undefined;
+  /** Ask the learner to predict the figures marked `# quiz: FIELD` in this script. */
+  readonly quiz: string | undefined;
+  /** Write the terminal session to this asciicast v2 file. */
+  readonly record: string | undefined;
+  /** Characters per second when --play types (0: each line at once). */
+  readonly typingSpeed: number;
+  /** Milliseconds --play waits after each command's output. */
+  readonly pauseMs: number;
+  /** Real seconds per simulated second for the interactive `sleep` (0: instant). */
+  readonly timeScale: number;
+}
+
+type OptionKey = Exclude<keyof CliArgs, "script">;
+
+interface OptionBase {
+  /** The long name, as typed after `--`. */
+  readonly name: string;
+  readonly key: OptionKey;
+  readonly alias?: string;
+  readonly describe: string;
+}
+
+export type OptionSpec =
+  | (OptionBase & { readonly type: "string"; readonly default?: string })
+  | (OptionBase & { readonly type: "boolean"; readonly default: boolean })
+  | (OptionBase & { readonly type: "number"; readonly default: number });
+
+/** Every option, in the order `--help` lists them. */
+export const OPTIONS: readonly OptionSpec[] = [
+  {
+    name: "command",
+    key: "command",
+    alias: "c",
+    type: "string",
+    describe: "run these commands (batch mode)",
+  },
+  {
+    name: "errexit",
+    key: "errexit",
+    alias: "e",
+    type: "boolean",
+    default: false,
+    describe: "stop at the first failing command, as bash -e",
+  },
+  {
+    name: "check",
+    key: "check",
+    type: "boolean",
+    default: false,
+    describe:
+      "verify the machine's invariants after every command; a broken one is reported (and ends batch mode with status 70)",
+  },
+  {
+    name: "load",
+    key: "load",
+    type: "string",
+    describe:
+      "start with the machine saved in this file (by `save`) instead of booting one; the machine options are the image's",
+  },
+  {
+    name: "mem",
+    key: "mem",
+    type: "string",
+    default: "8G",
+    describe: "simulated RAM (e.g. 64M, 8G)",
+  },
+  {
+    name: "zero-page",
+    key: "zeroPage",
+    type: "boolean",
+    default: DEFAULT_CONFIG.zeroPage,
+    describe:
+      "read faults on untouched anonymous memory map the shared zero page (mainline); --no-zero-page allocates a page, as kernels booted with pvm_no_zero_page do",
+  },
+  {
+    name: "soft-dirty",
+    key: "softDirty",
+    type: "boolean",
+    default: DEFAULT_CONFIG.softDirty,
+    describe: "kernel built with CONFIG_MEM_SOFT_DIRTY (VmFlags sd, pagemap bit 55)",
+  },
+  {
+    name: "anon-names",
+    key: "anonNames",
+    type: "boolean",
+    default: DEFAULT_CONFIG.anonNames,
+    describe: "kernel built with CONFIG_ANON_VMA_NAME ([anon:NAME] mappings)",
+  },
+  {
+    name: "fault-around",
+    key: "faultAround",
+    type: "number",
+    default: DEFAULT_CONFIG.faultAroundBytes,
+    describe: "fault_around_bytes (4096 turns fault-around off)",
+  },
+  {
+    name: "readahead-kb",
+    key: "readaheadKb",
+    type: "number",
+    default: DEFAULT_CONFIG.readaheadKb,
+    describe: "read_ahead_kb of the simulated disk",
+  },
+  {
+    name: "play",
+    key: "play",
+    type: "string",
+    describe: "replay a script in the interactive shell, typing each line at human speed",
+  },
+  {
+    name: "typing-speed",
+    key: "typingSpeed",
+    type: "number",
+    default: 30,
+    describe: "characters per second --play types (0 types each line at once)",
+  },
+  {
+    name: "pause-ms",
+    key: "pauseMs",
+    type: "number",
+    default: 1200,
+    describe: "milliseconds --play waits after a command's output",
+  },
+  {
+    name: "record",
+    key: "record",
+    type: "string",
+    describe:
+      "write the session (interactive or --play) to an asciicast v2 file, or to an animated SVG when the name ends in .svg",
+  },
+  {
+    name: "time-scale",
+    key: "timeScale",
+    type: "number",
+    default: 0,
+    describe: "real seconds per simulated second for `sleep` in the interactive shell (0: instant)",
+  },
+  {
+    name: "quiz",
+    key: "quiz",
+    type: "string",
+    describe: "run a script, asking you to predict each figure marked `# quiz: FIELD`",
+  },
+];
+
+/** Options that may not be given together (yargs' `conflicts`). */
+export const CONFLICTS: readonly (readonly [OptionKey, readonly OptionKey[]])[] = [
+  ["play", ["quiz", "command"]],
+  ["quiz", ["command"]],
+];
+
+/** The arguments when no option is given: every option's default. */
+function defaults(): Record<string, unknown> {
+  const out: Record<string, unknown> = { script: undefined };
+  for (const o of OPTIONS) out[o.key] = o.default;
+  return out;
+}
+
+/** A plain decimal number, as yargs reads it; null for anything else. */
+function plainNumber(text: string): number | null {
+  return /^[0-9]+(?:\.[0-9]+)?$/.test(text) ? Number(text) : null;
+}
+
+/**
+ * `argv` read without yargs, when it uses only the plain forms (`--name
+ * VALUE`, `--name=VALUE`, `--flag`, `--no-flag`, `-c VALUE`, `-e`, one
+ * script operand); `undefined` when yargs must read it.
+ */
+export function quickParse(argv: readonly string[]): CliArgs | undefined {
+  const byName = new Map<string, OptionSpec>();
+  for (const o of OPTIONS) {
+    byName.set(`--${o.name}`, o);
+    if (o.alias !== undefined) byName.set(`-${o.alias}`, o);
+  }
+  const out = defaults();
+  const given = new Set<OptionKey>();
+  let script: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (!word.startsWith("-")) {
+      if (script !== undefined) return undefined;
+      script = word;
+      continue;
+    }
+    const eq = word.startsWith("--") ? word.indexOf("=") : -1;
+    const flag = eq < 0 ? word : word.slice(0, eq);
+    const negated = flag.startsWith("--no-") ? byName.get(`--${flag.slice(5)}`) : undefined;
+    const spec = byName.get(flag) ?? negated;
+    if (spec === undefined || given.has(spec.key)) return undefined;
+    given.add(spec.key);
+    if (spec.type === "boolean") {
+      if (eq >= 0) return undefined;
+      out[spec.key] = spec !== negated;
+      continue;
+    }
+    if (spec === negated) return undefined;
+    const value = eq >= 0 ? word.slice(eq + 1) : argv[++i];
+    if (value === undefined || (eq < 0 && value.startsWith("-"))) return undefined;
+    if (spec.type === "number") {
+      const n = plainNumber(value);
+      if (n === null) return undefined;
+      out[spec.key] = n;
+    } else out[spec.key] = value;
+  }
+  for (const [key, others] of CONFLICTS)
+    if (given.has(key) && others.some((o) => given.has(o))) return undefined;
+  out.script = script;
+  return out as unknown as CliArgs;
+}
+
+/** The kernel's boot options from the command line, or a message if one is bad. */
+export function kernelConfig(args: CliArgs): KernelConfig | string {
+  const memBytes = parseSize(args.mem);
+  if (memBytes === null || memBytes < 32 * 1024 * 1024)
+    return `cowsh: --mem: invalid size '${args.mem}' (at least 32M)`;
+  if (memBytes > 256 * 1024 ** 3) return `cowsh: --mem: at most 256G can be simulated`;
+  const faultAround = args.faultAround;
+  if (
+    !Number.isInteger(faultAround) ||
+    faultAround < 4096 ||
+    faultAround > 2 * 1024 * 1024 ||
+    (faultAround & (faultAround - 1)) !== 0
+  ) {
+    return `cowsh: --fault-around: must be a power of two between 4096 and 2097152`;
+  }
+  if (!Number.isInteger(args.readaheadKb) || args.readaheadKb < 0 || args.readaheadKb % 4 !== 0) {
+    return `cowsh: --readahead-kb: must be a multiple of 4`;
+  }
+  return {
+    memBytes,
+    zeroPage: args.zeroPage,
+    softDirty: args.softDirty,
+    anonNames: args.anonNames,
+    faultAroundBytes: faultAround,
+    readaheadKb: args.readaheadKb,
+  };
+}
+
+/** The front-end options that must be non-negative numbers; a message for the first that is not. */
+export function checkFrontEndArgs(args: CliArgs): string | undefined {
+  const numbers: [string, number][] = [
+    ["--typing-speed", args.typingSpeed],
+    ["--pause-ms", args.pauseMs],
+    ["--time-scale", args.timeScale],
+  ];
+  for (const [name, value] of numbers) {
+    if (!Number.isFinite(value) || value < 0) return `cowsh: ${name}: must be a number, 0 or more`;
+  }
+  return undefined;
+}
+
+/** Options a script may set for itself: the machine's, and -e. */
+const DIRECTIVE_OPTIONS =
+  /^(?:--(?:no-)?(?:mem|zero-page|soft-dirty|anon-names|fault-around|readahead-kb|errexit)(?:=.*)?|-e)$/;
+
+/**
+ * The options written in a script's first lines, in order: those after
+ * `cowsh` on a `#!` first line (`#!/usr/bin/env -S cowsh --mem 64M`), then
+ * those of `# cowsh: OPTIONS` lines in the comment block that opens the
+ * script. A message instead when one is not a machine option (or -e).
+ */
+export function directiveArgs(source: string): string[] | string {
+  const lines = source.split("\n");
+  const args: string[] = [];
+  const first = lines[0] ?? "";
+  if (first.startsWith("#!")) {
+    const words = first.slice(2).trim().split(/\s+/);
+    const at = words.findIndex((w) => /(?:^|\/)cowsh$/.test(w));
+    if (at >= 0) args.push(...words.slice(at + 1));
+  }
+  for (const line of lines) {
+    if (!line.startsWith("#")) break;
+    const m = /^#\s*cowsh:\s*(.*)$/.exec(line);
+    if (m !== null)
+      args.push(
+        ...m[1]!
+          .trim()
+          .split(/\s+/)
+          .filter((w) => w !== ""),
+      );
+  }
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!;
+    if (!word.startsWith("-")) continue;
+    if (!DIRECTIVE_OPTIONS.test(word))
+      return `${word}: a script may set only machine options (--mem, --zero-page, …) and -e`;
+  }
+  return args;
+}

@@ -1,0 +1,44 @@
+/**
+ * `history -c` at the interactive prompt forgets the lines for ↑ at once,
+ * as bash's does: ↑ right after it recalls nothing, and the lines typed
+ * after it are recalled as usual.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { BIN, ready, TMUX_OR_CI, TmuxPane } from "./tmux-pane.js";
+
+const promptLine = (s: string) => s.split("\n").at(-2);
+
+describe.skipIf(!TMUX_OR_CI)("history -c (tmux)", () => {
+  const pane = new TmuxPane("histc");
+  const home = mkdtempSync(join(tmpdir(), "cowsh-histc-"));
+
+  afterAll(() => {
+    pane.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const run = async (line: string) => {
+    pane.type(line);
+    pane.keys("Enter");
+    await pane.waitFor((s) => s.includes(`cowsh$ ${line}\n`) && ready(s), line);
+  };
+
+  test("clears ↑ recall at once", async () => {
+    pane.start(100, 30, { HOME: home, COWSH_HISTORY: join(home, "h") }, [process.execPath, BIN]);
+    await pane.waitFor(ready, "the prompt");
+    await run("echo one");
+    await run("history -c");
+    pane.keys("Up");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(promptLine(pane.screen())).toBe("cowsh$");
+    await run("echo two");
+    pane.keys("Up");
+    await pane.waitFor((s) => promptLine(s) === "cowsh$ echo two", "echo two recalled");
+    pane.keys("Up");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(promptLine(pane.screen())).toBe("cowsh$ echo two");
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Making the terminal narrower while a progress bar is drawn: the terminal
+ * (tmux here) reflows the live region onto more rows than Ink erases; the
+ * rows it missed used to stay in the scrollback for good, a broken copy of
+ * the bar. After the command, nothing of the bar is left anywhere.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { eraseReflowedFrame } from "../../src/ui/format.js";
+import { BIN, ready, TMUX_OR_CI, TmuxPane } from "./tmux-pane.js";
+
+describe("eraseReflowedFrame", () => {
+  test("goes up over every row the reflowed lines take, erases, comes back to the cursor's line", () => {
+    const frame = {
+      lines: ["sleep 4 [████████░░░░░░░░] 50%", "cowsh$ ", "t=1.000s  2 processes  free 7.9 GiB"],
+      cursor: { x: 0, y: 1 },
+    };
+    // At 10 columns the bar's 30 cells take 3 rows; the cursor is below them.
+    expect(eraseReflowedFrame(frame, 10)).toBe("\x1b[3A\r\x1b[J\x1b[1B");
+    // Nothing wraps at 100 columns: up one row (the bar), down one.
+    expect(eraseReflowedFrame(frame, 100)).toBe("\x1b[1A\r\x1b[J\x1b[1B");
+    expect(eraseReflowedFrame({ lines: ["cowsh$ ls", "t"], cursor: { x: 9, y: 0 } }, 4)).toBe(
+      "\x1b[2A\r\x1b[J",
+    );
+  });
+});
+
+describe.skipIf(!TMUX_OR_CI)("resizing during a progress bar (tmux)", () => {
+  const pane = new TmuxPane("resize");
+  const home = mkdtempSync(join(tmpdir(), "cowsh-resize-"));
+
+  afterAll(() => {
+    pane.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test("leaves no copy of the bar in the scrollback", async () => {
+    pane.start(100, 20, { HOME: home, COWSH_HISTORY: join(home, "h") }, [
+      process.execPath,
+      BIN,
+      "--time-scale",
+      "1",
+    ]);
+    await pane.waitFor(ready, "the prompt");
+    pane.type("sleep 3");
+    pane.keys("Enter");
+    await pane.waitFor((s) => s.includes("░"), "the progress bar");
+    pane.resize(70, 20);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    pane.resize(40, 20);
+    await pane.waitFor((s) => ready(s) && s.includes("t=3.000s"), "the end of the sleep", 20_000);
+    const all = pane.history();
+    expect(all).not.toMatch(/[█░]|\d%/);
+    expect(all).toContain("cowsh$ sleep 3");
+  }, 40_000);
+});
