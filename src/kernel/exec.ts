@@ -19,6 +19,7 @@
  * See test/rootfs/README.md for how the captures are made.
  */
 import {
+  MADV_BY_NAME,
   MAP_ANONYMOUS,
   MAP_FIXED,
   MAP_FIXED_NOREPLACE,
@@ -26,6 +27,8 @@ import {
   MAP_PRIVATE,
   MAP_SHARED,
   PAGE_SIZE,
+  pageAlignUp,
+  protFromRwx,
   VM_SOFTDIRTY,
   VM_STACK_FLAGS,
   VM_VDSO_FLAGS,
@@ -33,7 +36,7 @@ import {
 } from "./constants.js";
 import { prefaultPage } from "./fault.js";
 import type { Kernel } from "./kernel.js";
-import { exitMmap, Mm } from "./mm.js";
+import { Mm, mmput } from "./mm.js";
 import {
   doBrk,
   doMadvise,
@@ -60,7 +63,7 @@ import {
 } from "./rootfs-image.js";
 import { commOf, type Task } from "./task.js";
 import { type Inode, utf8Bytes, type Vfs } from "./vfs.js";
-import type { Vma } from "./vma.js";
+import { newVma, type Vma } from "./vma.js";
 
 export interface ExecOptions {
   /** The new program's environment (the capture's when absent). */
@@ -130,14 +133,16 @@ export function execImage(
   const spec = programFor(exe.path, argv)!;
   const env = options.env ?? spec.env;
   if (task.mm !== null) {
-    const stats = exitMmap(k, task.mm);
-    k.trace?.({
-      kind: "teardown",
-      pid: task.pid,
-      why: "exec",
-      unmapped: stats.unmapped,
-      freed: stats.freed,
-    });
+    // exec_mmap: the old mm loses a user; only its last user tears it down.
+    const stats = mmput(k, task.mm);
+    if (stats !== null)
+      k.trace?.({
+        kind: "teardown",
+        pid: task.pid,
+        why: "exec",
+        unmapped: stats.unmapped,
+        freed: stats.freed,
+      });
   }
   const mm = new Mm();
   task.mm = mm;
@@ -160,7 +165,6 @@ export function execImage(
 }
 
 const pageDown = (n: number): number => Math.floor(n / PAGE_SIZE) * PAGE_SIZE;
-const pageUp = (n: number): number => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 const softDirty = (k: Kernel): number => (k.config.softDirty ? VM_SOFTDIRTY : 0);
 
 /** Bytes of a string as execve copies it: its UTF-8 length and a NUL. */
@@ -192,27 +196,21 @@ function setupStack(
   mm.startStack = Math.floor((platform - auxvWords * 8 - items * 8) / 16) * 16;
   const argPages = Math.ceil((STACK_TOP - mm.startStack) / PAGE_SIZE);
   const size = (argPages + 32) * PAGE_SIZE;
-  mm.insert({
-    start: STACK_TOP - size,
-    end: STACK_TOP,
-    flags: VM_STACK_FLAGS | softDirty(k),
-    pgoff: (STACK_TOP - size) / PAGE_SIZE,
-    file: null,
-    anonVma: null,
-    anonVmaForked: false,
-    anonName: null,
-    special: null,
-    ra: null,
-  });
+  mm.insert(
+    newVma(
+      STACK_TOP - size,
+      STACK_TOP,
+      VM_STACK_FLAGS | softDirty(k),
+      (STACK_TOP - size) / PAGE_SIZE,
+    ),
+  );
 }
 
 const PF_R = 4;
 const PF_W = 2;
 const PF_X = 1;
-function segmentProt(load: ElfLoad): number {
-  const f = load.flags;
-  return (f.includes("r") ? 1 : 0) | (f.includes("w") ? 2 : 0) | (f.includes("x") ? 4 : 0);
-}
+/** A segment's PROT_* bits from its ELF flags ("r-x"). */
+const segmentProt = (load: ElfLoad): number => protFromRwx(load.flags);
 const pfFlags = (load: ElfLoad): number =>
   (load.flags.includes("r") ? PF_R : 0) |
   (load.flags.includes("w") ? PF_W : 0) |
@@ -242,7 +240,7 @@ function mapSegment(
 ): void {
   const pageOff = load.vaddr % PAGE_SIZE;
   const start = bias + load.vaddr - pageOff;
-  const fileEnd = pageUp(bias + load.vaddr + load.filesz);
+  const fileEnd = pageAlignUp(bias + load.vaddr + load.filesz);
   if (load.filesz > 0) {
     mustMap(k, mm, {
       addr: start,
@@ -254,7 +252,7 @@ function mapSegment(
       offset: load.offset - pageOff,
     });
   }
-  const bssEnd = pageUp(bias + load.vaddr + load.memsz);
+  const bssEnd = pageAlignUp(bias + load.vaddr + load.memsz);
   if (bssEnd > fileEnd) {
     mustMap(k, mm, {
       addr: fileEnd,
@@ -289,7 +287,7 @@ function loadExecutable(k: Kernel, mm: Mm, exe: Executable): void {
   mm.endCode = bias + endCode;
   mm.startData = bias + startData;
   mm.endData = bias + endData;
-  mm.startBrk = pageUp(bias + elfBrk);
+  mm.startBrk = pageAlignUp(bias + elfBrk);
   mm.brk = mm.startBrk;
 }
 
@@ -304,7 +302,7 @@ function loadInterpreter(k: Kernel, mm: Mm, found: Result<Inode>): void {
   const loads = interp.elf.loads;
   const first = loads[0]!;
   const last = loads[loads.length - 1]!;
-  const total = pageUp(last.vaddr + last.memsz) - pageDown(first.vaddr);
+  const total = pageAlignUp(last.vaddr + last.memsz) - pageDown(first.vaddr);
   const base =
     mustMap(k, mm, {
       addr: 0,
@@ -315,7 +313,7 @@ function loadInterpreter(k: Kernel, mm: Mm, found: Result<Inode>): void {
       fileWritable: false,
       offset: first.offset - (first.vaddr % PAGE_SIZE),
     }) - pageDown(first.vaddr);
-  const firstEnd = pageUp(base + first.vaddr + first.filesz);
+  const firstEnd = pageAlignUp(base + first.vaddr + first.filesz);
   doMunmap(k, mm, firstEnd, base + total - firstEnd);
   for (const load of loads.slice(1)) mapSegment(k, mm, interp, load, base, MAP_FIXED);
 }
@@ -343,8 +341,6 @@ function mapVdso(k: Kernel, mm: Mm): void {
   );
 }
 
-const PROT_BITS: Readonly<Record<string, number>> = { r: 1, w: 2, x: 4 };
-const protOf = (p: string): number => [...p].reduce((bits, c) => bits | (PROT_BITS[c] ?? 0), 0);
 const MAP_BITS: Readonly<Record<string, number>> = {
   MAP_SHARED,
   MAP_PRIVATE,
@@ -355,12 +351,9 @@ const MAP_BITS: Readonly<Record<string, number>> = {
 };
 const mapFlagsOf = (flags: readonly string[]): number =>
   flags.reduce((bits, f) => bits | (MAP_BITS[f] ?? 0), 0);
-const MADVICE: Readonly<Record<string, number>> = {
-  MADV_DONTNEED: 4,
-  MADV_DONTFORK: 10,
-  MADV_HUGEPAGE: 14,
-  MADV_NOHUGEPAGE: 15,
-};
+/** The advice as strace names it ("MADV_DONTNEED"), by the one name table. */
+const adviceOf = (name: string): number =>
+  MADV_BY_NAME[name.replace(/^MADV_/, "").toLowerCase()] ?? -1;
 
 /** Replays the program's start-up system calls; each must return what Linux returned. */
 function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void {
@@ -394,7 +387,7 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
           {
             addr: e.addr ?? 0,
             length: e.length,
-            prot: protOf(e.prot),
+            prot: protFromRwx(e.prot),
             flags: mapFlagsOf(e.flags),
             file: file === null ? null : file.value,
             fileWritable: fd?.writable ?? false,
@@ -408,7 +401,7 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
       case "mprotect":
         expect(
           "mprotect",
-          doMprotect(k, mm, e.addr, e.length, protOf(e.prot)).ok ? 0 : -1,
+          doMprotect(k, mm, e.addr, e.length, protFromRwx(e.prot)).ok ? 0 : -1,
           e.result,
         );
         break;
@@ -421,7 +414,7 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
       case "madvise":
         expect(
           "madvise",
-          doMadvise(k, mm, e.addr, e.length, MADVICE[e.advice] ?? -1).ok ? 0 : -1,
+          doMadvise(k, mm, e.addr, e.length, adviceOf(e.advice)).ok ? 0 : -1,
           e.result,
         );
         break;

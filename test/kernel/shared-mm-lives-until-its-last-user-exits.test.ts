@@ -56,3 +56,34 @@ test("two tasks on one mm: the mm stays until the last exits", () => {
   for (const pid of [leader, other.pid]) if (m.tasks.has(pid)) must(m.wait(pid));
   expect(m.phys.nrFree).toBeLessThanOrEqual(freeAtStart);
 });
+
+test("exec by one of two tasks on an mm leaves the mm whole for the other (exec_mmap's mmput)", () => {
+  const m = Machine.boot();
+  const leader = must(m.spawn("/bin/sh", ["sh"]));
+  const mm = m.tasks.get(leader)!.mm!;
+  const addr = must(
+    m.mmap(leader, {
+      addr: 0,
+      length: 4 * PAGE_SIZE,
+      prot: Machine.RW,
+      flags: Machine.ANON_PRIVATE,
+      file: null,
+      fileWritable: false,
+      offset: 0,
+    }),
+  );
+  must(m.access(leader, addr, 4 * PAGE_SIZE, true, 7));
+  // As a vfork child: a second task borrowing the mm, which then execs.
+  const child = new Task(leader + 100, leader, "sh", mm, m.now);
+  mmget(mm);
+  m.tasks.set(child.pid, child);
+  const rss = mm.rss;
+
+  must(m.exec(child.pid, "/bin/sleep", ["sleep", "100"]));
+  expect(m.tasks.get(child.pid)!.mm).not.toBe(mm);
+  expect(mm.users).toBe(1);
+  expect(mm.rss).toBe(rss);
+  const read = must(m.access(leader, addr, 4 * PAGE_SIZE, false, null, true));
+  expect(read.words).toEqual(Array(4).fill(7));
+  assertInvariants(m);
+});
