@@ -13,7 +13,7 @@
  * - the file tree and every inode reachable from it, from a mapping, from
  *   an exe link or from the page-cache list (unlinked shmem and memfd
  *   objects included): page cache, written-back words, text, mtime; a root
- *   image file's ELF headers are named by its path in rootfs-data.ts;
+ *   image file's ELF headers are named by its path in the root image (rootfs-image.json);
  * - PTE tables once each, however many mms share one, with their sharer
  *   counts; each mm's slots name a table and a young bitmap by index;
  * - anon_vmas once each, so VMAs that shared one share it again;
@@ -111,7 +111,7 @@ export interface InodeImage {
   readonly entries?: readonly [string, number][];
   readonly target?: string;
   readonly text?: string;
-  /** The path in rootfs-data.ts whose ELF headers the file carries. */
+  /** The path in the root image whose ELF headers the file carries. */
   readonly elf?: string;
 }
 
@@ -180,7 +180,7 @@ const SPECIALS: readonly SpecialMapping[] = ["vdso", "vvar", "vvar_vclock"];
 const ELF_BY_PATH = new Map(
   ROOTFS_FILES.filter((f) => f.elf !== undefined).map((f) => [f.path, f.elf!] as const),
 );
-const PATH_BY_ELF = new Map([...ELF_BY_PATH].map(([path, elf]) => [elf as unknown, path]));
+const PATH_BY_ELF = new Map([...ELF_BY_PATH].map(([path, elf]) => [elf, path]));
 
 /* ---- saving ---- */
 
@@ -325,7 +325,7 @@ function saveInode(inode: Inode, s: Saving): InodeImage {
   let elf: string | undefined;
   if (inode.elf !== undefined) {
     elf = PATH_BY_ELF.get(inode.elf);
-    if (elf === undefined) throw new Error(`save: ${inode.path}: ELF headers not from rootfs-data`);
+    if (elf === undefined) throw new Error(`save: ${inode.path}: ELF headers not from the root image`);
   }
   const cache = new Float64Array(inode.cache.size * 2);
   let at = 0;
@@ -532,7 +532,7 @@ function loadPhys(p: Record<string, unknown>, config: KernelConfig): PhysMem {
 /**
  * The inodes, linked: a tree below the root (each inode named by at most
  * one directory entry, the root by none), page caches whose frames are
- * cached frames held by no other file, ELF headers found in rootfs-data.
+ * cached frames held by no other file, ELF headers found in the root image.
  */
 function loadInodes(v: Record<string, unknown>, phys: PhysMem): Inode[] {
   const images = list(v.inodes, "vfs.inodes").map((x, i) => record(x, `vfs.inodes[${i}]`));
