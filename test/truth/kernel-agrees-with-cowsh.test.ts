@@ -109,10 +109,39 @@ const EXEMPTIONS: Readonly<Record<string, readonly Exemption[]>> = {
   ],
 };
 
-const scenarios = readdirSync(new URL("scenarios/", here))
-  .filter((f) => f.endsWith(".cowsh"))
-  .map((f) => f.slice(0, -".cowsh".length))
-  .sort();
+/** The scenarios with the given file extension in scenarios/, sorted. */
+const scenarioFiles = (ext: string): string[] =>
+  readdirSync(new URL("scenarios/", here))
+    .filter((f) => f.endsWith(ext))
+    .map((f) => f.slice(0, -ext.length))
+    .sort();
+
+/**
+ * Captured on the kernel (a C program and a fixture) but not compared yet,
+ * each with the reason. A scenario leaves this list when its .cowsh script
+ * is written; the first test fails if one is here and has a script, or is
+ * neither here nor scripted, so the list cannot rot.
+ */
+const PENDING_MODEL: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    "36-pageout-private",
+    "37-pageout-shared-one-side",
+    "38-pageout-shared-both-sides",
+    "39-shmem-pageout",
+    "40-swapin-read",
+    "41-swapin-write",
+    "42-fork-swap-exit",
+    "43-madvfree-write",
+    "44-madvfree-reclaim",
+    "45-clear-refs-referenced",
+    "46-clear-refs-hwm",
+    "47-swapoff",
+    "48-swapin-major",
+  ].map((name) => [name, "issue 12: swap model not built yet"]),
+);
+
+/** Every scenario that has a cowsh script: these are compared. */
+const scenarios = scenarioFiles(".cowsh");
 
 /** The records cowsh prints for a scenario, run on the capture machine's configuration. */
 function cowshRun(name: string) {
@@ -123,13 +152,30 @@ function cowshRun(name: string) {
 }
 
 describe("the real kernel and cowsh print the same records", () => {
-  test("every scenario has a C program, a cowsh script and a fixture", () => {
-    const programs = readdirSync(new URL("scenarios/", here)).filter((f) => f.endsWith(".c"));
-    expect(scenarios.map((s) => `${s}.c`)).toEqual(programs.sort());
-    const fixtures = readdirSync(new URL("fixtures/", here)).filter((f) =>
-      /^\d\d-.*\.out$/.test(f),
-    );
-    expect(scenarios.map((s) => `${s}.out`)).toEqual(fixtures.sort());
+  test("every scenario has a C program, a fixture, and a cowsh script or a pending reason", () => {
+    const programs = scenarioFiles(".c");
+    const fixtures = readdirSync(new URL("fixtures/", here))
+      .filter((f) => /^\d\d-.*\.out$/.test(f))
+      .map((f) => f.slice(0, -".out".length))
+      .sort();
+    expect(fixtures, "a fixture for every C program, and no other").toEqual(programs);
+    const pending = Object.keys(PENDING_MODEL).sort();
+    expect(
+      scenarios.filter((s) => !programs.includes(s)),
+      "cowsh scripts without a C program",
+    ).toEqual([]);
+    expect(
+      pending.filter((s) => scenarios.includes(s)),
+      "PENDING_MODEL scenarios that have a cowsh script (remove them from the list)",
+    ).toEqual([]);
+    expect(
+      pending.filter((s) => !programs.includes(s)),
+      "PENDING_MODEL scenarios without a C program",
+    ).toEqual([]);
+    expect(
+      programs.filter((s) => !scenarios.includes(s) && !pending.includes(s)),
+      "C programs neither compared nor listed in PENDING_MODEL",
+    ).toEqual([]);
     expect(scenarios.length).toBeGreaterThanOrEqual(25);
   });
 

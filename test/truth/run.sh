@@ -66,6 +66,36 @@ compare() {
     done
 }
 
+# Machine settings for the swap scenarios (README.md, "Swap scenarios"): a
+# scenario whose source holds the line "truth: needs swap" runs with the
+# 512 MiB file $swapfile swapped on at the highest priority; every other
+# scenario runs with it off.  Swap the machine already had is reported and
+# left alone.  The EXIT trap swaps the file off and removes it however
+# run.sh ends (a failing scenario, Ctrl-C, kill).  No sysctl is changed.
+swapfile=/var/tmp/cowsh-truth.swap
+swap_mine=0
+swap_on() {
+    [ "$swap_mine" = 1 ] && return 0
+    others=$(swapon --noheadings --show=NAME | grep -vx "$swapfile" || true)
+    [ -n "$others" ] && echo "run.sh: the machine already swaps on: $others (left alone)"
+    swapoff "$swapfile" 2>/dev/null || true
+    rm -f "$swapfile"
+    swap_mine=1
+    dd if=/dev/zero of="$swapfile" bs=1M count=512 status=none
+    chmod 600 "$swapfile"
+    mkswap -q "$swapfile" > /dev/null
+    swapon -p 32767 "$swapfile"
+}
+swap_off() {
+    [ "$swap_mine" = 1 ] || return 0
+    swapoff "$swapfile" 2>/dev/null || true
+    rm -f "$swapfile"
+    swap_mine=0
+}
+trap 'swap_off' EXIT
+trap 'swap_off; exit 130' INT
+trap 'swap_off; exit 143' TERM
+
 failed=0
 # Scenarios 07 and 28 exec /bin/sleep: run it once, so that it and its
 # libraries are in the page cache and the exec takes no major fault.
@@ -78,6 +108,7 @@ for src in "$here"/scenarios/[0-9][0-9]-*.c; do
     name=$(basename "$src" .c)
     selected "$name" "$@" || continue
     cc $cflags -o "$bin/$name" "$src"
+    if grep -q 'truth: needs swap' "$src"; then swap_on; else swap_off; fi
     if ! run "$bin/$name" "$fixtures/$name.out"; then
         echo "run.sh: $name failed" >&2
         failed=1
@@ -91,4 +122,5 @@ for src in "$here"/scenarios/[0-9][0-9]-*.c; do
     done
     [ "$repeat" -gt 0 ] && compare "$name"
 done
+swap_off
 exit $failed
