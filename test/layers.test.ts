@@ -36,7 +36,8 @@ function layer(path: string): number {
   if (path.startsWith("fs/")) return 1;
   if (path.startsWith("commands/")) return 2;
   // The shell's pure helpers (types, getopt, text-tool I/O…) serve the commands; its runtime sits above them.
-  if (path.startsWith("src/shell/")) return /src\/shell\/(runtime|complete)\./.test(path) ? 3 : 2;
+  if (path.startsWith("src/shell/"))
+    return /src\/shell\/(runtime|complete|script-stream)\./.test(path) ? 3 : 2;
   if (path.startsWith("src/ui/")) return 4;
   return 5;
 }
