@@ -353,6 +353,7 @@ function expectOp(p: Parser, op: string): ParseError | undefined {
 /** and_or := pipeline (("&&" | "||") newline* pipeline)* */
 function parseAndOr(p: Parser): AndOr | ParseError {
   const pos = tokenPos(p.tok);
+  const line = p.lineAt(pos); // before the items inside, so that lineAt is asked in order
   const first = parsePipeline(p);
   if (isError(first)) return first;
   const rest: { op: AndOrOp; pipeline: Pipeline }[] = [];
@@ -364,7 +365,7 @@ function parseAndOr(p: Parser): AndOr | ParseError {
     if (isError(pipeline)) return pipeline;
     rest.push({ op, pipeline });
   }
-  return { first, rest, background: false, line: p.lineAt(pos), pos };
+  return { first, rest, background: false, line, pos };
 }
 
 /** pipeline := ["!"] command (("|" | "|&") newline* command)*; `a |& b` is `a 2>&1 | b`. */
