@@ -1,7 +1,7 @@
 /** kill [-SIGNAL] PID...: sends a fatal signal (SIGTERM by default), like kill(1). */
 import { INIT_PID } from "../src/kernel/exit.js";
 import { LOGIN_SHELL_PID } from "../src/kernel/machine.js";
-import { type Command, ok } from "../src/shell/types.js";
+import { type Command, type CommandResult, ok, out } from "../src/shell/types.js";
 import { failed, machineOf, pidArg, usage } from "./lib/args.js";
 
 /** The signals whose default action ends a process, by name and number. */
@@ -29,11 +29,30 @@ function signalArg(text: string): number | null {
   return SIGNALS[name] ?? null;
 }
 
+/** `kill -l`: the signals as bash lists them (` 9) SIGKILL`, five a line); `kill -l N`: the name. */
+function listSignals(args: readonly string[]): CommandResult {
+  if (args.length > 0) {
+    const names: string[] = [];
+    for (const arg of args) {
+      const n = /^[0-9]+$/.test(arg) ? Number(arg) & 0x7f : signalArg(arg);
+      const name = Object.keys(SIGNALS).find((k) => SIGNALS[k] === n);
+      if (name === undefined) return usage(`kill: ${arg}: invalid signal specification`);
+      names.push(/^[0-9]+$/.test(arg) ? name : String(n));
+    }
+    return ok(out(`${names.join("\n")}\n`));
+  }
+  const cells = Object.entries(SIGNALS).map(([name, n]) => `${String(n).padStart(2)}) SIG${name}`);
+  const lines: string[] = [];
+  for (let i = 0; i < cells.length; i += 5) lines.push(cells.slice(i, i + 5).join("\t"));
+  return ok(out(`${lines.join("\n")}\n`));
+}
+
 export const kill: Command = {
   name: "kill",
   summary: "send a signal that ends a process (SIGTERM by default)",
-  usage: ["kill [-s SIGNAL | -SIGNAL] PID..."],
+  usage: ["kill [-s SIGNAL | -SIGNAL] PID...", "kill -l [SIGNAL]"],
   run(ctx, argv) {
+    if (argv[0] === "-l" || argv[0] === "-L") return listSignals(argv.slice(1));
     const m = machineOf(ctx);
     let signo = SIGNALS.TERM!;
     let rest = argv;
