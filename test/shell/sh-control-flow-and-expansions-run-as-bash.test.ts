@@ -1,3 +1,4 @@
+/** biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are shell source */
 /**
  * POSIX sh's grammar as bash users write it: compound commands, functions,
  * arithmetic (hex and octal too), parameter expansion, test and [[ ]],
@@ -136,6 +137,14 @@ describe("globbing, here-documents, set and source", () => {
       "f is a function\nif is a shell keyword\nspawn is a shell builtin\nspawn\n",
     );
   });
+});
+
+test("help lists the shell's own builtins and explains each", () => {
+  expect(stdout("help local")).toBe(
+    "local: make variables local to the running function\nusage: local NAME[=VALUE]...\n",
+  );
+  expect(stdout("help")).toMatch(/\n {2}_exit +the process exits, as _exit\(2\)/);
+  expect(stdout("help")).toMatch(/\n {2}return +leave the running function/);
 });
 
 describe("exit and _exit", () => {
