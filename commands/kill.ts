@@ -1,8 +1,9 @@
 /** kill [-SIGNAL] PID...: sends a fatal signal (SIGTERM by default), like kill(1). */
 import { INIT_PID } from "../src/kernel/exit.js";
 import { LOGIN_SHELL_PID } from "../src/kernel/machine.js";
-import { type Command, type CommandResult, ok, out } from "../src/shell/types.js";
-import { failed, machineOf, pidArg, usage } from "./lib/args.js";
+import { STRERROR } from "../src/kernel/result.js";
+import { type Command, type CommandResult, err, fail, ok, out } from "../src/shell/types.js";
+import { machineOf, pidArg, usage } from "./lib/args.js";
 
 /** The signals whose default action ends a process, by name and number. */
 export const SIGNALS: Readonly<Record<string, number>> = {
@@ -71,17 +72,18 @@ export const kill: Command = {
     if (rest.length === 0) return usage("kill: usage: kill [-s sigspec | -sigspec] pid ...");
     const tasks = rest.map((arg) => pidArg("kill", m, arg));
     const bad = tasks.find((t) => !t.ok);
-    if (bad !== undefined && !bad.ok) return usage(bad.message);
-    // init and the login shell refuse, checked before anything dies.
-    const refused = tasks.find(
-      (t) => t.ok && (t.value.pid === INIT_PID || t.value.pid === LOGIN_SHELL_PID),
-    );
-    if (refused?.ok) return failed("kill", `(${refused.value.pid})`, { ok: false, errno: "EPERM" });
+    // A failed builtin is status 1 in bash; only a usage error is 2.
+    if (bad !== undefined && !bad.ok) return fail(1, err(bad.message));
+    // The login shell refuses, checked before anything dies.
+    const refused = tasks.find((t) => t.ok && t.value.pid === LOGIN_SHELL_PID);
+    if (refused?.ok) return fail(1, err(`kill: (${refused.value.pid}) - ${STRERROR.EPERM}`));
     for (const [i, task] of tasks.entries()) {
-      if (!task.ok) continue;
+      // Linux delivers to init only the signals it has handlers for: tini
+      // has none for these, so they are ignored and kill succeeds.
+      if (!task.ok || task.value.pid === INIT_PID) continue;
       const arg = rest[i]!;
       const r = m.kill(task.value.pid, signo);
-      if (!r.ok) return failed("kill", `(${arg})`, r);
+      if (!r.ok) return fail(1, err(`kill: (${arg}) - ${STRERROR[r.errno]}`));
     }
     return ok();
   },

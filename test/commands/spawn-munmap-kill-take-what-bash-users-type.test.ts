@@ -28,3 +28,11 @@ test("kill -l lists the signals, five a line; kill -l N names one", () => {
       "12) SIGUSR2\t13) SIGPIPE\t14) SIGALRM\t15) SIGTERM\nKILL\n15\n",
   );
 });
+
+test("kill speaks bash: one errno format, status 1; init ignores what it has no handler for", () => {
+  const r = runScript("kill 999; echo $?\nkill 1; echo $?\nkill 2; echo $?\nkill abc; echo $?");
+  expect(r.stdout).toBe("1\n0\n1\n1\n");
+  expect(r.stderr).toBe(
+    "kill: (999) - No such process\nkill: (2) - Operation not permitted\nkill: abc: arguments must be process IDs\n",
+  );
+});
