@@ -159,6 +159,8 @@ const ASSIGN_OPS = new Set(["=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=
 class Evaluator {
   private i = 0;
   private skip = 0;
+  /** Unary operators and parentheses open around the current token (capped: no stack overflow). */
+  private nest = 0;
   constructor(
     private readonly toks: readonly Tok[],
     private readonly vars: ArithVars,
@@ -261,6 +263,15 @@ class Evaluator {
   }
 
   private unary(): bigint {
+    if (++this.nest > 200) this.fail("expression nested too deeply");
+    try {
+      return this.unaryInner();
+    } finally {
+      this.nest--;
+    }
+  }
+
+  private unaryInner(): bigint {
     const t = this.peek();
     if (t?.kind === "op") {
       if (t.op === "++" || t.op === "--") {

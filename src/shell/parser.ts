@@ -67,6 +67,8 @@ interface Parser {
   readonly lineAt: (pos: number) => number;
   /** Here-documents whose bodies start after the current line. */
   readonly heredocs: { doc: HereDoc; strip: boolean; pos: number }[];
+  /** Compound commands open around the lookahead (capped at MAX_NESTING). */
+  depth: number;
 }
 
 const REDIRECT_OPS: ReadonlySet<string> = new Set([
@@ -128,7 +130,7 @@ function parseTopLevel(
   const hooks = makeHooks(st, lineAt, depth);
   const first = nextToken(st, hooks);
   if (first.kind === "error") return first.error;
-  const p: Parser = { st, hooks, tok: first, inSubst: false, lineAt, heredocs: [] };
+  const p: Parser = { st, hooks, tok: first, inSubst: false, lineAt, heredocs: [], depth: 0 };
   return parseList(p, items, complete, TOP);
 }
 
@@ -142,7 +144,7 @@ function makeHooks(outer: LexState, lineAt: (pos: number) => number, depth: numb
       const hooks = makeHooks(st, lineAt, depth + 1);
       const first = nextToken(st, hooks);
       if (first.kind === "error") return first.error;
-      const p: Parser = { st, hooks, tok: first, inSubst: true, lineAt, heredocs: [] };
+      const p: Parser = { st, hooks, tok: first, inSubst: true, lineAt, heredocs: [], depth: 0 };
       const items: AndOr[] = [];
       const failure = parseList(p, items, undefined, SUBST);
       // parseList stops only at `)` here; that token is already consumed by the lexer.
@@ -408,7 +410,11 @@ function parseCommand(p: Parser): Command | ParseError {
   const word = bareWord(t);
   if (word !== undefined && CLOSERS.has(word)) return unexpected(p);
   if (word === "function") return parseFunction(p, pos);
+  if (p.depth >= MAX_NESTING)
+    return p.st.errorAt(pos, "syntax error: commands nested too deeply", false);
+  p.depth++;
   const compound = parseCompound(p, word);
+  p.depth--;
   if (compound === undefined) return parseSimple(p);
   if (isError(compound)) return compound;
   const redirects: Redirect[] = [];
