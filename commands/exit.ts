@@ -1,25 +1,26 @@
 /**
- * exit PID [STATUS]: the process exits; it stays a zombie until its parent
- * waits. `exit` alone leaves cowsh, as it leaves bash.
+ * exit [N]: leaves cowsh with status N (default: the last command's), as
+ * bash's exit does. A process of the machine exits with `_exit PID`.
  */
-import { type Command, ok } from "../src/shell/types.js";
-import { failed, livePidArg, machineOf, usage } from "./lib/args/operands.js";
+import { type Command, err, fail } from "../src/shell/types.js";
 
 export const exit: Command = {
   name: "exit",
-  summary: "the process exits (a zombie until its parent waits for it)",
-  usage: ["exit PID [STATUS]", "exit            (leave cowsh)"],
+  summary: "leave cowsh with status N (a process exits with _exit PID)",
+  usage: ["exit [N]"],
   run(ctx, argv) {
-    if (argv.length === 0) {
-      const status = Number(ctx.session.vars.get("?") ?? "0");
-      return { status, blocks: [], effect: { kind: "exit", status } };
+    if (argv.length > 1) return fail(1, err("cowsh: exit: too many arguments"));
+    const arg = argv[0];
+    if (arg !== undefined && !/^[+-]?[0-9]+$/.test(arg.trim())) {
+      const status = 2;
+      return {
+        status,
+        blocks: [err(`cowsh: exit: ${arg}: numeric argument required`)],
+        effect: { kind: "exit", status },
+      };
     }
-    const m = machineOf(ctx);
-    const task = livePidArg("exit", m, argv[0]);
-    if (!task.ok) return usage(task.message);
-    const code = argv[1] === undefined ? 0 : Number(argv[1]);
-    if (!Number.isInteger(code)) return usage(`exit: ${argv[1]}: numeric argument required`);
-    const r = m.exit(task.value.pid, code & 0xff);
-    return r.ok ? ok() : failed("exit", String(task.value.pid), r);
+    const status =
+      (arg === undefined ? Number(ctx.session.vars.get("?") ?? "0") : Number(arg)) & 0xff;
+    return { status, blocks: [], effect: { kind: "exit", status } };
   },
 };

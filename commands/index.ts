@@ -1,5 +1,6 @@
 /** Every command cowsh knows, by name, in the order `help` lists them. */
 import type { Command } from "../src/shell/types.js";
+import { _exit } from "./_exit.js";
 import { brk } from "./brk.js";
 import { cat } from "./cat.js";
 import { clear } from "./clear.js";
@@ -32,17 +33,21 @@ import { munlock } from "./munlock.js";
 import { munmap } from "./munmap.js";
 import { pagemap } from "./pagemap.js";
 import { pmap } from "./pmap.js";
+import { printf } from "./printf.js";
 import { ps } from "./ps.js";
 import { read } from "./read.js";
 import { rm } from "./rm.js";
 import { run } from "./run.js";
 import { save } from "./save.js";
+import { seq } from "./seq.js";
 import { sleep } from "./sleep.js";
 import { smaps } from "./smaps.js";
 import { sort } from "./sort.js";
 import { spawn } from "./spawn.js";
 import { tail } from "./tail.js";
+import { bracket, test } from "./test.js";
 import { trace, traced } from "./trace.js";
+import { colon, falseCommand, trueCommand } from "./true.js";
 import { truncate } from "./truncate.js";
 import { vmmap } from "./vmmap.js";
 import { wait } from "./wait.js";
@@ -54,7 +59,7 @@ const ALL: readonly Command[] = [
   spawn,
   fork,
   exec,
-  exit,
+  _exit,
   kill,
   wait,
   run,
@@ -100,7 +105,15 @@ const ALL: readonly Command[] = [
   sort,
   cut,
   diff,
+  printf,
+  seq,
   // shell
+  test,
+  bracket,
+  trueCommand,
+  falseCommand,
+  colon,
+  exit,
   expect,
   history,
   clear,

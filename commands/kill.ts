@@ -1,8 +1,9 @@
 /** kill [-SIGNAL] PID...: sends a fatal signal (SIGTERM by default), like kill(1). */
 import { INIT_PID } from "../src/kernel/exit.js";
 import { LOGIN_SHELL_PID } from "../src/kernel/machine.js";
-import { type Command, ok } from "../src/shell/types.js";
-import { failed, machineOf, pidArg, usage } from "./lib/args/operands.js";
+import { STRERROR } from "../src/kernel/result.js";
+import { type Command, type CommandResult, err, fail, ok, out } from "../src/shell/types.js";
+import { machineOf, pidArg, usage } from "./lib/args/operands.js";
 
 /** The signals whose default action ends a process, by name and number. */
 const SIGNALS: Readonly<Record<string, number>> = {
@@ -29,11 +30,30 @@ function signalArg(text: string): number | null {
   return SIGNALS[name] ?? null;
 }
 
+/** `kill -l`: the signals as bash lists them (` 9) SIGKILL`, five a line); `kill -l N`: the name. */
+function listSignals(args: readonly string[]): CommandResult {
+  if (args.length > 0) {
+    const names: string[] = [];
+    for (const arg of args) {
+      const n = /^[0-9]+$/.test(arg) ? Number(arg) & 0x7f : signalArg(arg);
+      const name = Object.keys(SIGNALS).find((k) => SIGNALS[k] === n);
+      if (name === undefined) return usage(`kill: ${arg}: invalid signal specification`);
+      names.push(/^[0-9]+$/.test(arg) ? name : String(n));
+    }
+    return ok(out(`${names.join("\n")}\n`));
+  }
+  const cells = Object.entries(SIGNALS).map(([name, n]) => `${String(n).padStart(2)}) SIG${name}`);
+  const lines: string[] = [];
+  for (let i = 0; i < cells.length; i += 5) lines.push(cells.slice(i, i + 5).join("\t"));
+  return ok(out(`${lines.join("\n")}\n`));
+}
+
 export const kill: Command = {
   name: "kill",
   summary: "send a signal that ends a process (SIGTERM by default)",
-  usage: ["kill [-s SIGNAL | -SIGNAL] PID..."],
+  usage: ["kill [-s SIGNAL | -SIGNAL] PID...", "kill -l [SIGNAL]"],
   run(ctx, argv) {
+    if (argv[0] === "-l" || argv[0] === "-L") return listSignals(argv.slice(1));
     const m = machineOf(ctx);
     let signo = SIGNALS.TERM!;
     let rest = argv;
@@ -52,17 +72,18 @@ export const kill: Command = {
     if (rest.length === 0) return usage("kill: usage: kill [-s sigspec | -sigspec] pid ...");
     const tasks = rest.map((arg) => pidArg("kill", m, arg));
     const bad = tasks.find((t) => !t.ok);
-    if (bad !== undefined && !bad.ok) return usage(bad.message);
-    // init and the login shell refuse, checked before anything dies.
-    const refused = tasks.find(
-      (t) => t.ok && (t.value.pid === INIT_PID || t.value.pid === LOGIN_SHELL_PID),
-    );
-    if (refused?.ok) return failed("kill", `(${refused.value.pid})`, { ok: false, errno: "EPERM" });
+    // A failed builtin is status 1 in bash; only a usage error is 2.
+    if (bad !== undefined && !bad.ok) return fail(1, err(bad.message));
+    // The login shell refuses, checked before anything dies.
+    const refused = tasks.find((t) => t.ok && t.value.pid === LOGIN_SHELL_PID);
+    if (refused?.ok) return fail(1, err(`kill: (${refused.value.pid}) - ${STRERROR.EPERM}`));
     for (const [i, task] of tasks.entries()) {
-      if (!task.ok) continue;
+      // Linux delivers to init only the signals it has handlers for: tini
+      // has none for these, so they are ignored and kill succeeds.
+      if (!task.ok || task.value.pid === INIT_PID) continue;
       const arg = rest[i]!;
       const r = m.kill(task.value.pid, signo);
-      if (!r.ok) return failed("kill", `(${arg})`, r);
+      if (!r.ok) return fail(1, err(`kill: (${arg}) - ${STRERROR[r.errno]}`));
     }
     return ok();
   },

@@ -8,6 +8,9 @@ import { runAccess } from "./lib/access/run-access.js";
 export const read: Command = {
   name: "read",
   summary: "the process reads every page of a range",
-  usage: ["read PID ADDR|MAPPING[+OFFSET] [LENGTH] [-v] [--words]"],
+  usage: [
+    "read PID ADDR|MAPPING[+OFFSET] [LENGTH] [-v] [--words]",
+    "read [-r] [-p PROMPT] [NAME...]     (the shell's: a line of input into variables)",
+  ],
   run: (ctx, argv) => runAccess(ctx, argv, false),
 };

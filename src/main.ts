@@ -41,10 +41,16 @@ function outputFailed(error: Error): never {
   process.exit(1);
 }
 
-/** A script's text: the file's, -c's, or stdin's when it is not a terminal; or a message. */
+/**
+ * A script's text: the file's, -c's, or stdin's when it is not a terminal;
+ * or a message. Standard input is read as a stream: `text` is then only its
+ * opening comment block (where the machine options are), and `rest` the
+ * chunks still to come.
+ */
 interface Source {
   readonly text: string;
   readonly name: string;
+  readonly rest?: AsyncIterator<string>;
 }
 
 function readScript(path: string): Source | string {
@@ -56,12 +62,52 @@ function readScript(path: string): Source | string {
   }
 }
 
-function sourceOf(args: CliArgs): Source | string | undefined {
+async function sourceOf(args: CliArgs): Promise<Source | string | undefined> {
   if (args.command !== undefined) return { text: args.command, name: "cowsh: -c" };
   const file = args.play ?? args.quiz ?? args.script;
   if (file !== undefined) return readScript(file);
-  if (!process.stdin.isTTY) return { text: readFileSync(0, "utf8"), name: "cowsh" };
+  if (!process.stdin.isTTY) return readStdinHead();
   return undefined;
+}
+
+/**
+ * Reads standard input up to the end of its opening comment block (the
+ * first line that is not a `#` comment), or to its end: enough to know the
+ * machine the script asks for, without waiting for the rest.
+ */
+async function readStdinHead(): Promise<Source> {
+  process.stdin.setEncoding("utf8");
+  const rest = process.stdin[Symbol.asyncIterator]() as AsyncIterator<string>;
+  let text = "";
+  for (;;) {
+    const lines = text.split("\n");
+    lines.pop(); // the unfinished last line
+    if (lines.some((line) => !line.startsWith("#"))) return { text, name: "cowsh", rest };
+    const next = await rest.next();
+    if (next.done === true) return { text, name: "cowsh" };
+    text += next.value;
+  }
+}
+
+/** Runs a script read as a stream: each command as soon as it is complete. */
+async function runStream(
+  session: ShellSession,
+  source: Source,
+  errexit: boolean,
+  ScriptStream: typeof import("./shell/script-stream.js").ScriptStream,
+): Promise<number> {
+  const stream = new ScriptStream(session, printBlock, { errexit, scriptName: source.name });
+  stream.push(source.text);
+  const rest = source.rest;
+  while (rest !== undefined && !stream.finished) {
+    const next = await rest.next();
+    if (next.done === true) break;
+    stream.push(next.value);
+  }
+  const status = stream.end();
+  // Input left unread (after `exit`) must not keep the process alive.
+  process.stdin.destroy();
+  return status;
 }
 
 /**
@@ -85,7 +131,7 @@ async function main(): Promise<number> {
   const { Machine } = await import("./kernel/machine.js");
   const { createSession, runSource } = await import("./shell/runtime.js");
   let args = await parseArgs(argv);
-  const source = sourceOf(args);
+  const source = await sourceOf(args);
   if (typeof source === "string") {
     process.stderr.write(`${source}\n`);
     return 127;
@@ -131,6 +177,10 @@ async function main(): Promise<number> {
     const score = await runQuiz(session, source.text, io, source.name);
     if (score.interrupted) process.exit(130);
     return score.status;
+  }
+  if (args.play === undefined && source?.rest !== undefined) {
+    const { ScriptStream } = await import("./shell/script-stream.js");
+    return runStream(session, source, args.errexit, ScriptStream);
   }
   if (args.play === undefined && source !== undefined) {
     const outcome = runSource(session, source.text, printBlock, {

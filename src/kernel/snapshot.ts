@@ -325,7 +325,8 @@ function saveInode(inode: Inode, s: Saving): InodeImage {
   let elf: string | undefined;
   if (inode.elf !== undefined) {
     elf = PATH_BY_ELF.get(inode.elf);
-    if (elf === undefined) throw new Error(`save: ${inode.path}: ELF headers not from the root image`);
+    if (elf === undefined)
+      throw new Error(`save: ${inode.path}: ELF headers not from the root image`);
   }
   const cache = new Float64Array(inode.cache.size * 2);
   let at = 0;

@@ -11,12 +11,12 @@
  * input), never throws, and looks at each character a bounded number of times.
  * Any string is accepted, including NUL and other binary bytes.
  */
-import type { List, RedirectOp, Word, WordPart } from "./ast.js";
+import type { List, ParamOp, RedirectOp, Word, WordPart } from "./ast.js";
 import { decodeEscapes } from "./escapes.js";
-import { eofMatching, type ParseError } from "./syntax-error.js";
+import { eofMatching, nearToken, type ParseError } from "./syntax-error.js";
 
 /** Control operators, plus redirection operators not preceded by a descriptor number. */
-export type Operator = ";" | ";;" | "&" | "&&" | "|" | "||" | "|&" | "(" | ")" | "<<" | RedirectOp;
+export type Operator = ";" | ";;" | "&" | "&&" | "|" | "||" | "|&" | "(" | ")" | RedirectOp;
 
 export type Token =
   | { readonly kind: "word"; readonly word: Word }
@@ -57,11 +57,11 @@ const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 /** Special parameters reachable as `$c`. */
 const SPECIALS = "?!$#@*-0123456789";
-/** A valid `${…}` body: a name, a number or one special parameter. */
-const BRACE_BODY = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?!$#@*-])$/;
 
 /** Operators by longest match first. */
 const OPERATORS: readonly Operator[] = [
+  "<<<",
+  "<<-",
   "&>>",
   ";;",
   "&&",
@@ -270,7 +270,7 @@ function lexDollar(
   const { src } = st;
   const next = src[st.i + 1];
   if (next === "(") return lexSubst(st, hooks, b, quoted);
-  if (next === "{") return lexBraced(st, b, quoted);
+  if (next === "{") return lexBraced(st, hooks, b, quoted);
   if (!quoted && next === "'") return lexAnsiC(st, b);
   if (!quoted && next === '"') {
     st.i += 2;
@@ -301,7 +301,13 @@ function lexSubst(
 ): ParseError | undefined {
   const pos = st.i;
   if (st.src[pos + 2] === "(") {
-    return st.errorAt(pos, "syntax error: arithmetic expansion $((...)) is not supported", false);
+    st.i = pos + 3;
+    const body = scanArith(st);
+    if ("message" in body) return body;
+    const expr = lexQuotedText(body.text, body.pos, hooks, st.errorAt);
+    if ("message" in expr) return expr;
+    addPart(b, { kind: "arith", expr, quoted });
+    return undefined;
   }
   st.i = pos + 2;
   const list = hooks.parseSubst(st);
@@ -310,15 +316,184 @@ function lexSubst(
   return undefined;
 }
 
-/** `${…}`: a name or special parameter; anything else becomes a `bad` part (bash fails at expansion). */
-function lexBraced(st: LexState, b: WordBuilder, quoted: boolean): ParseError | undefined {
-  const close = st.src.indexOf("}", st.i + 2);
-  if (close === -1) return st.errorAt(st.i, eofMatching("}"), true);
-  const body = st.src.slice(st.i + 2, close);
-  if (BRACE_BODY.test(body)) addPart(b, { kind: "var", name: body, quoted });
-  else addPart(b, { kind: "bad", text: `\${${body}}` });
-  st.i = close + 1;
+/** The end of a parameter name at `j` (a name, digits or one special character), or `j` if none. */
+function nameEnd(src: string, j: number): number {
+  const c = src[j];
+  if (c === undefined) return j;
+  if (NAME_START.test(c)) {
+    let k = j + 1;
+    while (k < src.length && NAME_CHAR.test(src[k]!)) k++;
+    return k;
+  }
+  if (/[0-9]/.test(c)) {
+    let k = j + 1;
+    while (k < src.length && /[0-9]/.test(src[k]!)) k++;
+    return k;
+  }
+  return "?!$#@*-".includes(c) ? j + 1 : j;
+}
+
+/** The operator of `${NAME…}` at `j` (just past the name) and its length, or undefined. */
+function paramOp(src: string, j: number): { op: ParamOp; length: number } | undefined {
+  const two = src.slice(j, j + 2);
+  for (const op of [":-", ":=", ":+", ":?", "##", "%%", "//", "/#", "/%"] as const) {
+    if (two === op) return { op, length: 2 };
+  }
+  const c = src[j];
+  if (c !== undefined && "-=+?#%/:".includes(c)) return { op: c as ParamOp, length: 1 };
   return undefined;
+}
+
+/**
+ * `${…}`: a parameter, `${#NAME}`, or `${NAME OP WORD}` with the operators of
+ * ParamOp; anything else becomes a `bad` part (bash fails at expansion).
+ */
+function lexBraced(
+  st: LexState,
+  hooks: LexHooks,
+  b: WordBuilder,
+  quoted: boolean,
+): ParseError | undefined {
+  const { src } = st;
+  const open = st.i;
+  const j = open + 2;
+  if (src[j] === "#" && src[j + 1] !== "}") {
+    const end = nameEnd(src, j + 1);
+    if (end > j + 1 && src[end] === "}") {
+      addPart(b, { kind: "param", name: src.slice(j + 1, end), op: "len", quoted });
+      st.i = end + 1;
+      return undefined;
+    }
+  }
+  const end = nameEnd(src, j);
+  const name = src.slice(j, end);
+  if (end > j && src[end] === "}") {
+    addPart(b, { kind: "var", name, quoted });
+    st.i = end + 1;
+    return undefined;
+  }
+  const op = end > j ? paramOp(src, end) : undefined;
+  if (op === undefined) {
+    const close = src.indexOf("}", j);
+    if (close === -1) return st.errorAt(open, eofMatching("}"), true);
+    addPart(b, { kind: "bad", text: src.slice(open, close + 1) });
+    st.i = close + 1;
+    return undefined;
+  }
+  st.i = end + op.length;
+  const slash = op.op.startsWith("/");
+  const arg = lexBraceWord(st, hooks, quoted, slash, open);
+  if ("message" in arg) return arg;
+  let rep: Word | undefined;
+  if (slash && src[st.i] === "/") {
+    st.i++;
+    const r = lexBraceWord(st, hooks, quoted, false, open);
+    if ("message" in r) return r;
+    rep = r;
+  }
+  st.i++; // the closing brace
+  addPart(b, {
+    kind: "param",
+    name,
+    op: op.op,
+    arg,
+    ...(rep === undefined ? {} : { rep }),
+    quoted,
+  });
+  return undefined;
+}
+
+/** The word of a `${NAME OP WORD}` up to its `}` (or `/` when `slash`), leaving `st.i` there. */
+function lexBraceWord(
+  st: LexState,
+  hooks: LexHooks,
+  quoted: boolean,
+  slash: boolean,
+  open: number,
+): Word | ParseError {
+  const { src } = st;
+  const start = st.i;
+  const b: WordBuilder = { parts: [], text: "", quoted: false };
+  for (;;) {
+    const c = src[st.i];
+    if (c === undefined) return st.errorAt(open, eofMatching("}"), true);
+    if (c === "}" || (slash && c === "/")) break;
+    let failure: ParseError | undefined;
+    if (c === "\\") {
+      if (quoted) lexQuotedBackslash(st, b);
+      else lexBackslash(st, b);
+    } else if (c === "'" && !quoted) failure = lexSingleQuoted(st, b);
+    else if (c === '"') {
+      st.i++;
+      failure = lexDoubleQuoted(st, hooks, b);
+    } else if (c === "$") failure = lexDollar(st, hooks, b, quoted);
+    else if (c === "`") failure = lexBackquote(st, hooks, b, quoted);
+    else {
+      let k = st.i + 1;
+      while (k < src.length && !"}/\\'\"$`".includes(src[k]!)) k++;
+      addLit(b, src.slice(st.i, k), quoted);
+      st.i = k;
+    }
+    if (failure !== undefined) return failure;
+  }
+  flush(b);
+  return { parts: b.parts, raw: src.slice(start, st.i), pos: start };
+}
+
+/**
+ * With `st.i` just past `((` (or `$((`): the text up to the matching `))`,
+ * where it starts, and `st.i` past the `))`.
+ */
+export function scanArith(st: LexState): { text: string; pos: number } | ParseError {
+  const { src } = st;
+  let depth = 0;
+  for (let j = st.i; j < src.length; j++) {
+    const c = src[j];
+    if (c === "(") depth++;
+    else if (c === ")") {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      if (src[j + 1] !== ")") return st.errorAt(j, nearToken(")"), false);
+      const text = src.slice(st.i, j);
+      const pos = st.i;
+      st.i = j + 2;
+      return { text, pos };
+    }
+  }
+  return st.errorAt(st.i - 2, eofMatching(")"), true);
+}
+
+/**
+ * Lexes `text` (found at `pos`) as the inside of double quotes without the
+ * quotes: `$…` and backquotes expand, `\` escapes only `$ \` " \\`. Used for
+ * arithmetic and here-document bodies.
+ */
+export function lexQuotedText(
+  text: string,
+  pos: number,
+  hooks: LexHooks,
+  errorAt: LexState["errorAt"],
+): Word | ParseError {
+  const st: LexState = { src: text, i: 0, errorAt: (p, m, inc) => errorAt(pos + p, m, inc) };
+  const b: WordBuilder = { parts: [], text: "", quoted: false };
+  while (st.i < text.length) {
+    const c = text[st.i]!;
+    let failure: ParseError | undefined;
+    if (c === "\\") lexQuotedBackslash(st, b);
+    else if (c === "$") failure = lexDollar(st, hooks, b, true);
+    else if (c === "`") failure = lexBackquote(st, hooks, b, true);
+    else {
+      let k = st.i + 1;
+      while (k < text.length && !"\\$`".includes(text[k]!)) k++;
+      addLit(b, text.slice(st.i, k), true);
+      st.i = k;
+    }
+    if (failure !== undefined) return failure;
+  }
+  flush(b);
+  return { parts: b.parts, raw: text, pos };
 }
 
 /** `$'…'`: bash's ANSI-C quoting, with the escapes `echo -e` knows (plus `\'`, `\"`). */

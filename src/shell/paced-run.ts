@@ -119,7 +119,7 @@ function interrupted(session: ShellSession): RunOutcome {
 function stepOf(session: ShellSession, item: AndOr, options: PacedOptions): Step | null {
   if (item.rest.length > 0 || item.background || item.first.commands.length !== 1) return null;
   const cmd = item.first.commands[0]!;
-  if (cmd.assignments.length > 0 || cmd.redirects.length > 0) return null;
+  if (cmd.kind !== "simple" || cmd.assignments.length > 0 || cmd.redirects.length > 0) return null;
   if (cmd.words.some((w) => w.parts.some((p) => p.kind === "subst" || p.kind === "bad")))
     return null;
   const words = expandWords(cmd.words, {

@@ -11,14 +11,26 @@ import type {
   AndOr,
   AndOrOp,
   Assignment,
+  Command,
+  Compound,
+  CompoundCommand,
+  CondToken,
+  FunctionDef,
+  HereDoc,
   List,
   Pipeline,
   Redirect,
   RedirectOp,
-  SimpleCommand,
   Word,
 } from "./ast.js";
-import { type LexHooks, type LexState, nextToken, type Token } from "./lexer.js";
+import {
+  type LexHooks,
+  type LexState,
+  lexQuotedText,
+  nextToken,
+  scanArith,
+  type Token,
+} from "./lexer.js";
 import { eofMatching, lineOf, nearToken, type ParseError, UNEXPECTED_EOF } from "./syntax-error.js";
 
 export type ParseResult =
@@ -27,8 +39,20 @@ export type ParseResult =
    * `partial` holds the complete commands that ended with a newline before the
    * line holding the error: bash has already run those when it meets the
    * error, so a script runner may run them, then report `error`.
+   * `resume` is the offset just past the newline that ended them: where a
+   * reader given more input (`error.incomplete`) would parse again.
    */
-  | { readonly ok: false; readonly error: ParseError; readonly partial: List };
+  | {
+      readonly ok: false;
+      readonly error: ParseError;
+      readonly partial: List;
+      readonly resume: number;
+    };
+
+export interface ParseOptions {
+  /** The line number of the source's first line (a stream parsed piece by piece). Default 1. */
+  readonly firstLine?: number;
+}
 
 /** How deeply `$(…)` and backquotes may nest before parsing fails. */
 export const MAX_NESTING = 64;
@@ -41,31 +65,58 @@ interface Parser {
   /** True while parsing the list of a `$(…)`: `)` ends it, EOF is an unclosed `$(`. */
   readonly inSubst: boolean;
   readonly lineAt: (pos: number) => number;
+  /** Here-documents whose bodies start after the current line. */
+  readonly heredocs: { doc: HereDoc; strip: boolean; pos: number }[];
+  /** Compound commands open around the lookahead (capped at MAX_NESTING). */
+  depth: number;
 }
 
-const REDIRECT_OPS: ReadonlySet<string> = new Set(["<", ">", ">>", "<&", ">&", "&>", "&>>"]);
+const REDIRECT_OPS: ReadonlySet<string> = new Set([
+  "<",
+  ">",
+  ">>",
+  "<&",
+  ">&",
+  "&>",
+  "&>>",
+  "<<",
+  "<<-",
+  "<<<",
+]);
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
+
+/** The top-level items ended by a newline so far, and the offset just past that newline. */
+interface Complete {
+  count: number;
+  resume: number;
+}
 
 const isError = (x: object): x is ParseError => "message" in x;
 
 /** Parses a whole source (a line, or a script of many lines). */
-export function parse(src: string): ParseResult {
+export function parse(src: string, options: ParseOptions = {}): ParseResult {
+  const firstLine = options.firstLine ?? 1;
   const st: LexState = {
     src,
     i: 0,
     errorAt: (pos, message, incomplete) => ({
       message,
       pos,
-      line: lineOf(src, pos),
+      line: lineOf(src, pos) + firstLine - 1,
       incomplete,
     }),
   };
-  const lineAt = lineCounter(src, 1);
+  const lineAt = lineCounter(src, firstLine);
   const items: AndOr[] = [];
-  const complete = { count: 0 };
+  const complete = { count: 0, resume: 0 };
   const failure = parseTopLevel(st, lineAt, 0, items, complete);
   if (failure === undefined) return { ok: true, list: { items } };
-  return { ok: false, error: failure, partial: { items: items.slice(0, complete.count) } };
+  return {
+    ok: false,
+    error: failure,
+    partial: { items: items.slice(0, complete.count) },
+    resume: complete.resume,
+  };
 }
 
 /** Parses `st` to its end into `items`; `complete.count` tracks the items ended by a newline. */
@@ -74,13 +125,13 @@ function parseTopLevel(
   lineAt: (pos: number) => number,
   depth: number,
   items: AndOr[],
-  complete: { count: number },
+  complete: Complete,
 ): ParseError | undefined {
   const hooks = makeHooks(st, lineAt, depth);
   const first = nextToken(st, hooks);
   if (first.kind === "error") return first.error;
-  const p: Parser = { st, hooks, tok: first, inSubst: false, lineAt };
-  return parseList(p, items, complete);
+  const p: Parser = { st, hooks, tok: first, inSubst: false, lineAt, heredocs: [], depth: 0 };
+  return parseList(p, items, complete, TOP);
 }
 
 /** The lexer's hooks for a parser at nesting `depth`. */
@@ -93,9 +144,9 @@ function makeHooks(outer: LexState, lineAt: (pos: number) => number, depth: numb
       const hooks = makeHooks(st, lineAt, depth + 1);
       const first = nextToken(st, hooks);
       if (first.kind === "error") return first.error;
-      const p: Parser = { st, hooks, tok: first, inSubst: true, lineAt };
+      const p: Parser = { st, hooks, tok: first, inSubst: true, lineAt, heredocs: [], depth: 0 };
       const items: AndOr[] = [];
-      const failure = parseList(p, items, { count: 0 });
+      const failure = parseList(p, items, undefined, SUBST);
       // parseList stops only at `)` here; that token is already consumed by the lexer.
       return failure ?? { items };
     },
@@ -109,6 +160,7 @@ function makeHooks(outer: LexState, lineAt: (pos: number) => number, depth: numb
       const items: AndOr[] = [];
       const failure = parseTopLevel(st, lineCounter(inner, lineAt(pos)), depth + 1, items, {
         count: 0,
+        resume: 0,
       });
       return failure ?? { items };
     },
@@ -140,7 +192,48 @@ function lineCounter(src: string, firstLine: number): (pos: number) => number {
 
 function advance(p: Parser): ParseError | undefined {
   p.tok = nextToken(p.st, p.hooks);
-  return p.tok.kind === "error" ? p.tok.error : undefined;
+  if (p.tok.kind === "error") return p.tok.error;
+  if (p.heredocs.length > 0 && (p.tok.kind === "newline" || p.tok.kind === "eof"))
+    return readHereDocs(p);
+  return undefined;
+}
+
+/**
+ * Reads the bodies of the here-documents started on the line that has just
+ * ended (`st.i` is at the start of the next line), in order.
+ */
+function readHereDocs(p: Parser): ParseError | undefined {
+  const { st } = p;
+  for (const doc of p.heredocs.splice(0)) {
+    const start = st.i;
+    let body = "";
+    let found = false;
+    while (st.i < st.src.length) {
+      const nl = st.src.indexOf("\n", st.i);
+      const end = nl === -1 ? st.src.length : nl;
+      let line = st.src.slice(st.i, end);
+      if (doc.strip) line = line.replace(/^\t+/, "");
+      st.i = nl === -1 ? st.src.length : nl + 1;
+      if (line === doc.doc.delimiter) {
+        found = true;
+        break;
+      }
+      body += `${line}\n`;
+    }
+    if (!found) {
+      const message = `warning: here-document at line ${p.lineAt(doc.pos)} delimited by end-of-file (wanted \`${doc.doc.delimiter}')`;
+      return st.errorAt(start, message, true);
+    }
+    if (doc.doc.quoted) {
+      doc.doc.body = { parts: [{ kind: "lit", text: body, quoted: true }], raw: body, pos: start };
+    } else {
+      const word = lexQuotedText(body, start, p.hooks, st.errorAt);
+      if ("message" in word) return word;
+      doc.doc.body = word;
+    }
+  }
+  if (p.tok.kind === "eof") p.tok = { kind: "eof", pos: st.i };
+  return undefined;
 }
 
 function skipNewlines(p: Parser): ParseError | undefined {
@@ -170,44 +263,99 @@ function unexpected(p: Parser, eofAsNewline = false): ParseError {
   }
 }
 
+const lookahead = (p: Parser): Token => p.tok;
+
 const isOp = (t: Token, op: string): boolean => t.kind === "op" && t.op === op;
 
+/** The text of an unquoted one-part word (a reserved word where one may stand), or undefined. */
+function bareWord(t: Token): string | undefined {
+  if (t.kind !== "word") return undefined;
+  const [only, ...more] = t.word.parts;
+  if (only === undefined || more.length > 0 || only.kind !== "lit" || only.quoted) return undefined;
+  return only.text === t.word.raw ? only.text : undefined;
+}
+
+/** What ends a list: EOF at the top, `)` in `$(…)` or `( … )`, `;;` in a case, or reserved words. */
+interface Stop {
+  readonly eof?: boolean;
+  readonly rparen?: boolean;
+  readonly dsemi?: boolean;
+  readonly words?: readonly string[];
+}
+
+const TOP: Stop = { eof: true };
+const SUBST: Stop = { rparen: true };
+
+function atStop(p: Parser, stop: Stop): boolean {
+  const t = p.tok;
+  if (t.kind === "eof") return stop.eof === true;
+  if (t.kind === "op")
+    return (stop.rparen === true && t.op === ")") || (stop.dsemi === true && t.op === ";;");
+  const word = bareWord(t);
+  return word !== undefined && stop.words?.includes(word) === true;
+}
+
 /**
- * list := (newline* and_or (";" | "&" | newline))* — up to EOF, or up to `)` in
- * a command substitution. Items go into `items` as they complete.
+ * list := (newline* and_or (";" | "&" | newline))* — up to what `stop`
+ * allows (EOF at the top level). Items go into `items` as they complete;
+ * `complete` tracks the top level's items ended by a newline.
  */
-function parseList(p: Parser, items: AndOr[], complete: { count: number }): ParseError | undefined {
+function parseList(
+  p: Parser,
+  items: AndOr[],
+  complete: Complete | undefined,
+  stop: Stop,
+): ParseError | undefined {
   for (;;) {
     while (p.tok.kind === "newline") {
-      if (!p.inSubst) complete.count = items.length;
+      if (complete !== undefined) {
+        complete.count = items.length;
+        complete.resume = p.tok.pos + 1;
+      }
       const failure = advance(p);
       if (failure) return failure;
     }
-    if (p.tok.kind === "eof") return p.inSubst ? unexpected(p) : undefined;
-    if (p.inSubst && isOp(p.tok, ")")) return undefined;
+    if (atStop(p, stop)) return undefined;
+    if (p.tok.kind === "eof") return unexpected(p);
     const item = parseAndOr(p);
     if (isError(item)) return item;
     let background = false;
-    if (isOp(p.tok, ";") || isOp(p.tok, "&")) {
-      background = isOp(p.tok, "&");
+    const after = lookahead(p); // parseAndOr moved it on: not the token narrowed above
+    if (isOp(after, ";") || isOp(after, "&")) {
+      background = isOp(after, "&");
       const failure = advance(p);
       if (failure) return failure;
-    } else if (!endsItem(p)) {
+    } else if (after.kind !== "newline" && !atStop(p, stop)) {
       return unexpected(p);
     }
     items.push({ ...item, background });
   }
 }
 
-/** True when the lookahead ends a list item without a `;` or `&`. */
-function endsItem(p: Parser): boolean {
-  const t = p.tok;
-  return t.kind === "newline" || (p.inSubst ? isOp(t, ")") : t.kind === "eof");
+/** A compound command's inner list, up to one of `words` (or `stop`); never empty unless `mayBeEmpty`. */
+function parseBody(p: Parser, stop: Stop, mayBeEmpty = false): List | ParseError {
+  const items: AndOr[] = [];
+  const failure = parseList(p, items, undefined, stop);
+  if (failure) return failure;
+  if (items.length === 0 && !mayBeEmpty) return unexpected(p);
+  return { items };
+}
+
+/** Consumes the reserved word `word`, or fails on what stands there instead. */
+function expectWord(p: Parser, word: string): ParseError | undefined {
+  if (bareWord(p.tok) !== word) return unexpected(p);
+  return advance(p);
+}
+
+function expectOp(p: Parser, op: string): ParseError | undefined {
+  if (!isOp(p.tok, op)) return unexpected(p);
+  return advance(p);
 }
 
 /** and_or := pipeline (("&&" | "||") newline* pipeline)* */
 function parseAndOr(p: Parser): AndOr | ParseError {
   const pos = tokenPos(p.tok);
+  const line = p.lineAt(pos); // before the items inside, so that lineAt is asked in order
   const first = parsePipeline(p);
   if (isError(first)) return first;
   const rest: { op: AndOrOp; pipeline: Pipeline }[] = [];
@@ -219,34 +367,324 @@ function parseAndOr(p: Parser): AndOr | ParseError {
     if (isError(pipeline)) return pipeline;
     rest.push({ op, pipeline });
   }
-  return { first, rest, background: false, line: p.lineAt(pos), pos };
+  return { first, rest, background: false, line, pos };
 }
 
-/** pipeline := simple (("|" | "|&") newline* simple)*; `a |& b` is `a 2>&1 | b`. */
+/** pipeline := ["!"] command (("|" | "|&") newline* command)*; `a |& b` is `a 2>&1 | b`. */
 function parsePipeline(p: Parser): Pipeline | ParseError {
   const pos = tokenPos(p.tok);
-  const first = parseSimple(p);
+  let negated = false;
+  if (bareWord(p.tok) === "!") {
+    negated = true;
+    const failure = advance(p);
+    if (failure) return failure;
+  }
+  const first = parseCommand(p);
   if (isError(first)) return first;
-  const commands: SimpleCommand[] = [first];
+  const commands: Command[] = [first];
   while (isOp(p.tok, "|") || isOp(p.tok, "|&")) {
     if (isOp(p.tok, "|&")) commands.push(withStderrToStdout(commands.pop()!, tokenPos(p.tok)));
     const failure = advance(p) ?? skipNewlines(p);
     if (failure) return failure;
-    const next = parseSimple(p);
+    const next = parseCommand(p);
     if (isError(next)) return next;
     commands.push(next);
   }
-  return { commands, pos };
+  return { commands, negated, pos };
 }
 
-function withStderrToStdout(cmd: SimpleCommand, pos: number): SimpleCommand {
+function withStderrToStdout(cmd: Command, pos: number): Command {
+  if (cmd.kind === "function") return cmd;
   const one: Word = { parts: [{ kind: "lit", text: "1", quoted: false }], raw: "1", pos };
   const dup: Redirect = { op: ">&", fd: 2, target: one, pos };
   return { ...cmd, redirects: [...cmd.redirects, dup] };
 }
 
-/** simple := (assignment | redirect)* (word | redirect)*, not empty. */
-function parseSimple(p: Parser): SimpleCommand | ParseError {
+/** Reserved words that cannot start a command. */
+const CLOSERS = new Set(["then", "elif", "else", "fi", "do", "done", "esac", "}", "]]"]);
+
+/** command := compound redirect* | function definition | simple. */
+function parseCommand(p: Parser): Command | ParseError {
+  const t = p.tok;
+  const pos = tokenPos(t);
+  const word = bareWord(t);
+  if (word !== undefined && CLOSERS.has(word)) return unexpected(p);
+  if (word === "function") return parseFunction(p, pos);
+  if (p.depth >= MAX_NESTING)
+    return p.st.errorAt(pos, "syntax error: commands nested too deeply", false);
+  p.depth++;
+  const compound = parseCompound(p, word);
+  p.depth--;
+  if (compound === undefined) return parseSimple(p);
+  if (isError(compound)) return compound;
+  const redirects: Redirect[] = [];
+  while (p.tok.kind === "op" && REDIRECT_OPS.has(p.tok.op)) {
+    const r = parseRedirect(p, p.tok.op as RedirectOp, p.tok.fd, p.tok.pos);
+    if (isError(r)) return r;
+    redirects.push(r);
+  }
+  return { ...compound, redirects, pos } as Compound;
+}
+
+/** The compound command starting at the lookahead, or undefined when it starts none. */
+function parseCompound(
+  p: Parser,
+  word: string | undefined,
+): CompoundCommand | ParseError | undefined {
+  switch (word) {
+    case "if":
+      return parseIf(p);
+    case "while":
+    case "until":
+      return parseWhile(p, word === "until");
+    case "for":
+      return parseFor(p);
+    case "case":
+      return parseCase(p);
+    case "{":
+      return parseGroup(p);
+    case "[[":
+      return parseCond(p);
+  }
+  if (!isOp(p.tok, "(")) return undefined;
+  if (atDoubleParen(p)) {
+    const expr = arithBody(p);
+    if (isError(expr)) return expr;
+    return advance(p) ?? { kind: "arith", expr };
+  }
+  const failure = advance(p);
+  if (failure) return failure;
+  const body = parseBody(p, SUBST);
+  if (isError(body)) return body;
+  return expectOp(p, ")") ?? { kind: "group", subshell: true, body };
+}
+
+/** True when the lookahead `(` is the first of `((`. */
+function atDoubleParen(p: Parser): boolean {
+  return p.tok.kind === "op" && p.st.i === p.tok.pos + 1 && p.st.src[p.st.i] === "(";
+}
+
+/** With the lookahead at the first `(` of `((`: the expression up to `))`, lexed; the lookahead is then stale. */
+function arithBody(p: Parser): Word | ParseError {
+  p.st.i++;
+  const body = scanArith(p.st);
+  if ("message" in body) return body;
+  return lexQuotedText(body.text, body.pos, p.hooks, p.st.errorAt);
+}
+
+function parseIf(p: Parser): CompoundCommand | ParseError {
+  const clauses: { cond: List; body: List }[] = [];
+  let elseBody: List | undefined;
+  let keyword = "if";
+  while (keyword === "if" || keyword === "elif") {
+    const failure = advance(p);
+    if (failure) return failure;
+    const cond = parseBody(p, { words: ["then"] });
+    if (isError(cond)) return cond;
+    const then = expectWord(p, "then");
+    if (then) return then;
+    const body = parseBody(p, { words: ["elif", "else", "fi"] });
+    if (isError(body)) return body;
+    clauses.push({ cond, body });
+    keyword = bareWord(p.tok) ?? "";
+  }
+  if (keyword === "else") {
+    const failure = advance(p);
+    if (failure) return failure;
+    const body = parseBody(p, { words: ["fi"] });
+    if (isError(body)) return body;
+    elseBody = body;
+  }
+  return (
+    expectWord(p, "fi") ?? { kind: "if", clauses, ...(elseBody === undefined ? {} : { elseBody }) }
+  );
+}
+
+function parseWhile(p: Parser, until: boolean): CompoundCommand | ParseError {
+  const failure = advance(p);
+  if (failure) return failure;
+  const cond = parseBody(p, { words: ["do"] });
+  if (isError(cond)) return cond;
+  const body = parseDoDone(p);
+  if (isError(body)) return body;
+  return { kind: "while", until, cond, body };
+}
+
+/** `do list done`. */
+function parseDoDone(p: Parser): List | ParseError {
+  const failure = expectWord(p, "do");
+  if (failure) return failure;
+  const body = parseBody(p, { words: ["done"] });
+  if (isError(body)) return body;
+  return expectWord(p, "done") ?? body;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function parseFor(p: Parser): CompoundCommand | ParseError {
+  const failure = advance(p);
+  if (failure) return failure;
+  if (isOp(p.tok, "(") && atDoubleParen(p)) return parseArithFor(p);
+  const t = p.tok;
+  if (t.kind !== "word" || !NAME.test(t.word.raw))
+    return t.kind === "word"
+      ? p.st.errorAt(t.word.pos, `\`${t.word.raw}': not a valid identifier`, false)
+      : unexpected(p);
+  const name = t.word.raw;
+  let words: Word[] | undefined;
+  const next = advance(p) ?? skipNewlines(p);
+  if (next) return next;
+  if (bareWord(p.tok) === "in") {
+    words = [];
+    let f = advance(p);
+    while (f === undefined && p.tok.kind === "word") {
+      words.push(p.tok.word);
+      f = advance(p);
+    }
+    if (f) return f;
+    if (!isOp(p.tok, ";") && p.tok.kind !== "newline") return unexpected(p);
+    const after = advance(p);
+    if (after) return after;
+  } else if (isOp(p.tok, ";")) {
+    const after = advance(p);
+    if (after) return after;
+  }
+  const nl = skipNewlines(p);
+  if (nl) return nl;
+  const body = parseDoDone(p);
+  if (isError(body)) return body;
+  return { kind: "for", name, ...(words === undefined ? {} : { words }), body };
+}
+
+/** `for ((init; cond; step)) do list done`. */
+function parseArithFor(p: Parser): CompoundCommand | ParseError {
+  p.st.i++;
+  const body = scanArith(p.st);
+  if ("message" in body) return body;
+  const pieces = body.text.split(";");
+  if (pieces.length !== 3)
+    return p.st.errorAt(body.pos, "syntax error: arithmetic expression required", false);
+  const exprs: Word[] = [];
+  let at = body.pos;
+  for (const piece of pieces) {
+    const w = lexQuotedText(piece, at, p.hooks, p.st.errorAt);
+    if ("message" in w) return w;
+    exprs.push(w);
+    at += piece.length + 1;
+  }
+  const failure = advance(p);
+  if (failure) return failure;
+  if (isOp(p.tok, ";")) {
+    const f = advance(p);
+    if (f) return f;
+  }
+  const nl = skipNewlines(p);
+  if (nl) return nl;
+  const list = parseDoDone(p);
+  if (isError(list)) return list;
+  return { kind: "arith-for", init: exprs[0]!, cond: exprs[1]!, step: exprs[2]!, body: list };
+}
+
+function parseCase(p: Parser): CompoundCommand | ParseError {
+  const failure = advance(p);
+  if (failure) return failure;
+  const t = p.tok;
+  if (t.kind !== "word") return unexpected(p);
+  const word = t.word;
+  const f = advance(p) ?? skipNewlines(p) ?? expectWord(p, "in") ?? skipNewlines(p);
+  if (f) return f;
+  const items: { patterns: Word[]; body: List }[] = [];
+  while (bareWord(p.tok) !== "esac") {
+    if (isOp(p.tok, "(")) {
+      const open = advance(p);
+      if (open) return open;
+    }
+    const patterns: Word[] = [];
+    for (;;) {
+      const pt = p.tok;
+      if (pt.kind !== "word") return unexpected(p);
+      patterns.push(pt.word);
+      const next = advance(p);
+      if (next) return next;
+      if (!isOp(p.tok, "|")) break;
+      const bar = advance(p);
+      if (bar) return bar;
+    }
+    const close = expectOp(p, ")");
+    if (close) return close;
+    const body = parseBody(p, { words: ["esac"], dsemi: true }, true);
+    if (isError(body)) return body;
+    items.push({ patterns, body });
+    if (isOp(p.tok, ";;")) {
+      const next = advance(p) ?? skipNewlines(p);
+      if (next) return next;
+    } else if (bareWord(p.tok) !== "esac") return unexpected(p);
+  }
+  return advance(p) ?? { kind: "case", word, items };
+}
+
+function parseGroup(p: Parser): CompoundCommand | ParseError {
+  const failure = advance(p);
+  if (failure) return failure;
+  const body = parseBody(p, { words: ["}"] });
+  if (isError(body)) return body;
+  return expectWord(p, "}") ?? { kind: "group", subshell: false, body };
+}
+
+const COND_OPS = new Set(["&&", "||", "(", ")", "<", ">"]);
+
+/** `[[ … ]]`: its words and operators, unexpanded, up to `]]`. */
+function parseCond(p: Parser): CompoundCommand | ParseError {
+  const tokens: CondToken[] = [];
+  let failure = advance(p);
+  while (failure === undefined) {
+    const t = p.tok;
+    if (bareWord(t) === "]]") break;
+    if (t.kind === "word") tokens.push({ kind: "word", word: t.word });
+    else if (t.kind === "op" && COND_OPS.has(t.op) && t.fd === undefined)
+      tokens.push({ kind: "op", op: t.op });
+    else if (t.kind !== "newline") return unexpected(p);
+    failure = advance(p);
+  }
+  if (failure) return failure;
+  if (tokens.length === 0) return unexpected(p);
+  return advance(p) ?? { kind: "cond", tokens };
+}
+
+/** `function NAME [()] compound`. */
+function parseFunction(p: Parser, pos: number): FunctionDef | ParseError {
+  const failure = advance(p);
+  if (failure) return failure;
+  const t = p.tok;
+  if (t.kind !== "word") return unexpected(p);
+  const name = t.word.raw;
+  const next = advance(p);
+  if (next) return next;
+  if (isOp(p.tok, "(")) {
+    const f = advance(p) ?? expectOp(p, ")");
+    if (f) return f;
+  }
+  return functionBody(p, name, pos);
+}
+
+/** The compound command that is a function's body (newlines may come first). */
+function functionBody(p: Parser, name: string, pos: number): FunctionDef | ParseError {
+  const nl = skipNewlines(p);
+  if (nl) return nl;
+  const body = parseCommand(p);
+  if (isError(body)) return body;
+  if (body.kind === "simple" || body.kind === "function")
+    return p.st.errorAt(body.pos, nearToken(wordAt(p.st.src, body.pos)), false);
+  return { kind: "function", name, body, pos };
+}
+
+/** The word of `src` at `pos`, for messages. */
+function wordAt(src: string, pos: number): string {
+  return /^\S*/.exec(src.slice(pos))![0];
+}
+
+/** simple := (assignment | redirect)* (word | redirect)*, not empty. `NAME ( )` starts a function. */
+function parseSimple(p: Parser): Command | ParseError {
   const pos = tokenPos(p.tok);
   const assignments: Assignment[] = [];
   const words: Word[] = [];
@@ -263,8 +701,15 @@ function parseSimple(p: Parser): SimpleCommand | ParseError {
       const redirect = parseRedirect(p, t.op as RedirectOp, t.fd, t.pos);
       if (isError(redirect)) return redirect;
       redirects.push(redirect);
-    } else if (t.kind === "op" && t.op === "<<") {
-      return p.st.errorAt(t.pos, "syntax error: here-documents (<<) are not supported", false);
+    } else if (
+      isOp(t, "(") &&
+      words.length === 1 &&
+      assignments.length === 0 &&
+      redirects.length === 0
+    ) {
+      const f = advance(p) ?? expectOp(p, ")");
+      if (f) return f;
+      return functionBody(p, words[0]!.raw, pos);
     } else break;
   }
   if (assignments.length + words.length + redirects.length === 0) return unexpected(p);
@@ -282,9 +727,28 @@ function parseRedirect(
   if (failure) return failure;
   const t = p.tok;
   if (t.kind !== "word") return unexpected(p, true);
+  const input = op === "<" || op === "<&" || op.startsWith("<<");
+  const base = { op, fd: fd ?? (input ? 0 : 1), target: t.word, pos };
+  let redirect: Redirect = base;
+  if (op === "<<" || op === "<<-") {
+    const heredoc: HereDoc = {
+      delimiter: delimiterOf(t.word),
+      quoted: t.word.parts.some((part) => part.kind === "lit" && part.quoted),
+      body: undefined,
+    };
+    p.heredocs.push({ doc: heredoc, strip: op === "<<-", pos });
+    redirect = { ...base, heredoc };
+  }
   const after = advance(p);
   if (after) return after;
-  return { op, fd: fd ?? (op === "<" || op === "<&" ? 0 : 1), target: t.word, pos };
+  return redirect;
+}
+
+/** A here-document's delimiter: the word after quote removal, `$` left as typed. */
+function delimiterOf(word: Word): string {
+  return word.parts
+    .map((part) => (part.kind === "lit" ? part.text : part.kind === "var" ? `$${part.name}` : ""))
+    .join("");
 }
 
 /** `NAME=value` as an assignment, or undefined. Only an unquoted `NAME=` qualifies. */

@@ -1,14 +1,16 @@
 /**
  * The shell runtime: runs parsed lists against the command registry, with
  * bash's semantics for `;`, `&&`, `||`, pipelines, variables, command
- * substitution and redirections. Every front end (the Ink app, the batch
- * runner, tests) calls runSource() and receives the output as blocks, in
- * the order they were produced, through a sink.
+ * substitution, redirections, here-documents, the compound commands (`if`,
+ * `for`, `while`, `until`, `case`, `{ }`, `( )`, `(( ))`, `[[ ]]`) and
+ * functions. Every front end (the Ink app, the batch runner, tests) calls
+ * runSource() and receives the output as blocks, in the order they were
+ * produced, through a sink.
  *
  * After each command, the runtime also acts as the machine's console: new
  * kernel messages (OOM kills) are printed to stderr, stamped as printk
  * stamps them; and with `check` on (`cowsh --check`, and in tests) the
- * machine's invariants are verified.
+ * machine's invariants are verified. afterRunCommand() is that one hook.
  */
 import { logRecord } from "../../commands/dmesg.js";
 import { recordHistory } from "../../commands/history.js";
@@ -23,15 +25,44 @@ import { checkInvariants } from "../kernel/invariants.js";
 import type { Machine } from "../kernel/machine.js";
 import { LOGIN_SHELL_PID } from "../kernel/machine.js";
 import { STRERROR } from "../kernel/result.js";
-import type { AndOr, List, Pipeline, Redirect, SimpleCommand } from "./ast.js";
-import { type ExpandEnv, expandRedirectTarget, expandString, expandWords } from "./expand.js";
+import type {
+  AndOr,
+  Command as AstCommand,
+  Compound,
+  FunctionDef,
+  List,
+  Pipeline,
+  Redirect,
+  SimpleCommand,
+} from "./ast.js";
+import { BUILTINS, type BuiltinHost, suggestName } from "./builtins.js";
+import { evalCond } from "./cond.js";
+import {
+  arithValue,
+  type ExpandEnv,
+  expandPattern,
+  expandRedirectTarget,
+  expandString,
+  expandWords,
+} from "./expand.js";
 import { nodeHost } from "./host.js";
-import { parse } from "./parser.js";
+import { type ParseResult, parse } from "./parser.js";
+import { globPaths } from "./pathname.js";
+import { matchPattern } from "./pattern.js";
 import type { HostFs, ReadFileResult, Session } from "./session.js";
 import { formatParseError } from "./syntax-error.js";
+import { machineFiles } from "./test-expr.js";
 import { type Block, type Command, type Effect, err, helpText, out } from "./types.js";
 
-/** A session of the shell: the machine and the shell's variables. */
+/** bash's `set` options cowsh keeps. */
+export interface ShellOptions {
+  /** `set -e`: stop at the first failing command. */
+  errexit: boolean;
+  /** `set -x`: print each command, expanded, before running it. */
+  xtrace: boolean;
+}
+
+/** A session of the shell: the machine, the shell's variables, functions and options. */
 export interface ShellSession extends Session {
   readonly machine: Machine;
   /**
@@ -40,6 +71,13 @@ export interface ShellSession extends Session {
    * and the run stops with status 70 (EX_SOFTWARE).
    */
   check: boolean;
+  /** Functions defined so far, by name. */
+  readonly functions: Map<string, FunctionDef>;
+  /** The positional parameters $1, $2, … (the arguments of the running function). */
+  params: string[];
+  readonly options: ShellOptions;
+  /** Per running function, the values `local` saved (undefined: the variable was unset). */
+  readonly locals: Map<string, string | undefined>[];
 }
 
 export interface SessionOptions {
@@ -61,6 +99,7 @@ export function createSession(
     ["$", String(LOGIN_SHELL_PID)],
     ["?", "0"],
     ["0", "cowsh"],
+    ["PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"],
   ]);
   if (!consoleSeq.has(machine)) consoleSeq.set(machine, machine.log.length);
   const session = {
@@ -68,6 +107,10 @@ export function createSession(
     vars,
     host,
     check: options.check ?? false,
+    functions: new Map<string, FunctionDef>(),
+    params: [] as string[],
+    options: { errexit: false, xtrace: false },
+    locals: [] as Map<string, string | undefined>[],
     readFile(path: string): ReadFileResult {
       const r = readWhole(session.machine, path);
       return r.ok
@@ -89,24 +132,58 @@ export interface RunOptions {
   readonly scriptName?: string;
   /** Commands to use instead of the built-in registry (tests). */
   readonly commands?: ReadonlyMap<string, Command>;
+  /** The line number of the source's first line, when it is a piece of a longer stream. Default 1. */
+  readonly firstLine?: number;
 }
 
 /** The status a run ends with when `check` finds a broken invariant (EX_SOFTWARE). */
 export const INVARIANT_BROKEN_STATUS = 70;
+
+/** How deeply functions may call functions (bash's FUNCNEST, set for it). */
+export const MAX_FUNCTION_NESTING = 200;
+
+/** Iterations a loop may make before cowsh stops it: the shell must stay responsive. */
+export const MAX_LOOP_ITERATIONS = 1_000_000;
 
 export interface RunOutcome {
   /** The status of the last command run ($?); 70 when an invariant broke. */
   readonly status: number;
   /** An effect a command asked for (clear, exit); running stops at exit. */
   readonly effect?: Effect;
+  /** Running stopped before the end: `exit`, errexit, a syntax error or a broken invariant. */
+  readonly stopped?: boolean;
+}
+
+/** Standard input being read: `read` takes a line at a time, other commands all that is left. */
+interface Input {
+  readonly text: string;
+  pos: number;
+}
+
+/** Text a redirection writes to a file, flushed when the command that opened it ends. */
+interface FileWrite {
+  text: string;
+  readonly append: boolean;
 }
 
 /** Where a file descriptor's output goes. */
 type Dest =
   | { readonly kind: "sink" }
-  | { readonly kind: "capture" }
   | { readonly kind: "err" }
-  | { readonly kind: "file"; readonly path: string };
+  | { readonly kind: "capture"; readonly into: string[] }
+  | { readonly kind: "file"; readonly path: string; readonly file: FileWrite };
+
+/** A command's standard descriptors. */
+interface Io {
+  readonly stdin: Input | undefined;
+  readonly out: Dest;
+  readonly err: Dest;
+}
+
+/** `break N`, `continue N` and `return` on their way out to the loop or function they leave. */
+type Control =
+  | { readonly kind: "break" | "continue"; readonly levels: number }
+  | { readonly kind: "return" };
 
 /** State of one run of a source text. */
 interface Run {
@@ -119,9 +196,15 @@ interface Run {
   stopped: boolean;
   /** set when `check` found a broken invariant */
   broken: boolean;
-  readonly source: string;
+  source: string;
   /** Where the top-level command running now starts in `source`. */
   at: number;
+  control: Control | undefined;
+  /** Loops and functions the running command is inside. */
+  loops: number;
+  functions: number;
+  /** >0 inside a condition (`if`, `while`, `&&` not last, `!`), where errexit does not apply. */
+  condition: number;
 }
 
 /**
@@ -134,6 +217,20 @@ export function runSource(
   sink: (block: Block) => void,
   options: RunOptions = {},
 ): RunOutcome {
+  const firstLine = options.firstLine;
+  const parsed = parse(source, firstLine === undefined ? {} : { firstLine });
+  return runParsed(session, source, parsed, sink, options);
+}
+
+/** Runs what parse() made of `source`: its commands, then its syntax error if any. */
+export function runParsed(
+  session: ShellSession,
+  source: string,
+  parsed: ParseResult,
+  sink: (block: Block) => void,
+  options: RunOptions = {},
+): RunOutcome {
+  if (options.errexit) session.options.errexit = true;
   const run: Run = {
     session,
     commands: options.commands ?? COMMANDS,
@@ -144,8 +241,11 @@ export function runSource(
     broken: false,
     source,
     at: 0,
+    control: undefined,
+    loops: 0,
+    functions: 0,
+    condition: 0,
   };
-  const parsed = parse(source);
   const list = parsed.ok ? parsed.list : parsed.partial;
   let recorded = -1;
   for (const item of list.items) {
@@ -155,18 +255,22 @@ export function runSource(
     const line = lineAround(source, item.pos);
     if (line.start > recorded) recordHistory(session, line.text);
     recorded = line.start;
-    runAndOr(run, item, sinkDest);
+    runAndOr(run, item, TOP_IO);
+    run.control = undefined;
   }
   if (!parsed.ok && !run.stopped) {
-    for (const line of formatParseError(parsed.error, source, options.scriptName)) sink(err(line));
+    const lines = formatParseError(parsed.error, source, options.scriptName, options.firstLine);
+    for (const line of lines) sink(err(line));
     setStatus(session, 2);
+    run.stopped = true;
   }
   if (run.broken) setStatus(session, INVARIANT_BROKEN_STATUS);
   const status = Number(session.vars.get("?"));
-  return run.effect === undefined ? { status } : { status, effect: run.effect };
+  const stopped = run.stopped;
+  return run.effect === undefined ? { status, stopped } : { status, effect: run.effect, stopped };
 }
 
-const sinkDest: Dest = { kind: "sink" };
+const TOP_IO: Io = { stdin: undefined, out: { kind: "sink" }, err: { kind: "err" } };
 
 /** The line of `source` that holds offset `pos`, trimmed, and where it starts. */
 function lineAround(source: string, pos: number): { start: number; text: string } {
@@ -214,6 +318,7 @@ export function afterCommand(
   return false;
 }
 
+/** The hook after each simple command has run. */
 function afterRunCommand(run: Run): void {
   if (run.broken) {
     printKernelLog(run.session, run.sink);
@@ -228,115 +333,503 @@ function setStatus(session: Session, status: number): void {
   session.vars.set("?", String(status));
 }
 
-function runList(run: Run, list: List, stdout: Dest, capture?: string[]): void {
+const statusOf = (run: Run): number => Number(run.session.vars.get("?") ?? "0");
+
+/** True when the run must not go on with the next command here (stopped, or leaving a loop or function). */
+const leaving = (run: Run): boolean => run.stopped || run.control !== undefined;
+
+/** Runs a list's items in order; returns the status of the last one run. */
+function runList(run: Run, list: List, io: Io): number {
   for (const item of list.items) {
-    if (run.stopped) return;
-    runAndOr(run, item, stdout, capture);
+    if (leaving(run)) break;
+    runAndOr(run, item, io);
+  }
+  return statusOf(run);
+}
+
+/** Runs `list` as a condition: errexit does not apply inside. */
+function runCondition(run: Run, list: List, io: Io): number {
+  run.condition++;
+  try {
+    return runList(run, list, io);
+  } finally {
+    run.condition--;
   }
 }
 
 /** pipeline (&& or || pipeline)*: each later pipeline runs when $? so far says so. */
-function runAndOr(run: Run, item: AndOr, stdout: Dest, capture?: string[]): void {
-  let status = runPipeline(run, item.first, stdout, capture);
-  let last = 0;
-  item.rest.forEach(({ op, pipeline }, i) => {
-    if (run.stopped) return;
-    if ((op === "&&") === (status === 0)) {
-      status = runPipeline(run, pipeline, stdout, capture);
-      last = i + 1;
+function runAndOr(run: Run, item: AndOr, io: Io): void {
+  const pipelines = [item.first, ...item.rest.map((r) => r.pipeline)];
+  const lastIndex = pipelines.length - 1;
+  let status = 0;
+  let ranLast = false;
+  for (let i = 0; i <= lastIndex; i++) {
+    if (i > 0) {
+      const op = item.rest[i - 1]!.op;
+      if ((op === "&&") !== (status === 0)) continue;
     }
-  });
-  if (run.options.errexit && status !== 0 && last === item.rest.length) run.stopped = true;
+    if (leaving(run)) return;
+    const pipeline = pipelines[i]!;
+    const conditional = i < lastIndex || pipeline.negated;
+    if (conditional) run.condition++;
+    status = runPipeline(run, pipeline, io);
+    if (conditional) run.condition--;
+    ranLast = i === lastIndex;
+  }
+  const errexit = run.options.errexit === true || run.session.options.errexit;
+  if (errexit && status !== 0 && ranLast && run.condition === 0 && !run.stopped) {
+    run.stopped = true;
+  }
 }
 
 /** Runs the commands of a pipeline, each one's stdout feeding the next one's stdin. */
-function runPipeline(run: Run, pipeline: Pipeline, stdout: Dest, capture?: string[]): number {
-  let input: string | undefined;
+function runPipeline(run: Run, pipeline: Pipeline, io: Io): number {
+  let input = io.stdin;
   let status = 0;
+  const last = pipeline.commands.length - 1;
   pipeline.commands.forEach((cmd, i) => {
-    if (run.stopped) return;
-    const lastStage = i === pipeline.commands.length - 1;
+    if (leaving(run)) return;
     const piped: string[] = [];
-    status = runSimple(
-      run,
-      cmd,
-      input,
-      lastStage ? stdout : { kind: "capture" },
-      lastStage ? capture : piped,
-    );
-    input = lastStage ? undefined : piped.join("");
+    const stageIo: Io = {
+      stdin: input,
+      out: i === last ? io.out : { kind: "capture", into: piped },
+      err: io.err,
+    };
+    status = runCommand(run, cmd, stageIo);
+    input = i === last ? undefined : { text: piped.join(""), pos: 0 };
   });
+  if (pipeline.negated) status = status === 0 ? 1 : 0;
   setStatus(run.session, status);
   return status;
 }
 
-/** The expansion environment: variables, and $(…) run in this same session. */
-function expandEnv(run: Run): ExpandEnv {
+function runCommand(run: Run, cmd: AstCommand, io: Io): number {
+  switch (cmd.kind) {
+    case "simple":
+      return runSimple(run, cmd, io);
+    case "function":
+      run.session.functions.set(cmd.name, cmd);
+      return 0;
+    default:
+      return withRedirects(run, "cowsh", cmd.redirects, io, (inner) =>
+        runCompound(run, cmd, inner),
+      );
+  }
+}
+
+/** The expansion environment: variables, $(…) run in this same session, and globbing. */
+function expandEnv(run: Run, io: Io): ExpandEnv {
+  const session = run.session;
   return {
-    getVar: (name) => run.session.vars.get(name),
+    getVar: (name) => getVar(session, name),
+    setVar: (name, value) => session.vars.set(name, value),
+    params: () => session.params,
     substitute: (list) => {
       const captured: string[] = [];
-      runList(run, list, { kind: "capture" }, captured);
+      subshell(
+        run,
+        () =>
+          runList(run, list, {
+            stdin: undefined,
+            out: { kind: "capture", into: captured },
+            err: io.err,
+          }),
+        false,
+      );
       return captured.join("");
     },
+    glob: (pattern) => globPaths(session.machine, pattern),
   };
 }
 
-/** Runs one simple command; returns its status. */
-function runSimple(
+/** A variable, or a special parameter computed from the session. */
+function getVar(session: ShellSession, name: string): string | undefined {
+  if (/^[1-9][0-9]*$/.test(name)) return session.params[Number(name) - 1];
+  if (name === "#") return String(session.params.length);
+  if (name === "@" || name === "*") return session.params.join(" ");
+  if (name === "-")
+    return `${session.options.errexit ? "e" : ""}${session.options.xtrace ? "x" : ""}hB`;
+  return session.vars.get(name);
+}
+
+/**
+ * Runs `body` as in a subshell (`( … )`, `$(…)`): `exit` inside ends only
+ * it. With `isolate`, variables, functions and options set inside are
+ * undone afterwards (a `$(…)` keeps them, as cowsh's commands are not forked).
+ */
+function subshell(run: Run, body: () => number, isolate: boolean): number {
+  const s = run.session;
+  const saved = isolate
+    ? {
+        vars: new Map(s.vars),
+        functions: new Map(s.functions),
+        params: s.params,
+        options: { ...s.options },
+      }
+    : undefined;
+  const before = { stopped: run.stopped, effect: run.effect, control: run.control };
+  let status = body();
+  if (run.effect?.kind === "exit" && !run.broken) {
+    status = run.effect.status;
+    run.stopped = before.stopped;
+    run.effect = before.effect;
+  }
+  if (run.control?.kind === "return" && run.functions === 0) run.control = before.control;
+  if (saved) {
+    for (const key of [...s.vars.keys()]) if (!saved.vars.has(key)) s.vars.delete(key);
+    for (const [k, v] of saved.vars) if (k !== "?") s.vars.set(k, v);
+    s.functions.clear();
+    for (const [k, v] of saved.functions) s.functions.set(k, v);
+    s.params = saved.params;
+    Object.assign(s.options, saved.options);
+  }
+  setStatus(s, status);
+  return status;
+}
+
+function runCompound(run: Run, cmd: Compound, io: Io): number {
+  switch (cmd.kind) {
+    case "if": {
+      for (const clause of cmd.clauses) {
+        const status = runCondition(run, clause.cond, io);
+        if (leaving(run)) return status;
+        if (status === 0) return runList(run, clause.body, io);
+      }
+      if (cmd.elseBody !== undefined) return runList(run, cmd.elseBody, io);
+      setStatus(run.session, 0);
+      return 0;
+    }
+    case "while":
+      return runLoop(
+        run,
+        (iteration) => {
+          if (iteration === undefined) return true;
+          const status = runCondition(run, cmd.cond, io);
+          if (leaving(run)) return false;
+          return (status === 0) !== cmd.until;
+        },
+        () => runList(run, cmd.body, io),
+      );
+    case "for": {
+      const env = expandEnv(run, io);
+      const words =
+        cmd.words === undefined
+          ? { ok: true as const, value: [...run.session.params] }
+          : expandWords(cmd.words, env);
+      if (!words.ok) return fail(run, io, words.message, 1);
+      const values = words.value;
+      let next = 0;
+      return runLoop(
+        run,
+        () => {
+          if (next >= values.length) return false;
+          run.session.vars.set(cmd.name, values[next++]!);
+          return true;
+        },
+        () => runList(run, cmd.body, io),
+      );
+    }
+    case "arith-for": {
+      const env = expandEnv(run, io);
+      const first = arithValue(cmd.init, env);
+      if (!first.ok) return fail(run, io, first.message, 1);
+      let started = false;
+      let failed: string | undefined;
+      const status = runLoop(
+        run,
+        () => {
+          if (started) {
+            const step = arithValue(cmd.step, env);
+            if (!step.ok) failed = step.message;
+          }
+          started = true;
+          if (failed !== undefined) return false;
+          if (cmd.cond.parts.length === 0) return true;
+          const cond = arithValue(cmd.cond, env);
+          if (!cond.ok) {
+            failed = cond.message;
+            return false;
+          }
+          return cond.value !== "0";
+        },
+        () => runList(run, cmd.body, io),
+      );
+      return failed === undefined ? status : fail(run, io, failed, 1);
+    }
+    case "case": {
+      const env = expandEnv(run, io);
+      const word = expandString(cmd.word, env);
+      if (!word.ok) return fail(run, io, word.message, 1);
+      for (const item of cmd.items) {
+        for (const p of item.patterns) {
+          const pattern = expandPattern(p, env);
+          if (!pattern.ok) return fail(run, io, pattern.message, 1);
+          if (matchPattern(pattern.value, word.value)) return runList(run, item.body, io);
+        }
+      }
+      setStatus(run.session, 0);
+      return 0;
+    }
+    case "group":
+      return cmd.subshell
+        ? subshell(run, () => runList(run, cmd.body, io), true)
+        : runList(run, cmd.body, io);
+    case "arith": {
+      const v = arithValue(cmd.expr, expandEnv(run, io));
+      if (!v.ok) return fail(run, io, v.message, 1);
+      return v.value === "0" ? 1 : 0;
+    }
+    case "cond": {
+      const r = evalCond(cmd.tokens, expandEnv(run, io), machineFiles(run.session.machine));
+      if (!r.ok) return fail(run, io, r.message, 2);
+      return r.value ? 0 : 1;
+    }
+  }
+}
+
+/**
+ * A loop: `next(iteration)` decides whether the body runs again; `break`
+ * and `continue` are taken here or passed on to an outer loop.
+ */
+function runLoop(
   run: Run,
-  cmd: SimpleCommand,
-  stdin: string | undefined,
-  stdout: Dest,
-  capture?: string[],
+  next: (iteration: number | undefined) => boolean,
+  body: () => number,
 ): number {
-  const env = expandEnv(run);
+  let status = 0;
+  run.loops++;
+  try {
+    for (let i = 0; ; i++) {
+      if (!next(i)) break;
+      if (i >= MAX_LOOP_ITERATIONS) {
+        run.sink(err(`cowsh: loop stopped after ${MAX_LOOP_ITERATIONS} iterations`));
+        run.stopped = true;
+        return 1;
+      }
+      status = body();
+      const c = run.control;
+      if (c === undefined || c.kind === "return") {
+        if (leaving(run)) break;
+        continue;
+      }
+      run.control = c.levels > 1 ? { kind: c.kind, levels: c.levels - 1 } : undefined;
+      if (c.levels > 1 || c.kind === "break") break;
+    }
+  } finally {
+    run.loops--;
+  }
+  setStatus(run.session, status);
+  return status;
+}
+
+/** Calls a function: its arguments become $1…, `local` saves are undone at its end. */
+function callFunction(run: Run, def: FunctionDef, argv: readonly string[], io: Io): number {
+  const s = run.session;
+  if (run.functions >= MAX_FUNCTION_NESTING) {
+    return fail(
+      run,
+      io,
+      `${def.name}: maximum function nesting level exceeded (${MAX_FUNCTION_NESTING})`,
+      1,
+    );
+  }
+  const params = s.params;
+  s.params = [...argv];
+  s.locals.push(new Map());
+  run.functions++;
+  let status: number;
+  try {
+    status = runCommand(run, def.body, io);
+  } finally {
+    run.functions--;
+    for (const [name, value] of s.locals.pop()!) {
+      if (value === undefined) s.vars.delete(name);
+      else s.vars.set(name, value);
+    }
+    s.params = params;
+  }
+  if (run.control?.kind === "return") {
+    run.control = undefined;
+    status = statusOf(run);
+  }
+  setStatus(s, status);
+  return status;
+}
+
+/** bash's quoting of a word in `set -x` output. */
+function traceQuote(word: string): string {
+  if (word !== "" && /^[A-Za-z0-9_./:=@%^,+-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+/** Runs one simple command; returns its status. */
+function runSimple(run: Run, cmd: SimpleCommand, io: Io): number {
+  const env = expandEnv(run, io);
   const words = expandWords(cmd.words, env);
-  if (!words.ok) return fail(run, words.message, 1);
-  if (words.value.length === 0) return assign(run, cmd, env);
+  if (!words.ok) return fail(run, io, words.message, 1);
+  if (words.value.length === 0) return assign(run, cmd, env, io);
   const [name, ...argv] = words.value as [string, ...string[]];
-  const fds = redirections(run, cmd.redirects, env, stdout, stdin);
-  if (fds === null) return 1;
+  if (run.session.options.xtrace) {
+    writeTo(run, io.err, err(`+ ${words.value.map(traceQuote).join(" ")}`), undefined);
+  }
+  const def = run.session.functions.get(name);
+  if (def !== undefined) {
+    return withRedirects(
+      run,
+      name,
+      cmd.redirects,
+      io,
+      (inner) => callFunction(run, def, argv, inner),
+      env,
+    );
+  }
+  return withRedirects(
+    run,
+    name,
+    cmd.redirects,
+    io,
+    (inner) => runNamed(run, name, argv, inner),
+    env,
+  );
+}
+
+/** Runs the builtin or command `name` with its descriptors set up. */
+function runNamed(
+  run: Run,
+  name: string,
+  argv: readonly string[],
+  io: Io,
+  skipFunctions = false,
+  commandOnly = false,
+): number {
+  const builtin = commandOnly ? undefined : BUILTINS.get(name);
   const command = run.commands.get(name);
-  if (command === undefined) return fail(run, `${name}: command not found`, 127);
+  if (builtin !== undefined && !(argv[0] === "--help" && command !== undefined)) {
+    if (argv[0] !== "--help") return builtin.run(builtinHost(run, io, skipFunctions), argv);
+    writeTo(run, io.out, out(helpText(builtin)), "out");
+    return 0;
+  }
+  if (command === undefined) {
+    const near = suggestName(name, [
+      ...run.commands.keys(),
+      ...BUILTINS.keys(),
+      ...run.session.functions.keys(),
+    ]);
+    const hint = near === undefined ? "" : `\ncowsh: did you mean \`${near}'?`;
+    return fail(run, io, `${name}: command not found${hint}`, 127);
+  }
+  // A command sees what is left of its input; only `read` takes lines from it
+  // (whether a command read its input is not known, so none is consumed).
+  const stdin = io.stdin === undefined ? undefined : io.stdin.text.slice(io.stdin.pos);
   const result =
     argv[0] === "--help" && command.ownHelp !== true
       ? { status: 0, blocks: [out(helpText(command))] }
-      : command.run({ stdin: fds.stdin, session: run.session }, argv);
-  route(run, result.blocks, fds, capture);
-  const written = flushFiles(run, name, fds.files);
+      : command.run({ stdin, session: run.session }, argv);
+  for (const block of result.blocks)
+    writeTo(run, block.kind === "err" ? io.err : io.out, block, block.kind);
   afterRunCommand(run);
   if (result.effect !== undefined) {
     run.effect = result.effect;
     if (result.effect.kind === "exit") run.stopped = true;
   }
-  return written ? result.status : 1;
+  return result.status;
+}
+
+/** What builtins may do to the run that called them. */
+function builtinHost(run: Run, io: Io, skipFunctions: boolean): BuiltinHost {
+  return {
+    session: run.session,
+    commands: run.commands,
+    print: (text) => writeTo(run, io.out, out(text), "out"),
+    error: (text) => writeTo(run, io.err, err(text), "err"),
+    readLine: () => {
+      const input = io.stdin;
+      if (input === undefined || input.pos >= input.text.length) return undefined;
+      const nl = input.text.indexOf("\n", input.pos);
+      const end = nl === -1 ? input.text.length : nl;
+      const line = input.text.slice(input.pos, end);
+      input.pos = nl === -1 ? end : nl + 1;
+      return { line, complete: nl !== -1 };
+    },
+    loops: run.loops,
+    inFunction: run.functions > 0,
+    control: (c) => {
+      run.control = c;
+    },
+    runText: (text, name) => runText(run, text, name, io),
+    runArgv: (argv, noFunctions) => {
+      const [name, ...rest] = argv as [string, ...string[]];
+      const def = noFunctions || skipFunctions ? undefined : run.session.functions.get(name);
+      return def !== undefined
+        ? callFunction(run, def, rest, io)
+        : runNamed(run, name, rest, io, noFunctions);
+    },
+    runCommand: (argv) => runNamed(run, argv[0]!, argv.slice(1), io, true, true),
+    clockNs: () => run.session.machine.now,
+  };
+}
+
+/** Parses and runs `text` (`source`, `eval`) inside the running command; a syntax error is status 2. */
+function runText(run: Run, text: string, name: string | undefined, io: Io): number {
+  const parsed = parse(text);
+  const list = parsed.ok ? parsed.list : parsed.partial;
+  const source = run.source;
+  run.source = text;
+  const status = runList(run, list, io);
+  run.source = source;
+  if (parsed.ok) return status;
+  for (const line of formatParseError(parsed.error, text, name))
+    writeTo(run, io.err, err(line), "err");
+  setStatus(run.session, 2);
+  return 2;
 }
 
 /** `NAME=value…` alone: sets shell variables; the status is that of the last $(…), else 0. */
-function assign(run: Run, cmd: SimpleCommand, env: ExpandEnv): number {
+function assign(run: Run, cmd: SimpleCommand, env: ExpandEnv, io: Io): number {
   setStatus(run.session, 0);
+  const fds = redirections(run, cmd.redirects, env, io);
+  if (fds === null) return 1;
   for (const a of cmd.assignments) {
     const value = expandString(a.value, env);
-    if (!value.ok) return fail(run, value.message, 1);
+    if (!value.ok) return fail(run, io, value.message, 1);
+    if (run.session.options.xtrace)
+      writeTo(run, io.err, err(`+ ${a.name}=${traceQuote(value.value)}`), undefined);
     run.session.vars.set(a.name, value.value);
   }
-  return Number(run.session.vars.get("?"));
+  const status = statusOf(run);
+  return flushFiles(run, "cowsh", fds.files, io) ? status : 1;
 }
 
-function fail(run: Run, message: string, status: number): number {
-  run.sink(err(`cowsh: ${message}`));
+function fail(run: Run, io: Io, message: string, status: number): number {
+  writeTo(run, io.err, err(`cowsh: ${message}`), "err");
+  setStatus(run.session, status);
   return status;
 }
 
-/** Files written by redirections, in order: path -> { text, append }. */
-type FileWrites = Map<string, { text: string; append: boolean }>;
+/** Files written by redirections, in order: path -> text and mode. */
+type FileWrites = Map<string, FileWrite>;
 
-interface Fds {
-  readonly out: Dest;
-  readonly err: Dest;
-  readonly stdin: string | undefined;
-  readonly files: FileWrites;
+/**
+ * Sets up `redirects` over `io`, runs `body` with the result, then writes
+ * the files it redirected to. Returns the body's status (1 when a
+ * redirection or a write failed).
+ */
+function withRedirects(
+  run: Run,
+  name: string,
+  redirects: readonly Redirect[],
+  io: Io,
+  body: (io: Io) => number,
+  env: ExpandEnv = expandEnv(run, io),
+): number {
+  if (redirects.length === 0) return body(io);
+  const fds = redirections(run, redirects, env, io);
+  if (fds === null) {
+    setStatus(run.session, 1);
+    return 1;
+  }
+  const status = body(fds.io);
+  return flushFiles(run, name, fds.files, io) ? status : 1;
 }
 
 /** Applies redirections left to right, as bash does (`>f 2>&1` differs from `2>&1 >f`). */
@@ -344,67 +837,94 @@ function redirections(
   run: Run,
   redirects: readonly Redirect[],
   env: ExpandEnv,
-  stdout: Dest,
-  stdin: string | undefined,
-): Fds | null {
-  let out = stdout;
-  let errDest: Dest = { kind: "err" };
-  let input = stdin;
+  io: Io,
+): { io: Io; files: FileWrites } | null {
+  let outDest = io.out;
+  let errDest = io.err;
+  let input = io.stdin;
   const files: FileWrites = new Map();
   for (const r of redirects) {
+    if (r.heredoc !== undefined) {
+      const body = r.heredoc.body;
+      const text = body === undefined ? { ok: true as const, value: "" } : expandString(body, env);
+      if (!text.ok) {
+        fail(run, io, text.message, 1);
+        return null;
+      }
+      input = { text: text.value, pos: 0 };
+      continue;
+    }
+    if (r.op === "<<<") {
+      const text = expandString(r.target, env);
+      if (!text.ok) {
+        fail(run, io, text.message, 1);
+        return null;
+      }
+      input = { text: `${text.value}\n`, pos: 0 };
+      continue;
+    }
     const target = expandRedirectTarget(r.target, env);
     if (!target.ok) {
-      fail(run, target.message, 1);
+      fail(run, io, target.message, 1);
       return null;
     }
     const path = target.value;
     if (r.op === "<") {
       const read = readWhole(run.session.machine, path);
       if (!read.ok) {
-        fail(run, `${path}: ${STRERROR[read.errno]}`, 1);
+        fail(run, io, `${path}: ${STRERROR[read.errno]}`, 1);
         return null;
       }
-      input = read.value.text;
+      input = { text: read.value.text, pos: 0 };
       continue;
     }
     if (r.op === ">&" || r.op === "<&") {
-      const to: Dest | null = path === "1" ? out : path === "2" ? errDest : null;
+      const to: Dest | null = path === "1" ? outDest : path === "2" ? errDest : null;
       if (to === null) {
-        fail(run, `${path}: ambiguous redirect`, 1);
+        fail(run, io, `${path}: ambiguous redirect`, 1);
         return null;
       }
       if (r.fd === 2) errDest = to;
-      else if (r.fd === 1) out = to;
+      else if (r.fd === 1) outDest = to;
       continue;
     }
     // The file is opened (created) before the command runs, as bash does.
     const writable = checkWritable(run.session.machine, path);
     if (!writable.ok) {
-      fail(run, `${path}: ${STRERROR[writable.errno]}`, 1);
+      fail(run, io, `${path}: ${STRERROR[writable.errno]}`, 1);
       return null;
     }
-    const dest: Dest = { kind: "file", path: writable.value };
-    if (!files.has(writable.value))
-      files.set(writable.value, { text: "", append: r.op === ">>" || r.op === "&>>" });
+    let file = files.get(writable.value);
+    if (file === undefined) {
+      file = { text: "", append: r.op === ">>" || r.op === "&>>" };
+      files.set(writable.value, file);
+    }
+    const dest: Dest = { kind: "file", path: writable.value, file };
     if (r.op === "&>" || r.op === "&>>") {
-      out = dest;
+      outDest = dest;
       errDest = dest;
     } else if (r.fd === 2) errDest = dest;
-    else out = dest;
+    else outDest = dest;
   }
-  return { out, err: errDest, stdin: input, files };
+  return { io: { stdin: input, out: outDest, err: errDest }, files };
 }
 
-/** Sends each block where its descriptor points: the sink as stdout or stderr, a capture, or a file. */
-function route(run: Run, blocks: readonly Block[], fds: Fds, capture?: string[]): void {
-  for (const block of blocks) {
-    const dest = block.kind === "err" ? fds.err : fds.out;
-    if (dest.kind === "sink")
-      run.sink(block.kind === "err" ? { kind: "out", text: block.text } : block);
-    else if (dest.kind === "err") run.sink(block.kind === "err" ? block : err(block.text));
-    else if (dest.kind === "capture") capture?.push(block.text);
-    else fds.files.get(dest.path)!.text += block.text;
-  }
+/**
+ * Writes a block where a descriptor points: the sink as stdout or stderr,
+ * a capture, or a file. `kind` is what the block was written as ("out" or
+ * "err"), which decides how the sink shows it.
+ */
+function writeTo(
+  run: Run,
+  dest: Dest,
+  block: Block,
+  kind: "out" | "err" | "view" | undefined,
+): void {
+  if (dest.kind === "sink")
+    run.sink(kind === "err" || block.kind === "err" ? { kind: "out", text: block.text } : block);
+  else if (dest.kind === "err") run.sink(block.kind === "err" ? block : err(block.text));
+  else if (dest.kind === "capture") dest.into.push(block.text);
+  else dest.file.text += block.text;
 }
 
 /**
@@ -412,19 +932,19 @@ function route(run: Run, blocks: readonly Block[], fds: Fds, capture?: string[])
  * A /proc file opens but refuses the write, so the command fails as bash
  * reports it: `NAME: write error: …`. Returns false if a write failed.
  */
-function flushFiles(run: Run, name: string, files: FileWrites): boolean {
+function flushFiles(run: Run, name: string, files: FileWrites, io: Io): boolean {
   let ok = true;
   for (const [path, { text, append }] of files) {
     if (isProcPath(path)) {
       if (text !== "") {
-        fail(run, `${name}: write error: ${STRERROR[procWriteError(path)]}`, 1);
+        fail(run, io, `${name}: write error: ${STRERROR[procWriteError(path)]}`, 1);
         ok = false;
       }
       continue;
     }
     const r = run.session.machine.writeFile(path, text, append);
     if (!r.ok) {
-      fail(run, `${path}: ${STRERROR[r.errno]}`, 1);
+      fail(run, io, `${path}: ${STRERROR[r.errno]}`, 1);
       ok = false;
     }
   }

@@ -51,14 +51,20 @@ function lineText(src: string, line: number): string {
  * - Interactive (`script` undefined): `cowsh: MESSAGE`.
  * - From a script or `-c` (`script` is its name, e.g. "demo.cowsh" or "cowsh: -c"):
  *   `NAME: line N: MESSAGE`, followed for "near unexpected token" errors by
- *   `NAME: line N: \`the offending line'`, as bash does.
+ *   `NAME: line N: \`the offending line'`, as bash does. `firstLine` is the
+ *   line number of `src`'s first line (a piece of a longer stream).
  */
-export function formatParseError(error: ParseError, src: string, script?: string): string[] {
+export function formatParseError(
+  error: ParseError,
+  src: string,
+  script?: string,
+  firstLine = 1,
+): string[] {
   if (script === undefined) return [`cowsh: ${error.message}`];
   const head = `${script}: line ${error.line}: `;
   const lines = [head + error.message];
   if (error.message.startsWith("syntax error near")) {
-    lines.push(`${head}\`${lineText(src, error.line)}'`);
+    lines.push(`${head}\`${lineText(src, error.line - firstLine + 1)}'`);
   }
   return lines;
 }

@@ -62,7 +62,7 @@ export interface Command {
 }
 
 /** What `help NAME` and `NAME --help` print: the summary, then the usage lines. */
-export function helpText(c: Command): string {
+export function helpText(c: Pick<Command, "name" | "summary" | "usage">): string {
   return `${c.name}: ${c.summary}\nusage: ${c.usage.join("\n       ")}\n`;
 }
 

@@ -94,7 +94,7 @@ P=$(spawn /usr/bin/sleep 1000)
 A=$(mmap $P 1M --shared)
 B=$(mmap $P 8K --name buf)
 C=$(fork $P)
-exit $C
+_exit $C
 `;
   test("names: [ stack ], [ anon ] for [heap] and [anon:NAME], a deleted file's basename", () => {
     const t = runScript(`${script}pmap $P`);

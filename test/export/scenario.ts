@@ -45,7 +45,7 @@ write $P buf+12M 1M
 write $C shm 512K
 read $G /tmp/data
 Z=$(fork $P)
-exit $Z
+_exit $Z
 spawn /usr/bin/sleep 100
 `;
 

@@ -82,7 +82,7 @@ describe("--check verifies the invariants after every command", () => {
       "write $C buf+1M 1M",
       "exec $P /bin/sleep 1",
       "wait $P",
-      "exit $C",
+      "_exit $C",
       "wait $C",
       "cat /proc/meminfo | head -2",
     ].join("\n");

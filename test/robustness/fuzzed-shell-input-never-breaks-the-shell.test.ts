@@ -27,7 +27,7 @@ const SEEDS = [
   "fork $P",
   "exec $P /bin/sleep 10",
   "exec $P /bin/nope",
-  "exit $C 3",
+  "_exit $C 3",
   "kill -9 $C",
   "wait $C",
   "run $C 'sleep 2; exec /bin/sleep 1'",

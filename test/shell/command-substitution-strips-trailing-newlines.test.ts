@@ -3,15 +3,21 @@
  * inner ones, not other trailing blanks), quoted or not.
  */
 import { expect, test } from "vitest";
-import type { List } from "../../src/shell/ast.js";
+import type { Command as AstCommand, List, SimpleCommand } from "../../src/shell/ast.js";
 import { expandString, expandWord } from "../../src/shell/expand.js";
 import { parse } from "../../src/shell/parser.js";
+
+/** The simple command a test parsed (anything else is a test failure). */
+const simple = (c: AstCommand): SimpleCommand => {
+  if (c.kind !== "simple") throw new Error(`not a simple command: ${c.kind}`);
+  return c;
+};
 
 /** The first word of the first command of `line`. */
 function firstWord(line: string) {
   const r = parse(line);
   if (!r.ok) throw new Error(r.error.message);
-  return r.list.items[0]!.first.commands[0]!.words[0]!;
+  return r.list.items[0]!.first.commands.map(simple)[0]!.words[0]!;
 }
 
 const outputs = (text: string) => ({ getVar: () => undefined, substitute: (_: List) => text });
@@ -49,7 +55,12 @@ test("the runtime is asked to run exactly the list inside the parentheses", () =
     substitute: (list: List) => {
       seen.push(
         list.items
-          .map((i) => i.first.commands.map((c) => c.words.map((w) => w.raw).join(" ")).join(" | "))
+          .map((i) =>
+            i.first.commands
+              .map(simple)
+              .map((c) => c.words.map((w) => w.raw).join(" "))
+              .join(" | "),
+          )
           .join("; "),
       );
       return "";

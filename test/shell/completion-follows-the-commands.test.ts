@@ -22,7 +22,13 @@ describe("completion", () => {
 
   it("completes mapping names of that process for every command whose usage says PID ADDR|MAPPING", () => {
     const targets = [...COMMANDS.values()]
-      .filter((c) => c.usage.some((u) => new RegExp(`^${c.name} PID \\[?ADDR\\|MAPPING`).test(u)))
+      .filter((c) =>
+        c.usage.some((u) =>
+          new RegExp(`^${c.name.replace(/[[\]\\^$.|?*+()]/g, "\\$&")} PID \\[?ADDR\\|MAPPING`).test(
+            u,
+          ),
+        ),
+      )
       .map((c) => c.name);
     expect(targets).toEqual(expect.arrayContaining(["write", "read", "vmmap", "explain", "smaps"]));
     for (const name of targets) {

@@ -4,14 +4,21 @@
  * split; redirection targets must expand to exactly one field.
  */
 import { expect, test } from "vitest";
+import type { Command as AstCommand, SimpleCommand } from "../../src/shell/ast.js";
 import { expandRedirectTarget, expandString, expandWord } from "../../src/shell/expand.js";
 import { parse } from "../../src/shell/parser.js";
 import { miniEnv } from "./mini-runtime.js";
 
+/** The simple command a test parsed (anything else is a test failure). */
+const asSimple = (c: AstCommand): SimpleCommand => {
+  if (c.kind !== "simple") throw new Error(`not a simple command: ${c.kind}`);
+  return c;
+};
+
 function simple(line: string) {
   const r = parse(line);
   if (!r.ok) throw new Error(r.error.message);
-  return r.list.items[0]!.first.commands[0]!;
+  return r.list.items[0]!.first.commands.map(asSimple)[0]!;
 }
 
 test("${a b} parses, and fails to expand with bash's message", () => {

@@ -4,10 +4,16 @@
  * `printf FORMAT` (escapes only) from the substituted list.
  */
 import { echo } from "../../commands/echo.js";
-import type { List } from "../../src/shell/ast.js";
+import type { Command as AstCommand, List, SimpleCommand } from "../../src/shell/ast.js";
 import { decodeEscapes } from "../../src/shell/escapes.js";
 import { type ExpandEnv, expandWords } from "../../src/shell/expand.js";
 import { parse } from "../../src/shell/parser.js";
+
+/** The simple command a test parsed (anything else is a test failure). */
+const simple = (c: AstCommand): SimpleCommand => {
+  if (c.kind !== "simple") throw new Error(`not a simple command: ${c.kind}`);
+  return c;
+};
 
 export function miniEnv(vars: Readonly<Record<string, string>>): ExpandEnv {
   const env: ExpandEnv = {
@@ -20,7 +26,7 @@ export function miniEnv(vars: Readonly<Record<string, string>>): ExpandEnv {
 function runList(list: List, env: ExpandEnv): string {
   let out = "";
   for (const item of list.items) {
-    for (const cmd of item.first.commands) {
+    for (const cmd of item.first.commands.map(simple)) {
       const argv = expandWords(cmd.words, env);
       if (!argv.ok) throw new Error(argv.message);
       const [name, ...args] = argv.value;
@@ -38,7 +44,7 @@ function runList(list: List, env: ExpandEnv): string {
 export function fieldsOf(line: string, vars: Readonly<Record<string, string>> = {}): string[] {
   const r = parse(line);
   if (!r.ok) throw new Error(r.error.message);
-  const cmd = r.list.items[0]?.first.commands[0];
+  const cmd = r.list.items[0]?.first.commands.map(simple)[0];
   if (cmd === undefined) return [];
   const fields = expandWords(cmd.words, miniEnv(vars));
   if (!fields.ok) throw new Error(fields.message);

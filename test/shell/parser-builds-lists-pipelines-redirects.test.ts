@@ -3,8 +3,14 @@
  * comments, blank lines, line numbers.
  */
 import { describe, expect, test } from "vitest";
-import type { List, SimpleCommand } from "../../src/shell/ast.js";
+import type { Command as AstCommand, List, SimpleCommand } from "../../src/shell/ast.js";
 import { parse } from "../../src/shell/parser.js";
+
+/** The simple command a test parsed (anything else is a test failure). */
+const simple = (c: AstCommand): SimpleCommand => {
+  if (c.kind !== "simple") throw new Error(`not a simple command: ${c.kind}`);
+  return c;
+};
 
 function ok(src: string): List {
   const r = parse(src);
@@ -23,7 +29,7 @@ function shape(list: List): string {
   return list.items
     .map((item) => {
       const pipes = [item.first, ...item.rest.map((r) => r.pipeline)].map((p) =>
-        p.commands.map(cmd).join(" | "),
+        p.commands.map(simple).map(cmd).join(" | "),
       );
       const andOr = pipes.reduce((acc, p, i) => `${acc} ${item.rest[i - 1]!.op} ${p}`);
       return item.background ? `${andOr} &` : andOr;
@@ -67,21 +73,23 @@ describe("pipelines", () => {
 describe("simple commands", () => {
   test("NAME=value before the name is an assignment; after it, an argument", () => {
     expect(shape(ok("A=1 B=2 cmd C=3"))).toBe("A=1 B=2 cmd C=3");
-    const cmd = ok("A=1 B=2 cmd C=3").items[0]!.first.commands[0]!;
+    const cmd = ok("A=1 B=2 cmd C=3").items[0]!.first.commands.map(simple)[0]!;
     expect(cmd.assignments.map((a) => a.name)).toEqual(["A", "B"]);
     expect(cmd.words.map((w) => w.raw)).toEqual(["cmd", "C=3"]);
   });
   test("an assignment alone has no words", () => {
-    const cmd = ok("buf=$(mmap 3 16M)").items[0]!.first.commands[0]!;
+    const cmd = ok("buf=$(mmap 3 16M)").items[0]!.first.commands.map(simple)[0]!;
     expect(cmd.words).toEqual([]);
     expect(cmd.assignments[0]!.value.parts[0]!.kind).toBe("subst");
   });
   test("a quoted or escaped = is not an assignment", () => {
-    expect(ok("'A'=1").items[0]!.first.commands[0]!.assignments).toEqual([]);
-    expect(ok("A\\=1").items[0]!.first.commands[0]!.assignments).toEqual([]);
+    expect(ok("'A'=1").items[0]!.first.commands.map(simple)[0]!.assignments).toEqual([]);
+    expect(ok("A\\=1").items[0]!.first.commands.map(simple)[0]!.assignments).toEqual([]);
   });
   test("redirections keep their order and default descriptors", () => {
-    const cmd = ok("cmd >out 2>&1 <in 2>err >>log &>both 3< x").items[0]!.first.commands[0]!;
+    const cmd = ok("cmd >out 2>&1 <in 2>err >>log &>both 3< x").items[0]!.first.commands.map(
+      simple,
+    )[0]!;
     expect(cmd.redirects.map((r) => [r.fd, r.op, r.target.raw])).toEqual([
       [1, ">", "out"],
       [2, ">&", "1"],
@@ -94,7 +102,7 @@ describe("simple commands", () => {
     expect(cmd.words.map((w) => w.raw)).toEqual(["cmd"]);
   });
   test("digits are a descriptor only right before the operator", () => {
-    const cmd = ok("echo 2 >f a2>g").items[0]!.first.commands[0]!;
+    const cmd = ok("echo 2 >f a2>g").items[0]!.first.commands.map(simple)[0]!;
     expect(cmd.words.map((w) => w.raw)).toEqual(["echo", "2", "a2"]);
     expect(cmd.redirects.map((r) => r.fd)).toEqual([1, 1]);
   });
@@ -104,7 +112,7 @@ describe("simple commands", () => {
 });
 
 test("words record their source text and offset", () => {
-  const w = ok("echo  'a b'\"$x\"").items[0]!.first.commands[0]!.words[1]!;
+  const w = ok("echo  'a b'\"$x\"").items[0]!.first.commands.map(simple)[0]!.words[1]!;
   expect(w.raw).toBe("'a b'\"$x\"");
   expect(w.pos).toBe(6);
 });
