@@ -31,14 +31,19 @@ describe.skipIf(!TMUX_OR_CI)("history -c (tmux)", () => {
     await pane.waitFor(ready, "the prompt");
     await run("echo one");
     await run("history -c");
+    // A key typed after ↑ shows once ↑ was handled: no sleep to guess how long that takes.
     pane.keys("Up");
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(promptLine(pane.screen())).toBe("cowsh$");
+    pane.type("x");
+    await pane.waitFor((s) => (promptLine(s) ?? "").endsWith("x"), "the x typed after Up");
+    expect(promptLine(pane.screen())).toBe("cowsh$ x");
+    pane.keys("C-u");
+    await pane.waitFor((s) => promptLine(s) === "cowsh$", "the line erased");
     await run("echo two");
     pane.keys("Up");
     await pane.waitFor((s) => promptLine(s) === "cowsh$ echo two", "echo two recalled");
     pane.keys("Up");
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(promptLine(pane.screen())).toBe("cowsh$ echo two");
+    pane.type("x");
+    await pane.waitFor((s) => (promptLine(s) ?? "").endsWith("x"), "the x typed after Up");
+    expect(promptLine(pane.screen())).toBe("cowsh$ echo twox");
   });
 });

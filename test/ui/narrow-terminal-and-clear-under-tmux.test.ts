@@ -61,6 +61,9 @@ describe.skipIf(!TMUX_OR_CI)("a 40-column terminal (tmux)", () => {
     expect(pane.history()).toContain("\nfirst-line\n");
     pane.keys("C-u");
     pane.type("clear");
+    // Until the typed line shows, an empty prompt is already on the screen:
+    // wait for it, else the wait below would hold before `clear` ran.
+    await pane.waitFor((s) => s.startsWith("cowsh$ clear"), "the typed clear");
     pane.keys("Enter");
     await pane.waitFor((s) => ready(s) && !s.includes("clear"), "the clear command");
     expect(pane.history()).not.toContain("first-line");
