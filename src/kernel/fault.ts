@@ -129,6 +129,18 @@ export class VmFault {
  */
 const NO_VMA = newVma(TASK_SIZE - PAGE_SIZE, TASK_SIZE, 0, TASK_SIZE / PAGE_SIZE - 1);
 
+/**
+ * A VmFault that lives as long as this module, and is never used: it keeps
+ * VmFault's hidden class alive between processes, as LIVE_SPAN does spans'
+ * (page-table.ts). Faults' VmFaults live for one access, so after a process
+ * exits none may be left, V8 would free the class, and every fault path
+ * compiled against it would be thrown away ("reason: weak objects").
+ */
+export const LIVE_FAULT = new VmFault(null as unknown as Kernel, {
+  pid: 0,
+  mm: null as unknown as Mm,
+});
+
 const newFault = (k: Kernel, who: Faulter, vma: Vma, vpn: number, write: boolean): VmFault =>
   new VmFault(k, who).begin(vma, vpn, write);
 

@@ -126,9 +126,12 @@ export class PteSpan {
 
   /** Points the span at region `key`, entries [lo, hi). */
   seek(key: number, lo = 0, hi = PTRS_PER_PTE): this {
-    this.key = key;
-    this.lo = lo;
-    this.hi = hi;
+    // Small integers, stored as such (| 0): callers compute them from vpns,
+    // which are doubles, and one double stored here would give spans a new
+    // hidden class (see LIVE_SPAN).
+    this.key = key | 0;
+    this.lo = lo | 0;
+    this.hi = hi | 0;
     const slot = this.pt.slot(key);
     this.slot = slot;
     this.entries = slot === undefined ? NO_ENTRIES : slot.table.entries;
@@ -473,6 +476,17 @@ export class PageTable {
     this.slots.set(key, { table, young });
   }
 }
+
+/**
+ * A span that lives as long as this module, and is never used. V8 frees a
+ * hidden class once no object has it, and then throws away the optimized
+ * code that checks for it ("deoptimization, reason: weak objects"). Spans
+ * live for one walk or one access, so after a process exits none may be
+ * left; this one keeps their class, and with it the compiled access and
+ * walk paths, for the next process. (Its fields must keep the
+ * representations real spans give them: small integers, see seek.)
+ */
+export const LIVE_SPAN = new PteSpan(new PageTable()).seek(0);
 
 /**
  * The sharing invariants over every mm's page table: each table's sharer
