@@ -229,20 +229,37 @@ function lexDoubleQuoted(st: LexState, hooks: LexHooks, b: WordBuilder): ParseEr
     if (c === undefined) return st.errorAt(open, eofMatching('"'), true);
     if (c === '"') break;
     empty = false;
-    let failure: ParseError | undefined;
-    if (c === "\\") lexQuotedBackslash(st, b);
-    else if (c === "$") failure = lexDollar(st, hooks, b, true);
-    else if (c === "`") failure = lexBackquote(st, hooks, b, true);
-    else {
-      let j = st.i + 1;
-      while (j < src.length && !'"\\$`'.includes(src[j]!)) j++;
-      addLit(b, src.slice(st.i, j), true);
-      st.i = j;
-    }
+    const failure = lexQuotedStep(st, hooks, b, '"\\$`');
     if (failure !== undefined) return failure;
   }
   st.i++;
   if (empty) addPart(b, { kind: "lit", text: "", quoted: true });
+  return undefined;
+}
+
+/**
+ * One step inside double-quote-like text at `st.i`: a backslash escape, a
+ * `$` expansion, a backquoted command, or the run of literal characters up
+ * to the next of `stops` (which holds `\`, `$` and the backquote).
+ */
+function lexQuotedStep(
+  st: LexState,
+  hooks: LexHooks,
+  b: WordBuilder,
+  stops: string,
+): ParseError | undefined {
+  const { src } = st;
+  const c = src[st.i];
+  if (c === "\\") {
+    lexQuotedBackslash(st, b);
+    return undefined;
+  }
+  if (c === "$") return lexDollar(st, hooks, b, true);
+  if (c === "`") return lexBackquote(st, hooks, b, true);
+  let j = st.i + 1;
+  while (j < src.length && !stops.includes(src[j]!)) j++;
+  addLit(b, src.slice(st.i, j), true);
+  st.i = j;
   return undefined;
 }
 
@@ -479,17 +496,7 @@ export function lexQuotedText(
   const st: LexState = { src: text, i: 0, errorAt: (p, m, inc) => errorAt(pos + p, m, inc) };
   const b: WordBuilder = { parts: [], text: "", quoted: false };
   while (st.i < text.length) {
-    const c = text[st.i]!;
-    let failure: ParseError | undefined;
-    if (c === "\\") lexQuotedBackslash(st, b);
-    else if (c === "$") failure = lexDollar(st, hooks, b, true);
-    else if (c === "`") failure = lexBackquote(st, hooks, b, true);
-    else {
-      let k = st.i + 1;
-      while (k < text.length && !"\\$`".includes(text[k]!)) k++;
-      addLit(b, text.slice(st.i, k), true);
-      st.i = k;
-    }
+    const failure = lexQuotedStep(st, hooks, b, "\\$`");
     if (failure !== undefined) return failure;
   }
   flush(b);
