@@ -15,15 +15,12 @@ const must = <T>(r: { ok: true; value: T } | { ok: false; errno: string }): T =>
   return r.value;
 };
 
-test("two tasks on one mm: the mm stays until the last exits", () => {
-  const m = Machine.boot();
-  const freeAtStart = m.phys.nrFree;
-  const leader = must(m.spawn("/bin/sh", ["sh"]));
-  const mm = m.tasks.get(leader)!.mm!;
-  const addr = must(
-    m.mmap(leader, {
+/** A private anonymous mapping of `pages` pages in `pid`; its address. */
+const mapAnon = (m: Machine, pid: number, pages: number): number =>
+  must(
+    m.mmap(pid, {
       addr: 0,
-      length: 16 * PAGE_SIZE,
+      length: pages * PAGE_SIZE,
       prot: Machine.RW,
       flags: Machine.ANON_PRIVATE,
       file: null,
@@ -31,6 +28,13 @@ test("two tasks on one mm: the mm stays until the last exits", () => {
       offset: 0,
     }),
   );
+
+test("two tasks on one mm: the mm stays until the last exits", () => {
+  const m = Machine.boot();
+  const freeAtStart = m.phys.nrFree;
+  const leader = must(m.spawn("/bin/sh", ["sh"]));
+  const mm = m.tasks.get(leader)!.mm!;
+  const addr = mapAnon(m, leader, 16);
   must(m.access(leader, addr, 16 * PAGE_SIZE, true, 42));
   // A second task on the same mm, as clone(CLONE_VM) makes one.
   const other = new Task(leader + 100, leader, "thread", mm, m.now);
@@ -61,17 +65,7 @@ test("exec by one of two tasks on an mm leaves the mm whole for the other (exec_
   const m = Machine.boot();
   const leader = must(m.spawn("/bin/sh", ["sh"]));
   const mm = m.tasks.get(leader)!.mm!;
-  const addr = must(
-    m.mmap(leader, {
-      addr: 0,
-      length: 4 * PAGE_SIZE,
-      prot: Machine.RW,
-      flags: Machine.ANON_PRIVATE,
-      file: null,
-      fileWritable: false,
-      offset: 0,
-    }),
-  );
+  const addr = mapAnon(m, leader, 4);
   must(m.access(leader, addr, 4 * PAGE_SIZE, true, 7));
   // As a vfork child: a second task borrowing the mm, which then execs.
   const child = new Task(leader + 100, leader, "sh", mm, m.now);
