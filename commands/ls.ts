@@ -4,7 +4,7 @@
  * far as the simulated fs knows: mode, links, owner root, size, and the
  * simulated clock's time (the simulated fs keeps no timestamps).
  */
-import { type Node, resolve } from "../fs/vfs.js";
+import { type Node, PROC_SELF_LINKS, resolve } from "../fs/vfs.js";
 import type { Machine } from "../src/kernel/machine.js";
 import { type GetoptSpec, getopt, hasOption } from "../src/shell/getopt.js";
 import { type Block, type Command, err, fail, out } from "../src/shell/types.js";
@@ -48,6 +48,9 @@ function statOf(m: Machine, node: Node, follow: boolean): Stat {
       blocks: 0,
     };
   }
+  const link = PROC_SELF_LINKS.get(node.path.slice("/proc/".length));
+  if (!follow && node.path.startsWith("/proc/") && link !== undefined)
+    return { mode: "lrwxrwxrwx", nlink: 1, size: 0, blocks: 0, target: link };
   const inProc = node.path === "/proc" || node.path.startsWith("/proc/");
   const looked = inProc ? undefined : m.vfs.lookup(node.path, !follow);
   const real = looked?.ok ? looked.value : undefined;
