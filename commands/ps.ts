@@ -3,22 +3,24 @@
  * (proportional) and USS (private) in kB, as smaps_rollup gives them;
  * zombies as <defunct>. With --tree (or --forest), children are listed
  * under their parent, their command indented as `ps --forest` does.
+ *
+ * The options people type take procps-ng's layouts instead: `ps aux`,
+ * `ps -ef`, `ps -e`, `ps -p PID`, `ps -o pid,rss,cmd` (lib/ps/fields.ts).
  */
 import { newTableMemo, pssKb, rollupStats, type TableMemo } from "../fs/proc/task-mmu.js";
 import type { Machine } from "../src/kernel/machine.js";
 import type { Task } from "../src/kernel/task.js";
-import { type GetoptSpec, getopt, hasOption } from "../src/shell/getopt.js";
-import { type Command, ok, out } from "../src/shell/types.js";
-import { machineOf, usage } from "./lib/args/operands.js";
-
-const SPEC: GetoptSpec = {
-  name: "ps",
-  options: [
-    { key: "tree", long: "tree" },
-    { key: "tree", long: "forest" },
-    { key: "tree", short: "H" },
-  ],
-};
+import { type Command, err, fail, ok, out } from "../src/shell/types.js";
+import { machineOf } from "./lib/args/operands.js";
+import {
+  DEFAULT_FORMAT,
+  FIELDS,
+  FULL_FORMAT,
+  formatLine,
+  type PsField,
+  parseFormat,
+  USER_FORMAT,
+} from "./lib/ps/fields.js";
 
 const HEADER = `${"PID".padStart(7)} ${"PPID".padStart(7)} S ${"RSS".padStart(8)} ${"PSS".padStart(8)} ${"USS".padStart(8)} COMMAND`;
 
@@ -65,24 +67,142 @@ function treeOrder(tasks: Iterable<Task>): Array<{ task: Task; depth: number }> 
 /** `ps --forest`'s branch before a command at `depth`: nothing, " \_ ", "     \_ "… */
 const branch = (depth: number): string => (depth === 0 ? "" : `${"    ".repeat(depth - 1)} \\_ `);
 
+/** What the command line asks for. `format` null: cowsh's own RSS/PSS/USS layout. */
+interface PsRequest {
+  tree: boolean;
+  /** procps-style options were given (then the layout is procps's). */
+  procps: boolean;
+  full: boolean;
+  bsdUser: boolean;
+  bsd: boolean;
+  format: PsField[] | null;
+  pids: number[] | null;
+}
+
+/** procps's usage error: the message, its usage lines, status 1. */
+const psError = (message: string) =>
+  fail(
+    1,
+    err(
+      `error: ${message}\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n`,
+    ),
+  );
+
+/** The PIDs of a `-p` list (commas or blanks between them), or null when one is not a number. */
+function pidList(text: string): number[] | null {
+  const parts = text.split(/[,\s]+/).filter((p) => p !== "");
+  if (parts.length === 0 || !parts.every((p) => /^[0-9]+$/.test(p))) return null;
+  return parts.map(Number);
+}
+
+/** Reads ps's three syntaxes (UNIX `-ef`, BSD `aux`, GNU `--forest`) as procps does, or an error. */
+function parseArgs(argv: readonly string[]): PsRequest | string {
+  const req: PsRequest = {
+    tree: false,
+    procps: false,
+    full: false,
+    bsdUser: false,
+    bsd: false,
+    format: null,
+    pids: null,
+  };
+  const addPids = (text: string | undefined): string | null => {
+    if (text === undefined) return "list of process IDs must follow -p";
+    const pids = pidList(text);
+    if (pids === null) return "process ID list syntax error";
+    req.pids = [...(req.pids ?? []), ...pids];
+    return null;
+  };
+  const addFormat = (text: string | undefined): string | null => {
+    if (text === undefined) return "format specification must follow -o";
+    const parsed = parseFormat(text);
+    if (!parsed.ok) return `unknown user-defined format specifier "${parsed.name}"`;
+    req.format = [...(req.format ?? []), ...parsed.fields];
+    return null;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--tree" || arg === "--forest") {
+      req.tree = true;
+      continue;
+    }
+    if (arg.startsWith("--")) return "unknown gnu long option";
+    if (/^[0-9]/.test(arg)) {
+      const e = addPids(arg);
+      if (e !== null) return e;
+      req.procps = true;
+      continue;
+    }
+    const unix = arg.startsWith("-");
+    for (let j = unix ? 1 : 0; j < arg.length; j++) {
+      const c = arg[j]!;
+      if (c === "H" && unix) req.tree = true;
+      else if ((c === "e" || c === "A") && unix) req.procps = true;
+      else if (c === "f" && unix) req.full = req.procps = true;
+      else if (c === "f") req.tree = req.bsd = req.procps = true;
+      else if (c === "a" || c === "x") req.bsd = req.procps = true;
+      else if (c === "u" && !unix) req.bsdUser = req.bsd = req.procps = true;
+      else if (c === "p" || c === "o") {
+        const rest = arg.slice(j + 1);
+        const value = rest !== "" ? rest : argv[++i];
+        const e = c === "p" ? addPids(value) : addFormat(value);
+        if (e !== null) return e;
+        req.procps = true;
+        break;
+      } else return unix ? "unsupported SysV option" : "unsupported option (BSD syntax)";
+    }
+  }
+  return req;
+}
+
+/** `ps ax`: procps's BSD default format. */
+const BSD_FORMAT: readonly PsField[] = [
+  FIELDS.pid!,
+  FIELDS.tname!,
+  FIELDS.stat!,
+  FIELDS.bsdtime!,
+  FIELDS.args!,
+];
+
+function layoutOf(req: PsRequest): readonly PsField[] {
+  if (req.format !== null) return req.format;
+  if (req.bsdUser) return USER_FORMAT;
+  if (req.full) return FULL_FORMAT;
+  return req.bsd ? BSD_FORMAT : DEFAULT_FORMAT;
+}
+
 export const ps: Command = {
   name: "ps",
-  summary: "list processes with RSS, PSS and USS (--tree: as a tree)",
-  usage: ["ps [--tree]"],
+  summary: "list processes with RSS, PSS and USS (--tree: as a tree; aux, -ef, -p, -o as procps)",
+  usage: ["ps [--tree]", "ps aux | ps -ef | ps -e | ps [-p PID[,PID...]] [-o FIELD[,FIELD...]]"],
   run(ctx, argv) {
-    const parsed = getopt(SPEC, argv);
-    if (!parsed.ok) return usage(parsed.message);
-    if (parsed.operands.length > 0) return usage(`ps: unexpected argument '${parsed.operands[0]}'`);
+    const req = parseArgs(argv);
+    if (typeof req === "string") return psError(req);
     const m = machineOf(ctx);
-    const rows = [HEADER];
     const memo = newTableMemo(m.phys);
-    if (hasOption(parsed.options, "tree")) {
-      for (const { task, depth } of treeOrder(m.tasks.values()))
-        rows.push(row(m, task, branch(depth), memo));
-    } else {
-      for (const task of [...m.tasks.values()].sort((a, b) => a.pid - b.pid))
-        rows.push(row(m, task, "", memo));
+    const order = req.tree
+      ? treeOrder(m.tasks.values())
+      : [...m.tasks.values()].sort((a, b) => a.pid - b.pid).map((task) => ({ task, depth: 0 }));
+    if (!req.procps) {
+      const rows = [HEADER, ...order.map(({ task, depth }) => row(m, task, branch(depth), memo))];
+      return ok(out(`${rows.join("\n")}\n`));
     }
-    return ok(out(`${rows.join("\n")}\n`));
+    const fields = layoutOf(req);
+    const wanted = req.pids === null ? null : new Set(req.pids);
+    const shown = order.filter(({ task }) => wanted === null || wanted.has(task.pid));
+    const lines = [
+      formatLine(
+        fields,
+        fields.map((f) => f.head),
+      ),
+    ];
+    for (const { task, depth } of shown) {
+      const cells = fields.map((f) => {
+        const value = f.value({ m, task, memo });
+        return f.cut === true && f.width > 1 ? branch(depth) + value : value;
+      });
+      lines.push(formatLine(fields, cells));
+    }
+    return { status: shown.length === 0 ? 1 : 0, blocks: [out(`${lines.join("\n")}\n`)] };
   },
 };

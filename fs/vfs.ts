@@ -3,7 +3,7 @@
  * top of the simulated root filesystem. Resolving a path gives a node to
  * list or read; nothing here changes the machine.
  */
-import type { Machine } from "../src/kernel/machine.js";
+import { LOGIN_SHELL_PID, type Machine } from "../src/kernel/machine.js";
 import { failure, type Result, success } from "../src/kernel/result.js";
 import type { Inode } from "../src/kernel/vfs.js";
 import { PID_FILES, type ProcFile, SYSTEM_FILES } from "./proc/index.js";
@@ -42,15 +42,28 @@ export function resolve(m: Machine, path: string): Result<Node> {
   return success({ kind: "inode", path: abs, inode: inode.value });
 }
 
+/**
+ * /proc's symlinks to the caller's own directory, and their targets. A
+ * command cowsh runs is run by the login shell (PID 2), so "self" is PID 2.
+ * Every simulated process has one thread, so "thread-self" (on Linux
+ * PID/task/TID, the thread's view of the same files) is PID 2 too.
+ */
+export const PROC_SELF_LINKS: ReadonlyMap<string, string> = new Map([
+  ["self", String(LOGIN_SHELL_PID)],
+  ["thread-self", String(LOGIN_SHELL_PID)],
+]);
+
 function resolveProc(m: Machine, abs: string): Result<Node> {
   const parts = abs.split("/").slice(2);
   if (parts.length === 0) {
     const entries = () => [
       ...[...m.tasks.keys()].sort((a, b) => a - b).map(String),
-      ...[...SYSTEM_FILES.keys()].sort(),
+      ...[...SYSTEM_FILES.keys(), ...PROC_SELF_LINKS.keys()].sort(),
     ];
     return success({ kind: "dir", path: abs, entries });
   }
+  const link = PROC_SELF_LINKS.get(parts[0]!);
+  if (link !== undefined) parts[0] = link;
   const [first, name, ...rest] = parts as [string, ...string[]];
   const system = SYSTEM_FILES.get(first);
   if (system !== undefined) {

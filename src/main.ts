@@ -202,7 +202,13 @@ async function parseArgs(argv: readonly string[]): Promise<CliArgs> {
   const quick = quickParse(argv);
   if (quick !== undefined) return quick;
   const { parseCommandLine } = await import("./cli/cli-options.js");
-  return parseCommandLine(argv);
+  return parseCommandLine(argv, usageFailure, true);
+}
+
+/** A command-line error: one line and the usage hint, status 2, as bash does. */
+function usageFailure(message: string): never {
+  process.stderr.write(`cowsh: ${message}\nTry 'cowsh --help' for more information.\n`);
+  process.exit(2);
 }
 
 /** --load: the machine an image file holds (its own boot options), or the message refusing it. */

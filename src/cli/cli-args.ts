@@ -238,6 +238,31 @@ export function quickParse(argv: readonly string[]): CliArgs | undefined {
   return out as unknown as CliArgs;
 }
 
+/**
+ * The option (as typed) that ends the command line without the value it
+ * takes (`cowsh -c`), or undefined. bash: `bash: -c: option requires an argument`.
+ */
+export function missingArgument(argv: readonly string[]): string | undefined {
+  const last = argv[argv.length - 1];
+  if (last === undefined || !last.startsWith("-") || last.includes("=")) return undefined;
+  const spec = OPTIONS.find((o) => last === `--${o.name}` || last === `-${o.alias}`);
+  return spec !== undefined && spec.type !== "boolean" ? last : undefined;
+}
+
+/**
+ * yargs' message as one line in bash's words: an unknown option is invalid,
+ * an operand after the script file is extra.
+ */
+export function usageMessage(message: string, argv: readonly string[]): string {
+  const unknown = /^Unknown arguments?: ([^,]*)/.exec(message);
+  if (unknown === null) return message;
+  const name = unknown[1]!;
+  const word = argv.find((w) => w === name || w.replace(/^--?/, "").split("=")[0] === name) ?? name;
+  return word.startsWith("-")
+    ? `${word}: invalid option`
+    : `${word}: extra operand (one script file only)`;
+}
+
 /** The kernel's boot options from the command line, or a message if one is bad. */
 export function kernelConfig(args: CliArgs): KernelConfig | string {
   const memBytes = parseSize(args.mem);

@@ -4,16 +4,30 @@
  * (`#!/usr/bin/env -S cowsh --mem 64M`, or a `# cowsh: --mem 64M` comment).
  */
 import yargs from "yargs";
-import { type CliArgs, CONFLICTS, OPTIONS, VERSION } from "./cli-args.js";
+import {
+  type CliArgs,
+  CONFLICTS,
+  missingArgument,
+  OPTIONS,
+  usageMessage,
+  VERSION,
+} from "./cli-args.js";
 
 export type { CliArgs } from "./cli-args.js";
 export { checkFrontEndArgs, directiveArgs, kernelConfig, VERSION } from "./cli-args.js";
 
-/** Parses `argv` (without node and the script path); throws yargs' usage errors only through `fail`. */
+/**
+ * Parses `argv` (without node and the script path). A usage error goes to
+ * `fail` as one line in bash's words (`-c: option requires an argument`);
+ * yargs exits itself after --help and --version only when `exitProcess`.
+ */
 export function parseCommandLine(
   argv: readonly string[],
   fail?: (message: string) => never,
+  exitProcess = fail === undefined,
 ): CliArgs {
+  const missing = missingArgument(argv);
+  if (missing !== undefined && fail !== undefined) fail(`${missing}: option requires an argument`);
   let parser = yargs([...argv])
     .scriptName("cowsh")
     .command(
@@ -36,7 +50,8 @@ export function parseCommandLine(
     .version(VERSION)
     .help()
     .strict();
-  if (fail !== undefined) parser = parser.fail((message) => fail(message)).exitProcess(false);
+  if (fail !== undefined)
+    parser = parser.fail((message) => fail(usageMessage(message, argv))).exitProcess(exitProcess);
   const parsed = parser.parseSync() as Record<string, unknown>;
   const args: Record<string, unknown> = {
     script: typeof parsed.script === "string" ? parsed.script : undefined,

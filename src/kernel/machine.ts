@@ -95,6 +95,12 @@ export class Machine implements Kernel, Timeline {
   readonly log: string[] = [];
   /** When each message of `log` was logged (`now`, in ns), as printk stamps its records. */
   readonly logTimes: number[] = [];
+  /**
+   * Lines processes wrote to the terminal's stderr on their own (a failed
+   * exec in `run`), waiting for the console to take them (`takeTtyErr`).
+   * Transient: not part of a saved machine.
+   */
+  private readonly ttyErr: string[] = [];
   private nextPid = INIT_PID;
 
   /** The PID handed out last (/proc/loadavg shows it). */
@@ -473,8 +479,21 @@ export class Machine implements Kernel, Timeline {
     if (step.kind === "exit") this.die(task, exitedStatus(step.status));
     else if (step.kind === "exec") {
       // The new program's behaviour replaces whatever was queued.
-      if (!this.doExec(task, step.path, step.argv).ok) this.die(task, exitedStatus(127));
+      const r = this.doExec(task, step.path, step.argv);
+      if (!r.ok) {
+        // as dash's `exec` fails: its message, then exit 126 (EACCES) or 127
+        const denied = r.errno === "EACCES";
+        this.ttyErr.push(
+          `${task.comm}: 1: exec: ${step.path}: ${denied ? "Permission denied" : "not found"}`,
+        );
+        this.die(task, exitedStatus(denied ? 126 : 127));
+      }
     } else this.access(task.pid, step.addr, step.length, step.kind === "write");
+  }
+
+  /** The lines processes wrote to the terminal since the last call, oldest first. */
+  takeTtyErr(): string[] {
+    return this.ttyErr.splice(0);
   }
 
   /** Advances the clock by `ns`, running every action that falls due, in time order. */

@@ -296,6 +296,7 @@ export function printKernelLog(session: ShellSession, sink: (block: Block) => vo
   const seq = consoleSeq.get(m) ?? m.log.length;
   for (let i = seq; i < m.log.length; i++) sink(err(logRecord(m, i)));
   consoleSeq.set(m, m.log.length);
+  for (const line of m.takeTtyErr()) sink(err(line));
 }
 
 /**

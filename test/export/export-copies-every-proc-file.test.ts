@@ -8,7 +8,7 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } fr
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PAGEMAP_ENTRIES, pagemapEntries } from "../../fs/proc/task-mmu.js";
-import { resolve } from "../../fs/vfs.js";
+import { PROC_SELF_LINKS, resolve } from "../../fs/vfs.js";
 import { PAGE_SIZE } from "../../src/kernel/constants.js";
 import type { ShellSession } from "../../src/shell/runtime.js";
 import { run, scenarioSession, tempDir } from "./scenario.js";
@@ -45,7 +45,10 @@ describe("export-proc DIR", () => {
       const node = resolve(m, `/proc/${path}`);
       if (!node.ok) throw new Error(path);
       const n = node.value;
-      if (n.kind === "dir") for (const e of n.entries()) visit(path === "" ? e : `${path}/${e}`);
+      // /proc/self and thread-self are links to PID 2's directory: not copied twice.
+      const own = (e: string) => path !== "" || !PROC_SELF_LINKS.has(e);
+      if (n.kind === "dir")
+        for (const e of n.entries().filter(own)) visit(path === "" ? e : `${path}/${e}`);
       else if (n.kind === "file") {
         if (n.file.kind === "text") {
           const r = n.file.read();

@@ -9,7 +9,8 @@ import { Machine } from "../../src/kernel/machine.js";
 import { createSession, runSource } from "../../src/shell/runtime.js";
 
 const KNOWN: Record<string, readonly string[]> = {
-  // trace is the attached tracer (a hook, not state); bootTime is a constant.
+  // trace is the attached tracer (a hook, not state); bootTime is a constant;
+  // ttyErr is output in flight, which the console takes after every command.
   Machine: [
     "config",
     "phys",
@@ -20,6 +21,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "bootTime",
     "log",
     "logTimes",
+    "ttyErr",
     "nextPid",
   ],
   // exitSignal is a constant (SIGCHLD).

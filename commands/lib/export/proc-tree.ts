@@ -10,7 +10,7 @@
  * is read only over the process's VMAs, since every entry outside a VMA is 0.
  */
 import type { BinaryFile, ProcFile } from "../../../fs/proc/index.js";
-import { resolve } from "../../../fs/vfs.js";
+import { PROC_SELF_LINKS, resolve } from "../../../fs/vfs.js";
 import { PAGE_SIZE } from "../../../src/kernel/constants.js";
 import type { Machine } from "../../../src/kernel/machine.js";
 import type { Errno } from "../../../src/kernel/result.js";
@@ -54,7 +54,8 @@ export function procTree(m: Machine): ProcEntry[] {
     if (n.kind === "file") entries.push(fileEntry(m, path, n.file));
     if (n.kind !== "dir") return [];
     if (path.length > 0) entries.push({ kind: "dir", path });
-    const names = n.entries();
+    // /proc/self and thread-self are links to a PID directory exported already.
+    const names = n.entries().filter((name) => path.length > 0 || !PROC_SELF_LINKS.has(name));
     for (const name of names) visit([...path, name]);
     return names;
   };
