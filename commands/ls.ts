@@ -4,6 +4,7 @@
  * far as the simulated fs knows: mode, links, owner root, size, and the
  * simulated clock's time (the simulated fs keeps no timestamps).
  */
+import { PROC_OWNER_ONLY } from "../fs/proc/index.js";
 import { type Node, PROC_SELF_LINKS, resolve } from "../fs/vfs.js";
 import type { Machine } from "../src/kernel/machine.js";
 import { type GetoptSpec, getopt, hasOption } from "../src/shell/getopt.js";
@@ -22,9 +23,6 @@ const SPEC: GetoptSpec = {
   ],
 };
 
-/** /proc files only their owner may read, as on Linux. */
-const OWNER_ONLY = new Set(["pagemap", "environ", "auxv", "mem", "kpagecount", "kpageflags"]);
-
 /** What `ls -l` prints of a node before its size formatting. */
 interface Stat {
   mode: string;
@@ -42,7 +40,7 @@ function statOf(m: Machine, node: Node, follow: boolean): Stat {
   if (node.kind === "file") {
     const name = node.path.slice(node.path.lastIndexOf("/") + 1);
     return {
-      mode: OWNER_ONLY.has(name) ? "-r--------" : "-r--r--r--",
+      mode: PROC_OWNER_ONLY.has(name) ? "-r--------" : "-r--r--r--",
       nlink: 1,
       size: 0,
       blocks: 0,

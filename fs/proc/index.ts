@@ -37,6 +37,16 @@ export type ProcFile = TextFile | BinaryFile;
 
 type PidFileMaker = (m: Machine, task: Task) => ProcFile;
 
+/** The /proc files only their owner may read (proc_base_stuff: S_IRUSR, mode 0400); the rest are 0444. */
+export const PROC_OWNER_ONLY: ReadonlySet<string> = new Set([
+  "pagemap",
+  "environ",
+  "auxv",
+  "mem",
+  "kpagecount",
+  "kpageflags",
+]);
+
 const text = (read: () => Result<string>): TextFile => ({ kind: "text", read });
 
 /** Files every /proc/PID directory holds, in `ls` order. */
