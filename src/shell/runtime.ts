@@ -438,7 +438,12 @@ function* runPipeline(run: Run, pipeline: Pipeline, io: Io): Steps<number> {
       out: i === last ? io.out : { kind: "capture", into: piped },
       err: io.err,
     };
-    status = yield* runCommand(run, pipeline.commands[i]!, stageIo);
+    const cmd = pipeline.commands[i]!;
+    // A simple command directly: one generator less on the hot path.
+    status =
+      cmd.kind === "simple"
+        ? yield* runSimple(run, cmd, stageIo)
+        : yield* runCommand(run, cmd, stageIo);
     input = i === last ? undefined : { text: piped.join(""), pos: 0 };
   }
   if (pipeline.negated) status = status === 0 ? 1 : 0;
@@ -454,6 +459,7 @@ function* runCommand(run: Run, cmd: AstCommand, io: Io): Steps<number> {
       run.session.functions.set(cmd.name, cmd);
       return 0;
     default:
+      if (cmd.redirects.length === 0) return yield* runCompound(run, cmd, io);
       return yield* withRedirects(run, "cowsh", cmd.redirects, io, (inner) =>
         runCompound(run, cmd, inner),
       );
@@ -723,6 +729,12 @@ function* runSimple(run: Run, cmd: SimpleCommand, io: Io): Steps<number> {
     writeTo(run, io.err, err(`+ ${words.value.map(traceQuote).join(" ")}`), undefined);
   }
   const def = run.session.functions.get(name);
+  if (cmd.redirects.length === 0) {
+    // No redirections: no withRedirects generator (the hot path).
+    return def !== undefined
+      ? yield* callFunction(run, def, argv, io)
+      : yield* runNamed(run, name, argv, io);
+  }
   if (def !== undefined) {
     return yield* withRedirects(
       run,
@@ -889,7 +901,6 @@ function* withRedirects(
   body: (io: Io) => Steps<number>,
   env?: ExpandEnv,
 ): Steps<number> {
-  if (redirects.length === 0) return yield* body(io);
   const fds = redirections(run, redirects, env ?? expandEnv(run, io), io);
   if (fds === null) {
     setStatus(run.session, 1);
