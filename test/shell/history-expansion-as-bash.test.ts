@@ -42,7 +42,14 @@ describe("history expansion, as interactive bash does it", () => {
   });
 
   it("leaves single quotes, escaped !, and ! before a blank, = or ( alone", () => {
-    for (const line of ["echo '!!'", "echo \\!!", "echo hi !", "echo ! x", "[ a != b ]", "echo !(x)"]) {
+    for (const line of [
+      "echo '!!'",
+      "echo \\!!",
+      "echo hi !",
+      "echo ! x",
+      "[ a != b ]",
+      "echo !(x)",
+    ]) {
       expect(expandHistory(line, H)).toEqual({ ok: true, line, changed: false });
     }
     expect(ok('echo "!!"')).toBe('echo "spawn /bin/sleep"');
