@@ -99,5 +99,7 @@ function countNewlines(text: string): number {
  */
 export function needsMoreInput(source: string): boolean {
   const parsed = parse(`${source}\n`);
-  return !parsed.ok && parsed.error.incomplete;
+  if (!parsed.ok) return parsed.error.incomplete;
+  // A backslash at the end of the line joins the next one to it.
+  return /(?:^|[^\\])(?:\\\\)*\\$/.test(source);
 }

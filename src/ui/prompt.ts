@@ -212,6 +212,7 @@ export function joinForHistory(lines: readonly string[]): string {
   let text = lines[0] ?? "";
   for (const next of lines.slice(1)) {
     if (text.includes("<<") || quoteOpen(text)) text += `\n${next}`;
+    else if (/(?:^|[^\\])(?:\\\\)*\\$/.test(text)) text = text.slice(0, -1) + next;
     else if (next.trim() === "") continue;
     else text += (NO_SEMICOLON_AFTER.test(text.trimEnd()) ? " " : "; ") + next;
   }

@@ -65,6 +65,22 @@ describe("multi-line constructs at the prompt", () => {
     expect(app.engine.ran).toEqual(["echo 'a\nb'"]);
   });
 
+  it("reads a here-document to its end line, and a line ending in a backslash on", async () => {
+    const history = createMemoryHistoryStore();
+    const app = await renderApp({ history });
+    for (const line of ["cat <<EOF", "one", "EOF"]) {
+      expect(app.promptLine()).toBe(line === "cat <<EOF" ? "cowsh$" : ">");
+      await app.type(`${line}\r`);
+    }
+    await app.waitForPrompt();
+    await app.type("echo a \\\r");
+    expect(app.promptLine()).toBe(">");
+    await app.type("b\r");
+    await app.waitForPrompt();
+    expect(app.engine.ran).toEqual(["cat <<EOF\none\nEOF", "echo a \\\nb"]);
+    expect(history.load()).toEqual(["echo a b"]);
+  });
+
   it("joins lines for history as bash's cmdhist does", () => {
     expect(joinForHistory(["if true", "then echo y", "fi"])).toBe("if true; then echo y; fi");
     expect(joinForHistory(["ls |", "wc"])).toBe("ls | wc");
