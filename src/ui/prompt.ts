@@ -197,7 +197,7 @@ function submitLines(
   const entries = addHistoryEntry(s.history.entries, joinForHistory(lines));
   const fresh = initialPrompt(entries, s.lastQuery, s.line.killed);
   const line = lines.join("\n");
-  if (expanded === undefined && lines.length === 1) return done(fresh, { kind: "submit", line });
+  if (expanded === undefined && !shown.ps2) return done(fresh, { kind: "submit", line });
   const echo: Echo = expanded === undefined ? { shown } : { shown, expanded };
   return done(fresh, { kind: "submit", line, echo });
 }

@@ -81,6 +81,16 @@ describe("multi-line constructs at the prompt", () => {
     expect(history.load()).toEqual(["echo a b"]);
   });
 
+  it("Ctrl-D on an empty line at PS2 ends the construct there (the shell then reports the early end)", async () => {
+    const app = await renderApp();
+    await app.type("for i in 1; do\r");
+    expect(app.promptLine()).toBe(">");
+    await app.type("\u0004");
+    await app.waitForPrompt();
+    expect(app.engine.ran).toEqual(["for i in 1; do"]);
+    expect(app.frame()).toContain("cowsh$ for i in 1; do\n> \n");
+  });
+
   it("joins lines for history as bash's cmdhist does", () => {
     expect(joinForHistory(["if true", "then echo y", "fi"])).toBe("if true; then echo y; fi");
     expect(joinForHistory(["ls |", "wc"])).toBe("ls | wc");
