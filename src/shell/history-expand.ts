@@ -5,8 +5,8 @@
  * typed before (oldest first, numbered from 1 as `history` prints them)
  * come in, the expanded line or bash's error message goes out.
  *
- * As in bash: nothing inside single quotes, nor a `!` after a backslash, nor
- * one followed by a blank, `=`, `(` or the end of the line is expanded; in
+ * As in bash: nothing inside single quotes, nor a `!` after a backslash or
+ * in `$!`/`${!`, nor one followed by a blank, `=`, `(` or the end of the line is expanded; in
  * double quotes `!"` stays. Batch mode and scripts never call this (bash
  * disables history expansion there).
  */
@@ -54,6 +54,8 @@ export function expandHistory(line: string, entries: readonly string[]): History
 function expandsAt(line: string, i: number, quote: string | undefined): boolean {
   const next = line[i + 1];
   if (next === undefined || BLANK.test(next) || next === "=" || next === "(") return false;
+  // `$!` (the last background PID) and `${!name}` are the shell's, as bash leaves them.
+  if (line[i - 1] === "$" || line.slice(i - 2, i) === "${") return false;
   return !(quote === '"' && next === '"');
 }
 

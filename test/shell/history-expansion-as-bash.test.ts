@@ -49,6 +49,8 @@ describe("history expansion, as interactive bash does it", () => {
       "echo ! x",
       "[ a != b ]",
       "echo !(x)",
+      "echo $!",
+      "echo ${!name}",
     ]) {
       expect(expandHistory(line, H)).toEqual({ ok: true, line, changed: false });
     }
