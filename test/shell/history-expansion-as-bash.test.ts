@@ -50,7 +50,7 @@ describe("history expansion, as interactive bash does it", () => {
       "[ a != b ]",
       "echo !(x)",
       "echo $!",
-      "echo ${!name}",
+      "echo $" + "{!name}",
     ]) {
       expect(expandHistory(line, H)).toEqual({ ok: true, line, changed: false });
     }
