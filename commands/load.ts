@@ -22,6 +22,7 @@ export const load: Command = {
   usage: [
     ...USAGE,
     "",
+    "FILE is a host file (the real machine's, relative to where cowsh started).",
     "The shell's variables stay; everything else is the saved machine's,",
     "down to its boot options and the actions its processes have still to",
     "run. -v says what was loaded.",
