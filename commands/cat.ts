@@ -32,6 +32,7 @@ const isProc = (path: string): boolean => /^\/+proc(\/|$)/.test(path);
 export const cat: Command = {
   name: "cat",
   summary: "print files (/proc files are generated when read, changes marked)",
+  prints: "the files' bytes (with --changes, what changed since cat last printed them)",
   usage: [
     "cat [-u] [--changes] [FILE...]",
     "",

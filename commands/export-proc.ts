@@ -45,6 +45,7 @@ const message = (e: ExportError, dir: string | undefined): Block =>
 export const exportProc: Command = {
   name: NAME,
   summary: "write /proc to a host directory (psutil) or an smem capture tarball on the host",
+  prints: "nothing on success; the files are written on the host",
   usage: [
     ...USAGE,
     "",

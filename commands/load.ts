@@ -19,6 +19,7 @@ const USAGE = ["load [-v] FILE"];
 export const load: Command = {
   name: "load",
   summary: "replace the machine with one saved by save",
+  prints: "nothing on success (with -v, a line about the loaded machine)",
   usage: [
     ...USAGE,
     "",

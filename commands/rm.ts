@@ -12,6 +12,7 @@ const SPEC: GetoptSpec = { name: "rm", options: [{ key: "f", short: "f", long: "
 export const rm: Command = {
   name: "rm",
   summary: 'remove files (a mapped file lives on as "(deleted)")',
+  prints: "nothing on success",
   usage: ["rm [-f] FILE..."],
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);

@@ -24,6 +24,7 @@ const USAGE = ["save [-fv] FILE"];
 export const save: Command = {
   name: "save",
   summary: "save the whole machine to a host file (load FILE brings it back)",
+  prints: "nothing on success (with -v, a line about the saved machine)",
   usage: [
     ...USAGE,
     "",

@@ -20,6 +20,7 @@ export function parseDuration(text: string): number | null {
 export const sleep: Command = {
   name: "sleep",
   summary: "let simulated time pass: processes' timed actions run",
+  prints: "nothing; what the timed actions print, if any, as they run",
   usage: ["sleep NUMBER[SUFFIX]..."],
   run(ctx, argv) {
     if (argv.length === 0)

@@ -13,6 +13,7 @@ const shellStatus = (status: number): number =>
 export const wait: Command = {
   name: "wait",
   summary: "the parent reaps exited children; $? is the last one's exit status",
+  prints: "nothing; $? is the child's exit status",
   usage: ["wait PID..."],
   run(ctx, argv) {
     const m = machineOf(ctx);
