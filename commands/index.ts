@@ -16,6 +16,7 @@ import { explain } from "./explain.js";
 import { exportProc } from "./export-proc.js";
 import { fork } from "./fork.js";
 import { frames } from "./frames.js";
+import { free } from "./free.js";
 import { fsync } from "./fsync.js";
 import { grep } from "./grep.js";
 import { head } from "./head.js";
@@ -87,6 +88,7 @@ const ALL: readonly Command[] = [
   trace,
   dmesg,
   pmap,
+  free,
   exportProc,
   // files
   truncate,

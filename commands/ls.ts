@@ -4,7 +4,7 @@
  * far as the simulated fs knows: mode, links, owner root, size, and the
  * simulated clock's time (the simulated fs keeps no timestamps).
  */
-import { PROC_OWNER_ONLY } from "../fs/proc/index.js";
+import { procFileMode } from "../fs/proc/index.js";
 import { type Node, PROC_SELF_LINKS, resolve } from "../fs/vfs.js";
 import type { Machine } from "../src/kernel/machine.js";
 import { type GetoptSpec, getopt, hasOption } from "../src/shell/getopt.js";
@@ -35,12 +35,15 @@ interface Stat {
 
 const PERMS = ["---", "--x", "-w-", "-wx", "r--", "r-x", "rw-", "rwx"];
 
+/** rwx triplets of permission bits: 0o644 -> "rw-r--r--". */
+const permString = (mode: number): string => [6, 3, 0].map((s) => PERMS[(mode >> s) & 7]!).join("");
+
 /** lstat(2) of `node`, or stat(2) with `follow` (for "." and ".."). */
 function statOf(m: Machine, node: Node, follow: boolean): Stat {
   if (node.kind === "file") {
     const name = node.path.slice(node.path.lastIndexOf("/") + 1);
     return {
-      mode: PROC_OWNER_ONLY.has(name) ? "-r--------" : "-r--r--r--",
+      mode: `-${permString(procFileMode(name))}`,
       nlink: 1,
       size: 0,
       blocks: 0,
@@ -58,7 +61,7 @@ function statOf(m: Machine, node: Node, follow: boolean): Stat {
     return { mode: "dr-xr-xr-x", nlink, size: 0, blocks: 0 };
   }
   const type = real.type === "dir" ? "d" : real.type === "lnk" ? "l" : "-";
-  const bits = [6, 3, 0].map((s) => PERMS[(real.mode >> s) & 7]!).join("");
+  const bits = permString(real.mode);
   const stat: Stat = {
     mode: type + bits,
     nlink: real.nlink,

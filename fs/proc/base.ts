@@ -4,8 +4,10 @@
  * env_end; the model keeps the strings exec placed there, so they are
  * printed from the task: each string followed by a NUL.
  */
+import { LOGIN_SHELL_PID, type Machine } from "../../src/kernel/machine.js";
 import { failure, type Result, success } from "../../src/kernel/result.js";
 import type { Task } from "../../src/kernel/task.js";
+import { firstBytes } from "./kstrto.js";
 
 const nulTerminated = (strings: readonly string[]): string => strings.map((s) => `${s}\0`).join("");
 
@@ -20,4 +22,18 @@ export const showComm = (task: Task): string => `${task.comm}\n`;
 /** environ_read: the environment; opening it fails with ESRCH without an mm. */
 export function showEnviron(task: Task): Result<string> {
   return task.mm === null ? failure("ESRCH") : success(nulTerminated(task.env));
+}
+
+/** Bytes of a comm (TASK_COMM_LEN - 1). */
+const COMM_MAX = 15;
+
+/**
+ * comm_write: the first 15 bytes written become the comm, newline and all
+ * (`echo foo > comm` gives "foo\n"). Only a process's own comm may be
+ * written: commands run as the login shell, so another's is EINVAL.
+ */
+export function commWrite(m: Machine, task: Task, text: string): Result<number> {
+  if (task.pid !== LOGIN_SHELL_PID) return failure("EINVAL");
+  const r = m.setComm(task.pid, firstBytes(text, COMM_MAX));
+  return r.ok ? success(text.length) : r;
 }

@@ -7,7 +7,8 @@ import type { Machine } from "../../src/kernel/machine.js";
 import { failure, type Result, success } from "../../src/kernel/result.js";
 import type { Task } from "../../src/kernel/task.js";
 import { showStat, showStatm, showStatus } from "./array.js";
-import { showCmdline, showComm, showEnviron } from "./base.js";
+import { commWrite, showCmdline, showComm, showEnviron } from "./base.js";
+import { clearRefsWrite } from "./clear-refs.js";
 import { showMeminfo } from "./meminfo.js";
 import { showLoadavg, showStat as showSystemStat, showUptime, showVersion } from "./misc.js";
 import { kpagecount, kpageflags, type PfnEntry, pfnEntries } from "./page.js";
@@ -23,6 +24,12 @@ import {
 export interface TextFile {
   readonly kind: "text";
   read(): Result<string>;
+  /**
+   * One write(2) of `text` (the file's proc_write), for the few files
+   * that take writes: the bytes it consumed, or the error. Without it a
+   * write fails as the kernel's (procWriteError).
+   */
+  write?(text: string): Result<number>;
 }
 
 /** A binary file read by ranges (pagemap, kpagecount…): its size and a reader. */
@@ -47,12 +54,38 @@ export const PROC_OWNER_ONLY: ReadonlySet<string> = new Set([
   "kpageflags",
 ]);
 
-const text = (read: () => Result<string>): TextFile => ({ kind: "text", read });
+/** The /proc/PID files only their owner may write, and nobody read (mode 0200). */
+export const PROC_WRITE_ONLY: ReadonlySet<string> = new Set(["clear_refs"]);
+
+/** The permission bits of a /proc file named `name`: 0200, 0400, 0644 (comm) or 0444. */
+export function procFileMode(name: string): number {
+  if (PROC_WRITE_ONLY.has(name)) return 0o200;
+  if (PROC_OWNER_ONLY.has(name)) return 0o400;
+  return name === "comm" ? 0o644 : 0o444;
+}
+
+const text = (read: () => Result<string>, write?: (text: string) => Result<number>): TextFile =>
+  write === undefined ? { kind: "text", read } : { kind: "text", read, write };
 
 /** Files every /proc/PID directory holds, in `ls` order. */
 export const PID_FILES = new Map<string, PidFileMaker>([
+  [
+    "clear_refs",
+    (m, t) =>
+      text(
+        () => failure("EINVAL"),
+        (s) => clearRefsWrite(m, t, s),
+      ),
+  ],
   ["cmdline", (_m, t) => text(() => success(showCmdline(t)))],
-  ["comm", (_m, t) => text(() => success(showComm(t)))],
+  [
+    "comm",
+    (m, t) =>
+      text(
+        () => success(showComm(t)),
+        (s) => commWrite(m, t, s),
+      ),
+  ],
   ["environ", (_m, t) => text(() => showEnviron(t))],
   ["maps", (_m, t) => text(() => success(showMaps(t.mm)))],
   ["pagemap", (m, t) => pagemapFile(m, t)],

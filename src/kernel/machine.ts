@@ -12,6 +12,7 @@
  * out in order, and there is no address-space randomisation.
  */
 import { type AccessReport, accessRange, SIGKILL, SIGSEGV } from "./access.js";
+import { clearRefs } from "./clear-refs.js";
 import {
   MAP_ANONYMOUS,
   MAP_FIXED,
@@ -248,6 +249,26 @@ export class Machine implements Kernel, Timeline {
   madvise(pid: number, addr: number, length: number, advice: number): Result<void> {
     const t = this.live(pid);
     return t.ok ? doMadvise(this, t.value.mm, addr, length, advice) : t;
+  }
+
+  /**
+   * A write of `type` to /proc/PID/clear_refs (procfs parsed and checked
+   * it, clear-refs.ts): a task without an mm (a zombie) is left alone and
+   * the write still succeeds, as get_task_mm() returning NULL does.
+   */
+  clearRefs(pid: number, type: number): Result<void> {
+    const t = this.task(pid);
+    if (!t.ok) return t;
+    if (t.value.mm !== null) clearRefs(this, t.value.mm, type);
+    return success(undefined);
+  }
+
+  /** set_task_comm (a write to /proc/PID/comm): at most 15 characters, kept as given. */
+  setComm(pid: number, comm: string): Result<void> {
+    const t = this.task(pid);
+    if (!t.ok) return t;
+    t.value.comm = comm.slice(0, 15);
+    return success(undefined);
   }
 
   /** mlock(2): locks the range and populates it (writing where the mapping is private and writable). */

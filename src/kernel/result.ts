@@ -23,6 +23,7 @@ export type Errno =
   | "EISDIR"
   | "EINVAL"
   | "EFBIG"
+  | "ERANGE"
   | "ENOSPC"
   | "ENOEXEC"
   | "E2BIG"
@@ -52,6 +53,7 @@ export const STRERROR: Readonly<Record<Errno, string>> = {
   EISDIR: "Is a directory",
   EINVAL: "Invalid argument",
   EFBIG: "File too large",
+  ERANGE: "Numerical result out of range",
   ENOSPC: "No space left on device",
   ENOEXEC: "Exec format error",
   E2BIG: "Argument list too long",

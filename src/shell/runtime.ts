@@ -26,8 +26,8 @@ import { COMMANDS } from "../../commands/index.js";
 import {
   checkWritable,
   isProcPath,
-  procWriteError,
   readWhole,
+  writeProcFile,
 } from "../../commands/lib/files/machine-files.js";
 import { checkInvariants } from "../kernel/invariants.js";
 import type { Machine } from "../kernel/machine.js";
@@ -178,9 +178,12 @@ interface Input {
   pos: number;
 }
 
-/** Text a redirection writes to a file, flushed when the command that opened it ends. */
+/**
+ * Text a redirection writes to a file, flushed when the command that opened
+ * it ends: each block as one write(2), which a /proc file takes one by one.
+ */
 interface FileWrite {
-  text: string;
+  readonly writes: string[];
   readonly append: boolean;
 }
 
@@ -980,7 +983,7 @@ function redirections(
     }
     let file = files.get(writable.value);
     if (file === undefined) {
-      file = { text: "", append: r.op === ">>" || r.op === "&>>" };
+      file = { writes: [], append: r.op === ">>" || r.op === "&>>" };
       files.set(writable.value, file);
     }
     const dest: Dest = { kind: "file", path: writable.value, file };
@@ -1008,25 +1011,29 @@ function writeTo(
     run.sink(kind === "err" || block.kind === "err" ? { kind: "out", text: block.text } : block);
   else if (dest.kind === "err") run.sink(block.kind === "err" ? block : err(block.text));
   else if (dest.kind === "capture") dest.into.push(block.text);
-  else dest.file.text += block.text;
+  else if (block.text !== "") dest.file.writes.push(block.text);
 }
 
 /**
  * Writes redirected output to the simulated files (truncating unless >>).
- * A /proc file opens but refuses the write, so the command fails as bash
- * reports it: `NAME: write error: …`. Returns false if a write failed.
+ * A /proc file takes each write(2) through its write handler, or refuses
+ * it (procWriteError); a refused write fails the command as bash reports
+ * it: `NAME: write error: …`. Returns false if a write failed.
  */
 function flushFiles(run: Run, name: string, files: FileWrites, io: Io): boolean {
   let ok = true;
-  for (const [path, { text, append }] of files) {
+  for (const [path, { writes, append }] of files) {
     if (isProcPath(path)) {
-      if (text !== "") {
-        fail(run, io, `${name}: write error: ${STRERROR[procWriteError(path)]}`, 1);
-        ok = false;
+      for (const text of writes) {
+        const r = writeProcFile(run.session.machine, path, text);
+        if (!r.ok) {
+          fail(run, io, `${name}: write error: ${STRERROR[r.errno]}`, 1);
+          ok = false;
+        }
       }
       continue;
     }
-    const r = run.session.machine.writeFile(path, text, append);
+    const r = run.session.machine.writeFile(path, writes.join(""), append);
     if (!r.ok) {
       fail(run, io, `${path}: ${STRERROR[r.errno]}`, 1);
       ok = false;

@@ -67,6 +67,16 @@ describe("a scaled sleep anywhere takes its real time and shows progress", () =>
     expect(finished(progress)).toHaveLength(2);
   });
 
+  test("free -c 3 -s 2 lets 4 s pass between its reports, scaled like sleep", async () => {
+    const s = session();
+    const time = fakeTime();
+    const { outcome, text } = await paced(s, "free -c 3 -s 2", { timeScale: 0.5, ...time });
+    expect(outcome.status).toBe(0);
+    expect(text.match(/^Mem:/gm)).toHaveLength(3);
+    expect(s.machine.now).toBe(4e9);
+    expect(time.now()).toBeCloseTo(2000, 0);
+  });
+
   test("what runs inside $(…) takes no real time (it is expanded at once)", async () => {
     const s = session();
     const time = fakeTime();

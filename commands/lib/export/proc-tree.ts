@@ -9,7 +9,7 @@
  * (one u64 per page of the 128 TiB user address space: 256 GiB a process)
  * is read only over the process's VMAs, since every entry outside a VMA is 0.
  */
-import { type BinaryFile, PROC_OWNER_ONLY, type ProcFile } from "../../../fs/proc/index.js";
+import { type BinaryFile, type ProcFile, procFileMode } from "../../../fs/proc/index.js";
 import { PROC_SELF_LINKS, resolve } from "../../../fs/vfs.js";
 import { PAGE_SIZE } from "../../../src/kernel/constants.js";
 import type { Machine } from "../../../src/kernel/machine.js";
@@ -61,7 +61,7 @@ export function procTree(m: Machine): ProcEntry[] {
 }
 
 function fileEntry(m: Machine, path: readonly string[], file: ProcFile): ProcEntry {
-  const mode = PROC_OWNER_ONLY.has(path[path.length - 1]!) ? 0o400 : 0o444;
+  const mode = procFileMode(path[path.length - 1]!);
   if (file.kind === "text") {
     const r = file.read();
     if (!r.ok) return { kind: "unreadable", path, errno: r.errno };

@@ -72,9 +72,26 @@ export function checkWritable(m: Machine, path: string): Result<string> {
   return success(abs);
 }
 
-/** What write(2) to an existing /proc file fails with: EIO for system files, EINVAL for a process's. */
+/**
+ * What write(2) to an existing /proc file without a write handler fails
+ * with: EIO for system files (proc_reg_write with no proc_write), EINVAL
+ * for a process's (no write op: vfs_write refuses).
+ */
 export const procWriteError = (abs: string): "EIO" | "EINVAL" =>
-  /^\/proc\/[0-9]+\//.test(abs) ? "EINVAL" : "EIO";
+  /^\/proc\/([0-9]+|self|thread-self)\//.test(abs) ? "EINVAL" : "EIO";
+
+/**
+ * One write(2) of `text` to the /proc file at `abs` (checkWritable found
+ * it): through the file's write handler (clear_refs, comm), or refused.
+ */
+export function writeProcFile(m: Machine, abs: string, text: string): Result<number> {
+  const node = resolve(m, abs);
+  if (!node.ok) return node;
+  const n = node.value;
+  if (n.kind === "file" && n.file.kind === "text" && n.file.write !== undefined)
+    return n.file.write(text);
+  return failure(n.kind === "dir" ? "EISDIR" : procWriteError(abs));
+}
 
 /**
  * The body of a page-cache command over existing files (fsync, evict):
