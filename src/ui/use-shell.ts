@@ -19,6 +19,7 @@ import {
   type PromptState,
   pressKey,
   type VisibleLine,
+  visibleLine,
 } from "./prompt.js";
 import { Runner, type RunnerHost } from "./runner.js";
 import { echoItem, errItem, noteItem, outItem, type ScrollItem } from "./scrollback.js";
@@ -60,8 +61,21 @@ export function useShell(options: ShellOptions): ShellView {
     runner.stop();
     setExitStatus(code);
   };
+  /**
+   * Keys typed while a command runs are shown as the tty echoes them: a copy
+   * of the typed text stays in the scrollback where it was typed (after the
+   * output so far) when Enter is pressed or the line running ends, and the line
+   * is then read at the next prompt (bash's readline finds it in the input).
+   */
+  const typedAhead = useRef(false);
+  const keepTypedAhead = () => {
+    const text = visibleLine(promptRef.current).text;
+    if (typedAhead.current && text !== "") screen.print([outItem(text)]);
+    typedAhead.current = false;
+  };
   const clearsSeen = useRef(options.history.clears?.() ?? 0);
   const finished = (result: RunResult) => {
+    keepTypedAhead();
     lastStatus.current = result.status;
     setStatus(engine.status());
     // `history -c` forgets the lines for ↑ and Ctrl-R at once, as bash's does.
@@ -136,7 +150,14 @@ export function useShell(options: ShellOptions): ShellView {
       }
       const before = promptRef.current;
       const complete = (line: string, cursor: number) => engine.complete(line, cursor);
-      const step = pressKey(before, key, { busy: runner.busy, complete, needsMore });
+      const busy = runner.busy;
+      const step = pressKey(before, key, { busy, complete, needsMore });
+      if (busy && !isNamed(key, "C-c")) {
+        typedAhead.current = true;
+        // Enter while a command runs: the tty has echoed the line and its newline.
+        if (step.effects.some((e) => e.kind === "submit" || e.kind === "continue"))
+          keepTypedAhead();
+      } else if (busy) typedAhead.current = false;
       promptRef.current = step.state;
       if (step.state.history.entries !== before.history.entries)
         persist(step.state.history.entries);

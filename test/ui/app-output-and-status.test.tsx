@@ -44,13 +44,14 @@ describe("output", () => {
     expect(app.lines().slice(-4, -2)).toEqual(["cowsh$ echo", ""]);
   });
 
-  it("runs lines typed while a command runs after it, in order", async () => {
+  it("runs lines typed while a command runs after it, in order, echoed as the tty does", async () => {
     const app = await renderApp();
     await app.type("echo one\recho two\recho three\r");
     await app.waitFor("three\n");
     await app.waitForPrompt();
+    // The tty echoes the lines typed ahead where they were typed; each is shown again as it runs.
     expect(app.frame()).toContain(
-      "cowsh$ echo one\none\ncowsh$ echo two\ntwo\ncowsh$ echo three\nthree\n",
+      "cowsh$ echo one\necho two\necho three\none\ncowsh$ echo two\ntwo\ncowsh$ echo three\nthree\n",
     );
   });
 

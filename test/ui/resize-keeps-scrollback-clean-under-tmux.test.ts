@@ -37,6 +37,20 @@ describe("eraseReflowedFrame", () => {
  * fix is to ask the terminal where the cursor is (CSI 6n) or to redraw the
  * screen on a narrowing resize; until then the test fails in about half of
  * the runs under load, and passes on an idle machine.
+ *
+ * Measured since (load ~12 on 2 cores, 100 -> 70 -> 40 columns): what stays
+ * behind is the first 40-column row of one or two consecutive bars drawn for
+ * 70 columns (e.g. 6% and 7%), between `cowsh$ sleep 3` and the live region:
+ * each frame written for the old width onto the reflowed screen erases one
+ * row too few. Drawing the bar at most 8 times a second did not help (3 of 5
+ * runs failed); emitting SIGWINCH from the progress callback as soon as
+ * `getWindowSize()` differs from `columns` made it worse (5 of 5). Neither is
+ * kept. Both "erase more rows" and "reprint the last lines" are ambiguous
+ * without knowing whether the stale frame landed (the rows above the live
+ * region are either scrollback or leftovers), so the fix needs the cursor's
+ * absolute row (CSI 6n, decoded and swallowed by the key reader) and an
+ * anchor for the top of the live region, or a full repaint of the screen
+ * from a model of what is on it.
  */
 const RESIZE_RACE_ASKED = process.env.COWSH_TMUX_RESIZE === "1";
 

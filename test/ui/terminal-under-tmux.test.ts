@@ -106,6 +106,11 @@ describeWithTools("cowsh in a real terminal (tmux)", [missingTool("tmux", "tmux"
   test("runs a command and prints its output", async () => {
     type("P=$(spawn /bin/sh)");
     keys("Enter");
+    // Typed after the first line has run: a line typed while it runs would be echoed twice, as by bash's tty.
+    await waitFor(
+      (s) => s.includes("cowsh$ P=$(spawn /bin/sh)\n") && ready(s),
+      "the first line to run",
+    );
     type("mmap $P 1M --name buf");
     keys("Enter");
     const text = await waitFor(
