@@ -97,3 +97,11 @@ describe("relative paths are taken from the working directory", () => {
     expect(candidates("cat /proc/1/com")).toEqual(["/proc/1/comm"]);
   });
 });
+
+it("run PID 'exec ./prog' execs the file named from the directory at the time of run", () => {
+  const r = runScript(
+    "P=$(spawn /bin/sh)\ncd /bin\nrun $P 'sleep 1; exec ./sleep 5'\ncd /\nsleep 2\nps -o cmd -p $P",
+  );
+  expect(r.stderr).toBe("");
+  expect(r.stdout).toBe("CMD\nsleep 5\n");
+});
