@@ -1,5 +1,5 @@
 /**
- * printf FORMAT [ARG...]: formatted output as bash's printf: %s %b %c %d %i
+ * printf [-v VAR] FORMAT [ARG...]: formatted output as bash's printf: %s %b %c %d %i
  * %u %o %x %X %e %f %g %%, flags, width and precision (`*` too); the
  * format is reused until the arguments are used up.
  */
