@@ -12,7 +12,7 @@ import { type GetoptSpec, getopt, hasOption } from "../src/shell/getopt.js";
 import { type Block, type Command, err, fail, out } from "../src/shell/types.js";
 import { anyChange, type ChangesView, compareText, markedText } from "../src/views/changes.js";
 import { errnoMessage, machineOf } from "./lib/args/operands.js";
-import { readWhole } from "./lib/files/machine-files.js";
+import { absPath, readWhole } from "./lib/files/machine-files.js";
 import { sessionState } from "./lib/session/state.js";
 
 /** Texts larger than this are not remembered (nor compared). */
@@ -58,7 +58,8 @@ export const cat: Command = {
         if (ctx.stdin) blocks.push(out(ctx.stdin));
         continue;
       }
-      const r = readWhole(m, path);
+      const abs = absPath(path, ctx.session);
+      const r = readWhole(m, abs);
       if (!r.ok) {
         blocks.push(err(errnoMessage("cat", path, r)));
         status = 1;
@@ -66,9 +67,9 @@ export const cat: Command = {
       }
       const text = r.value.text;
       if (text === "") continue;
-      blocks.push(printed(path, text, shown.get(path), marks));
-      if (isProc(path) && text.length <= MAX_REMEMBERED && !text.includes("\0"))
-        shown.set(path, text);
+      blocks.push(printed(path, text, shown.get(abs), marks));
+      if (isProc(abs) && text.length <= MAX_REMEMBERED && !text.includes("\0"))
+        shown.set(abs, text);
     }
     return { status, blocks };
   },

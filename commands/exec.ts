@@ -1,6 +1,7 @@
 /** exec PID PATH [ARG...]: the process execs PATH; its old memory is torn down at once. */
 import { type Command, ok } from "../src/shell/types.js";
 import { failed, livePidArg, machineOf, usage } from "./lib/args/operands.js";
+import { absPath } from "./lib/files/machine-files.js";
 
 export const exec: Command = {
   name: "exec",
@@ -14,7 +15,7 @@ export const exec: Command = {
     const path = argv[1];
     if (path === undefined) return usage("exec: usage: exec PID PATH [ARG...]");
     const args = [path.slice(path.lastIndexOf("/") + 1), ...argv.slice(2)];
-    const r = m.exec(task.value.pid, path, args);
+    const r = m.exec(task.value.pid, absPath(path, ctx.session), args);
     if (!r.ok) {
       const f = failed("exec", path, r);
       return { ...f, status: r.errno === "ENOENT" ? 127 : 126 };

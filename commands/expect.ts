@@ -19,7 +19,7 @@
 import { STRERROR } from "../src/kernel/result.js";
 import { type Command, err, fail, ok } from "../src/shell/types.js";
 import { livePidArg, machineOf, targetArg, usage } from "./lib/args/operands.js";
-import { readWhole } from "./lib/files/machine-files.js";
+import { absPath, readWhole } from "./lib/files/machine-files.js";
 
 const OPS = ["=", "!=", "<", "<=", ">", ">="] as const;
 type Op = (typeof OPS)[number];
@@ -65,11 +65,11 @@ export const expect: Command = {
     }
     const [path, selector, field] =
       words.length === 2 ? [words[0]!, undefined, words[1]!] : (words as [string, string, string]);
-    const read = readWhole(machineOf(ctx), path);
+    const read = readWhole(machineOf(ctx), path, ctx.session.cwd);
     if (!read.ok) return fail(1, err(`expect: ${path}: ${STRERROR[read.errno]}`));
     let text = read.value.text;
     if (selector !== undefined) {
-      const block = smapsBlockOf(ctx, path, selector, text);
+      const block = smapsBlockOf(ctx, absPath(path, ctx.session), selector, text);
       if (!block.ok) return block.result;
       text = block.text;
     }

@@ -125,7 +125,7 @@ export const ls: Command = {
     if (!parsed.ok) return fail(2, err(parsed.message));
     const has = (key: string): boolean => hasOption(parsed.options, key);
     const m = machineOf(ctx);
-    const paths = parsed.operands.length === 0 ? ["/"] : parsed.operands;
+    const paths = parsed.operands.length === 0 ? ["."] : parsed.operands;
     const blocks: Block[] = [];
     let status = 0;
     const list = (items: Array<{ name: string; node: Node }>, total: boolean): string =>
@@ -133,7 +133,7 @@ export const ls: Command = {
         ? longListing(m, items, total, has("human"))
         : items.map(({ name }) => `${name}\n`).join("");
     paths.forEach((path, i) => {
-      const node = resolve(m, path);
+      const node = resolve(m, path, ctx.session.cwd);
       if (!node.ok) {
         blocks.push(err(errnoMessage("ls", `cannot access '${path}'`, node)));
         status = 2;

@@ -32,6 +32,7 @@ import {
   sizeArg,
   usage,
 } from "./lib/args/operands.js";
+import { absPath } from "./lib/files/machine-files.js";
 
 const SPEC: GetoptSpec = {
   name: "mmap",
@@ -81,7 +82,7 @@ export const mmap: Command = {
     const path = lastValue(options, "file");
     const memfd = lastValue(options, "memfd");
     if (path !== undefined) {
-      const found = m.vfs.lookup(path);
+      const found = m.vfs.lookup(absPath(path, ctx.session));
       if (!found.ok) return failed("mmap", path, found);
       if (found.value.type === "dir") return failed("mmap", path, { ok: false, errno: "EISDIR" });
       file = found.value;

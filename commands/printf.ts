@@ -1,5 +1,5 @@
 /**
- * printf FORMAT [ARG...]: formatted output as bash's printf: %s %b %c %d %i
+ * printf [-v VAR] FORMAT [ARG...]: formatted output as bash's printf: %s %b %c %d %i
  * %u %o %x %X %e %f %g %%, flags, width and precision (`*` too); the
  * format is reused until the arguments are used up.
  */
@@ -84,16 +84,56 @@ function formatOne(
   return "";
 }
 
+const USAGE = "printf: usage: printf [-v var] format [arguments]";
+
+/**
+ * bash's builtin option parsing for printf: `-v VAR` (or `-vVAR`), `--`
+ * ends the options, any other word starting with `-` is an invalid option
+ * (so a format starting with `-` needs `--`, as in bash).
+ */
+function printfOptions(
+  argv: readonly string[],
+):
+  | { ok: true; variable: string | undefined; rest: readonly string[] }
+  | { ok: false; blocks: Block[] } {
+  let variable: string | undefined;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (!a.startsWith("-") || a === "-") break;
+    if (!a.startsWith("-v"))
+      return {
+        ok: false,
+        blocks: [err(`cowsh: printf: ${a.slice(0, 2)}: invalid option`), err(USAGE)],
+      };
+    const name = a.length > 2 ? a.slice(2) : argv[++i];
+    if (name === undefined)
+      return {
+        ok: false,
+        blocks: [err("cowsh: printf: -v: option requires an argument"), err(USAGE)],
+      };
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      return { ok: false, blocks: [err(`cowsh: printf: \`${name}': not a valid identifier`)] };
+    variable = name;
+  }
+  return { ok: true, variable, rest: argv.slice(i) };
+}
+
 export const printf: Command = {
   name: "printf",
   summary: "print ARGs under the control of FORMAT (%s %d %x %b …, \\n escapes)",
   prints: "FORMAT with the arguments in it (no newline unless FORMAT has one)",
-  usage: ["printf FORMAT [ARG...]"],
-  run(_ctx, argv) {
-    const format = argv[0];
-    if (format === undefined)
-      return { status: 2, blocks: [err("printf: usage: printf [-v var] format [arguments]")] };
-    const args = argv.slice(1);
+  usage: ["printf [-v VAR] FORMAT [ARG...]"],
+  run(ctx, argv) {
+    const opts = printfOptions(argv);
+    if (!opts.ok) return { status: 2, blocks: opts.blocks };
+    const format = opts.rest[0];
+    if (format === undefined) return { status: 2, blocks: [err(USAGE)] };
+    const args = opts.rest.slice(1);
     const bad: string[] = [];
     let text = "";
     let used = 0;
@@ -135,7 +175,8 @@ export const printf: Command = {
       used += consumed;
       if (consumed === 0) break;
     } while (used < args.length);
-    const blocks: Block[] = text === "" ? [] : [out(text)];
+    if (opts.variable !== undefined) ctx.session.vars.set(opts.variable, text);
+    const blocks: Block[] = text === "" || opts.variable !== undefined ? [] : [out(text)];
     for (const b of bad) blocks.push(err(b));
     return { status: bad.length > 0 ? 1 : 0, blocks };
   },

@@ -23,11 +23,14 @@ export const rm: Command = {
       return fail(1, err("rm: missing operand\nTry 'rm --help' for more information."));
     // -f: a file that is not there is no error (and is skipped).
     const paths = parsed.operands.filter(
-      (p) => !force || isProcPath(absPath(p)) || m.vfs.lookup(absPath(p), true).ok,
+      (p) =>
+        !force ||
+        isProcPath(absPath(p, ctx.session)) ||
+        m.vfs.lookup(absPath(p, ctx.session), true).ok,
     );
     // Every operand is checked first, so a failure removes nothing.
     for (const path of paths) {
-      const abs = absPath(path);
+      const abs = absPath(path, ctx.session);
       const found = isProcPath(abs)
         ? resolve(m, abs).ok
           ? failure("EPERM")
@@ -38,7 +41,7 @@ export const rm: Command = {
         return fail(1, err(`rm: cannot remove '${path}': Is a directory`));
     }
     for (const path of paths) {
-      const r = m.unlink(absPath(path));
+      const r = m.unlink(absPath(path, ctx.session));
       if (!r.ok) return fail(1, err(errnoMessage("rm", `cannot remove '${path}'`, r)));
     }
     return ok();

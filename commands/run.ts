@@ -17,6 +17,7 @@ import {
   targetArg,
   usage,
 } from "./lib/args/operands.js";
+import { absPath } from "./lib/files/machine-files.js";
 import { parseDuration } from "./sleep.js";
 
 export const run: Command = {
@@ -38,7 +39,7 @@ export const run: Command = {
       .map((s) => s.trim())
       .filter((s) => s !== "")) {
       const [verb, ...args] = step.split(/\s+/) as [string, ...string[]];
-      const action = parseAction(task.value, verb, args);
+      const action = parseAction(task.value, verb, args, ctx.session);
       if (!action.ok) return usage(action.message);
       if (actions.some((a) => a.kind === "exec" || a.kind === "exit")) {
         return usage(`run: '${step}' would never run: it follows an exec or exit`);
@@ -54,6 +55,7 @@ function parseAction(
   task: Parameters<typeof targetArg>[1],
   verb: string,
   args: string[],
+  session: { readonly cwd?: string },
 ): Parsed<Action> {
   switch (verb) {
     case "sleep": {
@@ -68,7 +70,8 @@ function parseAction(
         ok: true,
         value: {
           kind: "exec",
-          path: args[0],
+          // The process runs it later, from the directory it was given in.
+          path: absPath(args[0], session),
           argv: [args[0].slice(args[0].lastIndexOf("/") + 1), ...args.slice(1)],
         },
       };

@@ -1,5 +1,16 @@
-/** seq [-s SEP] [-w] [FIRST [INCREMENT]] LAST: numbers from FIRST to LAST, as GNU seq prints them. */
+/** seq [-w] [-s SEP] [FIRST [INCREMENT]] LAST: numbers from FIRST to LAST, as GNU seq prints them; options read as its getopt does. */
+import { type GetoptSpec, getopt, hasOption, lastValue } from "../src/shell/getopt.js";
 import { type Command, err, fail, ok, out } from "../src/shell/types.js";
+
+const SPEC: GetoptSpec = {
+  name: "seq",
+  options: [
+    { key: "s", short: "s", long: "separator", arg: "required" },
+    { key: "w", short: "w", long: "equal-width" },
+  ],
+  permute: false,
+  negativeNumbers: true,
+};
 
 const NUMBER = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 
@@ -12,36 +23,22 @@ export const seq: Command = {
   name: "seq",
   summary: "print numbers from FIRST (1) to LAST by INCREMENT (1)",
   prints: "the numbers, one a line",
-  usage: ["seq [-s SEP] [-w] [FIRST [INCREMENT]] LAST"],
+  usage: ["seq [-w] [-s SEP] [FIRST [INCREMENT]] LAST"],
   run(_ctx, argv) {
-    let sep = "\n";
-    let width = false;
-    const nums: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]!;
-      if (a === "-s" || a.startsWith("-s")) {
-        const v = a === "-s" ? argv[++i] : a.slice(2);
-        if (v === undefined)
-          return fail(
-            1,
-            err("seq: option requires an argument -- 's'\nTry 'seq --help' for more information."),
-          );
-        sep = v;
-      } else if (a === "-w") width = true;
-      else if (NUMBER.test(a)) nums.push(a);
-      else if (a.startsWith("-") && !/^-[0-9.]/.test(a))
-        return fail(
-          1,
-          err(`seq: invalid option -- '${a.slice(1, 2)}'\nTry 'seq --help' for more information.`),
-        );
-      else
-        return fail(
-          1,
-          err(
-            `seq: invalid floating point argument: '${a}'\nTry 'seq --help' for more information.`,
-          ),
-        );
-    }
+    // GNU seq does not permute: the first operand (a negative number too) ends the options.
+    const parsed = getopt(SPEC, argv);
+    if (!parsed.ok) return fail(1, err(parsed.message));
+    const sep = lastValue(parsed.options, "s") ?? "\n";
+    const width = hasOption(parsed.options, "w");
+    const nums = [...parsed.operands];
+    const bad = nums.find((a) => !NUMBER.test(a));
+    if (bad !== undefined)
+      return fail(
+        1,
+        err(
+          `seq: invalid floating point argument: '${bad}'\nTry 'seq --help' for more information.`,
+        ),
+      );
     if (nums.length === 0 || nums.length > 3)
       return fail(
         1,

@@ -10,7 +10,7 @@ function lookPath(m: Machine, session: Session, name: string): string {
   const dirs = (session.vars.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin").split(":");
   for (const dir of dirs) {
     const path = `${dir === "" ? "." : dir}/${name}`;
-    const node = resolve(m, path);
+    const node = resolve(m, path, session.cwd);
     if (node.ok && node.value.kind !== "dir") return path;
   }
   return name;
@@ -21,6 +21,7 @@ import type { Machine } from "../src/kernel/machine.js";
 import type { Session } from "../src/shell/session.js";
 import { type Command, ok, out } from "../src/shell/types.js";
 import { failed, machineOf, setLastPid, usage } from "./lib/args/operands.js";
+import { absPath } from "./lib/files/machine-files.js";
 
 export const spawn: Command = {
   name: "spawn",
@@ -32,7 +33,10 @@ export const spawn: Command = {
     if (name === undefined) return usage("spawn: usage: spawn PATH [ARG...]");
     const m = machineOf(ctx);
     const path = lookPath(m, ctx.session, name);
-    const r = m.spawn(path, [name.slice(name.lastIndexOf("/") + 1), ...argv.slice(1)]);
+    const r = m.spawn(absPath(path, ctx.session), [
+      name.slice(name.lastIndexOf("/") + 1),
+      ...argv.slice(1),
+    ]);
     if (!r.ok) {
       const f = failed("spawn", path, r);
       return { ...f, status: r.errno === "ENOENT" ? 127 : 126 };

@@ -11,7 +11,9 @@ function runTest(
   ctx: Parameters<Command["run"]>[0],
   args: readonly string[],
 ): CommandResult {
-  const r = evalTest(args, machineFiles(machineOf(ctx)), (v) => ctx.session.vars.has(v));
+  const r = evalTest(args, machineFiles(machineOf(ctx), ctx.session.cwd), (v) =>
+    ctx.session.vars.has(v),
+  );
   if (!r.ok) return fail(2, err(`cowsh: ${name}: ${r.message}`));
   return { status: r.value ? 0 : 1, blocks: [] };
 }

@@ -29,7 +29,7 @@ export const truncate: Command = {
     // Every operand is checked before any file changes, so a failure changes nothing.
     const paths: string[] = [];
     for (const path of parsed.operands) {
-      const r = checkWritable(m, path);
+      const r = checkWritable(m, path, ctx.session.cwd);
       if (!r.ok)
         return fail(1, err(errnoMessage("truncate", `cannot open '${path}' for writing`, r)));
       paths.push(r.value);

@@ -24,9 +24,17 @@ export function normalize(path: string): string {
   return `/${parts.join("/")}`;
 }
 
-/** Resolves `path` (absolute, or relative to /) to a node. */
-export function resolve(m: Machine, path: string): Result<Node> {
-  const abs = normalize(path.startsWith("/") ? path : `/${path}`);
+/**
+ * `path` as the shell means it, absolute and normalised: a relative path is
+ * taken from the working directory `cwd` (absolute). The one place a typed
+ * path meets the shell's working directory; every command goes through it.
+ */
+export const absolute = (path: string, cwd = "/"): string =>
+  normalize(path.startsWith("/") ? path : `${cwd}/${path}`);
+
+/** Resolves `path` (absolute, or relative to the working directory `cwd`) to a node. */
+export function resolve(m: Machine, path: string, cwd = "/"): Result<Node> {
+  const abs = absolute(path, cwd);
   if (abs === "/proc" || abs.startsWith("/proc/")) return resolveProc(m, abs);
   const inode = m.vfs.lookup(abs);
   if (!inode.ok) return inode;

@@ -4,7 +4,9 @@
  * run inside the runtime through a `BuiltinHost` instead of as commands.
  * Statuses and messages are bash's: 1 for a failed builtin, 2 for misuse.
  */
-import type { Session } from "./session.js";
+import { absolute, PROC_SELF_LINKS, resolve } from "../../fs/vfs.js";
+import type { Machine } from "../kernel/machine.js";
+import { hostStrerror, type Session } from "./session.js";
 import type { Command, Steps } from "./types.js";
 
 /** What a builtin may do to the shell that runs it. */
@@ -45,6 +47,8 @@ export interface Builtin {
   readonly name: string;
   readonly summary: string;
   readonly usage: readonly string[];
+  /** What it writes to stdout, for `help NAME`. */
+  readonly prints?: string;
   /** The status, or (for one that runs commands) steps ending in it. */
   run(host: BuiltinHost, argv: readonly string[]): number | Steps<number>;
 }
@@ -444,6 +448,119 @@ const time: Builtin = {
   },
 };
 
+/**
+ * The physical form of the absolute, normalised `abs` (`cd -P`, `pwd -P`):
+ * every symlink on the way replaced by what it points to, /proc/self by the
+ * login shell's directory. A path that does not resolve is kept as it is.
+ */
+function physicalPath(m: Machine, abs: string): string {
+  const parts = abs.split("/").filter((p) => p !== "");
+  let dir = "/";
+  for (let budget = 40; parts.length > 0; ) {
+    const name = parts.shift()!;
+    if (name === ".") continue;
+    if (name === "..") {
+      dir = absolute("..", dir);
+      continue;
+    }
+    const next = absolute(name, dir);
+    const procLink = dir === "/proc" ? PROC_SELF_LINKS.get(name) : undefined;
+    const node = next.startsWith("/proc/") ? undefined : m.vfs.lookup(next, true);
+    const target =
+      procLink ?? (node?.ok && node.value.type === "lnk" ? node.value.target : undefined);
+    if (target !== undefined && --budget >= 0) {
+      if (target.startsWith("/")) dir = "/";
+      parts.unshift(...target.split("/").filter((p) => p !== ""));
+      continue;
+    }
+    dir = next;
+  }
+  return dir;
+}
+
+/** `-L` / `-P` options of cd and pwd; undefined (after a complaint) for any other option. */
+function linkOptions(
+  host: BuiltinHost,
+  name: string,
+  argv: readonly string[],
+): { physical: boolean; operands: readonly string[] } | undefined {
+  let physical = false;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (!/^-[^-]/.test(a)) break;
+    for (const c of a.slice(1)) {
+      if (c === "L") physical = false;
+      else if (c === "P") physical = true;
+      else if (!(name === "cd" && (c === "e" || c === "@"))) {
+        host.error(`cowsh: ${name}: -${c}: invalid option`);
+        host.error(
+          `${name}: usage: ${name === "cd" ? "cd [-L|[-P [-e]] [-@]] [dir]" : "pwd [-LP]"}`,
+        );
+        return undefined;
+      }
+    }
+  }
+  return { physical, operands: argv.slice(i) };
+}
+
+const cd: Builtin = {
+  name: "cd",
+  summary:
+    "change the shell's working directory (default $HOME; - goes back to $OLDPWD); relative paths are taken from it",
+  usage: ["cd [-L|-P] [DIR]"],
+  prints: "nothing (the new directory for cd -)",
+  run(host, argv) {
+    const parsed = linkOptions(host, "cd", argv);
+    if (parsed === undefined) return 2;
+    const { operands } = parsed;
+    if (operands.length > 1) return complain(host, "cd", "too many arguments", 1);
+    const vars = host.session.vars;
+    let dir = operands[0];
+    const back = dir === "-";
+    if (dir === undefined || back) {
+      const name = back ? "OLDPWD" : "HOME";
+      dir = vars.get(name);
+      if (dir === undefined) return complain(host, "cd", `${name} not set`, 1);
+    }
+    if (dir === "") return 0;
+    const m = host.session.machine;
+    const from = host.session.cwd ?? "/";
+    let to = absolute(dir, from);
+    const node = m === undefined ? undefined : resolve(m, to);
+    if (node === undefined || !node.ok || node.value.kind !== "dir") {
+      const errno = node === undefined ? "ENOSYS" : node.ok ? "ENOTDIR" : node.errno;
+      return complain(host, "cd", `${dir}: ${hostStrerror(errno)}`, 1);
+    }
+    if (parsed.physical && m !== undefined) to = physicalPath(m, to);
+    host.session.cwd = to;
+    vars.set("OLDPWD", vars.get("PWD") ?? from);
+    vars.set("PWD", to);
+    if (back) host.print(`${to}\n`);
+    return 0;
+  },
+};
+
+const pwd: Builtin = {
+  name: "pwd",
+  summary: "print the shell's working directory (-P: with symlinks resolved)",
+  usage: ["pwd [-LP]"],
+  prints: "the working directory",
+  run(host, argv) {
+    const parsed = linkOptions(host, "pwd", argv);
+    if (parsed === undefined) return 2;
+    if (parsed.operands.length > 0) return complain(host, "pwd", "too many arguments", 1);
+    const cwd = host.session.cwd ?? "/";
+    const m = host.session.machine;
+    host.print(`${parsed.physical && m !== undefined ? physicalPath(m, cwd) : cwd}\n`);
+    return 0;
+  },
+};
+
 export const BUILTINS: ReadonlyMap<string, Builtin> = new Map(
   [
     loopControl("break"),
@@ -461,6 +578,8 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map(
     typeBuiltin,
     commandBuiltin,
     time,
+    cd,
+    pwd,
   ].map((b) => [b.name, b]),
 );
 

@@ -62,14 +62,14 @@ export function complete(session: ShellSession, line: string, cursor: number): C
   const name = words.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
   if (name === undefined) return pick(COMMANDS.keys());
   if (partial.startsWith("-")) return pick(optionsOf(name));
-  if (partial.startsWith("/")) return pick(paths(session.machine, partial));
+  if (partial.startsWith("/")) return pick(paths(session.machine, partial, session.cwd));
   const operands = words.slice(words.indexOf(name) + 1).filter((w) => !w.startsWith("-"));
   const kinds = operandKinds(name);
   if (kinds.pids || (kinds.pidFirst && operands.length === 0))
     return pick(livePids(session.machine));
   if (kinds.target && operands.length === 1)
     return pick(mappingNamesOf(session.machine, expandPid(session, operands[0]!)));
-  return pick(paths(session.machine, partial === "" ? "/" : partial));
+  return pick(paths(session.machine, partial, session.cwd));
 }
 
 /** The options a command's usage lines mention (`-v`, `--shared`…). */
@@ -96,16 +96,20 @@ function mappingNamesOf(m: Machine, pid: number): string[] {
   return mm == null ? [] : mappingNames(mm);
 }
 
-/** Paths completing `partial`: the entries of its directory, directories with a trailing "/". */
-function paths(m: Machine, partial: string): string[] {
+/**
+ * Paths completing `partial`: the entries of its directory, directories with
+ * a trailing "/". A relative `partial` is taken from the working directory
+ * `cwd` and completed as typed, relative.
+ */
+function paths(m: Machine, partial: string, cwd: string): string[] {
   const slash = partial.lastIndexOf("/");
-  const dir = slash <= 0 ? "/" : partial.slice(0, slash);
-  const node = resolve(m, dir);
+  const dir = slash < 0 ? "." : slash === 0 ? "/" : partial.slice(0, slash);
+  const node = resolve(m, dir, cwd);
   if (!node.ok || node.value.kind !== "dir") return [];
-  const prefix = slash < 0 ? "/" : partial.slice(0, slash + 1);
+  const prefix = slash < 0 ? "" : partial.slice(0, slash + 1);
   return node.value.entries().map((entry) => {
     const full = `${prefix}${entry}`;
-    const child = resolve(m, full);
+    const child = resolve(m, full, cwd);
     return child.ok && child.value.kind === "dir" ? `${full}/` : full;
   });
 }

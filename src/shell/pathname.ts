@@ -1,15 +1,15 @@
 /**
  * Pathname expansion over the simulated machine's files (/proc included):
  * the paths a pattern such as `/proc/[0-9]*\/smaps` matches, sorted, as
- * bash's glob gives them. Relative patterns are taken from `/`, cowsh's
- * only working directory; names starting with `.` match only a pattern
- * starting with `.`.
+ * bash's glob gives them. Relative patterns are taken from the working
+ * directory `cwd` and give relative paths; names starting with `.` match
+ * only a pattern starting with `.`.
  */
 import { resolve } from "../../fs/vfs.js";
 import type { Machine } from "../kernel/machine.js";
 import { hasGlob, patternSource, unescapePattern } from "./pattern.js";
 
-export function globPaths(m: Machine, pattern: string): string[] {
+export function globPaths(m: Machine, pattern: string, cwd = "/"): string[] {
   const absolute = pattern.startsWith("/");
   const components = pattern.split("/").filter((c) => c !== "");
   let paths = [absolute ? "/" : ""];
@@ -21,7 +21,7 @@ export function globPaths(m: Machine, pattern: string): string[] {
     } else {
       const re = new RegExp(`^(?:${patternSource(component, true)})$`);
       for (const p of paths) {
-        const node = resolve(m, p === "" ? "/" : p);
+        const node = resolve(m, p === "" ? "." : p, cwd);
         if (!node.ok || node.value.kind !== "dir") continue;
         for (const name of node.value.entries()) {
           if (name.startsWith(".") && !component.startsWith(".")) continue;
@@ -31,7 +31,7 @@ export function globPaths(m: Machine, pattern: string): string[] {
     }
     paths = next;
   }
-  const found = paths.filter((p) => resolve(m, p === "" ? "/" : p).ok);
+  const found = paths.filter((p) => resolve(m, p === "" ? "." : p, cwd).ok);
   return pattern.endsWith("/") ? found.map((p) => `${p}/`) : found.sort(compareNames);
 }
 

@@ -83,6 +83,8 @@ export interface ShellOptions {
 /** A session of the shell: the machine, the shell's variables, functions and options. */
 export interface ShellSession extends Session {
   readonly machine: Machine;
+  /** The working directory (`cd`, `pwd`); starts at `/`. */
+  cwd: string;
   /**
    * Verify the machine's invariants after every command (`--check`): a
    * violation is reported as `cowsh: invariant broken after 'LINE': …`,
@@ -118,11 +120,14 @@ export function createSession(
     ["?", "0"],
     ["0", "cowsh"],
     ["PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"],
+    ["HOME", "/root"],
+    ["PWD", "/"],
   ]);
   if (!consoleSeq.has(machine)) consoleSeq.set(machine, machine.log.length);
   const session = {
     machine,
     vars,
+    cwd: "/",
     host,
     check: options.check ?? false,
     functions: new Map<string, FunctionDef>(),
@@ -130,7 +135,7 @@ export function createSession(
     options: { errexit: false, xtrace: false },
     locals: [] as Map<string, string | undefined>[],
     readFile(path: string): ReadFileResult {
-      const r = readWhole(session.machine, path);
+      const r = readWhole(session.machine, path, session.cwd);
       return r.ok
         ? { ok: true, text: r.value.text, size: r.value.size, mtimeMs: r.value.mtimeMs }
         : { ok: false, errno: r.errno };
@@ -491,7 +496,7 @@ function expandEnv(run: Run, io: Io): ExpandEnv {
       );
       return captured.join("");
     },
-    glob: (pattern) => globPaths(session.machine, pattern),
+    glob: (pattern) => globPaths(session.machine, pattern, session.cwd),
   };
 }
 
@@ -509,7 +514,8 @@ function getVar(session: ShellSession, name: string): string | undefined {
  * Runs `body` as in a subshell (`( … )`, `$(…)`): `exit` inside ends only
  * it. With `isolate`, variables, functions and options set inside are
  * undone afterwards, also when the run stops inside (a `$(…)` keeps them,
- * as cowsh's commands are not forked).
+ * as cowsh's commands are not forked). The working directory is always
+ * restored: `$(cd DIR; …)` is how scripts look elsewhere.
  */
 function* subshell(run: Run, body: Steps<number>, isolate: boolean): Steps<number> {
   const s = run.session;
@@ -522,10 +528,18 @@ function* subshell(run: Run, body: Steps<number>, isolate: boolean): Steps<numbe
       }
     : undefined;
   const before = { stopped: run.stopped, effect: run.effect, control: run.control };
+  // Even unisolated, a subshell's cd never moves its parent (its directory and PWD, OLDPWD).
+  const dir = { cwd: s.cwd, PWD: s.vars.get("PWD"), OLDPWD: s.vars.get("OLDPWD") };
   let status: number;
   try {
     status = yield* body;
   } finally {
+    s.cwd = dir.cwd;
+    for (const name of ["PWD", "OLDPWD"] as const) {
+      const value = dir[name];
+      if (value === undefined) s.vars.delete(name);
+      else s.vars.set(name, value);
+    }
     if (saved) {
       for (const key of [...s.vars.keys()]) if (!saved.vars.has(key)) s.vars.delete(key);
       for (const [k, v] of saved.vars) if (k !== "?") s.vars.set(k, v);
@@ -637,7 +651,11 @@ function* runCompound(run: Run, cmd: Compound, io: Io): Steps<number> {
       return v.value === "0" ? 1 : 0;
     }
     case "cond": {
-      const r = evalCond(cmd.tokens, expandEnv(run, io), machineFiles(run.session.machine));
+      const r = evalCond(
+        cmd.tokens,
+        expandEnv(run, io),
+        machineFiles(run.session.machine, run.session.cwd),
+      );
       if (!r.ok) return fail(run, io, r.message, 2);
       return r.value ? 0 : 1;
     }
@@ -957,7 +975,7 @@ function redirections(
     }
     const path = target.value;
     if (r.op === "<") {
-      const read = readWhole(run.session.machine, path);
+      const read = readWhole(run.session.machine, path, run.session.cwd);
       if (!read.ok) {
         fail(run, io, `${path}: ${STRERROR[read.errno]}`, 1);
         return null;
@@ -976,7 +994,7 @@ function redirections(
       continue;
     }
     // The file is opened (created) before the command runs, as bash does.
-    const writable = checkWritable(run.session.machine, path);
+    const writable = checkWritable(run.session.machine, path, run.session.cwd);
     if (!writable.ok) {
       fail(run, io, `${path}: ${STRERROR[writable.errno]}`, 1);
       return null;

@@ -11,6 +11,12 @@ export interface Session {
   /** Shell variables, including the specials "!", "?" and "$". */
   readonly vars: Map<string, string>;
   /**
+   * The shell's working directory on the simulated machine: absolute and
+   * normalised, changed by `cd`. Relative paths are taken from it (see
+   * `absolute` in fs/vfs.ts). Absent: `/`.
+   */
+  cwd?: string;
+  /**
    * Reads a whole file of the simulated machine (a regular file or a /proc
    * file), for text tools given file operands. Paths are as typed (relative to
    * the shell's working directory). Absent: every file read fails with ENOSYS.

@@ -8,15 +8,15 @@
 import { resolve } from "../../fs/vfs.js";
 
 /** The simulated machine's files as `test` sees them. */
-export function machineFiles(machine: Parameters<typeof resolve>[0]): TestFiles {
+export function machineFiles(machine: Parameters<typeof resolve>[0], cwd = "/"): TestFiles {
   return {
     kind: (path) => {
-      const node = resolve(machine, path);
+      const node = resolve(machine, path, cwd);
       if (!node.ok) return undefined;
       return node.value.kind === "dir" ? "dir" : "file";
     },
     size: (path) => {
-      const node = resolve(machine, path);
+      const node = resolve(machine, path, cwd);
       if (!node.ok) return 0;
       const n = node.value;
       if (n.kind === "inode") return n.inode.size;

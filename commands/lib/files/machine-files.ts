@@ -3,7 +3,7 @@
  * generated, regular files give their text (or zero bytes for a file made
  * by truncate). Binary data is returned one character per byte (latin1).
  */
-import { normalize, resolve } from "../../../fs/vfs.js";
+import { absolute, resolve } from "../../../fs/vfs.js";
 import type { Machine } from "../../../src/kernel/machine.js";
 import { failure, type Result, success } from "../../../src/kernel/result.js";
 import { getopt, hasOption } from "../../../src/shell/getopt.js";
@@ -20,9 +20,9 @@ export interface FileContent {
   readonly mtimeMs: number;
 }
 
-/** Reads a whole file as text. */
-export function readWhole(m: Machine, path: string): Result<FileContent> {
-  const node = resolve(m, path);
+/** Reads a whole file as text; a relative `path` is taken from the working directory `cwd`. */
+export function readWhole(m: Machine, path: string, cwd = "/"): Result<FileContent> {
+  const node = resolve(m, path, cwd);
   if (!node.ok) return node;
   const n = node.value;
   if (n.kind === "dir") return failure("EISDIR");
@@ -45,9 +45,9 @@ export function readWhole(m: Machine, path: string): Result<FileContent> {
   return success({ text: "\0".repeat(inode.size), size: inode.size, mtimeMs });
 }
 
-/** A path as the shell means it: relative paths are relative to the working directory, /. */
-export const absPath = (path: string): string =>
-  normalize(path.startsWith("/") ? path : `/${path}`);
+/** A path as the shell means it: absolute, relative paths taken from the session's working directory. */
+export const absPath = (path: string, session: { readonly cwd?: string }): string =>
+  absolute(path, session.cwd);
 
 export const isProcPath = (abs: string): boolean => abs === "/proc" || abs.startsWith("/proc/");
 
@@ -55,10 +55,11 @@ export const isProcPath = (abs: string): boolean => abs === "/proc" || abs.start
  * Whether a regular file may be created or written at `path`, checked
  * before anything changes: /proc takes no new files (its existing files
  * open, but refuse writes: see procWriteError), the parent must be a
- * directory, the path must not be one. Returns the absolute path.
+ * directory, the path must not be one. A relative `path` is taken from the
+ * working directory `cwd`. Returns the absolute path.
  */
-export function checkWritable(m: Machine, path: string): Result<string> {
-  const abs = absPath(path);
+export function checkWritable(m: Machine, path: string, cwd = "/"): Result<string> {
+  const abs = absolute(path, cwd);
   if (isProcPath(abs)) {
     const node = resolve(m, abs);
     if (!node.ok) return node;
@@ -115,12 +116,12 @@ export function pageCacheCommand(
       const m = ctx.session.machine;
       if (m === undefined) throw new Error(`${name} needs a machine`);
       for (const path of parsed.operands) {
-        const found = m.vfs.lookup(absPath(path));
+        const found = m.vfs.lookup(absPath(path, ctx.session));
         if (!found.ok) return fail(1, err(errnoMessage(name, path, found)));
       }
       const blocks: Block[] = [];
       for (const path of parsed.operands) {
-        const r = act(m, absPath(path));
+        const r = act(m, absPath(path, ctx.session));
         if (!r.ok) return fail(1, ...blocks, err(errnoMessage(name, path, r)));
         if (hasOption(parsed.options, "v")) blocks.push(out(`${path}: ${r.value} pages ${verb}\n`));
       }
