@@ -14,8 +14,7 @@ import { EventEmitter } from "node:events";
 import type { ShellEngine } from "./engine.js";
 import { createMemoryHistoryStore } from "./history.js";
 import { forgetCi, type InteractiveOptions, runInteractive } from "./main.js";
-import { scriptLines } from "./script-lines.js";
-import { mulberry32, typingChunks } from "./typing.js";
+import { typeScript } from "./typing.js";
 
 export { mulberry32, typingChunks } from "./typing.js";
 
@@ -104,34 +103,16 @@ export async function playScript(
   });
   try {
     while (stdin.listenerCount("data") === 0 && !over) await tick();
-    const typist = new Typist(stdin, options, sleep, () => keyboard.stopped || over);
-    for (const line of scriptLines(source)) {
-      if (keyboard.stopped || over) break;
-      switch (line.kind) {
-        case "blank":
-          await sleep(options.pauseMs / 2);
-          break;
-        case "pause":
-          if (options.keys) await keyboard.anyKey();
-          else await sleep(options.pauseMs);
-          break;
-        case "quiz":
-          break;
-        case "comment":
-          await typist.type(line.text, 2);
-          await typist.enter();
-          await runs.idle();
-          await sleep(options.pauseMs / 4);
-          break;
-        case "command":
-          await typist.type(line.text.replaceAll("\n", " "), 1);
-          await sleep(Math.min(300, options.pauseMs / 4));
-          await typist.enter();
-          await runs.idle();
-          await sleep(options.pauseMs);
-          break;
-      }
-    }
+    await typeScript(
+      source,
+      {
+        type: (text) => stdin.type(text),
+        idle: () => runs.idle(),
+        ...(options.keys ? { anyKey: () => keyboard.anyKey() } : {}),
+        stopped: () => keyboard.stopped || over,
+      },
+      { ...options, sleep },
+    );
     if (!over) stdin.type(CTRL_D);
     return await done;
   } finally {
@@ -181,38 +162,6 @@ class Keyboard {
     this.keys?.off("data", this.onData);
     this.keys?.setRawMode?.(false);
     this.keys?.pause?.();
-  }
-}
-
-/** Types text into the app with a human rhythm. */
-class Typist {
-  private readonly random: () => number;
-
-  constructor(
-    private readonly stdin: ScriptedStdin,
-    private readonly options: PlayOptions,
-    private readonly sleep: (ms: number) => Promise<void>,
-    private readonly cancelled: () => boolean,
-  ) {
-    this.random = mulberry32(options.seed ?? 1);
-  }
-
-  /** Types `text` at `speedup` times the typing speed. */
-  async type(text: string, speedup: number): Promise<void> {
-    const speed = this.options.typingSpeed * speedup;
-    if (speed <= 0) {
-      this.stdin.type(text);
-      return;
-    }
-    for (const chunk of typingChunks(text, speed, this.random)) {
-      await this.sleep(chunk.delayMs);
-      if (this.cancelled()) return;
-      this.stdin.type(chunk.text);
-    }
-  }
-
-  async enter(): Promise<void> {
-    if (!this.cancelled()) this.stdin.type("\r");
   }
 }
 
