@@ -17,7 +17,8 @@ import { CastRecorder } from "./cast-recorder.js";
 import { DEMOS, type Demo, machineFor } from "./demos.js";
 import { nextTurn, provideSetImmediate } from "./next-turn.js";
 import { decodeSession, encodeSession } from "./share-link.js";
-import { drawSmaps, smapsBlocks } from "./smaps-panel.js";
+import { drawSmaps } from "./smaps-draw.js";
+import { smapsBlocks } from "./smaps-panel.js";
 import { createStorageHistoryStore } from "./storage-history.js";
 import { TerminalShell } from "./terminal-shell.js";
 

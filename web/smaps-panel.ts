@@ -3,7 +3,8 @@
  * again after every command, with the fields that changed since the panel
  * last showed it highlighted (the same comparison as `cat`'s changes,
  * src/views/changes.ts). Only the mappings a cowsh command made or that
- * changed are shown whole; the rest fold to their header line.
+ * changed are shown whole; the rest fold to their header line. Pure: the
+ * page draws the blocks (smaps-draw.ts).
  */
 import { compareText, type LineChange } from "../src/views/changes.js";
 
@@ -36,35 +37,4 @@ export function shownWhole(block: SmapsBlock): boolean {
   if (block.changed) return true;
   const path = block.header.text.split(/\s+/).slice(5).join(" ");
   return path === "" || path.startsWith("[anon") || path.startsWith("/dev/zero");
-}
-
-/** Draws `blocks` into `pre`: folded blocks as a dim header, changed words in <mark>. */
-export function drawSmaps(pre: HTMLElement, blocks: readonly SmapsBlock[]): void {
-  const doc = pre.ownerDocument;
-  const nodes: Node[] = [];
-  const lineNode = (line: LineChange, cls?: string): HTMLElement => {
-    const span = doc.createElement("span");
-    span.className = ["line", cls, line.kind === "same" ? "" : line.kind].filter(Boolean).join(" ");
-    if (line.kind === "changed") {
-      for (const s of line.spans) {
-        if (s.changed) {
-          const mark = doc.createElement("mark");
-          mark.textContent = s.text;
-          span.append(mark);
-        } else span.append(s.text);
-      }
-      span.title = `was: ${line.was}`;
-    } else span.textContent = line.text;
-    span.append("\n");
-    return span;
-  };
-  for (const block of blocks) {
-    const whole = shownWhole(block);
-    nodes.push(lineNode(block.header, whole ? "header" : "header folded"));
-    if (whole) for (const f of block.fields) nodes.push(lineNode(f));
-  }
-  pre.replaceChildren(...nodes);
-  // The panel is position: relative, so a line's offsetTop is measured from its top.
-  const first = pre.querySelector<HTMLElement>(".changed, .new");
-  if (first) pre.scrollTop = Math.max(0, first.offsetTop - 40);
 }
