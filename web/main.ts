@@ -119,7 +119,8 @@ function restart(config: Partial<KernelConfig>): void {
 let bootPids = new Set(session.machine.tasks.keys());
 /** The PID the user picked, or undefined: the first process made after boot (else the shell). */
 let chosenPid: number | undefined;
-const lastSmaps = new Map<number, string>();
+/** Per PID: the smaps text the panel shows, and the one before it that differed. */
+const smapsSeen = new Map<number, { before: string | undefined; after: string }>();
 const pidSelect = $<HTMLSelectElement>("pid");
 pidSelect.addEventListener("change", () => {
   chosenPid = Number(pidSelect.value);
@@ -150,8 +151,15 @@ function refreshPanels(): void {
     pre.textContent = `/proc/${pid}/smaps: ${read?.ok === false ? read.errno : "unreadable"}`;
     return;
   }
-  drawSmaps(pre, smapsBlocks(lastSmaps.get(pid), read.text));
-  lastSmaps.set(pid, read.text);
+  // The highlights stay until the file changes again: a command that changes
+  // nothing (`vmmap`, `cat`) leaves the last change marked.
+  const seen = smapsSeen.get(pid);
+  const now =
+    seen === undefined || seen.after !== read.text
+      ? { before: seen?.after, after: read.text }
+      : seen;
+  smapsSeen.set(pid, now);
+  drawSmaps(pre, smapsBlocks(now.before, now.after));
   $("smaps-title").textContent = `/proc/${pid}/smaps`;
 }
 
