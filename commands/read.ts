@@ -3,7 +3,7 @@
  * range (faulting as needed). --words prints each page's word.
  */
 import type { Command } from "../src/shell/types.js";
-import { runAccess } from "./lib/access/run-access.js";
+import { accessSteps, runAccess } from "./lib/access/run-access.js";
 
 export const read: Command = {
   name: "read",
@@ -12,5 +12,6 @@ export const read: Command = {
     "read PID ADDR|MAPPING[+OFFSET] [LENGTH] [-v] [--words]",
     "read [-r] [-p PROMPT] [NAME...]     (the shell's: a line of input into variables)",
   ],
+  steps: (ctx, argv) => accessSteps(ctx, argv, false),
   run: (ctx, argv) => runAccess(ctx, argv, false),
 };

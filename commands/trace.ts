@@ -9,7 +9,7 @@
 import type { KernelEvent } from "../src/kernel/events.js";
 import type { Machine } from "../src/kernel/machine.js";
 import type { Session } from "../src/shell/session.js";
-import { type Command, err, ok, out } from "../src/shell/types.js";
+import { type Command, type CommandResult, err, ok, out } from "../src/shell/types.js";
 import { machineOf, usage } from "./lib/args/operands.js";
 import { plural } from "./lib/explain/prose.js";
 import { peekSessionState, sessionState } from "./lib/session/state.js";
@@ -96,26 +96,52 @@ export function traceFollows(session: Session, next: Machine): void {
 
 /**
  * `command`, followed by the trace of what it caused when the session's
- * tracing is on. commands/index.ts wraps every command with it.
+ * tracing is on (a command run in steps: the trace of all of them, after
+ * the last). commands/index.ts wraps every command with it.
  */
 export function traced(command: Command): Command {
+  const { steps } = command;
   return {
     ...command,
     run(ctx, argv) {
-      const state = peekSessionState<TraceState>(ctx.session, KEY);
-      if (state === undefined || !state.on || state.machine === null) return command.run(ctx, argv);
-      const { phys } = state.machine;
-      const freeBefore = phys.nrFree;
-      const result = command.run(ctx, argv);
-      const lines = state.tracer.drain();
-      const delta = phys.nrFree - freeBefore;
-      if (delta !== 0)
-        lines.push(
-          `MemFree ${delta > 0 ? "+" : "-"}${Math.abs(delta) * 4} kB: ${plural(Math.abs(delta), "frame")} ${delta > 0 ? "freed" : "allocated"}, net`,
-        );
-      if (lines.length === 0) return result;
-      const text = lines.map((line) => `trace: ${line}\n`).join("");
-      return { ...result, blocks: [...result.blocks, err(text)] };
+      const state = tracing(ctx.session);
+      if (state === undefined) return command.run(ctx, argv);
+      const freeBefore = state.machine.phys.nrFree;
+      return withTrace(state, freeBefore, command.run(ctx, argv));
     },
+    ...(steps === undefined
+      ? {}
+      : {
+          *steps(ctx, argv) {
+            const state = tracing(ctx.session);
+            if (state === undefined) return yield* steps(ctx, argv);
+            const freeBefore = state.machine.phys.nrFree;
+            return withTrace(state, freeBefore, yield* steps(ctx, argv));
+          },
+        }),
   };
+}
+
+/** The session's tracing, when it is on. */
+function tracing(session: Session): (TraceState & { machine: Machine }) | undefined {
+  const state = peekSessionState<TraceState>(session, KEY);
+  if (state === undefined || !state.on || state.machine === null) return undefined;
+  return state as TraceState & { machine: Machine };
+}
+
+/** `result` with the trace lines of what happened since free memory was `freeBefore` added. */
+function withTrace(
+  state: TraceState & { machine: Machine },
+  freeBefore: number,
+  result: CommandResult,
+): CommandResult {
+  const lines = state.tracer.drain();
+  const delta = state.machine.phys.nrFree - freeBefore;
+  if (delta !== 0)
+    lines.push(
+      `MemFree ${delta > 0 ? "+" : "-"}${Math.abs(delta) * 4} kB: ${plural(Math.abs(delta), "frame")} ${delta > 0 ? "freed" : "allocated"}, net`,
+    );
+  if (lines.length === 0) return result;
+  const text = lines.map((line) => `trace: ${line}\n`).join("");
+  return { ...result, blocks: [...result.blocks, err(text)] };
 }

@@ -4,11 +4,12 @@
  * an optional +OFFSET; LENGTH defaults to the rest of the mapping.
  */
 import type { Command } from "../src/shell/types.js";
-import { runAccess } from "./lib/access/run-access.js";
+import { accessSteps, runAccess } from "./lib/access/run-access.js";
 
 export const write: Command = {
   name: "write",
   summary: "the process writes every page of a range",
   usage: ["write PID ADDR|MAPPING[+OFFSET] [LENGTH] [-v] [--value WORD]"],
+  steps: (ctx, argv) => accessSteps(ctx, argv, true),
   run: (ctx, argv) => runAccess(ctx, argv, true),
 };

@@ -28,6 +28,7 @@ import {
   VM_WRITE,
 } from "./constants.js";
 import type { FaultKind } from "./events.js";
+import { addToPageCache } from "./filemap.js";
 import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
 import {
@@ -43,18 +44,15 @@ import {
 } from "./page-table.js";
 import {
   KIND_ANON,
-  KIND_FILE,
   KIND_MASK,
-  KIND_SHMEM,
   mlockFolio,
   PG_ANON_EXCLUSIVE,
-  PG_CACHED,
   PG_DIRTY,
   PG_PRIVATE,
   PG_READAHEAD,
   ZERO_PFN,
 } from "./phys.js";
-import { type Inode, pagesOf } from "./vfs.js";
+import { pagesOf } from "./vfs.js";
 import { fileIndex, newAnonVma, newVma, type Vma } from "./vma.js";
 
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -418,7 +416,7 @@ function shmemFault(vmf: VmFault, index: number): number {
   const inode = vmf.vma.file!;
   if (index >= pagesOf(inode.size)) return VM_FAULT_SIGBUS;
   let pfn = inode.cache.get(index);
-  if (pfn === 0) pfn = addToCache(vmf.k, inode, index, vmf.who.pid);
+  if (pfn === 0) pfn = addToPageCache(vmf.k, inode, index, vmf.who.pid);
   return pfn < 0 ? VM_FAULT_OOM : pfn;
 }
 
@@ -447,19 +445,8 @@ function filemapFault(vmf: VmFault, index: number): number {
   vmf.major = true;
   if (syncReadahead(k, vma, index, pid) < 0) return VM_FAULT_OOM;
   pfn = inode.cache.get(index);
-  if (pfn === 0) pfn = addToCache(k, inode, index, pid);
+  if (pfn === 0) pfn = addToPageCache(k, inode, index, pid);
   return pfn < 0 ? VM_FAULT_OOM : pfn;
-}
-
-/** Reads page `index` of `inode` into the page cache. Returns its PFN or -1. */
-function addToCache(k: Kernel, inode: Inode, index: number, pid: number): number {
-  const word = inode.disk.get(index) ?? inode.initialWord(index);
-  const pfn = k.allocFrame(inode.shmem ? KIND_SHMEM : KIND_FILE, word, pid);
-  if (pfn < 0) return -1;
-  k.phys.flags[pfn]! |= PG_CACHED;
-  inode.cache.set(index, pfn);
-  k.vfs.noteCached(inode);
-  return pfn;
 }
 
 /** Reads pages [start, start + count) that are not cached, clamped to EOF; marks `mark` PG_readahead. */
@@ -475,7 +462,7 @@ function readPages(
   const end = Math.min(start + count, pagesOf(inode.size));
   for (let index = start; index < end; index++) {
     if (inode.cache.get(index) !== 0) continue;
-    const pfn = addToCache(k, inode, index, pid);
+    const pfn = addToPageCache(k, inode, index, pid);
     if (pfn < 0) return VM_FAULT_OOM;
     if (index === mark) k.phys.flags[pfn]! |= PG_READAHEAD;
   }
@@ -576,7 +563,7 @@ export function prefaultPage(
   if (state === "a") return prefaultAnon(vmf, pte);
   if (!pteNone(pte)) return 0;
   const index = fileIndex(vma, addr);
-  const pfn = vma.file!.cache.get(index) || addToCache(k, vma.file!, index, who.pid);
+  const pfn = vma.file!.cache.get(index) || addToPageCache(k, vma.file!, index, who.pid);
   if (pfn < 0) return -1;
   mapPage(vmf, vpn, pfn, readBits(k, vma));
   return 0;
@@ -589,7 +576,7 @@ function prefaultAnon(vmf: VmFault, pte: number): number {
   let word = 0;
   if (vma.file !== null) {
     const index = fileIndex(vma, vpn * PAGE_SIZE);
-    const filePfn = vma.file.cache.get(index) || addToCache(k, vma.file, index, who.pid);
+    const filePfn = vma.file.cache.get(index) || addToPageCache(k, vma.file, index, who.pid);
     if (filePfn < 0) return -1;
     word = k.phys.content[filePfn]!;
   }

@@ -12,6 +12,21 @@ import { KIND_FILE, KIND_SHMEM, PG_CACHED, PG_DIRTY, PG_PRIVATE, type PhysMem } 
 import { failure, type Result, success } from "./result.js";
 import { type Inode, pagesOf, utf8Bytes, type Vfs } from "./vfs.js";
 
+/**
+ * Reads page `index` of `inode` into the page cache (filemap_add_folio plus
+ * the read): its word is the written-back one, or the file's initial word.
+ * Returns its PFN, or -1 when no frame can be had.
+ */
+export function addToPageCache(k: Kernel, inode: Inode, index: number, pid: number): number {
+  const word = inode.disk.get(index) ?? inode.initialWord(index);
+  const pfn = k.allocFrame(inode.shmem ? KIND_SHMEM : KIND_FILE, word, pid);
+  if (pfn < 0) return -1;
+  k.phys.flags[pfn]! |= PG_CACHED;
+  inode.cache.set(index, pfn);
+  k.vfs.noteCached(inode);
+  return pfn;
+}
+
 /** filemap_remove_folio: page `index` of `inode` leaves the cache and its frame is freed. */
 export function deleteFromPageCache(phys: PhysMem, inode: Inode, index: number, pfn: number): void {
   inode.cache.set(index, 0);
@@ -67,13 +82,8 @@ export function performWrite(
 /** write_begin/write_end for page `index`: cached (allocated if need be) and dirty. False if no frame. */
 function cachePageForWrite(k: Kernel, file: Inode, index: number, pid: number): boolean {
   let pfn = file.cache.get(index);
-  if (pfn === 0) {
-    pfn = k.allocFrame(file.shmem ? KIND_SHMEM : KIND_FILE, file.initialWord(index), pid);
-    if (pfn < 0) return false;
-    k.phys.flags[pfn]! |= PG_CACHED;
-    file.cache.set(index, pfn);
-    k.vfs.noteCached(file);
-  }
+  if (pfn === 0) pfn = addToPageCache(k, file, index, pid);
+  if (pfn < 0) return false;
   k.phys.flags[pfn]! |= PG_DIRTY | PG_PRIVATE;
   return true;
 }

@@ -3,6 +3,7 @@
  * boot options, the tracer and the allocator that may call the OOM killer.
  */
 import type { KernelEvent } from "./events.js";
+import type { Mm } from "./mm.js";
 import type { PhysMem } from "./phys.js";
 import type { Vfs } from "./vfs.js";
 
@@ -42,4 +43,6 @@ export interface Kernel {
    * kill `requesterPid` itself) and retries. Returns -1 if memory stays exhausted.
    */
   allocFrame(kind: number, word: number, requesterPid: number): number;
+  /** Every live mm, for what reaches across processes (writeback, munlock). */
+  mms(): Iterable<Mm>;
 }

@@ -279,7 +279,15 @@ export function normalPage(vma: Vma, pte: number): number {
  * (folio_mark_accessed), mapcount and RSS drop, and an anonymous page nobody
  * maps any more is freed. Returns 1 if it was freed.
  */
-function unmapPage(phys: PhysMem, mm: Mm, pfn: number, pte: number, young: boolean): number {
+function unmapPage(
+  phys: PhysMem,
+  mm: Mm,
+  vma: Vma,
+  pfn: number,
+  pte: number,
+  young: boolean,
+  stats: ZapStats,
+): number {
   const flags = phys.flags[pfn]!;
   const kind = flags & KIND_MASK;
   if (kind !== KIND_ANON) {
@@ -288,6 +296,10 @@ function unmapPage(phys: PhysMem, mm: Mm, pfn: number, pte: number, young: boole
   }
   mm.addRss(kind, -1);
   const left = phys.decMapcount(pfn);
+  if (left > 0 && vma.flags & VM_LOCKED && flags & PG_MLOCKED) {
+    stats.munlock ??= [];
+    stats.munlock.push(pfn);
+  }
   if (left === 0) {
     phys.flags[pfn]! &= ~PG_MLOCKED;
     if (kind === KIND_ANON) {
@@ -301,6 +313,8 @@ function unmapPage(phys: PhysMem, mm: Mm, pfn: number, pte: number, young: boole
 export interface ZapStats {
   unmapped: number;
   freed: number;
+  /** Pages a VM_LOCKED VMA stopped mapping that others still map mlocked: munlockUnmapped decides. */
+  munlock?: number[];
 }
 
 /** Removes every PTE in [start, end) of `vma` (zap_page_range). */
@@ -333,7 +347,7 @@ function zapPteRange(phys: PhysMem, mm: Mm, vma: Vma, span: PteSpan, stats: ZapS
     const pfn = normalPage(vma, pte);
     if (pfn < 0) continue;
     stats.unmapped++;
-    stats.freed += unmapPage(phys, mm, pfn, pte, young);
+    stats.freed += unmapPage(phys, mm, vma, pfn, pte, young, stats);
   }
 }
 
@@ -355,6 +369,7 @@ export function exitMmap(k: Kernel, mm: Mm): ZapStats {
   }
   mm.pt.releaseAll();
   mm.vmas.length = 0;
+  munlockUnmapped(k, stats);
   return stats;
 }
 
@@ -383,7 +398,7 @@ function unmapSpan(phys: PhysMem, mm: Mm, vma: Vma, span: PteSpan, stats: ZapSta
     const pfn = normalPage(vma, pte);
     if (pfn < 0) continue;
     stats.unmapped++;
-    stats.freed += unmapPage(phys, mm, pfn, pte, span.isYoung(i));
+    stats.freed += unmapPage(phys, mm, vma, pfn, pte, span.isYoung(i), stats);
   }
 }
 
@@ -393,4 +408,35 @@ export function freePgtables(mm: Mm): void {
     const start = key * PTRS_PER_PTE * PAGE_SIZE;
     if (mm.isFree(start, start + PMD_SIZE)) mm.pt.freeTable(key);
   }
+}
+
+/** The frames some VM_LOCKED VMA of `mms` maps. */
+export function lockedPages(mms: Iterable<Mm>): Set<number> {
+  const found = new Set<number>();
+  for (const mm of mms) {
+    for (const vma of mm.vmas) {
+      if (!(vma.flags & VM_LOCKED)) continue;
+      mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+        pteEntry(pte) {
+          const pfn = normalPage(vma, pte);
+          if (pfn >= 0) found.add(pfn);
+        },
+      });
+    }
+  }
+  return found;
+}
+
+/**
+ * After a locked VMA's pages were unmapped (munmap, exit): the pages other
+ * mms still map stay PG_mlocked only while some VM_LOCKED VMA maps them
+ * (munlock_vma_folio on rmap removal, mlock_count). Call once the unmapped
+ * VMAs are gone from their mm.
+ */
+export function munlockUnmapped(k: Kernel, stats: ZapStats): void {
+  const pfns = stats.munlock;
+  if (pfns === undefined) return;
+  delete stats.munlock;
+  const locked = lockedPages(k.mms());
+  for (const pfn of pfns) if (!locked.has(pfn)) k.phys.flags[pfn]! &= ~PG_MLOCKED;
 }

@@ -54,7 +54,15 @@ import {
 } from "./constants.js";
 import { wantsWritenotify } from "./fault.js";
 import type { Kernel } from "./kernel.js";
-import { freePgtables, type Mm, normalPage, type ZapStats, zapRange } from "./mm.js";
+import {
+  freePgtables,
+  lockedPages,
+  type Mm,
+  munlockUnmapped,
+  normalPage,
+  type ZapStats,
+  zapRange,
+} from "./mm.js";
 import {
   PTE_WRITE,
   pteDirty,
@@ -209,6 +217,7 @@ function unmapRange(k: Kernel, mm: Mm, start: number, len: number): ZapStats {
   for (const vma of mm.vmas.slice(i, j)) zapRange(k, mm, vma, vma.start, vma.end, stats);
   mm.vmas.splice(i, j - i);
   freePgtables(mm);
+  munlockUnmapped(k, stats);
   return stats;
 }
 
@@ -496,23 +505,6 @@ export function clearMlocked(
       if (!stillLocked.has(pfn)) k.phys.flags[pfn]! &= ~PG_MLOCKED;
     },
   });
-}
-
-/** The frames some VM_LOCKED VMA of `mms` maps. */
-function lockedPages(mms: Iterable<Mm>): Set<number> {
-  const found = new Set<number>();
-  for (const mm of mms) {
-    for (const vma of mm.vmas) {
-      if (!(vma.flags & VM_LOCKED)) continue;
-      mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
-        pteEntry(pte) {
-          const pfn = normalPage(vma, pte);
-          if (pfn >= 0) found.add(pfn);
-        },
-      });
-    }
-  }
-  return found;
 }
 
 /** A heap VMA's flags (VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT). */

@@ -5,7 +5,7 @@
  * Statuses and messages are bash's: 1 for a failed builtin, 2 for misuse.
  */
 import type { Session } from "./session.js";
-import type { Command } from "./types.js";
+import type { Command, Steps } from "./types.js";
 
 /** What a builtin may do to the shell that runs it. */
 export interface BuiltinHost {
@@ -26,12 +26,17 @@ export interface BuiltinHost {
   readonly loops: number;
   readonly inFunction: boolean;
   control(c: { kind: "break" | "continue"; levels: number } | { kind: "return" }): void;
-  /** Runs shell text in this shell (`source`, `eval`); `name` labels its syntax errors. */
-  runText(text: string, name: string | undefined): number;
+  /**
+   * Runs shell text in this shell (`source`, `eval`); `name` labels its
+   * syntax errors. This and the two below return the run's steps (see
+   * `Step`): the builtin passes them on (`yield*`, or returns them) and gets
+   * the status at their end.
+   */
+  runText(text: string, name: string | undefined): Steps<number>;
   /** Runs a command line already split into words (`command`, `time`). */
-  runArgv(argv: readonly string[], noFunctions: boolean): number;
+  runArgv(argv: readonly string[], noFunctions: boolean): Steps<number>;
   /** Runs the registered command `argv[0]` (not a builtin of that name). */
-  runCommand(argv: readonly string[]): number;
+  runCommand(argv: readonly string[]): Steps<number>;
   /** The simulated clock, in ns. */
   clockNs(): number;
 }
@@ -40,7 +45,8 @@ export interface Builtin {
   readonly name: string;
   readonly summary: string;
   readonly usage: readonly string[];
-  run(host: BuiltinHost, argv: readonly string[]): number;
+  /** The status, or (for one that runs commands) steps ending in it. */
+  run(host: BuiltinHost, argv: readonly string[]): number | Steps<number>;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -175,7 +181,7 @@ function sourceBuiltin(name: string): Builtin {
     name,
     summary: "run a script file (a host path, like save and load) in this shell",
     usage: [`${name} FILE [ARG...]`],
-    run(host, argv) {
+    *run(host, argv) {
       const file = argv[0];
       if (file === undefined) {
         host.error(`cowsh: ${name}: filename argument required`);
@@ -195,9 +201,11 @@ function sourceBuiltin(name: string): Builtin {
         );
       const params = host.session.params;
       if (argv.length > 1) host.session.params = argv.slice(1);
-      const status = host.runText(Buffer.from(r.value).toString("utf8"), file);
-      if (argv.length > 1) host.session.params = params;
-      return status;
+      try {
+        return yield* host.runText(Buffer.from(r.value).toString("utf8"), file);
+      } finally {
+        if (argv.length > 1) host.session.params = params;
+      }
     },
   };
 }
@@ -423,10 +431,10 @@ const time: Builtin = {
   name: "time",
   summary: "run a command, then print the simulated time it took (real) and the host's",
   usage: ["time COMMAND [ARG...]"],
-  run(host, argv) {
+  *run(host, argv) {
     const startNs = host.clockNs();
     const startHost = performance.now();
-    const status = argv.length === 0 ? 0 : host.runArgv(argv, false);
+    const status = argv.length === 0 ? 0 : yield* host.runArgv(argv, false);
     const real = (host.clockNs() - startNs) / 1e9;
     const hostSeconds = (performance.now() - startHost) / 1000;
     host.error(

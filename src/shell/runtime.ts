@@ -7,6 +7,14 @@
  * runSource() and receives the output as blocks, in the order they were
  * produced, through a sink.
  *
+ * Running is a generator of steps (runSourceInSteps): a command that takes
+ * time (`Command.steps`: sleep, wait, a big write) yields its steps, and
+ * every place that runs a command — lists, pipelines, loops, functions,
+ * `source`, `eval` — passes them up, labelled with the command, to the
+ * driver. runSource() drains them at once (batch mode); the interactive
+ * shell's driver (paced-run.ts) waits between them. `$(…)` is drained where
+ * it is expanded: what runs inside it takes no real time.
+ *
  * After each command, the runtime also acts as the machine's console: new
  * kernel messages (OOM kills) are printed to stderr, stamped as printk
  * stamps them; and with `check` on (`cowsh --check`, and in tests) the
@@ -52,7 +60,17 @@ import { matchPattern } from "./pattern.js";
 import type { HostFs, ReadFileResult, Session } from "./session.js";
 import { formatParseError } from "./syntax-error.js";
 import { machineFiles } from "./test-expr.js";
-import { type Block, type Command, type Effect, err, helpText, out } from "./types.js";
+import {
+  type Block,
+  type Command,
+  drain,
+  type Effect,
+  err,
+  helpText,
+  out,
+  type Step,
+  type Steps,
+} from "./types.js";
 
 /** bash's `set` options cowsh keeps. */
 export interface ShellOptions {
@@ -208,8 +226,8 @@ interface Run {
 }
 
 /**
- * Parses and runs `source` (one line, or a whole script). Commands before a
- * syntax error still run, as bash runs the lines it has read.
+ * Parses and runs `source` (one line, or a whole script), at once. Commands
+ * before a syntax error still run, as bash runs the lines it has read.
  */
 export function runSource(
   session: ShellSession,
@@ -217,9 +235,24 @@ export function runSource(
   sink: (block: Block) => void,
   options: RunOptions = {},
 ): RunOutcome {
+  return drain(runSourceInSteps(session, source, sink, options));
+}
+
+/**
+ * runSource() in steps: the commands' steps (Step), each labelled with its
+ * command, for a driver to answer; returns the outcome. A driver that stops
+ * part way calls `return()`: what the commands did so far stays, and
+ * redirected output written so far reaches its files.
+ */
+export function runSourceInSteps(
+  session: ShellSession,
+  source: string,
+  sink: (block: Block) => void,
+  options: RunOptions = {},
+): Steps<RunOutcome> {
   const firstLine = options.firstLine;
   const parsed = parse(source, firstLine === undefined ? {} : { firstLine });
-  return runParsed(session, source, parsed, sink, options);
+  return runParsedInSteps(session, source, parsed, sink, options);
 }
 
 /** Runs what parse() made of `source`: its commands, then its syntax error if any. */
@@ -230,6 +263,16 @@ export function runParsed(
   sink: (block: Block) => void,
   options: RunOptions = {},
 ): RunOutcome {
+  return drain(runParsedInSteps(session, source, parsed, sink, options));
+}
+
+function* runParsedInSteps(
+  session: ShellSession,
+  source: string,
+  parsed: ParseResult,
+  sink: (block: Block) => void,
+  options: RunOptions,
+): Steps<RunOutcome> {
   if (options.errexit) session.options.errexit = true;
   const run: Run = {
     session,
@@ -255,7 +298,7 @@ export function runParsed(
     const line = lineAround(source, item.pos);
     if (line.start > recorded) recordHistory(session, line.text);
     recorded = line.start;
-    runAndOr(run, item, TOP_IO);
+    yield* runAndOr(run, item, TOP_IO);
     run.control = undefined;
   }
   if (!parsed.ok && !run.stopped) {
@@ -302,8 +345,8 @@ export function printKernelLog(session: ShellSession, sink: (block: Block) => vo
 /**
  * What follows every command: the console's new messages, then (with
  * `check`) the invariants, reported against `line`. Returns false if an
- * invariant is broken. Front ends that run commands in steps of their own
- * (the paced runner) call it after each step.
+ * invariant is broken. A driver that stops a run part way (the paced
+ * runner) calls it for the command it stopped.
  */
 export function afterCommand(
   session: ShellSession,
@@ -340,26 +383,26 @@ const statusOf = (run: Run): number => Number(run.session.vars.get("?") ?? "0");
 const leaving = (run: Run): boolean => run.stopped || run.control !== undefined;
 
 /** Runs a list's items in order; returns the status of the last one run. */
-function runList(run: Run, list: List, io: Io): number {
+function* runList(run: Run, list: List, io: Io): Steps<number> {
   for (const item of list.items) {
     if (leaving(run)) break;
-    runAndOr(run, item, io);
+    yield* runAndOr(run, item, io);
   }
   return statusOf(run);
 }
 
 /** Runs `list` as a condition: errexit does not apply inside. */
-function runCondition(run: Run, list: List, io: Io): number {
+function* runCondition(run: Run, list: List, io: Io): Steps<number> {
   run.condition++;
   try {
-    return runList(run, list, io);
+    return yield* runList(run, list, io);
   } finally {
     run.condition--;
   }
 }
 
 /** pipeline (&& or || pipeline)*: each later pipeline runs when $? so far says so. */
-function runAndOr(run: Run, item: AndOr, io: Io): void {
+function* runAndOr(run: Run, item: AndOr, io: Io): Steps<void> {
   const pipelines = [item.first, ...item.rest.map((r) => r.pipeline)];
   const lastIndex = pipelines.length - 1;
   let status = 0;
@@ -373,7 +416,7 @@ function runAndOr(run: Run, item: AndOr, io: Io): void {
     const pipeline = pipelines[i]!;
     const conditional = i < lastIndex || pipeline.negated;
     if (conditional) run.condition++;
-    status = runPipeline(run, pipeline, io);
+    status = yield* runPipeline(run, pipeline, io);
     if (conditional) run.condition--;
     ranLast = i === lastIndex;
   }
@@ -384,35 +427,40 @@ function runAndOr(run: Run, item: AndOr, io: Io): void {
 }
 
 /** Runs the commands of a pipeline, each one's stdout feeding the next one's stdin. */
-function runPipeline(run: Run, pipeline: Pipeline, io: Io): number {
+function* runPipeline(run: Run, pipeline: Pipeline, io: Io): Steps<number> {
   let input = io.stdin;
   let status = 0;
   const last = pipeline.commands.length - 1;
-  pipeline.commands.forEach((cmd, i) => {
-    if (leaving(run)) return;
+  for (let i = 0; i <= last && !leaving(run); i++) {
     const piped: string[] = [];
     const stageIo: Io = {
       stdin: input,
       out: i === last ? io.out : { kind: "capture", into: piped },
       err: io.err,
     };
-    status = runCommand(run, cmd, stageIo);
+    const cmd = pipeline.commands[i]!;
+    // A simple command directly: one generator less on the hot path.
+    status =
+      cmd.kind === "simple"
+        ? yield* runSimple(run, cmd, stageIo)
+        : yield* runCommand(run, cmd, stageIo);
     input = i === last ? undefined : { text: piped.join(""), pos: 0 };
-  });
+  }
   if (pipeline.negated) status = status === 0 ? 1 : 0;
   setStatus(run.session, status);
   return status;
 }
 
-function runCommand(run: Run, cmd: AstCommand, io: Io): number {
+function* runCommand(run: Run, cmd: AstCommand, io: Io): Steps<number> {
   switch (cmd.kind) {
     case "simple":
-      return runSimple(run, cmd, io);
+      return yield* runSimple(run, cmd, io);
     case "function":
       run.session.functions.set(cmd.name, cmd);
       return 0;
     default:
-      return withRedirects(run, "cowsh", cmd.redirects, io, (inner) =>
+      if (cmd.redirects.length === 0) return yield* runCompound(run, cmd, io);
+      return yield* withRedirects(run, "cowsh", cmd.redirects, io, (inner) =>
         runCompound(run, cmd, inner),
       );
   }
@@ -427,15 +475,16 @@ function expandEnv(run: Run, io: Io): ExpandEnv {
     params: () => session.params,
     substitute: (list) => {
       const captured: string[] = [];
-      subshell(
-        run,
-        () =>
+      drain(
+        subshell(
+          run,
           runList(run, list, {
             stdin: undefined,
             out: { kind: "capture", into: captured },
             err: io.err,
           }),
-        false,
+          false,
+        ),
       );
       return captured.join("");
     },
@@ -456,9 +505,10 @@ function getVar(session: ShellSession, name: string): string | undefined {
 /**
  * Runs `body` as in a subshell (`( … )`, `$(…)`): `exit` inside ends only
  * it. With `isolate`, variables, functions and options set inside are
- * undone afterwards (a `$(…)` keeps them, as cowsh's commands are not forked).
+ * undone afterwards, also when the run stops inside (a `$(…)` keeps them,
+ * as cowsh's commands are not forked).
  */
-function subshell(run: Run, body: () => number, isolate: boolean): number {
+function* subshell(run: Run, body: Steps<number>, isolate: boolean): Steps<number> {
   const s = run.session;
   const saved = isolate
     ? {
@@ -469,43 +519,46 @@ function subshell(run: Run, body: () => number, isolate: boolean): number {
       }
     : undefined;
   const before = { stopped: run.stopped, effect: run.effect, control: run.control };
-  let status = body();
+  let status: number;
+  try {
+    status = yield* body;
+  } finally {
+    if (saved) {
+      for (const key of [...s.vars.keys()]) if (!saved.vars.has(key)) s.vars.delete(key);
+      for (const [k, v] of saved.vars) if (k !== "?") s.vars.set(k, v);
+      s.functions.clear();
+      for (const [k, v] of saved.functions) s.functions.set(k, v);
+      s.params = saved.params;
+      Object.assign(s.options, saved.options);
+    }
+  }
   if (run.effect?.kind === "exit" && !run.broken) {
     status = run.effect.status;
     run.stopped = before.stopped;
     run.effect = before.effect;
   }
   if (run.control?.kind === "return" && run.functions === 0) run.control = before.control;
-  if (saved) {
-    for (const key of [...s.vars.keys()]) if (!saved.vars.has(key)) s.vars.delete(key);
-    for (const [k, v] of saved.vars) if (k !== "?") s.vars.set(k, v);
-    s.functions.clear();
-    for (const [k, v] of saved.functions) s.functions.set(k, v);
-    s.params = saved.params;
-    Object.assign(s.options, saved.options);
-  }
   setStatus(s, status);
   return status;
 }
 
-function runCompound(run: Run, cmd: Compound, io: Io): number {
+function* runCompound(run: Run, cmd: Compound, io: Io): Steps<number> {
   switch (cmd.kind) {
     case "if": {
       for (const clause of cmd.clauses) {
-        const status = runCondition(run, clause.cond, io);
+        const status = yield* runCondition(run, clause.cond, io);
         if (leaving(run)) return status;
-        if (status === 0) return runList(run, clause.body, io);
+        if (status === 0) return yield* runList(run, clause.body, io);
       }
-      if (cmd.elseBody !== undefined) return runList(run, cmd.elseBody, io);
+      if (cmd.elseBody !== undefined) return yield* runList(run, cmd.elseBody, io);
       setStatus(run.session, 0);
       return 0;
     }
     case "while":
-      return runLoop(
+      return yield* runLoop(
         run,
-        (iteration) => {
-          if (iteration === undefined) return true;
-          const status = runCondition(run, cmd.cond, io);
+        function* () {
+          const status = yield* runCondition(run, cmd.cond, io);
           if (leaving(run)) return false;
           return (status === 0) !== cmd.until;
         },
@@ -520,7 +573,7 @@ function runCompound(run: Run, cmd: Compound, io: Io): number {
       if (!words.ok) return fail(run, io, words.message, 1);
       const values = words.value;
       let next = 0;
-      return runLoop(
+      return yield* runLoop(
         run,
         () => {
           if (next >= values.length) return false;
@@ -536,7 +589,7 @@ function runCompound(run: Run, cmd: Compound, io: Io): number {
       if (!first.ok) return fail(run, io, first.message, 1);
       let started = false;
       let failed: string | undefined;
-      const status = runLoop(
+      const status = yield* runLoop(
         run,
         () => {
           if (started) {
@@ -565,7 +618,7 @@ function runCompound(run: Run, cmd: Compound, io: Io): number {
         for (const p of item.patterns) {
           const pattern = expandPattern(p, env);
           if (!pattern.ok) return fail(run, io, pattern.message, 1);
-          if (matchPattern(pattern.value, word.value)) return runList(run, item.body, io);
+          if (matchPattern(pattern.value, word.value)) return yield* runList(run, item.body, io);
         }
       }
       setStatus(run.session, 0);
@@ -573,8 +626,8 @@ function runCompound(run: Run, cmd: Compound, io: Io): number {
     }
     case "group":
       return cmd.subshell
-        ? subshell(run, () => runList(run, cmd.body, io), true)
-        : runList(run, cmd.body, io);
+        ? yield* subshell(run, runList(run, cmd.body, io), true)
+        : yield* runList(run, cmd.body, io);
     case "arith": {
       const v = arithValue(cmd.expr, expandEnv(run, io));
       if (!v.ok) return fail(run, io, v.message, 1);
@@ -589,25 +642,27 @@ function runCompound(run: Run, cmd: Compound, io: Io): number {
 }
 
 /**
- * A loop: `next(iteration)` decides whether the body runs again; `break`
- * and `continue` are taken here or passed on to an outer loop.
+ * A loop: `next()` decides whether the body runs again (a `while`
+ * condition runs commands: its steps end in the answer); `break` and
+ * `continue` are taken here or passed on to an outer loop.
  */
-function runLoop(
+function* runLoop(
   run: Run,
-  next: (iteration: number | undefined) => boolean,
-  body: () => number,
-): number {
+  next: () => boolean | Steps<boolean>,
+  body: () => Steps<number>,
+): Steps<number> {
   let status = 0;
   run.loops++;
   try {
     for (let i = 0; ; i++) {
-      if (!next(i)) break;
+      const more = next();
+      if (!(typeof more === "boolean" ? more : yield* more)) break;
       if (i >= MAX_LOOP_ITERATIONS) {
         run.sink(err(`cowsh: loop stopped after ${MAX_LOOP_ITERATIONS} iterations`));
         run.stopped = true;
         return 1;
       }
-      status = body();
+      status = yield* body();
       const c = run.control;
       if (c === undefined || c.kind === "return") {
         if (leaving(run)) break;
@@ -624,7 +679,7 @@ function runLoop(
 }
 
 /** Calls a function: its arguments become $1…, `local` saves are undone at its end. */
-function callFunction(run: Run, def: FunctionDef, argv: readonly string[], io: Io): number {
+function* callFunction(run: Run, def: FunctionDef, argv: readonly string[], io: Io): Steps<number> {
   const s = run.session;
   if (run.functions >= MAX_FUNCTION_NESTING) {
     return fail(
@@ -640,7 +695,7 @@ function callFunction(run: Run, def: FunctionDef, argv: readonly string[], io: I
   run.functions++;
   let status: number;
   try {
-    status = runCommand(run, def.body, io);
+    status = yield* runCommand(run, def.body, io);
   } finally {
     run.functions--;
     for (const [name, value] of s.locals.pop()!) {
@@ -664,7 +719,7 @@ function traceQuote(word: string): string {
 }
 
 /** Runs one simple command; returns its status. */
-function runSimple(run: Run, cmd: SimpleCommand, io: Io): number {
+function* runSimple(run: Run, cmd: SimpleCommand, io: Io): Steps<number> {
   const env = expandEnv(run, io);
   const words = expandWords(cmd.words, env);
   if (!words.ok) return fail(run, io, words.message, 1);
@@ -674,8 +729,14 @@ function runSimple(run: Run, cmd: SimpleCommand, io: Io): number {
     writeTo(run, io.err, err(`+ ${words.value.map(traceQuote).join(" ")}`), undefined);
   }
   const def = run.session.functions.get(name);
+  if (cmd.redirects.length === 0) {
+    // No redirections: no withRedirects generator (the hot path).
+    return def !== undefined
+      ? yield* callFunction(run, def, argv, io)
+      : yield* runNamed(run, name, argv, io);
+  }
   if (def !== undefined) {
-    return withRedirects(
+    return yield* withRedirects(
       run,
       name,
       cmd.redirects,
@@ -684,7 +745,7 @@ function runSimple(run: Run, cmd: SimpleCommand, io: Io): number {
       env,
     );
   }
-  return withRedirects(
+  return yield* withRedirects(
     run,
     name,
     cmd.redirects,
@@ -695,18 +756,21 @@ function runSimple(run: Run, cmd: SimpleCommand, io: Io): number {
 }
 
 /** Runs the builtin or command `name` with its descriptors set up. */
-function runNamed(
+function* runNamed(
   run: Run,
   name: string,
   argv: readonly string[],
   io: Io,
   skipFunctions = false,
   commandOnly = false,
-): number {
+): Steps<number> {
   const builtin = commandOnly ? undefined : BUILTINS.get(name);
   const command = run.commands.get(name);
   if (builtin !== undefined && !(argv[0] === "--help" && command !== undefined)) {
-    if (argv[0] !== "--help") return builtin.run(builtinHost(run, io, skipFunctions), argv);
+    if (argv[0] !== "--help") {
+      const ran = builtin.run(builtinHost(run, io, skipFunctions), argv);
+      return typeof ran === "number" ? ran : yield* ran;
+    }
     writeTo(run, io.out, out(helpText(builtin)), "out");
     return 0;
   }
@@ -722,10 +786,13 @@ function runNamed(
   // A command sees what is left of its input; only `read` takes lines from it
   // (whether a command read its input is not known, so none is consumed).
   const stdin = io.stdin === undefined ? undefined : io.stdin.text.slice(io.stdin.pos);
+  const ctx = { stdin, session: run.session };
   const result =
     argv[0] === "--help" && command.ownHelp !== true
       ? { status: 0, blocks: [out(helpText(command))] }
-      : command.run({ stdin, session: run.session }, argv);
+      : command.steps === undefined
+        ? command.run(ctx, argv)
+        : yield* labelled(command.steps(ctx, argv), [name, ...argv].join(" "));
   for (const block of result.blocks)
     writeTo(run, block.kind === "err" ? io.err : io.out, block, block.kind);
   afterRunCommand(run);
@@ -734,6 +801,16 @@ function runNamed(
     if (result.effect.kind === "exit") run.stopped = true;
   }
   return result.status;
+}
+
+/** A command's steps passed up labelled with the command, the driver's answers passed down. */
+function* labelled<T>(steps: Steps<T>, label: string): Steps<T> {
+  let r = steps.next();
+  while (r.done !== true) {
+    const step: Step = { ...r.value, label };
+    r = steps.next(yield step);
+  }
+  return r.value;
 }
 
 /** What builtins may do to the run that called them. */
@@ -771,12 +848,12 @@ function builtinHost(run: Run, io: Io, skipFunctions: boolean): BuiltinHost {
 }
 
 /** Parses and runs `text` (`source`, `eval`) inside the running command; a syntax error is status 2. */
-function runText(run: Run, text: string, name: string | undefined, io: Io): number {
+function* runText(run: Run, text: string, name: string | undefined, io: Io): Steps<number> {
   const parsed = parse(text);
   const list = parsed.ok ? parsed.list : parsed.partial;
   const source = run.source;
   run.source = text;
-  const status = runList(run, list, io);
+  const status = yield* runList(run, list, io);
   run.source = source;
   if (parsed.ok) return status;
   for (const line of formatParseError(parsed.error, text, name))
@@ -812,25 +889,31 @@ type FileWrites = Map<string, FileWrite>;
 
 /**
  * Sets up `redirects` over `io`, runs `body` with the result, then writes
- * the files it redirected to. Returns the body's status (1 when a
- * redirection or a write failed).
+ * the files it redirected to (also when the run stops inside: what was
+ * written so far stays, as in a file bash had opened). Returns the body's
+ * status (1 when a redirection or a write failed).
  */
-function withRedirects(
+function* withRedirects(
   run: Run,
   name: string,
   redirects: readonly Redirect[],
   io: Io,
-  body: (io: Io) => number,
-  env: ExpandEnv = expandEnv(run, io),
-): number {
-  if (redirects.length === 0) return body(io);
-  const fds = redirections(run, redirects, env, io);
+  body: (io: Io) => Steps<number>,
+  env?: ExpandEnv,
+): Steps<number> {
+  const fds = redirections(run, redirects, env ?? expandEnv(run, io), io);
   if (fds === null) {
     setStatus(run.session, 1);
     return 1;
   }
-  const status = body(fds.io);
-  return flushFiles(run, name, fds.files, io) ? status : 1;
+  let status = 1;
+  let flushed = false;
+  try {
+    status = yield* body(fds.io);
+  } finally {
+    flushed = flushFiles(run, name, fds.files, io);
+  }
+  return flushed ? status : 1;
 }
 
 /** Applies redirections left to right, as bash does (`>f 2>&1` differs from `2>&1 >f`). */

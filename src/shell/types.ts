@@ -33,6 +33,61 @@ export interface Progress {
   readonly label: string;
 }
 
+/**
+ * A point in a command that takes time (`Command.steps`), handed up through
+ * the runtime to whoever drives the run. The kernel stays synchronous: a
+ * step is only a pause between two kernel calls.
+ *
+ * - `time`: the command is about to let simulated time pass; `done` of
+ *   `total` ns have passed so far. The driver answers (the value `next`
+ *   resumes with) how many more ns may pass now, from 0 to total − done;
+ *   batch mode answers with all of them at once, so the command makes the
+ *   same single kernel call it would make without steps.
+ * - `progress`: `done` of `total` units of work are done (bytes of a big
+ *   write); a place where the driver may show progress or stop the run.
+ *
+ * `label` is what is running (`sleep 4`), filled in by the runtime.
+ */
+export interface Step {
+  readonly kind: "time" | "progress";
+  readonly done: number;
+  readonly total: number;
+  readonly label?: string;
+}
+
+/** Steps ending in a `T`; resumed with the driver's answer to a `time` step. */
+export type Steps<T> = Generator<Step, T, number | undefined>;
+
+/** The answer to `step` that lets it all happen now: every ns of a `time` step. */
+export const allAtOnce = (step: Step): number | undefined =>
+  step.kind === "time" ? step.total - step.done : undefined;
+
+/** Runs `steps` to the end at once, as batch mode does: every `time` step gets all its time. */
+export function drain<T>(steps: Steps<T>): T {
+  let r = steps.next();
+  while (r.done !== true) r = steps.next(allAtOnce(r.value));
+  return r.value;
+}
+
+/**
+ * Lets `total` ns of simulated time pass through `advance`, as the driver
+ * grants it: one `advance(total)` when drained (also for 0, which wakes
+ * what is due now), several smaller ones when paced.
+ */
+export function* passTime(total: number, advance: (ns: number) => void): Steps<void> {
+  if (total <= 0) {
+    advance(0);
+    return;
+  }
+  let done = 0;
+  while (done < total) {
+    const granted = (yield { kind: "time", done, total }) ?? total - done;
+    const ns = Math.min(total - done, Math.max(0, Math.floor(granted)));
+    if (ns > 0) advance(ns);
+    done += ns;
+  }
+}
+
 export interface CommandResult {
   readonly status: number;
   readonly blocks: readonly Block[];
@@ -59,6 +114,12 @@ export interface Command {
    */
   readonly ownHelp?: true;
   run(ctx: CommandContext, argv: readonly string[]): CommandResult;
+  /**
+   * For a command that takes time (`sleep`, `wait`, a big `write`): the same
+   * work as `run`, in steps (see `Step`). The runtime runs this instead of
+   * `run` when it is there; `run` is then `drain(steps(ctx, argv))`.
+   */
+  steps?(ctx: CommandContext, argv: readonly string[]): Steps<CommandResult>;
 }
 
 /** What `help NAME` and `NAME --help` print: the summary, then the usage lines. */

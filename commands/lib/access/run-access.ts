@@ -1,18 +1,24 @@
 /**
  * What `write` and `read` share: the process touches every page of a range,
- * as a loop storing or loading one word per page would.
+ * as a loop storing or loading one word per page would. A big range (64 MiB
+ * or more) is touched in 16 MiB chunks with a `progress` step after each, so
+ * an interactive run can show how far it got and stop between two chunks;
+ * the chunks touch the same pages in the same order as one access would.
  */
 import { hex, hexPad } from "../../../fs/hex.js";
 import type { AccessReport } from "../../../src/kernel/access.js";
+import { PAGE_SIZE } from "../../../src/kernel/constants.js";
 import { type GetoptSpec, getopt, hasOption, lastValue } from "../../../src/shell/getopt.js";
 import {
   type Block,
   type CommandContext,
   type CommandResult,
+  drain,
   err,
   fail,
   ok,
   out,
+  type Steps,
 } from "../../../src/shell/types.js";
 import {
   failed,
@@ -35,12 +41,26 @@ const spec = (name: string): GetoptSpec => ({
   ],
 });
 
-/** Runs `write` (store) or `read` (load) with its arguments. */
+/** Ranges at least this long are touched in chunks, with progress. */
+export const CHUNK_THRESHOLD = 64 * 1024 * 1024;
+/** Bytes per chunk (a multiple of the page size). */
+export const CHUNK_BYTES = 16 * 1024 * 1024;
+
+/** Runs `write` (store) or `read` (load) with its arguments, at once. */
 export function runAccess(
   ctx: CommandContext,
   argv: readonly string[],
   write: boolean,
 ): CommandResult {
+  return drain(accessSteps(ctx, argv, write));
+}
+
+/** Runs `write` (store) or `read` (load) with its arguments, in steps for a big range. */
+export function* accessSteps(
+  ctx: CommandContext,
+  argv: readonly string[],
+  write: boolean,
+): Steps<CommandResult> {
   const cmd = write ? "write" : "read";
   const parsed = getopt(spec(cmd), argv);
   if (!parsed.ok) return usage(parsed.message);
@@ -60,17 +80,45 @@ export function runAccess(
   if (word === null || word > 0xffffffff)
     return usage(`${cmd}: invalid value: '${valueText}' (a 32-bit word)`);
   const words = hasOption(options, "words");
-  const r = m.access(task.value.pid, target.value.addr, length.value, write, word, words && !write);
-  if (!r.ok) return failed(cmd, String(task.value.pid), r);
+  const { pid } = task.value;
+  const start = target.value.addr;
+  const end = start + length.value;
+  const chunked = length.value >= CHUNK_THRESHOLD;
+  let report: AccessReport | undefined;
+  let at = start;
+  do {
+    const next = chunked
+      ? Math.min(end, Math.floor(at / PAGE_SIZE) * PAGE_SIZE + CHUNK_BYTES)
+      : end;
+    const r = m.access(pid, at, next - at, write, word, words && !write);
+    if (!r.ok) return failed(cmd, String(pid), r);
+    report = report === undefined ? r.value : addReport(report, r.value);
+    at = next;
+    if (report.signal !== null) break;
+    if (chunked) yield { kind: "progress", done: at - start, total: length.value };
+  } while (at < end);
   const blocks: Block[] = [];
-  if (words && r.value.words !== null) {
+  if (words && report.words !== null) {
     const base = Math.floor(target.value.addr / 4096) * 4096;
     blocks.push(
-      out(r.value.words.map((w, i) => `${hex(base + i * 4096)}: 0x${hexPad(w, 8)}\n`).join("")),
+      out(report.words.map((w, i) => `${hex(base + i * 4096)}: 0x${hexPad(w, 8)}\n`).join("")),
     );
   }
-  if (hasOption(options, "v")) blocks.push(out(`${faultSummary(r.value)}\n`));
-  return signalled(r.value, task.value.pid, cmd, blocks) ?? ok(...blocks);
+  if (hasOption(options, "v")) blocks.push(out(`${faultSummary(report)}\n`));
+  return signalled(report, pid, cmd, blocks) ?? ok(...blocks);
+}
+
+/** `into` with `more`'s counts, words and signal added: the report of the two accesses as one. */
+function addReport(into: AccessReport, more: AccessReport): AccessReport {
+  into.pages += more.pages;
+  into.minflt += more.minflt;
+  into.majflt += more.majflt;
+  more.byKind.forEach((n, i) => {
+    into.byKind[i] = (into.byKind[i] ?? 0) + n;
+  });
+  if (more.words !== null) into.words?.push(...more.words);
+  into.signal = more.signal;
+  return into;
 }
 
 /** If the access killed the process, bash's message and status 128 + signal. */
