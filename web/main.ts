@@ -15,14 +15,12 @@ import { browserHost } from "./browser-host.js";
 import { playCast } from "./cast-player.js";
 import { CastRecorder } from "./cast-recorder.js";
 import { DEMOS, type Demo, machineFor } from "./demos.js";
-import { nextTurn, provideSetImmediate } from "./next-turn.js";
+import { nextTurn, turn } from "./next-turn.js";
 import { decodeSession, encodeSession } from "./share-link.js";
 import { drawSmaps } from "./smaps-draw.js";
 import { smapsBlocks } from "./smaps-panel.js";
 import { createStorageHistoryStore } from "./storage-history.js";
 import { TerminalShell } from "./terminal-shell.js";
-
-provideSetImmediate();
 
 const GREETING =
   "cowsh: a shell over a simulated Linux machine, running in this page. `help` lists the\n" +
@@ -79,7 +77,8 @@ function newSession(config: Partial<KernelConfig>): ShellSession {
   return s;
 }
 
-const engineOf = (s: ShellSession) => createShellEngine(s, { timeScale: numberParam("time", 0) });
+const engineOf = (s: ShellSession) =>
+  createShellEngine(s, { timeScale: numberParam("time", 0), turn });
 let engine = engineOf(session);
 
 const shell = new TerminalShell(engine, {

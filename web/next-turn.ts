@@ -1,7 +1,7 @@
 /**
  * A turn of the browser's event loop, as Node's setImmediate gives one: the
  * runner prints long output a chunk per turn so keys typed meanwhile are
- * handled, and paced commands yield between steps. A message posted to a
+ * handled, and paced commands yield between steps (`turn`). A message posted to a
  * MessageChannel runs after pending input, without the 4 ms clamp of
  * nested setTimeout(0).
  */
@@ -18,15 +18,5 @@ export function nextTurn(turn: () => void): void {
   channel.port2.postMessage(null);
 }
 
-/**
- * Gives the page a `setImmediate` (src/shell/paced-run.ts yields with it
- * between the steps of a paced `sleep` or a big write), unless it has one.
- */
-export function provideSetImmediate(): void {
-  const g = globalThis as { setImmediate?: unknown };
-  if (typeof g.setImmediate === "function") return;
-  g.setImmediate = (fn: (...args: unknown[]) => void, ...args: unknown[]) => {
-    nextTurn(() => fn(...args));
-    return 0;
-  };
-}
+/** Resolves in a later turn of the event loop (for src/shell/paced-run.ts's `turn`). */
+export const turn = (): Promise<void> => new Promise((resolve) => nextTurn(resolve));

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, test, vi } from "vitest";
 import { kernelConfig, quickParse } from "../../src/cli/cli-args.js";
 import type { KernelConfig } from "../../src/kernel/kernel.js";
 import { Machine } from "../../src/kernel/machine.js";
+import { runPaced } from "../../src/shell/paced-run.js";
 import { createSession } from "../../src/shell/runtime.js";
 import { browserHost } from "../../web/browser-host.js";
 import { run } from "../export/scenario.js";
@@ -54,4 +55,28 @@ test("a binary /proc file reads without Node's Buffer", () => {
   const r = run(s, "wc -c /proc/kpagecount");
   expect(r.stderr).toBe("");
   expect(r.stdout).toBe(`${s.machine.phys.nrFrames * 8} /proc/kpagecount\n`);
+});
+
+test("a big write in the page yields through the page's own turn, not setImmediate", async () => {
+  // A browser has no setImmediate: paced-run must use the turn the page gives it.
+  vi.stubGlobal("setImmediate", undefined);
+  const s = createSession(Machine.boot({}), browserHost);
+  run(s, "P=$(spawn /bin/sh)");
+  run(s, "mmap $P 128M --name big");
+  let turns = 0;
+  const outcome = await runPaced(
+    s,
+    "write $P big",
+    () => {},
+    new AbortController().signal,
+    () => {},
+    {
+      timeScale: 0,
+      turn: async () => {
+        turns++;
+      },
+    },
+  );
+  expect(outcome.status).toBe(0);
+  expect(turns).toBeGreaterThan(1);
 });
