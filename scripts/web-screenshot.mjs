@@ -19,7 +19,10 @@ const LINES = [
 ];
 
 const { server, url } = await serveWeb({ port: 0 });
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox"],
+});
 try {
   const page = await browser.newPage({ viewport: { width: 1500, height: 860 } });
   await page.goto(url);
