@@ -28,22 +28,27 @@ export function demoTitle(text: string, name: string): string {
   return name;
 }
 
-export const DEMOS: readonly Demo[] = demoFiles.map(({ name, text }) => ({
-  name,
-  title: demoTitle(text, name),
-  text,
-  hostOnly: scriptLines(text).some((l) => l.kind === "command" && HOST_COMMANDS.test(l.text)),
-}));
+/** The demo to start with: the experiment the project reproduces. */
+const FIRST = "fork-exec.cowsh";
+
+export const DEMOS: readonly Demo[] = [...demoFiles]
+  .sort((a, b) => Number(b.name === FIRST) - Number(a.name === FIRST))
+  .map(({ name, text }) => ({
+    name,
+    title: demoTitle(text, name),
+    text,
+    hostOnly: scriptLines(text).some((l) => l.kind === "command" && HOST_COMMANDS.test(l.text)),
+  }));
+
+/** The machine options a script asks for (its `#!` and `# cowsh:` lines), or why they are refused. */
+export const scriptOptions = (text: string): string[] | string => directiveArgs(text);
 
 /**
- * The machine a script asks for (its `#!` and `# cowsh:` options over the
- * command line's defaults; "" gives the machine `cowsh` boots), or why it
- * cannot be had.
+ * The machine booted with `options` (as `cowsh OPTIONS` would boot it; []
+ * gives the machine `cowsh` boots), or why it cannot be had.
  */
-export function machineFor(text: string): Partial<KernelConfig> | string {
-  const args = directiveArgs(text);
-  if (typeof args === "string") return args;
-  const parsed = quickParse(args);
-  if (parsed === undefined) return `cannot read the options ${args.join(" ")}`;
+export function machineFor(options: readonly string[]): Partial<KernelConfig> | string {
+  const parsed = quickParse(options);
+  if (parsed === undefined) return `cannot read the options ${options.join(" ")}`;
   return kernelConfig(parsed);
 }

@@ -14,7 +14,7 @@ import { typeScript } from "../src/ui/typing.js";
 import { browserHost } from "./browser-host.js";
 import { playCast } from "./cast-player.js";
 import { CastRecorder } from "./cast-recorder.js";
-import { DEMOS, type Demo, machineFor } from "./demos.js";
+import { DEMOS, type Demo, machineFor, scriptOptions } from "./demos.js";
 import { nextTurn, turn } from "./next-turn.js";
 import { decodeSession, encodeSession } from "./share-link.js";
 import { drawSmaps } from "./smaps-draw.js";
@@ -67,8 +67,10 @@ const history = sharedHistory(createStorageHistoryStore(window.localStorage));
 
 /** The lines run on the current machine, for the share link. */
 let sessionLines: string[] = [];
+/** The boot options of the current machine, for the share link. */
+let sessionOptions: readonly string[] = [];
 /** The machine `cowsh` boots without options. */
-const DEFAULT_MACHINE = machineFor("") as Partial<KernelConfig>;
+const DEFAULT_MACHINE = machineFor([]) as Partial<KernelConfig>;
 let session: ShellSession = newSession(DEFAULT_MACHINE);
 
 function newSession(config: Partial<KernelConfig>): ShellSession {
@@ -86,12 +88,13 @@ const shell = new TerminalShell(engine, {
   history,
   schedule: nextTurn,
   onSubmit: (line) => {
-    if (line.trim() !== "") sessionLines.push(line);
+    // Comments (a played demo types them) are left out of the link.
+    if (line.trim() !== "" && !line.trimStart().startsWith("#")) sessionLines.push(line);
   },
   onFinished: () => refreshPanels(),
   onExit: () => {
     shell.note("(the shell has exited: a new machine boots)");
-    restart(DEFAULT_MACHINE);
+    restart(DEFAULT_MACHINE, []);
   },
 });
 term.onData((data) => {
@@ -103,9 +106,10 @@ term.onData((data) => {
 });
 
 /** A fresh machine (`config`: its boot options) and an empty session, the screen cleared. */
-function restart(config: Partial<KernelConfig>): void {
+function restart(config: Partial<KernelConfig>, options: readonly string[]): void {
   session = newSession(config);
   sessionLines = [];
+  sessionOptions = options;
   bootPids = new Set(session.machine.tasks.keys());
   chosenPid = undefined;
   engine = engineOf(session);
@@ -168,14 +172,15 @@ let playing: { stop: boolean } | undefined;
 
 async function playDemo(demo: Demo): Promise<void> {
   if (playing) playing.stop = true;
-  const config = machineFor(demo.text);
+  const options = scriptOptions(demo.text);
+  const config = typeof options === "string" ? options : machineFor(options);
   if (typeof config === "string") {
     shell.note(`${demo.name}: ${config}`);
     return;
   }
   const run = { stop: false };
   playing = run;
-  restart(config);
+  restart(config, options as string[]);
   shell.note(`playing demo/${demo.name} (Ctrl-C stops it)`);
   const speed = Number($<HTMLSelectElement>("speed").value);
   document.body.dataset.playing = demo.name;
@@ -221,7 +226,7 @@ for (const demo of DEMOS) {
 // ---- share links -----------------------------------------------------------------------------
 
 $("share").addEventListener("click", () => {
-  const url = `${location.origin}${location.pathname}${encodeSession({ lines: sessionLines })}`;
+  const url = `${location.origin}${location.pathname}${encodeSession({ lines: sessionLines, options: sessionOptions })}`;
   window.history.replaceState(null, "", url);
   const field = $<HTMLInputElement>("share-url");
   field.value = url;
@@ -236,7 +241,17 @@ $("share").addEventListener("click", () => {
 function replayFromLink(): boolean {
   const shared = decodeSession(location.hash);
   if (shared === undefined) return false;
-  shell.note(`replaying ${shared.lines.length} lines from the link`);
+  if (shared.options.length > 0) {
+    const config = machineFor(shared.options);
+    if (typeof config === "string") {
+      shell.note(`the link's machine: ${config}`);
+      return true;
+    }
+    restart(config, shared.options);
+  }
+  shell.note(
+    `replaying ${shared.lines.length} lines from the link${shared.options.length > 0 ? ` on a machine booted with ${shared.options.join(" ")}` : ""}`,
+  );
   for (const line of shared.lines) shell.run(line);
   return true;
 }

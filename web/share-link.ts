@@ -10,6 +10,8 @@ import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from
 export interface SharedSession {
   /** The lines, in the order they were run. */
   readonly lines: readonly string[];
+  /** The machine's boot options (`--mem 64M`…), as a demo's directives give them; [] for the default. */
+  readonly options: readonly string[];
 }
 
 const PREFIX = "#s=";
@@ -17,7 +19,12 @@ const VERSION = 1;
 
 /** The fragment (starting with "#") for `session`. */
 export function encodeSession(session: SharedSession): string {
-  return PREFIX + compressToEncodedURIComponent(JSON.stringify({ v: VERSION, l: session.lines }));
+  const data = {
+    v: VERSION,
+    l: session.lines,
+    ...(session.options.length > 0 ? { o: session.options } : {}),
+  };
+  return PREFIX + compressToEncodedURIComponent(JSON.stringify(data));
 }
 
 /** The session a fragment holds; undefined when it holds none or is damaged. */
@@ -28,10 +35,11 @@ export function decodeSession(hash: string): SharedSession | undefined {
   try {
     const data: unknown = JSON.parse(json);
     if (typeof data !== "object" || data === null) return undefined;
-    const { v, l } = data as { v?: unknown; l?: unknown };
-    if (v !== VERSION || !Array.isArray(l) || !l.every((x) => typeof x === "string"))
-      return undefined;
-    return { lines: l };
+    const { v, l, o = [] } = data as { v?: unknown; l?: unknown; o?: unknown };
+    const strings = (x: unknown): x is string[] =>
+      Array.isArray(x) && x.every((w) => typeof w === "string");
+    if (v !== VERSION || !strings(l) || !strings(o)) return undefined;
+    return { lines: l, options: o };
   } catch {
     return undefined;
   }

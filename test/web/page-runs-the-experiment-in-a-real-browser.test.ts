@@ -230,6 +230,26 @@ describeWithTools(
       await page.context().close();
     });
 
+    test("a demo's link boots the machine the demo asked for", async () => {
+      const page = await open("?typing=0&pause=0");
+      await page.click('button[data-demo="oom.cowsh"]');
+      await page.waitForFunction("document.body.dataset.playing !== undefined");
+      await idle(page);
+      await page.click("#share");
+      const link = await page.inputValue("#share-url");
+      await page.context().close();
+      const other = await open(link.slice(url.length));
+      await idle(other);
+      await typeLine(other, "grep MemTotal /proc/meminfo");
+      const screen = await screenOf(other);
+      expect(screen).toMatch(
+        /replaying \d+ lines from the link on a machine booted with --mem 64M/,
+      );
+      expect(screen).not.toContain("cowsh$ #");
+      expect(screen).toMatch(/MemTotal: +\d{5} kB/); // 64 MiB, not the default 8 GiB
+      await other.context().close();
+    });
+
     test("a recorded session downloads as a cast, and asciinema's player plays it", async () => {
       const page = await open();
       await page.click("#record");

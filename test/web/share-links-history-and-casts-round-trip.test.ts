@@ -18,21 +18,25 @@ describe("share links", () => {
   const lines = ["P=$(spawn /bin/sh)", "mmap $P 16M --name buf", "write $P buf", 'echo "a b" | wc'];
 
   test("give back the lines they hold, in a fragment safe in a URL", () => {
-    const hash = encodeSession({ lines });
+    const hash = encodeSession({ lines, options: [] });
     expect(hash).toMatch(/^#s=[A-Za-z0-9+\-$]+$/);
-    expect(decodeSession(hash)).toEqual({ lines });
+    expect(decodeSession(hash)).toEqual({ lines, options: [] });
+    const small = encodeSession({ lines, options: ["--mem", "64M"] });
+    expect(decodeSession(small)).toEqual({ lines, options: ["--mem", "64M"] });
   });
 
   test("are shorter than the text for a long session", () => {
     const long = Array.from({ length: 50 }, (_, i) => `write $P buf+${i}M 1M -v`);
-    expect(encodeSession({ lines: long }).length).toBeLessThan(long.join("\n").length / 2);
+    expect(encodeSession({ lines: long, options: [] }).length).toBeLessThan(
+      long.join("\n").length / 2,
+    );
   });
 
   test("a damaged or foreign fragment holds no session", () => {
     expect(decodeSession("")).toBeUndefined();
     expect(decodeSession("#top")).toBeUndefined();
     expect(decodeSession("#s=garbage")).toBeUndefined();
-    expect(decodeSession(encodeSession({ lines }).slice(0, 20))).toBeUndefined();
+    expect(decodeSession(encodeSession({ lines, options: [] }).slice(0, 20))).toBeUndefined();
   });
 });
 
