@@ -7,24 +7,22 @@
  * transcript and picture renderers; the live region (a progress bar and the
  * prompt line) is erased and drawn again below each print, as Ink draws it.
  */
-import { displayName, formatColumns } from "../src/ui/completion.js";
 import type { Progress, RunResult, ShellEngine } from "../src/ui/engine.js";
 import { progressText } from "../src/ui/format.js";
 import type { HistoryStore } from "../src/ui/history.js";
 import { historyAt } from "../src/ui/history-nav.js";
+import { effectItems, pressKeys } from "../src/ui/key-loop.js";
 import { decodeKeys, type Key } from "../src/ui/keys.js";
 import { PICTURES, renderPicture } from "../src/ui/pictures.js";
 import {
   initialPrompt,
   type PromptEffect,
   type PromptState,
-  pressKey,
-  type VisibleLine,
   visibleLine,
 } from "../src/ui/prompt.js";
 import { promptLayout, shownPromptOf } from "../src/ui/prompt-layout.js";
 import { Runner } from "../src/ui/runner.js";
-import { echoItem, noteItem, outItem, type ScrollItem } from "../src/ui/scrollback.js";
+import { noteItem, outItem, type ScrollItem } from "../src/ui/scrollback.js";
 import { styled } from "../src/ui/sgr.js";
 import { CLEAR_SCREEN, CLEAR_VISIBLE, itemText } from "../src/ui/transcript.js";
 
@@ -150,37 +148,28 @@ export class TerminalShell {
   }
 
   private keys(keys: readonly Key[]): void {
-    for (const key of keys) {
-      if (this.held.length > 0 || (this.runner.busy && isNamed(key, "tab"))) {
-        // Ctrl-C flushes the type-ahead, as the tty does on SIGINT, and interrupts.
-        if (!isNamed(key, "C-c")) {
-          this.held.push(key);
-          continue;
-        }
-        this.held = [];
-      }
-      const before = this.prompt;
-      const step = pressKey(before, key, {
-        busy: this.runner.busy,
-        complete: (line, cursor) => this.engine.complete(line, cursor),
-      });
-      this.prompt = step.state;
-      if (step.state.history.entries !== before.history.entries)
-        this.persist(step.state.history.entries);
-      for (const effect of step.effects) this.apply(effect);
-    }
+    const next = pressKeys({ prompt: this.prompt, held: this.held }, keys, {
+      busy: () => this.runner.busy,
+      complete: (line, cursor) => this.engine.complete(line, cursor),
+      apply: (effect, prompt) => {
+        this.prompt = prompt; // a redraw during the effect shows the line as the key left it
+        this.apply(effect);
+      },
+      persist: (entries) => this.persist(entries),
+    });
+    this.prompt = next.prompt;
+    this.held = [...next.held];
     this.redraw();
   }
 
   private apply(effect: PromptEffect): void {
-    const echo = (shown: VisibleLine, suffix = "") =>
-      echoItem(shown.prompt ? this.engine.prompt() : "", shown.text, suffix);
     switch (effect.kind) {
       case "submit":
         this.submit(effect.line);
         break;
       case "cancel":
-        this.print([echo(effect.shown, "^C")]);
+      case "list":
+        this.print(effectItems(effect, this.engine.prompt(), this.options.screen.cols));
         break;
       case "interrupt":
         this.runner.interrupt();
@@ -195,11 +184,6 @@ export class TerminalShell {
         this.options.screen.write(CLEAR_VISIBLE);
         this.draw();
         break;
-      case "list": {
-        const lines = formatColumns(effect.candidates.map(displayName), this.options.screen.cols);
-        this.print([echo(effect.shown), outItem(lines.join("\n"))]);
-        break;
-      }
     }
   }
 
@@ -309,10 +293,6 @@ export class TerminalShell {
     this.options.screen.write(`${all.join("\r\n")}${up > 0 ? `\u001b[${up}A` : ""}\r${right}`);
     this.cursorRow = cursorY;
   }
-}
-
-function isNamed(key: Key, name: string): boolean {
-  return key.kind === "key" && key.name === name;
 }
 
 function messageOf(e: unknown): string {

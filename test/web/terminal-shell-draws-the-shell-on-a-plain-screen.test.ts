@@ -95,6 +95,13 @@ describe("the page's shell", () => {
     expect(t.screen()).toContain("cowsh$ smaps $P buf | grep Rss\nRss:");
   });
 
+  test("a Tab typed ahead waits for the lines before it, so it completes what they made", async () => {
+    const t = setup();
+    t.shell.input("P=$(spawn /bin/sh)\rmmap $P 1M --name buf\rsmaps $P bu\t| grep Rss\r");
+    await t.shell.idle();
+    expect(t.screen()).toContain("cowsh$ smaps $P buf | grep Rss\nRss:");
+  });
+
   test("keeps the history in its store; ↑ and Ctrl-R find earlier lines", async () => {
     const t = setup();
     await type(t.shell, "echo one\r");
