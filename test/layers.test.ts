@@ -83,6 +83,7 @@ const SHELL_FILES: Readonly<Record<string, Layer>> = {
   "arith.ts": CONTRACT,
   "test-expr.ts": CONTRACT,
   "builtins.ts": CONTRACT,
+  "history-expand.ts": CONTRACT,
   "ast.ts": SHELL,
   "syntax-error.ts": SHELL,
   "lexer.ts": SHELL,

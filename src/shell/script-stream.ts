@@ -90,3 +90,16 @@ function countNewlines(text: string): number {
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
   return n;
 }
+
+/**
+ * Whether the typed lines `source` end in an unfinished command that more
+ * lines may complete (an open `for`/`if`/quote, a trailing `|` or `&&`, a
+ * here-document without its end line): the interactive shell then shows
+ * PS2 and reads on, as `ScriptStream` holds such lines back.
+ */
+export function needsMoreInput(source: string): boolean {
+  const parsed = parse(`${source}\n`);
+  if (!parsed.ok) return parsed.error.incomplete;
+  // A backslash at the end of the line joins the next one to it.
+  return /(?:^|[^\\])(?:\\\\)*\\$/.test(source);
+}

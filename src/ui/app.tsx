@@ -13,7 +13,7 @@ import { createFileHistoryStore, defaultHistoryPath } from "./history-file.js";
 import { visibleLine } from "./prompt.js";
 import { PromptLine, promptLayout } from "./prompt-line.js";
 import { ProgressBar, progressText, StatusLine } from "./status-line.js";
-import { useShell } from "./use-shell.js";
+import { PS2, useShell } from "./use-shell.js";
 import { COWSH_VIEWS, NO_VIEWS, type ViewRegistry } from "./views.js";
 
 export interface AppProps {
@@ -51,7 +51,8 @@ export function App(props: AppProps) {
     ...(greeting === undefined ? {} : { greeting }),
   });
   const line = visibleLine(shell.prompt);
-  const layout = promptLayout({ prompt: engine.prompt(), line, busy: shell.busy, columns });
+  const prompt = line.ps2 ? PS2 : engine.prompt();
+  const layout = promptLayout({ prompt, line, busy: shell.busy, columns });
   const top = shell.progress ? [progressText(shell.progress, columns)] : [];
   useReflowGuard({
     lines: [...top, ...layout.rows, formatStatus(shell.status, columns)],
@@ -62,7 +63,7 @@ export function App(props: AppProps) {
     <Box flexDirection="column">
       {shell.progress && <ProgressBar progress={shell.progress} columns={columns} />}
       <PromptLine
-        prompt={engine.prompt()}
+        prompt={prompt}
         line={line}
         busy={shell.busy}
         columns={columns}

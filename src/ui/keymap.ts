@@ -12,6 +12,8 @@ export type PromptCommand =
   | "previous-history"
   | "next-history"
   | "reverse-search-history"
+  /** M-.: the last word of the previous history line; again, of the line before. */
+  | "yank-last-arg"
   /** Ctrl-C: cancel the line, or interrupt the running command. */
   | "interrupt"
   /** Ctrl-D: end of input on an empty line, else delete-char (readline's delete-char with EOF). */
@@ -57,6 +59,8 @@ const BINDINGS: Readonly<Partial<Record<KeyName, Binding>>> = {
   "M-d": "kill-word",
   "C-y": "yank",
   "C-t": "transpose-chars",
+  "M-.": "yank-last-arg",
+  "M-_": "yank-last-arg",
 };
 
 /** The binding of `key`; undefined for keys cowsh ignores. Text inserts itself. */

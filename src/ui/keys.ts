@@ -28,6 +28,8 @@ export type KeyName =
   | "home"
   | "end"
   | "M-backspace"
+  | "M-."
+  | "M-_"
   | `C-${Letter}`
   | `M-${Letter}`;
 
@@ -99,6 +101,7 @@ function decodeEscape(input: string, i: number): [Key | undefined, number] {
     return [inner ? withAlt(inner) : undefined, next];
   }
   if (n === "\u007f" || n === "\b") return [named("M-backspace"), i + 2];
+  if (n === "." || n === "_") return [named(`M-${n}`), i + 2];
   const lower = n.toLowerCase();
   return [isLetter(lower) ? named(`M-${lower}`) : undefined, i + 2];
 }

@@ -3,6 +3,7 @@
  * front end must do (run a line, print ^C, exit…) out. Editing, history,
  * reverse search and completion meet here; React only holds the result.
  */
+import { expandHistory, historyWords } from "../shell/history-expand.js";
 import { applyCompletion, type Completion } from "./completion.js";
 import { addHistoryEntry } from "./history.js";
 import { type HistoryCursor, historyAt, jumpHistory, walkHistory } from "./history-nav.js";
@@ -27,12 +28,36 @@ export interface PromptState {
   readonly lastQuery: string;
   /** The previous key was Tab: a second Tab lists ambiguous candidates. */
   readonly afterTab: boolean;
+  /**
+   * The lines of an unfinished construct (`for …; do` without its `done`, an
+   * open quote, a trailing `|`), history-expanded: the prompt shows PS2 ("> ").
+   */
+  readonly pending: readonly string[];
+  /** The previous key was M-.: which line back it yanked from and where its word is in the line. */
+  readonly lastArg:
+    | { readonly back: number; readonly from: number; readonly to: number }
+    | undefined;
+}
+
+/** How a submitted or continued line is echoed when it differs from "PS1 + line". */
+export interface Echo {
+  /** The line as typed, at PS1 or at PS2 (`ps2`). */
+  readonly shown: VisibleLine;
+  /** The line after history expansion, printed below it as bash prints it; absent when nothing was expanded. */
+  readonly expanded?: string;
 }
 
 /** What the front end must do after a key. */
 export type PromptEffect =
-  /** Enter: run `line` (the history already holds it). */
-  | { readonly kind: "submit"; readonly line: string }
+  /**
+   * Enter: run `line` (the history already holds it). `echo` is set when the
+   * line is not echoed as "PS1 + line": at PS2, or after history expansion.
+   */
+  | { readonly kind: "submit"; readonly line: string; readonly echo?: Echo }
+  /** Enter on an unfinished construct: print the line now; the prompt shows PS2. */
+  | { readonly kind: "continue"; readonly echo: Echo }
+  /** A history expansion failed (`!99: event not found`): print the line, then the message; nothing runs. */
+  | { readonly kind: "history-error"; readonly shown: VisibleLine; readonly message: string }
   /** Ctrl-C at the prompt: print the line as it was shown, followed by ^C. */
   | { readonly kind: "cancel"; readonly shown: VisibleLine }
   /** Ctrl-C while a command runs: interrupt it (the typed-ahead line is discarded). */
@@ -47,6 +72,8 @@ export interface PromptContext {
   /** A command is running: Ctrl-C interrupts it and Ctrl-D does not exit. */
   readonly busy: boolean;
   complete(line: string, cursor: number): Completion;
+  /** Whether `source` is an unfinished command that more lines may complete (default: never). */
+  needsMore?(source: string): boolean;
 }
 
 export interface Step {
@@ -57,6 +84,8 @@ export interface Step {
 /** The line as displayed: after the prompt (`prompt: true`) or in its place (a search). */
 export interface VisibleLine {
   readonly prompt: boolean;
+  /** The prompt is PS2 ("> "): the line continues an unfinished construct. */
+  readonly ps2?: true;
   readonly text: string;
   readonly cursor: number;
 }
@@ -66,6 +95,7 @@ export function initialPrompt(
   entries: readonly string[],
   lastQuery = "",
   killed = "",
+  pending: readonly string[] = [],
 ): PromptState {
   return {
     line: { ...EMPTY_LINE, killed },
@@ -73,12 +103,17 @@ export function initialPrompt(
     search: undefined,
     lastQuery,
     afterTab: false,
+    pending,
+    lastArg: undefined,
   };
 }
 
 /** What the prompt line shows for `s`. */
 export function visibleLine(s: PromptState): VisibleLine {
-  if (!s.search) return { prompt: true, text: s.line.text, cursor: s.line.cursor };
+  if (!s.search) {
+    const shown = { prompt: true, text: s.line.text, cursor: s.line.cursor };
+    return s.pending.length > 0 ? { ...shown, ps2: true } : shown;
+  }
   const shown =
     s.search.match === undefined ? s.line.text : (s.history.entries[s.search.match] ?? "");
   const { line, cursor } = searchLine(s.search, shown);
@@ -96,10 +131,12 @@ export function pressKey(s: PromptState, key: Key, ctx: PromptContext): Step {
 const done = (state: PromptState, ...effects: PromptEffect[]): Step => ({ state, effects });
 
 function editKey(s: PromptState, b: Binding, ctx: PromptContext): Step {
-  const t: PromptState = { ...s, afterTab: false };
+  const t: PromptState = { ...s, afterTab: false, lastArg: undefined };
   switch (b) {
     case "accept-line":
-      return accept(t);
+      return accept(t, ctx);
+    case "yank-last-arg":
+      return done(yankLastArg(s));
     case "complete":
       return complete(s, ctx);
     case "previous-history":
@@ -111,7 +148,11 @@ function editKey(s: PromptState, b: Binding, ctx: PromptContext): Step {
       return interrupt(t, ctx);
     case "delete-char-or-eof":
       if (t.line.text !== "") return done({ ...t, line: editLine(t.line, "delete-char") });
-      return ctx.busy ? done(t) : done(t, { kind: "eof" });
+      if (ctx.busy) return done(t);
+      // At PS2, as bash: the unfinished construct runs and ends in "unexpected end of file".
+      return t.pending.length > 0
+        ? submitLines(t, t.pending, visibleLine(t))
+        : done(t, { kind: "eof" });
     case "clear-screen":
       return done(t, { kind: "clear-screen" });
     case "abort":
@@ -122,12 +163,98 @@ function editKey(s: PromptState, b: Binding, ctx: PromptContext): Step {
   }
 }
 
-function accept(s: PromptState): Step {
-  const entries = addHistoryEntry(s.history.entries, s.line.text);
-  return done(initialPrompt(entries, s.lastQuery, s.line.killed), {
-    kind: "submit",
-    line: s.line.text,
-  });
+/**
+ * Enter: expands history references, then runs the line, or keeps it when
+ * it leaves a construct unfinished (PS2). A construct is remembered as one
+ * history entry, its lines joined as bash joins them.
+ */
+function accept(s: PromptState, ctx: PromptContext): Step {
+  const shown = visibleLine(s);
+  const entries = s.history.entries;
+  const expansion = expandHistory(s.line.text, entries);
+  if (!expansion.ok) {
+    const fresh = initialPrompt(entries, s.lastQuery, s.line.killed);
+    return done(fresh, { kind: "history-error", shown, message: `cowsh: ${expansion.message}` });
+  }
+  const lines = [...s.pending, expansion.line];
+  const echo: Echo = expansion.changed ? { shown, expanded: expansion.line } : { shown };
+  if (ctx.needsMore?.(lines.join("\n"))) {
+    return done(initialPrompt(entries, s.lastQuery, s.line.killed, lines), {
+      kind: "continue",
+      echo,
+    });
+  }
+  return submitLines(s, lines, shown, expansion.changed ? expansion.line : undefined);
+}
+
+/** Runs `lines` as one command and remembers them as one history entry. */
+function submitLines(
+  s: PromptState,
+  lines: readonly string[],
+  shown: VisibleLine,
+  expanded?: string,
+): Step {
+  const entries = addHistoryEntry(s.history.entries, joinForHistory(lines));
+  const fresh = initialPrompt(entries, s.lastQuery, s.line.killed);
+  const line = lines.join("\n");
+  if (expanded === undefined && !shown.ps2) return done(fresh, { kind: "submit", line });
+  const echo: Echo = expanded === undefined ? { shown } : { shown, expanded };
+  return done(fresh, { kind: "submit", line, echo });
+}
+
+/**
+ * The lines of a multi-line command as one history entry, as bash's cmdhist
+ * stores them: after a word or token that cannot be followed by `;` (`do`,
+ * `then`, `{`, `|`, `&&`…) a space, else "; "; inside an open quote or a
+ * here-document the newline itself.
+ */
+export function joinForHistory(lines: readonly string[]): string {
+  let text = lines[0] ?? "";
+  for (const next of lines.slice(1)) {
+    if (text.includes("<<") || quoteOpen(text)) text += `\n${next}`;
+    else if (/(?:^|[^\\])(?:\\\\)*\\$/.test(text)) text = text.slice(0, -1) + next;
+    else if (next.trim() === "") continue;
+    else text += (NO_SEMICOLON_AFTER.test(text.trimEnd()) ? " " : "; ") + next;
+  }
+  return text;
+}
+
+const NO_SEMICOLON_AFTER = /(?:^|[\s;&|(){}])(?:do|then|else|in|\{|\(|\|\||&&|\||;|&)$|^$|[;&|({]$/;
+
+/** Whether `text` ends inside a single- or double-quoted string. */
+function quoteOpen(text: string): boolean {
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote === undefined) {
+      if (c === "\\") i++;
+      else if (c === "'" || c === '"') quote = c;
+    } else if (c === "\\" && quote === '"') i++;
+    else if (c === quote) quote = undefined;
+  }
+  return quote !== undefined;
+}
+
+/**
+ * M-. (readline's yank-last-arg): inserts the last word of the previous
+ * history line; pressed again, replaces it with the last word of the line
+ * before that, and so on back.
+ */
+function yankLastArg(s: PromptState): PromptState {
+  const back = (s.lastArg?.back ?? 0) + 1;
+  const entry = s.history.entries[s.history.entries.length - back];
+  if (entry === undefined) return { ...s, afterTab: false };
+  const word = historyWords(entry).at(-1) ?? "";
+  const from = s.lastArg ? s.lastArg.from : s.line.cursor;
+  const to = s.lastArg ? s.lastArg.to : s.line.cursor;
+  const text = s.line.text.slice(0, from) + word + s.line.text.slice(to);
+  const cursor = from + word.length;
+  return {
+    ...s,
+    afterTab: false,
+    line: { ...s.line, text, cursor, lastWasKill: false },
+    lastArg: { back, from, to: cursor },
+  };
 }
 
 function interrupt(s: PromptState, ctx: PromptContext): Step {
@@ -144,7 +271,7 @@ function walk(s: PromptState, delta: -1 | 1): PromptState {
 function complete(s: PromptState, ctx: PromptContext): Step {
   const { text, cursor } = s.line;
   const outcome = applyCompletion(text, cursor, ctx.complete(text, cursor));
-  const t: PromptState = { ...s, afterTab: true };
+  const t: PromptState = { ...s, afterTab: true, lastArg: undefined };
   if (outcome.kind === "insert") {
     return done({
       ...t,

@@ -36,7 +36,7 @@ interface Current {
 const INTERRUPTED_STATUS = 130;
 
 export class Runner {
-  private readonly queue: string[] = [];
+  private readonly queue: { line: string; echo: readonly ScrollItem[] | undefined }[] = [];
   private readonly output = new OutputBuffer();
   private current: Current | undefined;
   private pumpScheduled = false;
@@ -58,10 +58,13 @@ export class Runner {
     return this.current !== undefined;
   }
 
-  /** Runs `line` now, or after the lines before it. Its echo is printed when it starts. */
-  submit(line: string): void {
+  /**
+   * Runs `line` now, or after the lines before it. Its echo (default: the
+   * prompt and the line) is printed when it starts.
+   */
+  submit(line: string, echo?: readonly ScrollItem[]): void {
     if (this.stopped) return;
-    this.queue.push(line);
+    this.queue.push({ line, echo });
     if (!this.current) this.startNext();
   }
 
@@ -86,13 +89,14 @@ export class Runner {
   }
 
   private startNext(): void {
-    const line = this.queue.shift();
-    if (line === undefined || this.stopped) {
+    const next = this.queue.shift();
+    if (next === undefined || this.stopped) {
       this.host.setBusy(false);
       return;
     }
+    const { line } = next;
     this.host.setBusy(true);
-    this.host.print([echoItem(this.engine.prompt(), line)]);
+    this.host.print(next.echo ?? [echoItem(this.engine.prompt(), line)]);
     if (line.trim() === "") {
       this.startNext();
       return;

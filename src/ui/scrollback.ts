@@ -24,4 +24,5 @@ export const echoItem = (prompt: string, text: string, suffix = ""): ScrollItem 
 });
 
 export const outItem = (text: string): ScrollItem => ({ kind: "out", text });
+export const errItem = (text: string): ScrollItem => ({ kind: "err", text });
 export const noteItem = (text: string): ScrollItem => ({ kind: "note", text });

@@ -5,15 +5,23 @@
  */
 import { useApp } from "ink";
 import { useEffect, useRef, useState } from "react";
+import { needsMoreInput } from "../shell/script-stream.js";
 import { displayName, formatColumns } from "./completion.js";
 import type { EngineStatus, Progress, RunResult, ShellEngine } from "./engine.js";
 import { wrapWords } from "./format.js";
 import type { HistoryStore } from "./history.js";
 import { historyAt } from "./history-nav.js";
 import type { Key, KeyName } from "./keys.js";
-import { initialPrompt, type PromptEffect, type PromptState, pressKey } from "./prompt.js";
+import {
+  type Echo,
+  initialPrompt,
+  type PromptEffect,
+  type PromptState,
+  pressKey,
+  type VisibleLine,
+} from "./prompt.js";
 import { Runner, type RunnerHost } from "./runner.js";
-import { echoItem, noteItem, outItem, type ScrollItem } from "./scrollback.js";
+import { echoItem, errItem, noteItem, outItem, type ScrollItem } from "./scrollback.js";
 import { useKeys } from "./use-keys.js";
 import { type Scrollback, type ScrollbackOptions, useScrollback } from "./use-scrollback.js";
 
@@ -128,7 +136,7 @@ export function useShell(options: ShellOptions): ShellView {
       }
       const before = promptRef.current;
       const complete = (line: string, cursor: number) => engine.complete(line, cursor);
-      const step = pressKey(before, key, { busy: runner.busy, complete });
+      const step = pressKey(before, key, { busy: runner.busy, complete, needsMore });
       promptRef.current = step.state;
       if (step.state.history.entries !== before.history.entries)
         persist(step.state.history.entries);
@@ -153,6 +161,11 @@ export function useShell(options: ShellOptions): ShellView {
   return { prompt, busy, progress, status, exiting };
 }
 
+/** bash's default PS2: the prompt of a line that continues an unfinished construct. */
+export const PS2 = "> ";
+
+const needsMore = (source: string) => needsMoreInput(source);
+
 interface EffectTargets {
   readonly engine: ShellEngine;
   readonly runner: Runner;
@@ -164,11 +177,19 @@ interface EffectTargets {
 
 /** Carries out what the prompt machine asked for, as bash would show it. */
 function applyEffect(effect: PromptEffect, t: EffectTargets): void {
-  const echo = (shown: { prompt: boolean; text: string }, suffix = "") =>
-    echoItem(shown.prompt ? t.engine.prompt() : "", shown.text, suffix);
+  const echo = (shown: VisibleLine, suffix = "") =>
+    echoItem(shown.prompt ? (shown.ps2 ? PS2 : t.engine.prompt()) : "", shown.text, suffix);
+  const echoed = (e: Echo) =>
+    e.expanded === undefined ? [echo(e.shown)] : [echo(e.shown), outItem(e.expanded)];
   switch (effect.kind) {
     case "submit":
-      t.runner.submit(effect.line);
+      t.runner.submit(effect.line, effect.echo && echoed(effect.echo));
+      break;
+    case "continue":
+      t.screen.print(echoed(effect.echo));
+      break;
+    case "history-error":
+      t.screen.print([echo(effect.shown), errItem(effect.message)]);
       break;
     case "cancel":
       t.screen.print([echo(effect.shown, "^C")]);

@@ -8,52 +8,11 @@
 import { render } from "ink-testing-library";
 import stripAnsi from "strip-ansi";
 import { describe, expect, test, vi } from "vitest";
-import { Machine } from "../../src/kernel/machine.js";
-import { type PacedOptions, runPaced } from "../../src/shell/paced-run.js";
-import { createSession, runSource, type ShellSession } from "../../src/shell/runtime.js";
-import type { Block } from "../../src/shell/types.js";
+import { runPaced } from "../../src/shell/paced-run.js";
+import { runSource, type ShellSession } from "../../src/shell/runtime.js";
 import { App } from "../../src/ui/app.js";
-import type { Progress } from "../../src/ui/engine.js";
 import { createShellEngine } from "../../src/ui/shell-engine.js";
-
-/** A fake real-time clock that the waits move forward. */
-function fakeTime(onWait?: (nowMs: number) => void): Pick<PacedOptions, "now" | "wait"> {
-  let now = 0;
-  return {
-    now: () => now,
-    wait: async (ms) => {
-      now += ms;
-      onWait?.(now);
-    },
-  };
-}
-
-function session(setup: string): ShellSession {
-  const s = createSession(Machine.boot());
-  runSource(s, setup, () => {});
-  return s;
-}
-
-async function run(
-  s: ShellSession,
-  line: string,
-  options: PacedOptions,
-  controller = new AbortController(),
-) {
-  let text = "";
-  const progress: Progress[] = [];
-  const outcome = await runPaced(
-    s,
-    line,
-    (b: Block) => {
-      text += b.text;
-    },
-    controller.signal,
-    (p) => progress.push(p),
-    options,
-  );
-  return { outcome, text, progress };
-}
+import { fakeTime, paced, session } from "../helpers/paced.js";
 
 const SLEEPER = "C=$(spawn /bin/sh); run $C 'sleep 3; exec /bin/sleep 10'";
 
@@ -63,7 +22,7 @@ describe("sleep with a time scale", () => {
     const comm: string[] = [];
     const pid = Number(s.vars.get("C"));
     const time = fakeTime(() => comm.push(s.machine.tasks.get(pid)!.comm));
-    const { outcome, progress } = await run(s, "sleep 4", { timeScale: 0.5, ...time });
+    const { outcome, progress } = await paced(s, "sleep 4", { timeScale: 0.5, ...time });
     expect(outcome.status).toBe(0);
     expect(s.machine.now).toBe(4e9);
     expect(time.now!()).toBe(2000);
@@ -81,7 +40,7 @@ describe("sleep with a time scale", () => {
     const time = fakeTime((now) => {
       if (now >= 1000) controller.abort();
     });
-    const { outcome, text } = await run(
+    const { outcome, text } = await paced(
       s,
       "sleep 4; echo after",
       { timeScale: 1, ...time },
@@ -97,7 +56,7 @@ describe("sleep with a time scale", () => {
 
   test("the rest of the line runs around it, as in batch mode", async () => {
     const s = session(SLEEPER);
-    const { outcome, text } = await run(
+    const { outcome, text } = await paced(
       s,
       "echo before; sleep 1.5; grep Name /proc/$C/status; sleep 2; grep Name /proc/$C/status",
       { timeScale: 0.01, ...fakeTime() },
@@ -109,26 +68,26 @@ describe("sleep with a time scale", () => {
   test("without a time scale, sleep is instant and silent", async () => {
     const s = session(SLEEPER);
     const wait = vi.fn(async () => {});
-    const { progress } = await run(s, "sleep 4", { timeScale: 0, wait });
+    const { progress } = await paced(s, "sleep 4", { timeScale: 0, wait });
     expect(s.machine.now).toBe(4e9);
     expect(progress).toEqual([]);
-    const { progress: inside } = await run(s, "true && sleep 1 | cat", { timeScale: 0, wait });
+    const { progress: inside } = await paced(s, "true && sleep 1 | cat", { timeScale: 0, wait });
     expect(inside).toEqual([]);
     expect(wait).not.toHaveBeenCalled();
   });
 
   test("effects of the commands around it reach the front end", async () => {
     const s = session("");
-    const cleared = await run(s, "clear; sleep 1", { timeScale: 0.01, ...fakeTime() });
+    const cleared = await paced(s, "clear; sleep 1", { timeScale: 0.01, ...fakeTime() });
     expect(cleared.outcome).toMatchObject({ status: 0, effect: { kind: "clear" } });
-    const exited = await run(s, "sleep 1; exit; echo no", { timeScale: 0.01, ...fakeTime() });
+    const exited = await paced(s, "sleep 1; exit; echo no", { timeScale: 0.01, ...fakeTime() });
     expect(exited.outcome).toMatchObject({ status: 0, effect: { kind: "exit", status: 0 } });
     expect(exited.text).toBe("");
   });
 
   test("a bad duration is reported by sleep itself", async () => {
     const s = session("");
-    const { outcome, text } = await run(s, "sleep soon", { timeScale: 1, ...fakeTime() });
+    const { outcome, text } = await paced(s, "sleep soon", { timeScale: 1, ...fakeTime() });
     expect(outcome.status).toBe(2);
     expect(text).toContain("sleep: invalid time interval ‘soon’");
   });
@@ -140,7 +99,7 @@ describe("a big write runs in chunks", () => {
   test("with progress, and the same result as one write", async () => {
     const chunked = session(SETUP);
     const whole = session(SETUP);
-    const { outcome, text, progress } = await run(chunked, "write $P big -v", { timeScale: 0 });
+    const { outcome, text, progress } = await paced(chunked, "write $P big -v", { timeScale: 0 });
     // One kernel access of the whole range, as write made before it had chunks.
     const pid = Number(whole.vars.get("P"));
     const addr = Number(whole.vars.get("BIG"));
@@ -166,14 +125,14 @@ describe("a big write runs in chunks", () => {
 
   test("an unaligned start touches each page once", async () => {
     const s = session(SETUP);
-    const { text } = await run(s, "write $P big+100 -v", { timeScale: 0 });
+    const { text } = await paced(s, "write $P big+100 -v", { timeScale: 0 });
     expect(text).toBe("minflt=65536 majflt=0 pages=65536 new-page=65536\n");
   });
 
   test("a fault past the mapping's end stops it as it stops one write", async () => {
     const chunked = session(SETUP);
     const whole = session(SETUP);
-    const { outcome, text } = await run(chunked, "write $P big 300M -v", { timeScale: 0 });
+    const { outcome, text } = await paced(chunked, "write $P big 300M -v", { timeScale: 0 });
     let expected = "";
     const status = runSource(whole, "write $P big 300M -v", (b) => {
       expected += b.text;

@@ -9,49 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { Machine } from "../../src/kernel/machine.js";
-import { type PacedOptions, runPaced } from "../../src/shell/paced-run.js";
-import { createSession, runSource, type ShellSession } from "../../src/shell/runtime.js";
+import { runPaced } from "../../src/shell/paced-run.js";
+import { runSource } from "../../src/shell/runtime.js";
 import type { Progress } from "../../src/shell/types.js";
-
-/** A fake real-time clock that the waits move forward; `onWait` sees it after each. */
-function fakeTime(onWait?: (nowMs: number) => void) {
-  let now = 0;
-  return {
-    now: () => now,
-    wait: async (ms: number) => {
-      now += ms;
-      onWait?.(now);
-    },
-  };
-}
-
-function session(setup = ""): ShellSession {
-  const s = createSession(Machine.boot());
-  runSource(s, setup, () => {});
-  return s;
-}
-
-async function paced(
-  s: ShellSession,
-  line: string,
-  options: PacedOptions,
-  controller = new AbortController(),
-) {
-  let text = "";
-  const progress: Progress[] = [];
-  const outcome = await runPaced(
-    s,
-    line,
-    (b) => {
-      text += b.text;
-    },
-    controller.signal,
-    (p) => progress.push(p),
-    options,
-  );
-  return { outcome, text, progress };
-}
+import { fakeTime, paced, session } from "../helpers/paced.js";
 
 /** The progress reports that finished a command: one per command run to its end. */
 const finished = (progress: readonly Progress[]) => progress.filter((p) => p.done === p.total);
