@@ -11,7 +11,7 @@ import type { Progress, RunResult, ShellEngine } from "../src/ui/engine.js";
 import { progressText } from "../src/ui/format.js";
 import type { HistoryStore } from "../src/ui/history.js";
 import { historyAt } from "../src/ui/history-nav.js";
-import { effectItems, pressKeys } from "../src/ui/key-loop.js";
+import { applyEffect, type EffectTargets, PS2, pressKeys } from "../src/ui/key-loop.js";
 import { decodeKeys, type Key } from "../src/ui/keys.js";
 import { PICTURES, renderPicture } from "../src/ui/pictures.js";
 import {
@@ -153,7 +153,7 @@ export class TerminalShell {
       complete: (line, cursor) => this.engine.complete(line, cursor),
       apply: (effect, prompt) => {
         this.prompt = prompt; // a redraw during the effect shows the line as the key left it
-        this.apply(effect);
+        applyEffect(effect, this.targets());
       },
       persist: (entries) => this.persist(entries),
     });
@@ -162,35 +162,28 @@ export class TerminalShell {
     this.redraw();
   }
 
-  private apply(effect: PromptEffect): void {
-    switch (effect.kind) {
-      case "submit":
-        this.submit(effect.line);
-        break;
-      case "cancel":
-      case "list":
-        this.print(effectItems(effect, this.engine.prompt(), this.options.screen.cols));
-        break;
-      case "interrupt":
-        this.runner.interrupt();
-        this.running.length = 0;
-        break;
-      case "eof":
-        this.print([outItem("exit")]);
-        this.options.onExit?.(this.lastStatus);
-        break;
-      case "clear-screen":
-        this.erase();
-        this.options.screen.write(CLEAR_VISIBLE);
-        this.draw();
-        break;
-    }
-  }
+  /** Where the prompt machine's effects go (src/ui/key-loop.ts carries them out). */
+  private targets = (): EffectTargets => ({
+    prompt: () => this.engine.prompt(),
+    columns: this.options.screen.cols,
+    submit: (line, echo) => this.submit(line, echo),
+    print: (items) => this.print(items),
+    interrupt: () => {
+      this.runner.interrupt();
+      this.running.length = 0;
+    },
+    eof: () => this.options.onExit?.(this.lastStatus),
+    clearVisible: () => {
+      this.erase();
+      this.options.screen.write(CLEAR_VISIBLE);
+      this.draw();
+    },
+  });
 
-  private submit(line: string): void {
+  private submit(line: string, echo?: readonly ScrollItem[]): void {
     if (line.trim() !== "") this.running.push(line);
     this.options.onSubmit?.(line);
-    this.runner.submit(line);
+    this.runner.submit(line, echo);
   }
 
   private finished(result: RunResult): void {
@@ -271,7 +264,7 @@ export class TerminalShell {
     const columns = this.options.screen.cols;
     const busy = this.runner.busy;
     const line = visibleLine(this.prompt);
-    const prompt = this.engine.prompt();
+    const prompt = line.ps2 ? PS2 : this.engine.prompt();
     const layout = promptLayout({ prompt, line, busy, columns });
     const promptChars = [...shownPromptOf(prompt, line, busy)].length;
     const rows = layout.rows.map((row, i) => {

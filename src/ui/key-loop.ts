@@ -8,16 +8,21 @@
  * the next key is pressed (a submitted line makes the shell busy at once).
  * Pure: the front end says how to carry out an effect.
  */
+import { needsMoreInput } from "../shell/script-stream.js";
 import { displayName, formatColumns } from "./completion.js";
 import type { Key, KeyName } from "./keys.js";
 import {
+  type Echo,
   type PromptContext,
   type PromptEffect,
   type PromptState,
   pressKey,
   type VisibleLine,
 } from "./prompt.js";
-import { echoItem, outItem, type ScrollItem } from "./scrollback.js";
+import { echoItem, errItem, outItem, type ScrollItem } from "./scrollback.js";
+
+/** bash's default PS2: the prompt of a line that continues an unfinished construct. */
+export const PS2 = "> ";
 
 export interface KeyLoopState {
   readonly prompt: PromptState;
@@ -54,7 +59,11 @@ export function pressKeys(
       }
       held = [];
     }
-    const step = pressKey(prompt, key, { busy: host.busy(), complete: host.complete });
+    const step = pressKey(prompt, key, {
+      busy: host.busy(),
+      complete: host.complete,
+      needsMore: needsMoreInput,
+    });
     const before = prompt;
     prompt = step.state;
     if (prompt.history.entries !== before.history.entries) host.persist(prompt.history.entries);
@@ -63,15 +72,55 @@ export function pressKeys(
   return { prompt, held };
 }
 
-/** What a `cancel` or `list` effect prints: the line as it was shown, then ^C or the candidates in columns. */
-export function effectItems(
-  effect: Extract<PromptEffect, { kind: "cancel" | "list" }>,
-  prompt: string,
-  columns: number,
-): ScrollItem[] {
+/** What an interactive front end does for the prompt machine's effects. */
+export interface EffectTargets {
+  /** The prompt (PS1), e.g. "cowsh$ ". */
+  prompt(): string;
+  readonly columns: number;
+  /** Runs `line`, printing `echo` when it starts (default: the prompt and the line). */
+  submit(line: string, echo: readonly ScrollItem[] | undefined): void;
+  print(items: readonly ScrollItem[]): void;
+  /** Ctrl-C while a line runs. */
+  interrupt(): void;
+  /** Ctrl-D on an empty line ("exit" is printed first). */
+  eof(): void;
+  /** Ctrl-L: the screen, not the scrollback. */
+  clearVisible(): void;
+}
+
+/** Carries out what the prompt machine asked for, as bash would show it. */
+export function applyEffect(effect: PromptEffect, t: EffectTargets): void {
   const echo = (shown: VisibleLine, suffix = "") =>
-    echoItem(shown.prompt ? prompt : "", shown.text, suffix);
-  if (effect.kind === "cancel") return [echo(effect.shown, "^C")];
-  const lines = formatColumns(effect.candidates.map(displayName), columns);
-  return [echo(effect.shown), outItem(lines.join("\n"))];
+    echoItem(shown.prompt ? (shown.ps2 ? PS2 : t.prompt()) : "", shown.text, suffix);
+  const echoed = (e: Echo) =>
+    e.expanded === undefined ? [echo(e.shown)] : [echo(e.shown), outItem(e.expanded)];
+  switch (effect.kind) {
+    case "submit":
+      t.submit(effect.line, effect.echo && echoed(effect.echo));
+      break;
+    case "continue":
+      t.print(echoed(effect.echo));
+      break;
+    case "history-error":
+      t.print([echo(effect.shown), errItem(effect.message)]);
+      break;
+    case "cancel":
+      t.print([echo(effect.shown, "^C")]);
+      break;
+    case "interrupt":
+      t.interrupt();
+      break;
+    case "eof":
+      t.print([outItem("exit")]);
+      t.eof();
+      break;
+    case "clear-screen":
+      t.clearVisible();
+      break;
+    case "list": {
+      const lines = formatColumns(effect.candidates.map(displayName), t.columns);
+      t.print([echo(effect.shown), outItem(lines.join("\n"))]);
+      break;
+    }
+  }
 }

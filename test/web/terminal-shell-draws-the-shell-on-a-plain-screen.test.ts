@@ -102,6 +102,17 @@ describe("the page's shell", () => {
     expect(t.screen()).toContain("cowsh$ smaps $P buf | grep Rss\nRss:");
   });
 
+  test("an unfinished construct continues at bash's PS2, and !! expands as in the Ink app", async () => {
+    const t = setup();
+    await type(t.shell, "for i in 1 2\r");
+    expect(t.screen().split("\n").at(-1)).toBe(">");
+    await type(t.shell, "do echo n$i; done\r");
+    expect(t.screen()).toContain("cowsh$ for i in 1 2\n> do echo n$i; done\nn1\nn2\n");
+    await type(t.shell, "echo again\r");
+    await type(t.shell, "!!\r");
+    expect(t.screen()).toContain("cowsh$ !!\necho again\nagain\n");
+  });
+
   test("keeps the history in its store; ↑ and Ctrl-R find earlier lines", async () => {
     const t = setup();
     await type(t.shell, "echo one\r");
