@@ -93,8 +93,8 @@ const shell = new TerminalShell(engine, {
   },
   onFinished: () => refreshPanels(),
   onExit: () => {
-    shell.note("(the shell has exited: a new machine boots)");
     restart(DEFAULT_MACHINE, []);
+    shell.note("(the shell exited: this is a new machine)");
   },
 });
 term.onData((data) => {
@@ -112,6 +112,7 @@ function restart(config: Partial<KernelConfig>, options: readonly string[]): voi
   sessionOptions = options;
   bootPids = new Set(session.machine.tasks.keys());
   chosenPid = undefined;
+  smapsSeen.clear(); // PIDs start again on the new machine
   engine = engineOf(session);
   shell.reset(engine);
   refreshPanels();
