@@ -9,6 +9,7 @@ import { failed, livePidArg, machineOf, usage } from "./lib/args/operands.js";
 export const _exit: Command = {
   name: "_exit",
   summary: "the process exits, as _exit(2) (a zombie until its parent waits for it)",
+  prints: "nothing; the process becomes a zombie with that status",
   usage: ["_exit PID [STATUS]"],
   run(ctx, argv) {
     if (argv.length === 0 || argv.length > 2) return usage("_exit: usage: _exit PID [STATUS]");

@@ -9,6 +9,7 @@ import { hex, livePidArg, machineOf, parseSize, usage } from "./lib/args/operand
 export const brk: Command = {
   name: "brk",
   summary: "move the program break (the end of the heap)",
+  prints: "the new program break, in hex (the current one when no change is given)",
   usage: ["brk PID +SIZE|-SIZE|ADDR"],
   run(ctx, argv) {
     const m = machineOf(ctx);

@@ -8,7 +8,8 @@
  * byte, so pipes and batch mode see exactly what plain cat prints), and
  * with --changes as plain marks (see src/views/changes.ts).
  */
-import { type Block, type Command, err, out } from "../src/shell/types.js";
+import { type GetoptSpec, getopt, hasOption } from "../src/shell/getopt.js";
+import { type Block, type Command, err, fail, out } from "../src/shell/types.js";
 import { anyChange, type ChangesView, compareText, markedText } from "../src/views/changes.js";
 import { errnoMessage, machineOf } from "./lib/args/operands.js";
 import { readWhole } from "./lib/files/machine-files.js";
@@ -17,13 +18,23 @@ import { sessionState } from "./lib/session/state.js";
 /** Texts larger than this are not remembered (nor compared). */
 const MAX_REMEMBERED = 1024 * 1024;
 
+/** GNU getopt over cat's options: -u is accepted and ignored, as coreutils does. */
+const SPEC: GetoptSpec = {
+  name: "cat",
+  options: [
+    { key: "changes", long: "changes" },
+    { key: "u", short: "u" },
+  ],
+};
+
 const isProc = (path: string): boolean => /^\/+proc(\/|$)/.test(path);
 
 export const cat: Command = {
   name: "cat",
   summary: "print files (/proc files are generated when read, changes marked)",
+  prints: "the files' bytes (with --changes, what changed since cat last printed them)",
   usage: [
-    "cat [--changes] [FILE...]",
+    "cat [-u] [--changes] [FILE...]",
     "",
     "A /proc file cat printed before in this session shows what changed since:",
     "in colour on a terminal; with --changes, in plain text, a changed line ends",
@@ -32,13 +43,11 @@ export const cat: Command = {
     "are always the file's.",
   ],
   run(ctx, argv) {
-    const dash = argv.indexOf("--");
-    const before = dash < 0 ? argv : argv.slice(0, dash);
-    const marks = before.includes("--changes");
-    const files = [
-      ...before.filter((a) => a !== "--changes"),
-      ...(dash < 0 ? [] : argv.slice(dash + 1)),
-    ];
+    const parsed = getopt(SPEC, argv);
+    // coreutils' usage errors are status 1.
+    if (!parsed.ok) return fail(1, err(parsed.message));
+    const marks = hasOption(parsed.options, "changes");
+    const files = parsed.operands;
     if (files.length === 0) return { status: 0, blocks: ctx.stdin ? [out(ctx.stdin)] : [] };
     const m = machineOf(ctx);
     const shown = sessionState(ctx.session, "cat.shown", () => new Map<string, string>());

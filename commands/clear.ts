@@ -4,6 +4,7 @@ import type { Command } from "../src/shell/types.js";
 export const clear: Command = {
   name: "clear",
   summary: "clear the screen",
+  prints: "nothing; the screen is cleared",
   usage: ["clear"],
   run: () => ({ status: 0, blocks: [], effect: { kind: "clear" } }),
 };

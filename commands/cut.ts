@@ -40,6 +40,7 @@ const selected = (ranges: readonly Range[], n: number): boolean =>
 export const cut: Command = {
   name: "cut",
   summary: "print selected fields or characters of each line",
+  prints: "the selected parts of each line",
   usage: ["cut -f LIST [-d DELIM] [-s] [FILE...]", "cut -c LIST [FILE...]"],
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);

@@ -54,6 +54,7 @@ type Format =
 export const diff: Command = {
   name: "diff",
   summary: "compare files line by line",
+  prints: "the differences (normal format, or -u unified); nothing when the files are the same",
   usage: ["diff [OPTION]... FILE1 FILE2"],
   ownHelp: true,
   run(ctx, argv) {

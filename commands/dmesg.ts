@@ -25,6 +25,7 @@ export function logRecord(m: Machine, i: number, time = true): string {
 export const dmesg: Command = {
   name: "dmesg",
   summary: "print the kernel's messages (OOM kills), stamped with the time since boot",
+  prints: "the kernel's log lines",
   usage: ["dmesg [-t|--notime]"],
   run(ctx, argv) {
     const parsed = getopt(

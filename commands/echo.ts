@@ -12,6 +12,7 @@ import { type Command, ok, out } from "../src/shell/types.js";
 export const echo: Command = {
   name: "echo",
   summary: "write arguments to standard output",
+  prints: "its arguments, separated by spaces, and a newline (not with -n)",
   usage: ["echo [-neE] [ARG ...]"],
   ownHelp: true,
   run(_ctx, argv) {

@@ -5,6 +5,7 @@ import { failed, livePidArg, machineOf, usage } from "./lib/args/operands.js";
 export const exec: Command = {
   name: "exec",
   summary: "the process execs a program: a new address space replaces the old one",
+  prints: "nothing on success; the process runs the new program",
   usage: ["exec PID PATH [ARG...]"],
   run(ctx, argv) {
     const m = machineOf(ctx);

@@ -7,6 +7,7 @@ import { type Command, err, fail } from "../src/shell/types.js";
 export const exit: Command = {
   name: "exit",
   summary: "leave cowsh with status N (a process exits with _exit PID)",
+  prints: "nothing; cowsh ends with status N",
   usage: ["exit [N]"],
   run(ctx, argv) {
     if (argv.length > 1) return fail(1, err("cowsh: exit: too many arguments"));

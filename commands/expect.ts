@@ -46,6 +46,7 @@ const NUMBER = /^-?(?:0x[0-9a-f]+|[0-9]+(?:\.[0-9]+)?)$/i;
 export const expect: Command = {
   name: "expect",
   summary: "check a figure: silent when it holds, else the actual value and status 1",
+  prints: "nothing when the figure holds; else the actual value, status 1",
   usage: USAGE,
   run(ctx, argv) {
     const op = opOf(argv.at(-2));

@@ -11,6 +11,7 @@ import { explainVma } from "./lib/explain/vma.js";
 export const explain: Command = {
   name: "explain",
   summary: "explain a page (PTE, frame, smaps, next write) or a whole mapping",
+  prints: "paragraphs of prose about the page or mapping",
   usage: [
     "explain PID ADDR|MAPPING+OFFSET   the story of the page there",
     "explain PID MAPPING               how each smaps line of the mapping arises",

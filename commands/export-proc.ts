@@ -9,8 +9,10 @@
  * smaps_rollup, environ, pagemap) is left out. FILE.tar is the capture
  * busybox's smemcap makes, which `smem -S FILE.tar` reads.
  *
- * Paths are host paths, relative to the directory cowsh was started in. A
- * non-empty DIR or an existing FILE is refused unless -f is given.
+ * Paths are host paths (the real machine's), relative to the directory
+ * cowsh was started in; messages call them `host directory DIR` and `host
+ * file PATH`. DIR is created with its missing parents, as `mkdir -p` does.
+ * A non-empty DIR or an existing FILE is refused unless -f is given.
  */
 import { PID_FILES } from "../fs/proc/index.js";
 import type { Machine } from "../src/kernel/machine.js";
@@ -20,6 +22,7 @@ import { type Block, type Command, err, fail } from "../src/shell/types.js";
 import { machineOf, usage } from "./lib/args/operands.js";
 import {
   type ExportError,
+  hostPath,
   makeFile,
   prepareRoot,
   removeStale,
@@ -33,12 +36,23 @@ import { tarArchive } from "./lib/export/tar.js";
 const NAME = "export-proc";
 const USAGE = ["export-proc [-f] DIR", "export-proc [-f] --smem FILE.tar"];
 
-const message = (e: ExportError): Block => err(`${NAME}: ${e.shown}: ${hostStrerror(e.errno)}`);
+/** `export-proc: host directory DIR: why` for the directory named, `host file PATH: why` below it. */
+const message = (e: ExportError, dir: string | undefined): Block =>
+  err(
+    `${NAME}: ${hostPath(e.shown, e.shown === dir ? "directory" : "file")}: ${hostStrerror(e.errno)}`,
+  );
 
 export const exportProc: Command = {
   name: NAME,
-  summary: "write /proc to a real directory (psutil) or an smem capture tarball",
-  usage: USAGE,
+  summary: "write /proc to a host directory (psutil) or an smem capture tarball on the host",
+  prints: "nothing on success; the files are written on the host",
+  usage: [
+    ...USAGE,
+    "",
+    "DIR and FILE.tar are host paths (the real machine's, relative to where",
+    "cowsh started). DIR is created with its parents, as mkdir -p does; a",
+    "non-empty DIR or an existing FILE.tar is refused unless -f is given.",
+  ],
   run(ctx, argv) {
     const parsed = getopt(
       {
@@ -65,7 +79,7 @@ export const exportProc: Command = {
       const e = exportTar(host, target(host, tarPath), force, m);
       if (e !== null) errors.push(e);
     }
-    return { status: errors.length === 0 ? 0 : 1, blocks: errors.map(message) };
+    return { status: errors.length === 0 ? 0 : 1, blocks: errors.map((e) => message(e, dir)) };
   },
 };
 

@@ -5,6 +5,7 @@ import { failed, livePidArg, machineOf, setLastPid, usage } from "./lib/args/ope
 export const fork: Command = {
   name: "fork",
   summary: "the process forks: the child gets a copy-on-write copy of its memory",
+  prints: "the child's PID",
   usage: ["fork PID"],
   run(ctx, argv) {
     const m = machineOf(ctx);

@@ -20,6 +20,7 @@ const SPEC: GetoptSpec = {
 export const frames: Command = {
   name: "frames",
   summary: "picture physical memory by owner, with map counts",
+  prints: "a picture of physical memory, one cell per frame, and totals",
   usage: [
     "frames [--all] [--width COLUMNS]",
     "",

@@ -125,6 +125,7 @@ interface Matcher {
 export const grep: Command = {
   name: "grep",
   summary: "print lines that match patterns",
+  prints: "the matching lines (the count with -c, file names with -l)",
   usage: ["grep [OPTION]... PATTERNS [FILE]..."],
   ownHelp: true,
   run(ctx, argv) {

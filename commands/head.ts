@@ -33,6 +33,7 @@ Binary prefixes can be used, too: KiB=K, MiB=M, and so on.
 export const head = partOfFilesCommand({
   name: "head",
   summary: "output the first part of files",
+  prints: "the first 10 lines (or -n NUM lines, -c NUM bytes) of each file",
   help: HELP,
   sign: "-",
   take: takeHead,

@@ -7,6 +7,7 @@ export function makeHelp(registry: () => ReadonlyMap<string, Command>): Command 
   return {
     name: "help",
     summary: "list the commands, or show how to use one",
+    prints: "the list of commands, or one command's summary, usage and output",
     usage: ["help [COMMAND]"],
     run(_ctx, argv) {
       const commands = registry();

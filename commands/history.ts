@@ -98,6 +98,7 @@ const USAGE = "history: usage: history [-c] [n]";
 export const history: Command = {
   name: "history",
   summary: "list the lines typed so far (history N: the last N; history -c: forget them)",
+  prints: "the lines typed so far, numbered",
   usage: ["history [-c] [N]"],
   run(ctx, argv) {
     const s = state(ctx.session);

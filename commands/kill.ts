@@ -51,6 +51,7 @@ function listSignals(args: readonly string[]): CommandResult {
 export const kill: Command = {
   name: "kill",
   summary: "send a signal that ends a process (SIGTERM by default)",
+  prints: "nothing on success (the signal list with -l)",
   usage: ["kill [-s SIGNAL | -SIGNAL] PID...", "kill -l [SIGNAL]"],
   run(ctx, argv) {
     if (argv[0] === "-l" || argv[0] === "-L") return listSignals(argv.slice(1));

@@ -19,9 +19,11 @@ const USAGE = ["load [-v] FILE"];
 export const load: Command = {
   name: "load",
   summary: "replace the machine with one saved by save",
+  prints: "nothing on success (with -v, a line about the loaded machine)",
   usage: [
     ...USAGE,
     "",
+    "FILE is a host file (the real machine's, relative to where cowsh started).",
     "The shell's variables stay; everything else is the saved machine's,",
     "down to its boot options and the actions its processes have still to",
     "run. -v says what was loaded.",

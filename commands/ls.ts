@@ -115,6 +115,7 @@ function longListing(
 export const ls: Command = {
   name: "ls",
   summary: "list a directory: /proc holds a directory per process",
+  prints: "the names in each directory, one a line (the long listing with -l)",
   usage: ["ls [-1aAdhl] [PATH...]"],
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);

@@ -9,6 +9,7 @@ const ADVICE = MADV_BY_NAME;
 export const madvise: Command = {
   name: "madvise",
   summary: "give advice about a range (dontfork, wipeonfork, dontneed, …)",
+  prints: "nothing on success",
   usage: [`madvise PID ADDR|MAPPING[+OFFSET] LENGTH ${Object.keys(ADVICE).join("|")}`],
   run(ctx, argv) {
     const m = machineOf(ctx);

@@ -8,6 +8,7 @@ import { rangeArgs } from "./lib/args/range.js";
 export const mlock: Command = {
   name: "mlock",
   summary: "lock a range into memory (populating it); -v prints the faults",
+  prints: "nothing on success (with -v, the faults it took)",
   usage: ["mlock PID ADDR|MAPPING[+OFFSET] [LENGTH] [-v]"],
   run(ctx, argv) {
     const parsed = getopt(

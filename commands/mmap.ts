@@ -54,6 +54,7 @@ const SPEC: GetoptSpec = {
 export const mmap: Command = {
   name: "mmap",
   summary: "map memory into a process; prints the address",
+  prints: "the address of the new mapping, in hex",
   usage: [
     "mmap PID LENGTH [--shared] [--file PATH [--offset N] [--open rw|ro]] [--memfd NAME]",
     "     [--prot r|rw|rx|rwx|none] [--name NAME] [--fixed ADDR] [--populate [-v]] [--noreserve]",

@@ -6,6 +6,7 @@ import { rangeArgs } from "./lib/args/range.js";
 export const mprotect: Command = {
   name: "mprotect",
   summary: "change the protection of a range of a process's memory",
+  prints: "nothing on success",
   usage: ["mprotect PID ADDR|MAPPING[+OFFSET] LENGTH PROT"],
   run(ctx, argv) {
     const m = machineOf(ctx);

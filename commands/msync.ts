@@ -7,6 +7,7 @@ import { rangeArgs } from "./lib/args/range.js";
 export const msync: Command = {
   name: "msync",
   summary: "write back a range's shared file pages (MS_SYNC)",
+  prints: "nothing on success",
   usage: ["msync PID ADDR|MAPPING[+OFFSET] [LENGTH] [-v]"],
   run(ctx, argv) {
     const parsed = getopt(

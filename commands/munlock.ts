@@ -6,6 +6,7 @@ import { rangeArgs } from "./lib/args/range.js";
 export const munlock: Command = {
   name: "munlock",
   summary: "unlock a range of memory",
+  prints: "nothing on success",
   usage: ["munlock PID ADDR|MAPPING[+OFFSET] [LENGTH]"],
   run(ctx, argv) {
     const m = machineOf(ctx);

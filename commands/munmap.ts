@@ -10,6 +10,7 @@ import { rangeArgs } from "./lib/args/range.js";
 export const munmap: Command = {
   name: "munmap",
   summary: "unmap a range of a process's memory",
+  prints: "nothing on success",
   usage: ["munmap PID ADDR|MAPPING[+OFFSET] [LENGTH]   (no LENGTH: to the end of the mapping)"],
   run(ctx, argv) {
     const m = machineOf(ctx);

@@ -24,6 +24,7 @@ const MAX_PAGES = 16384;
 export const pagemap: Command = {
   name: "pagemap",
   summary: "decode /proc/PID/pagemap: the frame behind each page, its bits and flags",
+  prints: "one line per page: address, frame number, flags",
   usage: ["pagemap PID ADDR|MAPPING[+OFFSET] [LENGTH]"],
   run(ctx, argv) {
     const m = machineOf(ctx);

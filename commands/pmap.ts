@@ -76,6 +76,7 @@ function pidOperand(arg: string): number | null | "bad" {
 export const pmap: Command = {
   name: "pmap",
   summary: "report the memory map of processes, as procps-ng's pmap does",
+  prints: "the process's mappings in pmap's layout, and a total",
   usage: ["pmap [-x | -X | -XX | -d] [-q] [-p] PID..."],
   ownHelp: true,
   run(ctx, argv) {

@@ -87,6 +87,7 @@ function formatOne(
 export const printf: Command = {
   name: "printf",
   summary: "print ARGs under the control of FORMAT (%s %d %x %b …, \\n escapes)",
+  prints: "FORMAT with the arguments in it (no newline unless FORMAT has one)",
   usage: ["printf FORMAT [ARG...]"],
   run(_ctx, argv) {
     const format = argv[0];

@@ -22,6 +22,7 @@ import { parseDuration } from "./sleep.js";
 export const run: Command = {
   name: "run",
   summary: "give a process actions to perform in simulated time (sleep, exec, exit, write, read)",
+  prints: "nothing; the actions happen as simulated time passes",
   usage: [
     "run PID 'sleep N; exec PATH [ARG...]; exit [STATUS]; write TARGET [LEN]; read TARGET [LEN]'",
   ],

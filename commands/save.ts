@@ -17,16 +17,18 @@ import { hostStrerror } from "../src/shell/session.js";
 import { type Command, err, fail, ok, out } from "../src/shell/types.js";
 import { machineOf, usage } from "./lib/args/operands.js";
 import { plural } from "./lib/explain/prose.js";
-import { makeFile } from "./lib/export/host-files.js";
+import { hostPath, makeFile } from "./lib/export/host-files.js";
 
 const USAGE = ["save [-fv] FILE"];
 
 export const save: Command = {
   name: "save",
   summary: "save the whole machine to a host file (load FILE brings it back)",
+  prints: "nothing on success (with -v, a line about the saved machine)",
   usage: [
     ...USAGE,
     "",
+    "FILE is a host file (the real machine's, relative to where cowsh started).",
     "-f replaces an existing FILE; -v says what was saved. The image holds",
     "every process, mapping, page table, frame and file, the clock and the",
     "actions still to run; `load FILE` or `cowsh --load FILE` restores it.",
@@ -55,11 +57,11 @@ export const save: Command = {
     if (st.ok && (st.value === "dir" || !hasOption(parsed.options, "f")))
       return fail(
         1,
-        err(`save: ${file}: ${hostStrerror(st.value === "dir" ? "EISDIR" : "EEXIST")}`),
+        err(`save: ${hostPath(file)}: ${hostStrerror(st.value === "dir" ? "EISDIR" : "EEXIST")}`),
       );
     const bytes = encodeImage(m);
     const r = makeFile(host, target, 0o644, bytes.length, [{ offset: 0, bytes }]);
-    if (!r.ok) return fail(1, err(`save: ${file}: ${hostStrerror(r.errno)}`));
+    if (!r.ok) return fail(1, err(`save: ${hostPath(file)}: ${hostStrerror(r.errno)}`));
     return hasOption(parsed.options, "v") ? ok(out(`${file}: ${describeMachine(m)}\n`)) : ok();
   },
 };

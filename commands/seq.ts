@@ -11,6 +11,7 @@ const decimals = (text: string): number => {
 export const seq: Command = {
   name: "seq",
   summary: "print numbers from FIRST (1) to LAST by INCREMENT (1)",
+  prints: "the numbers, one a line",
   usage: ["seq [-s SEP] [-w] [FIRST [INCREMENT]] LAST"],
   run(_ctx, argv) {
     let sep = "\n";

@@ -46,6 +46,7 @@ function* sleepSteps(ctx: CommandContext, argv: readonly string[]): Steps<Comman
 export const sleep: Command = {
   name: "sleep",
   summary: "let simulated time pass: processes' timed actions run",
+  prints: "nothing; what the timed actions print, if any, as they run",
   usage: ["sleep NUMBER[SUFFIX]..."],
   steps: sleepSteps,
   run: (ctx, argv) => drain(sleepSteps(ctx, argv)),

@@ -6,6 +6,7 @@ import { hex, livePidArg, machineOf, targetArg, usage } from "./lib/args/operand
 export const smaps: Command = {
   name: "smaps",
   summary: "show the smaps block of one mapping (or all of them)",
+  prints: "the smaps block of the mapping (every block without one)",
   usage: ["smaps PID [ADDR|MAPPING[+OFFSET]]"],
   run(ctx, argv) {
     const m = machineOf(ctx);

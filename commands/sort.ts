@@ -105,6 +105,7 @@ const NO_ORDERING: Ordering = {
 export const sort: Command = {
   name: "sort",
   summary: "sort lines of text",
+  prints: "the lines, sorted",
   usage: ["sort [OPTION]... [FILE]..."],
   ownHelp: true,
   run(ctx, argv) {

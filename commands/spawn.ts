@@ -25,6 +25,7 @@ import { failed, machineOf, setLastPid, usage } from "./lib/args/operands.js";
 export const spawn: Command = {
   name: "spawn",
   summary: "start a program: the login shell forks, the child execs it",
+  prints: "the new process's PID",
   usage: ["spawn PATH|NAME [ARG...]   (prints the new PID; a NAME is looked up in $PATH)"],
   run(ctx, argv) {
     const name = argv[0];

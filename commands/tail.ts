@@ -32,6 +32,7 @@ Binary prefixes can be used, too: KiB=K, MiB=M, and so on.
 export const tail = partOfFilesCommand({
   name: "tail",
   summary: "output the last part of files",
+  prints: "the last 10 lines (or -n NUM lines, -c NUM bytes) of each file",
   help: HELP,
   sign: "+",
   take: takeTail,

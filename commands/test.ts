@@ -19,6 +19,7 @@ function runTest(
 export const test: Command = {
   name: "test",
   summary: "check a condition: -n -z = != -eq -lt … on strings and numbers, -e -f -d on files",
+  prints: "nothing; the status is 0 when the condition holds, 1 when not",
   usage: ["test EXPR", "[ EXPR ]"],
   run: (ctx, argv) => runTest("test", ctx, argv),
 };
@@ -26,6 +27,7 @@ export const test: Command = {
 export const bracket: Command = {
   name: "[",
   summary: "check a condition, as test does; the last argument is ]",
+  prints: "nothing; the status is 0 when the condition holds, 1 when not",
   usage: ["[ EXPR ]"],
   run(ctx, argv) {
     if (argv[argv.length - 1] !== "]") return fail(2, err("cowsh: [: missing `]'"));

@@ -53,6 +53,7 @@ function detach(state: TraceState): void {
 export const trace: Command = {
   name: "trace",
   summary: "show the kernel events each command causes: faults, exec, exit…",
+  prints: "a line saying tracing is on or off; then, after each command, its kernel events",
   usage: [
     "trace on|off",
     "",

@@ -4,6 +4,7 @@ import type { Command } from "../src/shell/types.js";
 const nothing = (name: string, summary: string, status: number): Command => ({
   name,
   summary,
+  prints: "nothing",
   usage: [`${name} [ARG...]`],
   run: () => ({ status, blocks: [] }),
 });

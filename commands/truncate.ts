@@ -7,6 +7,7 @@ import { checkWritable, isProcPath } from "./lib/files/machine-files.js";
 export const truncate: Command = {
   name: "truncate",
   summary: "create a file or set its size",
+  prints: "nothing on success",
   usage: ["truncate -s SIZE FILE..."],
   run(ctx, argv) {
     const spec = {

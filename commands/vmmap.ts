@@ -18,6 +18,7 @@ const SPEC: GetoptSpec = {
 export const vmmap: Command = {
   name: "vmmap",
   summary: "picture a process's pages: private or shared, clean or dirty",
+  prints: "a picture of the process's pages, one cell per page, and a legend",
   usage: [
     "vmmap PID [ADDR|MAPPING[+OFFSET]] [--width COLUMNS]",
     "",

@@ -53,6 +53,7 @@ function* waitSteps(ctx: CommandContext, argv: readonly string[]): Steps<Command
 export const wait: Command = {
   name: "wait",
   summary: "the parent reaps exited children; $? is the last one's exit status",
+  prints: "nothing; $? is the child's exit status",
   usage: ["wait PID..."],
   steps: waitSteps,
   run: (ctx, argv) => drain(waitSteps(ctx, argv)),

@@ -54,6 +54,7 @@ const ZERO: Counts = { l: 0, w: 0, m: 0, c: 0 };
 export const wc: Command = {
   name: "wc",
   summary: "print newline, word, and byte counts for each file",
+  prints: "the newline, word and byte counts of each file (and a total)",
   usage: ["wc [OPTION]... [FILE]..."],
   ownHelp: true,
   run(ctx, argv) {

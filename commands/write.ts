@@ -9,6 +9,8 @@ import { accessSteps, runAccess } from "./lib/access/run-access.js";
 export const write: Command = {
   name: "write",
   summary: "the process writes every page of a range",
+  prints:
+    "nothing on success (with -v, what the writes faulted and copied); without LENGTH it writes the whole mapping from TARGET on",
   usage: ["write PID ADDR|MAPPING[+OFFSET] [LENGTH] [-v] [--value WORD]"],
   steps: (ctx, argv) => accessSteps(ctx, argv, true),
   run: (ctx, argv) => runAccess(ctx, argv, true),

@@ -233,15 +233,24 @@ async function loadSvgTerm(): Promise<SvgTerm> {
 }
 
 /** --record FILE: an asciicast, or an animated SVG (svg-term) when FILE ends in .svg. */
+/** The recorder, or the message when the host file cannot be created (`cowsh: --record: host file F: why`). */
 async function startRecording(path: string, source: Source | undefined) {
   const { recordCast, wantsSvg } = await import("./ui/record.js");
   const title = source === undefined ? "cowsh" : `cowsh --play ${source.name}`;
-  if (!wantsSvg(path)) return recordCast(process.stdout, path, { title });
-  const svgTerm = await loadSvgTerm();
-  return recordCast(process.stdout, path, {
-    title,
-    toSvg: (cast) => svgTerm.render(cast, { window: true }),
-  });
+  const svgTerm = wantsSvg(path) ? await loadSvgTerm() : undefined;
+  try {
+    return recordCast(process.stdout, path, {
+      title,
+      ...(svgTerm === undefined
+        ? {}
+        : { toSvg: (cast: string) => svgTerm.render(cast, { window: true }) }),
+    });
+  } catch (error) {
+    const { hostStrerror } = await import("./shell/session.js");
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    return `cowsh: --record: host file ${path}: ${hostStrerror(code)}`;
+  }
 }
 
 /** The Ink shell, typed into by --play when given a script; recorded with --record. */
@@ -255,6 +264,10 @@ async function interactive(
   const engine = createShellEngine(session, { timeScale: args.timeScale });
   const recorder =
     args.record === undefined ? undefined : await startRecording(args.record, source);
+  if (typeof recorder === "string") {
+    process.stderr.write(`${recorder}\n`);
+    return 1;
+  }
   try {
     if (source !== undefined) {
       const { playScript } = await import("./ui/play.js");

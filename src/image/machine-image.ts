@@ -171,7 +171,7 @@ function unpack(body: Buffer): unknown {
   });
 }
 
-/** `load`'s and `--load`'s whole read: `shown: why` when the file cannot be had or is refused. */
+/** `load`'s and `--load`'s whole read: `host file SHOWN: why` when the file cannot be had or is refused. */
 export function readImageFile(
   host: HostFs,
   shown: string,
@@ -180,7 +180,9 @@ export function readImageFile(
   | { readonly ok: false; readonly message: string } {
   if (host.readFile === undefined) return { ok: false, message: hostStrerror("ENOSYS") };
   const bytes = host.readFile(host.resolve(shown));
-  if (!bytes.ok) return { ok: false, message: `${shown}: ${hostStrerror(bytes.errno)}` };
+  // "host file": the path is the real machine's, not the simulated one's.
+  const name = `host file ${shown}`;
+  if (!bytes.ok) return { ok: false, message: `${name}: ${hostStrerror(bytes.errno)}` };
   const r = decodeImage(bytes.value);
-  return r.ok ? r : { ok: false, message: `${shown}: ${imageMessage(r)}` };
+  return r.ok ? r : { ok: false, message: `${name}: ${imageMessage(r)}` };
 }

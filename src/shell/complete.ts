@@ -5,7 +5,7 @@
  * variables after "$". Pure: reads the machine, changes nothing.
  */
 import { COMMANDS } from "../../commands/index.js";
-import { vmaName } from "../../fs/proc/task-mmu.js";
+import { mappingNames } from "../../commands/lib/args/operands.js";
 import { resolve } from "../../fs/vfs.js";
 import type { Machine } from "../kernel/machine.js";
 import type { ShellSession } from "./runtime.js";
@@ -68,7 +68,7 @@ export function complete(session: ShellSession, line: string, cursor: number): C
   if (kinds.pids || (kinds.pidFirst && operands.length === 0))
     return pick(livePids(session.machine));
   if (kinds.target && operands.length === 1)
-    return pick(mappingNames(session.machine, expandPid(session, operands[0]!)));
+    return pick(mappingNamesOf(session.machine, expandPid(session, operands[0]!)));
   return pick(paths(session.machine, partial === "" ? "/" : partial));
 }
 
@@ -90,16 +90,10 @@ function expandPid(session: ShellSession, word: string): number {
   return Number(value);
 }
 
-/** The mapping names targets accept: anon names bare, [heap], [stack], file paths. */
-function mappingNames(m: Machine, pid: number): string[] {
+/** The mapping names the commands accept for a target in process `pid` (targetArg's). */
+function mappingNamesOf(m: Machine, pid: number): string[] {
   const mm = m.tasks.get(pid)?.mm;
-  if (mm == null) return [];
-  return mm.vmas.flatMap((v) => {
-    const name = vmaName(mm, v);
-    if (name === null) return [];
-    const anon = /^\[anon(?:_shmem)?:(.*)\]$/.exec(name);
-    return [anon === null ? name : anon[1]!];
-  });
+  return mm == null ? [] : mappingNames(mm);
 }
 
 /** Paths completing `partial`: the entries of its directory, directories with a trailing "/". */

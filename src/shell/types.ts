@@ -105,6 +105,8 @@ export interface Command {
   readonly name: string;
   /** One line for `help`. */
   readonly summary: string;
+  /** What it writes to stdout when it succeeds, for `help NAME` ("nothing on success", "the child's PID"…). */
+  readonly prints: string;
   /** Synopsis lines for `help CMD` and usage errors, e.g. ["grep [-ivcn] PATTERN [FILE...]"]. */
   readonly usage: readonly string[];
   /**
@@ -122,9 +124,12 @@ export interface Command {
   steps?(ctx: CommandContext, argv: readonly string[]): Steps<CommandResult>;
 }
 
-/** What `help NAME` and `NAME --help` print: the summary, then the usage lines. */
-export function helpText(c: Pick<Command, "name" | "summary" | "usage">): string {
-  return `${c.name}: ${c.summary}\nusage: ${c.usage.join("\n       ")}\n`;
+/** What `help NAME` and `NAME --help` print: the summary, the usage lines, and what it prints. */
+export function helpText(
+  c: Pick<Command, "name" | "summary" | "usage"> & { prints?: string },
+): string {
+  const prints = c.prints === undefined ? "" : `prints: ${c.prints}\n`;
+  return `${c.name}: ${c.summary}\nusage: ${c.usage.join("\n       ")}\n${prints}`;
 }
 
 /** Helpers to build results. */

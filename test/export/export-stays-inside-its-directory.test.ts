@@ -33,30 +33,30 @@ beforeEach(() => {
 afterEach(() => cleanup());
 
 describe("refusals", () => {
-  test("a non-empty directory: `export-proc: DIR: Directory not empty`, nothing written", () => {
+  test("a non-empty directory: `export-proc: host directory DIR: Directory not empty`, nothing written", () => {
     const target = join(dir, "out");
     mkdirSync(target);
     writeFileSync(join(target, "keep"), "mine");
     expect(run(session, `export-proc ${target}`)).toEqual({
       stdout: "",
-      stderr: `export-proc: ${target}: Directory not empty\n`,
+      stderr: `export-proc: host directory ${target}: Directory not empty\n`,
       status: 1,
     });
     expect(readdirSync(target)).toEqual(["keep"]);
   });
 
-  test("a missing parent, a file in the way, an existing tarball", () => {
+  test("a file in the way (as the directory or one of its parents), an existing tarball", () => {
     const file = join(dir, "file");
     writeFileSync(file, "x");
-    expect(run(session, `export-proc ${dir}/no/such`).stderr).toBe(
-      `export-proc: ${dir}/no/such: No such file or directory\n`,
+    expect(run(session, `export-proc ${file}/sub/out`).stderr).toBe(
+      `export-proc: host directory ${file}/sub/out: Not a directory\n`,
     );
     expect(run(session, `export-proc ${file}`).stderr).toBe(
-      `export-proc: ${file}: Not a directory\n`,
+      `export-proc: host directory ${file}: Not a directory\n`,
     );
     expect(run(session, `export-proc --smem ${file}`)).toEqual({
       stdout: "",
-      stderr: `export-proc: ${file}: File exists\n`,
+      stderr: `export-proc: host file ${file}: File exists\n`,
       status: 1,
     });
     expect(readFileSync(file, "utf8")).toBe("x");
@@ -70,6 +70,18 @@ describe("refusals", () => {
       "export-proc: Function not implemented\n",
     );
   });
+});
+
+test("DIR is created with its missing parents, as mkdir -p does", () => {
+  expect(run(session, `export-proc ${dir}/no/such/out`)).toEqual({
+    stdout: "",
+    stderr: "",
+    status: 0,
+  });
+  expect(readFileSync(join(dir, "no/such/out/3/comm"), "utf8")).toBe("sleep\n");
+  expect(run(session, `export-proc --smem ${dir}/none/x.tar`).stderr).toBe(
+    `export-proc: host file ${dir}/none/x.tar: No such file or directory\n`,
+  );
 });
 
 describe("--force", () => {

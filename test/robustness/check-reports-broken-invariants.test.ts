@@ -17,6 +17,7 @@ import { createShellEngine } from "../../src/ui/shell-engine.js";
 const corrupt: Command = {
   name: "corrupt",
   summary: "break an invariant (tests only)",
+  prints: "nothing",
   usage: ["corrupt"],
   run(ctx) {
     (ctx.session as ShellSession).machine.phys.nrFree++;

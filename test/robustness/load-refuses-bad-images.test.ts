@@ -100,43 +100,51 @@ describe("damaged or foreign files are refused, the machine kept", () => {
     for (const at of [60, 200, Math.floor(good.length / 2), good.length - 1]) {
       const bad = Buffer.from(good);
       bad[at]! ^= 0x10;
-      expect(refusal(bad)).toBe("load: FILE: corrupt (checksum mismatch)\n");
+      expect(refusal(bad)).toBe("load: host file FILE: corrupt (checksum mismatch)\n");
     }
   });
 
   test("a truncated file", () => {
     expect(refusal(good.subarray(0, good.length - 1))).toBe(
-      "load: FILE: corrupt (checksum mismatch)\n",
+      "load: host file FILE: corrupt (checksum mismatch)\n",
     );
-    expect(refusal(good.subarray(0, 100))).toBe("load: FILE: corrupt (checksum mismatch)\n");
-    expect(refusal(good.subarray(0, 40))).toBe("load: FILE: corrupt (checksum mismatch)\n");
-    expect(refusal(good.subarray(0, 10))).toBe("load: FILE: not a cowsh machine image\n");
-    expect(refusal("")).toBe("load: FILE: not a cowsh machine image\n");
+    expect(refusal(good.subarray(0, 100))).toBe(
+      "load: host file FILE: corrupt (checksum mismatch)\n",
+    );
+    expect(refusal(good.subarray(0, 40))).toBe(
+      "load: host file FILE: corrupt (checksum mismatch)\n",
+    );
+    expect(refusal(good.subarray(0, 10))).toBe("load: host file FILE: not a cowsh machine image\n");
+    expect(refusal("")).toBe("load: host file FILE: not a cowsh machine image\n");
   });
 
   test("foreign files: JSON, text, a wrong magic", () => {
-    expect(refusal('{"version":1,"tasks":[]}')).toBe("load: FILE: not a cowsh machine image\n");
-    expect(refusal("echo hello\n")).toBe("load: FILE: not a cowsh machine image\n");
+    expect(refusal('{"version":1,"tasks":[]}')).toBe(
+      "load: host file FILE: not a cowsh machine image\n",
+    );
+    expect(refusal("echo hello\n")).toBe("load: host file FILE: not a cowsh machine image\n");
     const wrong = Buffer.from(good);
     wrong[0] = "C".charCodeAt(0);
-    expect(refusal(wrong)).toBe("load: FILE: not a cowsh machine image\n");
-    expect(refusal(Buffer.from(good).subarray(1))).toBe("load: FILE: not a cowsh machine image\n");
+    expect(refusal(wrong)).toBe("load: host file FILE: not a cowsh machine image\n");
+    expect(refusal(Buffer.from(good).subarray(1))).toBe(
+      "load: host file FILE: not a cowsh machine image\n",
+    );
   });
 
   test("an image from a newer cowsh", () => {
     const { body } = parts(good);
     expect(refusal(sealed("cowsh machine image 2", body))).toBe(
-      "load: FILE: made by a newer cowsh (version 2)\n",
+      "load: host file FILE: made by a newer cowsh (version 2)\n",
     );
     expect(refusal(`cowsh machine image 17\nwhatever follows\n`)).toBe(
-      "load: FILE: made by a newer cowsh (version 17)\n",
+      "load: host file FILE: made by a newer cowsh (version 17)\n",
     );
   });
 
   test("a right checksum over contents that are not a machine", () => {
     const invalid = (bytes: Buffer) => {
       const text = refusal(bytes);
-      expect(text).toMatch(/^load: FILE: not a valid machine image \(.+\)\n$/);
+      expect(text).toMatch(/^load: host file FILE: not a valid machine image \(.+\)\n$/);
       return text;
     };
     expect(invalid(sealed("cowsh machine image 1", Buffer.from("not gzip, not json")))).toMatch(
@@ -200,10 +208,12 @@ describe("damaged or foreign files are refused, the machine kept", () => {
   test("a missing file, a directory, a device", () => {
     const { session } = current();
     expect(run(session, `load ${dir}/none.img`).text).toBe(
-      `load: ${dir}/none.img: No such file or directory\n`,
+      `load: host file ${dir}/none.img: No such file or directory\n`,
     );
-    expect(run(session, `load ${dir}`).text).toBe(`load: ${dir}: Is a directory\n`);
-    expect(run(session, "load /dev/zero").text).toBe("load: /dev/zero: Invalid argument\n");
+    expect(run(session, `load ${dir}`).text).toBe(`load: host file ${dir}: Is a directory\n`);
+    expect(run(session, "load /dev/zero").text).toBe(
+      "load: host file /dev/zero: Invalid argument\n",
+    );
   });
 });
 
@@ -217,7 +227,7 @@ describe("cowsh --load", () => {
     writeFileSync(join(dir, "junk.img"), "junk");
     expect(readImageFile(nodeHost, join(dir, "junk.img"))).toEqual({
       ok: false,
-      message: `${join(dir, "junk.img")}: not a cowsh machine image`,
+      message: `host file ${join(dir, "junk.img")}: not a cowsh machine image`,
     });
   });
 });

@@ -269,7 +269,10 @@ describe("save and load, the commands", () => {
     const a = scenario({}, "");
     const file = join(dir, "exists.img");
     expect(run(a, `save ${file}`).status).toBe(0);
-    expect(run(a, `save ${file}`)).toEqual({ text: `save: ${file}: File exists\n`, status: 1 });
+    expect(run(a, `save ${file}`)).toEqual({
+      text: `save: host file ${file}: File exists\n`,
+      status: 1,
+    });
     expect(run(a, `save -f ${file}`).status).toBe(0);
     const target = join(dir, "target");
     writeFileSync(target, "keep me");
@@ -278,16 +281,22 @@ describe("save and load, the commands", () => {
     expect(run(a, `save -f ${dir}/link.img`).status).toBe(0);
     expect(readFileSync(target, "utf8")).toBe("keep me");
     expect(lstatSync(join(dir, "link.img")).isFile()).toBe(true);
-    expect(run(a, `save ${dir}`)).toEqual({ text: `save: ${dir}: Is a directory\n`, status: 1 });
+    expect(run(a, `save ${dir}`)).toEqual({
+      text: `save: host file ${dir}: Is a directory\n`,
+      status: 1,
+    });
     expect(run(a, `save ${dir}/no/such.img`)).toEqual({
-      text: `save: ${dir}/no/such.img: No such file or directory\n`,
+      text: `save: host file ${dir}/no/such.img: No such file or directory\n`,
       status: 1,
     });
     expect(run(a, "save").status).toBe(2);
     expect(run(a, `load ${dir}/missing.img`)).toEqual({
-      text: `load: ${dir}/missing.img: No such file or directory\n`,
+      text: `load: host file ${dir}/missing.img: No such file or directory\n`,
       status: 1,
     });
-    expect(run(a, `load ${dir}`)).toEqual({ text: `load: ${dir}: Is a directory\n`, status: 1 });
+    expect(run(a, `load ${dir}`)).toEqual({
+      text: `load: host file ${dir}: Is a directory\n`,
+      status: 1,
+    });
   });
 });

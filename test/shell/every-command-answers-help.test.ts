@@ -30,3 +30,17 @@ describe("NAME --help", () => {
     expect(runScript("vmmap --help").stdout).toMatch(/^vmmap: picture a process's pages/);
   });
 });
+
+describe("help NAME says what the command prints", () => {
+  for (const command of COMMANDS.values()) {
+    it(`help ${command.name} has a prints: line`, () => {
+      const t = runScript(`help '${command.name}'`);
+      expect(t.stdout).toMatch(/\nprints: \S.*\n$/);
+    });
+  }
+
+  it("spawn prints the PID; write without LENGTH writes the whole mapping", () => {
+    expect(runScript("help spawn").stdout).toContain("prints: the new process's PID\n");
+    expect(runScript("help write").stdout).toContain("without LENGTH it writes the whole mapping");
+  });
+});

@@ -118,7 +118,9 @@ export interface Target {
 /**
  * A target operand: BASE or BASE+OFFSET, where BASE is an address or the
  * name of a mapping as maps prints it ([heap], [stack], an anon name like
- * `buf` for [anon:buf], or a file path). A name means the first VMA bearing it.
+ * `buf` for [anon:buf], or a file path), or a mapped file's name without its
+ * directory (`dash`) when no other mapped file has that name. A name means
+ * the first VMA bearing it.
  */
 export function targetArg(
   cmd: string,
@@ -132,18 +134,64 @@ export function targetArg(
   if (offset === null) return bad(`${cmd}: invalid offset in '${text}'`);
   const addr = parseSize(base);
   if (addr !== null) return good({ addr: addr + offset, vma: task.mm.vmaAt(addr + offset) });
-  const vma = findMapping(task.mm, base);
-  if (vma === undefined) return bad(`${cmd}: ${base}: no such mapping in process ${task.pid}`);
-  return good({ addr: vma.start + offset, vma: task.mm.vmaAt(vma.start + offset) });
+  const found = findMapping(task.mm, base);
+  if (Array.isArray(found))
+    return bad(
+      found.length === 0
+        ? `${cmd}: ${base}: no such mapping in process ${task.pid}`
+        : `${cmd}: ${base}: ambiguous mapping name in process ${task.pid}: could be ${found.join(" or ")}`,
+    );
+  return good({ addr: found.start + offset, vma: task.mm.vmaAt(found.start + offset) });
 }
 
-/** The first VMA whose maps name is `name`, `[anon:name]`, `[anon_shmem:name]`, or a path ending so. */
-function findMapping(mm: NonNullable<Task["mm"]>, name: string): Vma | undefined {
+/** A file mapping's path as maps shows it, without " (deleted)"; null for other mappings. */
+function mappedPath(shown: string): string | null {
+  return shown.startsWith("/") ? shown.replace(/ \(deleted\)$/, "") : null;
+}
+
+const baseName = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
+
+/**
+ * The first VMA whose maps name is `name`, `[anon:name]`, `[anon_shmem:name]`
+ * or `name (deleted)`; else the first whose file's base name is `name`, when
+ * only one mapped path has it. Otherwise the paths `name` could mean (none,
+ * or several).
+ */
+function findMapping(mm: NonNullable<Task["mm"]>, name: string): Vma | string[] {
   const wanted = new Set([name, `[anon:${name}]`, `[anon_shmem:${name}]`, `${name} (deleted)`]);
-  return mm.vmas.find((v) => {
+  const exact = mm.vmas.find((v) => {
     const shown = vmaName(mm, v);
     return shown !== null && wanted.has(shown);
   });
+  if (exact !== undefined || name.includes("/")) return exact ?? [];
+  const paths = new Map<string, Vma>();
+  for (const v of mm.vmas) {
+    const path = mappedPath(vmaName(mm, v) ?? "");
+    if (path !== null && baseName(path) === name && !paths.has(path)) paths.set(path, v);
+  }
+  return paths.size === 1 ? [...paths.values()][0]! : [...paths.keys()].sort();
+}
+
+/**
+ * Every name targetArg accepts for a mapping of `mm`, sorted: anon names
+ * bare, [heap], [stack] and the like, file paths, and a file's base name
+ * where no other mapped path shares it (for Tab completion).
+ */
+export function mappingNames(mm: NonNullable<Task["mm"]>): string[] {
+  const names = new Set<string>();
+  const byBase = new Map<string, Set<string>>();
+  for (const v of mm.vmas) {
+    const shown = vmaName(mm, v);
+    if (shown === null) continue;
+    const anon = /^\[anon(?:_shmem)?:(.*)\]$/.exec(shown);
+    const path = mappedPath(shown);
+    names.add(anon !== null ? anon[1]! : (path ?? shown));
+    if (path === null) continue;
+    const paths = byBase.get(baseName(path)) ?? new Set<string>();
+    byBase.set(baseName(path), paths.add(path));
+  }
+  for (const [base, paths] of byBase) if (paths.size === 1) names.add(base);
+  return [...names].sort();
 }
 
 /** The bytes from a target to the end of its VMA: the default length of read and write. */

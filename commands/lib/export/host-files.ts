@@ -23,6 +23,13 @@ export interface ExportError {
   readonly errno: string;
 }
 
+/**
+ * How messages name a path on the real machine, so that it is never taken
+ * for one of the simulated machine's: `host file F`, `host directory D`.
+ */
+export const hostPath = (shown: string, kind: "file" | "directory" = "file"): string =>
+  `host ${kind} ${shown}`;
+
 const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /** `target` plus the checked `names`. A name that could climb out is a bug, not an input. */
@@ -39,17 +46,21 @@ export function below(target: Target, names: readonly string[]): Target {
 }
 
 /**
- * Makes `target` a directory to export into: creates it (its parent must
- * exist), or accepts an existing empty one, or a non-empty one if `force`.
+ * Makes `target` a directory to export into, as `mkdir -p` would: creates
+ * it and any missing parent, or accepts an existing empty one, or a
+ * non-empty one if `force`. A non-directory on the way is ENOTDIR.
  */
 export function prepareRoot(host: HostFs, target: Target, force: boolean): ExportError | null {
-  const st = host.stat(target.abs, true);
-  if (!st.ok) {
+  const parts = target.abs.split("/").filter((p) => p !== "");
+  for (let i = 1; i <= parts.length; i++) {
+    const path = `/${parts.slice(0, i).join("/")}`;
+    const st = host.stat(path, true);
+    if (st.ok && st.value !== "dir") return { shown: target.shown, errno: "ENOTDIR" };
+    if (st.ok) continue;
     if (st.errno !== "ENOENT") return { shown: target.shown, errno: st.errno };
-    const made = host.mkdir(target.abs, 0o755);
-    return made.ok ? null : { shown: target.shown, errno: made.errno };
+    const made = host.mkdir(path, 0o755);
+    if (!made.ok) return { shown: target.shown, errno: made.errno };
   }
-  if (st.value !== "dir") return { shown: target.shown, errno: "ENOTDIR" };
   const list = host.readdir(target.abs);
   if (!list.ok) return { shown: target.shown, errno: list.errno };
   if (list.value.length > 0 && !force) return { shown: target.shown, errno: "ENOTEMPTY" };

@@ -96,6 +96,7 @@ export function pageCacheCommand(
   return {
     name,
     summary,
+    prints: `nothing on success (with -v, each file's page count ${verb})`,
     usage: [`${name} [-v] FILE...`],
     run(ctx, argv) {
       const parsed = getopt({ name, options: [{ key: "v", short: "v", long: "verbose" }] }, argv);

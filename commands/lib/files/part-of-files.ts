@@ -27,6 +27,7 @@ export interface Amount {
 export interface PartOfFiles {
   readonly name: "head" | "tail";
   readonly summary: string;
+  readonly prints: string;
   readonly help: string;
   /** The sign that turns the count around: head's `-`, tail's `+`. */
   readonly sign: "-" | "+";
@@ -50,6 +51,7 @@ export function partOfFilesCommand(tool: PartOfFiles): Command {
   return {
     name,
     summary: tool.summary,
+    prints: tool.prints,
     usage: [`${name} [OPTION]... [FILE]...`],
     ownHelp: true,
     run(ctx, argv) {
