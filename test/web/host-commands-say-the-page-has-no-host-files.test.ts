@@ -22,9 +22,9 @@ afterEach(() => {
 
 describe("host files in the page", () => {
   test.each([
-    ["save m.img", "save: m.img: Function not implemented\n"],
+    ["save m.img", "save: host file m.img: Function not implemented\n"],
     ["load m.img", "load: Function not implemented\n"],
-    ["export-proc out", "export-proc: out: Function not implemented\n"],
+    ["export-proc out", "export-proc: host directory out: Function not implemented\n"],
     ["source setup.sh", "cowsh: source: setup.sh: Function not implemented\n"],
   ])("%s fails in one line, the machine untouched", (line, message) => {
     const s = pageSession();
@@ -45,7 +45,7 @@ describe("host files in the page", () => {
         throw new Error("save went on to write");
       },
     });
-    expect(run(s, "save m.img").stderr).toBe("save: m.img: Permission denied\n");
+    expect(run(s, "save m.img").stderr).toBe("save: host file m.img: Permission denied\n");
   });
 });
 
