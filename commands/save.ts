@@ -52,6 +52,8 @@ export const save: Command = {
     const m = machineOf(ctx);
     const target = { abs: host.resolve(file), shown: file };
     const st = host.stat(target.abs, false);
+    if (!st.ok && st.errno !== "ENOENT")
+      return fail(1, err(`save: ${hostPath(file)}: ${hostStrerror(st.errno)}`));
     if (st.ok && (st.value === "dir" || !hasOption(parsed.options, "f")))
       return fail(
         1,

@@ -17,6 +17,8 @@ import { join, relative, resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 
 const ROOT = resolve(new URL("..", import.meta.url).pathname);
+/** What the web build (scripts/build-web.mjs) puts in place of src/shell/host.ts. */
+const BROWSER_HOST = "web/browser-host.ts";
 
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir)).flatMap((name) => {
@@ -66,6 +68,8 @@ const HOST: Layer = { name: "shell (host)", rank: 4, node: ANY_NODE };
 /** The UI reaches the commands only through the shell, and draws what src/views describes. */
 const UI: Layer = { name: "ui", rank: 5, node: ANY_NODE, not: ["commands"] };
 const MAIN: Layer = { name: "main", rank: 6, node: ANY_NODE };
+/** The web page (web/): a front end beside the binary, with no Node at all (it runs in a browser). */
+const WEB: Layer = { name: "web", rank: 6, node: [] };
 
 /** src/shell, file by file: its pure modules serve the commands, the rest runs them. */
 const SHELL_FILES: Readonly<Record<string, Layer>> = {
@@ -108,6 +112,7 @@ function layerOf(path: string): Layer {
   }
   if (under("src/ui/")) return UI;
   if (path === "src/main.ts" || under("src/cli/")) return MAIN;
+  if (under("web/")) return WEB;
   throw new Error(`${path} has no layer: add it to test/layers.test.ts and docs/ARCHITECTURE.md`);
 }
 
@@ -121,7 +126,7 @@ function violations(file: string, targets: readonly string[]): string[] {
         wrong.push(`${file} (${from.name}) imports ${target}`);
       continue;
     }
-    if (!/^(src|fs|commands)\//.test(target)) continue; // packages, test helpers
+    if (!/^(src|fs|commands|web)\//.test(target)) continue; // packages, test helpers
     const to = layerOf(target);
     if (to.rank > from.rank || from.not?.includes(to.name))
       wrong.push(`${file} (${from.name}) imports ${target} (${to.name})`);
@@ -130,7 +135,7 @@ function violations(file: string, targets: readonly string[]): string[] {
 }
 
 describe("layers", () => {
-  const files = ["src", "fs", "commands"].flatMap(sources);
+  const files = ["src", "fs", "commands", "web"].flatMap(sources);
 
   test.each(files)("%s has a layer and imports nothing above it", (file) => {
     expect(violations(file, importsOf(file, readFileSync(join(ROOT, file), "utf8")))).toEqual([]);
@@ -154,6 +159,36 @@ describe("layers", () => {
     expect(violations("src/views/vmmap.ts", ["commands/lib/args/operands.ts"])).toHaveLength(1);
     expect(violations("src/ui/app.tsx", ["src/cli/quiz.ts"])).toHaveLength(1);
     expect(violations("src/ui/app.tsx", ["commands/lib/args/operands.ts"])).toHaveLength(1);
+  });
+
+  test("the web page reaches no Node module, through any import (host.ts stands replaced)", () => {
+    const seen = new Set<string>();
+    const wrong: string[] = [];
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      // Type-only imports are erased: they never reach the bundle.
+      const text = readFileSync(join(ROOT, file), "utf8").replace(
+        /^\s*(?:import|export)\s+type\b[^;]*;/gm,
+        "",
+      );
+      for (const target of importsOf(file, text)) {
+        if (target.startsWith("node:")) wrong.push(`${file} imports ${target}`);
+        else if (target === "src/shell/host.ts") visit(BROWSER_HOST);
+        else if (/^(src|fs|commands|web)\//.test(target)) visit(target);
+      }
+    };
+    visit("web/main.ts");
+    expect(seen.size).toBeGreaterThan(100);
+    expect(seen).toContain("src/ui/prompt.ts");
+    expect(seen).toContain("src/ui/pictures.ts");
+    expect(seen).not.toContain("src/shell/host.ts");
+    expect(wrong).toEqual([]);
+  });
+
+  test("a web file importing the host or a Node module fails", () => {
+    expect(violations("web/sneaky.ts", ["node:fs"])).toHaveLength(1);
+    expect(violations("web/main.ts", ["src/ui/prompt.ts", "commands/history.ts"])).toEqual([]);
   });
 
   test("a file no rule names has no layer", () => {

@@ -27,7 +27,15 @@ export interface PacedOptions {
   readonly now?: () => number;
   /** Waits `ms` real milliseconds, or less if `signal` aborts (default a timer). */
   readonly wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Lets the front end's event loop turn once after a progress report, so
+   * the report shows and Ctrl-C is seen (default `setImmediate`; a browser,
+   * which has none, passes its own).
+   */
+  readonly turn?: () => Promise<void>;
 }
+
+const nextImmediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Longest real wait between two progress reports of scaled time. */
 const TICK_MS = 50;
@@ -68,7 +76,7 @@ async function answerStep(
   const label = step.label ?? "";
   if (step.kind === "progress") {
     onProgress({ done: step.done, total: step.total, label });
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await (options.turn ?? nextImmediate)();
     return undefined;
   }
   const remaining = step.total - step.done;

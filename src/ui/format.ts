@@ -51,6 +51,12 @@ export function formatProgress(p: Progress, width = 30): string {
   return `${p.label} [${bar}] ${percent}`;
 }
 
+/** The progress bar's text at a terminal `columns` wide. */
+export function progressText(progress: Progress, columns: number): string {
+  const width = Math.max(10, Math.min(40, columns - [...progress.label].length - 10));
+  return formatProgress(progress, width);
+}
+
 /** Replaces tabs by spaces up to the next multiple of 8 columns, as a terminal shows them. */
 export function expandTabs(line: string): string {
   if (!line.includes("\t")) return line;

@@ -14,7 +14,9 @@ import { EventEmitter } from "node:events";
 import type { ShellEngine } from "./engine.js";
 import { createMemoryHistoryStore } from "./history.js";
 import { forgetCi, type InteractiveOptions, runInteractive } from "./main.js";
-import { scriptLines } from "./script-lines.js";
+import { typeScript } from "./typing.js";
+
+export { mulberry32, typingChunks } from "./typing.js";
 
 export interface PlayOptions {
   /** Characters per second (0: each line appears at once). */
@@ -101,34 +103,16 @@ export async function playScript(
   });
   try {
     while (stdin.listenerCount("data") === 0 && !over) await tick();
-    const typist = new Typist(stdin, options, sleep, () => keyboard.stopped || over);
-    for (const line of scriptLines(source)) {
-      if (keyboard.stopped || over) break;
-      switch (line.kind) {
-        case "blank":
-          await sleep(options.pauseMs / 2);
-          break;
-        case "pause":
-          if (options.keys) await keyboard.anyKey();
-          else await sleep(options.pauseMs);
-          break;
-        case "quiz":
-          break;
-        case "comment":
-          await typist.type(line.text, 2);
-          await typist.enter();
-          await runs.idle();
-          await sleep(options.pauseMs / 4);
-          break;
-        case "command":
-          await typist.type(line.text.replaceAll("\n", " "), 1);
-          await sleep(Math.min(300, options.pauseMs / 4));
-          await typist.enter();
-          await runs.idle();
-          await sleep(options.pauseMs);
-          break;
-      }
-    }
+    await typeScript(
+      source,
+      {
+        type: (text) => stdin.type(text),
+        idle: () => runs.idle(),
+        ...(options.keys ? { anyKey: () => keyboard.anyKey() } : {}),
+        stopped: () => keyboard.stopped || over,
+      },
+      { ...options, sleep },
+    );
     if (!over) stdin.type(CTRL_D);
     return await done;
   } finally {
@@ -179,76 +163,6 @@ class Keyboard {
     this.keys?.setRawMode?.(false);
     this.keys?.pause?.();
   }
-}
-
-/** Types text into the app with a human rhythm. */
-class Typist {
-  private readonly random: () => number;
-
-  constructor(
-    private readonly stdin: ScriptedStdin,
-    private readonly options: PlayOptions,
-    private readonly sleep: (ms: number) => Promise<void>,
-    private readonly cancelled: () => boolean,
-  ) {
-    this.random = mulberry32(options.seed ?? 1);
-  }
-
-  /** Types `text` at `speedup` times the typing speed. */
-  async type(text: string, speedup: number): Promise<void> {
-    const speed = this.options.typingSpeed * speedup;
-    if (speed <= 0) {
-      this.stdin.type(text);
-      return;
-    }
-    for (const chunk of typingChunks(text, speed, this.random)) {
-      await this.sleep(chunk.delayMs);
-      if (this.cancelled()) return;
-      this.stdin.type(chunk.text);
-    }
-  }
-
-  async enter(): Promise<void> {
-    if (!this.cancelled()) this.stdin.type("\r");
-  }
-}
-
-/**
- * `text` cut into what to type after how long: one character per key at
- * `speed` characters per second, each delay jittered by ±40%; keys due
- * within the same 15 ms go out together (timers are not finer than that).
- */
-export function typingChunks(
-  text: string,
-  speed: number,
-  random: () => number,
-): { readonly delayMs: number; readonly text: string }[] {
-  const chunks: { delayMs: number; text: string }[] = [];
-  let pending = 0;
-  let current = "";
-  for (const c of text) {
-    pending += (1000 / speed) * (0.6 + 0.8 * random());
-    current += c;
-    if (pending >= 15) {
-      chunks.push({ delayMs: Math.round(pending), text: current });
-      pending = 0;
-      current = "";
-    }
-  }
-  if (current !== "") chunks.push({ delayMs: Math.round(pending), text: current });
-  return chunks;
-}
-
-/** A small seeded PRNG (mulberry32): the same sequence for the same seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The engine, counting the lines it has started and finished. */

@@ -3,8 +3,10 @@
  * word-wraps it) with the terminal's own cursor placed at the edit point.
  */
 import { Box, Text, useCursor } from "ink";
-import { type LineLayout, layoutLine } from "./format.js";
 import type { VisibleLine } from "./prompt.js";
+import { promptLayout, shownPromptOf } from "./prompt-layout.js";
+
+export { promptLayout } from "./prompt-layout.js";
 
 export interface PromptLineProps {
   readonly prompt: string;
@@ -14,18 +16,6 @@ export interface PromptLineProps {
   readonly columns: number;
   /** The row of the Ink output (below the scrollback) where this line starts. */
   readonly row: number;
-}
-
-/** The prompt shown before the line: none while a command runs, or when the line hides it. */
-const shownPromptOf = (prompt: string, line: VisibleLine, busy: boolean): string =>
-  busy || !line.prompt ? "" : prompt;
-
-/** The rows and cursor of the prompt line as PromptLine draws them. */
-export function promptLayout(
-  props: Pick<PromptLineProps, "prompt" | "line" | "busy" | "columns">,
-): LineLayout {
-  const shown = shownPromptOf(props.prompt, props.line, props.busy);
-  return layoutLine(shown, props.line.text, props.line.cursor, props.columns);
 }
 
 export function PromptLine({ prompt, line, busy, columns, row }: PromptLineProps) {

@@ -9,16 +9,9 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
+import { castEvent, castHeader } from "./cast.js";
 
-export interface CastHeader {
-  readonly version: 2;
-  readonly width: number;
-  readonly height: number;
-  /** Unix time of the start, in seconds. */
-  readonly timestamp: number;
-  readonly title?: string;
-  readonly env: { readonly SHELL: string; readonly TERM: string };
-}
+export { type CastHeader, castEvent, castHeader } from "./cast.js";
 
 export interface RecordOptions {
   /** The real clock in milliseconds (default `performance.now`). */
@@ -41,29 +34,6 @@ export interface Recorder {
 }
 
 type Writable = Pick<NodeJS.WriteStream, "write"> & { columns?: number; rows?: number };
-
-/** The header for a terminal of `columns` × `rows`. */
-export function castHeader(
-  columns: number,
-  rows: number,
-  timestampMs: number,
-  env: Readonly<Record<string, string | undefined>>,
-  title?: string,
-): CastHeader {
-  return {
-    version: 2,
-    width: columns,
-    height: rows,
-    timestamp: Math.floor(timestampMs / 1000),
-    ...(title === undefined ? {} : { title }),
-    env: { SHELL: "cowsh", TERM: env.TERM ?? "xterm-256color" },
-  };
-}
-
-/** One output event line: `[1.234567, "o", "text"]`. */
-export function castEvent(seconds: number, text: string): string {
-  return JSON.stringify([Math.round(seconds * 1e6) / 1e6, "o", text]);
-}
 
 /**
  * Starts recording what is written to `stream` into the file at `path`

@@ -1,7 +1,7 @@
 /** The dim status line under the prompt, and the progress bar of a long command. */
 import { Text } from "ink";
 import type { EngineStatus, Progress } from "./engine.js";
-import { formatProgress, formatStatus } from "./format.js";
+import { formatStatus, progressText } from "./format.js";
 
 export function StatusLine({
   status,
@@ -23,8 +23,4 @@ export function ProgressBar({
   return <Text color="cyan">{progressText(progress, columns)}</Text>;
 }
 
-/** The progress bar's text at a terminal `columns` wide. */
-export function progressText(progress: Progress, columns: number): string {
-  const width = Math.max(10, Math.min(40, columns - [...progress.label].length - 10));
-  return formatProgress(progress, width);
-}
+export { progressText } from "./format.js";

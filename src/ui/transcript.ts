@@ -9,6 +9,11 @@
  */
 import type { ScrollItem } from "./scrollback.js";
 
+/** What `clear` writes, as ncurses' clear does: erase the screen and the terminal's scrollback, cursor home. */
+export const CLEAR_SCREEN = "\u001b[2J\u001b[3J\u001b[H";
+/** What Ctrl-L writes, as bash's readline does: cursor home, erase the screen; the scrollback stays. */
+export const CLEAR_VISIBLE = "\u001b[H\u001b[2J";
+
 type Paint = "red" | "yellow" | "prompt";
 
 const SGR: Readonly<Record<Paint, readonly [string, string]>> = {

@@ -6,13 +6,10 @@
 import { useStdout } from "ink";
 import { useRef, useState } from "react";
 import type { ScrollItem } from "./scrollback.js";
-import { itemText } from "./transcript.js";
+import { CLEAR_SCREEN, CLEAR_VISIBLE, itemText } from "./transcript.js";
 import { renderView, type ViewRegistry } from "./views.js";
 
-/** What `clear` writes, as ncurses' clear does: erase the screen and the terminal's scrollback, cursor home. */
-export const CLEAR_SCREEN = "\u001b[2J\u001b[3J\u001b[H";
-/** What Ctrl-L writes, as bash's readline does: cursor home, erase the screen; the scrollback stays. */
-export const CLEAR_VISIBLE = "\u001b[H\u001b[2J";
+export { CLEAR_SCREEN, CLEAR_VISIBLE } from "./transcript.js";
 
 export interface ScrollbackOptions {
   /** Where the text goes instead of Ink's stdout write (tests, recorders). */

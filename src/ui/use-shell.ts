@@ -5,26 +5,17 @@
  */
 import { useApp } from "ink";
 import { useEffect, useRef, useState } from "react";
-import { needsMoreInput } from "../shell/script-stream.js";
-import { displayName, formatColumns } from "./completion.js";
 import type { EngineStatus, Progress, RunResult, ShellEngine } from "./engine.js";
 import { wrapWords } from "./format.js";
 import type { HistoryStore } from "./history.js";
 import { historyAt } from "./history-nav.js";
-import type { Key, KeyName } from "./keys.js";
-import {
-  type Echo,
-  initialPrompt,
-  type PromptEffect,
-  type PromptState,
-  pressKey,
-  type VisibleLine,
-  visibleLine,
-} from "./prompt.js";
+import { applyEffect, type EffectTargets, echoTypedAhead, pressKeys } from "./key-loop.js";
+import type { Key } from "./keys.js";
+import { initialPrompt, type PromptState } from "./prompt.js";
 import { Runner, type RunnerHost } from "./runner.js";
-import { echoItem, errItem, noteItem, outItem, type ScrollItem } from "./scrollback.js";
+import { noteItem, outItem, type ScrollItem } from "./scrollback.js";
 import { useKeys } from "./use-keys.js";
-import { type Scrollback, type ScrollbackOptions, useScrollback } from "./use-scrollback.js";
+import { type ScrollbackOptions, useScrollback } from "./use-scrollback.js";
 
 export interface ShellOptions extends ScrollbackOptions {
   readonly engine: ShellEngine;
@@ -54,6 +45,8 @@ export function useShell(options: ShellOptions): ShellView {
   const [status, setStatus] = useState(() => engine.status());
   const [exitStatus, setExitStatus] = useState<number>();
   const promptRef = useRef(prompt);
+  /** Keys typed while a line ran, not yet echoed (key-loop.ts, `echoTypedAhead`). */
+  const typedAhead = useRef(false);
   const lastStatus = useRef(0);
   const historyFailed = useRef(false);
 
@@ -61,21 +54,12 @@ export function useShell(options: ShellOptions): ShellView {
     runner.stop();
     setExitStatus(code);
   };
-  /**
-   * Keys typed while a command runs are shown as the tty echoes them: a copy
-   * of the typed text stays in the scrollback where it was typed (after the
-   * output so far) when Enter is pressed or the line running ends, and the line
-   * is then read at the next prompt (bash's readline finds it in the input).
-   */
-  const typedAhead = useRef(false);
-  const keepTypedAhead = () => {
-    const text = visibleLine(promptRef.current).text;
-    if (typedAhead.current && text !== "") screen.print([outItem(text)]);
-    typedAhead.current = false;
-  };
   const clearsSeen = useRef(options.history.clears?.() ?? 0);
   const finished = (result: RunResult) => {
-    keepTypedAhead();
+    typedAhead.current = echoTypedAhead(
+      { prompt: promptRef.current, held: held.current, typedAhead: typedAhead.current },
+      screen,
+    ).typedAhead;
     lastStatus.current = result.status;
     setStatus(engine.status());
     // `history -c` forgets the lines for ↑ and Ctrl-R at once, as bash's does.
@@ -132,37 +116,29 @@ export function useShell(options: ShellOptions): ShellView {
   };
 
   const effects: EffectTargets = {
-    engine,
-    runner,
-    screen,
+    prompt: () => engine.prompt(),
     columns: options.columns,
+    submit: (line, echo) => runner.submit(line, echo),
+    print: (items) => screen.print(items),
+    interrupt: () => void runner.interrupt(),
     eof: () => leave(lastStatus.current),
+    clearVisible: () => screen.clearVisible(),
   };
   const onKeys = (keys: readonly Key[]) => {
-    for (const key of keys) {
-      if (held.current.length > 0 || (runner.busy && isNamed(key, "tab"))) {
-        // Ctrl-C flushes the type-ahead, as the tty does on SIGINT, and interrupts.
-        if (!isNamed(key, "C-c")) {
-          held.current.push(key);
-          continue;
-        }
-        held.current = [];
-      }
-      const before = promptRef.current;
-      const complete = (line: string, cursor: number) => engine.complete(line, cursor);
-      const busy = runner.busy;
-      const step = pressKey(before, key, { busy, complete, needsMore });
-      if (busy && !isNamed(key, "C-c")) {
-        typedAhead.current = true;
-        // Enter while a command runs: the tty has echoed the line and its newline.
-        if (step.effects.some((e) => e.kind === "submit" || e.kind === "continue"))
-          keepTypedAhead();
-      } else if (busy) typedAhead.current = false;
-      promptRef.current = step.state;
-      if (step.state.history.entries !== before.history.entries)
-        persist(step.state.history.entries);
-      for (const effect of step.effects) applyEffect(effect, effects);
-    }
+    const state = { prompt: promptRef.current, held: held.current, typedAhead: typedAhead.current };
+    const next = pressKeys(state, keys, {
+      busy: () => runner.busy,
+      complete: (line, cursor) => engine.complete(line, cursor),
+      apply: (effect, state) => {
+        promptRef.current = state;
+        applyEffect(effect, effects);
+      },
+      persist,
+      print: (items) => screen.print(items),
+    });
+    promptRef.current = next.prompt;
+    held.current = [...next.held];
+    typedAhead.current = next.typedAhead;
     setPrompt(promptRef.current);
   };
   const latestOnKeys = useRef(onKeys);
@@ -182,56 +158,7 @@ export function useShell(options: ShellOptions): ShellView {
   return { prompt, busy, progress, status, exiting };
 }
 
-/** bash's default PS2: the prompt of a line that continues an unfinished construct. */
-export const PS2 = "> ";
-
-const needsMore = (source: string) => needsMoreInput(source);
-
-interface EffectTargets {
-  readonly engine: ShellEngine;
-  readonly runner: Runner;
-  readonly screen: Scrollback;
-  readonly columns: number;
-  /** Ends the session with the last status. */
-  readonly eof: () => void;
-}
-
-/** Carries out what the prompt machine asked for, as bash would show it. */
-function applyEffect(effect: PromptEffect, t: EffectTargets): void {
-  const echo = (shown: VisibleLine, suffix = "") =>
-    echoItem(shown.prompt ? (shown.ps2 ? PS2 : t.engine.prompt()) : "", shown.text, suffix);
-  const echoed = (e: Echo) =>
-    e.expanded === undefined ? [echo(e.shown)] : [echo(e.shown), outItem(e.expanded)];
-  switch (effect.kind) {
-    case "submit":
-      t.runner.submit(effect.line, effect.echo && echoed(effect.echo));
-      break;
-    case "continue":
-      t.screen.print(echoed(effect.echo));
-      break;
-    case "history-error":
-      t.screen.print([echo(effect.shown), errItem(effect.message)]);
-      break;
-    case "cancel":
-      t.screen.print([echo(effect.shown, "^C")]);
-      break;
-    case "interrupt":
-      t.runner.interrupt();
-      break;
-    case "eof":
-      t.screen.print([outItem("exit")]);
-      t.eof();
-      break;
-    case "clear-screen":
-      t.screen.clearVisible();
-      break;
-    case "list": {
-      const lines = formatColumns(effect.candidates.map(displayName), t.columns);
-      t.screen.print([echo(effect.shown), outItem(lines.join("\n"))]);
-      break;
-    }
-  }
-}
+export { PS2 } from "./key-loop.js";
 
 /** Once `status` is set: reports it and unmounts the app, resolving `waitUntilExit` with it. */
 function useExitWhenSet(
@@ -274,8 +201,4 @@ function sameProgress(a: Progress | undefined, b: Progress | undefined): boolean
   if (a === undefined || b === undefined) return a === b;
   const pct = (p: Progress) => (p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0);
   return a.label === b.label && pct(a) === pct(b);
-}
-
-function isNamed(key: Key, name: KeyName): boolean {
-  return key.kind === "key" && key.name === name;
 }

@@ -2,7 +2,7 @@
  * The frames picture: physical memory as rows of cells by owner (kernel,
  * free, anonymous, file page cache, shmem), with map counts, and the totals
  * beside the /proc/meminfo lines they make. The command renders it as plain
- * characters; src/ui/frames-view.tsx draws the same layout in colour.
+ * characters; src/ui/frames-ansi.ts draws the same layout in colour.
  */
 import { hex, hexPad } from "../../fs/hex.js";
 import { collectMeminfo } from "../../fs/proc/meminfo.js";

@@ -3,7 +3,8 @@
  * (present or not, Private or Shared by map count, Clean or Dirty by the
  * PTE's dirty bit or PG_dirty), collected as runs, then laid out in rows of
  * cells for a given width. The command renders it as plain characters; the
- * Ink renderer (src/ui/vmmap-view.tsx) draws the same layout in colour.
+ * colour renderer (src/ui/vmmap-ansi.ts, for the Ink app and the web page)
+ * draws the same layout in colour.
  */
 import { hexPad } from "../../fs/hex.js";
 import { PAGE_SIZE, VM_PFNMAP } from "../kernel/constants.js";

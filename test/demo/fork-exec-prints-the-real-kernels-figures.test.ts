@@ -5,33 +5,14 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { EXPECTED, EXPECTED_SMAPS_LINES, sections } from "../helpers/experiment.js";
 import { runScript } from "../helpers/run-script.js";
 
 const demo = readFileSync(new URL("../../demo/fork-exec.cowsh", import.meta.url), "utf8");
-const expected = readFileSync(new URL("./fixtures/expected-output.txt", import.meta.url), "utf8");
+const expected = EXPECTED;
 const { stdout, stderr, status } = runScript(demo, {}, { scriptName: "demo/fork-exec.cowsh" });
 
-/** "--- LABEL" sections of the transcript: label -> field -> kB. */
-function sections(text: string): Map<string, Map<string, number>> {
-  const found = new Map<string, Map<string, number>>();
-  let current: Map<string, number> | null = null;
-  for (const line of text.split("\n")) {
-    const header = /^--- (.+)$/.exec(line);
-    if (header !== null) {
-      current = new Map();
-      found.set(header[1]!, current);
-      continue;
-    }
-    const field = /^([A-Za-z_]+):\s+(\d+) kB$/.exec(line);
-    if (field !== null && current !== null) current.set(field[1]!, Number(field[2]));
-    else current = null;
-  }
-  return found;
-}
-
-const smapsLines = expected
-  .split("\n")
-  .filter((l) => /^\S+ (parent|child) (buffer|shared) /.test(l));
+const smapsLines = EXPECTED_SMAPS_LINES;
 const got = sections(stdout);
 
 describe("demo/fork-exec.cowsh matches the real kernel", () => {

@@ -1,7 +1,7 @@
 import chalk from "chalk";
-import { Text } from "ink";
 import { cleanup } from "ink-testing-library";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { styled } from "../../src/ui/sgr.js";
 import { type ViewProps, type ViewRegistry, viewKind } from "../../src/ui/views.js";
 import { renderApp } from "./render-app.js";
 
@@ -66,16 +66,16 @@ describe("output", () => {
 });
 
 /** A test view: `filled` cells drawn as bars. */
-const Bars = ({ view }: ViewProps) => {
+const Bars = ({ view, text }: ViewProps): string => {
   if (
     typeof view !== "object" ||
     view === null ||
     !("filled" in view) ||
     typeof view.filled !== "number"
   ) {
-    return null;
+    return text;
   }
-  return <Text color="green">{"▇".repeat(view.filled)}</Text>;
+  return styled({ color: "green" }, "▇".repeat(view.filled));
 };
 
 describe("views", () => {

@@ -33,9 +33,7 @@ export function readWhole(m: Machine, path: string, cwd = "/"): Result<FileConte
     }
     if (n.file.size > MAX_BINARY_BYTES) return failure("EFBIG");
     const r = n.file.read(0, n.file.size);
-    return r.ok
-      ? success({ text: Buffer.from(r.value).toString("latin1"), size: 0, mtimeMs: 0 })
-      : r;
+    return r.ok ? success({ text: latin1(r.value), size: 0, mtimeMs: 0 }) : r;
   }
   const inode = n.inode;
   const mtimeMs = inode.mtime * 1000;
@@ -43,6 +41,14 @@ export function readWhole(m: Machine, path: string, cwd = "/"): Result<FileConte
   if (inode.elf !== undefined) return failure("EFBIG", "cowsh keeps no bytes of binaries");
   if (inode.size > MAX_BINARY_BYTES) return failure("EFBIG");
   return success({ text: "\0".repeat(inode.size), size: inode.size, mtimeMs });
+}
+
+/** Bytes as text, one character per byte (ISO-8859-1), without Node's Buffer (the web page has none). */
+function latin1(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 8192)
+    text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return text;
 }
 
 /** A path as the shell means it: absolute, relative paths taken from the session's working directory. */
