@@ -58,6 +58,7 @@ import { allocFrameSlow } from "./reclaim.js";
 import { failure, type Result, success } from "./result.js";
 import { bootFilesystem, bootSpecialFrames } from "./rootfs.js";
 import { advanceTo, exitTime, runActions, type Step, type Timeline } from "./sched.js";
+import { bootSwap, SwapState } from "./swap.js";
 import { type Action, Task } from "./task.js";
 import type { Inode, Vfs } from "./vfs.js";
 
@@ -72,6 +73,8 @@ export interface MachineParts {
   readonly config: KernelConfig;
   readonly phys: PhysMem;
   readonly vfs: Vfs;
+  /** Swap areas and swap cache; absent in images saved before swap existed (no swap). */
+  readonly swap?: SwapState;
   /** The process table, in its order. */
   readonly tasks: readonly Task[];
   readonly now: number;
@@ -85,6 +88,7 @@ export class Machine implements Kernel, Timeline {
   readonly config: KernelConfig;
   readonly phys: PhysMem;
   readonly vfs: Vfs;
+  readonly swap: SwapState;
   readonly tasks = new Map<number, Task>();
   trace: ((event: KernelEvent) => void) | null = null;
   /** Nanoseconds since boot. */
@@ -114,11 +118,14 @@ export class Machine implements Kernel, Timeline {
     if (parts !== undefined) {
       this.phys = parts.phys;
       this.vfs = parts.vfs;
+      this.swap = parts.swap ?? new SwapState();
       return;
     }
     this.phys = new PhysMem(Math.floor(config.memBytes / PAGE_SIZE));
     bootSpecialFrames(this.phys);
     this.vfs = bootFilesystem();
+    this.swap = new SwapState();
+    if (config.swapBytes > 0) bootSwap(this.swap, config.swapBytes);
   }
 
   /**

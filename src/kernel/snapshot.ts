@@ -484,6 +484,9 @@ function loadConfig(c: Record<string, unknown>): KernelConfig {
     anonNames: bool(c.anonNames, "config.anonNames"),
     faultAroundBytes: int(c.faultAroundBytes, "config.faultAroundBytes", PAGE_SIZE, PMD_SIZE),
     readaheadKb: int(c.readaheadKb, "config.readaheadKb"),
+    protectionKeys:
+      c.protectionKeys === undefined ? false : bool(c.protectionKeys, "config.protectionKeys"),
+    swapBytes: c.swapBytes === undefined ? 0 : int(c.swapBytes, "config.swapBytes"),
   };
 }
 
