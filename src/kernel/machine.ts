@@ -74,7 +74,7 @@ export interface MachineParts {
   readonly phys: PhysMem;
   readonly vfs: Vfs;
   /** Swap areas and swap cache; absent in images saved before swap existed (no swap). */
-  readonly swap?: SwapState;
+  readonly swap?: SwapState | undefined;
   /** The process table, in its order. */
   readonly tasks: readonly Task[];
   readonly now: number;

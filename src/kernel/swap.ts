@@ -246,3 +246,70 @@ export const BOOT_SWAP_PATH = "/swapfile";
 export function bootSwap(swap: SwapState, bytes: number): void {
   swap.swapon(new SwapArea(BOOT_SWAP_PATH, swapPages(bytes), swap.nextPriority--));
 }
+
+/** A swap area as plain data (snapshot.ts). */
+export interface SwapAreaImage {
+  readonly path: string;
+  readonly pages: number;
+  readonly priority: number;
+  readonly kind: "file" | "partition";
+  readonly counts: Uint32Array;
+  readonly data: Uint32Array;
+  /** [slot, pfn] of each swap-cache page. */
+  readonly cache: readonly (readonly [number, number])[];
+  readonly cursor: number;
+}
+
+export interface SwapImage {
+  /** By type; null where an area was swapped off. */
+  readonly areas: readonly (SwapAreaImage | null)[];
+  readonly nextPriority: number;
+}
+
+/** The swap state as plain data. Changes nothing. */
+export function saveSwap(swap: SwapState): SwapImage {
+  return {
+    areas: swap.areas.map((a) =>
+      a === null
+        ? null
+        : {
+            path: a.path,
+            pages: a.pages,
+            priority: a.priority,
+            kind: a.kind,
+            counts: a.counts.slice(),
+            data: a.data.slice(),
+            cache: [...a.cache],
+            cursor: a.cursor,
+          },
+    ),
+    nextPriority: swap.nextPriority,
+  };
+}
+
+/**
+ * The swap state an image holds (its shape already checked by the caller);
+ * in-use counts and the reverse map follow from it. The invariant checker
+ * then checks it against the page tables and the frames.
+ */
+export function restoreSwap(image: SwapImage): SwapState {
+  const swap = new SwapState();
+  swap.nextPriority = image.nextPriority;
+  image.areas.forEach((ai, type) => {
+    if (ai === null) {
+      swap.areas.push(null);
+      return;
+    }
+    const a = new SwapArea(ai.path, ai.pages, ai.priority, ai.kind);
+    a.counts.set(ai.counts);
+    a.data.set(ai.data);
+    a.cursor = ai.cursor;
+    for (const [off, pfn] of ai.cache) {
+      a.cache.set(off, pfn);
+      swap.entryOf.set(pfn, mkSwapPte(type, off));
+    }
+    for (let off = 1; off < a.pages; off++) if (!a.slotFree(off)) a.inuse++;
+    swap.areas.push(a);
+  });
+  return swap;
+}
