@@ -321,7 +321,7 @@ export function checkFrontEndArgs(args: CliArgs): string | undefined {
 
 /** Options a script may set for itself: the machine's, and -e. */
 const DIRECTIVE_OPTIONS =
-  /^(?:--(?:no-)?(?:mem|zero-page|soft-dirty|anon-names|fault-around|readahead-kb|errexit)(?:=.*)?|-e)$/;
+  /^(?:--(?:no-)?(?:mem|zero-page|soft-dirty|anon-names|fault-around|readahead-kb|swap|errexit)(?:=.*)?|-e)$/;
 
 /**
  * The options written in a script's first lines, in order: those after

@@ -199,7 +199,10 @@ function checkSwap(m: Machine, swapCounted: Map<number, number>, v: string[]): v
   const inUse = new Map<number, Set<number>>();
   const use = (type: number, off: number): void => {
     let set = inUse.get(type);
-    if (set === undefined) inUse.set(type, (set = new Set()));
+    if (set === undefined) {
+      set = new Set();
+      inUse.set(type, set);
+    }
     set.add(off);
   };
   for (const [entry, n] of swapCounted) {
