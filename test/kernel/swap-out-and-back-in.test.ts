@@ -100,3 +100,24 @@ cat /proc/swaps
   expect(text).toContain("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
   expect(text.trimEnd().endsWith("Priority")).toBe(true);
 });
+
+test("explain on a swapped page names its slot, what holds it, and what the next touch does", () => {
+  const { text } = runScript(
+    `P=$(spawn /bin/sh)
+B=$(mmap $P 64K --name buf)
+write $P buf 64K
+madvise $P buf 64K pageout
+C=$(fork $P)
+explain $P $B+4K
+`,
+    SWAP,
+  );
+  const prose = text.replace(/\s+/g, " ");
+  expect(prose).toContain("PTE: swap entry, type 0 (/swapfile), slot 0x2");
+  expect(prose).toContain(
+    "2 swap entries (page-table entries of processes) name it, and the swap cache holds its page in frame",
+  );
+  expect(prose).toContain("a minor fault maps that same frame");
+  expect(prose).toContain("The entry is not exclusive");
+  expect(prose).toContain("this process gets its own copy of the page");
+});
