@@ -58,7 +58,7 @@ import { allocFrameSlow } from "./reclaim.js";
 import { failure, type Result, success } from "./result.js";
 import { bootFilesystem, bootSpecialFrames } from "./rootfs.js";
 import { advanceTo, exitTime, runActions, type Step, type Timeline } from "./sched.js";
-import { bootSwap, SwapState } from "./swap.js";
+import { bootSwap, SwapState, tryToUnuse } from "./swap.js";
 import { type Action, Task } from "./task.js";
 import type { Inode, Vfs } from "./vfs.js";
 
@@ -255,6 +255,26 @@ export class Machine implements Kernel, Timeline {
   madvise(pid: number, addr: number, length: number, advice: number): Result<void> {
     const t = this.live(pid);
     return t.ok ? doMadvise(this, t.value.mm, addr, length, advice) : t;
+  }
+
+  /**
+   * swapoff(2) of the area swapped on from `path`: every swapped page comes
+   * back into memory (tryToUnuse). EINVAL if no area is that file, ENOMEM
+   * if memory cannot hold the pages.
+   */
+  swapoff(path: string): Result<void> {
+    const type = this.swap.areas.findIndex((a) => a !== null && a.path === path);
+    if (type < 0) return failure("EINVAL");
+    const users = [...this.tasks.values()].flatMap((t) =>
+      t.mm === null ? [] : [{ mm: t.mm, pid: t.pid }],
+    );
+    const unique = users.filter((u, i) => users.findIndex((v) => v.mm === u.mm) === i);
+    return tryToUnuse(this, unique, type) ? success(undefined) : failure("ENOMEM");
+  }
+
+  /** The paths of the swap areas in use, in type order (swapoff -a). */
+  swapPaths(): string[] {
+    return this.swap.areas.flatMap((a) => (a === null ? [] : [a.path]));
   }
 
   /** mlock(2): locks the range and populates it (writing where the mapping is private and writable). */

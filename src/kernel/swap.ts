@@ -17,8 +17,26 @@
  * there, and swap-in reads it back (do_swap_page, a major fault).
  */
 import { PAGE_SIZE } from "./constants.js";
-import { mkSwapPte, swapOffset, swapType } from "./page-table.js";
-import { KIND_ANON, KIND_MASK, PG_DIRTY, PG_SWAPCACHE, type PhysMem } from "./phys.js";
+import type { Mm } from "./mm.js";
+import {
+  mkPte,
+  mkSwapPte,
+  PTE_PRESENT,
+  PTE_SOFT_DIRTY,
+  pteIsSwap,
+  pteSwpExclusive,
+  swapOffset,
+  swapType,
+  swpEntry,
+} from "./page-table.js";
+import {
+  KIND_ANON,
+  KIND_MASK,
+  PG_ANON_EXCLUSIVE,
+  PG_DIRTY,
+  PG_SWAPCACHE,
+  type PhysMem,
+} from "./phys.js";
 import { panic } from "./result.js";
 
 /** Priority of an area swapped on without -p: -2, -3, … in order (as the kernel numbers them). */
@@ -312,4 +330,67 @@ export function restoreSwap(image: SwapImage): SwapState {
     swap.areas.push(a);
   });
   return swap;
+}
+
+/**
+ * swapoff (try_to_unuse): every swap entry naming a slot of area `type`
+ * gets its page back, without a fault: the swap-cache page, or one read
+ * from the slot; the PTE maps it old and read-only (unuse_pte: a later
+ * write takes the COW path), exclusive when the entry was. Then each page
+ * leaves the swap cache dirty (its slot is going away) and the area is
+ * gone. Returns false when memory cannot hold the pages: those brought back
+ * stay, the rest stay swapped, and the area stays on (as a failed swapoff).
+ */
+export function tryToUnuse(
+  k: {
+    readonly phys: PhysMem;
+    readonly swap: SwapState;
+    allocFrame(kind: number, word: number, pid: number): number;
+  },
+  mms: Iterable<{ mm: Mm; pid: number }>,
+  type: number,
+): boolean {
+  const { phys, swap } = k;
+  const area = swap.areas[type];
+  if (area === null || area === undefined) return false;
+  for (const { mm, pid } of mms) {
+    for (const vma of mm.vmas) {
+      let failed = false;
+      mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+        pmdEntry(span) {
+          for (let i = span.lo; i < span.hi && !failed; i++) {
+            const pte = span.entries[i]!;
+            if (!pteIsSwap(pte) || swapType(pte) !== type) continue;
+            const entry = swpEntry(pte);
+            let pfn = swap.cachedPage(entry);
+            if (pfn < 0) {
+              pfn = k.allocFrame(KIND_ANON, area.data[swapOffset(entry)]!, pid);
+              if (pfn < 0) {
+                failed = true;
+                return;
+              }
+              swap.addToCache(phys, pfn, entry);
+            }
+            if (pteSwpExclusive(pte)) phys.flags[pfn]! |= PG_ANON_EXCLUSIVE;
+            else phys.flags[pfn]! &= ~PG_ANON_EXCLUSIVE;
+            span.set(i, mkPte(pfn, PTE_PRESENT | (pte & PTE_SOFT_DIRTY)));
+            span.mkOld(i);
+            phys.incMapcount(pfn);
+            mm.addRss(KIND_ANON, 1);
+            mm.swapents--;
+            swap.put(entry);
+          }
+        },
+      });
+      if (failed) return false;
+    }
+  }
+  for (const [, pfn] of [...area.cache]) {
+    swap.deleteFromCache(phys, pfn);
+    phys.flags[pfn]! |= PG_DIRTY;
+    if (phys.mapcountOf(pfn) === 0) phys.free(pfn);
+  }
+  swap.areas[type] = null;
+  while (swap.areas.length > 0 && swap.areas[swap.areas.length - 1] === null) swap.areas.pop();
+  return true;
 }

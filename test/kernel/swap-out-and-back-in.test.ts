@@ -121,3 +121,27 @@ explain $P $B+4K
   expect(prose).toContain("The entry is not exclusive");
   expect(prose).toContain("this process gets its own copy of the page");
 });
+
+test("swapoff -a brings the pages back and the area goes; swapoff of a file that is no swap area fails", () => {
+  const { text } = runScript(
+    `P=$(spawn /bin/sh)
+B=$(mmap $P 64K --name buf)
+write $P buf 64K --value 5
+madvise $P buf 64K pageout
+swapoff -a
+grep -E '^(Rss|Swap):' /proc/$P/smaps_rollup
+cat /proc/swaps
+echo $(read $P buf 64K -v)
+swapoff /swapfile
+`,
+    SWAP,
+  );
+  const lines = text.replace(/ +/g, " ").split("\n");
+  expect(lines.slice(0, 3)).toEqual([
+    expect.stringMatching(/^Rss: \d+ kB$/),
+    "Swap: 0 kB",
+    "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority",
+  ]);
+  expect(lines[3]).toMatch(/^minflt=0 majflt=0 /);
+  expect(lines[4]).toBe("swapoff: /swapfile: swapoff failed: Invalid argument");
+});

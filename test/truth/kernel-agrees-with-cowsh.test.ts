@@ -183,6 +183,7 @@ const EXEMPTIONS: Readonly<Record<string, readonly Exemption[]>> = {
     approxHwm("#42 @status P"),
     forkNoise("#43 @stat P"),
   ],
+  "47-swapoff": [...ownText("#13 @status P", "#14 @stat P", ["ΔVmHWM", "ΔVmRSS", "ΔRssFile"])],
   "42-fork-swap-exit": [...ownText("#11 @status P", "#12 @stat P"), forkNoise("#24 @stat P")],
   "28-acceptance-experiment": [
     {
@@ -214,7 +215,6 @@ const PENDING_MODEL: Readonly<Record<string, string>> = Object.fromEntries(
     "44-madvfree-reclaim",
     "45-clear-refs-referenced",
     "46-clear-refs-hwm",
-    "47-swapoff",
     "48-swapin-major",
   ].map((name) => [name, "issue 12: swap model not built yet"]),
 );
