@@ -238,6 +238,8 @@ write $C buf 16M
       anonNames: false,
       faultAroundBytes: 4096,
       readaheadKb: 32,
+      protectionKeys: true,
+      swapBytes: 4 * 1024 * 1024,
     };
     const a = scenario(config, "P=$(spawn /bin/sh)\nmmap $P 1M\nread $P 0x7ffff7f00000 4K\n");
     const b = reloaded(a);
