@@ -45,6 +45,7 @@ import { sleep } from "./sleep.js";
 import { smaps } from "./smaps.js";
 import { sort } from "./sort.js";
 import { spawn } from "./spawn.js";
+import { swapoff } from "./swapoff.js";
 import { tail } from "./tail.js";
 import { bracket, test } from "./test.js";
 import { trace, traced } from "./trace.js";
@@ -94,6 +95,7 @@ const ALL: readonly Command[] = [
   truncate,
   rm,
   fsync,
+  swapoff,
   evict,
   // the whole machine
   save,

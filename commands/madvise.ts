@@ -17,7 +17,10 @@ export const madvise: Command = {
     const a = rangeArgs("madvise", m, argv.slice(0, 3));
     if (!a.ok) return usage(a.message);
     const advice = ADVICE[argv[3]!.toLowerCase().replace(/^madv_/, "")];
-    if (advice === undefined) return usage(`madvise: invalid advice: '${argv[3]}'`);
+    if (advice === undefined)
+      return usage(
+        `madvise: invalid advice: '${argv[3]}' (one of: ${Object.keys(ADVICE).join(", ")})`,
+      );
     const r = m.madvise(a.value.pid, a.value.addr, a.value.length, advice);
     return r.ok ? ok() : failed("madvise", hex(a.value.addr), r);
   },

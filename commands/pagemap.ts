@@ -1,7 +1,9 @@
 /**
  * pagemap PID ADDR [LENGTH]: decodes /proc/PID/pagemap for a range, one line
  * per page, like tools/mm/page-types: the PFN and the entry's bits, with the
- * frame's map count (/proc/kpagecount) and flags (/proc/kpageflags).
+ * frame's map count (/proc/kpagecount) and flags (/proc/kpageflags). A
+ * swapped-out page (bit 62) adds `swapped=1 type=T offset=0xO`: its swap
+ * area and slot.
  */
 import { hexU64 } from "../fs/hex.js";
 import { kpageflags, type U64 } from "../fs/proc/page.js";
@@ -59,6 +61,11 @@ export const pagemap: Command = {
         `kpageflags=${present ? flagsHex(m.phys, pfn) : "0x0"}`,
         `pfn=${hex(pfn)}`,
       ];
+      if ((hi >>> 30) & 1) {
+        // A swap entry: swp_type in bits 0-4, swp_offset in bits 5-54.
+        const frame = lo + (hi & 0x7fffff) * 2 ** 32;
+        fields.push("swapped=1", `type=${frame % 32}`, `offset=${hex(Math.floor(frame / 32))}`);
+      }
       lines.push(`${count > 1 ? `${hex((first + i) * PAGE_SIZE)} ` : ""}${fields.join(" ")}`);
     }
     return ok(out(`${lines.join("\n")}\n`));

@@ -34,7 +34,7 @@ function row(m: Machine, task: Task, indent: string, memo: TableMemo): string {
   let pss = "-";
   let uss = "-";
   if (task.mm !== null) {
-    const s = rollupStats(m.phys, task.mm, memo);
+    const s = rollupStats(m.phys, task.mm, memo, m.swap);
     rss = String(s.resident * 4);
     pss = String(pssKb(s.pss));
     uss = String((s.privateClean + s.privateDirty) * 4);
@@ -180,7 +180,7 @@ export const ps: Command = {
     const req = parseArgs(argv);
     if (typeof req === "string") return psError(req);
     const m = machineOf(ctx);
-    const memo = newTableMemo(m.phys);
+    const memo = newTableMemo(m.phys, m.swap);
     const order = req.tree
       ? treeOrder(m.tasks.values())
       : [...m.tasks.values()].sort((a, b) => a.pid - b.pid).map((task) => ({ task, depth: 0 }));

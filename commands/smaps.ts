@@ -13,7 +13,8 @@ export const smaps: Command = {
     const task = livePidArg("smaps", m, argv[0]);
     if (!task.ok) return usage(task.message);
     const { mm } = task.value;
-    if (argv[1] === undefined) return ok(out(showSmaps(m.phys, mm, m.config.softDirty)));
+    if (argv[1] === undefined)
+      return ok(out(showSmaps(m.phys, mm, m.config.softDirty, m.swap, m.config.protectionKeys)));
     const target = targetArg("smaps", task.value, argv[1]);
     if (!target.ok) return usage(target.message);
     const vma = target.value.vma;
@@ -22,6 +23,8 @@ export const smaps: Command = {
         1,
         err(`smaps: ${hex(target.value.addr)}: no mapping in process ${task.value.pid}`),
       );
-    return ok(out(smapsBlock(m.phys, mm, vma, m.config.softDirty)));
+    return ok(
+      out(smapsBlock(m.phys, mm, vma, m.config.softDirty, m.swap, m.config.protectionKeys)),
+    );
   },
 };

@@ -59,7 +59,7 @@ export const trace: Command = {
     "",
     "While on, each command is followed, on stderr, by lines starting `trace: `:",
     "faults per process and kind (zero-page, new-page, cow-copy, reuse,",
-    "zero-copy, file-read, file-cow, shared-write, write-notify) with the",
+    "zero-copy, file-read, file-cow, shared-write, write-notify, swap-in) with the",
     "address ranges they hit; forks with the PTEs copied; execs and exits with",
     "the PTEs unmapped and frames freed; OOM kills; and the net change of",
     "MemFree. `trace` alone says whether it is on.",

@@ -38,6 +38,8 @@ export interface TaskMem {
   codeBytes: number;
   /** mm_pgtables_bytes() >> PAGE_SHIFT: PTE, PMD and PUD pages. */
   ptePages: number;
+  /** MM_SWAPENTS: swap entries in the page table (VmSwap). */
+  swapents: number;
 }
 
 const pageDown = (n: number): number => Math.floor(n / PAGE_SIZE) * PAGE_SIZE;
@@ -60,6 +62,7 @@ export function taskMem(mm: Mm): TaskMem {
     execVm: mm.execVm(),
     codeBytes: Math.max(0, pageAlignUp(mm.endCode) - pageDown(mm.startCode)),
     ptePages: mm.pt.pageTablePages(),
+    swapents: mm.swapents,
   };
 }
 
@@ -170,7 +173,7 @@ export function showTaskMem(mem: TaskMem): string {
     memLine("VmExe", text / 1024) +
     memLine("VmLib", lib / 1024) +
     memLine("VmPTE", kb(mem.ptePages)) +
-    memLine("VmSwap", 0) +
+    memLine("VmSwap", kb(mem.swapents)) +
     memLine("HugetlbPages", 0)
   );
 }

@@ -12,6 +12,7 @@ import { clearRefsWrite } from "./clear-refs.js";
 import { showMeminfo } from "./meminfo.js";
 import { showLoadavg, showStat as showSystemStat, showUptime, showVersion } from "./misc.js";
 import { kpagecount, kpageflags, type PfnEntry, pfnEntries } from "./page.js";
+import { showSwaps } from "./swaps.js";
 import {
   PAGEMAP_ENTRIES,
   pagemapEntries,
@@ -89,11 +90,19 @@ export const PID_FILES = new Map<string, PidFileMaker>([
   ["environ", (_m, t) => text(() => showEnviron(t))],
   ["maps", (_m, t) => text(() => success(showMaps(t.mm)))],
   ["pagemap", (m, t) => pagemapFile(m, t)],
-  ["smaps", (m, t) => text(() => success(showSmaps(m.phys, t.mm, m.config.softDirty)))],
+  [
+    "smaps",
+    (m, t) =>
+      text(() =>
+        success(showSmaps(m.phys, t.mm, m.config.softDirty, m.swap, m.config.protectionKeys)),
+      ),
+  ],
   [
     "smaps_rollup",
     (m, t) =>
-      text(() => (t.mm === null ? failure("ESRCH") : success(showSmapsRollup(m.phys, t.mm)))),
+      text(() =>
+        t.mm === null ? failure("ESRCH") : success(showSmapsRollup(m.phys, t.mm, m.swap)),
+      ),
   ],
   ["stat", (m, t) => text(() => success(showStat(m, t)))],
   ["statm", (_m, t) => text(() => success(showStatm(t)))],
@@ -127,6 +136,7 @@ export const SYSTEM_FILES = new Map<string, SystemFileMaker>([
   ["loadavg", (m) => text(() => success(showLoadavg(m)))],
   ["meminfo", (m) => text(() => success(showMeminfo(m)))],
   ["stat", (m) => text(() => success(showSystemStat(m)))],
+  ["swaps", (m) => text(() => success(showSwaps(m.swap)))],
   ["uptime", (m) => text(() => success(showUptime(m)))],
   ["version", () => text(() => success(showVersion()))],
 ]);

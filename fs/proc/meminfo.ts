@@ -216,13 +216,14 @@ export type Meminfo = ReadonlyArray<readonly [label: string, value: number]>;
  * - MemTotal: totalram_pages. MemFree: free frames (the scan).
  * - MemAvailable (si_mem_available): free − totalreserve (the high watermark)
  *   + file LRU − min(file LRU / 2, low); the slab term is left out (see below).
- * - Cached: file and shmem page cache. Buffers, SwapCached: 0 (no block
- *   device cache, no swap).
+ * - Cached: file and shmem page cache. Buffers: 0 (no block device cache).
+ * - SwapCached: pages in the swap cache; SwapTotal, SwapFree: the slots of
+ *   every swap area, and those no entry and no cached page holds.
  * - Active/Inactive/Unevictable: the LRU split of countFrames; Mlocked: PG_mlocked.
  * - Dirty: dirty file pages; AnonPages, Mapped, Shmem: the scan.
  * - Slab, KernelStack, VmallocUsed, Percpu: estimates (see the constants).
  * - PageTables: live mms' page-table pages.
- * - CommitLimit: overcommit_ratio 50% of RAM (no swap); Committed_AS: countTasks.
+ * - CommitLimit: overcommit_ratio 50% of RAM, plus swap; Committed_AS: countTasks.
  * - DirectMap*: the kernel's linear map of RAM: 4k pages at the bottom,
  *   2M pages for the rest of the first GiB, 1G pages above.
  */
@@ -250,7 +251,7 @@ export function collectMeminfo(m: Machine): Meminfo {
     ["MemAvailable", kb(Math.max(0, available))],
     ["Buffers", 0],
     ["Cached", kb(f.cached)],
-    ["SwapCached", 0],
+    ["SwapCached", kb(m.swap.cachedPages())],
     ["Active", kb(f.activeAnon + f.activeFile)],
     ["Inactive", kb(f.inactiveAnon + f.inactiveFile)],
     ["Active(anon)", kb(f.activeAnon)],
@@ -259,8 +260,8 @@ export function collectMeminfo(m: Machine): Meminfo {
     ["Inactive(file)", kb(f.inactiveFile)],
     ["Unevictable", kb(f.unevictable)],
     ["Mlocked", kb(f.mlocked)],
-    ["SwapTotal", 0],
-    ["SwapFree", 0],
+    ["SwapTotal", kb(m.swap.totalPages())],
+    ["SwapFree", kb(m.swap.totalPages() - m.swap.usedPages())],
     ["Zswap", 0],
     ["Zswapped", 0],
     ["Dirty", kb(f.dirty)],
@@ -278,7 +279,7 @@ export function collectMeminfo(m: Machine): Meminfo {
     ["NFS_Unstable", 0],
     ["Bounce", 0],
     ["WritebackTmp", 0],
-    ["CommitLimit", kb(Math.floor((total * 50) / 100))],
+    ["CommitLimit", kb(Math.floor((total * 50) / 100) + m.swap.totalPages())],
     ["Committed_AS", kb(t.committed)],
     ["VmallocTotal", 34_359_738_367], // 32 TiB - 1 kB of vmalloc space (4-level paging)
     ["VmallocUsed", VMALLOC_BASE_KB + kernelStackKb], // kernel stacks are vmalloc'ed (VMAP_STACK)

@@ -7,6 +7,7 @@
  * give for the same states:
  *   anonymous page             0x5828       UPTODATE LRU MMAP ANON SWAPBACKED
  *   ... owned by one mapping   0x400005828  + OWNER_2 (PG_anon_exclusive)
+ *   ... in the swap cache      0x2000007828 + SWAPCACHE, OWNER_PRIVATE (PG_swapcache)
  *   shmem page, dirty / clean  0x4838 / 0x4828
  *   file page, mapped          0x828        (+ DIRTY, + PRIVATE with buffer heads)
  *   zero page                  0x101000000  ZERO_PAGE RESERVED, kpagecount 0
@@ -28,6 +29,7 @@ import {
   PG_READAHEAD,
   PG_REFERENCED,
   PG_RESERVED,
+  PG_SWAPCACHE,
   type PhysMem,
   ZERO_PFN,
 } from "../../src/kernel/phys.js";
@@ -42,6 +44,7 @@ const KPF_RECLAIM = 1 << 9; // PG_reclaim, which PG_readahead shares
 const KPF_BUDDY = 1 << 10;
 const KPF_MMAP = 1 << 11;
 const KPF_ANON = 1 << 12;
+const KPF_SWAPCACHE = 1 << 13;
 const KPF_SWAPBACKED = 1 << 14;
 const KPF_UNEVICTABLE = 1 << 18;
 const KPF_ZERO_PAGE = 1 << 24;
@@ -50,6 +53,7 @@ const KPF_HI_RESERVED = 1 << (32 - 32);
 const KPF_HI_MLOCKED = 1 << (33 - 32);
 const KPF_HI_OWNER_2 = 1 << (34 - 32);
 const KPF_HI_PRIVATE = 1 << (35 - 32);
+const KPF_HI_OWNER_PRIVATE = 1 << (37 - 32); // PG_owner_priv_1, which PG_swapcache is
 
 /** A u64 as its two 32-bit halves (no BigInt on the read path). */
 export interface U64 {
@@ -91,6 +95,10 @@ export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
   if (f & PG_ACTIVE) lo |= KPF_ACTIVE;
   if (f & PG_READAHEAD) lo |= KPF_RECLAIM;
   if (f & PG_PRIVATE) hi |= KPF_HI_PRIVATE;
+  if (f & PG_SWAPCACHE) {
+    lo |= KPF_SWAPCACHE;
+    hi |= KPF_HI_OWNER_PRIVATE;
+  }
   if (kind === KIND_ANON && f & PG_ANON_EXCLUSIVE) hi |= KPF_HI_OWNER_2;
   if (f & PG_MLOCKED) {
     lo |= KPF_UNEVICTABLE;

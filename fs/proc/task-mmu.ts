@@ -18,9 +18,13 @@ import type { Mm } from "../../src/kernel/mm.js";
 import {
   type PteSpan,
   pteDirty,
+  pteIsSwap,
   ptePfn,
   ptePresent,
   pteSoftDirty,
+  swapOffset,
+  swapType,
+  swpEntry,
   TableSummaries,
   youngAt,
 } from "../../src/kernel/page-table.js";
@@ -36,6 +40,7 @@ import {
   pssShare,
   ZERO_PFN,
 } from "../../src/kernel/phys.js";
+import type { SwapState } from "../../src/kernel/swap.js";
 import type { Vma } from "../../src/kernel/vma.js";
 import { hexPad } from "../hex.js";
 import { vmFlagsString } from "./vm-flags.js";
@@ -55,6 +60,9 @@ export interface MemSizeStats {
   pssFile: number;
   pssShmem: number;
   pssLocked: number;
+  /** Swap entries (pages), and their SwapPss: each divided by its slot's entries (fixed point). */
+  swap: number;
+  swapPss: number;
 }
 
 export const emptyStats = (): MemSizeStats => ({
@@ -71,6 +79,8 @@ export const emptyStats = (): MemSizeStats => ({
   pssFile: 0,
   pssShmem: 0,
   pssLocked: 0,
+  swap: 0,
+  swapPss: 0,
 });
 
 /**
@@ -82,10 +92,10 @@ export const emptyStats = (): MemSizeStats => ({
  */
 export type TableMemo = TableSummaries<MemSizeStats>;
 
-export function newTableMemo(phys: PhysMem): TableMemo {
+export function newTableMemo(phys: PhysMem, swap: SwapState | null = null): TableMemo {
   return new TableSummaries((span) => {
     const whole = emptyStats();
-    accountSpan(phys, span, false, whole);
+    accountSpan(phys, swap, span, false, whole);
     return whole;
   });
 }
@@ -107,13 +117,14 @@ export function gatherStats(
   vma: Vma,
   mss: MemSizeStats,
   memo?: TableMemo,
+  swap: SwapState | null = null,
 ): void {
   if (vma.flags & VM_PFNMAP) return;
   const locked = (vma.flags & VM_LOCKED) !== 0;
   const pssBefore = mss.pss;
   mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
     pmdEntry(span) {
-      if (memo === undefined || !span.whole) accountSpan(phys, span, memo === undefined, mss);
+      if (memo === undefined || !span.whole) accountSpan(phys, swap, span, memo === undefined, mss);
       else addStats(mss, memo.of(span));
     },
   });
@@ -134,10 +145,18 @@ function addStats(mss: MemSizeStats, more: MemSizeStats): void {
   mss.pssAnon += more.pssAnon;
   mss.pssFile += more.pssFile;
   mss.pssShmem += more.pssShmem;
+  mss.swap += more.swap;
+  mss.swapPss += more.swapPss;
 }
 
 /** Counts the entries of `span` into `mss`; with `young`, the mm's accessed bits count as Referenced. */
-function accountSpan(phys: PhysMem, span: PteSpan, young: boolean, mss: MemSizeStats): void {
+function accountSpan(
+  phys: PhysMem,
+  swap: SwapState | null,
+  span: PteSpan,
+  young: boolean,
+  mss: MemSizeStats,
+): void {
   const { mapcounts, flags } = phys;
   const table = span.entries;
   const youngBits = young ? span.youngBits() : null;
@@ -155,7 +174,10 @@ function accountSpan(phys: PhysMem, span: PteSpan, young: boolean, mss: MemSizeS
   let pssShmem = 0;
   for (let i = lo; i < hi; i++) {
     const pte = table[i]!;
-    if (!ptePresent(pte)) continue;
+    if (!ptePresent(pte)) {
+      if (pte !== 0) accountSwapEntry(swap, pte, mss);
+      continue;
+    }
     const pfn = ptePfn(pte);
     if (pfn === ZERO_PFN) continue;
     const f = flags[pfn]!;
@@ -189,6 +211,17 @@ function accountSpan(phys: PhysMem, span: PteSpan, young: boolean, mss: MemSizeS
   mss.pssAnon += pssAnon;
   mss.pssShmem += pssShmem;
   mss.pssFile += pss - pssAnon - pssShmem;
+}
+
+/**
+ * smaps_pte_entry for a swap entry: Swap counts the page, SwapPss its share,
+ * the page divided by the slot's swap entries (swp_swapcount) when two or
+ * more name it, in fixed point as Pss.
+ */
+function accountSwapEntry(swap: SwapState | null, pte: number, mss: MemSizeStats): void {
+  mss.swap++;
+  const count = swap === null ? 1 : swap.entries(swpEntry(pte));
+  mss.swapPss += pssShare(count);
 }
 
 /* ---- formatting ---- */
@@ -279,25 +312,39 @@ function showSmapTail(mss: MemSizeStats): string {
     field("FilePmdMapped", 0) +
     field("Shared_Hugetlb", 0) +
     `Private_Hugetlb: ${String(0).padStart(7)} kB\n` +
-    field("Swap", 0) +
-    field("SwapPss", 0) +
+    field("Swap", kb(mss.swap)) +
+    field("SwapPss", pssKb(mss.swapPss)) +
     field("Locked", pssKb(mss.pssLocked))
   );
 }
 
 /** One smaps block: the maps line, the statistics, THPeligible and VmFlags (show_smap). */
-export function smapsBlock(phys: PhysMem, mm: Mm, vma: Vma, softDirty: boolean): string {
+export function smapsBlock(
+  phys: PhysMem,
+  mm: Mm,
+  vma: Vma,
+  softDirty: boolean,
+  swap: SwapState | null = null,
+  pkeys = false,
+): string {
   const mss = emptyStats();
-  gatherStats(phys, mm, vma, mss);
+  gatherStats(phys, mm, vma, mss, undefined, swap);
   return smapsText(
     mapsLine(mm, vma),
     (vma.end - vma.start) / 1024,
     mss,
     vmFlagsString(vma.flags, softDirty),
+    pkeys,
   );
 }
 
-function smapsText(header: string, sizeKb: number, mss: MemSizeStats, flags: string): string {
+function smapsText(
+  header: string,
+  sizeKb: number,
+  mss: MemSizeStats,
+  flags: string,
+  pkeys: boolean,
+): string {
   return (
     `${header}\n` +
     field("Size", sizeKb) +
@@ -308,28 +355,41 @@ function smapsText(header: string, sizeKb: number, mss: MemSizeStats, flags: str
     field("Pss_Dirty", pssKb(mss.pssDirty)) +
     showSmapTail(mss) +
     `THPeligible:    ${String(0).padStart(8)}\n` +
+    (pkeys ? `ProtectionKey:  ${String(0).padStart(8)}\n` : "") + // vma_pkey: every VMA has key 0
     `VmFlags: ${flags}\n`
   );
 }
 
 /** /proc/PID/smaps: a block per VMA, then the [vsyscall] gate. Empty without an mm. */
-export function showSmaps(phys: PhysMem, mm: Mm | null, softDirty: boolean): string {
+export function showSmaps(
+  phys: PhysMem,
+  mm: Mm | null,
+  softDirty: boolean,
+  swap: SwapState | null = null,
+  pkeys = false,
+): string {
   if (mm === null) return "";
   let out = "";
-  for (const vma of mm.vmas) out += smapsBlock(phys, mm, vma, softDirty);
-  return out + smapsText(VSYSCALL_LINE, 4, emptyStats(), vmFlagsString(VM_EXEC, softDirty));
+  for (const vma of mm.vmas) out += smapsBlock(phys, mm, vma, softDirty, swap, pkeys);
+  const gate = vmFlagsString(VM_EXEC, softDirty);
+  return out + smapsText(VSYSCALL_LINE, 4, emptyStats(), gate, pkeys);
 }
 
 /** Every VMA's statistics summed in one accumulator, fixed point untruncated (show_smaps_rollup). */
-export function rollupStats(phys: PhysMem, mm: Mm, memo?: TableMemo): MemSizeStats {
+export function rollupStats(
+  phys: PhysMem,
+  mm: Mm,
+  memo?: TableMemo,
+  swap: SwapState | null = null,
+): MemSizeStats {
   const mss = emptyStats();
-  for (const vma of mm.vmas) gatherStats(phys, mm, vma, mss, memo);
+  for (const vma of mm.vmas) gatherStats(phys, mm, vma, mss, memo, swap);
   return mss;
 }
 
 /** /proc/PID/smaps_rollup text; the caller refuses (ESRCH) a task without an mm. */
-export function showSmapsRollup(phys: PhysMem, mm: Mm): string {
-  const mss = rollupStats(phys, mm);
+export function showSmapsRollup(phys: PhysMem, mm: Mm, swap: SwapState | null = null): string {
+  const mss = rollupStats(phys, mm, undefined, swap);
   const first = mm.vmas[0]?.start ?? 0;
   const last = mm.vmas[mm.vmas.length - 1]?.end ?? 0;
   const header = namedLine(`${hex8(first)}-${hex8(last)} ---p 00000000 00:00 0 `, "[rollup]");
@@ -349,6 +409,7 @@ export function showSmapsRollup(phys: PhysMem, mm: Mm): string {
 
 /** Bits of a pagemap entry's high word (bit n of the u64 is bit n - 32 here). */
 const PM_PRESENT_HI = 1 << 31; // bit 63
+const PM_SWAP_HI = 1 << 30; // bit 62: a swap entry
 const PM_FILE_HI = 1 << 29; // bit 61: file page or shared anonymous
 const PM_MMAP_EXCLUSIVE_HI = 1 << 24; // bit 56: mapped exactly once
 const PM_SOFT_DIRTY_HI = 1 << 23; // bit 55
@@ -392,6 +453,12 @@ export function pagemapEntries(
           if (normal && (phys.flags[pfn]! & KIND_MASK) !== KIND_ANON) word |= PM_FILE_HI;
           if (normal && phys.mapcountOf(pfn) === 1) word |= PM_MMAP_EXCLUSIVE_HI;
           view.setUint32(n * 8, pfn, true);
+        } else if (pteIsSwap(pte)) {
+          // swp_type | swp_offset << 5 in the PFN field (MAX_SWAPFILES_SHIFT).
+          word |= PM_SWAP_HI;
+          const frame = swapType(pte) + swapOffset(pte) * 32;
+          view.setUint32(n * 8, frame >>> 0, true);
+          word |= Math.floor(frame / 2 ** 32);
         }
         view.setUint32(n * 8 + 4, word >>> 0, true);
       },

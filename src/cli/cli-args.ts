@@ -27,6 +27,8 @@ export interface CliArgs {
   readonly anonNames: boolean;
   readonly faultAround: number;
   readonly readaheadKb: number;
+  /** Size of the swap file swapped on at boot ("0": none). */
+  readonly swap: string;
   /** Replay this script in the interactive UI, typing each line. */
   readonly play: string | undefined;
   /** Ask the learner to predict the figures marked `# quiz: FIELD` in this script. */
@@ -130,6 +132,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: "number",
     default: DEFAULT_CONFIG.readaheadKb,
     describe: "read_ahead_kb of the simulated disk",
+  },
+  {
+    name: "swap",
+    key: "swap",
+    type: "string",
+    default: "0",
+    describe: "boot with a swap file /swapfile of this size swapped on (e.g. 256M; 0: no swap)",
   },
   {
     name: "play",
@@ -281,7 +290,13 @@ export function kernelConfig(args: CliArgs): KernelConfig | string {
   if (!Number.isInteger(args.readaheadKb) || args.readaheadKb < 0 || args.readaheadKb % 4 !== 0) {
     return `cowsh: --readahead-kb: must be a multiple of 4`;
   }
+  const swapBytes = parseSize(args.swap);
+  if (swapBytes === null || (swapBytes !== 0 && swapBytes < 10 * 4096))
+    return `cowsh: --swap: invalid size '${args.swap}' (0, or at least 40K)`;
+  if (swapBytes > 32 * 1024 ** 3) return `cowsh: --swap: at most 32G can be simulated`;
   return {
+    protectionKeys: DEFAULT_CONFIG.protectionKeys,
+    swapBytes,
     memBytes,
     zeroPage: args.zeroPage,
     softDirty: args.softDirty,
@@ -306,7 +321,7 @@ export function checkFrontEndArgs(args: CliArgs): string | undefined {
 
 /** Options a script may set for itself: the machine's, and -e. */
 const DIRECTIVE_OPTIONS =
-  /^(?:--(?:no-)?(?:mem|zero-page|soft-dirty|anon-names|fault-around|readahead-kb|errexit)(?:=.*)?|-e)$/;
+  /^(?:--(?:no-)?(?:mem|zero-page|soft-dirty|anon-names|fault-around|readahead-kb|swap|errexit)(?:=.*)?|-e)$/;
 
 /**
  * The options written in a script's first lines, in order: those after

@@ -83,6 +83,8 @@ export const MADV_DONTDUMP = 16;
 export const MADV_DODUMP = 17;
 export const MADV_WIPEONFORK = 18;
 export const MADV_KEEPONFORK = 19;
+export const MADV_COLD = 20;
+export const MADV_PAGEOUT = 21;
 
 /** The madvise advice values by name, lower case without MADV_ ("dontneed"). */
 export const MADV_BY_NAME: Readonly<Record<string, number>> = {
@@ -98,6 +100,8 @@ export const MADV_BY_NAME: Readonly<Record<string, number>> = {
   dodump: MADV_DODUMP,
   wipeonfork: MADV_WIPEONFORK,
   keeponfork: MADV_KEEPONFORK,
+  cold: MADV_COLD,
+  pageout: MADV_PAGEOUT,
 };
 
 /** PROT_* bits from an "rwx" string: each of r, w, x present sets its bit ("r-x", "rw"). */

@@ -22,7 +22,9 @@ export type FaultKind =
   /** do_shared_fault: a shared file/shmem page mapped writable. */
   | "shared-write"
   /** do_wp_page -> wp_page_shared: write-notify on a shared file page. */
-  | "write-notify";
+  | "write-notify"
+  /** do_swap_page: a swapped-out page comes back, from the swap cache or the swap device. */
+  | "swap-in";
 
 export type KernelEvent =
   | {

@@ -8,6 +8,7 @@
  *   PTE none, private, write     -> doCowFault (a private copy of the file page)
  *   PTE none, shared, write      -> doSharedFault
  *   PTE present, write-protected -> doWpPage (reuse, copy, or write-notify)
+ *   PTE a swap entry             -> doSwapPage (swap cache or swap device)
  * The none-PTE cases go through the VMA's backing store (BackingStore:
  * anonymous, file, shmem, special), as vm_operations_struct's fault does.
  * A fault's state is a VmFault (struct vm_fault). It returns a code: a
@@ -40,7 +41,10 @@ import {
   pteNone,
   ptePfn,
   ptePresent,
+  pteSwpExclusive,
   regionOf,
+  swapOffset,
+  swpEntry,
 } from "./page-table.js";
 import {
   KIND_ANON,
@@ -50,8 +54,10 @@ import {
   PG_DIRTY,
   PG_PRIVATE,
   PG_READAHEAD,
+  PG_SWAPCACHE,
   ZERO_PFN,
 } from "./phys.js";
+import { releaseAnonPage } from "./swap.js";
 import { pagesOf } from "./vfs.js";
 import { fileIndex, newAnonVma, newVma, type Vma } from "./vma.js";
 
@@ -65,6 +71,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "file-cow",
   "shared-write",
   "write-notify",
+  "swap-in",
 ];
 const ZERO_PAGE = 0;
 const NEW_PAGE = 1;
@@ -75,6 +82,7 @@ const FILE_READ = 5;
 const FILE_COW = 6;
 const SHARED_WRITE = 7;
 const WRITE_NOTIFY = 8;
+const SWAP_IN = 9;
 /** Added to a kind when the fault had to wait for I/O (or was retried): a major fault. */
 export const FAULT_MAJOR = 16;
 export const FAULT_KIND_MASK = 15;
@@ -228,7 +236,7 @@ export function handleMmFault(
   let code: number;
   if (ptePresent(pte)) code = doWpPage(vmf, pte);
   else if (pteNone(pte)) code = vmaOps(vma).fault(vmf);
-  else throw new Error(`fault on a swap entry at ${addr.toString(16)}: swap is not modelled`);
+  else code = doSwapPage(vmf, pte);
   if (code >= 0 && k.trace !== null) traceFault(vmf, addr, code);
   return code;
 }
@@ -312,10 +320,7 @@ function doWpPage(vmf: VmFault, pte: number): number {
     return ZERO_COPY;
   }
   const flags = phys.flags[pfn]!;
-  if (
-    (flags & KIND_MASK) === KIND_ANON &&
-    (flags & PG_ANON_EXCLUSIVE || phys.refcount(pfn) === 1)
-  ) {
+  if ((flags & KIND_MASK) === KIND_ANON && canReuseAnon(k, pfn, flags)) {
     phys.flags[pfn]! |= PG_ANON_EXCLUSIVE;
     mm.pt.install(vpn, pte | PTE_WRITE | PTE_DIRTY | softDirty(k));
     return REUSE;
@@ -324,9 +329,69 @@ function doWpPage(vmf: VmFault, pte: number): number {
   if (copy < 0) return VM_FAULT_OOM;
   // folio_remove_rmap_pte on the old page; the copy takes its place in this PTE.
   mm.addRss(flags & KIND_MASK, -1);
-  if (phys.decMapcount(pfn) === 0 && (flags & KIND_MASK) === KIND_ANON) phys.free(pfn);
+  if (phys.decMapcount(pfn) === 0 && (flags & KIND_MASK) === KIND_ANON)
+    releaseAnonPage(phys, k.swap, pfn);
   mapPage(vmf, vpn, copy, writableDirty(k, vma));
   return COW_COPY;
+}
+
+/**
+ * wp_can_reuse_anon_folio: an anonymous page is ours to write when it is
+ * AnonExclusive, or when we hold its only reference; a swap-cache page
+ * whose slot no swap entry names leaves the swap cache first
+ * (folio_free_swap), which may make it ours.
+ */
+function canReuseAnon(k: Kernel, pfn: number, flags: number): boolean {
+  if (flags & PG_ANON_EXCLUSIVE) return true;
+  const { phys } = k;
+  if (flags & PG_SWAPCACHE && phys.mapcountOf(pfn) === 1) k.swap.freeSwap(phys, pfn);
+  return phys.refcount(pfn) === 1;
+}
+
+/**
+ * do_swap_page: the PTE holds a swap entry. The page is looked up in the
+ * swap cache (a minor fault, as right after MADV_PAGEOUT), or read from the
+ * slot into a new page that joins the swap cache (a major fault). The entry
+ * is dropped from its slot (swap_free). A write frees the slot when nothing
+ * else holds the page (should_try_to_free_swap). The page is mapped writable
+ * when the entry was exclusive or the page is ours alone; a write to a page
+ * that is not goes on to do_wp_page (a copy, or a reuse).
+ */
+function doSwapPage(vmf: VmFault, pte: number): number {
+  const { k, vma, vpn, who } = vmf;
+  const { phys, swap } = k;
+  const entry = swpEntry(pte);
+  vmf.mapped = 1;
+  let pfn = swap.cachedPage(entry);
+  if (pfn < 0) {
+    pfn = k.allocFrame(KIND_ANON, swap.area(entry).data[swapOffset(entry)]!, who.pid);
+    if (pfn < 0) return VM_FAULT_OOM;
+    swap.addToCache(phys, pfn, entry);
+    vmf.major = true;
+  }
+  const exclusive = pteSwpExclusive(pte);
+  swap.put(entry);
+  who.mm.swapents--;
+  if (vmf.write && phys.mapcountOf(pfn) === 0) swap.freeSwap(phys, pfn);
+  let bits = PTE_PRESENT | (pte & PTE_SOFT_DIRTY);
+  let write = vmf.write;
+  // refcount 0 here: the fault's own reference is the page's only one.
+  if (exclusive || phys.refcount(pfn) === 0) {
+    if (vma.flags & VM_WRITE) {
+      bits |= PTE_WRITE;
+      if (write) {
+        bits |= PTE_DIRTY | softDirty(k);
+        write = false;
+      }
+    }
+    phys.flags[pfn]! |= PG_ANON_EXCLUSIVE;
+  }
+  mapPage(vmf, vpn, pfn, bits);
+  if (write) {
+    const code = doWpPage(vmf, who.mm.pt.get(vpn));
+    if (code < 0) return code;
+  }
+  return SWAP_IN + major(vmf);
 }
 
 /** [vdso] pages are real pages, mapped on use; [vvar] pages are raw PFNs. */

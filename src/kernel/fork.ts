@@ -31,8 +31,18 @@ import {
 } from "./constants.js";
 import type { Kernel } from "./kernel.js";
 import { MM_LAYOUT_FIELDS, Mm, normalPage } from "./mm.js";
-import { type CopySpan, pteNone, ptePresent, pteWrite, pteWrprotect } from "./page-table.js";
+import {
+  type CopySpan,
+  pteIsSwap,
+  pteNone,
+  ptePresent,
+  pteWrite,
+  pteWrprotect,
+  SWP_EXCLUSIVE,
+  swpEntry,
+} from "./page-table.js";
 import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE, type PhysMem } from "./phys.js";
+import type { SwapState } from "./swap.js";
 import { copyVma, isCowMapping, newAnonVma, type Vma } from "./vma.js";
 
 /** Whether fork copies this VMA's PTEs (vma_needs_copy). */
@@ -101,9 +111,10 @@ function copyPageRange(k: Kernel, parent: Mm, child: Mm, copiedVmas: readonly Vm
         if (span.key !== key) flush();
         key = span.key;
         spans.push({ lo: span.lo, hi: span.hi, clean });
-        const n = copyPresentPtes(phys, child, vma, span.entries, span.lo, span.hi);
+        const n = copyPresentPtes(phys, k.swap, child, vma, span.entries, span.lo, span.hi);
         copied += n & COUNT_MASK;
-        if (cow && n & WRITABLE_SEEN) wrprotectPtes(span.writable(), span.lo, span.hi);
+        if ((cow && n & WRITABLE_SEEN) || n & SWAP_SEEN)
+          wrprotectPtes(span.writable(), span.lo, span.hi);
       },
     });
   }
@@ -112,16 +123,21 @@ function copyPageRange(k: Kernel, parent: Mm, child: Mm, copiedVmas: readonly Vm
 }
 
 const WRITABLE_SEEN = 2 ** 30;
-const COUNT_MASK = WRITABLE_SEEN - 1;
+const SWAP_SEEN = 2 ** 29;
+const COUNT_MASK = SWAP_SEEN - 1;
 
 /**
  * copy_present_ptes over entries [lo, hi) of `table`: each copied page
  * gains a mapping and the child's RSS counts it; an anonymous page loses
- * AnonExclusive. Returns the entries copied, plus WRITABLE_SEEN if one was
- * writable. A function of its own, so its loop runs on locals.
+ * AnonExclusive. A swap entry is copied as it is (copy_nonpresent_pte): its
+ * slot gains an entry (swap_duplicate) and the child's VmSwap counts it.
+ * Returns the entries copied, plus WRITABLE_SEEN if one was writable and
+ * SWAP_SEEN if one was a swap entry. A function of its own, so its loop
+ * runs on locals.
  */
 function copyPresentPtes(
   phys: PhysMem,
+  swap: SwapState,
   child: Mm,
   vma: Vma,
   table: Uint32Array,
@@ -134,7 +150,13 @@ function copyPresentPtes(
     const pte = table[i]!;
     if (pteNone(pte)) continue;
     n++;
-    if (ptePresent(pte) && pteWrite(pte)) writable = WRITABLE_SEEN;
+    if (ptePresent(pte) && pteWrite(pte)) writable |= WRITABLE_SEEN;
+    else if (pteIsSwap(pte)) {
+      swap.dup(swpEntry(pte));
+      child.swapents++;
+      writable |= SWAP_SEEN;
+      continue;
+    }
     const pfn = normalPage(vma, pte);
     if (pfn < 0) continue;
     phys.incMapcount(pfn);
@@ -145,7 +167,15 @@ function copyPresentPtes(
   return n + writable;
 }
 
-/** Write-protects the present entries [lo, hi) of `table` (a COW mapping's, in the parent). */
+/**
+ * Write-protects the present entries [lo, hi) of `table` (a COW mapping's,
+ * in the parent), and takes the exclusive marker off its swap entries: the
+ * child now names the same slots (copy_nonpresent_pte).
+ */
 function wrprotectPtes(table: Uint32Array, lo: number, hi: number): void {
-  for (let i = lo; i < hi; i++) if (ptePresent(table[i]!)) table[i] = pteWrprotect(table[i]!);
+  for (let i = lo; i < hi; i++) {
+    const pte = table[i]!;
+    if (ptePresent(pte)) table[i] = pteWrprotect(pte);
+    else if (pteIsSwap(pte)) table[i] = pte & ~SWP_EXCLUSIVE;
+  }
 }

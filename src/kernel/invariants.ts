@@ -7,7 +7,16 @@
 import { PAGE_SIZE, TASK_SIZE, VM_PFNMAP, VM_SHARED } from "./constants.js";
 import type { Machine } from "./machine.js";
 import type { Mm } from "./mm.js";
-import { checkTableSharing, ptePfn, ptePresent, pteWrite } from "./page-table.js";
+import {
+  checkTableSharing,
+  pteIsSwap,
+  ptePfn,
+  ptePresent,
+  pteWrite,
+  swapOffset,
+  swapType,
+  swpEntry,
+} from "./page-table.js";
 import {
   KIND_ANON,
   KIND_FILE,
@@ -17,6 +26,7 @@ import {
   PG_ANON_EXCLUSIVE,
   PG_CACHED,
   PG_RESERVED,
+  PG_SWAPCACHE,
   pssShare,
   ZERO_PFN,
 } from "./phys.js";
@@ -45,12 +55,14 @@ export function checkInvariants(m: Machine): InvariantReport {
   const top = phys.highWater;
   const counted = new Uint32Array(top);
   const mms = new Set<Mm>();
+  const swapCounted = new Map<number, number>();
   for (const task of m.tasks.values()) {
     if (task.mm === null || mms.has(task.mm)) continue;
     mms.add(task.mm);
     checkVmas(task.pid, task.mm, v);
-    checkPtes(m, task.pid, task.mm, counted, v);
+    checkPtes(m, task.pid, task.mm, counted, swapCounted, v);
   }
+  checkSwap(m, swapCounted, v);
   v.push(...checkTableSharing([...mms].map((mm) => mm.pt)));
   let pssFixed = 0;
   let mappedFrames = 0;
@@ -68,8 +80,10 @@ export function checkInvariants(m: Machine): InvariantReport {
       mappedFrames++;
       pssFixed += mc * pssShare(mc);
     }
-    if ((flags & KIND_MASK) === KIND_ANON && mc === 0 && !(flags & PG_RESERVED))
+    if ((flags & KIND_MASK) === KIND_ANON && mc === 0 && !(flags & (PG_RESERVED | PG_SWAPCACHE)))
       v.push(`anonymous pfn ${pfn} leaked: mapped by nobody`);
+    if (flags & PG_SWAPCACHE && !m.swap.entryOf.has(pfn))
+      v.push(`pfn ${pfn} is marked swap-cached but no slot holds it`);
   }
   if (free !== phys.nrFree) v.push(`nrFree is ${phys.nrFree} but ${free} frames are free`);
   checkPageCache(m, v);
@@ -94,10 +108,18 @@ function checkVmas(pid: number, mm: Mm, v: string[]): void {
  * counters equal the PTEs of each kind; a writable PTE of a private mapping
  * maps an anonymous page that only it maps (the COW rule).
  */
-function checkPtes(m: Machine, pid: number, mm: Mm, counted: Uint32Array, v: string[]): void {
+function checkPtes(
+  m: Machine,
+  pid: number,
+  mm: Mm,
+  counted: Uint32Array,
+  swapCounted: Map<number, number>,
+  v: string[],
+): void {
   const { phys } = m;
   const top = counted.length;
   const rss = [0, 0, 0, 0];
+  let swapents = 0;
   // The VMA of the previous PTE is reused while addresses stay inside it.
   let vma: Vma | undefined;
   mm.pt.walk(0, TASK_SIZE / PAGE_SIZE, {
@@ -106,6 +128,22 @@ function checkPtes(m: Machine, pid: number, mm: Mm, counted: Uint32Array, v: str
       if (vma === undefined || addr < vma.start || addr >= vma.end) vma = mm.vmaAt(addr);
       if (vma === undefined) {
         v.push(`pid ${pid}: PTE at ${addr.toString(16)} outside every VMA`);
+        return;
+      }
+      if (pteIsSwap(pte)) {
+        const area = m.swap.areas[swapType(pte)];
+        if (
+          area === null ||
+          area === undefined ||
+          swapOffset(pte) < 1 ||
+          swapOffset(pte) > area.slots
+        )
+          v.push(`pid ${pid}: swap entry at ${addr.toString(16)} names no slot`);
+        else if (vma.flags & VM_SHARED)
+          v.push(`pid ${pid}: swap entry at ${addr.toString(16)} in a shared mapping`);
+        const entry = swpEntry(pte);
+        swapCounted.set(entry, (swapCounted.get(entry) ?? 0) + 1);
+        swapents++;
         return;
       }
       if (!ptePresent(pte)) {
@@ -145,6 +183,59 @@ function checkPtes(m: Machine, pid: number, mm: Mm, counted: Uint32Array, v: str
       `pid ${pid}: RSS counters ${mm.rssAnon}/${mm.rssFile}/${mm.rssShmem} but PTEs ${rss[KIND_ANON]}/${rss[KIND_FILE]}/${rss[KIND_SHMEM]}`,
     );
   }
+  if (swapents !== mm.swapents)
+    v.push(`pid ${pid}: VmSwap counter ${mm.swapents} but ${swapents} swap entries`);
+}
+
+/**
+ * Swap: every slot's count equals the swap entries naming it; the swap
+ * cache and its reverse map agree, and hold anonymous pages; a cached page
+ * nothing maps is held for some entry (else it leaked); each area's
+ * in-use figure is the slots that entries or the cache hold (so no slot
+ * leaks once every process has exited).
+ */
+function checkSwap(m: Machine, swapCounted: Map<number, number>, v: string[]): void {
+  const { phys, swap } = m;
+  const inUse = new Map<number, Set<number>>();
+  const use = (type: number, off: number): void => {
+    let set = inUse.get(type);
+    if (set === undefined) {
+      set = new Set();
+      inUse.set(type, set);
+    }
+    set.add(off);
+  };
+  for (const [entry, n] of swapCounted) {
+    const area = swap.areas[swapType(entry)];
+    if (area === null || area === undefined) continue;
+    const off = swapOffset(entry);
+    if (area.counts[off] !== n)
+      v.push(`swap slot ${swapType(entry)}:${off}: count ${area.counts[off]} but ${n} entries`);
+    use(swapType(entry), off);
+  }
+  for (const [pfn, entry] of swap.entryOf) {
+    const area = swap.areas[swapType(entry)];
+    const off = swapOffset(entry);
+    if (area === null || area === undefined || area.cache.get(off) !== pfn) {
+      v.push(`pfn ${pfn}: swap cache says slot ${swapType(entry)}:${off}, the slot disagrees`);
+      continue;
+    }
+    const f = phys.flags[pfn]!;
+    if (!(f & PG_SWAPCACHE) || (f & KIND_MASK) !== KIND_ANON)
+      v.push(`pfn ${pfn} is in the swap cache but not a swap-cached anonymous page`);
+    if (phys.mapcountOf(pfn) === 0 && (swapCounted.get(entry) ?? 0) === 0)
+      v.push(`pfn ${pfn} leaked in the swap cache: nothing maps it, no entry names its slot`);
+    use(swapType(entry), off);
+  }
+  swap.areas.forEach((area, type) => {
+    if (area === null) return;
+    for (const [off, pfn] of area.cache)
+      if (swap.entryOf.get(pfn) === undefined)
+        v.push(`swap slot ${type}:${off}: cached pfn ${pfn} unknown`);
+    const found = inUse.get(type)?.size ?? 0;
+    if (area.inuse !== found)
+      v.push(`swap area ${type}: ${area.inuse} slots in use but ${found} held`);
+  });
 }
 
 /** Every page-cache entry is a cached file/shmem frame, and every cached frame is in a cache once. */

@@ -5,6 +5,7 @@
 import type { KernelEvent } from "./events.js";
 import type { Mm } from "./mm.js";
 import type { PhysMem } from "./phys.js";
+import type { SwapState } from "./swap.js";
 import type { Vfs } from "./vfs.js";
 
 /** Boot options: the behaviours that differ between kernel builds. */
@@ -21,6 +22,13 @@ export interface KernelConfig {
   readonly faultAroundBytes: number;
   /** read_ahead_kb of the root device (128 by default). */
   readonly readaheadKb: number;
+  /**
+   * Memory protection keys are enabled (arch_pkeys_enabled: an x86 CPU with
+   * PKU and a kernel built with them): smaps prints `ProtectionKey:`.
+   */
+  readonly protectionKeys: boolean;
+  /** Bytes of the swap file /swapfile swapped on at boot (`--swap SIZE`); 0: no swap. */
+  readonly swapBytes: number;
 }
 
 export const DEFAULT_CONFIG: KernelConfig = {
@@ -30,11 +38,15 @@ export const DEFAULT_CONFIG: KernelConfig = {
   anonNames: true,
   faultAroundBytes: 64 * 1024,
   readaheadKb: 128,
+  protectionKeys: false,
+  swapBytes: 0,
 };
 
 export interface Kernel {
   readonly phys: PhysMem;
   readonly vfs: Vfs;
+  /** Swap areas and the swap cache. */
+  readonly swap: SwapState;
   readonly config: KernelConfig;
   /** The attached tracer, or null. */
   trace: ((event: KernelEvent) => void) | null;

@@ -59,6 +59,7 @@ import { allocFrameSlow } from "./reclaim.js";
 import { failure, type Result, success } from "./result.js";
 import { bootFilesystem, bootSpecialFrames } from "./rootfs.js";
 import { advanceTo, exitTime, runActions, type Step, type Timeline } from "./sched.js";
+import { bootSwap, SwapState, tryToUnuse } from "./swap.js";
 import { type Action, Task } from "./task.js";
 import type { Inode, Vfs } from "./vfs.js";
 
@@ -73,6 +74,8 @@ export interface MachineParts {
   readonly config: KernelConfig;
   readonly phys: PhysMem;
   readonly vfs: Vfs;
+  /** Swap areas and swap cache; absent in images saved before swap existed (no swap). */
+  readonly swap?: SwapState | undefined;
   /** The process table, in its order. */
   readonly tasks: readonly Task[];
   readonly now: number;
@@ -86,6 +89,7 @@ export class Machine implements Kernel, Timeline {
   readonly config: KernelConfig;
   readonly phys: PhysMem;
   readonly vfs: Vfs;
+  readonly swap: SwapState;
   readonly tasks = new Map<number, Task>();
   trace: ((event: KernelEvent) => void) | null = null;
   /** Nanoseconds since boot. */
@@ -115,11 +119,14 @@ export class Machine implements Kernel, Timeline {
     if (parts !== undefined) {
       this.phys = parts.phys;
       this.vfs = parts.vfs;
+      this.swap = parts.swap ?? new SwapState();
       return;
     }
     this.phys = new PhysMem(Math.floor(config.memBytes / PAGE_SIZE));
     bootSpecialFrames(this.phys);
     this.vfs = bootFilesystem();
+    this.swap = new SwapState();
+    if (config.swapBytes > 0) bootSwap(this.swap, config.swapBytes);
   }
 
   /**
@@ -269,6 +276,26 @@ export class Machine implements Kernel, Timeline {
     if (!t.ok) return t;
     t.value.comm = comm.slice(0, 15);
     return success(undefined);
+  }
+
+  /**
+   * swapoff(2) of the area swapped on from `path`: every swapped page comes
+   * back into memory (tryToUnuse). EINVAL if no area is that file, ENOMEM
+   * if memory cannot hold the pages.
+   */
+  swapoff(path: string): Result<void> {
+    const type = this.swap.areas.findIndex((a) => a !== null && a.path === path);
+    if (type < 0) return failure("EINVAL");
+    const users = [...this.tasks.values()].flatMap((t) =>
+      t.mm === null ? [] : [{ mm: t.mm, pid: t.pid }],
+    );
+    const unique = users.filter((u, i) => users.findIndex((v) => v.mm === u.mm) === i);
+    return tryToUnuse(this, unique, type) ? success(undefined) : failure("ENOMEM");
+  }
+
+  /** The paths of the swap areas in use, in type order (swapoff -a). */
+  swapPaths(): string[] {
+    return this.swap.areas.flatMap((a) => (a === null ? [] : [a.path]));
   }
 
   /** mlock(2): locks the range and populates it (writing where the mapping is private and writable). */

@@ -16,7 +16,16 @@ import {
   VM_PFNMAP,
 } from "./constants.js";
 import type { Kernel } from "./kernel.js";
-import { PageTable, type PteSpan, pteDirty, pteNone, ptePfn, ptePresent } from "./page-table.js";
+import {
+  PageTable,
+  type PteSpan,
+  pteDirty,
+  pteIsSwap,
+  pteNone,
+  ptePfn,
+  ptePresent,
+  swpEntry,
+} from "./page-table.js";
 import {
   KIND_ANON,
   KIND_FILE,
@@ -28,6 +37,7 @@ import {
   type PhysMem,
   ZERO_PFN,
 } from "./phys.js";
+import { freeSwapAndCache, releaseAnonPage, type SwapState } from "./swap.js";
 import {
   canMerge,
   isDataMapping,
@@ -59,6 +69,7 @@ export const MM_FIELDS = {
   rssAnon: "counter",
   rssFile: "counter",
   rssShmem: "counter",
+  swapents: "counter",
   hiwaterRss: "counter",
   hiwaterVm: "counter",
   startCode: "layout",
@@ -105,6 +116,8 @@ export class Mm {
   rssAnon = 0;
   rssFile = 0;
   rssShmem = 0;
+  /** MM_SWAPENTS: swap entries in this mm's page table (VmSwap). */
+  swapents = 0;
   /** Peaks, updated just before RSS or total_vm drop (update_hiwater_*). */
   hiwaterRss = 0;
   hiwaterVm = 0;
@@ -281,6 +294,7 @@ export function normalPage(vma: Vma, pte: number): number {
  */
 function unmapPage(
   phys: PhysMem,
+  swap: SwapState,
   mm: Mm,
   vma: Vma,
   pfn: number,
@@ -302,12 +316,15 @@ function unmapPage(
   }
   if (left === 0) {
     phys.flags[pfn]! &= ~PG_MLOCKED;
-    if (kind === KIND_ANON) {
-      phys.free(pfn);
-      return 1;
-    }
+    if (kind === KIND_ANON) return releaseAnonPage(phys, swap, pfn);
   }
   return 0;
+}
+
+/** A swap entry leaves `mm`'s page table (zap_nonpresent_ptes): the slot loses it. */
+function zapSwapEntry(k: Kernel, mm: Mm, pte: number): void {
+  mm.swapents--;
+  freeSwapAndCache(k.phys, k.swap, swpEntry(pte));
 }
 
 export interface ZapStats {
@@ -329,13 +346,14 @@ export function zapRange(
   mm.updateHiwaterRss();
   mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
     pmdEntry(span) {
-      if (span.anyEntry()) zapPteRange(k.phys, mm, vma, span, stats);
+      if (span.anyEntry()) zapPteRange(k, mm, vma, span, stats);
     },
   });
 }
 
 /** zap_pte_range: clears the span's entries, dropping each page's mapping. */
-function zapPteRange(phys: PhysMem, mm: Mm, vma: Vma, span: PteSpan, stats: ZapStats): void {
+function zapPteRange(k: Kernel, mm: Mm, vma: Vma, span: PteSpan, stats: ZapStats): void {
+  const { phys, swap } = k;
   const table = span.writable();
   const { lo, hi } = span;
   for (let i = lo; i < hi; i++) {
@@ -344,10 +362,14 @@ function zapPteRange(phys: PhysMem, mm: Mm, vma: Vma, span: PteSpan, stats: ZapS
     table[i] = 0;
     const young = span.isYoung(i);
     span.mkOld(i);
+    if (pteIsSwap(pte)) {
+      zapSwapEntry(k, mm, pte);
+      continue;
+    }
     const pfn = normalPage(vma, pte);
     if (pfn < 0) continue;
     stats.unmapped++;
-    stats.freed += unmapPage(phys, mm, vma, pfn, pte, young, stats);
+    stats.freed += unmapPage(phys, swap, mm, vma, pfn, pte, young, stats);
   }
 }
 
@@ -363,7 +385,7 @@ export function exitMmap(k: Kernel, mm: Mm): ZapStats {
   for (const vma of mm.vmas) {
     mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
       pmdEntry(span) {
-        unmapSpan(k.phys, mm, vma, span, stats);
+        unmapSpan(k, mm, vma, span, stats);
       },
     });
   }
@@ -390,15 +412,20 @@ export function mmput(k: Kernel, mm: Mm): ZapStats | null {
 }
 
 /** exit_mmap's per-table step: drops the mapping of each page the span maps, leaving the entries. */
-function unmapSpan(phys: PhysMem, mm: Mm, vma: Vma, span: PteSpan, stats: ZapStats): void {
+function unmapSpan(k: Kernel, mm: Mm, vma: Vma, span: PteSpan, stats: ZapStats): void {
+  const { phys, swap } = k;
   const table = span.entries;
   const { lo, hi } = span;
   for (let i = lo; i < hi; i++) {
     const pte = table[i]!;
+    if (pteIsSwap(pte)) {
+      zapSwapEntry(k, mm, pte);
+      continue;
+    }
     const pfn = normalPage(vma, pte);
     if (pfn < 0) continue;
     stats.unmapped++;
-    stats.freed += unmapPage(phys, mm, vma, pfn, pte, span.isYoung(i), stats);
+    stats.freed += unmapPage(phys, swap, mm, vma, pfn, pte, span.isYoung(i), stats);
   }
 }
 

@@ -7,6 +7,7 @@
  * leaves the address space exactly as it was.
  */
 import {
+  MADV_COLD,
   MADV_DODUMP,
   MADV_DOFORK,
   MADV_DONTDUMP,
@@ -16,6 +17,7 @@ import {
   MADV_KEEPONFORK,
   MADV_NOHUGEPAGE,
   MADV_NORMAL,
+  MADV_PAGEOUT,
   MADV_RANDOM,
   MADV_SEQUENTIAL,
   MADV_WIPEONFORK,
@@ -54,6 +56,7 @@ import {
 } from "./constants.js";
 import { wantsWritenotify } from "./fault.js";
 import type { Kernel } from "./kernel.js";
+import { canMadvLru, coldOrPageout } from "./madvise.js";
 import {
   freePgtables,
   lockedPages,
@@ -417,6 +420,14 @@ export function doMadvise(
         zapRange(k, mm, vma, Math.max(start, vma.start), Math.min(end.value, vma.end), stats);
       break;
     }
+    case MADV_COLD:
+    case MADV_PAGEOUT:
+      if (vmas.some((v) => !canMadvLru(v))) return failure("EINVAL");
+      for (const vma of vmas) {
+        const from = Math.max(start, vma.start);
+        coldOrPageout(k, mm, vma, from, Math.min(end.value, vma.end), advice === MADV_PAGEOUT);
+      }
+      break;
     default:
       return failure("EINVAL");
   }

@@ -20,14 +20,14 @@
  *             bit 3     soft-dirty
  *             bits 4–31 PFN (up to 2^28 frames: 1 TiB of RAM)
  *   swap      bit 0  = 0, bit 1 = 1 (the swap marker: never none)
+ *             bit 2     exclusive (_PAGE_SWP_EXCLUSIVE: the page was AnonExclusive)
  *             bit 3     soft-dirty (_PAGE_SWP_SOFT_DIRTY)
  *             bits 4–8  swap type (32 swap areas, MAX_SWAPFILES)
  *             bits 9–31 offset in the area (2^23 slots: 32 GiB)
  *
  * A swap entry is neither none nor present. The flag accessors (pteWrite,
  * pteDirty, ptePfn) read present entries only: check ptePresent first
- * where an entry may be a swap entry. No swap entry is made yet: the
- * encoding is reserved for the swap issue. The accessed ("young") bit is
+ * where an entry may be a swap entry (swap.ts makes them). The accessed ("young") bit is
  * kept outside the table, in a per-mm bitmap per region, for the reason
  * below; read it through PteSpan.isYoung or PageTable.isYoung.
  *
@@ -72,6 +72,11 @@ export const mkSwapPte = (type: number, offset: number): number =>
 export const pteIsSwap = (pte: number): boolean => (pte & (PTE_PRESENT | PTE_SWP)) === PTE_SWP;
 export const swapType = (pte: number): number => (pte >>> SWP_TYPE_SHIFT) & SWP_TYPE_MASK;
 export const swapOffset = (pte: number): number => Math.floor(pte / SWP_OFFSET_UNIT);
+/** A swap entry's exclusive marker (pte_swp_exclusive). */
+export const SWP_EXCLUSIVE = 4;
+export const pteSwpExclusive = (pte: number): boolean => (pte & SWP_EXCLUSIVE) !== 0;
+/** The entry less its exclusive and soft-dirty bits: the slot it names (pte_to_swp_entry). */
+export const swpEntry = (pte: number): number => pte & ~(SWP_EXCLUSIVE | PTE_SOFT_DIRTY);
 
 /* ---- tables ---- */
 

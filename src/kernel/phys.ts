@@ -11,7 +11,8 @@
  *                     prove that COW is invisible to programs
  * refcount is derived, not stored: mapcount + 1 while the page cache (or the
  * kernel, for reserved frames) holds the frame. That is the only extra
- * reference this model has: no pins, no swap cache, no LRU batches.
+ * reference this model has, and the swap cache's (PG_SWAPCACHE, swap.ts):
+ * no pins, no LRU batches.
  *
  * Frames are handed out by a bump pointer and recycled through a LIFO free
  * stack, so simulated RAM that was never used costs no host memory (typed
@@ -48,6 +49,8 @@ export const PG_PRIVATE = 1 << 8;
 export const PG_READAHEAD = 1 << 9;
 /** PG_active: on the active LRU list (accessed twice, see markAccessed). */
 export const PG_ACTIVE = 1 << 10;
+/** PG_swapcache: in the swap cache (swap.ts), which holds one reference. */
+export const PG_SWAPCACHE = 1 << 11;
 
 /** The shared zero page's PFN: a page of the kernel image's bss. */
 export const ZERO_PFN = 0xe00;
@@ -119,7 +122,8 @@ export class PhysMem {
   free(pfn: number): void {
     const f = this.flags[pfn]!;
     if ((f & KIND_MASK) === KIND_FREE) panic(`double free of pfn ${pfn}`);
-    if (f & (PG_RESERVED | PG_CACHED)) panic(`freeing pfn ${pfn} that is still held`);
+    if (f & (PG_RESERVED | PG_CACHED | PG_SWAPCACHE))
+      panic(`freeing pfn ${pfn} that is still held`);
     if (this.mapcounts[pfn] !== 0)
       panic(`freeing pfn ${pfn} with mapcount ${this.mapcountOf(pfn)}`);
     this.flags[pfn] = KIND_FREE;
@@ -137,10 +141,10 @@ export class PhysMem {
     return this.flags[pfn]! & KIND_MASK;
   }
 
-  /** page_count(): mapcount plus the page cache's (or kernel's) reference. */
+  /** page_count(): mapcount plus the page cache's, swap cache's or kernel's reference. */
   refcount(pfn: number): number {
     const f = this.flags[pfn]!;
-    return this.mapcountOf(pfn) + (f & (PG_CACHED | PG_RESERVED) ? 1 : 0);
+    return this.mapcountOf(pfn) + (f & (PG_CACHED | PG_RESERVED | PG_SWAPCACHE) ? 1 : 0);
   }
 
   /** The frame's map count (folio_mapcount). */

@@ -35,6 +35,13 @@ import { PteTable } from "./page-table.js";
 import { KIND_FREE, KIND_MASK, PG_CACHED, PG_RESERVED, PhysMem } from "./phys.js";
 import { bootSpecialFrames } from "./rootfs.js";
 import { ROOTFS_FILES } from "./rootfs-image.js";
+import {
+  restoreSwap,
+  type SwapAreaImage,
+  type SwapImage,
+  type SwapState,
+  saveSwap,
+} from "./swap.js";
 import { type Action, STATE_NAMES, Task, type TaskState } from "./task.js";
 import {
   fileWord,
@@ -65,6 +72,8 @@ export interface MachineImage {
   readonly anonVmas: readonly number[];
   /** The process table, in its order. */
   readonly tasks: readonly TaskImage[];
+  /** Swap areas and the swap cache; absent when the machine never had swap. */
+  readonly swap?: SwapImage;
 }
 
 /** Frames [0, bump): every frame above was never handed out, so is all zeros. */
@@ -236,6 +245,7 @@ export function saveMachine(m: Machine): MachineImage {
     tables: saveTables(s),
     anonVmas: s.anonVmas.list.map((a) => a.id),
     tasks,
+    ...(m.swap.areas.length > 0 ? { swap: saveSwap(m.swap) } : {}),
   };
 }
 
@@ -462,6 +472,7 @@ function load(image: Record<string, unknown>): Machine {
   const parts = {
     config,
     phys,
+    swap: image.swap === undefined ? undefined : loadSwap(record(image.swap, "swap"), phys),
     vfs: Vfs.restore(root, vfsState),
     tasks,
     now: int(image.now, "now"),
@@ -475,6 +486,40 @@ function load(image: Record<string, unknown>): Machine {
   return Machine.restore({ ...parts, vfs: Vfs.restore(root, vfsState) });
 }
 
+function loadSwap(v: Record<string, unknown>, phys: PhysMem): SwapState {
+  const areas = list(v.areas, "swap.areas");
+  if (areas.length > 32) problem("swap.areas", "more than 32 swap areas");
+  const image: SwapImage = {
+    nextPriority: int(v.nextPriority, "swap.nextPriority", INT32_MIN, INT32_MAX),
+    areas: areas.map((x, i): SwapAreaImage | null => {
+      if (x === null) return null;
+      const at = `swap.areas[${i}]`;
+      const a = record(x, at);
+      const pages = int(a.pages, `${at}.pages`, 2, 2 ** 23);
+      const kind = text(a.kind, `${at}.kind`);
+      if (kind !== "file" && kind !== "partition") problem(`${at}.kind`, "not file or partition");
+      const cache = list(a.cache, `${at}.cache`).map((pair, j) => {
+        const [off, pfn] = list(pair, `${at}.cache[${j}]`);
+        return [
+          int(off, `${at}.cache[${j}][0]`, 1, pages - 1),
+          int(pfn, `${at}.cache[${j}][1]`, phys.firstUsable, phys.highWater - 1),
+        ] as const;
+      });
+      return {
+        path: text(a.path, `${at}.path`),
+        pages,
+        priority: int(a.priority, `${at}.priority`, INT32_MIN, INT32_MAX),
+        kind,
+        counts: typed(a.counts, Uint32Array, `${at}.counts`, pages),
+        data: typed(a.data, Uint32Array, `${at}.data`, pages),
+        cache,
+        cursor: int(a.cursor, `${at}.cursor`, 1, pages),
+      };
+    }),
+  };
+  return restoreSwap(image);
+}
+
 function loadConfig(c: Record<string, unknown>): KernelConfig {
   const memBytes = int(c.memBytes, "config.memBytes", PAGE_SIZE, 2 ** 28 * PAGE_SIZE);
   return {
@@ -484,6 +529,9 @@ function loadConfig(c: Record<string, unknown>): KernelConfig {
     anonNames: bool(c.anonNames, "config.anonNames"),
     faultAroundBytes: int(c.faultAroundBytes, "config.faultAroundBytes", PAGE_SIZE, PMD_SIZE),
     readaheadKb: int(c.readaheadKb, "config.readaheadKb"),
+    protectionKeys:
+      c.protectionKeys === undefined ? false : bool(c.protectionKeys, "config.protectionKeys"),
+    swapBytes: c.swapBytes === undefined ? 0 : int(c.swapBytes, "config.swapBytes"),
   };
 }
 

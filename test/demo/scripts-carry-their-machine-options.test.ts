@@ -41,6 +41,16 @@ describe("script options", () => {
     expect(overridden).toMatchObject({ memBytes: 2 ** 30, zeroPage: false });
   });
 
+  test("--swap SIZE boots with a swap file of that size; 0 (the default) without; a bad size is refused", () => {
+    expect(kernelConfig(parse([]))).toMatchObject({ swapBytes: 0 });
+    const script = directiveArgs("# cowsh: --swap 256M\n") as string[];
+    expect(script).toEqual(["--swap", "256M"]);
+    expect(kernelConfig(parse(script))).toMatchObject({ swapBytes: 256 * 2 ** 20 });
+    expect(kernelConfig(parse(["--swap", "lots"]))).toBe(
+      "cowsh: --swap: invalid size 'lots' (0, or at least 40K)",
+    );
+  });
+
   test("the front end's options", () => {
     const args = parse([
       "--play",

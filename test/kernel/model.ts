@@ -10,6 +10,8 @@
  */
 import fc from "fast-check";
 import {
+  MADV_COLD,
+  MADV_PAGEOUT,
   MAP_ANONYMOUS,
   MAP_PRIVATE,
   MAP_SHARED,
@@ -75,7 +77,8 @@ function writeModel(r: RegionModel, i: number, word: number): void {
 
 /** Boots a small machine with one test process (an idle shell) and two files. */
 export function setup(options: Partial<KernelConfig> = {}): { model: Model; real: Real } {
-  const m = Machine.boot({ memBytes: 128 * 1024 * 1024, ...options });
+  // A small swap file (255 slots), so that pageouts also find it full.
+  const m = Machine.boot({ memBytes: 128 * 1024 * 1024, swapBytes: 1024 * 1024, ...options });
   const files: FileModel[] = [];
   for (const path of ["/tmp/f0", "/tmp/f1"]) {
     if (!m.truncate(path, FILE_PAGES * PAGE_SIZE).ok) throw new Error("truncate failed");
@@ -381,6 +384,35 @@ class MsyncCmd extends Cmd {
   toString = () => `msync(${this.proc}, ${this.region})`;
 }
 
+/**
+ * MADV_PAGEOUT or MADV_COLD of part of a region: pages go to swap (or stay,
+ * when the swap is full or another process maps them); no word anyone
+ * reads changes, and the next access swaps them back in.
+ */
+class PageoutCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly region: number,
+    readonly first: number,
+    readonly count: number,
+    readonly cold: boolean,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => withRegions(m).length > 0;
+  run(model: Model, real: Real): void {
+    const p = pick(withRegions(model), this.proc)!;
+    const region = pick(p.regions, this.region)!;
+    const first = this.first % region.pages;
+    const count = Math.min(this.count, region.pages - first);
+    const advice = this.cold ? MADV_COLD : MADV_PAGEOUT;
+    const r = real.m.madvise(p.pid, region.start + first * PAGE_SIZE, count * PAGE_SIZE, advice);
+    if (!r.ok) throw new Error(`madvise failed: ${r.errno}`);
+  }
+  toString = () =>
+    `${this.cold ? "cold" : "pageout"}(${this.proc}, ${this.region}, ${this.first}, ${this.count})`;
+}
+
 const mmapArb = fc
   .tuple(
     fc.nat(7),
@@ -400,6 +432,9 @@ const accessArb = fc
   )
   .map(([p, r, f, c, w, a]) => new AccessCmd(p, r, f, c, w, a));
 const forkArb = fc.nat(7).map((p) => new ForkCmd(p));
+const pageoutArb = fc
+  .tuple(fc.nat(7), fc.nat(7), fc.nat(63), fc.integer({ min: 1, max: 40 }), fc.nat(3))
+  .map(([p, r, f, c, cold]) => new PageoutCmd(p, r, f, c, cold === 0));
 
 /**
  * Every command, with small arguments so that sequences interact. Accesses,
@@ -429,6 +464,8 @@ export const allCommands = [
   fc.tuple(fc.nat(7), fc.nat(7), fc.boolean()).map(([p, r, w]) => new MprotectCmd(p, r, w)),
   fc.tuple(fc.nat(7), fc.integer({ min: 1, max: 40 })).map(([p, n]) => new BrkCmd(p, n)),
   fc.tuple(fc.nat(7), fc.nat(7)).map(([p, r]) => new MsyncCmd(p, r)),
+  pageoutArb,
+  pageoutArb,
 ];
 
 /**
@@ -444,6 +481,12 @@ export function runChecked(
   for (const p of model.procs) real.m.exit(p.pid, 0);
   for (const task of [...real.m.tasks.values()]) if (task.isZombie) real.m.wait(task.pid);
   assertInvariants(real.m);
+  // The idle shells never swap: once the test processes are gone no slot is held.
+  const { swap } = real.m;
+  if (swap.usedPages() !== 0 || swap.cachedPages() !== 0)
+    throw new Error(
+      `${swap.usedPages()} swap slots and ${swap.cachedPages()} swap-cache pages leaked`,
+    );
 }
 
 /** Wraps each command so the invariants are asserted right after it. */

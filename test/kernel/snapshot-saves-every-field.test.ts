@@ -23,7 +23,12 @@ const KNOWN: Record<string, readonly string[]> = {
     "logTimes",
     "ttyErr",
     "nextPid",
+    "swap",
   ],
+  // entryOf is the swap cache's reverse map, rebuilt from each area's cache.
+  SwapState: ["areas", "entryOf", "nextPriority"],
+  // inuse follows from counts and cache.
+  SwapArea: ["path", "pages", "priority", "kind", "counts", "data", "cache", "inuse", "cursor"],
   // exitSignal is a constant (SIGCHLD).
   Task: [
     "pid",
@@ -56,6 +61,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "rssAnon",
     "rssFile",
     "rssShmem",
+    "swapents",
     "hiwaterRss",
     "hiwaterVm",
     "startCode",
@@ -122,7 +128,7 @@ const KNOWN: Record<string, readonly string[]> = {
 };
 
 test("the snapshot knows every field of the kernel's objects", () => {
-  const session = createSession(Machine.boot());
+  const session = createSession(Machine.boot({ swapBytes: 1024 * 1024 }));
   runSource(
     session,
     "echo hi > /tmp/t\nP=$(spawn /bin/sh)\nmmap $P 1M --file /tmp/t\nwrite $P [heap] 4K\nrun $P 'sleep 5; exit 1'",
@@ -144,6 +150,8 @@ test("the snapshot knows every field of the kernel's objects", () => {
     Vfs: [m.vfs],
     PhysMem: [m.phys],
     PageTable: [task.mm!.pt],
+    SwapState: [m.swap],
+    SwapArea: m.swap.areas.filter((a) => a !== null),
   };
   for (const [kind, objects] of Object.entries(found))
     for (const object of objects)

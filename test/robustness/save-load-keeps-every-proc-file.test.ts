@@ -155,6 +155,29 @@ describe("a round trip changes nothing", () => {
     }
   });
 
+  test("a machine with swapped pages: swap entries, slot counts and the swap cache come back", () => {
+    const source = `
+P=$(spawn /bin/sh)
+mmap $P 1M --name buf
+write $P buf
+madvise $P buf 1M pageout
+C=$(fork $P)
+read $C buf 256K
+write $P buf+512K 64K
+`;
+    const a = scenario({ swapBytes: 64 * 1024 * 1024 }, source);
+    const b = reloaded(a);
+    expect(machineDigest(b.machine)).toBe(machineDigest(a.machine));
+    expect(procFiles(b.machine)).toEqual(procFiles(a.machine));
+    expect(procFiles(b.machine).get("/proc/swaps")).toMatch(/\/swapfile\s+file\t\t65532\t\t1024\t/);
+    expect(checkInvariants(b.machine).violations).toEqual([]);
+    sameAfter(
+      a,
+      b,
+      "read $P buf 1M\nwrite $C buf 1M\nkill $C\nwait $C\ncat /proc/meminfo /proc/swaps",
+    );
+  });
+
   test("shared PTE tables are one object again, with the same sharers", () => {
     const a = scenario({}, SCENARIO);
     const b = reloaded(a);
@@ -215,6 +238,8 @@ write $C buf 16M
       anonNames: false,
       faultAroundBytes: 4096,
       readaheadKb: 32,
+      protectionKeys: true,
+      swapBytes: 4 * 1024 * 1024,
     };
     const a = scenario(config, "P=$(spawn /bin/sh)\nmmap $P 1M\nread $P 0x7ffff7f00000 4K\n");
     const b = reloaded(a);

@@ -16,7 +16,10 @@
  *    same process's previous @stat;
  *  - @status: the set of lines, and every Vm and Rss value as a change since
  *    the same process's previous @status;
- *  - @file: the content, or the error.
+ *  - @file: the content, or the error;
+ *  - @swapmap: present, swapped, exclusive, file, type, kpagecount and
+ *    kpageflags (less LRU and ACTIVE); PFNs and swap offsets as relations;
+ *  - @meminfo: swapused and swapcached; @rollup: Swap, SwapPss, LazyFree.
  * Absolute figures of a whole process (@stat, @status) are not compared:
  * the C program's own executable, libc and stack are not /bin/sh's.
  */
@@ -81,7 +84,8 @@ export function compareRuns(
       else excused.push([text, by]);
     }
   }
-  diffs.push(...comparePfns(kernel, cowsh));
+  diffs.push(...compareRelations(kernel, cowsh, "present", "pfn", "frame"));
+  diffs.push(...compareRelations(kernel, cowsh, "swapped", "offset", "slot"));
   return { differences: diffs, excused };
 }
 
@@ -126,6 +130,16 @@ function compareRecord(k: TruthRecord, c: TruthRecord, deltas: DeltaTracker, fou
       break;
     case "file":
       compareFile(k, c, found);
+      break;
+    case "swapmap":
+      compareFields(k, c, SWAPMAP_FIELDS, found);
+      compareKpageflags(k, c, found);
+      break;
+    case "meminfo":
+      compareFields(k, c, ["swapused", "swapcached"], found);
+      break;
+    case "rollup":
+      compareFields(k, c, ["Swap", "SwapPss", "LazyFree"], found);
       break;
   }
 }
@@ -174,8 +188,14 @@ function referencedNoise(k: TruthRecord, c: TruthRecord): boolean {
 
 const PAGEMAP_FIELDS = ["present", "exclusive", "file", "softdirty", "zero", "kpagecount"];
 
+const SWAPMAP_FIELDS = ["present", "swapped", "exclusive", "file", "type", "kpagecount"];
+
 function comparePagemap(k: TruthRecord, c: TruthRecord, found: Found): void {
   compareFields(k, c, PAGEMAP_FIELDS, found);
+  compareKpageflags(k, c, found);
+}
+
+function compareKpageflags(k: TruthRecord, c: TruthRecord, found: Found): void {
   const kf = k.fields.get("kpageflags");
   const cf = c.fields.get("kpageflags");
   if (kf === undefined || cf === undefined) {
@@ -230,28 +250,35 @@ function delta(before: TruthRecord, after: TruthRecord, name: string): number | 
 const signed = (n: number): string => (n > 0 ? `+${n}` : String(n));
 
 /**
- * PFNs as relations: for every two present @pagemap records, the kernel
- * shows the same frame iff cowsh does (a copy gets a new frame, a reuse
- * keeps it, a child sees its parent's frame, the zero page is one frame).
+ * PFNs (and swap offsets) as relations: for every two present @pagemap or
+ * @swapmap records, the kernel shows the same frame iff cowsh does (a copy
+ * gets a new frame, a reuse keeps it, a child sees its parent's frame, the
+ * zero page is one frame); likewise the same swap slot for two swapped ones.
  */
-function comparePfns(kernel: readonly TruthRecord[], cowsh: readonly TruthRecord[]): string[] {
+function compareRelations(
+  kernel: readonly TruthRecord[],
+  cowsh: readonly TruthRecord[],
+  flag: string,
+  field: string,
+  what: string,
+): string[] {
   const diffs: string[] = [];
   const pairs: [TruthRecord, string, string][] = [];
   for (let i = 0; i < Math.min(kernel.length, cowsh.length); i++) {
     const k = kernel[i]!;
     const c = cowsh[i]!;
-    if (k.kind !== "pagemap" || !sameKey(k, c)) continue;
-    if (k.fields.get("present") !== "1" || c.fields.get("present") !== "1") continue;
-    pairs.push([k, k.fields.get("pfn") ?? "", c.fields.get("pfn") ?? ""]);
+    if ((k.kind !== "pagemap" && k.kind !== "swapmap") || !sameKey(k, c)) continue;
+    if (k.fields.get(flag) !== "1" || c.fields.get(flag) !== "1") continue;
+    pairs.push([k, k.fields.get(field) ?? "", c.fields.get(field) ?? ""]);
   }
   for (let j = 1; j < pairs.length; j++) {
     for (let i = 0; i < j; i++) {
       const [ri, ki, ci] = pairs[i]!;
       const [rj, kj, cj] = pairs[j]!;
       if ((ki === kj) === (ci === cj)) continue;
-      const how = (same: boolean): string => (same ? "the same frame" : "different frames");
+      const how = (same: boolean): string => (same ? `the same ${what}` : `different ${what}s`);
       diffs.push(
-        `${recordName(rj)}: pfn vs ${recordName(ri)}: kernel ${how(ki === kj)}, cowsh ${how(ci === cj)}`,
+        `${recordName(rj)}: ${field} vs ${recordName(ri)}: kernel ${how(ki === kj)}, cowsh ${how(ci === cj)}`,
       );
     }
   }

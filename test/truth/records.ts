@@ -14,7 +14,17 @@
  *    `cat: /proc/N/NAME: No such process` (cowsh) are both an error.
  */
 
-export type RecordKind = "step" | "smaps" | "faults" | "status" | "pagemap" | "stat" | "file";
+export type RecordKind =
+  | "step"
+  | "smaps"
+  | "faults"
+  | "status"
+  | "pagemap"
+  | "stat"
+  | "file"
+  | "swapmap"
+  | "meminfo"
+  | "rollup";
 
 export interface TruthRecord {
   /** Index in its run, from 1, as the comparator names it. */
@@ -42,7 +52,18 @@ interface Draft {
   body: string[];
 }
 
-const KINDS = new Set<string>(["step", "smaps", "faults", "status", "pagemap", "stat", "file"]);
+const KINDS = new Set<string>([
+  "step",
+  "smaps",
+  "faults",
+  "status",
+  "pagemap",
+  "stat",
+  "file",
+  "swapmap",
+  "meminfo",
+  "rollup",
+]);
 
 /** Lines a run printed outside any record (must be none) and its records. */
 export interface Run {
@@ -74,7 +95,7 @@ function draftOf(kind: RecordKind, text: string): Draft {
   const words = text === "" ? [] : text.split(" ");
   const inline = new Map<string, string>();
   const rest: string[] = [];
-  const unlabelled = kind === "status" || kind === "stat";
+  const unlabelled = kind === "status" || kind === "stat" || kind === "rollup";
   for (const w of words.slice(kind === "step" || unlabelled ? 1 : 2)) {
     const eq = w.indexOf("=");
     if (eq > 0) inline.set(w.slice(0, eq), w.slice(eq + 1));
@@ -96,6 +117,12 @@ function finish(d: Draft, index: number): TruthRecord {
       return statRecord(d, base);
     case "file":
       return fileRecord(d, base);
+    case "swapmap":
+      return swapmapRecord(d, base);
+    case "meminfo":
+      return meminfoRecord(d, base);
+    case "rollup":
+      return rollupRecord(d, base);
     default:
       return { ...base, fields: d.inline, body: d.body, absent: false, error: null };
   }
@@ -165,6 +192,43 @@ function statRecord(d: Draft, base: Base): TruthRecord {
     return { ...base, fields, body: [], absent: false, error: null };
   }
   return { ...base, fields, body: d.body, absent: false, error: null };
+}
+
+/**
+ * `@swapmap`: the C side prints every field; cowsh's pagemap adds
+ * `swapped=1 type= offset=` only for a swap entry, so they default to 0.
+ */
+function swapmapRecord(d: Draft, base: Base): TruthRecord {
+  const fields = new Map(d.inline);
+  if (!fields.has("swapped")) fields.set("swapped", "0");
+  if (!fields.has("type")) fields.set("type", "0");
+  if (!fields.has("offset")) fields.set("offset", "0x0");
+  return { ...base, fields, body: d.body, absent: false, error: null };
+}
+
+/**
+ * `@meminfo P LABEL swapused= swapcached=` (C: changes since the scenario
+ * began), or `@meminfo P LABEL` followed by the SwapCached, SwapTotal and
+ * SwapFree lines of /proc/meminfo (cowsh: a fresh machine uses no swap, so
+ * its absolute figures are the changes).
+ */
+function meminfoRecord(d: Draft, base: Base): TruthRecord {
+  if (d.inline.size > 0)
+    return { ...base, fields: d.inline, body: d.body, absent: false, error: null };
+  const lines = bodyFields(d.body);
+  const n = (name: string): number => Number(lines.get(name));
+  const fields = new Map([
+    ["swapused", String(n("SwapTotal") - n("SwapFree"))],
+    ["swapcached", String(n("SwapCached"))],
+  ]);
+  return { ...base, fields, body: [], absent: false, error: null };
+}
+
+/** `@rollup W Swap= SwapPss= LazyFree=` (C), or `@rollup W` and those lines of smaps_rollup (cowsh). */
+function rollupRecord(d: Draft, base: Base): TruthRecord {
+  if (d.inline.size > 0)
+    return { ...base, fields: d.inline, body: d.body, absent: false, error: null };
+  return { ...base, fields: bodyFields(d.body), body: [], absent: false, error: null };
 }
 
 /** cat's message when a /proc file cannot be read. */

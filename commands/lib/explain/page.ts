@@ -19,10 +19,15 @@ import type { Machine } from "../../../src/kernel/machine.js";
 import type { Mm } from "../../../src/kernel/mm.js";
 import {
   pteDirty,
+  pteIsSwap,
   pteNone,
   ptePfn,
   pteSoftDirty,
+  pteSwpExclusive,
   pteWrite,
+  swapOffset,
+  swapType,
+  swpEntry,
 } from "../../../src/kernel/page-table.js";
 import {
   KIND_ANON,
@@ -51,6 +56,8 @@ export function explainPage(m: Machine, task: Task & { mm: Mm }, vma: Vma, at: n
   const addr = Math.floor(at / PAGE_SIZE) * PAGE_SIZE;
   const vpn = addr / PAGE_SIZE;
   const pte = task.mm.pt.get(vpn);
+  if (pteIsSwap(pte))
+    return `${[...heading({ m, task, vma, addr, pte, pfn: -1, young: false }, at), "", ...swapSection(m, vma, pte)].join("\n")}\n`;
   const page: Page = {
     m,
     task,
@@ -84,6 +91,41 @@ function heading(p: Page, at: number): string[] {
     `pid ${p.task.pid} (${p.task.comm}), address ${where}: page ${index} of ${pages} in`,
     `  ${vmaLabel(p.task.mm, p.vma)}`,
   ];
+}
+
+/* ---- a swap entry ---- */
+
+/**
+ * A swapped-out page: its slot, what holds the slot, and what the next
+ * touch does (do_swap_page).
+ */
+function swapSection(m: Machine, vma: Vma, pte: number): string[] {
+  const entry = swpEntry(pte);
+  const area = m.swap.area(entry);
+  const slot = swapOffset(pte);
+  const entries = m.swap.entries(entry);
+  const cached = m.swap.cachedPage(entry);
+  const exclusive = pteSwpExclusive(pte);
+  const holders = `${plural(entries, "swap entry", "swap entries")} (page-table entries of processes) name it${
+    cached >= 0 ? `, and the swap cache holds its page in frame ${hex(cached)}` : ""
+  }.`;
+  const read =
+    cached >= 0
+      ? "a read finds the page in the swap cache: a minor fault maps that same frame, clean; the slot stays allocated."
+      : "a read finds no page in the swap cache: a major fault reads the slot back into a new frame, which joins the swap cache; the slot stays allocated.";
+  const mine = exclusive
+    ? "The entry is exclusive (the page was this process's alone when it was swapped out), so the page is mapped writable."
+    : "The entry is not exclusive (fork shared it, or the page was shared when it went out): the page is mapped read-only, and a write copies it unless this process is by then its only user.";
+  const write =
+    entries > 1
+      ? "A write: other entries still name the slot, so this process gets its own copy of the page (do_wp_page); the slot keeps their data."
+      : "A write: no other entry names the slot, so the page leaves the swap cache, the slot is freed, and the page is written in place.";
+  return section(`PTE: swap entry, type ${swapType(pte)} (${area.path}), slot ${hex(slot)}`, [
+    `The page is not in memory for this process: its data is in slot ${slot} of ${area.path}. ${holders}`,
+    ...(vma.flags & VM_WRITE ? [mine] : []),
+    `Next touch: ${read}`,
+    write,
+  ]);
 }
 
 /* ---- the PTE ---- */

@@ -159,7 +159,7 @@ export function explainVma(m: Machine, task: Task & { mm: Mm }, vma: Vma): strin
     groups.reduce((a, x) => a + x.pages * pssShare(x.mapcount), 0);
   const anon = pick((x) => x.kind === KIND_ANON).reduce((a, x) => a + x.pages, 0);
   const mss = emptyStats();
-  gatherStats(m.phys, mm, vma, mss);
+  gatherStats(m.phys, mm, vma, mss, undefined, m.swap);
   const lines = [
     `pid ${task.pid} (${task.comm}): ${vmaLabel(mm, vma)}`,
     `${plural(pages, "page")} (${pages * 4} kB): ${walk.present} present and counted, ${absent} not present${

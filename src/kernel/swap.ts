@@ -1,0 +1,396 @@
+/**
+ * Swap areas, swap slots and the swap cache (mm/swapfile.c, mm/swap_state.c).
+ *
+ * A swap area is a file (or device) cut into page-sized slots; slot 0 holds
+ * the header (mkswap), so an area of N pages has N - 1 usable slots. A
+ * swapped-out page leaves a swap entry (page-table.ts: mkSwapPte) in every
+ * PTE that mapped it. Each slot keeps a count, as swap_map does: the number
+ * of swap entries naming it; while a page of memory holds the slot's data
+ * the page is in the *swap cache* (PG_SWAPCACHE, SWAP_HAS_CACHE), and the
+ * slot is in use as long as either holds it:
+ *
+ *   slot in use  <=>  entries(slot) > 0  or  the swap cache holds a page for it
+ *
+ * A page in the swap cache holds one reference (refcount = mapcount + 1),
+ * as a page-cache page does. Its content is on the slot (data) once it has
+ * been written out; a page dropped from the swap cache leaves its word
+ * there, and swap-in reads it back (do_swap_page, a major fault).
+ */
+import { PAGE_SIZE } from "./constants.js";
+import type { Mm } from "./mm.js";
+import {
+  mkPte,
+  mkSwapPte,
+  PTE_PRESENT,
+  PTE_SOFT_DIRTY,
+  pteIsSwap,
+  pteSwpExclusive,
+  swapOffset,
+  swapType,
+  swpEntry,
+} from "./page-table.js";
+import {
+  KIND_ANON,
+  KIND_MASK,
+  PG_ANON_EXCLUSIVE,
+  PG_DIRTY,
+  PG_SWAPCACHE,
+  type PhysMem,
+} from "./phys.js";
+import { panic } from "./result.js";
+
+/** Priority of an area swapped on without -p: -2, -3, … in order (as the kernel numbers them). */
+export const FIRST_AUTO_PRIORITY = -2;
+
+/** One swap area (struct swap_info_struct). */
+export class SwapArea {
+  /** Entries per slot (swap_map without SWAP_HAS_CACHE). Slot 0 is the header. */
+  readonly counts: Uint32Array;
+  /** The word each slot holds on disk (what was written there last). */
+  readonly data: Uint32Array;
+  /** Slot -> PFN of the swap-cache page holding it. */
+  readonly cache = new Map<number, number>();
+  /** Slots in use (entries or cache), the header excluded (inuse_pages). */
+  inuse = 0;
+  /** Where the next slot search starts (the cluster allocator's position, simplified). */
+  cursor = 1;
+
+  constructor(
+    /** The swap file's path, as /proc/swaps prints it. */
+    readonly path: string,
+    /** Pages of the area, header included. */
+    readonly pages: number,
+    readonly priority: number,
+    /** "file" or "partition". */
+    readonly kind: "file" | "partition" = "file",
+  ) {
+    this.counts = new Uint32Array(pages);
+    this.data = new Uint32Array(pages);
+  }
+
+  /** Usable slots (the header is not one). */
+  get slots(): number {
+    return this.pages - 1;
+  }
+
+  slotFree(off: number): boolean {
+    return this.counts[off] === 0 && !this.cache.has(off);
+  }
+}
+
+/** Every swap area of the machine, indexed by swap type, and the swap cache's reverse map. */
+export class SwapState {
+  /** By type (index); null where an area was swapped off. */
+  readonly areas: (SwapArea | null)[] = [];
+  /** PFN of a swap-cache page -> its swap entry (folio->swap). */
+  readonly entryOf = new Map<number, number>();
+  /** The priority the next area swapped on without one gets. */
+  nextPriority = FIRST_AUTO_PRIORITY;
+
+  /** Swaps an area on; returns its type, or -1 when all 32 types are taken. */
+  swapon(area: SwapArea): number {
+    let type = this.areas.indexOf(null);
+    if (type < 0) {
+      if (this.areas.length >= 32) return -1;
+      type = this.areas.length;
+      this.areas.push(area);
+    } else this.areas[type] = area;
+    return type;
+  }
+
+  area(entry: number): SwapArea {
+    const a = this.areas[swapType(entry)];
+    if (a === null || a === undefined) panic(`swap entry of type ${swapType(entry)}: no such area`);
+    return a;
+  }
+
+  /** Slots of every area (SwapTotal, in pages). */
+  totalPages(): number {
+    let n = 0;
+    for (const a of this.areas) if (a !== null) n += a.slots;
+    return n;
+  }
+
+  /** Slots in use in every area (SwapTotal - SwapFree, in pages). */
+  usedPages(): number {
+    let n = 0;
+    for (const a of this.areas) if (a !== null) n += a.inuse;
+    return n;
+  }
+
+  /** Pages in the swap cache (SwapCached). */
+  cachedPages(): number {
+    return this.entryOf.size;
+  }
+
+  /**
+   * A free slot in the area of highest priority that has one
+   * (folio_alloc_swap): its entry, with no count and no cache yet; or -1
+   * when every area is full.
+   */
+  allocSlot(): number {
+    let best = -1;
+    for (let t = 0; t < this.areas.length; t++) {
+      const a = this.areas[t];
+      if (a === null || a === undefined || a.inuse >= a.slots) continue;
+      if (best < 0 || a.priority > this.areas[best]!.priority) best = t;
+    }
+    if (best < 0) return -1;
+    const a = this.areas[best]!;
+    for (let n = 0; n < a.slots; n++) {
+      const off = ((a.cursor - 1 + n) % a.slots) + 1;
+      if (a.slotFree(off)) {
+        a.cursor = off + 1 > a.slots ? 1 : off + 1;
+        return mkSwapPte(best, off);
+      }
+    }
+    return -1;
+  }
+
+  /** Entries naming the slot of `entry` (swp_swapcount). */
+  entries(entry: number): number {
+    return this.area(entry).counts[swapOffset(entry)]!;
+  }
+
+  /** The swap-cache page of `entry`'s slot, or -1 (swap_cache_get_folio). */
+  cachedPage(entry: number): number {
+    return this.area(entry).cache.get(swapOffset(entry)) ?? -1;
+  }
+
+  /** One more swap entry names the slot (swap_duplicate: fork, try_to_unmap). */
+  dup(entry: number): void {
+    const a = this.area(entry);
+    const off = swapOffset(entry);
+    if (a.slotFree(off)) a.inuse++;
+    a.counts[off]!++;
+  }
+
+  /** One swap entry fewer names the slot (swap_free); the slot is free once nothing holds it. */
+  put(entry: number): void {
+    const a = this.area(entry);
+    const off = swapOffset(entry);
+    if (a.counts[off] === 0) panic(`swap_free of unused slot ${swapType(entry)}:${off}`);
+    a.counts[off]!--;
+    if (a.slotFree(off)) a.inuse--;
+  }
+
+  /** Adds page `pfn` to the swap cache for `entry`'s slot (add_to_swap_cache). */
+  addToCache(phys: PhysMem, pfn: number, entry: number): void {
+    const a = this.area(entry);
+    const off = swapOffset(entry);
+    if (a.cache.has(off)) panic(`slot ${off} already cached`);
+    if (a.slotFree(off)) a.inuse++;
+    a.cache.set(off, pfn);
+    this.entryOf.set(pfn, entry);
+    phys.flags[pfn]! |= PG_SWAPCACHE;
+  }
+
+  /**
+   * Removes page `pfn` from the swap cache (delete_from_swap_cache); the
+   * slot is free if no entry names it. The page's mapping and frame are the
+   * caller's.
+   */
+  deleteFromCache(phys: PhysMem, pfn: number): void {
+    const entry = this.entryOf.get(pfn);
+    if (entry === undefined) panic(`pfn ${pfn} is not in the swap cache`);
+    const a = this.area(entry);
+    const off = swapOffset(entry);
+    a.cache.delete(off);
+    this.entryOf.delete(pfn);
+    phys.flags[pfn]! &= ~PG_SWAPCACHE;
+    if (a.slotFree(off)) a.inuse--;
+  }
+
+  /** Writes the page's word to its slot (swap_writepage): the page is clean. */
+  writePage(phys: PhysMem, pfn: number): void {
+    const entry = this.entryOf.get(pfn)!;
+    this.area(entry).data[swapOffset(entry)] = phys.content[pfn]!;
+    phys.flags[pfn]! &= ~PG_DIRTY;
+  }
+
+  /**
+   * folio_free_swap: a swap-cache page that no swap entry names any more
+   * leaves the swap cache and is marked dirty (its slot's copy is gone).
+   * Returns whether it did.
+   */
+  freeSwap(phys: PhysMem, pfn: number): boolean {
+    const entry = this.entryOf.get(pfn);
+    if (entry === undefined || this.entries(entry) > 0) return false;
+    this.deleteFromCache(phys, pfn);
+    phys.flags[pfn]! |= PG_DIRTY;
+    return true;
+  }
+}
+
+/**
+ * An anonymous page's last mapping is gone: free it, unless the swap cache
+ * holds it for a slot some swap entry still names (free_swap_cache, then
+ * the last folio_put). Returns 1 if the frame was freed.
+ */
+export function releaseAnonPage(phys: PhysMem, swap: SwapState, pfn: number): number {
+  if (phys.flags[pfn]! & PG_SWAPCACHE) {
+    const entry = swap.entryOf.get(pfn)!;
+    if (swap.entries(entry) > 0) return 0;
+    swap.deleteFromCache(phys, pfn);
+  }
+  phys.free(pfn);
+  return 1;
+}
+
+/**
+ * A swap entry is zapped (free_swap_and_cache): the slot loses the entry,
+ * and a swap-cache page no entry names and nothing maps is freed with it.
+ */
+export function freeSwapAndCache(phys: PhysMem, swap: SwapState, entry: number): void {
+  swap.put(entry);
+  if (swap.entries(entry) > 0) return;
+  const pfn = swap.cachedPage(entry);
+  if (pfn < 0 || phys.mapcountOf(pfn) > 0) return;
+  swap.deleteFromCache(phys, pfn);
+  phys.free(pfn);
+}
+
+/** A swap file's size in bytes -> its pages (header included). */
+export const swapPages = (bytes: number): number => Math.floor(bytes / PAGE_SIZE);
+
+/** Whether page `pfn` is an anonymous page (swap-backed, as MADV_PAGEOUT swaps it). */
+export const isAnonPage = (phys: PhysMem, pfn: number): boolean =>
+  (phys.flags[pfn]! & KIND_MASK) === KIND_ANON;
+
+/** The swap file `--swap SIZE` boots with. */
+export const BOOT_SWAP_PATH = "/swapfile";
+
+/** Boot with a swap file of `bytes` swapped on (as a distribution's fstab line does). */
+export function bootSwap(swap: SwapState, bytes: number): void {
+  swap.swapon(new SwapArea(BOOT_SWAP_PATH, swapPages(bytes), swap.nextPriority--));
+}
+
+/** A swap area as plain data (snapshot.ts). */
+export interface SwapAreaImage {
+  readonly path: string;
+  readonly pages: number;
+  readonly priority: number;
+  readonly kind: "file" | "partition";
+  readonly counts: Uint32Array;
+  readonly data: Uint32Array;
+  /** [slot, pfn] of each swap-cache page. */
+  readonly cache: readonly (readonly [number, number])[];
+  readonly cursor: number;
+}
+
+export interface SwapImage {
+  /** By type; null where an area was swapped off. */
+  readonly areas: readonly (SwapAreaImage | null)[];
+  readonly nextPriority: number;
+}
+
+/** The swap state as plain data. Changes nothing. */
+export function saveSwap(swap: SwapState): SwapImage {
+  return {
+    areas: swap.areas.map((a) =>
+      a === null
+        ? null
+        : {
+            path: a.path,
+            pages: a.pages,
+            priority: a.priority,
+            kind: a.kind,
+            counts: a.counts.slice(),
+            data: a.data.slice(),
+            cache: [...a.cache],
+            cursor: a.cursor,
+          },
+    ),
+    nextPriority: swap.nextPriority,
+  };
+}
+
+/**
+ * The swap state an image holds (its shape already checked by the caller);
+ * in-use counts and the reverse map follow from it. The invariant checker
+ * then checks it against the page tables and the frames.
+ */
+export function restoreSwap(image: SwapImage): SwapState {
+  const swap = new SwapState();
+  swap.nextPriority = image.nextPriority;
+  image.areas.forEach((ai, type) => {
+    if (ai === null) {
+      swap.areas.push(null);
+      return;
+    }
+    const a = new SwapArea(ai.path, ai.pages, ai.priority, ai.kind);
+    a.counts.set(ai.counts);
+    a.data.set(ai.data);
+    a.cursor = ai.cursor;
+    for (const [off, pfn] of ai.cache) {
+      a.cache.set(off, pfn);
+      swap.entryOf.set(pfn, mkSwapPte(type, off));
+    }
+    for (let off = 1; off < a.pages; off++) if (!a.slotFree(off)) a.inuse++;
+    swap.areas.push(a);
+  });
+  return swap;
+}
+
+/**
+ * swapoff (try_to_unuse): every swap entry naming a slot of area `type`
+ * gets its page back, without a fault: the swap-cache page, or one read
+ * from the slot; the PTE maps it old and read-only (unuse_pte: a later
+ * write takes the COW path), exclusive when the entry was. Then each page
+ * leaves the swap cache dirty (its slot is going away) and the area is
+ * gone. Returns false when memory cannot hold the pages: those brought back
+ * stay, the rest stay swapped, and the area stays on (as a failed swapoff).
+ */
+export function tryToUnuse(
+  k: {
+    readonly phys: PhysMem;
+    readonly swap: SwapState;
+    allocFrame(kind: number, word: number, pid: number): number;
+  },
+  mms: Iterable<{ mm: Mm; pid: number }>,
+  type: number,
+): boolean {
+  const { phys, swap } = k;
+  const area = swap.areas[type];
+  if (area === null || area === undefined) return false;
+  for (const { mm, pid } of mms) {
+    for (const vma of mm.vmas) {
+      let failed = false;
+      mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+        pmdEntry(span) {
+          for (let i = span.lo; i < span.hi && !failed; i++) {
+            const pte = span.entries[i]!;
+            if (!pteIsSwap(pte) || swapType(pte) !== type) continue;
+            const entry = swpEntry(pte);
+            let pfn = swap.cachedPage(entry);
+            if (pfn < 0) {
+              pfn = k.allocFrame(KIND_ANON, area.data[swapOffset(entry)]!, pid);
+              if (pfn < 0) {
+                failed = true;
+                return;
+              }
+              swap.addToCache(phys, pfn, entry);
+            }
+            if (pteSwpExclusive(pte)) phys.flags[pfn]! |= PG_ANON_EXCLUSIVE;
+            else phys.flags[pfn]! &= ~PG_ANON_EXCLUSIVE;
+            span.set(i, mkPte(pfn, PTE_PRESENT | (pte & PTE_SOFT_DIRTY)));
+            span.mkOld(i);
+            phys.incMapcount(pfn);
+            mm.addRss(KIND_ANON, 1);
+            mm.swapents--;
+            swap.put(entry);
+          }
+        },
+      });
+      if (failed) return false;
+    }
+  }
+  for (const [, pfn] of [...area.cache]) {
+    swap.deleteFromCache(phys, pfn);
+    phys.flags[pfn]! |= PG_DIRTY;
+    if (phys.mapcountOf(pfn) === 0) phys.free(pfn);
+  }
+  swap.areas[type] = null;
+  while (swap.areas.length > 0 && swap.areas[swap.areas.length - 1] === null) swap.areas.pop();
+  return true;
+}
