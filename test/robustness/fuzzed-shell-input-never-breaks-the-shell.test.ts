@@ -7,19 +7,11 @@
 import { describe, expect, test } from "vitest";
 import { Machine } from "../../src/kernel/machine.js";
 import { createSession, runSource, type ShellSession } from "../../src/shell/runtime.js";
+import { mulberry32 } from "../../src/ui/typing.js";
 import { machineDigest } from "../helpers/machine-digest.js";
 
-/** mulberry32: a small seeded PRNG, so every run fuzzes the same lines. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, so every run fuzzes the same lines. */
+const prng = mulberry32;
 
 const SEEDS = [
   "spawn /bin/sh",
