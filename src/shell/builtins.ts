@@ -4,7 +4,7 @@
  * run inside the runtime through a `BuiltinHost` instead of as commands.
  * Statuses and messages are bash's: 1 for a failed builtin, 2 for misuse.
  */
-import { absolute, PROC_SELF_LINKS, resolve } from "../../fs/vfs.js";
+import { absolute, procSelfTarget, resolve } from "../../fs/vfs.js";
 import type { Machine } from "../kernel/machine.js";
 import { hostStrerror, type Session } from "./session.js";
 import type { Command, Steps } from "./types.js";
@@ -464,7 +464,7 @@ function physicalPath(m: Machine, abs: string): string {
       continue;
     }
     const next = absolute(name, dir);
-    const procLink = dir === "/proc" ? PROC_SELF_LINKS.get(name) : undefined;
+    const procLink = dir === "/proc" ? procSelfTarget(m, name) : undefined;
     const node = next.startsWith("/proc/") ? undefined : m.vfs.lookup(next, true);
     const target =
       procLink ?? (node?.ok && node.value.type === "lnk" ? node.value.target : undefined);
