@@ -5,6 +5,7 @@
  */
 import { parseInteger } from "../src/shell/arith.js";
 import { decodeEscapes } from "../src/shell/escapes.js";
+import { builtinGetopt } from "../src/shell/getopt.js";
 import { type Block, type Command, err, out } from "../src/shell/types.js";
 
 /**
@@ -92,40 +93,22 @@ function formatOne(
 const USAGE = "printf: usage: printf [-v var] format [arguments]";
 
 /**
- * bash's builtin option parsing for printf: `-v VAR` (or `-vVAR`), `--`
- * ends the options, any other word starting with `-` is an invalid option
- * (so a format starting with `-` needs `--`, as in bash).
+ * printf's options as bash reads them (builtinGetopt): `-v VAR` (or
+ * `-vVAR`); any other option is invalid, so a format starting with `-`
+ * needs `--`, as in bash.
  */
 function printfOptions(
   argv: readonly string[],
 ):
   | { ok: true; variable: string | undefined; rest: readonly string[] }
   | { ok: false; blocks: Block[] } {
-  let variable: string | undefined;
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (!a.startsWith("-") || a === "-") break;
-    if (!a.startsWith("-v"))
-      return {
-        ok: false,
-        blocks: [err(`cowsh: printf: ${a.slice(0, 2)}: invalid option`), err(USAGE)],
-      };
-    const name = a.length > 2 ? a.slice(2) : argv[++i];
-    if (name === undefined)
-      return {
-        ok: false,
-        blocks: [err("cowsh: printf: -v: option requires an argument"), err(USAGE)],
-      };
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-      return { ok: false, blocks: [err(`cowsh: printf: \`${name}': not a valid identifier`)] };
-    variable = name;
-  }
-  return { ok: true, variable, rest: argv.slice(i) };
+  const parsed = builtinGetopt(argv, "v", "v");
+  if (!parsed.ok)
+    return { ok: false, blocks: [err(`cowsh: printf: ${parsed.message}`), err(USAGE)] };
+  const bad = parsed.options.find((o) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.value ?? ""));
+  if (bad !== undefined)
+    return { ok: false, blocks: [err(`cowsh: printf: \`${bad.value}': not a valid identifier`)] };
+  return { ok: true, variable: parsed.options.at(-1)?.value, rest: parsed.operands };
 }
 
 export const printf: Command = {
