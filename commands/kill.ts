@@ -36,7 +36,8 @@ function listSignals(args: readonly string[]): CommandResult {
 
 export const kill: Command = {
   name: "kill",
-  summary: "send a signal that ends a process (SIGTERM by default)",
+  summary:
+    "send a signal (SIGTERM by default), as root: it ends the process, but init ignores every signal and the login shell SIGTERM, SIGQUIT and SIGINT",
   prints: "nothing on success (the signal list with -l)",
   usage: ["kill [-s SIGNAL | -SIGNAL] PID...", "kill -l [SIGNAL]"],
   run(ctx, argv) {
