@@ -5,7 +5,7 @@
  * simulated clock's time (the simulated fs keeps no timestamps).
  */
 import { procFileMode } from "../fs/proc/index.js";
-import { type Node, PROC_SELF_LINKS, resolve } from "../fs/vfs.js";
+import { type Node, procSelfTarget, resolve } from "../fs/vfs.js";
 import type { Machine } from "../src/kernel/machine.js";
 import { type GetoptSpec, getopt, hasOption } from "../src/shell/getopt.js";
 import { type Block, type Command, err, fail, out } from "../src/shell/types.js";
@@ -49,7 +49,7 @@ function statOf(m: Machine, node: Node, follow: boolean): Stat {
       blocks: 0,
     };
   }
-  const link = PROC_SELF_LINKS.get(node.path.slice("/proc/".length));
+  const link = procSelfTarget(m, node.path.slice("/proc/".length));
   if (!follow && node.path.startsWith("/proc/") && link !== undefined)
     return { mode: "lrwxrwxrwx", nlink: 1, size: 0, blocks: 0, target: link };
   const inProc = node.path === "/proc" || node.path.startsWith("/proc/");

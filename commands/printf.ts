@@ -5,9 +5,15 @@
  */
 import { parseInteger } from "../src/shell/arith.js";
 import { decodeEscapes } from "../src/shell/escapes.js";
+import { builtinGetopt } from "../src/shell/getopt.js";
 import { type Block, type Command, err, out } from "../src/shell/types.js";
 
-const SPEC = /%([-+ #0]*)(\*|[0-9]+)?(?:\.(\*|[0-9]*))?([a-zA-Z%])/g;
+/**
+ * A conversion: flags, width, precision, length modifiers (which bash
+ * skips), and the conversion character, absent at the end of the format
+ * or before a character that is not a letter.
+ */
+const SPEC = /%([-+ #0]*)(\*|[0-9]+)?(?:\.(\*|[0-9]*))?(?:[hjlLtz]*)([a-zA-Z%]?)/g;
 
 /** An integer argument as printf reads it: bash's notations, or 'c for a character code. */
 function intArg(text: string, bad: string[]): bigint {
@@ -87,40 +93,22 @@ function formatOne(
 const USAGE = "printf: usage: printf [-v var] format [arguments]";
 
 /**
- * bash's builtin option parsing for printf: `-v VAR` (or `-vVAR`), `--`
- * ends the options, any other word starting with `-` is an invalid option
- * (so a format starting with `-` needs `--`, as in bash).
+ * printf's options as bash reads them (builtinGetopt): `-v VAR` (or
+ * `-vVAR`); any other option is invalid, so a format starting with `-`
+ * needs `--`, as in bash.
  */
 function printfOptions(
   argv: readonly string[],
 ):
   | { ok: true; variable: string | undefined; rest: readonly string[] }
   | { ok: false; blocks: Block[] } {
-  let variable: string | undefined;
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (!a.startsWith("-") || a === "-") break;
-    if (!a.startsWith("-v"))
-      return {
-        ok: false,
-        blocks: [err(`cowsh: printf: ${a.slice(0, 2)}: invalid option`), err(USAGE)],
-      };
-    const name = a.length > 2 ? a.slice(2) : argv[++i];
-    if (name === undefined)
-      return {
-        ok: false,
-        blocks: [err("cowsh: printf: -v: option requires an argument"), err(USAGE)],
-      };
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-      return { ok: false, blocks: [err(`cowsh: printf: \`${name}': not a valid identifier`)] };
-    variable = name;
-  }
-  return { ok: true, variable, rest: argv.slice(i) };
+  const parsed = builtinGetopt(argv, "v", "v");
+  if (!parsed.ok)
+    return { ok: false, blocks: [err(`cowsh: printf: ${parsed.message}`), err(USAGE)] };
+  const bad = parsed.options.find((o) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.value ?? ""));
+  if (bad !== undefined)
+    return { ok: false, blocks: [err(`cowsh: printf: \`${bad.value}': not a valid identifier`)] };
+  return { ok: true, variable: parsed.options.at(-1)?.value, rest: parsed.operands };
 }
 
 export const printf: Command = {
@@ -137,44 +125,43 @@ export const printf: Command = {
     const bad: string[] = [];
     let text = "";
     let used = 0;
+    let problem: string | undefined;
     do {
       let consumed = 0;
-      let invalid: string | undefined;
       const next = (): string => {
         consumed++;
         return args[used + consumed - 1] ?? "";
       };
-      const body = format.replace(
-        SPEC,
-        (_m, flags: string, w?: string, p?: string, conv?: string) => {
-          if (conv === "%") return "%";
-          const width =
-            w === "*" ? Number(intArg(next(), bad)) : w === undefined ? undefined : Number(w);
-          const precision =
-            p === "*"
-              ? Number(intArg(next(), bad))
-              : p === undefined
-                ? undefined
-                : Number(p || "0");
-          if (!"sbcdiuoxXefg".includes(conv!)) {
-            invalid ??= conv!;
-            return "";
-          }
-          const numeric = !"sbc".includes(conv!);
-          return pad(formatOne(conv!, flags, precision, next(), bad), flags, width, numeric);
-        },
-      );
-      if (invalid !== undefined)
-        return {
-          status: 1,
-          blocks: [out(text), err(`cowsh: printf: \`${invalid}': invalid format character`)],
-        };
+      // What the format gives up to its end, or up to a bad conversion,
+      // where bash stops (keeping what came before it).
+      let body = "";
+      let last = 0;
+      for (const m of format.matchAll(SPEC)) {
+        const [whole, flags = "", w, p, conv = ""] = m;
+        body += format.slice(last, m.index);
+        last = m.index + whole.length;
+        if (conv === "%") {
+          body += "%";
+          continue;
+        }
+        const width =
+          w === "*" ? Number(intArg(next(), bad)) : w === undefined ? undefined : Number(w);
+        const precision =
+          p === "*" ? Number(intArg(next(), bad)) : p === undefined ? undefined : Number(p || "0");
+        if (conv === "") problem = `\`${whole}': missing format character`;
+        else if (!"sbcdiuoxXefg".includes(conv)) problem = `\`${conv}': invalid format character`;
+        if (problem !== undefined) break;
+        const numeric = !"sbc".includes(conv);
+        body += pad(formatOne(conv, flags, precision, next(), bad), flags, width, numeric);
+      }
+      if (problem === undefined) body += format.slice(last);
       const decoded = decodeEscapes(body, "echo");
       text += decoded.text;
-      if (decoded.stop) break;
+      if (decoded.stop || problem !== undefined) break;
       used += consumed;
       if (consumed === 0) break;
     } while (used < args.length);
+    if (problem !== undefined) bad.push(`cowsh: printf: ${problem}`);
     if (opts.variable !== undefined) ctx.session.vars.set(opts.variable, text);
     const blocks: Block[] = text === "" || opts.variable !== undefined ? [] : [out(text)];
     for (const b of bad) blocks.push(err(b));

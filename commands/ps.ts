@@ -191,12 +191,9 @@ export const ps: Command = {
     const fields = layoutOf(req);
     const wanted = req.pids === null ? null : new Set(req.pids);
     const shown = order.filter(({ task }) => wanted === null || wanted.has(task.pid));
-    const lines = [
-      formatLine(
-        fields,
-        fields.map((f) => f.head),
-      ),
-    ];
+    // procps prints no header line when every heading is empty (`-o pid=`).
+    const heads = fields.map((f) => f.head);
+    const lines = heads.every((h) => h === "") ? [] : [formatLine(fields, heads)];
     for (const { task, depth } of shown) {
       const cells = fields.map((f) => {
         const value = f.value({ m, task, memo });

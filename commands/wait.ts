@@ -3,6 +3,7 @@
  * by itself later is waited for (the clock moves on to its exit). The exit
  * status becomes $?, as bash's wait returns it (128 + signal for a kill).
  */
+import { success } from "../src/kernel/result.js";
 import { exitTime } from "../src/kernel/sched.js";
 import {
   type Command,
@@ -43,7 +44,12 @@ function* waitSteps(ctx: CommandContext, argv: readonly string[]): Steps<Command
     const child = m.tasks.get(t.value.pid);
     const end = child === undefined || child.isZombie ? null : exitTime(child, m.now);
     if (end !== null) yield* passTime(end - m.now, (ns) => m.advance(ns));
-    const r = m.wait(t.value.pid);
+    // A child of init (the login shell gone) is reaped by init as it exits:
+    // its status is the one init collected.
+    const r =
+      child !== undefined && !m.tasks.has(child.pid)
+        ? success({ pid: child.pid, status: child.exitStatus })
+        : m.wait(t.value.pid);
     if (!r.ok) return failed("wait", String(t.value.pid), r);
     status = shellStatus(r.value.status);
   }

@@ -3,7 +3,7 @@
  * top of the simulated root filesystem. Resolving a path gives a node to
  * list or read; nothing here changes the machine.
  */
-import { LOGIN_SHELL_PID, type Machine } from "../src/kernel/machine.js";
+import type { Machine } from "../src/kernel/machine.js";
 import { failure, type Result, success } from "../src/kernel/result.js";
 import type { Inode } from "../src/kernel/vfs.js";
 import { PID_FILES, type ProcFile, SYSTEM_FILES } from "./proc/index.js";
@@ -51,15 +51,19 @@ export function resolve(m: Machine, path: string, cwd = "/"): Result<Node> {
 }
 
 /**
- * /proc's symlinks to the caller's own directory, and their targets. A
- * command cowsh runs is run by the login shell (PID 2), so "self" is PID 2.
- * Every simulated process has one thread, so "thread-self" (on Linux
- * PID/task/TID, the thread's view of the same files) is PID 2 too.
+ * /proc's symlinks to the caller's own directory. A command cowsh runs is
+ * run by the login shell (PID 2), so "self" is PID 2; once the login shell
+ * is gone, commands run as init and "self" is PID 1 (Machine.shellPid), as
+ * on Linux it is always the reading process. Every simulated process has
+ * one thread, so "thread-self" (on Linux PID/task/TID, the thread's view of
+ * the same files) is that PID too.
  */
-export const PROC_SELF_LINKS: ReadonlyMap<string, string> = new Map([
-  ["self", String(LOGIN_SHELL_PID)],
-  ["thread-self", String(LOGIN_SHELL_PID)],
-]);
+export const PROC_SELF_LINKS: ReadonlySet<string> = new Set(["self", "thread-self"]);
+
+/** The target of /proc/NAME if NAME is one of PROC_SELF_LINKS: the reader's PID. */
+export function procSelfTarget(m: Machine, name: string): string | undefined {
+  return PROC_SELF_LINKS.has(name) ? String(m.shellPid) : undefined;
+}
 
 function resolveProc(m: Machine, abs: string): Result<Node> {
   const parts = abs.split("/").slice(2);
@@ -70,7 +74,7 @@ function resolveProc(m: Machine, abs: string): Result<Node> {
     ];
     return success({ kind: "dir", path: abs, entries });
   }
-  const link = PROC_SELF_LINKS.get(parts[0]!);
+  const link = procSelfTarget(m, parts[0]!);
   if (link !== undefined) parts[0] = link;
   const [first, name, ...rest] = parts as [string, ...string[]];
   const system = SYSTEM_FILES.get(first);

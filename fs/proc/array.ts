@@ -4,15 +4,16 @@
  * of fs/proc/task_mmu.c (task_mem, task_statm).
  *
  * First the figures are collected (taskMem from the mm, taskIdentity from
- * the task and the machine), then formatted. What the model does not keep
- * (credentials, signal dispositions, capabilities, CPU time, context
- * switches) is fixed at the values the capture machine printed for the same
+ * the task and the machine), then formatted. Signal dispositions are the
+ * kernel's table per program (signal.ts). What the model does not keep
+ * (credentials, capabilities, CPU time, context switches) is fixed at the values the capture machine printed for the same
  * programs, so the output is deterministic; each such value says so below.
  */
 import { PAGE_SIZE, pageAlignUp, USER_HZ } from "../../src/kernel/constants.js";
 import { INIT_PID } from "../../src/kernel/exit.js";
 import { LOGIN_SHELL_PID, type Machine } from "../../src/kernel/machine.js";
 import type { Mm } from "../../src/kernel/mm.js";
+import { dispositionOf, type SignalDisposition } from "../../src/kernel/signal.js";
 import { commOf, STATE_NAMES, type Task } from "../../src/kernel/task.js";
 import { hexPad } from "../hex.js";
 import { NR_CPUS, totalramPages } from "./meminfo.js";
@@ -69,28 +70,6 @@ export function taskMem(mm: Mm): TaskMem {
 /** pts/0 (major 136, minor 0) as new_encode_dev() packs it for stat's tty_nr. */
 const PTS0_TTY_NR = 136 << 8;
 
-/** Signal masks as status prints them (SigIgn, SigCgt) and stat in decimal. */
-interface SignalDisposition {
-  readonly ignored: number;
-  readonly caught: number;
-}
-
-/**
- * Signal dispositions of the root image's programs, which the model does not
- * keep: the values of test/rootfs/fixtures/{bash,bash-c,sh,sh-c,tini}/run1/
- * final/status. Keyed by the executable's name (init is tini), plus " -c"
- * when argv[1] is "-c". Programs not listed (sleep, cat, ls, true) ignore
- * and catch nothing.
- */
-const DISPOSITIONS: ReadonlyMap<string, SignalDisposition> = new Map([
-  ["bash", { ignored: 0x384004, caught: 0x4b813efb }],
-  ["bash -c", { ignored: 0x4, caught: 0x10000 }],
-  ["sh", { ignored: 0x284004, caught: 0x10002 }],
-  ["sh -c", { ignored: 0x0, caught: 0x10002 }],
-  ["tini", { ignored: 0x300000, caught: 0x0 }],
-]);
-const NO_HANDLERS: SignalDisposition = { ignored: 0, caught: 0 };
-
 /** What status and stat show about a task besides its memory. */
 export interface TaskIdentity {
   /** tty_nr of the controlling terminal (0: none) and its foreground process group (-1: none). */
@@ -124,15 +103,14 @@ export function taskIdentity(m: Machine, task: Task): TaskIdentity {
   const hasTty = task.pid !== INIT_PID && shell !== undefined;
   const killed = (task.exitStatus & 0x7f) !== 0;
   const program = task.exe === null ? task.comm : commOf(task.exe.path);
-  const key = task.argv[1] === "-c" ? `${program} -c` : program;
   return {
     ttyNr: hasTty ? PTS0_TTY_NR : 0,
     tpgid: hasTty ? shell.pgrp : -1,
     flags:
       (task.forkNoExec ? PF_FORKNOEXEC : 0) |
       (task.isZombie ? PF_EXITING | PF_POSTCOREDUMP | PF_NOFREEZE | (killed ? PF_SIGNALED : 0) : 0),
-    fdSize: task.isZombie ? 0 : key === "bash" ? 256 : 64, // interactive bash keeps fd 255 open
-    signals: DISPOSITIONS.get(key) ?? NO_HANDLERS,
+    fdSize: task.isZombie ? 0 : program === "bash" && task.argv[1] !== "-c" ? 256 : 64, // interactive bash keeps fd 255 open
+    signals: dispositionOf(task),
     sigQueueLimit: Math.floor(Math.floor(totalramPages(m.phys) / 32) / 2),
   };
 }

@@ -4,7 +4,7 @@
  * env_end; the model keeps the strings exec placed there, so they are
  * printed from the task: each string followed by a NUL.
  */
-import { LOGIN_SHELL_PID, type Machine } from "../../src/kernel/machine.js";
+import type { Machine } from "../../src/kernel/machine.js";
 import { failure, type Result, success } from "../../src/kernel/result.js";
 import type { Task } from "../../src/kernel/task.js";
 import { firstBytes } from "./kstrto.js";
@@ -30,10 +30,11 @@ const COMM_MAX = 15;
 /**
  * comm_write: the first 15 bytes written become the comm, newline and all
  * (`echo foo > comm` gives "foo\n"). Only a process's own comm may be
- * written: commands run as the login shell, so another's is EINVAL.
+ * written: commands run as the login shell (or init once it is gone:
+ * Machine.shellPid), so another's is EINVAL.
  */
 export function commWrite(m: Machine, task: Task, text: string): Result<number> {
-  if (task.pid !== LOGIN_SHELL_PID) return failure("EINVAL");
+  if (task.pid !== m.shellPid) return failure("EINVAL");
   const r = m.setComm(task.pid, firstBytes(text, COMM_MAX));
   return r.ok ? success(text.length) : r;
 }

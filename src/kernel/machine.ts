@@ -59,6 +59,7 @@ import { allocFrameSlow } from "./reclaim.js";
 import { failure, type Result, success } from "./result.js";
 import { bootFilesystem, bootSpecialFrames } from "./rootfs.js";
 import { advanceTo, exitTime, runActions, type Step, type Timeline } from "./sched.js";
+import { signalKills } from "./signal.js";
 import { bootSwap, SwapState, tryToUnuse } from "./swap.js";
 import { type Action, Task } from "./task.js";
 import type { Inode, Vfs } from "./vfs.js";
@@ -106,6 +107,11 @@ export class Machine implements Kernel, Timeline {
    * Transient: not part of a saved machine.
    */
   private readonly ttyErr: string[] = [];
+  /**
+   * The wait status the login shell died with, until the console takes it
+   * to say what that means (takeLoginShellDeath). Transient.
+   */
+  private loginShellStatus: number | null = null;
   private nextPid = INIT_PID;
 
   /** The PID handed out last (/proc/loadavg shows it). */
@@ -175,6 +181,14 @@ export class Machine implements Kernel, Timeline {
     return task;
   }
 
+  /**
+   * The process the console's commands run as: the login shell, or init
+   * once the login shell is gone (killed, or exited). /proc/self names it.
+   */
+  get shellPid(): number {
+    return this.tasks.get(LOGIN_SHELL_PID)?.mm != null ? LOGIN_SHELL_PID : INIT_PID;
+  }
+
   /* ---- lookup ---- */
 
   /** The task, zombies included. */
@@ -231,6 +245,7 @@ export class Machine implements Kernel, Timeline {
 
   /** do_exit, then the files only the dead process held are freed. */
   private die(task: Task, status: number): void {
+    if (task.pid === LOGIN_SHELL_PID && !task.isZombie) this.loginShellStatus = status;
     doExit(this, this, task, status);
     this.collectOrphans();
   }
@@ -374,9 +389,10 @@ export class Machine implements Kernel, Timeline {
     if (report.signal !== null && this.tasks.get(pid)?.mm != null) {
       const { signo, addr: at, reason } = report.signal;
       if (signo === SIGSEGV) this.trace?.({ kind: "segv", pid, addr: at, write, reason });
-      // init and the login shell are the session's own: the access fails
-      // instead (Linux would panic when init dies, and end the session).
-      if (pid === INIT_PID || pid === LOGIN_SHELL_PID) {
+      // init never dies, and the OOM killer spares the login shell
+      // (oom_score_adj -1000): the access fails instead where Linux would
+      // panic. A fault of the login shell's own (SIGSEGV, SIGBUS) kills it.
+      if (pid === INIT_PID || (pid === LOGIN_SHELL_PID && signo === SIGKILL)) {
         return failure(
           signo === SIGKILL ? "ENOMEM" : "EFAULT",
           `${reason} at 0x${at.toString(16)}; pid ${pid} is never killed`,
@@ -455,12 +471,17 @@ export class Machine implements Kernel, Timeline {
     return success(undefined);
   }
 
-  /** kill(2) with a fatal signal (SIGKILL by default). */
+  /**
+   * kill(2) by root of `signo` (1 to 31; SIGKILL by default): the task dies
+   * of it unless it is init, or the login shell ignoring or handling it
+   * (signalKills). Succeeds for a zombie too, doing nothing.
+   */
   kill(pid: number, signo = SIGKILL): Result<void> {
     const t = this.task(pid);
     if (!t.ok) return t;
-    if (pid === INIT_PID || pid === LOGIN_SHELL_PID) return failure("EPERM");
-    if (!t.value.isZombie) this.die(t.value, signaledStatus(signo));
+    const task = t.value;
+    if (!task.isZombie && signalKills(task, signo, pid === LOGIN_SHELL_PID))
+      this.die(task, signaledStatus(signo));
     return success(undefined);
   }
 
@@ -472,11 +493,13 @@ export class Machine implements Kernel, Timeline {
     const t = this.task(pid);
     if (!t.ok) return t;
     const child = t.value;
-    if (pid === INIT_PID || pid === LOGIN_SHELL_PID) return failure("ECHILD");
+    if (pid === INIT_PID) return failure("ECHILD"); // nobody's child
     if (!child.isZombie) {
       const end = exitTime(child, this.now);
       if (end === null) return failure("EAGAIN", "it will never exit by itself");
       this.advance(end - this.now);
+      // init reaped its own child as it exited: the status is what it collected.
+      if (!this.tasks.has(pid)) return success({ pid, status: child.exitStatus });
     }
     const status = child.exitStatus;
     reap(this, child);
@@ -486,18 +509,20 @@ export class Machine implements Kernel, Timeline {
   /** Whether wait(pid) can complete: the task is a zombie, or will exit by itself. */
   canWait(pid: number): boolean {
     const task = this.tasks.get(pid);
-    if (task === undefined || pid === INIT_PID || pid === LOGIN_SHELL_PID) return false;
+    if (task === undefined || pid === INIT_PID) return false;
     return task.isZombie || exitTime(task, this.now) !== null;
   }
 
-  /** spawn: the login shell forks and the child execs path (what typing a command does). */
+  /**
+   * spawn: the login shell forks and the child execs path (what typing a
+   * command does); once the login shell is gone, init is the parent.
+   */
   spawn(path: string, argv: readonly string[]): Result<number> {
     const found = findExecutable(this.vfs, path);
     if (!found.ok) return found;
     const args = checkArgs(path, argv, []);
     if (!args.ok) return args;
-    const parent = this.tasks.get(LOGIN_SHELL_PID)?.mm != null ? LOGIN_SHELL_PID : INIT_PID;
-    const child = this.fork(parent);
+    const child = this.fork(this.shellPid);
     if (!child.ok) return child;
     // Job control: an interactive shell puts each command in its own process group.
     this.tasks.get(child.value)!.pgrp = child.value;
@@ -539,6 +564,13 @@ export class Machine implements Kernel, Timeline {
     } else this.access(task.pid, step.addr, step.length, step.kind === "write");
   }
 
+  /** The login shell's wait status if it died since the last call, else null. */
+  takeLoginShellDeath(): number | null {
+    const status = this.loginShellStatus;
+    this.loginShellStatus = null;
+    return status;
+  }
+
   /** The lines processes wrote to the terminal since the last call, oldest first. */
   takeTtyErr(): string[] {
     return this.ttyErr.splice(0);
@@ -565,7 +597,7 @@ export class Machine implements Kernel, Timeline {
   writeFile(path: string, text: string, append: boolean): Result<Inode> {
     const inode = this.vfs.create(path);
     if (!inode.ok) return inode;
-    const r = performWrite(this, inode.value, text, append, LOGIN_SHELL_PID);
+    const r = performWrite(this, inode.value, text, append, this.shellPid);
     return r.ok ? inode : r;
   }
 

@@ -862,12 +862,18 @@ function loadVma(v: Record<string, unknown>, at: string, refs: Refs): Vma {
   return vma;
 }
 
-/** PIDs unique and below nextPid; init and the login shell alive; every parent present. */
+/**
+ * PIDs unique and below nextPid; init alive; every parent present. The
+ * login shell may be gone (killed: commands then run as init); while it
+ * lives it is init's child.
+ */
 function checkTaskTable(tasks: readonly Task[], nextPid: number): void {
   const byPid = new Map(tasks.map((t) => [t.pid, t]));
   if (byPid.size !== tasks.length) problem("tasks", "a PID is used twice");
-  for (const pid of [INIT_PID, LOGIN_SHELL_PID])
-    if (byPid.get(pid)?.mm == null) problem("tasks", `PID ${pid} is not alive`);
+  if (byPid.get(INIT_PID)?.mm == null) problem("tasks", `PID ${INIT_PID} is not alive`);
+  const shell = byPid.get(LOGIN_SHELL_PID);
+  if (shell !== undefined && (shell.mm === null || shell.ppid !== INIT_PID))
+    problem("tasks", `PID ${LOGIN_SHELL_PID} is not a live child of init`);
   for (const t of tasks) {
     if (t.pid >= nextPid) problem("nextPid", `PID ${t.pid} is not below it`);
     if (t.pid === INIT_PID ? t.ppid !== 0 : !byPid.has(t.ppid))

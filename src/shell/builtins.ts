@@ -4,8 +4,9 @@
  * run inside the runtime through a `BuiltinHost` instead of as commands.
  * Statuses and messages are bash's: 1 for a failed builtin, 2 for misuse.
  */
-import { absolute, PROC_SELF_LINKS, resolve } from "../../fs/vfs.js";
+import { absolute, procSelfTarget, resolve } from "../../fs/vfs.js";
 import type { Machine } from "../kernel/machine.js";
+import { builtinGetopt } from "./getopt.js";
 import { hostStrerror, type Session } from "./session.js";
 import type { Command, Steps } from "./types.js";
 
@@ -304,22 +305,14 @@ const readBuiltin: Builtin = {
   run(host, argv) {
     const first = argv[0];
     if (first !== undefined && /^[0-9]/.test(first)) return host.runCommand(["read", ...argv]);
-    let raw = false;
-    let i = 0;
-    for (; i < argv.length && argv[i]!.startsWith("-") && argv[i] !== "-"; i++) {
-      const opt = argv[i]!;
-      if (opt === "-r") raw = true;
-      else if (opt === "-p") i++;
-      else if (opt === "--") {
-        i++;
-        break;
-      } else {
-        host.error(`cowsh: read: ${opt}: invalid option`);
-        host.error("read: usage: read [-r] [-p prompt] [name ...]");
-        return 2;
-      }
+    const parsed = builtinGetopt(argv, "rp", "p");
+    if (!parsed.ok) {
+      host.error(`cowsh: read: ${parsed.message}`);
+      host.error("read: usage: read [-r] [-p prompt] [name ...]");
+      return 2;
     }
-    const names = argv.slice(i);
+    const raw = parsed.options.some((o) => o.letter === "r");
+    const names = parsed.operands;
     const bad = names.find((n) => !NAME.test(n));
     if (bad !== undefined) return complain(host, "read", `\`${bad}': not a valid identifier`, 1);
     let got = host.readLine();
@@ -464,7 +457,7 @@ function physicalPath(m: Machine, abs: string): string {
       continue;
     }
     const next = absolute(name, dir);
-    const procLink = dir === "/proc" ? PROC_SELF_LINKS.get(name) : undefined;
+    const procLink = dir === "/proc" ? procSelfTarget(m, name) : undefined;
     const node = next.startsWith("/proc/") ? undefined : m.vfs.lookup(next, true);
     const target =
       procLink ?? (node?.ok && node.value.type === "lnk" ? node.value.target : undefined);
@@ -484,28 +477,14 @@ function linkOptions(
   name: string,
   argv: readonly string[],
 ): { physical: boolean; operands: readonly string[] } | undefined {
-  let physical = false;
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (!/^-[^-]/.test(a)) break;
-    for (const c of a.slice(1)) {
-      if (c === "L") physical = false;
-      else if (c === "P") physical = true;
-      else if (!(name === "cd" && (c === "e" || c === "@"))) {
-        host.error(`cowsh: ${name}: -${c}: invalid option`);
-        host.error(
-          `${name}: usage: ${name === "cd" ? "cd [-L|[-P [-e]] [-@]] [dir]" : "pwd [-LP]"}`,
-        );
-        return undefined;
-      }
-    }
+  const parsed = builtinGetopt(argv, name === "cd" ? "LPe@" : "LP");
+  if (!parsed.ok) {
+    host.error(`cowsh: ${name}: ${parsed.message}`);
+    host.error(`${name}: usage: ${name === "cd" ? "cd [-L|[-P [-e]] [-@]] [dir]" : "pwd [-LP]"}`);
+    return undefined;
   }
-  return { physical, operands: argv.slice(i) };
+  const last = parsed.options.findLast((o) => o.letter === "L" || o.letter === "P");
+  return { physical: last?.letter === "P", operands: parsed.operands };
 }
 
 const cd: Builtin = {

@@ -203,3 +203,52 @@ export function lastValue(options: readonly ParsedOption[], key: string): string
 /** Whether `key` was given at all. */
 export const hasOption = (options: readonly ParsedOption[], key: string): boolean =>
   options.some((o) => o.key === key);
+
+/** One option a bash builtin read: its letter, and its argument if it takes one. */
+export interface BuiltinOption {
+  readonly letter: string;
+  readonly value?: string;
+}
+
+export type BuiltinGetoptResult =
+  | { readonly ok: true; readonly options: BuiltinOption[]; readonly operands: readonly string[] }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * Options as bash's builtins read them (internal_getopt, not GNU's): words
+ * starting with `-` (but `-` alone) up to `--` or the first operand, no
+ * permutation; letters cluster (`-LP`); a letter of `withArg` takes the rest
+ * of its word or else the next word (`-vX`, `-v X`). An unknown letter or a
+ * missing argument is a message in bash's words (`-x: invalid option`,
+ * `-v: option requires an argument`), which the builtin prints after
+ * `cowsh: NAME: `, followed by its usage line, with status 2.
+ */
+export function builtinGetopt(
+  argv: readonly string[],
+  letters: string,
+  withArg = "",
+): BuiltinGetoptResult {
+  const options: BuiltinOption[] = [];
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === "--") {
+      i++;
+      break;
+    }
+    if (!word.startsWith("-") || word === "-") break;
+    for (let j = 1; j < word.length; j++) {
+      const c = word[j]!;
+      if (!letters.includes(c)) return { ok: false, message: `-${c}: invalid option` };
+      if (!withArg.includes(c)) {
+        options.push({ letter: c });
+        continue;
+      }
+      const value = j + 1 < word.length ? word.slice(j + 1) : argv[++i];
+      if (value === undefined) return { ok: false, message: `-${c}: option requires an argument` };
+      options.push({ letter: c, value });
+      break;
+    }
+  }
+  return { ok: true, options, operands: argv.slice(i) };
+}

@@ -33,6 +33,7 @@ import { checkInvariants } from "../kernel/invariants.js";
 import type { Machine } from "../kernel/machine.js";
 import { LOGIN_SHELL_PID } from "../kernel/machine.js";
 import { STRERROR } from "../kernel/result.js";
+import { signalName } from "../kernel/signal.js";
 import type {
   AndOr,
   Command as AstCommand,
@@ -348,6 +349,24 @@ export function printKernelLog(session: ShellSession, sink: (block: Block) => vo
   for (let i = seq; i < m.log.length; i++) sink(err(logRecord(m, i)));
   consoleSeq.set(m, m.log.length);
   for (const line of m.takeTtyErr()) sink(err(line));
+  const status = m.takeLoginShellDeath();
+  if (status !== null) sink(err(loginShellGone(status)));
+}
+
+/**
+ * What the login shell's death means, said once when it happens: on Linux
+ * the session ends (the terminal hangs up); cowsh keeps the machine, and
+ * its commands now run as init, which adopted the shell's children.
+ */
+function loginShellGone(status: number): string {
+  const how =
+    (status & 0x7f) === 0
+      ? `exited with status ${(status >> 8) & 0xff}`
+      : `was killed by ${signalName(status & 0x7f)}`;
+  return (
+    `cowsh: the login shell (PID ${LOGIN_SHELL_PID}) ${how}. On Linux that ends this session.\n` +
+    `cowsh: the machine goes on: init (PID 1) adopts the shell's children, and commands now run as init (/proc/self is 1).`
+  );
 }
 
 /**

@@ -27,3 +27,17 @@ test("printf: bad options as bash words them, status 2", () => {
   );
   expect(r.stdout).toBe("2\n2\n2\n2\n");
 });
+
+test("printf -v with a bad conversion assigns what came before it, as bash 5.2", () => {
+  const r = runScript(
+    'X=old; printf -v X "ab%y" 1; echo "$? [$X]"\nprintf -v X "%z" 1; echo "$? [$X]"\n' +
+      'printf -v X "a%zb" 1; echo "$? [$X]"\nprintf -v X "ab%"; echo "$? [$X]"\nprintf "x%yz\\n"; echo " $?"',
+  );
+  expect(r.stdout).toBe("1 [ab]\n1 []\n0 [a1]\n1 [ab]\nx 1\n");
+  expect(r.stderr).toBe(
+    "cowsh: printf: `y': invalid format character\n" +
+      "cowsh: printf: `%z': missing format character\n" +
+      "cowsh: printf: `%': missing format character\n" +
+      "cowsh: printf: `y': invalid format character\n",
+  );
+});

@@ -51,6 +51,13 @@ test("ps -o: fields sized and aligned as procps, args cut unless last", () => {
   );
 });
 
+test("ps -o with every heading empty prints no header line, as procps", () => {
+  const s = session();
+  expect(sh(s, "ps -o cmd= -p 3").stdout).toBe("sh\n");
+  expect(sh(s, "ps -o pid= -o cmd= -p 1,3").stdout).toBe("    1 /sbin/init\n    3 sh\n");
+  expect(sh(s, "ps -o pid= -o cmd -p 1").stdout).toBe("      CMD\n    1 /sbin/init\n");
+});
+
 test("ps rejects what procps rejects, with its message and status 1", () => {
   const s = session();
   const bad = sh(s, "ps -o pid,foo");

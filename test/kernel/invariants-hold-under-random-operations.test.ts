@@ -1,7 +1,8 @@
 /**
  * Model-based tests: two thousand random sequences of every process verb
- * (spawn, fork, exec, exit, kill, timed exits with sleep, mmap of anonymous
- * memory and files, munmap, mprotect, brk, reads, writes, msync), run
+ * (spawn, fork, exec, exit, kill, of the login shell too, timed exits with
+ * sleep, mmap of anonymous memory and files, munmap, mprotect, brk, reads,
+ * writes, msync), run
  * against a naive model in which fork copies everything. Every read must
  * return what the model says, and every invariant must hold after every
  * step and once every process has exited. `npm run soak` runs a million

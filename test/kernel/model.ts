@@ -4,8 +4,8 @@
  * exec and exit drop everything. Reads in the real machine must return
  * what the model says, which is what proves COW invisible to programs.
  *
- * The commands cover every process verb: spawn, fork, exec, exit, kill,
- * wait, timed actions with sleep, mmap (anonymous and file, private and
+ * The commands cover every process verb: spawn, fork, exec, exit, kill
+ * (of the login shell too), wait, timed actions with sleep, mmap (anonymous and file, private and
  * shared), munmap, mprotect, brk, read, write and msync.
  */
 import fc from "fast-check";
@@ -97,10 +97,35 @@ const pick = <T>(xs: readonly T[], i: number): T | undefined =>
 const withRegions = (m: Readonly<Model>): ProcModel[] =>
   m.procs.filter((p) => p.regions.length > 0);
 
-/** A dead test process leaves the model; the shell reaps its own children at once. */
+/**
+ * A dead test process leaves the model; the shell reaps its own children at
+ * once (init reaps its own as they die, once the shell is gone).
+ */
 function died(model: Model, real: Real, p: ProcModel): void {
   model.procs = model.procs.filter((q) => q !== p);
   if (real.m.tasks.get(p.pid)?.ppid === 2 && real.m.tasks.get(p.pid)?.isZombie) real.m.wait(p.pid);
+}
+
+/**
+ * The pages a command's small numbers pick: a process with regions, one of
+ * its regions, and `count` pages from page `first` (which wraps round the
+ * region; the count stops at its end). Precondition: some process has a
+ * region (the commands' check).
+ */
+function pickRange(
+  model: Readonly<Model>,
+  at: {
+    readonly proc: number;
+    readonly region: number;
+    readonly first: number;
+    readonly count: number;
+  },
+): { p: ProcModel; region: RegionModel; first: number; count: number; addr: number } {
+  const p = pick(withRegions(model), at.proc)!;
+  const region = pick(p.regions, at.region)!;
+  const first = at.first % region.pages;
+  const count = Math.min(at.count, region.pages - first);
+  return { p, region, first, count, addr: region.start + first * PAGE_SIZE };
 }
 
 abstract class Cmd implements fc.Command<Model, Real> {
@@ -170,11 +195,7 @@ class AccessCmd extends Cmd {
   }
   check = (m: Readonly<Model>) => withRegions(m).length > 0;
   run(model: Model, real: Real): void {
-    const p = pick(withRegions(model), this.proc)!;
-    const region = pick(p.regions, this.region)!;
-    const first = this.first % region.pages;
-    const count = Math.min(this.count, region.pages - first);
-    const addr = region.start + first * PAGE_SIZE;
+    const { p, region, first, count, addr } = pickRange(model, this);
     if (this.write) {
       const word = model.nextWord++;
       const r = real.m.access(p.pid, addr, count * PAGE_SIZE, true, word, false, this.add);
@@ -253,6 +274,22 @@ class ExitCmd extends Cmd {
     died(model, real, p);
   }
   toString = () => `${this.signal ? "kill" : "exit"}(${this.proc})`;
+}
+
+/**
+ * kill -9 of the login shell (PID 2), once: it dies, init adopts the test
+ * processes it parents and reaps them as they die; spawn forks init.
+ */
+class KillShellCmd extends Cmd {
+  check = () => true;
+  run(_model: Model, real: Real): void {
+    const alive = real.m.tasks.has(2);
+    if (real.m.kill(2, 9).ok !== alive) throw new Error("kill of the login shell");
+    if (real.m.tasks.has(2)) throw new Error("the login shell survived SIGKILL");
+    for (const t of real.m.tasks.values())
+      if (t.ppid === 2) throw new Error(`pid ${t.pid}'s parent is still the dead shell`);
+  }
+  toString = () => "kill(login shell)";
 }
 
 /** The process will exit by itself after `seconds` of simulated time. */
@@ -401,12 +438,9 @@ class PageoutCmd extends Cmd {
   }
   check = (m: Readonly<Model>) => withRegions(m).length > 0;
   run(model: Model, real: Real): void {
-    const p = pick(withRegions(model), this.proc)!;
-    const region = pick(p.regions, this.region)!;
-    const first = this.first % region.pages;
-    const count = Math.min(this.count, region.pages - first);
+    const { p, addr, count } = pickRange(model, this);
     const advice = this.cold ? MADV_COLD : MADV_PAGEOUT;
-    const r = real.m.madvise(p.pid, region.start + first * PAGE_SIZE, count * PAGE_SIZE, advice);
+    const r = real.m.madvise(p.pid, addr, count * PAGE_SIZE, advice);
     if (!r.ok) throw new Error(`madvise failed: ${r.errno}`);
   }
   toString = () =>
@@ -458,6 +492,7 @@ export const allCommands = [
   forkArb,
   fc.nat(7).map((p) => new ExecCmd(p)),
   fc.tuple(fc.nat(7), fc.boolean()).map(([p, s]) => new ExitCmd(p, s)),
+  fc.constant(new KillShellCmd()),
   fc.tuple(fc.nat(7), fc.integer({ min: 1, max: 5 })).map(([p, s]) => new RunCmd(p, s)),
   fc.integer({ min: 1, max: 4 }).map((s) => new SleepCmd(s)),
   fc.tuple(fc.nat(7), fc.nat(7)).map(([p, r]) => new MunmapCmd(p, r)),

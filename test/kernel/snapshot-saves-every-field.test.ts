@@ -10,7 +10,8 @@ import { createSession, runSource } from "../../src/shell/runtime.js";
 
 const KNOWN: Record<string, readonly string[]> = {
   // trace is the attached tracer (a hook, not state); bootTime is a constant;
-  // ttyErr is output in flight, which the console takes after every command.
+  // ttyErr and loginShellStatus are output in flight, which the console
+  // takes after every command.
   Machine: [
     "config",
     "phys",
@@ -22,6 +23,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "log",
     "logTimes",
     "ttyErr",
+    "loginShellStatus",
     "nextPid",
     "swap",
   ],

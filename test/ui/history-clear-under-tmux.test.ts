@@ -3,22 +3,11 @@
  * as bash's does: ↑ right after it recalls nothing, and the lines typed
  * after it are recalled as usual.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
-import { BIN, ready, TMUX_OR_CI, TmuxPane } from "./tmux-pane.js";
-
-const promptLine = (s: string) => s.split("\n").at(-2);
+import { describe, expect, test } from "vitest";
+import { paneWithHome, promptLine, ready, TMUX_OR_CI } from "./tmux-pane.js";
 
 describe.skipIf(!TMUX_OR_CI)("history -c (tmux)", () => {
-  const pane = new TmuxPane("histc");
-  const home = mkdtempSync(join(tmpdir(), "cowsh-histc-"));
-
-  afterAll(() => {
-    pane.stop();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const { pane, env } = paneWithHome("histc");
 
   const run = async (line: string) => {
     pane.type(line);
@@ -27,7 +16,7 @@ describe.skipIf(!TMUX_OR_CI)("history -c (tmux)", () => {
   };
 
   test("clears ↑ recall at once", async () => {
-    pane.start(100, 30, { HOME: home, COWSH_HISTORY: join(home, "h") }, [process.execPath, BIN]);
+    pane.startCowsh(100, 30, env);
     await pane.waitFor(ready, "the prompt");
     await run("echo one");
     await run("history -c");

@@ -5,22 +5,11 @@
  * Alt-. (ESC .) yanks the last word of the line before, and ↑ recalls the
  * loop as one line.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
-import { BIN, ready, TMUX_OR_CI, TmuxPane } from "./tmux-pane.js";
-
-const promptLine = (s: string) => s.split("\n").at(-2);
+import { describe, expect, test } from "vitest";
+import { paneWithHome, promptLine, ready, TMUX_OR_CI } from "./tmux-pane.js";
 
 describe.skipIf(!TMUX_OR_CI)("history expansion and PS2 (tmux)", () => {
-  const pane = new TmuxPane("histexp");
-  const home = mkdtempSync(join(tmpdir(), "cowsh-histexp-"));
-
-  afterAll(() => {
-    pane.stop();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const { pane, env } = paneWithHome("histexp");
 
   const enter = async (line: string, until: (s: string) => boolean, what: string) => {
     pane.type(line);
@@ -29,7 +18,7 @@ describe.skipIf(!TMUX_OR_CI)("history expansion and PS2 (tmux)", () => {
   };
 
   test("expands !! and !$, reports !99, reads a for loop over PS2, yanks with Alt-.", async () => {
-    pane.start(100, 40, { HOME: home, COWSH_HISTORY: join(home, "h") }, [process.execPath, BIN]);
+    pane.startCowsh(100, 40, env);
     await pane.waitFor(ready, "the prompt");
     await enter("echo one two", (s) => s.includes("\none two\n") && ready(s), "echo");
     let s = await enter(

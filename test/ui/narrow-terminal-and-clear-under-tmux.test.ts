@@ -3,12 +3,9 @@
  * the status line takes one row. Ctrl-L clears the screen as bash's does,
  * keeping the terminal's scrollback; `clear` erases both, as clear(1) does.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { wrapWords } from "../../src/ui/format.js";
-import { BIN, ready, TMUX_OR_CI, TmuxPane } from "./tmux-pane.js";
+import { paneWithHome, ready, TMUX_OR_CI } from "./tmux-pane.js";
 
 const GREETING_WORDS = [
   "cowsh:",
@@ -33,16 +30,10 @@ describe("wrapWords", () => {
 });
 
 describe.skipIf(!TMUX_OR_CI)("a 40-column terminal (tmux)", () => {
-  const pane = new TmuxPane("narrow");
-  const home = mkdtempSync(join(tmpdir(), "cowsh-narrow-"));
-
-  afterAll(() => {
-    pane.stop();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const { pane, env } = paneWithHome("narrow");
 
   test("the greeting wraps at word boundaries and the status line fits one row", async () => {
-    pane.start(40, 20, { HOME: home, COWSH_HISTORY: join(home, "h") }, [process.execPath, BIN]);
+    pane.startCowsh(40, 20, env);
     const text = await pane.waitFor(ready, "the prompt and a one-row status line");
     const words = text.split("\n").flatMap((line) => line.split(" "));
     for (const word of GREETING_WORDS) expect(words).toContain(word);

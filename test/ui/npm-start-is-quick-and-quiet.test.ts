@@ -9,8 +9,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
-import { ROOT, ready, TMUX_OR_CI, TmuxPane } from "./tmux-pane.js";
+import { describe, expect, test } from "vitest";
+import { paneWithHome, ROOT, ready, TMUX_OR_CI } from "./tmux-pane.js";
 
 /** `stale(root, built)` of scripts/start.mjs, asked in a child process (the launcher is plain JS). */
 function stale(root: string): boolean {
@@ -41,17 +41,11 @@ describe("the launcher rebuilds only for changed sources", () => {
 });
 
 describe.skipIf(!TMUX_OR_CI)("npm start in a real terminal (tmux)", () => {
-  const pane = new TmuxPane("npm-start");
-  const home = mkdtempSync(join(tmpdir(), "cowsh-npm-start-"));
-
-  afterAll(() => {
-    pane.stop();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const { pane, env } = paneWithHome("npm-start");
 
   test("shows the greeting on the first row and the prompt within seconds", async () => {
     const t0 = Date.now();
-    pane.start(100, 30, { HOME: home, COWSH_HISTORY: join(home, "history") }, [
+    pane.start(100, 30, env, [
       "sh",
       "-c",
       `cd "$0" && npm start; echo "[exited $?]"; exec sleep 600`,

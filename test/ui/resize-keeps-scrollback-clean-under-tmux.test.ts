@@ -4,12 +4,9 @@
  * rows it missed used to stay in the scrollback for good, a broken copy of
  * the bar. After the command, nothing of the bar is left anywhere.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { eraseReflowedFrame } from "../../src/ui/format.js";
-import { BIN, ready, TMUX_OR_CI, TmuxPane } from "./tmux-pane.js";
+import { paneWithHome, ready, TMUX_OR_CI } from "./tmux-pane.js";
 
 describe("eraseReflowedFrame", () => {
   test("goes up over every row the reflowed lines take, erases, comes back to the cursor's line", () => {
@@ -55,21 +52,10 @@ describe("eraseReflowedFrame", () => {
 const RESIZE_RACE_ASKED = process.env.COWSH_TMUX_RESIZE === "1";
 
 describe.skipIf(!TMUX_OR_CI || !RESIZE_RACE_ASKED)("resizing during a progress bar (tmux)", () => {
-  const pane = new TmuxPane("resize");
-  const home = mkdtempSync(join(tmpdir(), "cowsh-resize-"));
-
-  afterAll(() => {
-    pane.stop();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const { pane, env } = paneWithHome("resize");
 
   test("leaves no copy of the bar in the scrollback", async () => {
-    pane.start(100, 20, { HOME: home, COWSH_HISTORY: join(home, "h") }, [
-      process.execPath,
-      BIN,
-      "--time-scale",
-      "1",
-    ]);
+    pane.startCowsh(100, 20, env, "--time-scale", "1");
     await pane.waitFor(ready, "the prompt");
     pane.type("sleep 3");
     pane.keys("Enter");

@@ -12,90 +12,39 @@
  * and the history file is a temporary one. Without tmux it fails under CI
  * and skips elsewhere, saying why (test/helpers/host-tools.ts).
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import { describeWithTools, missingTool } from "../helpers/host-tools.js";
+import { paneWithHome, promptLine, ROOT, ready } from "./tmux-pane.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = join(ROOT, "dist/src/main.js");
-const SOCKET = `cowsh-test-${process.pid}`;
-const SESSION = "cowsh";
 const WIDTH = 100;
 const HEIGHT = 40;
 
-/** Runs tmux on the test's own server; its stdout. */
-function tmux(...args: string[]): string {
-  return execFileSync("tmux", ["-L", SOCKET, "-f", "/dev/null", ...args], { encoding: "utf8" });
-}
-
-/** The visible screen, trailing blank lines dropped. */
-const screen = (): string => tmux("capture-pane", "-p", "-t", SESSION).trimEnd();
-
-/** Keys as tmux names them ("Enter", "C-r", "Up") or literal text (`-l`). */
-const keys = (...names: string[]): void => void tmux("send-keys", "-t", SESSION, ...names);
-const type = (text: string): void => void tmux("send-keys", "-t", SESSION, "-l", text);
-
-/** Polls the screen every 50 ms until `wanted` holds; fails with the last screen after `ms`. */
-async function waitFor(wanted: (text: string) => boolean, what: string, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  let last = "";
-  for (;;) {
-    last = screen();
-    if (wanted(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const lines = (text: string) => text.split("\n");
-const STATUS = /^t=\d+\.\d{3}s {2}\d+ process/;
-/** The prompt line: the line above the status line, which is the last one drawn. */
-const promptLine = (text: string) => lines(text).at(-2) ?? "";
-/** The shell is waiting at an empty prompt. */
-const ready = (text: string) =>
-  STATUS.test(lines(text).at(-1) ?? "") && promptLine(text) === "cowsh$";
 /** What the wrapper prints once cowsh has exited. */
 const EXITED = /^\[cowsh exited with status (\d+)\]$/m;
 
 describeWithTools("cowsh in a real terminal (tmux)", [missingTool("tmux", "tmux", ["-V"])], () => {
-  let home = "";
-  let historyFile = "";
+  const { pane, env } = paneWithHome("tmux");
+  const historyFile = env.COWSH_HISTORY!;
+  const waitFor = pane.waitFor.bind(pane);
+  const keys = pane.keys.bind(pane);
+  const type = pane.type.bind(pane);
 
   beforeAll(() => {
     if (!existsSync(MAIN)) {
       execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
     }
-    home = mkdtempSync(join(tmpdir(), "cowsh-tmux-"));
-    historyFile = join(home, "history");
-    tmux(
-      "new-session",
-      "-d",
-      "-s",
-      SESSION,
-      "-x",
-      String(WIDTH),
-      "-y",
-      String(HEIGHT),
-      "env",
-      `COWSH_HISTORY=${historyFile}`,
-      `HOME=${home}`,
+    pane.start(WIDTH, HEIGHT, env, [
       "sh",
       "-c",
       // The pane stays after cowsh exits, showing its status.
       `"$0" "$1"; echo "[cowsh exited with status $?]"; exec sleep 600`,
       process.execPath,
       MAIN,
-    );
-  });
-
-  afterAll(() => {
-    spawnSync("tmux", ["-L", SOCKET, "kill-session", "-t", SESSION]);
-    spawnSync("tmux", ["-L", SOCKET, "kill-server"]);
-    if (home !== "") rmSync(home, { recursive: true, force: true });
+    ]);
   });
 
   test("shows the greeting, a prompt and the status line", async () => {

@@ -4,31 +4,17 @@
  * status 130 and the clock where it got to — not only a `sleep` typed on its
  * own.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
-import { BIN, ready, TMUX_OR_CI, TmuxPane } from "./tmux-pane.js";
+import { describe, expect, test } from "vitest";
+import { paneWithHome, ready, TMUX_OR_CI } from "./tmux-pane.js";
 
 /** The simulated clock the status line shows, in seconds. */
 const clock = (screen: string): number => Number(/t=(\d+\.\d{3})s/.exec(screen)?.[1] ?? "NaN");
 
 describe.skipIf(!TMUX_OR_CI)("the time scale applies wherever sleep runs (tmux)", () => {
-  const pane = new TmuxPane("tscale");
-  const home = mkdtempSync(join(tmpdir(), "cowsh-tscale-"));
-
-  afterAll(() => {
-    pane.stop();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const { pane, env } = paneWithHome("tscale");
 
   test("a loop's sleeps take real time with progress; Ctrl-C in a function's sleep is 130", async () => {
-    pane.start(100, 30, { HOME: home, COWSH_HISTORY: join(home, "h") }, [
-      process.execPath,
-      BIN,
-      "--time-scale",
-      "1",
-    ]);
+    pane.startCowsh(100, 30, env, "--time-scale", "1");
     await pane.waitFor(ready, "the prompt");
 
     const start = performance.now();

@@ -4,9 +4,15 @@
  * read the screen, poll until something shows. See terminal-under-tmux.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The `cowsh` binary as npm installs it (package.json "bin"). */
+export const BIN = `${ROOT}dist/bin/cowsh.js`;
 export const HAVE_TMUX = spawnSync("tmux", ["-V"]).status === 0;
 /** Runs under tmux where it is installed, and always under CI (which installs it). */
 export const TMUX_OR_CI = HAVE_TMUX || process.env.CI !== undefined;
@@ -41,6 +47,11 @@ export class TmuxPane {
       ...vars,
       ...argv,
     );
+  }
+
+  /** Starts the cowsh binary with `args` (see start). */
+  startCowsh(width: number, height: number, env: Record<string, string>, ...args: string[]): void {
+    this.start(width, height, env, [process.execPath, BIN, ...args]);
   }
 
   /** The visible screen, trailing blank lines dropped. */
@@ -81,12 +92,28 @@ export class TmuxPane {
   }
 }
 
-const STATUS = /^t=\d+\.\d{3}s {2}\d+ process/;
-/** The shell waits at an empty prompt: the status line last, the prompt above it. */
-export function ready(text: string): boolean {
-  const lines = text.split("\n");
-  return STATUS.test(lines.at(-1) ?? "") && lines.at(-2) === "cowsh$";
+/**
+ * For one describe block: a pane named `name`, and a temporary HOME whose
+ * file `h` is the history (`env` sets both), all removed after the block.
+ */
+export function paneWithHome(name: string): {
+  pane: TmuxPane;
+  home: string;
+  env: Record<string, string>;
+} {
+  const pane = new TmuxPane(name);
+  const home = mkdtempSync(join(tmpdir(), `cowsh-${name}-`));
+  afterAll(() => {
+    pane.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+  return { pane, home, env: { HOME: home, COWSH_HISTORY: join(home, "h") } };
 }
 
-/** The `cowsh` binary as npm installs it (package.json "bin"). */
-export const BIN = `${ROOT}dist/bin/cowsh.js`;
+const STATUS = /^t=\d+\.\d{3}s {2}\d+ process/;
+/** The prompt line: the line above the status line, which is the last one drawn. */
+export const promptLine = (text: string): string => text.split("\n").at(-2) ?? "";
+/** The shell waits at an empty prompt: the status line last, the prompt above it. */
+export function ready(text: string): boolean {
+  return STATUS.test(text.split("\n").at(-1) ?? "") && promptLine(text) === "cowsh$";
+}

@@ -4,28 +4,14 @@
  * and the line is then read at the next prompt, shown again after it. A line
  * ended by Enter during the command is echoed at once and runs after it.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
-import { BIN, ready, TMUX_OR_CI, TmuxPane } from "./tmux-pane.js";
+import { describe, expect, test } from "vitest";
+import { paneWithHome, ready, TMUX_OR_CI } from "./tmux-pane.js";
 
 describe.skipIf(!TMUX_OR_CI)("type-ahead echo (tmux)", () => {
-  const pane = new TmuxPane("typeahead");
-  const home = mkdtempSync(join(tmpdir(), "cowsh-typeahead-"));
-
-  afterAll(() => {
-    pane.stop();
-    rmSync(home, { recursive: true, force: true });
-  });
+  const { pane, env } = paneWithHome("typeahead");
 
   test("leaves a copy of the typed text where it was typed", async () => {
-    pane.start(100, 30, { HOME: home, COWSH_HISTORY: join(home, "h") }, [
-      process.execPath,
-      BIN,
-      "--time-scale",
-      "1",
-    ]);
+    pane.startCowsh(100, 30, env, "--time-scale", "1");
     await pane.waitFor(ready, "the prompt");
     pane.type("sleep 2");
     pane.keys("Enter");
