@@ -86,3 +86,29 @@ test("the colour pictures name the swap states in their legends, from the same v
   expect(noSwap).not.toContain("swapped out");
   expect(plain(framesAnsi(collectFrames(m, false), 80))).toContain("swap cache, not mapped");
 });
+
+test("explain of a mapping sums Swap and SwapPss as smaps does and says which pages a touch brings back without I/O", () => {
+  const { stdout } = runScript(
+    `P=$(spawn /bin/sh)
+mmap $P 64K --name buf
+write $P buf
+madvise $P buf 64K pageout
+read $P buf 4K
+madvise $P buf 4K pageout
+read $P buf+4K 4K
+C=$(fork $P)
+explain $P buf
+smaps $P buf | grep -E '^(Swap|SwapPss):'
+`,
+    SWAP,
+  );
+  expect(stdout).toContain(
+    "16 pages (64 kB): 1 present and counted, 0 not present, 15 swapped out.",
+  );
+  expect(stdout).toContain("Swap:                 60 kB = 15 swap entries × 4 kB");
+  expect(stdout).toContain("SwapPss:              30 kB = 15 × 4096<<12/2 >> 22");
+  expect(stdout).toMatch(/still\s+holds 14 of these pages: touching one is a minor fault/);
+  expect(stdout).toMatch(/1 page is only on the swap device: touching one is a major fault/);
+  expect(stdout).not.toContain("warning");
+  expect(stdout).toMatch(/^Swap: +60 kB\nSwapPss: +30 kB$/m);
+});
