@@ -23,11 +23,18 @@ export const mkswap: Command = {
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);
     if (!parsed.ok) return fail(1, err(parsed.message));
-    const [path, extra] = parsed.operands;
+    const [path, blocks, extra] = parsed.operands;
     if (path === undefined)
       return fail(
         1,
         err("mkswap: error: Nowhere to set up swap on?\nTry 'mkswap --help' for more information."),
+      );
+    if (blocks !== undefined && extra === undefined)
+      return fail(
+        1,
+        err(
+          "mkswap: a block count is not modelled: the area is the whole file (make it that size with fallocate)",
+        ),
       );
     if (extra !== undefined)
       return fail(

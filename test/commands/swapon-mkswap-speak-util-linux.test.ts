@@ -208,3 +208,17 @@ status=0
 Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority
 `);
 });
+
+test("mkswap's block-count operand is refused rather than ignored; a third operand is util-linux's error", () => {
+  const { text } = runScript(
+    "fallocate -l 1M /f\nmkswap /f 512; echo status=$?\nmkswap /f 512 x; echo status=$?\n",
+  );
+  expect(
+    text,
+  ).toBe(`mkswap: a block count is not modelled: the area is the whole file (make it that size with fallocate)
+status=1
+mkswap: only one device argument is supported
+Try 'mkswap --help' for more information.
+status=1
+`);
+});
