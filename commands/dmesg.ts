@@ -1,5 +1,5 @@
 /**
- * dmesg [-t]: prints the kernel's log (the OOM killer's lines), each record
+ * dmesg [-t]: prints the kernel's log (the OOM killer's lines, swapon's), each record
  * stamped with the simulated time since boot as dmesg(1) prints it:
  * `[    3.141593] Out of memory: Killed process 3 (sh) …`.
  *   -t, --notime   leave the timestamps out
@@ -16,9 +16,23 @@ export function printkTime(ns: number): string {
   return `[${String(sec).padStart(5)}.${String(usec % 1_000_000).padStart(6, "0")}] `;
 }
 
-/** Record `i` of the kernel log as the console and dmesg print it (no newline). */
-export function logRecord(m: Machine, i: number, time = true): string {
+/** console_loglevel (kernel.printk's first field here: 4): records less severe stay off the console. */
+export const CONSOLE_LOGLEVEL = 4;
+
+/**
+ * A record's level: the digit after KERN_SOH ("\x01") that printk's format
+ * starts with (KERN_INFO = "\x016"); a record without one is an error-level
+ * message (the OOM killer's), which the console prints.
+ */
+export function logLevel(m: Machine, i: number): number {
   const text = m.log[i] ?? "";
+  return text.charCodeAt(0) === 1 ? Number(text[1]) : 3;
+}
+
+/** Record `i` of the kernel log as the console and dmesg print it (no newline, no level). */
+export function logRecord(m: Machine, i: number, time = true): string {
+  const raw = m.log[i] ?? "";
+  const text = raw.charCodeAt(0) === 1 ? raw.slice(2) : raw;
   return time ? `${printkTime(m.logTimes[i] ?? 0)}${text}` : text;
 }
 

@@ -3,6 +3,7 @@ import type { Command } from "../src/shell/types.js";
 import { _exit } from "./_exit.js";
 import { brk } from "./brk.js";
 import { cat } from "./cat.js";
+import { chmod } from "./chmod.js";
 import { clear } from "./clear.js";
 import { cut } from "./cut.js";
 import { diff } from "./diff.js";
@@ -14,6 +15,7 @@ import { exit } from "./exit.js";
 import { expect } from "./expect.js";
 import { explain } from "./explain.js";
 import { exportProc } from "./export-proc.js";
+import { fallocate } from "./fallocate.js";
 import { fork } from "./fork.js";
 import { frames } from "./frames.js";
 import { free } from "./free.js";
@@ -26,6 +28,7 @@ import { kill } from "./kill.js";
 import { load } from "./load.js";
 import { ls } from "./ls.js";
 import { madvise } from "./madvise.js";
+import { mkswap } from "./mkswap.js";
 import { mlock } from "./mlock.js";
 import { mmap } from "./mmap.js";
 import { mprotect } from "./mprotect.js";
@@ -46,6 +49,7 @@ import { smaps } from "./smaps.js";
 import { sort } from "./sort.js";
 import { spawn } from "./spawn.js";
 import { swapoff } from "./swapoff.js";
+import { swapon } from "./swapon.js";
 import { tail } from "./tail.js";
 import { bracket, test } from "./test.js";
 import { trace, traced } from "./trace.js";
@@ -93,8 +97,12 @@ const ALL: readonly Command[] = [
   exportProc,
   // files
   truncate,
+  fallocate,
+  chmod,
   rm,
   fsync,
+  mkswap,
+  swapon,
   swapoff,
   evict,
   // the whole machine

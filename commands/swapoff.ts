@@ -16,7 +16,7 @@ export const swapoff: Command = {
     const m = machineOf(ctx);
     const paths = argv[0] === "-a" && argv.length === 1 ? m.swapPaths() : argv;
     if (paths.length === 0 && argv[0] !== "-a")
-      return fail(2, err("swapoff: bad usage\nTry 'swapoff --help' for more information."));
+      return fail(16, err("swapoff: bad usage\nTry 'swapoff --help' for more information."));
     const errors: string[] = [];
     for (const path of paths) {
       const r = m.swapoff(absPath(path, ctx.session));

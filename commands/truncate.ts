@@ -37,6 +37,11 @@ export const truncate: Command = {
     // Truncating an existing /proc file succeeds and does nothing, as on Linux.
     for (const path of paths.filter((p) => !isProcPath(p))) {
       const r = m.truncate(path, size);
+      if (!r.ok && r.errno === "ETXTBSY")
+        return fail(
+          1,
+          err(errnoMessage("truncate", `failed to truncate '${path}' at ${size} bytes`, r)),
+        );
       if (!r.ok)
         return fail(1, err(errnoMessage("truncate", `cannot open '${path}' for writing`, r)));
     }

@@ -6,7 +6,7 @@
  */
 import { type GetoptSpec, getopt, lastValue } from "../src/shell/getopt.js";
 import { type Command, err, fail, ok } from "../src/shell/types.js";
-import { collectVmmap, VMMAP_LEGEND, vmmapText } from "../src/views/vmmap.js";
+import { collectVmmap, VMMAP_LEGEND, VMMAP_SWAP_LEGEND, vmmapText } from "../src/views/vmmap.js";
 import { hex, livePidArg, machineOf, targetArg, usage } from "./lib/args/operands.js";
 import { widthArg } from "./lib/args/width.js";
 
@@ -29,6 +29,8 @@ export const vmmap: Command = {
     "only that one is drawn, on up to 32 rows that start with their address.",
     "The plain text (batch mode, pipes) is 80 columns wide unless --width says:",
     ...VMMAP_LEGEND.map((line) => `  ${line}`),
+    "and, when the picture has any (swapped or MADV_FREE'd pages):",
+    `  ${VMMAP_SWAP_LEGEND}`,
   ],
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);
@@ -53,7 +55,7 @@ export const vmmap: Command = {
         );
       vmas = [vma];
     }
-    const view = collectVmmap(m.phys, mm, vmas, task.value, targetText !== undefined);
+    const view = collectVmmap(m.phys, mm, vmas, task.value, targetText !== undefined, m.swap);
     return ok({ kind: "view", text: vmmapText(view, columns), view });
   },
 };

@@ -60,7 +60,17 @@ import { failure, type Result, success } from "./result.js";
 import { bootFilesystem, bootSpecialFrames } from "./rootfs.js";
 import { advanceTo, exitTime, runActions, type Step, type Timeline } from "./sched.js";
 import { signalKills } from "./signal.js";
-import { bootSwap, SwapState, tryToUnuse } from "./swap.js";
+import { SwapState, tryToUnuse } from "./swap.js";
+import {
+  bootSwapFile,
+  giveBackPriority,
+  type MkswapReport,
+  mkswap,
+  swapAreaOf,
+  swapLogLine,
+  swapTypeOf,
+  sysSwapon,
+} from "./swapon.js";
 import { type Action, Task } from "./task.js";
 import type { Inode, Vfs } from "./vfs.js";
 
@@ -132,7 +142,7 @@ export class Machine implements Kernel, Timeline {
     bootSpecialFrames(this.phys);
     this.vfs = bootFilesystem();
     this.swap = new SwapState();
-    if (config.swapBytes > 0) bootSwap(this.swap, config.swapBytes);
+    if (config.swapBytes > 0) bootSwapFile(this.swap, this.vfs, config.swapBytes);
   }
 
   /**
@@ -299,13 +309,38 @@ export class Machine implements Kernel, Timeline {
    * if memory cannot hold the pages.
    */
   swapoff(path: string): Result<void> {
-    const type = this.swap.areas.findIndex((a) => a !== null && a.path === path);
-    if (type < 0) return failure("EINVAL");
+    const found = swapTypeOf(this.swap, this.vfs, path);
+    if (!found.ok) return found;
+    const type = found.value;
+    const priority = this.swap.areas[type]!.priority;
     const users = [...this.tasks.values()].flatMap((t) =>
       t.mm === null ? [] : [{ mm: t.mm, pid: t.pid }],
     );
     const unique = users.filter((u, i) => users.findIndex((v) => v.mm === u.mm) === i);
-    return tryToUnuse(this, unique, type) ? success(undefined) : failure("ENOMEM");
+    if (!tryToUnuse(this, unique, type)) return failure("ENOMEM");
+    giveBackPriority(this.swap, priority);
+    return success(undefined);
+  }
+
+  /**
+   * swapon(2) of the file at `path` (swapon.ts sysSwapon); `priority` -1
+   * for the next automatic one. The kernel logs the area it added.
+   */
+  swapon(path: string, priority: number): Result<void> {
+    const inode = this.vfs.lookup(path);
+    if (!inode.ok) return inode;
+    const area = sysSwapon(this, inode.value, priority);
+    if (!area.ok) return area;
+    this.log.push(swapLogLine(area.value));
+    this.logTimes.push(this.now);
+    return success(undefined);
+  }
+
+  /** mkswap's write of a swap header into the file at `path` (swapon.ts). */
+  mkswap(path: string): Result<MkswapReport> {
+    const inode = this.vfs.lookup(path);
+    if (!inode.ok) return inode;
+    return mkswap(this, inode.value, this.now);
   }
 
   /** The paths of the swap areas in use, in type order (swapoff -a). */
@@ -589,7 +624,35 @@ export class Machine implements Kernel, Timeline {
     if (!Number.isSafeInteger(size) || size < 0) return failure("EINVAL");
     const inode = this.vfs.create(path);
     if (!inode.ok) return inode;
+    if (swapAreaOf(this.swap, inode.value) !== undefined) return failure("ETXTBSY");
+    // Growing leaves a hole: the blocks allocated stay what they were.
+    const allocated = inode.value.allocated ?? roundUpToPage(inode.value.size);
     truncateInode(this.phys, this.vfs, inode.value, size);
+    setAllocated(inode.value, Math.min(allocated, roundUpToPage(size)));
+    return inode;
+  }
+
+  /** fallocate -l LEN: the file is at least `length` bytes, all of them allocated (no holes there). */
+  fallocate(path: string, length: number): Result<Inode> {
+    if (!Number.isSafeInteger(length) || length <= 0) return failure("EINVAL");
+    const inode = this.vfs.create(path);
+    if (!inode.ok) return inode;
+    if (inode.value.type !== "reg") return failure("ENODEV");
+    if (swapAreaOf(this.swap, inode.value) !== undefined) return failure("ETXTBSY");
+    const allocated = inode.value.allocated ?? roundUpToPage(inode.value.size);
+    if (length > inode.value.size) {
+      inode.value.size = length;
+      inode.value.mtime = this.vfs.now;
+    }
+    setAllocated(inode.value, Math.max(allocated, roundUpToPage(length)));
+    return inode;
+  }
+
+  /** chmod(2): the file's permission bits. */
+  chmod(path: string, mode: number): Result<Inode> {
+    const inode = this.vfs.lookup(path);
+    if (!inode.ok) return inode;
+    inode.value.mode = mode & 0o7777;
     return inode;
   }
 
@@ -597,6 +660,8 @@ export class Machine implements Kernel, Timeline {
   writeFile(path: string, text: string, append: boolean): Result<Inode> {
     const inode = this.vfs.create(path);
     if (!inode.ok) return inode;
+    if (swapAreaOf(this.swap, inode.value) !== undefined) return failure("ETXTBSY");
+    if (!append) delete inode.value.allocated;
     const r = performWrite(this, inode.value, text, append, this.shellPid);
     return r.ok ? inode : r;
   }
@@ -615,6 +680,8 @@ export class Machine implements Kernel, Timeline {
   }
 
   unlink(path: string): Result<void> {
+    const named = this.vfs.lookup(path, true);
+    if (named.ok && swapAreaOf(this.swap, named.value) !== undefined) return failure("EPERM");
     const r = this.vfs.unlink(path);
     if (!r.ok) return r;
     if (r.value.nlink === 0 && !isMapped(r.value, this.mms()))
@@ -631,4 +698,12 @@ export class Machine implements Kernel, Timeline {
   static readonly ANON_PRIVATE = MAP_PRIVATE | MAP_ANONYMOUS;
   static readonly ANON_SHARED = MAP_SHARED | MAP_ANONYMOUS;
   static readonly RW = PROT_READ | PROT_WRITE;
+}
+
+const roundUpToPage = (bytes: number): number => Math.ceil(bytes / PAGE_SIZE) * PAGE_SIZE;
+
+/** Records the bytes allocated to a file; none missing up to its size: no holes (the field goes). */
+function setAllocated(inode: Inode, allocated: number): void {
+  if (allocated >= roundUpToPage(inode.size)) delete inode.allocated;
+  else inode.allocated = allocated;
 }

@@ -18,6 +18,7 @@ export type Errno =
   | "EACCES"
   | "EFAULT"
   | "EBUSY"
+  | "ETXTBSY"
   | "EEXIST"
   | "ENOTDIR"
   | "EISDIR"
@@ -48,6 +49,7 @@ export const STRERROR: Readonly<Record<Errno, string>> = {
   EACCES: "Permission denied",
   EFAULT: "Bad address",
   EBUSY: "Device or resource busy",
+  ETXTBSY: "Text file busy",
   EEXIST: "File exists",
   ENOTDIR: "Not a directory",
   EISDIR: "Is a directory",

@@ -122,6 +122,8 @@ export interface InodeImage {
   readonly text?: string;
   /** The path in the root image whose ELF headers the file carries. */
   readonly elf?: string;
+  /** Bytes allocated, when fewer than the size (holes). */
+  readonly allocated?: number;
 }
 
 /** Every PTE table once: table i is pte[512 i, 512 (i + 1)), used by sharers[i] mms. */
@@ -368,6 +370,7 @@ function saveInode(inode: Inode, s: Saving): InodeImage {
       : { entries: [...inode.entries].map(([name, child]) => [name, s.inodes.of(child)]) }),
     ...(inode.target === undefined ? {} : { target: inode.target }),
     ...(inode.text === undefined ? {} : { text: inode.text }),
+    ...(inode.allocated === undefined ? {} : { allocated: inode.allocated }),
     ...(elf === undefined ? {} : { elf }),
   };
 }
@@ -672,6 +675,7 @@ function makeInode(x: Record<string, unknown>, at: string): Inode {
     ...(type === "lnk" ? { target: text(x.target, `${at}.target`) } : {}),
     ...(x.text === undefined ? {} : { text: text(x.text, `${at}.text`) }),
     ...(elf === undefined ? {} : { elf }),
+    ...(x.allocated === undefined ? {} : { allocated: int(x.allocated, `${at}.allocated`) }),
   };
 }
 

@@ -60,7 +60,8 @@ export class SwapArea {
     readonly path: string,
     /** Pages of the area, header included. */
     readonly pages: number,
-    readonly priority: number,
+    /** Changes only when an area of higher automatic priority is swapped off (swapon.ts). */
+    public priority: number,
     /** "file" or "partition". */
     readonly kind: "file" | "partition" = "file",
   ) {

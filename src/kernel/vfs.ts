@@ -82,6 +82,12 @@ export interface Inode {
   elf?: ElfSpec;
   /** Modification time, simulated seconds since the epoch. */
   mtime: number;
+  /**
+   * Bytes allocated on disk from the start of the file, when fewer than its
+   * size (st_blocks * 512 < st_size: a file grown by truncate has holes
+   * until fallocate fills them); absent: no holes. swapon.ts reads it.
+   */
+  allocated?: number;
 }
 
 export const pagesOf = (bytes: number): number => Math.ceil(bytes / PAGE_SIZE);

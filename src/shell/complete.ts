@@ -62,6 +62,8 @@ export function complete(session: ShellSession, line: string, cursor: number): C
   const name = words.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
   if (name === undefined) return pick(COMMANDS.keys());
   if (partial.startsWith("-")) return pick(optionsOf(name));
+  // swapoff takes the areas in use (as bash-completion's swapoff reads /proc/swaps).
+  if (name === "swapoff") return pick(session.machine.swapPaths());
   if (partial.startsWith("/")) return pick(paths(session.machine, partial, session.cwd));
   const operands = words.slice(words.indexOf(name) + 1).filter((w) => !w.startsWith("-"));
   const kinds = operandKinds(name);

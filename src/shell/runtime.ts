@@ -20,7 +20,7 @@
  * stamps them; and with `check` on (`cowsh --check`, and in tests) the
  * machine's invariants are verified. afterRunCommand() is that one hook.
  */
-import { logRecord } from "../../commands/dmesg.js";
+import { CONSOLE_LOGLEVEL, logLevel, logRecord } from "../../commands/dmesg.js";
 import { recordHistory } from "../../commands/history.js";
 import { COMMANDS } from "../../commands/index.js";
 import {
@@ -346,7 +346,8 @@ const consoleSeq = new WeakMap<Machine, number>();
 export function printKernelLog(session: ShellSession, sink: (block: Block) => void): void {
   const m = session.machine;
   const seq = consoleSeq.get(m) ?? m.log.length;
-  for (let i = seq; i < m.log.length; i++) sink(err(logRecord(m, i)));
+  for (let i = seq; i < m.log.length; i++)
+    if (logLevel(m, i) < CONSOLE_LOGLEVEL) sink(err(logRecord(m, i)));
   consoleSeq.set(m, m.log.length);
   for (const line of m.takeTtyErr()) sink(err(line));
   const status = m.takeLoginShellDeath();

@@ -17,6 +17,7 @@ import {
   FRAME_SHMEM,
   FRAME_SHMEM_UNMAPPED,
   FRAME_STATE_NAMES,
+  FRAME_SWAPCACHE,
   type FramesView,
   framesHeading,
   framesSummary,
@@ -45,6 +46,8 @@ export const paintFrame: CellPainter = (state, count) => {
       return { char, color: "black", backgroundColor: "cyan" };
     case FRAME_SHMEM_UNMAPPED:
       return { char, color: "cyan" };
+    case FRAME_SWAPCACHE:
+      return { char, color: "red" };
     default:
       return { char: FRAME_CHARS[FRAME_MIXED]!, color: "white", backgroundColor: "gray" };
   }
@@ -80,7 +83,8 @@ export function framesAnsi(view: FramesView, columns: number): string[] {
     if (line.same > 0) out.push(styled({ dimColor: true }, foldedText(line)));
   }
   out.push("");
-  const samples = LEGEND_ORDER.map((state) => ({
+  const order = view.totals.swapCached > 0 ? [...LEGEND_ORDER, FRAME_SWAPCACHE] : LEGEND_ORDER;
+  const samples = order.map((state) => ({
     style: paintFrame(state, 0),
     name: FRAME_STATE_NAMES[state]!,
   }));

@@ -6,9 +6,11 @@
  */
 import { foldedText } from "../views/cells.js";
 import {
+  hasSwapStates,
   layoutVmmap,
   PAGE_ABSENT,
   PAGE_CHARS,
+  PAGE_LAZYFREE,
   PAGE_MIXED,
   PAGE_PFNMAP,
   PAGE_PRIVATE_CLEAN,
@@ -16,6 +18,8 @@ import {
   PAGE_SHARED_CLEAN,
   PAGE_SHARED_DIRTY,
   PAGE_STATE_NAMES,
+  PAGE_SWAPCACHED,
+  PAGE_SWAPPED,
   PAGE_ZERO,
   type VmmapView,
 } from "../views/vmmap.js";
@@ -40,6 +44,12 @@ export const paintPage: CellPainter = (state, count) => {
       return { char: countGlyph(count), color: "black", backgroundColor: "cyan" };
     case PAGE_SHARED_DIRTY:
       return { char: countGlyph(count), color: "white", backgroundColor: "magenta" };
+    case PAGE_SWAPPED:
+      return { char, color: "red" };
+    case PAGE_SWAPCACHED:
+      return { char, color: "yellow" };
+    case PAGE_LAZYFREE:
+      return { char, color: "black", backgroundColor: "white" };
     default:
       return { char: PAGE_CHARS[PAGE_MIXED]!, color: "white", backgroundColor: "gray" };
   }
@@ -78,7 +88,10 @@ export function vmmapAnsi(view: VmmapView, columns: number): string[] {
     }
   }
   out.push("");
-  const samples = LEGEND_ORDER.map((state) => ({
+  const order = hasSwapStates(view)
+    ? [...LEGEND_ORDER, PAGE_SWAPPED, PAGE_SWAPCACHED, PAGE_LAZYFREE]
+    : LEGEND_ORDER;
+  const samples = order.map((state) => ({
     style: paintPage(state, 2),
     name: PAGE_STATE_NAMES[state]!,
   }));

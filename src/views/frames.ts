@@ -1,13 +1,20 @@
 /**
  * The frames picture: physical memory as rows of cells by owner (kernel,
- * free, anonymous, file page cache, shmem), with map counts, and the totals
+ * free, anonymous, file page cache, shmem, swap cache), with map counts, and the totals
  * beside the /proc/meminfo lines they make. The command renders it as plain
  * characters; src/ui/frames-ansi.ts draws the same layout in colour.
  */
 import { hex, hexPad } from "../../fs/hex.js";
 import { collectMeminfo } from "../../fs/proc/meminfo.js";
 import type { Machine } from "../kernel/machine.js";
-import { KIND_ANON, KIND_FILE, KIND_FREE, KIND_MASK, type PhysMem } from "../kernel/phys.js";
+import {
+  KIND_ANON,
+  KIND_FILE,
+  KIND_FREE,
+  KIND_MASK,
+  PG_SWAPCACHE,
+  type PhysMem,
+} from "../kernel/phys.js";
 import {
   type CellLine,
   countChar,
@@ -31,9 +38,11 @@ export const FRAME_SHMEM = 5;
 export const FRAME_SHMEM_UNMAPPED = 6;
 export const FRAME_ANON_UNMAPPED = 7;
 export const FRAME_MIXED = 8;
-const FRAME_STATES = 9;
+/** An anonymous page only the swap cache holds (swapped out, not mapped: a minor fault away). */
+export const FRAME_SWAPCACHE = 9;
+const FRAME_STATES = 10;
 
-export const FRAME_CHARS = "#.AFfSsa~";
+export const FRAME_CHARS = "#.AFfSsa~w";
 
 export const FRAME_STATE_NAMES: readonly string[] = [
   "kernel",
@@ -45,6 +54,7 @@ export const FRAME_STATE_NAMES: readonly string[] = [
   "shmem, not mapped",
   "anonymous, not mapped",
   "mixed group",
+  "swap cache, not mapped",
 ];
 
 /** The state of one frame: its owner, and whether any PTE maps it. */
@@ -53,7 +63,10 @@ function frameState(phys: PhysMem, pfn: number): number {
   const kind = phys.flags[pfn]! & KIND_MASK;
   const mapped = phys.mapcountOf(pfn) > 0;
   if (kind === KIND_FREE) return FRAME_FREE;
-  if (kind === KIND_ANON) return mapped ? FRAME_ANON : FRAME_ANON_UNMAPPED;
+  if (kind === KIND_ANON) {
+    if (mapped) return FRAME_ANON;
+    return phys.flags[pfn]! & PG_SWAPCACHE ? FRAME_SWAPCACHE : FRAME_ANON_UNMAPPED;
+  }
   if (kind === KIND_FILE) return mapped ? FRAME_FILE : FRAME_FILE_CACHED;
   return mapped ? FRAME_SHMEM : FRAME_SHMEM_UNMAPPED;
 }
@@ -64,6 +77,10 @@ export interface FrameTotals {
   readonly free: number;
   readonly anon: number;
   readonly anonUnmapped: number;
+  /** Anonymous frames only the swap cache holds. */
+  readonly swapCacheUnmapped: number;
+  /** Every frame in the swap cache, mapped or not (SwapCached). */
+  readonly swapCached: number;
   readonly file: number;
   readonly shmem: number;
   /** File and shmem frames mapped at least once. */
@@ -80,6 +97,7 @@ export interface MeminfoFigures {
   readonly AnonPages: number;
   readonly Mapped: number;
   readonly Shmem: number;
+  readonly SwapCached: number;
 }
 
 /** The structure a frames view block carries. */
@@ -115,7 +133,9 @@ function frameRuns(phys: PhysMem, first: number, end: number): number[] {
 function frameTotals(phys: PhysMem): FrameTotals {
   const tally = tallyRuns(frameRuns(phys, phys.firstUsable, phys.highWater), FRAME_STATES);
   const byMapcount: [number, number, number, number] = [0, 0, 0, 0];
+  let swapCached = 0;
   for (let pfn = 0; pfn < phys.highWater; pfn++) {
+    if (phys.flags[pfn]! & PG_SWAPCACHE) swapCached++;
     const mc = phys.mapcountOf(pfn);
     if (mc === 0) continue;
     byMapcount[mc === 1 ? 0 : mc === 2 ? 1 : mc < 10 ? 2 : 3]!++;
@@ -125,6 +145,8 @@ function frameTotals(phys: PhysMem): FrameTotals {
     free: tally[FRAME_FREE]! + (phys.nrFrames - phys.highWater),
     anon: tally[FRAME_ANON]!,
     anonUnmapped: tally[FRAME_ANON_UNMAPPED]!,
+    swapCacheUnmapped: tally[FRAME_SWAPCACHE]!,
+    swapCached,
     file: tally[FRAME_FILE]! + tally[FRAME_FILE_CACHED]!,
     shmem: tally[FRAME_SHMEM]! + tally[FRAME_SHMEM_UNMAPPED]!,
     mappedCache: tally[FRAME_FILE]! + tally[FRAME_SHMEM]!,
@@ -142,6 +164,7 @@ function meminfoFigures(m: Machine): MeminfoFigures {
     AnonPages: get("AnonPages"),
     Mapped: get("Mapped"),
     Shmem: get("Shmem"),
+    SwapCached: get("SwapCached"),
   };
 }
 
@@ -219,6 +242,10 @@ export const FRAMES_LEGEND: readonly string[] = [
   "under a cell: its map count when 2 or more (2 to 9, or + for 10 or more)",
 ];
 
+/** The legend's line for the swap cache, printed when swap cache holds any frame. */
+export const FRAMES_SWAP_LEGEND =
+  "w swap cache, not mapped (the slot's page, kept for the next swap-in)";
+
 /** The totals by owner beside the /proc/meminfo lines they make, all in kB. */
 export function framesSummary(view: FramesView): string[] {
   const t = view.totals;
@@ -228,12 +255,13 @@ export function framesSummary(view: FramesView): string[] {
     `${kind.padEnd(8)}${String(frames).padStart(9)}${String(kb(frames)).padStart(11)}   ${
       value === null ? label : `${label.padEnd(16)}${String(value).padStart(9)} kB`
     }`;
-  const user = t.anon + t.anonUnmapped + t.file + t.shmem + t.free;
+  const user = t.anon + t.anonUnmapped + t.swapCacheUnmapped + t.file + t.shmem + t.free;
   const lines = [
     `${"owner".padEnd(8)}${"frames".padStart(9)}${"kB".padStart(11)}   /proc/meminfo`,
     row("anon", t.anon, "AnonPages", mi.AnonPages),
     row("file", t.file, "Cached - Shmem", mi.Cached - mi.Shmem),
     row("shmem", t.shmem, "Shmem", mi.Shmem),
+    ...(t.swapCached > 0 ? [row("swcache", t.swapCached, "SwapCached", mi.SwapCached)] : []),
     row("free", t.free, "MemFree", mi.MemFree),
     row("total", user, "MemTotal", mi.MemTotal),
     row("kernel", t.kernel, "(not in MemTotal)", null),
@@ -263,6 +291,8 @@ export function framesText(view: FramesView, columns: number): string {
     if (counts.trim() !== "") out.push(" ".repeat(line.prefix.length) + counts.trimEnd());
     if (line.same > 0) out.push(foldedText(line));
   }
-  out.push("", ...FRAMES_LEGEND, "", ...framesSummary(view));
+  out.push("", ...FRAMES_LEGEND);
+  if (view.totals.swapCached > 0) out.push(FRAMES_SWAP_LEGEND);
+  out.push("", ...framesSummary(view));
   return `${out.join("\n")}\n`;
 }

@@ -1,7 +1,9 @@
 /**
  * The vmmap picture: every page of a VMA classified as smaps would count it
  * (present or not, Private or Shared by map count, Clean or Dirty by the
- * PTE's dirty bit or PG_dirty), collected as runs, then laid out in rows of
+ * PTE's dirty bit or PG_dirty; LazyFree by PG_LAZYFREE; a swap entry as
+ * Swap, told apart by whether the swap cache still holds its page, which
+ * decides between a minor and a major fault), collected as runs, then laid out in rows of
  * cells for a given width. The command renders it as plain characters; the
  * colour renderer (src/ui/vmmap-ansi.ts, for the Ink app and the web page)
  * draws the same layout in colour.
@@ -9,8 +11,9 @@
 import { hexPad } from "../../fs/hex.js";
 import { PAGE_SIZE, VM_PFNMAP } from "../kernel/constants.js";
 import type { Mm } from "../kernel/mm.js";
-import { pteDirty, ptePfn, ptePresent } from "../kernel/page-table.js";
-import { PG_DIRTY, type PhysMem, ZERO_PFN } from "../kernel/phys.js";
+import { pteDirty, pteIsSwap, ptePfn, ptePresent, swpEntry } from "../kernel/page-table.js";
+import { PG_DIRTY, PG_LAZYFREE, type PhysMem, ZERO_PFN } from "../kernel/phys.js";
+import type { SwapState } from "../kernel/swap.js";
 import type { Vma } from "../kernel/vma.js";
 import {
   type CellLine,
@@ -35,10 +38,16 @@ export const PAGE_PRIVATE_DIRTY = 4;
 export const PAGE_SHARED_CLEAN = 5;
 export const PAGE_SHARED_DIRTY = 6;
 export const PAGE_MIXED = 7;
-export const PAGE_STATES = 8;
+/** A swap entry whose slot only the swap device holds: the next touch is a major fault. */
+export const PAGE_SWAPPED = 8;
+/** A swap entry whose page the swap cache still holds: the next touch is a minor fault. */
+export const PAGE_SWAPCACHED = 9;
+/** A present anonymous page MADV_FREE made lazily freeable (smaps' LazyFree). */
+export const PAGE_LAZYFREE = 10;
+export const PAGE_STATES = 11;
 
 /** The plain character of each state, indexed by state. */
-export const PAGE_CHARS = ".0xpPsS~";
+export const PAGE_CHARS = ".0xpPsS~wcf";
 
 export const PAGE_STATE_NAMES: readonly string[] = [
   "not present",
@@ -49,7 +58,13 @@ export const PAGE_STATE_NAMES: readonly string[] = [
   "shared clean",
   "shared dirty",
   "mixed group",
+  "swapped out",
+  "swapped out, page in swap cache",
+  "lazily freeable (MADV_FREE)",
 ];
+
+/** Whether a state is one of the swap and lazy-free ones (their legend line shows only then). */
+export const isSwapState = (state: number): boolean => state >= PAGE_SWAPPED && state < PAGE_STATES;
 
 const isSharedState = (state: number): boolean =>
   state === PAGE_SHARED_CLEAN || state === PAGE_SHARED_DIRTY;
@@ -74,8 +89,11 @@ export interface VmmapView {
   readonly rows: readonly VmmapRow[];
 }
 
-/** Classifies each page of `vma` as smaps_pte_entry would, into runs. */
-export function vmaRuns(phys: PhysMem, mm: Mm, vma: Vma): number[] {
+/**
+ * Classifies each page of `vma` as smaps_pte_entry would, into runs. Without
+ * `swap`, a swap entry shows as not present.
+ */
+export function vmaRuns(phys: PhysMem, mm: Mm, vma: Vma, swap?: SwapState): number[] {
   const b = new RunBuilder();
   const first = vma.start / PAGE_SIZE;
   const last = vma.end / PAGE_SIZE;
@@ -87,14 +105,17 @@ export function vmaRuns(phys: PhysMem, mm: Mm, vma: Vma): number[] {
     pmdEntry(span) {
       for (let i = span.lo; i < span.hi; i++) {
         const pte = span.entries[i]!;
-        if (!ptePresent(pte)) b.push(PAGE_ABSENT, 0);
-        else if (pfnmap) b.push(PAGE_PFNMAP, 0);
+        if (!ptePresent(pte)) {
+          if (swap === undefined || !pteIsSwap(pte)) b.push(PAGE_ABSENT, 0);
+          else b.push(swap.cachedPage(swpEntry(pte)) >= 0 ? PAGE_SWAPCACHED : PAGE_SWAPPED, 0);
+        } else if (pfnmap) b.push(PAGE_PFNMAP, 0);
         else if (ptePfn(pte) === ZERO_PFN) b.push(PAGE_ZERO, 0);
         else {
           const pfn = ptePfn(pte);
           const mapcount = phys.mapcountOf(pfn);
           const dirty = pteDirty(pte) || (phys.flags[pfn]! & PG_DIRTY) !== 0;
-          if (mapcount < 2) b.push(dirty ? PAGE_PRIVATE_DIRTY : PAGE_PRIVATE_CLEAN, 0);
+          if (phys.flags[pfn]! & PG_LAZYFREE) b.push(PAGE_LAZYFREE, 0);
+          else if (mapcount < 2) b.push(dirty ? PAGE_PRIVATE_DIRTY : PAGE_PRIVATE_CLEAN, 0);
           else b.push(dirty ? PAGE_SHARED_DIRTY : PAGE_SHARED_CLEAN, mapcount);
         }
       }
@@ -109,6 +130,7 @@ export function collectVmmap(
   vmas: readonly Vma[],
   who: { readonly pid: number; readonly comm: string },
   detail: boolean,
+  swap?: SwapState,
 ): VmmapView {
   return {
     kind: "vmmap",
@@ -119,7 +141,7 @@ export function collectVmmap(
       label: vmaLabel(mm, vma),
       start: vma.start,
       pages: (vma.end - vma.start) / PAGE_SIZE,
-      runs: vmaRuns(phys, mm, vma),
+      runs: vmaRuns(phys, mm, vma, swap),
     })),
   };
 }
@@ -192,6 +214,18 @@ export const VMMAP_LEGEND: readonly string[] = [
   "under s and S: the map count, 2 to 9, or + for 10 or more",
 ];
 
+/** The legend's line for swapped and lazily freeable pages, printed when the picture has any. */
+export const VMMAP_SWAP_LEGEND =
+  "w swapped out   c swapped out, still in the swap cache   f lazy free (MADV_FREE)";
+
+/** Whether any page of the view is in a swap or lazy-free state. */
+export function hasSwapStates(view: VmmapView): boolean {
+  return view.rows.some((row) => {
+    for (let i = 0; i < row.runs.length; i += 3) if (isSwapState(row.runs[i]!)) return true;
+    return false;
+  });
+}
+
 /** A row's characters, and the map-count line under it (empty when no cell is shared). */
 function plainLine(line: PictureLine): [cells: string, counts: string] {
   let cells = "";
@@ -217,5 +251,6 @@ export function vmmapText(view: VmmapView, columns: number): string {
     }
   }
   out.push("", ...VMMAP_LEGEND);
+  if (hasSwapStates(view)) out.push(VMMAP_SWAP_LEGEND);
   return `${out.join("\n")}\n`;
 }

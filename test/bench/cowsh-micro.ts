@@ -10,7 +10,8 @@
  * weak objects") and the next run starts in the interpreter.
  */
 import { readWhole } from "../../commands/lib/files/machine-files.js";
-import { MADV_NOHUGEPAGE, PAGE_SIZE } from "../../src/kernel/constants.js";
+import type { AccessReport } from "../../src/kernel/access.js";
+import { MADV_NOHUGEPAGE, MADV_PAGEOUT, PAGE_SIZE } from "../../src/kernel/constants.js";
 import { Machine } from "../../src/kernel/machine.js";
 import type { Result } from "../../src/kernel/result.js";
 import { nowNs } from "./stats.js";
@@ -127,4 +128,42 @@ export function cowshMicroRun(m: Machine, pages: number, slice: number): CowshMi
     munmap,
     smaps_bytes: smapsText.length,
   };
+}
+
+/** One swap run: nanoseconds for MADV_PAGEOUT of the buffer and for reading it back, as kernel-bench swap. */
+export interface CowshSwapRun {
+  readonly pageout: number;
+  readonly swapin: number;
+  readonly swapped_kb: number;
+  readonly minflt: number;
+  readonly majflt: number;
+}
+
+/** A machine with a swap file large enough for cowshSwapRun(pages), and RAM for the buffer. */
+export const bootForSwap = (pages: number): Machine =>
+  Machine.boot({
+    memBytes: pages * PAGE_SIZE + 512 * 1024 * 1024,
+    swapBytes: (pages + 256) * PAGE_SIZE,
+  });
+
+/**
+ * One run, as kernel-bench swap: a new process writes a `pages`-page
+ * buffer, pages it all out (MADV_PAGEOUT), reads one word of each page back
+ * (swap-in faults from the swap cache), and exits.
+ */
+export function cowshSwapRun(m: Machine, pages: number): CowshSwapRun {
+  const p = must(m.spawn("/bin/sh", ["sh"]), "spawn");
+  const buf = mapAnon(m, p, pages);
+  touch(m, p, buf, pages, 1);
+  const pageout = timed(() => must(m.madvise(p, buf, pages * PAGE_SIZE, MADV_PAGEOUT), "pageout"));
+  const swapped_kb = m.swap.usedPages() * 4;
+  const reports: AccessReport[] = [];
+  const swapin = timed(() => {
+    reports.push(must(m.access(p, buf, pages * PAGE_SIZE, false, null), "read"));
+  });
+  const r = reports[0]!;
+  if (r.pages !== pages) throw new Error("bench: swap-in read stopped");
+  must(m.exit(p, 0), "exit");
+  must(m.wait(p), "wait");
+  return { pageout, swapin, swapped_kb, minflt: r.minflt, majflt: r.majflt };
 }

@@ -19,6 +19,17 @@
  *   kernel-bench experiment
  *       The acceptance experiment (demo/fork-exec.cowsh) scaled to a
  *       1 GiB buffer: prints what the script prints, without its sleeps.
+ *   kernel-bench swap RUNS PAGES
+ *       RUNS times: an anonymous private buffer of PAGES pages
+ *       (MADV_NOHUGEPAGE), each page written once; MADV_PAGEOUT of the
+ *       whole buffer, timed (the call: it unmaps the pages, adds them to
+ *       the swap cache and starts their writes); then, once Writeback in
+ *       /proc/meminfo is back to 0, one byte read from each page, timed:
+ *       swap-in faults that find the page in the swap cache (minor
+ *       faults, counted with getrusage). Needs a swap area swapped on
+ *       (run.ts sets one up as root, under the truth lock) and one CPU
+ *       (madvise drains only the local CPU's LRU batches: run it under
+ *       taskset).
  *   kernel-bench scale CHILDREN PAGES
  *       A PAGES-page parent forks CHILDREN children; child i writes the
  *       i % 100-th hundredth of the buffer; then the parent reads every
@@ -461,6 +472,51 @@ static int scale(int children, size_t pages)
     return 0;
 }
 
+/* ---- swap ---- */
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+/* Waits (up to 10 s) until no page is under writeback: a page still under writeback is not reusable yet. */
+static void wait_writeback(void)
+{
+    for (int i = 0; i < 10000 && proc_kb("/proc/meminfo", "Writeback") != 0; i++)
+        usleep(1000);
+}
+
+static int swap_bench(int runs, size_t pages)
+{
+    printf("{\"pages\": %zu, \"runs\": [", pages);
+    for (int r = 0; r < runs; r++) {
+        char *p = map_anon(pages, 0);
+        touch(p, pages, (char)(r + 1));
+        uint64_t t0 = now_ns();
+        if (madvise(p, pages * PAGE, MADV_PAGEOUT))
+            die("madvise(MADV_PAGEOUT)");
+        uint64_t pageout = now_ns() - t0;
+        wait_writeback();
+        long swap_kb = proc_kb("/proc/self/status", "VmSwap");
+        struct rusage r0, r1;
+        getrusage(RUSAGE_SELF, &r0);
+        volatile char *v = p;
+        char sum = 0;
+        t0 = now_ns();
+        for (size_t i = 0; i < pages; i++)
+            sum += v[i * PAGE];
+        uint64_t swapin = now_ns() - t0;
+        getrusage(RUSAGE_SELF, &r1);
+        if (sum == 0x7f)
+            fputc(' ', stderr);
+        printf("%s{\"pageout\": %llu, \"swapin\": %llu, \"swapped_kb\": %ld, \"minflt\": %ld, \"majflt\": %ld}",
+               r ? ", " : "", (unsigned long long)pageout, (unsigned long long)swapin, swap_kb,
+               r1.ru_minflt - r0.ru_minflt, r1.ru_majflt - r0.ru_majflt);
+        munmap(p, pages * PAGE);
+    }
+    printf("]}\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 5 && !strcmp(argv[1], "micro"))
@@ -469,6 +525,8 @@ int main(int argc, char **argv)
         return experiment();
     if (argc >= 4 && !strcmp(argv[1], "scale"))
         return scale(atoi(argv[2]), (size_t)atol(argv[3]));
-    fprintf(stderr, "usage: kernel-bench micro RUNS PAGES SLICE | experiment | scale CHILDREN PAGES\n");
+    if (argc >= 4 && !strcmp(argv[1], "swap"))
+        return swap_bench(atoi(argv[2]), (size_t)atol(argv[3]));
+    fprintf(stderr, "usage: kernel-bench micro RUNS PAGES SLICE | experiment | scale CHILDREN PAGES | swap RUNS PAGES\n");
     return 2;
 }

@@ -72,3 +72,33 @@ export function kernelMicro(
 export function kernelScale(binary: string, children: number, pages: number): KernelScale {
   return runJson<KernelScale>(binary, ["scale", String(children), String(pages)]);
 }
+
+/** One run of `kernel-bench swap`: nanoseconds for MADV_PAGEOUT and for the swap-in reads. */
+export interface KernelSwapRun {
+  readonly pageout: number;
+  readonly swapin: number;
+  readonly swapped_kb: number;
+  readonly minflt: number;
+  readonly majflt: number;
+}
+
+/** The lock every run that changes the machine's swap takes (test/truth/README.md). */
+export const TRUTH_LOCK = "/tmp/cowsh-truth.lock";
+
+/**
+ * One `kernel-bench swap 1 PAGES` on a swap file of its own, set up and
+ * removed by swap-kernel.sh, under the truth lock. Needs root.
+ */
+export function kernelSwap(binary: string, pages: number): KernelSwapRun {
+  const script = join(repoRoot(), "test", "bench", "swap-kernel.sh");
+  const mib = String(Math.ceil((pages * 4096) / (1024 * 1024)) + 32);
+  return runJson<{ runs: KernelSwapRun[] }>("flock", [
+    TRUTH_LOCK,
+    "sh",
+    script,
+    binary,
+    "1",
+    String(pages),
+    mib,
+  ]).runs[0]!;
+}

@@ -4,7 +4,7 @@
  * time; see table.ts). Progress goes to stderr, the table to stdout.
  *
  *   node --expose-gc dist/test/bench/run.js [--runs N] [--scale-runs N] [--quick] [--json FILE]
- *                                             [--only startup]
+ *                                             [--only startup|swap]
  *
  * What each row measures, and how the C program measures the same thing,
  * is documented in docs/PERFORMANCE.md and kernel-bench.c.
@@ -14,7 +14,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import stripAnsi from "strip-ansi";
-import { bootForMicro, type CowshMicroRun, cowshMicroRun } from "./cowsh-micro.js";
+import {
+  bootForMicro,
+  bootForSwap,
+  type CowshMicroRun,
+  type CowshSwapRun,
+  cowshMicroRun,
+  cowshSwapRun,
+} from "./cowsh-micro.js";
 import {
   runCowshExperiment,
   runKernelExperiment,
@@ -25,8 +32,10 @@ import {
   compileKernelBench,
   type KernelMicroRun,
   type KernelScale,
+  type KernelSwapRun,
   kernelMicro,
   kernelScale,
+  kernelSwap,
 } from "./kernel.js";
 import { benchModule, cowshMain } from "./paths.js";
 import { onPty, timeToExit, timeToOutput } from "./startup.js";
@@ -39,6 +48,8 @@ const GiB_PAGES = (1024 * 1024 * 1024) / 4096;
 const SLICE_PAGES = 32 * 1024;
 const SCALE_CHILDREN = 1000;
 const SCALE_PAGES = (256 * 1024 * 1024) / 4096;
+/** Pages paged out and swapped back in per swap run (128 MiB). */
+const SWAP_PAGES = 32 * 1024;
 /** The kernel's bookkeeping per resident page that the VmPTE growth does not show: sizeof(struct page). */
 const STRUCT_PAGE_BYTES = 64;
 
@@ -48,10 +59,12 @@ interface Options {
   json: string | null;
   /** Only the start-up rows (a quick check of start-up work). */
   startupOnly: boolean;
+  /** Only the swap rows. */
+  swapOnly: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { runs: 5, scaleRuns: 3, json: null, startupOnly: false };
+  const o: Options = { runs: 5, scaleRuns: 3, json: null, startupOnly: false, swapOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") {
@@ -62,6 +75,9 @@ function parseOptions(argv: readonly string[]): Options {
     else if (a === "--json") o.json = argv[++i] ?? null;
     else if (a === "--only" && argv[i + 1] === "startup") {
       o.startupOnly = true;
+      i++;
+    } else if (a === "--only" && argv[i + 1] === "swap") {
+      o.swapOnly = true;
       i++;
     } else throw new Error(`bench: unknown option ${a}`);
   }
@@ -130,6 +146,65 @@ function microRows(binary: string, runs: number): { rows: Row[]; kernel: KernelM
       row("exit of a 1 GiB process (teardown)", "ns/page", "exit", GiB_PAGES, 1),
     ],
   };
+}
+
+/**
+ * The swap rows: MADV_PAGEOUT per page and the swap-in fault per page (the
+ * page still in the swap cache, a minor fault on both sides), kernel-bench
+ * swap on a swap file of its own against cowshSwapRun, interleaved run by
+ * run; one warm-up pair is discarded. The kernel side needs root (swapon):
+ * without it the rows say so.
+ */
+function swapRows(binary: string, runs: number): Row[] {
+  const pageout: Row = {
+    name: "MADV_PAGEOUT of written anonymous pages",
+    unit: "ns/page",
+    cowsh: [],
+    kernel: [],
+    target: { kind: "ratio", max: 0.2 },
+  };
+  const swapin: Row = {
+    name: "swap-in read fault (page in the swap cache)",
+    unit: "ns/fault",
+    cowsh: [],
+    kernel: [],
+    target: { kind: "ratio", max: 0.2 },
+  };
+  if (process.getuid?.() !== 0) {
+    const missing = "the kernel side needs root (swapon): not measured";
+    progress(`swap rows: ${missing}`);
+    return [
+      { ...pageout, missing },
+      { ...swapin, missing },
+    ];
+  }
+  progress(
+    `swap rows: ${runs + 1} runs each over 128 MiB, interleaved, the kernel's on a swap file of its own`,
+  );
+  const kernel: KernelSwapRun[] = [];
+  const cowsh: CowshSwapRun[] = [];
+  const machine = bootForSwap(SWAP_PAGES);
+  for (let i = 0; i <= runs; i++) {
+    const k = kernelSwap(binary, SWAP_PAGES);
+    const c = cowshSwapRun(machine, SWAP_PAGES);
+    if (k.minflt < SWAP_PAGES || c.minflt !== SWAP_PAGES)
+      progress(`  run ${i}: minor faults kernel ${k.minflt}, cowsh ${c.minflt} (of ${SWAP_PAGES})`);
+    if (i === 0) continue;
+    kernel.push(k);
+    cowsh.push(c);
+  }
+  return [
+    {
+      ...pageout,
+      cowsh: cowsh.map((r) => perPage(r.pageout, SWAP_PAGES)),
+      kernel: kernel.map((r) => perPage(r.pageout, SWAP_PAGES)),
+    },
+    {
+      ...swapin,
+      cowsh: cowsh.map((r) => perPage(r.swapin, SWAP_PAGES)),
+      kernel: kernel.map((r) => perPage(r.swapin, SWAP_PAGES)),
+    },
+  ];
 }
 
 /** Host bytes per simulated resident page, against VmPTE growth + sizeof(struct page). */
@@ -311,10 +386,12 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0]!;
   const rows: Row[] = [];
   if (options.startupOnly) rows.push(...(await startupRows(options.runs)));
+  else if (options.swapOnly) rows.push(...swapRows(binary, options.runs));
   else {
     const micro = microRows(binary, options.runs);
     rows.push(
       ...micro.rows,
+      ...swapRows(binary, options.runs),
       memoryRow(micro.kernel, Math.min(3, options.runs)),
       experimentRow(binary, dir, options.runs),
       ...(await startupRows(options.runs)),

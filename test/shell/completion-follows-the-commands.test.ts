@@ -51,3 +51,22 @@ describe("completion", () => {
     expect(candidates("write 3 4K ")).not.toContain("buf");
   });
 });
+
+describe("completion of the swap commands", () => {
+  const swapped = runScript(
+    "fallocate -l 1M /s2; chmod 600 /s2; mkswap /s2 >/dev/null; swapon /s2",
+    {
+      swapBytes: 1024 * 1024,
+    },
+  ).session;
+  const of = (line: string) => complete(swapped, line, line.length).candidates;
+
+  it("swapoff offers the areas in use; mkswap and swapon files; their options from the usage", () => {
+    expect(of("swapoff ")).toEqual(["/s2", "/swapfile"]);
+    expect(of("swapoff /sw")).toEqual(["/swapfile"]);
+    expect(of("mks")).toEqual(["mkswap"]);
+    expect(of("swapon /s")).toEqual(expect.arrayContaining(["/s2", "/swapfile"]));
+    expect(of("swapon --")).toEqual(["--bytes", "--noheadings", "--raw", "--show"]);
+    expect(of("fallocate -")).toEqual(["-l"]);
+  });
+});

@@ -3,13 +3,21 @@
  * grouped by (map count, dirty, kind), then each figure as the sum it is,
  * Pss in the kernel's fixed point. The figures are checked against the
  * smaps walk itself (gatherStats), so the explanation cannot drift from
- * what /proc prints.
+ * what /proc prints. Swap entries are counted too (Swap, SwapPss: each
+ * entry's share of its slot), and whether the swap cache still holds their
+ * page, which decides between a minor and a major fault at the next touch.
  */
 import { emptyStats, gatherStats, type MemSizeStats, pssKb } from "../../../fs/proc/task-mmu.js";
 import { PAGE_SIZE, VM_LOCKED, VM_PFNMAP } from "../../../src/kernel/constants.js";
 import type { Machine } from "../../../src/kernel/machine.js";
 import type { Mm } from "../../../src/kernel/mm.js";
-import { pteDirty, ptePfn, ptePresent } from "../../../src/kernel/page-table.js";
+import {
+  pteDirty,
+  pteIsSwap,
+  ptePfn,
+  ptePresent,
+  swpEntry,
+} from "../../../src/kernel/page-table.js";
 import {
   KIND_ANON,
   KIND_MASK,
@@ -39,16 +47,35 @@ interface Walk {
   zero: number;
   special: number;
   referenced: number;
+  /** Swap entries, by the number of entries naming their slot (SwapPss's divisor). */
+  readonly swapByCount: Map<number, number>;
+  /** Swap entries whose page the swap cache still holds. */
+  swapCached: number;
 }
 
 function walkVma(m: Machine, mm: Mm, vma: Vma): Walk {
   const byKey = new Map<string, Group>();
-  const walk: Walk = { groups: [], present: 0, zero: 0, special: 0, referenced: 0 };
+  const walk: Walk = {
+    groups: [],
+    present: 0,
+    zero: 0,
+    special: 0,
+    referenced: 0,
+    swapByCount: new Map(),
+    swapCached: 0,
+  };
   const { flags } = m.phys;
   const first = vma.start / PAGE_SIZE;
   const last = vma.end / PAGE_SIZE;
   mm.pt.walk(first, last, {
     pteEntry(pte, i, span) {
+      if (pteIsSwap(pte)) {
+        const entry = swpEntry(pte);
+        const count = Math.max(1, m.swap.entries(entry));
+        walk.swapByCount.set(count, (walk.swapByCount.get(count) ?? 0) + 1);
+        if (m.swap.cachedPage(entry) >= 0) walk.swapCached++;
+        return;
+      }
       if (!ptePresent(pte)) return;
       const pfn = ptePfn(pte);
       if (vma.flags & VM_PFNMAP) walk.special++;
@@ -151,7 +178,8 @@ export function explainVma(m: Machine, task: Task & { mm: Mm }, vma: Vma): strin
   const { mm } = task;
   const walk = walkVma(m, mm, vma);
   const pages = (vma.end - vma.start) / PAGE_SIZE;
-  const absent = pages - walk.present - walk.zero - walk.special;
+  const swapped = [...walk.swapByCount.values()].reduce((a, n) => a + n, 0);
+  const absent = pages - walk.present - walk.zero - walk.special - swapped;
   const g = walk.groups;
   const pick = (pred: (x: Group) => boolean): Group[] => g.filter(pred);
   const dirty = pick((x) => x.dirty);
@@ -164,7 +192,7 @@ export function explainVma(m: Machine, task: Task & { mm: Mm }, vma: Vma): strin
     `pid ${task.pid} (${task.comm}): ${vmaLabel(mm, vma)}`,
     `${plural(pages, "page")} (${pages * 4} kB): ${walk.present} present and counted, ${absent} not present${
       walk.zero > 0 ? `, ${walk.zero} on the zero page` : ""
-    }${walk.special > 0 ? `, ${walk.special} raw PFNs` : ""}.`,
+    }${walk.special > 0 ? `, ${walk.special} raw PFNs` : ""}${swapped > 0 ? `, ${swapped} swapped out` : ""}.`,
   ];
   if (g.length > 0) lines.push("", ...groupTable(g));
   lines.push(
@@ -202,6 +230,7 @@ export function explainVma(m: Machine, task: Task & { mm: Mm }, vma: Vma): strin
       ? `${field("Anonymous", 0)}${g.some((x) => x.kind === KIND_SHMEM) ? " (shmem is a file, not anonymous)" : ""}`
       : `${field("Anonymous", anon * 4)} = ${plural(anon, "page")} on anonymous frames`,
   );
+  if (swapped > 0) lines.push(...swapLines(walk, swapped));
   if (vma.flags & VM_LOCKED)
     lines.push(`${field("Locked", pssKb(fixed(g)))} = the Pss of the mapping (it is mlocked)`);
   lines.push(
@@ -220,6 +249,30 @@ export function explainVma(m: Machine, task: Task & { mm: Mm }, vma: Vma): strin
   return `${lines.join("\n")}\n`;
 }
 
+/** Swap and SwapPss as sums, and what the swapped pages' next touch costs. */
+function swapLines(walk: Walk, swapped: number): string[] {
+  const groups: Group[] = [...walk.swapByCount].map(([mapcount, pages]) => ({
+    mapcount,
+    dirty: false,
+    kind: KIND_ANON,
+    pages,
+  }));
+  const fixed = groups.reduce((a, x) => a + x.pages * pssShare(x.mapcount), 0);
+  const onDevice = swapped - walk.swapCached;
+  return [
+    `${field("Swap", swapped * 4)} = ${plural(swapped, "swap entry", "swap entries")} × 4 kB`,
+    ...pssLines("SwapPss", pssKb(fixed), groups),
+    "",
+    ...wrap(
+      `SwapPss divides each swapped page by the number of swap entries naming its slot (the page tables of every process that shared it at fork). ${
+        walk.swapCached > 0
+          ? `The swap cache still holds ${plural(walk.swapCached, "of these pages", "of these pages")}: touching one is a minor fault that maps it again, no I/O. `
+          : ""
+      }${onDevice > 0 ? `${plural(onDevice, "page")} ${onDevice === 1 ? "is" : "are"} only on the swap device: touching one is a major fault that reads its slot.` : ""}`,
+    ),
+  ];
+}
+
 /** A loud note if these sums ever differ from the smaps walk's. */
 function crossCheck(
   mss: MemSizeStats,
@@ -236,7 +289,10 @@ function crossCheck(
     mss.sharedClean === sum((x) => x.mapcount >= 2 && !x.dirty) &&
     mss.privateDirty === sum((x) => x.mapcount < 2 && x.dirty) &&
     mss.privateClean === sum((x) => x.mapcount < 2 && !x.dirty) &&
-    mss.referenced === walk.referenced;
+    mss.referenced === walk.referenced &&
+    mss.swap === [...walk.swapByCount.values()].reduce((a, n) => a + n, 0) &&
+    mss.swapPss ===
+      [...walk.swapByCount].reduce((a, [count, pages]) => a + pages * pssShare(count), 0);
   return same
     ? []
     : ["", "warning: these sums differ from what smaps prints; that is a bug in explain."];
