@@ -19,6 +19,7 @@ import {
   recountCommitted,
   sizeAccountedObjects,
   uncommitOrphans,
+  vmEnoughMemory,
 } from "./commit.js";
 import {
   MAP_ANONYMOUS,
@@ -339,11 +340,28 @@ export class Machine implements Kernel, Timeline {
   swapoff(path: string): Result<void> {
     const type = this.swap.areas.findIndex((a) => a !== null && a.path === path);
     if (type < 0) return failure("EINVAL");
+    // What is committed must still fit once the area's pages leave CommitLimit.
+    const fits = this.swapoffFits(this.swap.areas[type]!.slots);
+    if (!fits.ok) return fits;
     const users = [...this.tasks.values()].flatMap((t) =>
       t.mm === null ? [] : [{ mm: t.mm, pid: t.pid }],
     );
     const unique = users.filter((u, i) => users.findIndex((v) => v.mm === u.mm) === i);
     return tryToUnuse(this, unique, type) ? success(undefined) : failure("ENOMEM");
+  }
+
+  /**
+   * swapoff's overcommit check, as the login shell (which runs the
+   * command): a charge of the area's pages that is given back at once
+   * (security_vm_enough_memory_mm then vm_unacct_memory), so in mode 2 the
+   * commitment must fit the limit without them. ENOMEM otherwise.
+   */
+  private swapoffFits(pages: number): Result<void> {
+    const shell = this.tasks.get(LOGIN_SHELL_PID);
+    const r = vmEnoughMemory(this, shell?.mm ?? null, pages);
+    if (!r.ok) return shell === undefined ? r : this.refused(shell, r);
+    this.commit.unacct(pages);
+    return r;
   }
 
   /** The paths of the swap areas in use, in type order (swapoff -a). */

@@ -169,3 +169,17 @@ test("the shell prints the commands' usual ENOMEM messages and the kernel's warn
   expect(run.stderr).toMatch(/brk: 0x[0-9a-f]+: Cannot allocate memory/);
   expect(run.stderr).toContain("__vm_enough_memory: pid: 3, comm: sh, bytes: 1048576");
 });
+
+test("swapoff in mode 2 fails with ENOMEM when the commitment would not fit without the swap", () => {
+  const [m, p] = withShell({ swapBytes: 256 * MIB });
+  // CommitLimit = what is committed + 64 MiB + 256 MiB of swap: after 128 MiB
+  // more, the commitment no longer fits in the limit without the swap.
+  strict(m, 64 * MIB);
+  expect(m.mmap(p, anon(128 * MIB)).ok).toBe(true);
+  const committed = m.commit.committed;
+  expect(m.swapoff("/swapfile")).toMatchObject({ ok: false, errno: "ENOMEM" });
+  expect(m.commit.committed).toBe(committed);
+  expect(m.swap.totalPages()).toBeGreaterThan(0);
+  m.setOvercommit({ overcommitMemory: 0 });
+  expect(m.swapoff("/swapfile").ok).toBe(true);
+});
