@@ -243,7 +243,9 @@ export function collectMeminfo(m: Machine): Meminfo {
     ["NFS_Unstable", 0],
     ["Bounce", 0],
     ["WritebackTmp", 0],
-    ["CommitLimit", kb(vmCommitLimit(m))],
+    // K() of an unsigned long; a negative overcommit_ratio makes it huge (and,
+    // beyond 2^53, printed to a double's precision)
+    ["CommitLimit", Number(BigInt.asUintN(64, vmCommitLimit(m) * BigInt(PAGE_SIZE / 1024)))],
     ["Committed_AS", kb(vmMemoryCommitted(m))],
     ["VmallocTotal", 34_359_738_367], // 32 TiB - 1 kB of vmalloc space (4-level paging)
     ["VmallocUsed", VMALLOC_BASE_KB + kernelStackKb], // kernel stacks are vmalloc'ed (VMAP_STACK)

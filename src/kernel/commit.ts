@@ -159,15 +159,20 @@ export const totalramPages = (phys: PhysMem): number => phys.nrFrames - phys.fir
 
 /**
  * vm_commit_limit: overcommit_kbytes if set, else overcommit_ratio percent
- * of RAM (no hugetlb pages here), plus every swap page. In pages.
+ * of RAM (no hugetlb pages here), plus every swap page. In pages, as the
+ * kernel's unsigned long: a negative ratio (which the file accepts) turns
+ * into a huge one, and the product wraps at 2^64.
  */
-export function vmCommitLimit(k: CommitMachine): number {
+export function vmCommitLimit(k: CommitMachine): bigint {
   const c = k.commit;
   const allowed =
     c.overcommitKbytes !== 0
-      ? Math.floor(c.overcommitKbytes / (PAGE_SIZE / 1024))
-      : Math.floor((totalramPages(k.phys) * c.overcommitRatio) / 100);
-  return allowed + k.swap.totalPages();
+      ? BigInt(Math.floor(c.overcommitKbytes / (PAGE_SIZE / 1024)))
+      : BigInt.asUintN(
+          64,
+          BigInt(totalramPages(k.phys)) * BigInt.asUintN(64, BigInt(c.overcommitRatio)),
+        ) / 100n;
+  return BigInt.asUintN(64, allowed + BigInt(k.swap.totalPages()));
 }
 
 /**
@@ -189,7 +194,8 @@ export function vmEnoughMemory(
   if (c.overcommitMemory === OVERCOMMIT_GUESS) {
     if (pages <= totalramPages(k.phys) + k.swap.totalPages()) return success(undefined);
   } else {
-    let allowed = vmCommitLimit(k);
+    // allowed is a long in the kernel: a limit of 2^63 or more is negative there.
+    let allowed = Number(BigInt.asIntN(64, vmCommitLimit(k)));
     if (!capSysAdmin) allowed -= Math.floor(c.adminReserveKbytes / (PAGE_SIZE / 1024));
     if (mm !== null) {
       const reserve = Math.floor(c.userReserveKbytes / (PAGE_SIZE / 1024));
