@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { showMeminfo } from "../../fs/proc/meminfo.js";
+import { decodeImage, encodeImage } from "../../src/image/machine-image.js";
 import { recountCommitted } from "../../src/kernel/commit.js";
 import { MAP_FIXED, MAP_NORESERVE, PAGE_SIZE } from "../../src/kernel/constants.js";
 import { checkInvariants } from "../../src/kernel/invariants.js";
@@ -142,6 +143,11 @@ test("a machine image keeps the sysctls, and the commitment is what its mappings
   expect(l.commit.committed).toBe(m.commit.committed);
   expect(l.commit.objects.size).toBe(1);
   expect(checkInvariants(l).violations).toEqual([]);
+  // and through the image file's bytes (save / load / cowsh --load)
+  const bytes = decodeImage(encodeImage(m));
+  if (!bytes.ok) throw new Error("refused");
+  expect(bytes.machine.commit.sysctls()).toEqual(m.commit.sysctls());
+  expect(showMeminfo(bytes.machine)).toBe(showMeminfo(m));
 });
 
 test("the checker reports a commitment that drifted from the mappings", () => {
