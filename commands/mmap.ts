@@ -7,7 +7,9 @@
  *   --memfd NAME        map a new memfd of LENGTH bytes (shared)
  *   --prot PROT         r, rw (default), rx, rwx, none
  *   --name NAME         name it as prctl(PR_SET_VMA_ANON_NAME): [anon:NAME]
- *   --fixed ADDR        MAP_FIXED at ADDR;  --populate  MAP_POPULATE;  --noreserve
+ *   --fixed ADDR        MAP_FIXED at ADDR;  --populate  MAP_POPULATE
+ *   --noreserve         MAP_NORESERVE: not charged to Committed_AS (unless
+ *                       overcommit_memory is 2); ENOMEM when overcommit refuses
  *   -v                  with --populate, print the faults taken
  */
 import {

@@ -7,6 +7,7 @@ import type { Machine } from "../src/kernel/machine.js";
 import { failure, type Result, success } from "../src/kernel/result.js";
 import type { Inode } from "../src/kernel/vfs.js";
 import { PID_FILES, type ProcFile, SYSTEM_FILES } from "./proc/index.js";
+import { SYSCTL_DIRS, sysctlFile } from "./proc/sysctl.js";
 
 export type Node =
   | { readonly kind: "dir"; readonly path: string; entries(): string[] }
@@ -70,13 +71,14 @@ function resolveProc(m: Machine, abs: string): Result<Node> {
   if (parts.length === 0) {
     const entries = () => [
       ...[...m.tasks.keys()].sort((a, b) => a - b).map(String),
-      ...[...SYSTEM_FILES.keys(), ...PROC_SELF_LINKS.keys()].sort(),
+      ...[...SYSTEM_FILES.keys(), ...PROC_SELF_LINKS.keys(), "sys"].sort(),
     ];
     return success({ kind: "dir", path: abs, entries });
   }
   const link = procSelfTarget(m, parts[0]!);
   if (link !== undefined) parts[0] = link;
   const [first, name, ...rest] = parts as [string, ...string[]];
+  if (first === "sys") return resolveSys(m, abs, parts.slice(1));
   const system = SYSTEM_FILES.get(first);
   if (system !== undefined) {
     return parts.length === 1
@@ -92,4 +94,19 @@ function resolveProc(m: Machine, abs: string): Result<Node> {
   if (make === undefined) return failure("ENOENT");
   if (rest.length > 0) return failure("ENOTDIR");
   return success({ kind: "file", path: abs, file: make(m, task) });
+}
+
+/** /proc/sys, its directories and their sysctl files. */
+function resolveSys(m: Machine, abs: string, parts: readonly string[]): Result<Node> {
+  const [dir, name, ...rest] = parts;
+  if (dir === undefined)
+    return success({ kind: "dir", path: abs, entries: () => [...SYSCTL_DIRS.keys()].sort() });
+  const files = SYSCTL_DIRS.get(dir);
+  if (files === undefined) return failure("ENOENT");
+  if (name === undefined)
+    return success({ kind: "dir", path: abs, entries: () => [...files.keys()].sort() });
+  const sysctl = files.get(name);
+  if (sysctl === undefined) return failure("ENOENT");
+  if (rest.length > 0) return failure("ENOTDIR");
+  return success({ kind: "file", path: abs, file: sysctlFile(m, sysctl) });
 }

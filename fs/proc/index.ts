@@ -13,6 +13,7 @@ import { showMeminfo } from "./meminfo.js";
 import { showLoadavg, showStat as showSystemStat, showUptime, showVersion } from "./misc.js";
 import { kpagecount, kpageflags, type PfnEntry, pfnEntries } from "./page.js";
 import { showSwaps } from "./swaps.js";
+import { isSysctlName } from "./sysctl.js";
 import {
   PAGEMAP_ENTRIES,
   pagemapEntries,
@@ -61,6 +62,7 @@ export const PROC_WRITE_ONLY: ReadonlySet<string> = new Set(["clear_refs"]);
 /** The permission bits of a /proc file named `name`: 0200, 0400, 0644 (comm) or 0444. */
 export function procFileMode(name: string): number {
   if (PROC_WRITE_ONLY.has(name)) return 0o200;
+  if (isSysctlName(name)) return 0o644;
   if (PROC_OWNER_ONLY.has(name)) return 0o400;
   return name === "comm" ? 0o644 : 0o444;
 }

@@ -11,7 +11,8 @@
  * page tables take no frames: those lines are estimates from the number of
  * tasks and VMAs, and MemFree does not shrink with them.
  */
-import { PAGE_SIZE, VM_ACCOUNT } from "../../src/kernel/constants.js";
+import { vmCommitLimit, vmMemoryCommitted } from "../../src/kernel/commit.js";
+import { PAGE_SIZE } from "../../src/kernel/constants.js";
 import type { Machine } from "../../src/kernel/machine.js";
 import {
   KIND_ANON,
@@ -25,8 +26,6 @@ import {
   PG_MLOCKED,
   type PhysMem,
 } from "../../src/kernel/phys.js";
-import type { Inode } from "../../src/kernel/vfs.js";
-import { vmaPages } from "../../src/kernel/vma.js";
 
 /** CPUs of the simulated machine (the capture machine has 2). */
 export const NR_CPUS = 2;
@@ -133,53 +132,17 @@ export interface TaskCounts {
   vmas: number;
   /** NR_PAGETABLE: every live mm's page-table pages (a table shared after fork counts in each). */
   pageTables: number;
-  /** vm_committed_as: VM_ACCOUNT mappings, plus shmem charged by its object (below). */
-  committed: number;
 }
 
-/**
- * Walks the tasks. Committed_AS counts, as __vm_enough_memory charges them:
- * the pages of every VM_ACCOUNT mapping (private writable mappings, the heap,
- * the stack) in every mm; each shared anonymous object once for its whole
- * size (shmem_zero_setup charges it at mmap); and each tmpfs page once
- * (tmpfs files are VM_NORESERVE and charged as pages are allocated).
- */
+/** Walks the tasks. */
 export function countTasks(m: Machine): TaskCounts {
-  const c: TaskCounts = { live: 0, all: m.tasks.size, vmas: 0, pageTables: 0, committed: 0 };
-  const shmemObjects = new Set<Inode>();
+  const c: TaskCounts = { live: 0, all: m.tasks.size, vmas: 0, pageTables: 0 };
   for (const mm of m.mms()) {
     c.live++;
     c.vmas += mm.vmas.length;
     c.pageTables += mm.pt.pageTablePages();
-    for (const vma of mm.vmas) {
-      if (vma.flags & VM_ACCOUNT) c.committed += vmaPages(vma);
-      if (vma.file?.shmem && vma.file.nlink === 0 && vma.file.path === "/dev/zero") {
-        shmemObjects.add(vma.file);
-      }
-    }
   }
-  for (const inode of shmemObjects) c.committed += Math.ceil(inode.size / PAGE_SIZE);
-  for (const inode of tmpfsFiles(m, shmemObjects)) c.committed += inode.cache.size;
   return c;
-}
-
-/** tmpfs files: those named under /dev/shm, and deleted ones still mapped. */
-function tmpfsFiles(m: Machine, anonObjects: ReadonlySet<Inode>): Set<Inode> {
-  const files = new Set<Inode>();
-  const walk = (dir: Inode): void => {
-    for (const inode of dir.entries?.values() ?? []) {
-      if (inode.type === "dir") walk(inode);
-      else if (inode.shmem) files.add(inode);
-    }
-  };
-  const shm = m.vfs.lookup("/dev/shm");
-  if (shm.ok) walk(shm.value);
-  for (const mm of m.mms()) {
-    for (const vma of mm.vmas) {
-      if (vma.file?.shmem && !anonObjects.has(vma.file)) files.add(vma.file);
-    }
-  }
-  return files;
 }
 
 /* ---- watermarks ---- */
@@ -223,7 +186,8 @@ export type Meminfo = ReadonlyArray<readonly [label: string, value: number]>;
  * - Dirty: dirty file pages; AnonPages, Mapped, Shmem: the scan.
  * - Slab, KernelStack, VmallocUsed, Percpu: estimates (see the constants).
  * - PageTables: live mms' page-table pages.
- * - CommitLimit: overcommit_ratio 50% of RAM, plus swap; Committed_AS: countTasks.
+ * - CommitLimit: vm_commit_limit (overcommit_kbytes, or overcommit_ratio
+ *   percent of RAM, plus swap); Committed_AS: vm_committed_as (commit.ts).
  * - DirectMap*: the kernel's linear map of RAM: 4k pages at the bottom,
  *   2M pages for the rest of the first GiB, 1G pages above.
  */
@@ -279,8 +243,10 @@ export function collectMeminfo(m: Machine): Meminfo {
     ["NFS_Unstable", 0],
     ["Bounce", 0],
     ["WritebackTmp", 0],
-    ["CommitLimit", kb(Math.floor((total * 50) / 100) + m.swap.totalPages())],
-    ["Committed_AS", kb(t.committed)],
+    // K() of an unsigned long; a negative overcommit_ratio makes it huge (and,
+    // beyond 2^53, printed to a double's precision)
+    ["CommitLimit", Number(BigInt.asUintN(64, vmCommitLimit(m) * BigInt(PAGE_SIZE / 1024)))],
+    ["Committed_AS", kb(vmMemoryCommitted(m))],
     ["VmallocTotal", 34_359_738_367], // 32 TiB - 1 kB of vmalloc space (4-level paging)
     ["VmallocUsed", VMALLOC_BASE_KB + kernelStackKb], // kernel stacks are vmalloc'ed (VMAP_STACK)
     ["VmallocChunk", 0],

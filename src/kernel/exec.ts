@@ -18,6 +18,8 @@
  *     touches is data: cowsh does not run x86 code.
  * See test/rootfs/README.md for how the captures are made.
  */
+
+import { withoutCheck } from "./commit.js";
 import {
   MADV_BY_NAME,
   MAP_ANONYMOUS,
@@ -147,13 +149,18 @@ export function execImage(
   const mm = new Mm();
   task.mm = mm;
   const who = { pid: task.pid, mm };
-  setupStack(k, mm, filename, argv, env, spec);
-  loadExecutable(k, mm, exe);
-  loadInterpreter(k, mm, k.vfs.lookup(exe.elf.interp!));
-  mapVdso(k, mm);
-  if (spec.execImage !== undefined) replayResident(k, who, spec.execImage);
-  replayStartup(k, mm, spec.startup);
-  replayResident(k, who, spec.resident);
+  // Past the point of no return the new image's charges are made without
+  // the overcommit check: Linux would kill the task if one were refused
+  // (only the first stack page is checked before, in __bprm_mm_init).
+  withoutCheck(k, () => {
+    setupStack(k, mm, filename, argv, env, spec);
+    loadExecutable(k, mm, exe);
+    loadInterpreter(k, mm, k.vfs.lookup(exe.elf.interp!));
+    mapVdso(k, mm);
+    if (spec.execImage !== undefined) replayResident(k, who, spec.execImage);
+    replayStartup(k, mm, spec.startup);
+    replayResident(k, who, spec.resident);
+  });
   mm.hiwaterRss = mm.rss;
   mm.hiwaterVm = mm.totalVm();
   task.minflt += spec.minflt;
@@ -196,6 +203,7 @@ function setupStack(
   mm.startStack = Math.floor((platform - auxvWords * 8 - items * 8) / 16) * 16;
   const argPages = Math.ceil((STACK_TOP - mm.startStack) / PAGE_SIZE);
   const size = (argPages + 32) * PAGE_SIZE;
+  k.commit.acct(size / PAGE_SIZE); // VM_STACK_FLAGS has VM_ACCOUNT (insert_vm_struct, acct_stack_growth)
   mm.insert(
     newVma(
       STACK_TOP - size,

@@ -19,8 +19,10 @@
  * entries would be identical (PageTable.copyPteRange), instead of copying
  * 512 entries; the result is the same for every reader.
  */
+import { vmEnoughMemory } from "./commit.js";
 import {
   PAGE_SIZE,
+  VM_ACCOUNT,
   VM_DONTCOPY,
   VM_LOCKED_MASK,
   VM_MIXEDMAP,
@@ -42,8 +44,9 @@ import {
   swpEntry,
 } from "./page-table.js";
 import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE, type PhysMem } from "./phys.js";
+import { type Result, success } from "./result.js";
 import type { SwapState } from "./swap.js";
-import { copyVma, isCowMapping, newAnonVma, type Vma } from "./vma.js";
+import { copyVma, isCowMapping, newAnonVma, type Vma, vmaPages } from "./vma.js";
 
 /** Whether fork copies this VMA's PTEs (vma_needs_copy). */
 function vmaNeedsCopy(vma: Vma): boolean {
@@ -63,10 +66,33 @@ function dupVma(vma: Vma): Vma | null {
 }
 
 /**
- * Builds the child's mm. Returns it and the number of PTEs copied.
- * The parent's COW PTEs become write-protected as a side effect, as in Linux.
+ * dup_mmap's charges: each VM_ACCOUNT VMA the child gets is charged in
+ * turn, checked against the parent's mm. All of them, or none and ENOMEM
+ * (Linux tears the half-built child down; cowsh checks first).
  */
-export function dupMm(k: Kernel, parent: Mm): { mm: Mm; copied: number } {
+function chargeChild(k: Kernel, parent: Mm): Result<void> {
+  let total = 0;
+  for (const vma of parent.vmas) {
+    if (vma.flags & VM_DONTCOPY || !(vma.flags & VM_ACCOUNT)) continue;
+    const r = vmEnoughMemory(k, parent, vmaPages(vma));
+    if (!r.ok) {
+      k.commit.unacct(total);
+      return r;
+    }
+    total += vmaPages(vma);
+  }
+  return success(undefined);
+}
+
+/**
+ * Builds the child's mm, charging its accounted mappings first (ENOMEM
+ * when overcommit refuses them, with nothing changed). Returns it and the
+ * number of PTEs copied. The parent's COW PTEs become write-protected as a
+ * side effect, as in Linux.
+ */
+export function dupMm(k: Kernel, parent: Mm): Result<{ mm: Mm; copied: number }> {
+  const charged = chargeChild(k, parent);
+  if (!charged.ok) return charged;
   const child = new Mm();
   copyLayout(parent, child);
   const copiedVmas: Vma[] = []; // parent VMAs whose PTEs the child gets
@@ -79,7 +105,7 @@ export function dupMm(k: Kernel, parent: Mm): { mm: Mm; copied: number } {
   const copied = copyPageRange(k, parent, child, copiedVmas);
   child.hiwaterRss = child.rss;
   child.hiwaterVm = child.totalVm();
-  return { mm: child, copied };
+  return success({ mm: child, copied });
 }
 
 /** The child's copy of the parent's layout numbers (MM_FIELDS' "layout" ones). */

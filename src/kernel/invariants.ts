@@ -4,6 +4,7 @@
  * bug. It is deliberately simple and independent of the fast paths it
  * checks: it counts PTEs itself rather than trusting any counter.
  */
+import { recountCommitted, sizeAccountedObjects } from "./commit.js";
 import { PAGE_SIZE, TASK_SIZE, VM_PFNMAP, VM_SHARED } from "./constants.js";
 import type { Machine } from "./machine.js";
 import type { Mm } from "./mm.js";
@@ -87,7 +88,25 @@ export function checkInvariants(m: Machine): InvariantReport {
   }
   if (free !== phys.nrFree) v.push(`nrFree is ${phys.nrFree} but ${free} frames are free`);
   checkPageCache(m, v);
+  checkCommit(m, mms, v);
   return { violations: v, pssFixed, mappedFrames };
+}
+
+/**
+ * Overcommit accounting: vm_committed_as equals the VM_ACCOUNT pages of
+ * every live mm plus the size of every size-charged shmem object, and the
+ * objects held charged are exactly those still mapped.
+ */
+function checkCommit(m: Machine, mms: ReadonlySet<Mm>, v: string[]): void {
+  const want = recountCommitted(mms);
+  if (m.commit.committed !== want)
+    v.push(`vm_committed_as is ${m.commit.committed} pages but the mappings charge ${want}`);
+  const mapped = sizeAccountedObjects(mms);
+  for (const inode of m.commit.objects)
+    if (!mapped.has(inode)) v.push(`shmem object ${inode.ino} still charged but mapped by nobody`);
+  for (const inode of mapped)
+    if (!m.commit.objects.has(inode)) v.push(`shmem object ${inode.ino} mapped but not charged`);
+  if (m.commit.unchecked !== 0) v.push(`overcommit checks left off (${m.commit.unchecked})`);
 }
 
 /** VMAs sorted, page-aligned, non-empty, non-overlapping, below TASK_SIZE. */

@@ -2,6 +2,7 @@
  * What every part of the kernel shares: physical memory, the file tree, the
  * boot options, the tracer and the allocator that may call the OOM killer.
  */
+import type { CommitState } from "./commit.js";
 import type { KernelEvent } from "./events.js";
 import type { Mm } from "./mm.js";
 import type { PhysMem } from "./phys.js";
@@ -47,6 +48,8 @@ export interface Kernel {
   readonly vfs: Vfs;
   /** Swap areas and the swap cache. */
   readonly swap: SwapState;
+  /** Overcommit accounting: the committed address space and the vm.overcommit_* sysctls. */
+  readonly commit: CommitState;
   readonly config: KernelConfig;
   /** The attached tracer, or null. */
   trace: ((event: KernelEvent) => void) | null;

@@ -14,6 +14,14 @@
 import { type AccessReport, accessRange, SIGKILL, SIGSEGV } from "./access.js";
 import { clearRefs } from "./clear-refs.js";
 import {
+  CommitState,
+  type OvercommitSysctls,
+  recountCommitted,
+  sizeAccountedObjects,
+  uncommitOrphans,
+  vmEnoughMemory,
+} from "./commit.js";
+import {
   MAP_ANONYMOUS,
   MAP_FIXED,
   MAP_PRIVATE,
@@ -75,6 +83,10 @@ import { type Action, Task } from "./task.js";
 import type { Inode, Vfs } from "./vfs.js";
 
 export const LOGIN_SHELL_PID = 2;
+
+/** Free memory when the reserves are set at boot (init_user_reserve): the frames never handed out. */
+const freeKbytesAtBoot = (phys: PhysMem): number =>
+  (phys.nrFrames - phys.highWater) * (PAGE_SIZE / 1024);
 /** Limits that keep a runaway script from exhausting the host. */
 export const PID_MAX = 4_194_304;
 export const MAX_TASKS = 32_768;
@@ -87,6 +99,8 @@ export interface MachineParts {
   readonly vfs: Vfs;
   /** Swap areas and swap cache; absent in images saved before swap existed (no swap). */
   readonly swap?: SwapState | undefined;
+  /** The vm.overcommit_* sysctls; absent in images saved before they existed (the defaults). */
+  readonly sysctls?: OvercommitSysctls | undefined;
   /** The process table, in its order. */
   readonly tasks: readonly Task[];
   readonly now: number;
@@ -101,6 +115,7 @@ export class Machine implements Kernel, Timeline {
   readonly phys: PhysMem;
   readonly vfs: Vfs;
   readonly swap: SwapState;
+  readonly commit: CommitState;
   readonly tasks = new Map<number, Task>();
   trace: ((event: KernelEvent) => void) | null = null;
   /** Nanoseconds since boot. */
@@ -136,10 +151,13 @@ export class Machine implements Kernel, Timeline {
       this.phys = parts.phys;
       this.vfs = parts.vfs;
       this.swap = parts.swap ?? new SwapState();
+      this.commit = new CommitState(freeKbytesAtBoot(this.phys));
+      if (parts.sysctls !== undefined) this.commit.setSysctls(parts.sysctls);
       return;
     }
     this.phys = new PhysMem(Math.floor(config.memBytes / PAGE_SIZE));
     bootSpecialFrames(this.phys);
+    this.commit = new CommitState(freeKbytesAtBoot(this.phys));
     this.vfs = bootFilesystem();
     this.swap = new SwapState();
     if (config.swapBytes > 0) bootSwapFile(this.swap, this.vfs, config.swapBytes);
@@ -152,6 +170,9 @@ export class Machine implements Kernel, Timeline {
   static restore(parts: MachineParts): Machine {
     const m = new Machine(parts.config, parts);
     for (const task of parts.tasks) m.tasks.set(task.pid, task);
+    // The commitment is what the restored mappings charge.
+    m.commit.acct(recountCommitted(m.mms()));
+    for (const inode of sizeAccountedObjects(m.mms())) m.commit.objects.add(inode);
     m.now = parts.now;
     m.nextPid = parts.nextPid;
     for (const line of parts.log) m.log.push(line);
@@ -227,6 +248,30 @@ export class Machine implements Kernel, Timeline {
     return allocFrameSlow(this, this.tasks, kind, word, requesterPid, (v) => this.oomKill(v));
   }
 
+  /** printk: a line for the kernel log, stamped with the simulated time. */
+  private printk(message: string): void {
+    this.log.push(message);
+    this.logTimes.push(this.now);
+  }
+
+  /**
+   * After a system call of `task` failed: if overcommit refused a charge,
+   * __vm_enough_memory's warning goes to the log (pr_warn_ratelimited: 10
+   * in 5 s, then a count of those suppressed). Returns `r`.
+   */
+  private refused<T>(task: Task, r: T): T {
+    const pages = this.commit.takeRefused();
+    if (pages === null) return r;
+    const { print, missed } = this.commit.ratelimit(this.now);
+    if (missed > 0) this.printk(`__vm_enough_memory: ${missed} callbacks suppressed`);
+    if (print) {
+      this.printk(
+        `__vm_enough_memory: pid: ${task.pid}, comm: ${task.comm}, bytes: ${pages * PAGE_SIZE} not enough memory for the allocation`,
+      );
+    }
+    return r;
+  }
+
   /** oom_kill_process: the victim's line goes to the log, then it dies of SIGKILL. */
   private oomKill(victim: Task): void {
     const message = oomKillMessage(victim);
@@ -242,7 +287,7 @@ export class Machine implements Kernel, Timeline {
     if (t.value.mm.vmas.length > MAX_MAP_COUNT) return failure("ENOMEM", "too many mappings");
     const r = doMmap(this, t.value.mm, req, () => this.vfs.newShmemObject(0));
     if (req.flags & MAP_FIXED) this.collectOrphans();
-    return r;
+    return this.refused(t.value, r);
   }
 
   munmap(pid: number, addr: number, length: number): Result<ZapStats> {
@@ -275,7 +320,7 @@ export class Machine implements Kernel, Timeline {
 
   mprotect(pid: number, addr: number, length: number, prot: number): Result<void> {
     const t = this.live(pid);
-    return t.ok ? doMprotect(this, t.value.mm, addr, length, prot) : t;
+    return t.ok ? this.refused(t.value, doMprotect(this, t.value.mm, addr, length, prot)) : t;
   }
 
   madvise(pid: number, addr: number, length: number, advice: number): Result<void> {
@@ -293,6 +338,15 @@ export class Machine implements Kernel, Timeline {
     if (!t.ok) return t;
     if (t.value.mm !== null) clearRefs(this, t.value.mm, type);
     return success(undefined);
+  }
+
+  /**
+   * A write to /proc/sys/vm's overcommit files (procfs parsed and checked
+   * the value, fs/proc/sysctl.ts): the new values take effect for the next
+   * charge; what is committed already stays.
+   */
+  setOvercommit(values: Partial<OvercommitSysctls>): void {
+    this.commit.setSysctls({ ...this.commit.sysctls(), ...values });
   }
 
   /** set_task_comm (a write to /proc/PID/comm): at most 15 characters, kept as given. */
@@ -313,6 +367,9 @@ export class Machine implements Kernel, Timeline {
     if (!found.ok) return found;
     const type = found.value;
     const priority = this.swap.areas[type]!.priority;
+    // What is committed must still fit once the area's pages leave CommitLimit.
+    const fits = this.swapoffFits(this.swap.areas[type]!.slots);
+    if (!fits.ok) return fits;
     const users = [...this.tasks.values()].flatMap((t) =>
       t.mm === null ? [] : [{ mm: t.mm, pid: t.pid }],
     );
@@ -341,6 +398,20 @@ export class Machine implements Kernel, Timeline {
     const inode = this.vfs.lookup(path);
     if (!inode.ok) return inode;
     return mkswap(this, inode.value, this.now);
+  }
+
+  /**
+   * swapoff's overcommit check, as the login shell (which runs the
+   * command): a charge of the area's pages that is given back at once
+   * (security_vm_enough_memory_mm then vm_unacct_memory), so in mode 2 the
+   * commitment must fit the limit without them. ENOMEM otherwise.
+   */
+  private swapoffFits(pages: number): Result<void> {
+    const shell = this.tasks.get(this.shellPid);
+    const r = vmEnoughMemory(this, shell?.mm ?? null, pages);
+    if (!r.ok) return shell === undefined ? r : this.refused(shell, r);
+    this.commit.unacct(pages);
+    return r;
   }
 
   /** The paths of the swap areas in use, in type order (swapoff -a). */
@@ -378,7 +449,7 @@ export class Machine implements Kernel, Timeline {
 
   brk(pid: number, addr: number): Result<number> {
     const t = this.live(pid);
-    return t.ok ? success(doBrk(this, t.value.mm, addr)) : t;
+    return t.ok ? success(this.refused(t.value, doBrk(this, t.value.mm, addr))) : t;
   }
 
   /** msync(MS_SYNC) over a range: writes back the files mapped there. */
@@ -447,7 +518,9 @@ export class Machine implements Kernel, Timeline {
     if (this.tasks.size >= MAX_TASKS || this.nextPid >= PID_MAX)
       return failure("EAGAIN", "too many processes");
     const parent = t.value;
-    const { mm, copied } = dupMm(this, parent.mm);
+    const dup = dupMm(this, parent.mm);
+    if (!dup.ok) return this.refused(parent, dup);
+    const { mm, copied } = dup.value;
     const child = this.newTask(parent.pid, parent.comm, mm);
     child.argv = parent.argv;
     child.env = parent.env;
@@ -692,6 +765,7 @@ export class Machine implements Kernel, Timeline {
   /** Frees the shmem objects and deleted files that no mapping holds any more. */
   collectOrphans(): void {
     collectOrphans(this.phys, this.vfs, () => this.mms());
+    uncommitOrphans(this);
   }
 
   /** The anonymous-mapping flags the shell uses. */

@@ -6,6 +6,8 @@
  * search for free space) and tears pages out of it (zap). What creates
  * pages is in fault.ts; the system calls built on both are in mman.ts.
  */
+
+import { accountedPages } from "./commit.js";
 import {
   PAGE_SIZE,
   PMD_SIZE,
@@ -390,6 +392,7 @@ export function exitMmap(k: Kernel, mm: Mm): ZapStats {
     });
   }
   mm.pt.releaseAll();
+  k.commit.unacct(accountedPagesOf(mm.vmas));
   mm.vmas.length = 0;
   munlockUnmapped(k, stats);
   return stats;
@@ -427,6 +430,13 @@ function unmapSpan(k: Kernel, mm: Mm, vma: Vma, span: PteSpan, stats: ZapStats):
     stats.unmapped++;
     stats.freed += unmapPage(phys, swap, mm, vma, pfn, pte, span.isYoung(i), stats);
   }
+}
+
+/** The VM_ACCOUNT pages of `vmas` (the nr_accounted munmap and exit_mmap give back). */
+export function accountedPagesOf(vmas: Iterable<Vma>): number {
+  let pages = 0;
+  for (const vma of vmas) pages += accountedPages(vma);
+  return pages;
 }
 
 /** Frees the PTE tables that no VMA overlaps any more (free_pgtables). */

@@ -6,6 +6,8 @@
  * Each call validates everything before changing anything, so a failed call
  * leaves the address space exactly as it was.
  */
+
+import { OVERCOMMIT_NEVER, shmemAcctSize, vmEnoughMemory } from "./commit.js";
 import {
   MADV_COLD,
   MADV_DODUMP,
@@ -58,6 +60,7 @@ import { wantsWritenotify } from "./fault.js";
 import type { Kernel } from "./kernel.js";
 import { canMadvLru, coldOrPageout } from "./madvise.js";
 import {
+  accountedPagesOf,
   freePgtables,
   lockedPages,
   type Mm,
@@ -131,7 +134,10 @@ function mmapCheck(k: Kernel, req: MmapRequest): Result<number> {
   } else if (!(req.flags & MAP_ANONYMOUS)) return failure("EBADF");
   const anonymous = req.file === null;
   let flags = mmapFlags(req.prot, type === MAP_SHARED, req.fileWritable, anonymous);
-  if (req.flags & MAP_NORESERVE && !(flags & VM_SHARED))
+  // MAP_NORESERVE is honoured unless overcommit is strict; a mapping with
+  // VM_NORESERVE is not accountable, and shared anonymous memory made with
+  // it is charged by its pages, not its size.
+  if (req.flags & MAP_NORESERVE && k.commit.overcommitMemory !== OVERCOMMIT_NEVER)
     flags = (flags & ~VM_ACCOUNT) | VM_NORESERVE;
   if (k.config.softDirty) flags |= VM_SOFTDIRTY;
   return success(flags);
@@ -179,9 +185,25 @@ export function doMmap(
   const where = chooseAddress(mm, req, len);
   if (!where.ok) return where;
   const addr = where.value;
-  if (req.flags & MAP_FIXED) unmapRange(k, mm, addr, len);
   const shared = (req.flags & MAP_SHARED) !== 0;
+  // The charge (mmap_region): a private writable mapping's pages, less
+  // those of accounted mappings MAP_FIXED replaces, which stay charged.
+  const accountable = (flags.value & VM_ACCOUNT) !== 0;
+  const replaced = req.flags & MAP_FIXED ? accountedPagesOf(overlapping(mm, addr, addr + len)) : 0;
+  const charge = accountable ? len / PAGE_SIZE - replaced : 0;
+  if (charge > 0) {
+    const r = vmEnoughMemory(k, mm, charge);
+    if (!r.ok) return r;
+  }
   const file = req.file ?? (shared ? shmemObject() : null);
+  if (req.file === null && shared && !(flags.value & VM_NORESERVE)) {
+    const r = shmemAcctSize(k, mm, file!, len);
+    if (!r.ok) return r;
+  }
+  if (req.flags & MAP_FIXED) {
+    unmapRange(k, mm, addr, len);
+    if (accountable) k.commit.acct(replaced);
+  }
   const vma = newVma(
     addr,
     addr + len,
@@ -210,15 +232,30 @@ export function mapSpecial(
   return vma;
 }
 
-/** Removes [start, start + len) from the address space, whatever is mapped there. */
+/** The parts of `mm`'s VMAs inside [start, end), as VMAs of their own (nothing is split). */
+function overlapping(mm: Mm, start: number, end: number): Vma[] {
+  const parts: Vma[] = [];
+  for (let i = mm.findIndex(start); i < mm.vmas.length && mm.vmas[i]!.start < end; i++) {
+    const vma = mm.vmas[i]!;
+    parts.push({ ...vma, start: Math.max(start, vma.start), end: Math.min(end, vma.end) });
+  }
+  return parts;
+}
+
+/**
+ * Removes [start, start + len) from the address space, whatever is mapped
+ * there, and gives back the charge of its VM_ACCOUNT pages.
+ */
 function unmapRange(k: Kernel, mm: Mm, start: number, len: number): ZapStats {
   const stats: ZapStats = { unmapped: 0, freed: 0 };
   const end = start + len;
   if (mm.isFree(start, end)) return stats;
   mm.updateHiwaterVm();
   const [i, j] = mm.splitAround(start, end);
-  for (const vma of mm.vmas.slice(i, j)) zapRange(k, mm, vma, vma.start, vma.end, stats);
+  const removed = mm.vmas.slice(i, j);
+  for (const vma of removed) zapRange(k, mm, vma, vma.start, vma.end, stats);
   mm.vmas.splice(i, j - i);
+  k.commit.unacct(accountedPagesOf(removed));
   freePgtables(mm);
   munlockUnmapped(k, stats);
   return stats;
@@ -307,17 +344,55 @@ export function doMprotect(
     const may = (vma.flags & (VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)) >> 4;
     if (want & ~may) return failure("EACCES");
   }
+  const charged = chargeMprotect(k, mm, start, end.value, want);
+  if (!charged.ok) return charged;
   modifyFlags(mm, start, end.value, (vma) => {
     let flags = (vma.flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | want;
-    if (want & VM_WRITE && !(vma.flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
-      flags |= VM_ACCOUNT;
     if (flags === vma.flags) return; // mprotect_fixup: nothing to change
+    if (becomesAccounted(vma.flags, want)) flags |= VM_ACCOUNT;
+    else if (losesAccount(vma, want)) {
+      flags &= ~VM_ACCOUNT;
+      k.commit.unacct((vma.end - vma.start) / PAGE_SIZE);
+    }
     vma.flags = flags;
     const lo = Math.max(vma.start, start);
     const hi = Math.min(vma.end, end.value);
     if (flags & VM_WRITE) makeWritable(k, mm, vma, lo, hi);
     else writeProtect(mm, lo, hi);
   });
+  return success(undefined);
+}
+
+/** mprotect_fixup: a private mapping made writable for the first time is charged. */
+const becomesAccounted = (old: number, want: number): boolean =>
+  (want & VM_WRITE) !== 0 && !(old & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE));
+
+/**
+ * mprotect_fixup: an accounted anonymous mapping made read-only before it
+ * ever held a page (no anon_vma) gives its charge back.
+ */
+const losesAccount = (vma: Vma, want: number): boolean =>
+  !(want & VM_WRITE) && (vma.flags & VM_ACCOUNT) !== 0 && isAnonymous(vma) && vma.anonVma === null;
+
+/**
+ * The charges mprotect(start, end, want) makes, one per VMA piece made
+ * writable (mprotect_fixup calls security_vm_enough_memory_mm for each):
+ * all of them, or none and ENOMEM. Linux keeps the pieces done before a
+ * refused one changed; cowsh checks them all before changing anything.
+ */
+function chargeMprotect(k: Kernel, mm: Mm, start: number, end: number, want: number): Result<void> {
+  let total = 0;
+  for (const piece of overlapping(mm, start, end)) {
+    const flags = (piece.flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | want;
+    if (flags === piece.flags || !becomesAccounted(piece.flags, want)) continue;
+    const pages = (piece.end - piece.start) / PAGE_SIZE;
+    const r = vmEnoughMemory(k, mm, pages);
+    if (!r.ok) {
+      k.commit.unacct(total);
+      return r;
+    }
+    total += pages;
+  }
   return success(undefined);
 }
 
@@ -540,6 +615,8 @@ export function doBrk(k: Kernel, mm: Mm, requested: number): number {
     return mm.brk;
   }
   if (!mm.isFree(oldEnd, newEnd + PAGE_SIZE) || newEnd > mm.mmapBase) return mm.brk;
+  // do_brk_flags charges the growth; refused, brk returns the old break.
+  if (!vmEnoughMemory(k, mm, (newEnd - oldEnd) / PAGE_SIZE).ok) return mm.brk;
   const flags = BRK_FLAGS | (k.config.softDirty ? VM_SOFTDIRTY : 0);
   // Only the heap's own VMA (one starting at or above start_brk) is expanded
   // (vma_prev_limit + do_brk_flags); the .bss mapping below it never merges.

@@ -25,6 +25,7 @@
  * bounds before building anything, then the machine's invariants, and
  * answers a problem instead of a machine when any check fails.
  */
+import type { OvercommitSysctls } from "./commit.js";
 import { PAGE_SIZE, PMD_SIZE, PTRS_PER_PTE, TASK_SIZE } from "./constants.js";
 import { INIT_PID } from "./exit.js";
 import { checkInvariants } from "./invariants.js";
@@ -74,6 +75,8 @@ export interface MachineImage {
   readonly tasks: readonly TaskImage[];
   /** Swap areas and the swap cache; absent when the machine never had swap. */
   readonly swap?: SwapImage;
+  /** The vm.overcommit_* sysctls; absent in older images (the boot defaults). */
+  readonly sysctls?: OvercommitSysctls;
 }
 
 /** Frames [0, bump): every frame above was never handed out, so is all zeros. */
@@ -248,6 +251,7 @@ export function saveMachine(m: Machine): MachineImage {
     anonVmas: s.anonVmas.list.map((a) => a.id),
     tasks,
     ...(m.swap.areas.length > 0 ? { swap: saveSwap(m.swap) } : {}),
+    sysctls: m.commit.sysctls(),
   };
 }
 
@@ -476,6 +480,8 @@ function load(image: Record<string, unknown>): Machine {
     config,
     phys,
     swap: image.swap === undefined ? undefined : loadSwap(record(image.swap, "swap"), phys),
+    sysctls:
+      image.sysctls === undefined ? undefined : loadSysctls(record(image.sysctls, "sysctls")),
     vfs: Vfs.restore(root, vfsState),
     tasks,
     now: int(image.now, "now"),
@@ -487,6 +493,21 @@ function load(image: Record<string, unknown>): Machine {
   if (report.violations.length > 0) problem("machine", report.violations[0]!);
   // checkInvariants tidied that machine's page-cache list; hand out one with the list as saved.
   return Machine.restore({ ...parts, vfs: Vfs.restore(root, vfsState) });
+}
+
+/**
+ * The overcommit sysctls, within what their /proc/sys/vm files accept. The
+ * commitment itself is not in the image: Machine.restore recounts it from
+ * the mappings.
+ */
+function loadSysctls(v: Record<string, unknown>): OvercommitSysctls {
+  return {
+    overcommitMemory: int(v.overcommitMemory, "sysctls.overcommitMemory", 0, 2),
+    overcommitRatio: int(v.overcommitRatio, "sysctls.overcommitRatio", INT32_MIN, INT32_MAX),
+    overcommitKbytes: int(v.overcommitKbytes, "sysctls.overcommitKbytes"),
+    adminReserveKbytes: int(v.adminReserveKbytes, "sysctls.adminReserveKbytes"),
+    userReserveKbytes: int(v.userReserveKbytes, "sysctls.userReserveKbytes"),
+  };
 }
 
 function loadSwap(v: Record<string, unknown>, phys: PhysMem): SwapState {

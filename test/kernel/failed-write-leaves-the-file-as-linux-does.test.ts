@@ -7,12 +7,16 @@
  * the file as it was.
  */
 import { describe, expect, test } from "vitest";
-import { PAGE_SIZE } from "../../src/kernel/constants.js";
+import { MAP_NORESERVE, PAGE_SIZE } from "../../src/kernel/constants.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { runMore, runScript } from "../helpers/run-script.js";
 
-/** A 128 MiB machine whose login shell holds all of memory in a shared mapping (never reclaimed). */
-const EXHAUST = "a=$(mmap 2 200M --shared); write 2 $a 200M 2>/dev/null\n";
+/**
+ * A 128 MiB machine whose login shell holds all of memory in a shared
+ * mapping (never reclaimed). MAP_NORESERVE: overcommit's heuristic would
+ * refuse to charge 200 MiB of shmem up front on 128 MiB with no swap.
+ */
+const EXHAUST = "a=$(mmap 2 200M --shared --noreserve); write 2 $a 200M 2>/dev/null\n";
 
 describe("a failed write leaves the file as Linux leaves it", () => {
   test("echo hello > f on exhausted memory: ENOSPC, and f is empty (O_TRUNC ran)", () => {
@@ -42,7 +46,7 @@ describe("a failed write leaves the file as Linux leaves it", () => {
       addr: 0,
       length: 200 * 1024 * 1024,
       prot: Machine.RW,
-      flags: Machine.ANON_PRIVATE,
+      flags: Machine.ANON_PRIVATE | MAP_NORESERVE, // more than RAM: not charged
       file: null,
       fileWritable: false,
       offset: 0,

@@ -6,9 +6,11 @@
  *
  * The commands cover every process verb: spawn, fork, exec, exit, kill
  * (of the login shell too), wait, timed actions with sleep, mmap (anonymous and file, private and
- * shared), munmap, mprotect, brk, read, write and msync.
+ * shared), munmap, mprotect, brk, read, write and msync, and the
+ * overcommit mode (in mode 2 a refused call changes nothing).
  */
 import fc from "fast-check";
+import { OVERCOMMIT_NEVER } from "../../src/kernel/commit.js";
 import {
   MADV_COLD,
   MADV_PAGEOUT,
@@ -138,6 +140,7 @@ class SpawnCmd extends Cmd {
   check = (m: Readonly<Model>) => m.procs.length < 8;
   run(model: Model, real: Real): void {
     const r = real.m.spawn("/bin/sh", ["sh"]);
+    if (refusedByOvercommit(real, r)) return;
     if (!r.ok) throw new Error("spawn failed");
     model.procs.push({ pid: r.value, regions: [], exitsAt: null });
   }
@@ -169,6 +172,7 @@ class MmapCmd extends Cmd {
       fileWritable: true,
       offset: 0,
     });
+    if (refusedByOvercommit(real, r)) return;
     if (!r.ok) throw new Error(`mmap failed: ${r.errno}`);
     const backing =
       fileModel !== null
@@ -238,6 +242,7 @@ class ForkCmd extends Cmd {
   run(model: Model, real: Real): void {
     const p = pick(model.procs, this.proc)!;
     const r = real.m.fork(p.pid);
+    if (refusedByOvercommit(real, r)) return;
     if (!r.ok) throw new Error("fork failed");
     const regions = p.regions.map((reg) => ({ ...reg, words: new Map(reg.words) }));
     model.procs.push({ pid: r.value, regions, exitsAt: null });
@@ -368,8 +373,9 @@ class MprotectCmd extends Cmd {
   run(model: Model, real: Real): void {
     const p = pick(withRegions(model), this.proc)!;
     const region = pick(p.regions, this.region)!;
-    if (!real.m.mprotect(p.pid, region.start, region.pages * PAGE_SIZE, this.writable ? 3 : 1).ok)
-      throw new Error("mprotect failed");
+    const r = real.m.mprotect(p.pid, region.start, region.pages * PAGE_SIZE, this.writable ? 3 : 1);
+    if (refusedByOvercommit(real, r)) return;
+    if (!r.ok) throw new Error("mprotect failed");
     region.writable = this.writable;
   }
   toString = () => `mprotect(${this.proc}, ${this.region}, ${this.writable ? "rw" : "r"})`;
@@ -447,6 +453,40 @@ class PageoutCmd extends Cmd {
     `${this.cold ? "cold" : "pageout"}(${this.proc}, ${this.region}, ${this.first}, ${this.count})`;
 }
 
+/* ---- overcommit ---- */
+
+/**
+ * A call overcommit refused: ENOMEM in strict mode (mode 2), which changes
+ * nothing, so the model does not change either.
+ */
+function refusedByOvercommit(real: Real, r: { ok: boolean; errno?: string }): boolean {
+  return !r.ok && r.errno === "ENOMEM" && real.m.commit.overcommitMemory === OVERCOMMIT_NEVER;
+}
+
+/**
+ * vm.overcommit_memory = mode; in mode 2 with CommitLimit = what is
+ * committed now + `headroom` pages, so that the next charges sometimes fit
+ * and sometimes are refused.
+ */
+class OvercommitCmd extends Cmd {
+  constructor(
+    readonly mode: number,
+    readonly headroom: number,
+  ) {
+    super();
+  }
+  check = () => true;
+  run(_model: Model, real: Real): void {
+    const kbytes = ((real.m.commit.committed + this.headroom) * PAGE_SIZE) / 1024;
+    real.m.setOvercommit({ overcommitMemory: this.mode, overcommitKbytes: kbytes });
+  }
+  toString = () => `overcommit(${this.mode}, +${this.headroom})`;
+}
+
+const overcommitArb = fc
+  .tuple(fc.nat(2), fc.nat(120))
+  .map(([mode, headroom]) => new OvercommitCmd(mode, headroom));
+
 const mmapArb = fc
   .tuple(
     fc.nat(7),
@@ -501,6 +541,7 @@ export const allCommands = [
   fc.tuple(fc.nat(7), fc.nat(7)).map(([p, r]) => new MsyncCmd(p, r)),
   pageoutArb,
   pageoutArb,
+  overcommitArb,
 ];
 
 /**

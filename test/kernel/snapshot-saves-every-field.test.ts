@@ -26,6 +26,24 @@ const KNOWN: Record<string, readonly string[]> = {
     "loginShellStatus",
     "nextPid",
     "swap",
+    "commit",
+  ],
+  // committed and objects are recounted from the mappings on load; unchecked
+  // and refused live only inside one system call; the rl* fields are
+  // printk's rate limit, which starts afresh.
+  CommitState: [
+    "committed",
+    "overcommitMemory",
+    "overcommitRatio",
+    "overcommitKbytes",
+    "adminReserveKbytes",
+    "userReserveKbytes",
+    "unchecked",
+    "objects",
+    "refused",
+    "rlBegin",
+    "rlPrinted",
+    "rlMissed",
   ],
   // entryOf is the swap cache's reverse map, rebuilt from each area's cache.
   SwapState: ["areas", "entryOf", "nextPriority"],
@@ -153,6 +171,7 @@ test("the snapshot knows every field of the kernel's objects", () => {
     PhysMem: [m.phys],
     PageTable: [task.mm!.pt],
     SwapState: [m.swap],
+    CommitState: [m.commit],
     SwapArea: m.swap.areas.filter((a) => a !== null),
   };
   for (const [kind, objects] of Object.entries(found))

@@ -408,7 +408,11 @@ describe("out of memory on cowsh --mem 64M", () => {
   test("the shell never dies: after many kills it still runs commands, and memory adds up", () => {
     const session = withProcess(small);
     for (let i = 0; i < 5; i++) {
-      const r = run(session, "Q=$(spawn /bin/sh); mmap $Q 80M --name big >/dev/null; write $Q big");
+      // MAP_NORESERVE: 80M of 64M would be refused by overcommit's heuristic
+      const r = run(
+        session,
+        "Q=$(spawn /bin/sh); mmap $Q 80M --noreserve --name big >/dev/null; write $Q big",
+      );
       expect(r.status).toBe(137);
       expect(r.stderr).toMatch(/^cowsh: pid \d+: Killed \(write at 0x[0-9a-f]+: out of memory\)\n/);
       expect(r.stderr).toMatch(/\[ {4}0\.000000\] Out of memory: Killed process \d+ \(sh\)/);

@@ -19,7 +19,9 @@
  *  - @file: the content, or the error;
  *  - @swapmap: present, swapped, exclusive, file, type, kpagecount and
  *    kpageflags (less LRU and ACTIVE); PFNs and swap offsets as relations;
- *  - @meminfo: swapused and swapcached; @rollup: Swap, SwapPss, LazyFree.
+ *  - @meminfo: swapused and swapcached; @rollup: Swap, SwapPss, LazyFree;
+ *  - @commit: committed (a change of Committed_AS); @call: the error;
+ *    @sysctl: what was written, the error and the value read back.
  * Absolute figures of a whole process (@stat, @status) are not compared:
  * the C program's own executable, libc and stack are not /bin/sh's.
  */
@@ -140,6 +142,15 @@ function compareRecord(k: TruthRecord, c: TruthRecord, deltas: DeltaTracker, fou
       break;
     case "rollup":
       compareFields(k, c, ["Swap", "SwapPss", "LazyFree"], found);
+      break;
+    case "commit":
+      compareFields(k, c, ["committed"], found);
+      break;
+    case "call":
+      compareFields(k, c, ["error"], found);
+      break;
+    case "sysctl":
+      compareFields(k, c, ["written", "error", "value"], found);
       break;
   }
 }

@@ -24,7 +24,10 @@ export type RecordKind =
   | "file"
   | "swapmap"
   | "meminfo"
-  | "rollup";
+  | "rollup"
+  | "commit"
+  | "call"
+  | "sysctl";
 
 export interface TruthRecord {
   /** Index in its run, from 1, as the comparator names it. */
@@ -63,6 +66,9 @@ const KINDS = new Set<string>([
   "swapmap",
   "meminfo",
   "rollup",
+  "commit",
+  "call",
+  "sysctl",
 ]);
 
 /** Lines a run printed outside any record (must be none) and its records. */
@@ -123,6 +129,10 @@ function finish(d: Draft, index: number): TruthRecord {
       return meminfoRecord(d, base);
     case "rollup":
       return rollupRecord(d, base);
+    case "call":
+      return callRecord(d, base);
+    case "sysctl":
+      return sysctlRecord(d, base);
     default:
       return { ...base, fields: d.inline, body: d.body, absent: false, error: null };
   }
@@ -229,6 +239,55 @@ function rollupRecord(d: Draft, base: Base): TruthRecord {
   if (d.inline.size > 0)
     return { ...base, fields: d.inline, body: d.body, absent: false, error: null };
   return { ...base, fields: bodyFields(d.body), body: [], absent: false, error: null };
+}
+
+/** A kernel log line the shell printed after a command (`[    0.000000] …`). */
+const KERNEL_LOG = /^\[\s*\d+\.\d{6}\] /;
+
+/** A command's error message: `NAME: [OPERAND: ]STRERROR[ (detail)]`; the strerror. */
+const COMMAND_ERROR = /^[a-z]+: (?:\S+: )?([A-Z][^:(]*?)(?: \(.*\))?$/;
+
+/**
+ * `@call P LABEL error=STRERROR|none` (C), or `@call P LABEL` followed by
+ * the command's error message if it failed (cowsh; kernel log lines the
+ * shell printed after it are skipped).
+ */
+function callRecord(d: Draft, base: Base): TruthRecord {
+  const inline = d.inline.get("error");
+  if (inline !== undefined) {
+    const error = [inline, ...d.rest].join(" ");
+    return { ...base, fields: new Map([["error", error]]), body: d.body, absent: false, error };
+  }
+  const lines = d.body.filter((l) => !KERNEL_LOG.test(l));
+  const m = lines.length === 1 ? COMMAND_ERROR.exec(lines[0]!) : null;
+  const error = lines.length === 0 ? "none" : m !== null ? m[1]! : lines.join(" | ");
+  return { ...base, fields: new Map([["error", error]]), body: d.body, absent: false, error };
+}
+
+/** The shell's message when a redirected write fails: `cowsh: echo: write error: STRERROR`. */
+const WRITE_ERROR = /write error: (.+)$/;
+
+/**
+ * `@sysctl P FILE WRITTEN`, then `error=STRERROR|none` (C) or the shell's
+ * write error if any (cowsh), then the file's content read back: the
+ * fields `error` and `value`.
+ */
+function sysctlRecord(d: Draft, base: Base): TruthRecord {
+  let error = "none";
+  const values: string[] = [];
+  for (const line of d.body) {
+    const inline = /^error=(.+)$/.exec(line);
+    const shell = WRITE_ERROR.exec(line);
+    if (inline !== null) error = inline[1]!;
+    else if (shell !== null) error = shell[1]!;
+    else values.push(line);
+  }
+  const fields = new Map([
+    ["written", d.rest.join(" ")],
+    ["error", error],
+    ["value", values.join(" | ")],
+  ]);
+  return { ...base, fields, body: d.body, absent: false, error: null };
 }
 
 /** cat's message when a /proc file cannot be read. */

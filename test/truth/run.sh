@@ -92,9 +92,30 @@ swap_off() {
     rm -f "$swapfile"
     swap_mine=0
 }
-trap 'swap_off' EXIT
-trap 'swap_off; exit 130' INT
-trap 'swap_off; exit 143' TERM
+# Overcommit settings (README.md, "Overcommit scenarios"): scenarios 60 and
+# up change vm.overcommit_* for a few system calls at a time.  The values the
+# machine had are saved here and written back after every scenario and by
+# the traps, however run.sh ends.  overcommit_kbytes and overcommit_ratio
+# reset each other when written, so the one in use is written last.
+oc_dir=/proc/sys/vm
+oc_memory=$(cat $oc_dir/overcommit_memory)
+oc_ratio=$(cat $oc_dir/overcommit_ratio)
+oc_kbytes=$(cat $oc_dir/overcommit_kbytes)
+oc_restore() {
+    if [ "$oc_kbytes" = 0 ]; then
+        echo "$oc_ratio" > $oc_dir/overcommit_ratio
+    else
+        echo "$oc_kbytes" > $oc_dir/overcommit_kbytes
+    fi
+    echo "$oc_memory" > $oc_dir/overcommit_memory
+}
+restore() {
+    oc_restore
+    swap_off
+}
+trap 'restore' EXIT
+trap 'restore; exit 130' INT
+trap 'restore; exit 143' TERM
 
 failed=0
 # Scenarios 07 and 28 exec /bin/sleep: run it once, so that it and its
@@ -110,14 +131,17 @@ for src in "$here"/scenarios/[0-9][0-9]-*.c; do
     cc $cflags -o "$bin/$name" "$src"
     if grep -q 'truth: needs swap' "$src"; then swap_on; else swap_off; fi
     if ! run "$bin/$name" "$fixtures/$name.out"; then
+        oc_restore
         echo "run.sh: $name failed" >&2
         failed=1
         continue
     fi
+    oc_restore
     echo "$name: $(grep -c '^@' "$fixtures/$name.out") records"
     i=1
     while [ "$i" -le "$repeat" ]; do
         run "$bin/$name" "$runs/$name.$i.out" || failed=1
+        oc_restore
         i=$((i + 1))
     done
     [ "$repeat" -gt 0 ] && compare "$name"
