@@ -13,11 +13,24 @@ import { BIN, ROOT } from "./tmux-pane.js";
 const DIR = join(ROOT, "dist/bin");
 const CHUNKS = join(DIR, "chunks");
 
-/** The relative modules `file` imports statically (`import … from "./x.js"`), as paths. */
-function staticImports(file: string): string[] {
+/**
+ * What `file` imports statically: `import … from "x"` in an ES module,
+ * a top-level `const … = require("x")` in the batch path's CommonJS.
+ */
+function specifiersOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
+  return [
+    ...text.matchAll(/^import\s[^;]*?from\s*"([^"]+)";?$/gm),
+    ...text.matchAll(/^(?:"use strict";)?const\s[^;]*?=\s*require\("([^"]+)"\);$/gm),
+  ].map((m) => m[1]!);
+}
+
+/** The relative modules `file` imports statically, as paths. */
+function staticImports(file: string): string[] {
   const dir = join(file, "..");
-  return [...text.matchAll(/^import\s[^;]*?from\s*"(\.[^"]+)";?$/gm)].map((m) => join(dir, m[1]!));
+  return specifiersOf(file)
+    .filter((s) => s.startsWith("."))
+    .map((s) => join(dir, s));
 }
 
 /** `file` and everything it imports statically, transitively. */
@@ -28,10 +41,7 @@ function closure(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
-const packagesOf = (file: string): string[] =>
-  [...readFileSync(file, "utf8").matchAll(/^import\s[^;]*?from\s*"([^."][^"]*)";?$/gm)].map(
-    (m) => m[1]!,
-  );
+const packagesOf = (file: string): string[] => specifiersOf(file).filter((s) => !s.startsWith("."));
 
 describe.skipIf(!existsSync(BIN) && !process.env.CI)("the bundled binary", () => {
   test("loads under 30 KB of its own code before main() runs", () => {
@@ -40,13 +50,13 @@ describe.skipIf(!existsSync(BIN) && !process.env.CI)("the bundled binary", () =>
   });
 
   test("only the app's chunk imports Ink or React; no chunk of the batch path imports yargs", () => {
-    const chunks = readdirSync(CHUNKS).filter((f) => f.endsWith(".js"));
+    const chunks = readdirSync(CHUNKS).filter((f) => /\.c?js$/.test(f));
     const importers = (pkg: RegExp) =>
       chunks.filter((c) => packagesOf(join(CHUNKS, c)).some((p) => pkg.test(p)));
-    expect(importers(/^(?:ink|react)(?:\/|$)/).map((c) => c.replace(/-[\w-]{8}\.js$/, ""))).toEqual(
-      ["app"],
-    );
-    expect(importers(/^yargs$/).map((c) => c.replace(/-[\w-]{8}\.js$/, ""))).toEqual([
+    expect(
+      importers(/^(?:ink|react)(?:\/|$)/).map((c) => c.replace(/-[\w-]{8}\.c?js$/, "")),
+    ).toEqual(["app"]);
+    expect(importers(/^yargs$/).map((c) => c.replace(/-[\w-]{8}\.c?js$/, ""))).toEqual([
       "cli-options",
     ]);
     const core = chunks.find((c) => c.startsWith("core-"))!;
