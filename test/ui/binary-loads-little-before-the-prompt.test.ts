@@ -4,8 +4,20 @@
  * all, is compiled only after), Ink and React are imported only by the
  * interactive app's chunk (which ui/main.js loads after dropping CI from
  * the environment), and the batch path imports neither them nor yargs.
+ * The prompt is painted by CommonJS alone (scripts/batch-cjs.mjs): Node's
+ * ES module loader, 20–30 ms of a start, starts after it.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { BIN, ROOT } from "./tmux-pane.js";
@@ -62,4 +74,46 @@ describe.skipIf(!existsSync(BIN) && !process.env.CI)("the bundled binary", () =>
     const core = chunks.find((c) => c.startsWith("core-"))!;
     expect(packagesOf(join(CHUNKS, core)).filter((p) => !p.startsWith("node:"))).toEqual([]);
   });
+
+  test.skipIf(spawnSync("script", ["--version"]).status !== 0)(
+    "paints the prompt in a terminal before Node's ES module loader or the core is loaded",
+    () => {
+      // A probe (--require) that, at the first write of the prompt, records
+      // the built-in modules and CommonJS files loaded so far, and exits.
+      const dir = mkdtempSync(join(tmpdir(), "cowsh-prompt-"));
+      try {
+        const probe = join(dir, "probe.cjs");
+        const out = join(dir, "trace.json");
+        writeFileSync(
+          probe,
+          `const write = process.stdout.write;
+process.stdout.write = function (chunk, ...rest) {
+  if (String(chunk).includes("cowsh$ ")) {
+    require("node:fs").writeFileSync(${JSON.stringify(out)},
+      JSON.stringify({ builtins: process.moduleLoadList, files: Object.keys(require.cache) }));
+    process.exit(0);
+  }
+  return write.call(this, chunk, ...rest);
+};\n`,
+        );
+        const inner = `exec ${process.execPath} --require ${probe} ${BIN}`;
+        const r = spawnSync("script", ["-q", "-e", "-c", inner, "/dev/null"], {
+          encoding: "utf8",
+          env: { ...process.env, HOME: dir },
+          timeout: 30_000,
+        });
+        expect(r.status).toBe(0);
+        const trace = JSON.parse(readFileSync(out, "utf8")) as {
+          builtins: string[];
+          files: string[];
+        };
+        expect(trace.builtins).not.toContain("NativeModule internal/modules/esm/module_job");
+        expect(
+          trace.files.slice(1).map((f) => f.slice(ROOT.length).replace(/-[\w-]{8}\./, ".")),
+        ).toEqual(["dist/bin/cowsh.js", "dist/bin/chunks/result.cjs"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
