@@ -4,7 +4,9 @@
  * so that start-up compiles a few large modules instead of loading about
  * two hundred small ones. npm packages and Node's built-ins stay imports;
  * Ink and React, and yargs, are chunks loaded only by the paths that use
- * them. See docs/PERFORMANCE.md, "Start-up".
+ * them. scripts/batch-cjs.mjs then makes the batch path (the entry and the
+ * core) CommonJS and compiles the core through V8's code cache. See
+ * docs/PERFORMANCE.md, "Start-up".
  */
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "rolldown";
@@ -58,7 +60,9 @@ const svgTerm = defineConfig({
   onLog: (level, log, handler) => {
     if (log.code !== "EVAL") handler(level, log);
   },
-  output: { dir: "dist/bin", format: "esm", entryFileNames: "[name].js", minify: true },
+  // CommonJS, as everything directly in dist/bin (see scripts/batch-cjs.mjs);
+  // `import()` gives its exports as `default`, as the ES module did.
+  output: { dir: "dist/bin", format: "cjs", entryFileNames: "[name].js", minify: true },
 });
 
 export default [binary, svgTerm];

@@ -25,6 +25,7 @@ const SOURCES = [
   "tsconfig.build.json",
   "rolldown.config.mjs",
   "scripts/bundle.mjs",
+  "scripts/batch-cjs.mjs",
 ];
 
 /** Modification time of a file, or the newest of a directory's files; 0 when absent. */

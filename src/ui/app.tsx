@@ -13,6 +13,7 @@ import { createFileHistoryStore, defaultHistoryPath } from "./history-file.js";
 import { visibleLine } from "./prompt.js";
 import { PromptLine, promptLayout } from "./prompt-line.js";
 import { ProgressBar, progressText, StatusLine } from "./status-line.js";
+import { AUTOWRAP_OFF, AUTOWRAP_ON } from "./use-scrollback.js";
 import { PS2, useShell } from "./use-shell.js";
 import { COWSH_VIEWS, NO_VIEWS, type ViewRegistry } from "./views.js";
 
@@ -32,6 +33,8 @@ export interface AppProps {
   readonly color?: boolean;
   /** Printed once above the first prompt, e.g. a hint for newcomers (default: nothing, as bash). */
   readonly greeting?: string;
+  /** The terminal's autowrap is off (see `runInteractive`): scrollback text turns it on for itself. */
+  readonly autowrapOff?: boolean;
 }
 
 export function App(props: AppProps) {
@@ -46,6 +49,7 @@ export function App(props: AppProps) {
     write: props.print,
     color: props.color ?? false,
     columns,
+    ...(props.autowrapOff === true ? { autowrapOff: true } : {}),
     ...(onExit ? { onExit } : {}),
     ...(linesPerTick === undefined ? {} : { linesPerTick }),
     ...(greeting === undefined ? {} : { greeting }),
@@ -148,6 +152,22 @@ export async function runInteractive(
   const history =
     options.history ?? createFileHistoryStore(options.historyFile ?? defaultHistoryPath());
   let status = 0;
+  // The live region is drawn with the terminal's autowrap off, so that each
+  // of its lines takes one row even in a frame drawn for a wider terminal
+  // than the one that reads it: when a narrowing resize reaches the terminal
+  // before a frame written for the old width (a race on a busy machine),
+  // that frame then erases and draws as many rows as the guard
+  // (`useReflowGuard`) counts, instead of leaving a broken copy of the bar
+  // above the live region. Scrollback text turns autowrap on for itself.
+  const stdout = options.stdout ?? process.stdout;
+  const autowrapOff = stdout.isTTY === true;
+  const restoreAutowrap = () => {
+    stdout.write(AUTOWRAP_ON);
+  };
+  if (autowrapOff) {
+    stdout.write(AUTOWRAP_OFF);
+    process.once("exit", restoreAutowrap);
+  }
   const instance = render(
     <App
       engine={engine}
@@ -155,6 +175,7 @@ export async function runInteractive(
       views={options.views ?? COWSH_VIEWS}
       color={options.color ?? inkUsesColor()}
       {...(options.greeting === undefined ? {} : { greeting: options.greeting })}
+      {...(autowrapOff ? { autowrapOff } : {})}
       onExit={(s) => {
         status = s;
       }}
@@ -167,6 +188,13 @@ export async function runInteractive(
       ...(options.stderr ? { stderr: options.stderr } : {}),
     },
   );
-  await instance.waitUntilExit();
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    if (autowrapOff) {
+      process.off("exit", restoreAutowrap);
+      restoreAutowrap();
+    }
+  }
   return status;
 }

@@ -18,7 +18,17 @@ export interface ScrollbackOptions {
   readonly color: boolean;
   readonly views: ViewRegistry;
   readonly columns: number;
+  /**
+   * The terminal's autowrap is off while the live region is drawn
+   * (`runInteractive`): text written through Ink turns it on for itself,
+   * so that long lines wrap (and reflow) as everywhere else.
+   */
+  readonly autowrapOff?: boolean;
 }
+
+/** DECAWM: the terminal wraps at the right margin (on, the default) or stops there (off). */
+export const AUTOWRAP_ON = "\u001b[?7h";
+export const AUTOWRAP_OFF = "\u001b[?7l";
 
 export interface Scrollback {
   print(items: readonly ScrollItem[]): void;
@@ -34,7 +44,11 @@ export function useScrollback(options: ScrollbackOptions): Scrollback {
   const latest = useRef({ options, inkWrite });
   latest.current = { options, inkWrite };
   const [printer] = useState<Scrollback>(() => {
-    const write = (text: string) => (latest.current.options.write ?? latest.current.inkWrite)(text);
+    const write = (text: string) => {
+      const { options, inkWrite } = latest.current;
+      if (options.write !== undefined) options.write(text);
+      else inkWrite(options.autowrapOff === true ? `${AUTOWRAP_ON}${text}${AUTOWRAP_OFF}` : text);
+    };
     return {
       print: (items) => {
         const text = items.map((item) => scrollText(item, latest.current.options)).join("");

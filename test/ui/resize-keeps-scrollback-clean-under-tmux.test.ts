@@ -4,9 +4,11 @@
  * rows it missed used to stay in the scrollback for good, a broken copy of
  * the bar. After the command, nothing of the bar is left anywhere.
  */
+
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { eraseReflowedFrame } from "../../src/ui/format.js";
-import { paneWithHome, ready, TMUX_OR_CI } from "./tmux-pane.js";
+import { BIN, paneWithHome, ready, TMUX_OR_CI, TmuxPane } from "./tmux-pane.js";
 
 describe("eraseReflowedFrame", () => {
   test("goes up over every row the reflowed lines take, erases, comes back to the cursor's line", () => {
@@ -25,34 +27,34 @@ describe("eraseReflowedFrame", () => {
 });
 
 /*
- * Known race, so this runs only when asked (COWSH_TMUX_RESIZE=1): on a busy
- * machine the terminal can read a frame the program wrote before a resize
- * only after it has reflowed its screen for the new width; that frame's
- * relative cursor moves then land on the wrong rows, and no erase the
- * program computes can know which rows (diagnosed with a write log: the
- * 13% frame written at 70 columns, read by tmux after the reflow to 40). The
- * fix is to ask the terminal where the cursor is (CSI 6n) or to redraw the
- * screen on a narrowing resize; until then the test fails in about half of
- * the runs under load, and passes on an idle machine.
+ * The race (issue 11): on a busy machine the terminal can read a frame the
+ * program wrote before a resize only after it has reflowed its screen for
+ * the new width (diagnosed with a write log: the 13% frame written at 70
+ * columns, read by tmux after the reflow to 40). What stayed behind was the
+ * first 40-column row of one or two consecutive bars drawn for 70 columns,
+ * between `cowsh$ sleep 3` and the live region: each such frame erased one
+ * row too few, since its bar wrapped onto two rows where Ink counted one.
+ * Tried and not kept: drawing the bar at most 8 times a second (3 of 5 runs
+ * still failed), emitting SIGWINCH from the progress callback as soon as
+ * the size differs (5 of 5 failed).
  *
- * Measured since (load ~12 on 2 cores, 100 -> 70 -> 40 columns): what stays
- * behind is the first 40-column row of one or two consecutive bars drawn for
- * 70 columns (e.g. 6% and 7%), between `cowsh$ sleep 3` and the live region:
- * each frame written for the old width onto the reflowed screen erases one
- * row too few. Drawing the bar at most 8 times a second did not help (3 of 5
- * runs failed); emitting SIGWINCH from the progress callback as soon as
- * `getWindowSize()` differs from `columns` made it worse (5 of 5). Neither is
- * kept. Both "erase more rows" and "reprint the last lines" are ambiguous
- * without knowing whether the stale frame landed (the rows above the live
- * region are either scrollback or leftovers), so the fix needs the cursor's
- * absolute row (CSI 6n, decoded and swallowed by the key reader) and an
- * anchor for the top of the live region, or a full repaint of the screen
- * from a model of what is on it.
+ * Fixed by drawing the live region with the terminal's autowrap off
+ * (runInteractive in app.tsx): a frame drawn for 70 columns then takes one
+ * row per line at 40 too, erases what it drew over and writes as many rows;
+ * what the reflow left of the earlier frame is exactly what the resize
+ * guard's count of reflowed rows goes up over. Both tests run on every
+ * run now. Measured with two extra busy processes on the 2 loaded cores
+ * (load 12-16): the first test failed 2 of 5 runs before, and passed 25 of
+ * 27 after (the 2 in the first batch, not looked at; 0 of the 25 since).
+ * The second makes the race likelier: the pane runs cowsh under `script`,
+ * a relay with a pty of its own, which is stopped (SIGSTOP) for 300 ms
+ * while the terminal narrows, so the frames cowsh draws meanwhile for 70
+ * columns reach the terminal after its reflow. Before: 2 of 4 runs failed
+ * (the others left nothing: not every stale frame lands on a wrapped
+ * row); after: 5 of 5 passed, as did the first test.
  */
-const RESIZE_RACE_ASKED = process.env.COWSH_TMUX_RESIZE === "1";
-
-describe.skipIf(!TMUX_OR_CI || !RESIZE_RACE_ASKED)("resizing during a progress bar (tmux)", () => {
-  const { pane, env } = paneWithHome("resize");
+describe.skipIf(!TMUX_OR_CI)("resizing during a progress bar (tmux)", () => {
+  const { pane, home, env } = paneWithHome("resize");
 
   test("leaves no copy of the bar in the scrollback", async () => {
     pane.startCowsh(100, 20, env, "--time-scale", "1");
@@ -67,5 +69,49 @@ describe.skipIf(!TMUX_OR_CI || !RESIZE_RACE_ASKED)("resizing during a progress b
     const all = pane.history();
     expect(all).not.toMatch(/[█░]|\d%/);
     expect(all).toContain("cowsh$ sleep 3");
+  }, 40_000);
+
+  test("a frame drawn for the old width after the terminal narrowed leaves nothing", async () => {
+    const stale = new TmuxPane("resize-stale");
+    try {
+      const cowsh = `exec ${process.execPath} ${BIN} --time-scale 1`;
+      stale.start(100, 20, { HOME: home, COWSH_HISTORY: join(home, "h2") }, [
+        "script",
+        "-q",
+        "-e",
+        "-c",
+        cowsh,
+        "/dev/null",
+      ]);
+      await stale.waitFor(ready, "the prompt");
+      stale.type("sleep 4");
+      stale.keys("Enter");
+      await stale.waitFor((s) => s.includes("░"), "the progress bar");
+      stale.resize(70, 20);
+      const barAt70 = (s: string) =>
+        s.split("\n").some((l) => l.includes("░") && l.length > 40 && l.length <= 70);
+      await stale.waitFor(barAt70, "the bar drawn for 70 columns");
+      // The terminal stops receiving: `script` relays cowsh's output (from
+      // a pty of its own) and is stopped, so cowsh's next frames, drawn for
+      // 70 columns, wait in its pty while the terminal narrows and reflows.
+      const relay = Number(stale.tmux("display-message", "-p", "-t", "t", "#{pane_pid}").trim());
+      process.kill(relay, "SIGSTOP");
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        stale.resize(40, 20);
+      } finally {
+        process.kill(relay, "SIGCONT");
+      }
+      await stale.waitFor(
+        (s) => ready(s) && s.includes("t=4.000s"),
+        "the end of the sleep",
+        20_000,
+      );
+      const all = stale.history();
+      expect(all).not.toMatch(/[█░]|\d%/);
+      expect(all).toContain("cowsh$ sleep 4");
+    } finally {
+      stale.stop();
+    }
   }, 40_000);
 });

@@ -1,0 +1,75 @@
+/**
+ * On a terminal, the live region is drawn with autowrap off (DECAWM), so
+ * that a frame drawn for a wider terminal than the one that reads it takes
+ * one row per line (the resize race, resize-keeps-scrollback-clean-under-
+ * tmux); scrollback text turns autowrap on for itself, so long output lines
+ * still wrap, and leaving the shell turns it back on.
+ */
+import { EventEmitter } from "node:events";
+import stripAnsi from "strip-ansi";
+import { describe, expect, it } from "vitest";
+import { runInteractive } from "../../src/ui/app.js";
+import { createMemoryHistoryStore } from "../../src/ui/history.js";
+import { AUTOWRAP_OFF, AUTOWRAP_ON } from "../../src/ui/use-scrollback.js";
+import { FakeEngine } from "./fake-engine.js";
+
+/** Keys from a pipe (no raw mode), as run-interactive-without-a-tty's. */
+class PipeStdin extends EventEmitter {
+  readonly isTTY = false;
+  setEncoding() {}
+  setRawMode(): never {
+    throw new Error("setRawMode called on a pipe");
+  }
+  pause() {}
+  resume() {}
+  ref() {}
+  unref() {}
+  read() {
+    return null;
+  }
+}
+
+/** A terminal's stdout, 80 columns wide: every write kept. */
+class TerminalStdout extends EventEmitter {
+  readonly isTTY = true;
+  readonly columns = 80;
+  readonly rows = 24;
+  readonly chunks: string[] = [];
+  write(text: string, callback?: () => void): boolean {
+    this.chunks.push(text);
+    callback?.();
+    return true;
+  }
+}
+
+describe("the live region on a terminal", () => {
+  it("is drawn with autowrap off; scrollback turns it on for itself; exit restores it", async () => {
+    const stdin = new PipeStdin();
+    const stdout = new TerminalStdout();
+    const stderr = new TerminalStdout();
+    const done = runInteractive(new FakeEngine(), {
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+      patchConsole: false,
+      history: createMemoryHistoryStore(),
+      color: false,
+    });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    stdin.emit("data", "echo hi\r");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stdin.emit("end");
+    expect(await done).toBe(0);
+    const chunks = stdout.chunks;
+    expect(chunks[0]).toBe(AUTOWRAP_OFF);
+    expect(chunks.at(-1)).toBe(AUTOWRAP_ON);
+    // Each piece of scrollback is wrapped in autowrap on … off.
+    const scrollback = chunks.filter((c) => c.startsWith(AUTOWRAP_ON) && c.length > 5);
+    expect(scrollback.map((c) => stripAnsi(c))).toEqual(["cowsh$ echo hi\n", "hi\n"]);
+    for (const c of scrollback) expect(c.endsWith(AUTOWRAP_OFF)).toBe(true);
+    // Ink's frames in between never turn autowrap on.
+    const frames = chunks.slice(1, -1).filter((c) => !scrollback.includes(c));
+    expect(frames.some((c) => c.includes("cowsh$"))).toBe(true);
+    expect(frames.filter((c) => c.includes(AUTOWRAP_ON))).toEqual([]);
+  });
+});
