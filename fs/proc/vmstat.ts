@@ -222,7 +222,8 @@ const STRUCT_PAGE_BYTES = 64;
 export function collectVmstat(m: Machine): Map<string, number> {
   const f = countFrames(m.phys);
   const meminfo = new Map(collectMeminfo(m));
-  const pages = (label: string): number => (meminfo.get(label) ?? 0) / (PAGE_SIZE / 1024);
+  const pages = (label: string): number =>
+    Math.floor((meminfo.get(label) ?? 0) / (PAGE_SIZE / 1024));
   const swapcached = m.swap.cachedPages();
   const total = totalramPages(m.phys);
   // global_dirtyable_memory: free and file LRU pages less the reserve (the high watermark).

@@ -9,10 +9,11 @@
  * holds pages whose mappings must not change under it (Linux pins them with
  * references; this model has none).
  *
- * When no frame is free inside an allocation (allocFrameSlow), only pages
- * nobody maps are reclaimed; then every page-cache page nobody maps is
- * dropped (dirty ones written back first); only when none is left does the
- * OOM killer (oom.ts) choose a victim. The fast path (a free frame) stays in
+ * When no frame is free inside an allocation (allocFrameSlow), reclaim
+ * takes no page the allocating process maps (its fault may hold it); then
+ * every page-cache page nobody maps is dropped (dirty ones written back
+ * first); only when none is left does the OOM killer (oom.ts) choose a
+ * victim. The fast path (a free frame) stays in
  * Machine.allocFrame.
  */
 import { deleteFromPageCache } from "./filemap.js";
@@ -93,9 +94,10 @@ export function allocFrameSlow(
   requesterPid: number,
   oomKill: (victim: Task) => void,
 ): number {
+  const keepMm = tasks.get(requesterPid)?.mm ?? null;
   for (;;) {
     const reclaimed =
-      tryToFreePages(k, SWAP_CLUSTER_MAX, { mayUnmap: false, kswapd: false }) ||
+      tryToFreePages(k, SWAP_CLUSTER_MAX, { mayUnmap: true, kswapd: false, keepMm }) ||
       shrinkPageCache(k.phys, k.vfs);
     if (reclaimed === 0) {
       const victim = selectVictim(tasks.values(), k.phys.nrFrames);

@@ -111,6 +111,11 @@ function inactiveIsLow(inactive: number, active: number): boolean {
 interface ScanControl {
   /** Unmap mapped pages (may_unmap); without it only unmapped pages are taken. */
   readonly mayUnmap: boolean;
+  /**
+   * An mm whose pages stay: the one an allocation in progress belongs to
+   * (its fault may hold them). A page it maps is kept, whoever else maps it.
+   */
+  readonly keepMm: Mm | null;
   /** kswapd (background) rather than direct reclaim: which pgscan/pgsteal counters. */
   readonly kswapd: boolean;
   readonly nrToReclaim: number;
@@ -150,6 +155,8 @@ interface Refs {
   exec: boolean;
   /** Some PTE mapping it is dirty. */
   dirty: boolean;
+  /** sc.keepMm maps it: it stays. */
+  kept: boolean;
 }
 
 /** The distinct live mms. */
@@ -202,13 +209,19 @@ function rmapWalk(
  * `batch`, counts it if young and makes it old (ptep_clear_flush_young),
  * and notes exec mappings and dirty PTEs. Pages nobody maps are not walked for.
  */
-function folioReferenced(k: Kernel, batch: readonly number[]): Map<number, Refs> {
+function folioReferenced(
+  k: Kernel,
+  batch: readonly number[],
+  keepMm: Mm | null = null,
+): Map<number, Refs> {
   const refs = new Map<number, Refs>();
   for (const pfn of batch)
-    if (k.phys.mapcountOf(pfn) > 0) refs.set(pfn, { young: 0, exec: false, dirty: false });
+    if (k.phys.mapcountOf(pfn) > 0)
+      refs.set(pfn, { young: 0, exec: false, dirty: false, kept: false });
   if (refs.size === 0) return refs;
-  rmapWalk(k, [...refs.keys()], (_mm, vma, span, i, pfn) => {
+  rmapWalk(k, [...refs.keys()], (mm, vma, span, i, pfn) => {
     const r = refs.get(pfn)!;
+    if (mm === keepMm) r.kept = true;
     if (span.isYoung(i)) {
       r.young++;
       span.mkOld(i);
@@ -310,11 +323,12 @@ function shrinkInactiveList(k: Kernel, lru: number, n: number, sc: ScanControl):
   else vm.pgscanDirect += batch.length;
   if (file) vm.pgscanFile += batch.length;
   else vm.pgscanAnon += batch.length;
-  const refs = folioReferenced(k, batch);
+  const refs = folioReferenced(k, batch, sc.keepMm);
   const victims = new Set<number>();
   for (const pfn of batch) {
     const f = phys.flags[pfn]!;
     const r = refs.get(pfn);
+    if (r?.kept) continue;
     const verdict = checkReferences(phys, pfn, r);
     if (verdict === ACTIVATE) activate(phys, pfn, sc);
     if (verdict === ACTIVATE || verdict === KEEP) continue;
@@ -449,16 +463,19 @@ function shrinkNode(k: Kernel, sc: ScanControl): void {
 /**
  * do_try_to_free_pages: shrinks the node at priorities 12 down to 0 until
  * `nrToReclaim` pages are freed. `mayUnmap` false takes only pages nobody
- * maps (the allocator's last resort inside a fault, which may hold pages
- * whose mappings must not change under it). Returns the pages freed.
+ * maps; `keepMm` keeps every page that mm maps (the allocator's slow path
+ * inside a fault, which may hold pages whose mappings must not change under
+ * it). Returns the pages freed.
  */
 export function tryToFreePages(
   k: Kernel,
   nrToReclaim: number,
-  opts: { mayUnmap: boolean; kswapd: boolean },
+  opts: { mayUnmap: boolean; kswapd: boolean; keepMm?: Mm | null },
 ): number {
   const sc: ScanControl = {
-    ...opts,
+    mayUnmap: opts.mayUnmap,
+    kswapd: opts.kswapd,
+    keepMm: opts.keepMm ?? null,
     nrToReclaim,
     priority: DEF_PRIORITY,
     reclaimed: 0,
