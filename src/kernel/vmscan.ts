@@ -324,6 +324,7 @@ function shrinkInactiveList(k: Kernel, lru: number, n: number, sc: ScanControl):
   if (file) vm.pgscanFile += batch.length;
   else vm.pgscanAnon += batch.length;
   const refs = folioReferenced(k, batch, sc.keepMm);
+  const owners = file ? pageCacheOwners(k) : null;
   const victims = new Set<number>();
   for (const pfn of batch) {
     const f = phys.flags[pfn]!;
@@ -335,6 +336,7 @@ function shrinkInactiveList(k: Kernel, lru: number, n: number, sc: ScanControl):
     const kind = f & KIND_MASK;
     const dirty = (f & PG_DIRTY) !== 0 || r?.dirty === true;
     if (kind === KIND_SHMEM) continue;
+    if (kind === KIND_FILE && !owners?.has(pfn)) continue; // not in a page cache: nothing to drop it from
     if (kind === KIND_ANON && f & PG_LAZYFREE && !(f & PG_SWAPCACHE)) {
       if (dirty) {
         // Redirtied since MADV_FREE: swap-backed again (folio_set_swapbacked), and activated.
@@ -356,7 +358,6 @@ function shrinkInactiveList(k: Kernel, lru: number, n: number, sc: ScanControl):
   }
   if (victims.size === 0) return 0;
   tryToUnmap(k, victims);
-  const owners = file ? pageCacheOwners(k) : null;
   let freed = 0;
   for (const pfn of victims) {
     const f = phys.flags[pfn]!;
