@@ -21,6 +21,7 @@ import {
   showSmaps,
   showSmapsRollup,
 } from "./task-mmu.js";
+import { showVmstat } from "./vmstat.js";
 
 /** A file read whole as text. */
 export interface TextFile {
@@ -141,6 +142,7 @@ export const SYSTEM_FILES = new Map<string, SystemFileMaker>([
   ["swaps", (m) => text(() => success(showSwaps(m.swap)))],
   ["uptime", (m) => text(() => success(showUptime(m)))],
   ["version", () => text(() => success(showVersion()))],
+  ["vmstat", (m) => text(() => success(showVmstat(m)))],
 ]);
 
 /**

@@ -16,16 +16,22 @@ import { PAGE_SIZE } from "../../src/kernel/constants.js";
 import type { Machine } from "../../src/kernel/machine.js";
 import {
   KIND_ANON,
-  KIND_FILE,
   KIND_FREE,
   KIND_MASK,
   KIND_SHMEM,
-  PG_ACTIVE,
   PG_CACHED,
   PG_DIRTY,
   PG_MLOCKED,
   type PhysMem,
 } from "../../src/kernel/phys.js";
+import {
+  LRU_ACTIVE_ANON,
+  LRU_ACTIVE_FILE,
+  LRU_INACTIVE_ANON,
+  LRU_INACTIVE_FILE,
+  LRU_UNEVICTABLE,
+  lruOf,
+} from "../../src/kernel/vmscan.js";
 
 /** CPUs of the simulated machine (the capture machine has 2). */
 export const NR_CPUS = 2;
@@ -53,8 +59,8 @@ export interface FrameCounts {
   mlocked: number;
   /**
    * The LRU lists: a page accessed twice (PG_active) is active, mlocked ones
-   * are unevictable, the rest inactive. No reclaim scan runs, so nothing is
-   * ever deactivated.
+   * are unevictable, the rest inactive; reclaim (vmscan.ts) activates and
+   * deactivates them.
    */
   activeAnon: number;
   inactiveAnon: number;
@@ -89,17 +95,15 @@ export function countFrames(phys: PhysMem): FrameCounts {
     }
     const isMapped = mapcounts[pfn]! > 0;
     if (f & PG_CACHED) c.cached++;
-    if (f & PG_MLOCKED) {
-      c.mlocked++;
-      c.unevictable++;
-    } else if (kind === KIND_FILE) {
-      if (f & PG_ACTIVE) c.activeFile++;
-      else c.inactiveFile++;
-    } else {
-      // anonymous and shmem pages are swap-backed: the anon LRU
-      if (f & PG_ACTIVE) c.activeAnon++;
-      else c.inactiveAnon++;
-    }
+    if (f & PG_MLOCKED) c.mlocked++;
+    // anonymous and shmem pages are swap-backed: the anon lists; page cache
+    // and lazily freeable anonymous pages: the file lists (vmscan.ts: lruOf)
+    const lru = lruOf(f);
+    if (lru === LRU_UNEVICTABLE) c.unevictable++;
+    else if (lru === LRU_ACTIVE_FILE) c.activeFile++;
+    else if (lru === LRU_INACTIVE_FILE) c.inactiveFile++;
+    else if (lru === LRU_ACTIVE_ANON) c.activeAnon++;
+    else if (lru === LRU_INACTIVE_ANON) c.inactiveAnon++;
     if (kind === KIND_ANON) {
       if (isMapped) c.anonMapped++;
       continue;

@@ -17,6 +17,7 @@ import {
 import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
 import { PTE_DIRTY, PTE_SOFT_DIRTY, pteDirty, ptePfn, ptePresent, pteWrite } from "./page-table.js";
+import { RECLAIM_RESERVE, reclaimBeforeFault } from "./reclaim.js";
 import type { Vma } from "./vma.js";
 
 export interface AccessReport {
@@ -117,6 +118,11 @@ export function accessRange(
       }
       let pte = span.entries[i]!;
       if (!ptePresent(pte) || (write && !pteWrite(pte))) {
+        if (k.phys.nrFree < RECLAIM_RESERVE) {
+          reclaimBeforeFault(k); // may swap out or drop pages of this table too
+          span.reload();
+          pte = span.entries[i]!;
+        }
         vmf ??= new VmFault(k, task);
         const code = handleMmFault(k, task, vma, addr, write, pte, vmf);
         if (code < 0) return done(faultSignal(code, Math.max(addr, start)));

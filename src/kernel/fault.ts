@@ -237,6 +237,7 @@ export function handleMmFault(
   if (ptePresent(pte)) code = doWpPage(vmf, pte);
   else if (pteNone(pte)) code = vmaOps(vma).fault(vmf);
   else code = doSwapPage(vmf, pte);
+  k.phys.vm.countFault(code >= 0 && (code & FAULT_MAJOR) !== 0);
   if (code >= 0 && k.trace !== null) traceFault(vmf, addr, code);
   return code;
 }
@@ -368,6 +369,7 @@ function doSwapPage(vmf: VmFault, pte: number): number {
     if (pfn < 0) return VM_FAULT_OOM;
     swap.addToCache(phys, pfn, entry);
     vmf.major = true;
+    phys.vm.swapIn();
   }
   const exclusive = pteSwpExclusive(pte);
   swap.put(entry);

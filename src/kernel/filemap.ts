@@ -22,6 +22,7 @@ export function addToPageCache(k: Kernel, inode: Inode, index: number, pid: numb
   const pfn = k.allocFrame(inode.shmem ? KIND_SHMEM : KIND_FILE, word, pid);
   if (pfn < 0) return -1;
   k.phys.flags[pfn]! |= PG_CACHED;
+  if (!inode.shmem) k.phys.vm.fileIn();
   inode.cache.set(index, pfn);
   k.vfs.noteCached(inode);
   return pfn;

@@ -24,14 +24,17 @@ import {
   KIND_FREE,
   KIND_MASK,
   KIND_SHMEM,
+  PG_ACTIVE,
   PG_ANON_EXCLUSIVE,
   PG_CACHED,
+  PG_LAZYFREE,
   PG_RESERVED,
   PG_SWAPCACHE,
   pssShare,
   ZERO_PFN,
 } from "./phys.js";
 import type { Vma } from "./vma.js";
+import { LRU_UNEVICTABLE, lruOf, lruSizes } from "./vmscan.js";
 
 export interface InvariantReport {
   readonly violations: string[];
@@ -89,6 +92,7 @@ export function checkInvariants(m: Machine): InvariantReport {
   if (free !== phys.nrFree) v.push(`nrFree is ${phys.nrFree} but ${free} frames are free`);
   checkPageCache(m, v);
   checkCommit(m, mms, v);
+  checkLru(m, v);
   return { violations: v, pssFixed, mappedFrames };
 }
 
@@ -286,4 +290,35 @@ export function assertInvariants(m: Machine): InvariantReport {
     );
   }
   return r;
+}
+
+/**
+ * The LRU lists (vmscan.ts), whose membership follows from the flags: each
+ * frame in use is on exactly one list, a free or kernel frame on none; the
+ * flags agree with the list (no active or lazily freeable page among the
+ * unevictable ones, lazy-free only on anonymous pages, a page on the
+ * unevictable list is mlocked); and the lists' sizes add up to the frames
+ * in use, the figures meminfo and vmstat print.
+ */
+function checkLru(m: Machine, v: string[]): void {
+  const { phys } = m;
+  const sizes = lruSizes(phys);
+  let inUse = 0;
+  for (let pfn = phys.firstUsable; pfn < phys.highWater; pfn++) {
+    const f = phys.flags[pfn]!;
+    const kind = f & KIND_MASK;
+    if (kind === KIND_FREE) {
+      if (f !== KIND_FREE) v.push(`free pfn ${pfn} keeps page flags ${f.toString(16)}`);
+      continue;
+    }
+    inUse++;
+    if (f & PG_LAZYFREE && kind !== KIND_ANON)
+      v.push(`pfn ${pfn} is lazily freeable but not anonymous`);
+    if (lruOf(f) === LRU_UNEVICTABLE && f & PG_ACTIVE)
+      v.push(`pfn ${pfn} is both unevictable and active`);
+  }
+  const listed = sizes.reduce((a, b) => a + b, 0);
+  if (listed !== inUse) v.push(`the LRU lists hold ${listed} pages but ${inUse} frames are in use`);
+  if (phys.vm.lruHand.some((pfn) => pfn < 0 || pfn > phys.nrFrames))
+    v.push("an LRU scan position is outside RAM");
 }

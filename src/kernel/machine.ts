@@ -60,7 +60,7 @@ import {
   setLocked,
   writeback,
 } from "./mman.js";
-import { OOM_SCORE_ADJ_MIN, oomKillMessage } from "./oom.js";
+import { OOM_SCORE_ADJ_MIN, oomKillMessage, oomKillSummary } from "./oom.js";
 import { PhysMem } from "./phys.js";
 import { programActions } from "./program-actions.js";
 import { allocFrameSlow } from "./reclaim.js";
@@ -275,8 +275,10 @@ export class Machine implements Kernel, Timeline {
   /** oom_kill_process: the victim's line goes to the log, then it dies of SIGKILL. */
   private oomKill(victim: Task): void {
     const message = oomKillMessage(victim);
-    this.log.push(message);
-    this.logTimes.push(this.now);
+    for (const line of [oomKillSummary(victim), message]) {
+      this.log.push(line);
+      this.logTimes.push(this.now);
+    }
     this.trace?.({ kind: "oom-kill", pid: victim.pid, comm: victim.comm, message });
     this.die(victim, signaledStatus(SIGKILL));
   }

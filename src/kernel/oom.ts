@@ -42,3 +42,15 @@ export function oomKillMessage(victim: Task): string {
     `UID:0 pgtables:${kb(mm.pt.pageTablePages())}kB oom_score_adj:${victim.oomScoreAdj}`
   );
 }
+
+/**
+ * dump_oom_summary's line, before the kill: the constraint (a global OOM
+ * with no memory policy), the cpuset and memcg (this model has only the root
+ * of each), and the victim.
+ */
+export function oomKillSummary(victim: Task): string {
+  return (
+    "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom," +
+    `task_memcg=/,task=${victim.comm},pid=${victim.pid},uid=0`
+  );
+}

@@ -12,7 +12,9 @@
  * refcount is derived, not stored: mapcount + 1 while the page cache (or the
  * kernel, for reserved frames) holds the frame. That is the only extra
  * reference this model has, and the swap cache's (PG_SWAPCACHE, swap.ts):
- * no pins, no LRU batches.
+ * no pins, no LRU batches. The LRU lists are not linked through the frames
+ * either: a frame's list follows from its flags (vmscan.ts: lruOf), and the
+ * reclaim scanner visits each list in PFN order from where it stopped.
  *
  * Frames are handed out by a bump pointer and recycled through a LIFO free
  * stack, so simulated RAM that was never used costs no host memory (typed
@@ -21,6 +23,7 @@
  */
 import { PAGE_SIZE } from "./constants.js";
 import { panic } from "./result.js";
+import { VmStat } from "./vmstat.js";
 
 /* flags layout */
 export const KIND_MASK = 0b11;
@@ -85,6 +88,8 @@ export class PhysMem {
   private bump: number;
   private freeStack: Uint32Array;
   private freeTop = 0;
+  /** The event counters (/proc/vmstat) and the reclaim scanner's positions. */
+  readonly vm = new VmStat();
 
   constructor(nrFrames: number) {
     if (nrFrames > 1 << 28) panic("more RAM than a PTE can address (1 TiB)");
@@ -114,6 +119,7 @@ export class PhysMem {
     else if (this.bump < this.nrFrames) pfn = this.bump++;
     else return -1;
     this.nrFree--;
+    this.vm.pgallocNormal++;
     this.flags[pfn] = kind;
     this.mapcounts[pfn] = 0;
     this.content[pfn] = word;
@@ -137,6 +143,7 @@ export class PhysMem {
     }
     this.freeStack[this.freeTop++] = pfn;
     this.nrFree++;
+    this.vm.pgfree++;
   }
 
   kind(pfn: number): number {

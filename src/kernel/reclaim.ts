@@ -1,9 +1,20 @@
 /**
- * Page reclaim (mm/vmscan.c) and the allocator's slow path
- * (__alloc_pages_slowpath): when no frame is free, the page-cache pages
- * nobody maps are freed (dirty ones written back first); when none is left,
- * the OOM killer (oom.ts) chooses a victim. Owns the order of those steps;
- * the fast path (a free frame) stays in Machine.allocFrame.
+ * When reclaim runs, and the allocator's slow path (__alloc_pages_slowpath).
+ *
+ * Reclaim proper (vmscan.ts) runs before a fault when fewer than
+ * RECLAIM_RESERVE frames are free (reclaimBeforeFault): as a memory
+ * cgroup at its limit reclaims SWAP_CLUSTER_MAX pages before charging one
+ * more, it may unmap pages from every process (swap anon out, drop file
+ * pages). It runs there, between faults, because a fault that has started
+ * holds pages whose mappings must not change under it (Linux pins them with
+ * references; this model has none).
+ *
+ * When no frame is free inside an allocation (allocFrameSlow), reclaim
+ * takes no page the allocating process maps (its fault may hold it); then
+ * every page-cache page nobody maps is dropped (dirty ones written back
+ * first); only when none is left does the OOM killer (oom.ts) choose a
+ * victim. The fast path (a free frame) stays in
+ * Machine.allocFrame.
  */
 import { deleteFromPageCache } from "./filemap.js";
 import type { Kernel } from "./kernel.js";
@@ -11,6 +22,42 @@ import { selectVictim } from "./oom.js";
 import { PG_DIRTY, type PhysMem } from "./phys.js";
 import type { Task } from "./task.js";
 import type { Vfs } from "./vfs.js";
+import { SWAP_CLUSTER_MAX, tryToFreePages } from "./vmscan.js";
+
+/** Free frames below which a fault first reclaims: room for one fault's read-ahead and more. */
+export const RECLAIM_RESERVE = 2 * SWAP_CLUSTER_MAX;
+
+/**
+ * Before a fault: with fewer than RECLAIM_RESERVE free frames, reclaims
+ * SWAP_CLUSTER_MAX pages from the LRU lists, unmapping where it must.
+ * Callers must reread the PTEs they hold (pages may have been swapped out
+ * or dropped). Returns the pages freed.
+ */
+export function reclaimBeforeFault(k: Kernel): number {
+  const { phys } = k;
+  if (phys.nrFree >= RECLAIM_RESERVE || fruitlessAt.get(phys) === phys.vm.pgfree) return 0;
+  // As should_reclaim_retry: a pass that freed nothing but moved pages
+  // between the lists (activated young ones, deactivated old ones) has
+  // prepared the next, which is tried; one that moved nothing will not do better.
+  for (let retries = 0; retries < MAX_RECLAIM_RETRIES; retries++) {
+    const moved = phys.vm.pgactivate + phys.vm.pgdeactivate;
+    const freed = tryToFreePages(k, SWAP_CLUSTER_MAX, { mayUnmap: true, kswapd: false });
+    if (freed > 0) return freed;
+    if (phys.vm.pgactivate + phys.vm.pgdeactivate === moved) break;
+  }
+  fruitlessAt.set(phys, phys.vm.pgfree);
+  return 0;
+}
+
+/** Passes of reclaim without progress before giving up (MAX_RECLAIM_RETRIES). */
+const MAX_RECLAIM_RETRIES = 16;
+
+/**
+ * pgfree when a reclaim before a fault last freed nothing: it is not tried
+ * again until some page has been freed since (an exit, an munmap), so a
+ * machine that has nothing to reclaim does not scan at every fault.
+ */
+const fruitlessAt = new WeakMap<PhysMem, number>();
 
 /**
  * shrink_page_list over the whole page cache: frees every cached page of a
@@ -22,7 +69,10 @@ function shrinkPageCache(phys: PhysMem, vfs: Vfs): number {
   for (const inode of vfs.cachedInodes()) {
     for (const [index, pfn] of [...inode.cache.entries()]) {
       if (phys.mapcountOf(pfn) !== 0 || inode.shmem) continue;
-      if (phys.flags[pfn]! & PG_DIRTY) inode.disk.set(index, phys.content[pfn]!);
+      if (phys.flags[pfn]! & PG_DIRTY) {
+        inode.disk.set(index, phys.content[pfn]!);
+        phys.vm.fileOut();
+      }
       deleteFromPageCache(phys, inode, index, pfn);
       freed++;
     }
@@ -44,10 +94,15 @@ export function allocFrameSlow(
   requesterPid: number,
   oomKill: (victim: Task) => void,
 ): number {
+  const keepMm = tasks.get(requesterPid)?.mm ?? null;
   for (;;) {
-    if (shrinkPageCache(k.phys, k.vfs) === 0) {
+    const reclaimed =
+      tryToFreePages(k, SWAP_CLUSTER_MAX, { mayUnmap: true, kswapd: false, keepMm }) ||
+      shrinkPageCache(k.phys, k.vfs);
+    if (reclaimed === 0) {
       const victim = selectVictim(tasks.values(), k.phys.nrFrames);
       if (victim === null) return -1;
+      k.phys.vm.oomKill++;
       oomKill(victim);
       if (victim.pid === requesterPid) return -1;
     }

@@ -55,6 +55,7 @@ import {
   zeroWords,
 } from "./vfs.js";
 import { type AnonVma, newVma, type ReadaheadState, type SpecialMapping, type Vma } from "./vma.js";
+import { restoreVmStat, saveVmStat, type VmStatImage } from "./vmstat.js";
 
 /** The layout version of MachineImage; an image with a higher one is refused. */
 export const IMAGE_VERSION = 1;
@@ -89,6 +90,8 @@ export interface PhysImage {
   readonly mapcount: Uint32Array;
   readonly flags: Uint16Array;
   readonly content: Uint32Array;
+  /** The event counters and the reclaim scanner's positions; absent in older images (all 0). */
+  readonly vm?: VmStatImage;
 }
 
 export interface VfsImage {
@@ -245,6 +248,7 @@ export function saveMachine(m: Machine): MachineImage {
       mapcount: Uint32Array.from({ length: bump }, (_, pfn) => m.phys.mapcountOf(pfn)),
       flags: m.phys.flags.slice(0, bump),
       content: m.phys.content.slice(0, bump),
+      vm: saveVmStat(m.phys.vm),
     },
     vfs: saveVfs(m.vfs, s),
     tables: saveTables(s),
@@ -559,6 +563,18 @@ function loadConfig(c: Record<string, unknown>): KernelConfig {
   };
 }
 
+/** The event counters (each a count) and the scanner's positions (each a PFN below nrFrames). */
+function loadVmStat(v: Record<string, unknown>, phys: PhysMem): void {
+  const raw = record(v.events, "phys.vm.events");
+  const events: Record<string, number> = {};
+  for (const [name, count] of Object.entries(raw))
+    events[name] = int(count, `phys.vm.events.${name}`);
+  const lruHand = list(v.lruHand, "phys.vm.lruHand").map((pfn, i) =>
+    int(pfn, `phys.vm.lruHand[${i}]`, 0, phys.nrFrames),
+  );
+  restoreVmStat(phys.vm, { events, lruHand });
+}
+
 /**
  * Frames and the allocator: the arrays cover [0, bump); the kernel's own
  * frames are those a boot reserves; the free stack holds each free frame
@@ -599,6 +615,7 @@ function loadPhys(p: Record<string, unknown>, config: KernelConfig): PhysMem {
   phys.flags.set(flags);
   phys.content.set(content);
   phys.restoreAllocator(bump, free);
+  if (p.vm !== undefined) loadVmStat(record(p.vm, "phys.vm"), phys);
   return phys;
 }
 

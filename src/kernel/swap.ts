@@ -207,6 +207,7 @@ export class SwapState {
     const entry = this.entryOf.get(pfn)!;
     this.area(entry).data[swapOffset(entry)] = phys.content[pfn]!;
     phys.flags[pfn]! &= ~PG_DIRTY;
+    phys.vm.swapOut();
   }
 
   /**

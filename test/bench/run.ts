@@ -207,7 +207,7 @@ function swapRows(binary: string, runs: number): Row[] {
   ];
 }
 
-/** Host bytes per simulated resident page, against VmPTE growth + sizeof(struct page). */
+/** Host bytes per simulated resident page (RSS less V8's young generation), against VmPTE growth + sizeof(struct page). */
 function memoryRow(kernel: readonly KernelMicroRun[], runs: number): Row {
   progress(`host memory per page: ${runs} fresh cowsh processes`);
   const cowsh: number[] = [];
@@ -215,10 +215,11 @@ function memoryRow(kernel: readonly KernelMicroRun[], runs: number): Row {
     const r = worker<MemoryResult>(["memory", String(GiB_PAGES)]);
     const per = (bytes: number): string => (bytes / r.pages).toFixed(1);
     progress(
-      `  RSS ${per(r.rss)} B/page; accounted: frame arrays ${per(r.frames)}, ArrayBuffers ${per(r.arrayBuffers)}, ` +
+      `  RSS ${per(r.rss)} B/page, of which V8's young generation ${per(r.young)} (not per page); ` +
+        `accounted: frame arrays ${per(r.frames)}, ArrayBuffers ${per(r.arrayBuffers)}, ` +
         `V8 heap ${per(r.heapUsed)}; fork then adds ${per(r.forkRss)} B/page`,
     );
-    cowsh.push(r.rss / r.pages);
+    cowsh.push((r.rss - r.young) / r.pages);
   }
   const kernelBytes = kernel
     .slice(0, runs)

@@ -31,7 +31,7 @@ describe("dmesg", () => {
 
   test("each kill, stamped with the time it happened, in order", () => {
     const t = runScript(
-      `${OOM}\nsleep 2.5\nwrite $C buf 2>/dev/null\nQ=$(spawn /bin/sh)\nB=$(mmap $Q 80M --noreserve)\nsleep 60\nwrite $Q $B 2>/dev/null\ndmesg | cut -c1-51`,
+      `${OOM}\nsleep 2.5\nwrite $C buf 2>/dev/null\nQ=$(spawn /bin/sh)\nB=$(mmap $Q 80M --noreserve)\nsleep 60\nwrite $Q $B 2>/dev/null\ndmesg | grep -v oom-kill: | cut -c1-51\ndmesg | grep -c oom-kill:`,
       { memBytes: 64 * 1024 * 1024 },
     );
     expect(t.stdout).toBe(
@@ -41,6 +41,8 @@ describe("dmesg", () => {
         // (MAP_NORESERVE: overcommit's heuristic refuses 80M of 64M charged up front.)
         "[   62.500000] Out of memory: Killed process 4 (sh)",
         "[   62.500000] Out of memory: Killed process 5 (sh)",
+        // Each kill line follows its oom-kill: summary line.
+        "3",
         "",
       ].join("\n"),
     );
@@ -50,7 +52,9 @@ describe("dmesg", () => {
     const t = runScript(`${OOM}\nwrite $C buf\ndmesg -t | cut -c1-36\ndmesg --notime | wc -l`, {
       memBytes: 64 * 1024 * 1024,
     });
-    expect(t.stdout).toBe("Out of memory: Killed process 3 (sh)\n1\n");
+    expect(t.stdout).toBe(
+      "oom-kill:constraint=CONSTRAINT_NONE,\nOut of memory: Killed process 3 (sh)\n2\n",
+    );
     expect(runScript("dmesg -x")).toMatchObject({
       stderr: "dmesg: invalid option -- 'x'\nTry 'dmesg --help' for more information.\n",
       status: 1,

@@ -40,6 +40,7 @@ test("ls /proc lists self and thread-self in name order; ls -l shows the links",
     "thread-self",
     "uptime",
     "version",
+    "vmstat",
     "",
   ]);
   expect(sh(s, "ls -l /proc").stdout).toContain(" 0 Jan  1 00:00 self -> 2\n");

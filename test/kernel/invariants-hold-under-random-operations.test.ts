@@ -9,8 +9,8 @@
  * operations the same way.
  */
 import fc from "fast-check";
-import { describe, test } from "vitest";
-import { allCommands, runChecked } from "./model.js";
+import { describe, expect, test } from "vitest";
+import { allCommands, runChecked, runCheckedStats } from "./model.js";
 
 const sequences = fc.commands(allCommands, { maxCommands: 60, size: "medium" });
 
@@ -18,6 +18,14 @@ const sequences = fc.commands(allCommands, { maxCommands: 60, size: "medium" });
 // here, 140 s and 50 s with the machine loaded.
 const MAINLINE_BUDGET_MS = 480_000;
 const NO_ZERO_PAGE_BUDGET_MS = 240_000;
+const PRESSURE_BUDGET_MS = 240_000;
+/**
+ * Under memory pressure: 21 MiB of RAM leaves about 140 frames once the
+ * shells are up, fewer than many sequences' processes touch, so reclaim runs
+ * (page cache dropped, anonymous pages swapped out of every mapper and read
+ * back) with 16 MiB of swap, room enough that nobody is OOM-killed.
+ */
+const PRESSURE = { memBytes: 21 * 1024 * 1024, swapBytes: 16 * 1024 * 1024 };
 
 describe("random sequences of every process verb", () => {
   test(
@@ -40,5 +48,25 @@ describe("random sequences of every process verb", () => {
       );
     },
     NO_ZERO_PAGE_BUDGET_MS,
+  );
+
+  test(
+    "and under memory pressure, with reclaim swapping pages out",
+    () => {
+      let swappedOut = 0;
+      let fileDropped = 0;
+      fc.assert(
+        fc.property(sequences, (cmds) => {
+          const vm = runCheckedStats(cmds, PRESSURE);
+          if (vm.pswpout > 0) swappedOut++;
+          if (vm.pgstealFile > 0) fileDropped++;
+        }),
+        { numRuns: 150 },
+      );
+      // The pressure is real: some sequences swap, some drop page cache.
+      expect(swappedOut).toBeGreaterThan(0);
+      expect(fileDropped).toBeGreaterThan(0);
+    },
+    PRESSURE_BUDGET_MS,
   );
 });

@@ -142,6 +142,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "bump",
     "freeStack",
     "freeTop",
+    "vm",
   ],
   // cachedKey and cachedSlot are a lookup cache of `slots`.
   PageTable: ["slots", "cachedKey", "cachedSlot"],

@@ -5,7 +5,8 @@
  * operations have run in total. Every read is compared with the model as it
  * runs; the invariants are checked every CHECK_EVERY operations and at the
  * end of each sequence, and once more after its processes have all exited
- * (nothing may leak). Progress goes to stderr; the last line on stdout is
+ * (nothing may leak). Every other batch of sequences runs on a small
+ * machine with swap, under memory pressure (PRESSURE). Progress goes to stderr; the last line on stdout is
  * `N operations, 0 failures, T s`. A failure prints fast-check's report
  * (the shrunk sequence, and the seed and path that replay it) and exits 1.
  *
@@ -21,6 +22,14 @@ const CHECK_EVERY = 4;
 const RUNS_PER_BATCH = 100;
 /** A machine big enough that long sequences never run out of memory (unused RAM costs nothing). */
 const MEM_BYTES = 1024 * 1024 * 1024;
+/**
+ * Every other batch runs under memory pressure instead: 21 MiB of RAM (about
+ * 140 frames free once the shells are up) and 16 MiB of swap, so that
+ * reclaim drops page cache and swaps anonymous pages out while the model
+ * checks every read.
+ */
+const PRESSURE = { memBytes: 21 * 1024 * 1024, swapBytes: 16 * 1024 * 1024 };
+let config: { memBytes: number; swapBytes?: number } = { memBytes: MEM_BYTES };
 
 interface Options {
   readonly ops: number;
@@ -65,7 +74,7 @@ function* checkedEvery(
 
 /** One sequence: run and checked; then every test process exits, and nothing may leak. */
 function runSequence(cmds: Iterable<fc.Command<Model, Real>>): void {
-  const { model, real } = setup({ memBytes: MEM_BYTES });
+  const { model, real } = setup(config);
   fc.modelRun(() => ({ model, real }), checkedEvery(cmds));
   assertInvariants(real.m);
   for (const p of model.procs) real.m.exit(p.pid, 0);
@@ -88,6 +97,7 @@ function main(): number {
   let sequences = 0;
   for (let batch = 0; operations < options.ops; batch++) {
     const seed = (options.seed + batch) % 2 ** 31;
+    config = batch % 2 === 1 ? PRESSURE : { memBytes: MEM_BYTES };
     const details = fc.check(property, { numRuns: RUNS_PER_BATCH, seed });
     if (details.failed) {
       process.stdout.write(`${fc.defaultReportMessage(details) ?? "failed"}\n`);
@@ -100,7 +110,8 @@ function main(): number {
     }
     sequences += details.numRuns;
     process.stderr.write(
-      `soak: ${operations} operations in ${sequences} sequences, ${seconds()} s\n`,
+      `soak: ${operations} operations in ${sequences} sequences, ${seconds()} s` +
+        `${config === PRESSURE ? " (under pressure)" : ""}\n`,
     );
   }
   process.stdout.write(`${operations} operations, 0 failures, ${seconds()} s\n`);

@@ -1,0 +1,489 @@
+/**
+ * Page reclaim over the LRU lists (mm/vmscan.c), as a kernel without MGLRU
+ * runs it: the capture machine's 6.18 has no /sys/kernel/mm/lru_gen
+ * (CONFIG_LRU_GEN off), so pages age on two lists per type, active and
+ * inactive, with the referenced/young second chance.
+ *
+ * Lists. A frame's list follows from its flags (lruOf), nothing links the
+ * frames: anonymous and shmem pages are on the anon lists, page-cache pages
+ * and lazily freeable anonymous pages (PG_LAZYFREE, which Linux moves to the
+ * file list when it clears PG_swapbacked) on the file lists, PG_active picks
+ * active or inactive, mlocked pages are unevictable. Linux orders each list
+ * by the time pages joined it; here each list is scanned in PFN order from
+ * where its last scan stopped (`vm.lruHand`), a clock over the list. Which
+ * page of a list goes first may differ from Linux; which lists are scanned,
+ * how many pages, and what each scanned page's flags and PTEs decide follow
+ * shrink_node.
+ *
+ * Reverse mapping. folio_referenced and try_to_unmap find a page's PTEs
+ * through its anon_vma or address_space; this model has no reverse links,
+ * so one walk over every mm's page tables serves a whole batch of scanned
+ * pages (at most SWAP_CLUSTER_MAX).
+ *
+ * What reclaiming a page does (shrink_folio_list):
+ * - a lazily freeable page nobody redirtied is discarded: its PTEs are
+ *   cleared (pglazyfreed); a redirtied one becomes ordinary anonymous
+ *   memory again and is activated;
+ * - an anonymous page gets a swap slot and joins the swap cache
+ *   (add_to_swap), every PTE mapping it becomes a swap entry of that slot
+ *   (try_to_unmap: the slot's count is the number of mappers), the page is
+ *   written (pswpout) and freed; without a free slot it is activated;
+ * - a page-cache page is unmapped everywhere, written back if dirty, and
+ *   leaves the cache;
+ * - shmem pages stay (their swap-out, shmem_writeout, is not modelled).
+ * Writes complete at once: a written page is freed in the same pass.
+ */
+import { PAGE_SIZE, VM_EXEC } from "./constants.js";
+import { deleteFromPageCache } from "./filemap.js";
+import type { Kernel } from "./kernel.js";
+import { type Mm, normalPage } from "./mm.js";
+import {
+  PTE_SOFT_DIRTY,
+  type PteSpan,
+  pteDirty,
+  ptePfn,
+  ptePresent,
+  SWP_EXCLUSIVE,
+} from "./page-table.js";
+import {
+  KIND_ANON,
+  KIND_FILE,
+  KIND_FREE,
+  KIND_MASK,
+  KIND_SHMEM,
+  PG_ACTIVE,
+  PG_ANON_EXCLUSIVE,
+  PG_DIRTY,
+  PG_LAZYFREE,
+  PG_MLOCKED,
+  PG_REFERENCED,
+  PG_RESERVED,
+  PG_SWAPCACHE,
+  type PhysMem,
+} from "./phys.js";
+import type { Inode } from "./vfs.js";
+import type { Vma } from "./vma.js";
+
+export const LRU_INACTIVE_ANON = 0;
+export const LRU_ACTIVE_ANON = 1;
+export const LRU_INACTIVE_FILE = 2;
+export const LRU_ACTIVE_FILE = 3;
+export const LRU_UNEVICTABLE = 4;
+/** Free and kernel frames are on no list. */
+export const NOT_ON_LRU = -1;
+/** Pages taken off a list at a time (SWAP_CLUSTER_MAX), and what one reclaim tries to free. */
+export const SWAP_CLUSTER_MAX = 32;
+/** The first scan priority (DEF_PRIORITY): a list is scanned size >> priority pages at a time. */
+const DEF_PRIORITY = 12;
+/** vm.swappiness's default: the anon share of the scan against 200 - swappiness for file. */
+const SWAPPINESS = 60;
+
+/** The LRU list a frame with flags `f` is on (folio_lru_list), or NOT_ON_LRU. */
+export function lruOf(f: number): number {
+  const kind = f & KIND_MASK;
+  if (kind === KIND_FREE || f & PG_RESERVED) return NOT_ON_LRU;
+  if (f & PG_MLOCKED) return LRU_UNEVICTABLE;
+  const file = kind === KIND_FILE || (kind === KIND_ANON && f & PG_LAZYFREE);
+  return (file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON) + (f & PG_ACTIVE ? 1 : 0);
+}
+
+/** The pages on each list, indexed by LRU_* (lruvec_lru_size). */
+export function lruSizes(phys: PhysMem): number[] {
+  const sizes = [0, 0, 0, 0, 0];
+  const { flags } = phys;
+  for (let pfn = phys.firstUsable; pfn < phys.highWater; pfn++) {
+    const lru = lruOf(flags[pfn]!);
+    if (lru !== NOT_ON_LRU) sizes[lru]!++;
+  }
+  return sizes;
+}
+
+const isFileLru = (lru: number): boolean => lru === LRU_INACTIVE_FILE || lru === LRU_ACTIVE_FILE;
+
+/** inactive_is_low: the inactive list is smaller than active / sqrt(10 × GiB of both). */
+function inactiveIsLow(inactive: number, active: number): boolean {
+  const gb = Math.floor((inactive + active) / ((1 << 30) / PAGE_SIZE));
+  const ratio = gb > 0 ? Math.floor(Math.sqrt(10 * gb)) : 1;
+  return inactive * ratio < active;
+}
+
+/** What one reclaim is allowed to do and has done (struct scan_control). */
+interface ScanControl {
+  /** Unmap mapped pages (may_unmap); without it only unmapped pages are taken. */
+  readonly mayUnmap: boolean;
+  /**
+   * An mm whose pages stay: the one an allocation in progress belongs to
+   * (its fault may hold them). A page it maps is kept, whoever else maps it.
+   */
+  readonly keepMm: Mm | null;
+  /** kswapd (background) rather than direct reclaim: which pgscan/pgsteal counters. */
+  readonly kswapd: boolean;
+  readonly nrToReclaim: number;
+  priority: number;
+  reclaimed: number;
+  /** The last isolate found fewer pages than asked: its list is exhausted for this pass. */
+  short: boolean;
+  /** The lists' sizes, counted once and kept up to date as pages move or go. */
+  readonly sizes: number[];
+}
+
+/**
+ * Takes up to `n` pages of list `lru` off it for a scan (isolate_lru_folios),
+ * from where the list's last scan stopped, in PFN order; moves the list's
+ * position past them.
+ */
+function isolate(phys: PhysMem, lru: number, n: number): number[] {
+  const { flags, firstUsable, highWater } = phys;
+  const span = highWater - firstUsable;
+  const taken: number[] = [];
+  if (span <= 0) return taken;
+  let pfn = phys.vm.lruHand[lru]!;
+  if (pfn < firstUsable || pfn >= highWater) pfn = firstUsable;
+  for (let seen = 0; seen < span && taken.length < n; seen++) {
+    if (lruOf(flags[pfn]!) === lru) taken.push(pfn);
+    pfn = pfn + 1 < highWater ? pfn + 1 : firstUsable;
+  }
+  phys.vm.lruHand[lru] = pfn;
+  return taken;
+}
+
+/** What the reverse-map walk found for one page. */
+interface Refs {
+  /** Young PTEs, now made old (folio_referenced's count). */
+  young: number;
+  /** Some mapping of it is executable. */
+  exec: boolean;
+  /** Some PTE mapping it is dirty. */
+  dirty: boolean;
+  /** sc.keepMm maps it: it stays. */
+  kept: boolean;
+}
+
+/** The distinct live mms. */
+function liveMms(k: Kernel): Mm[] {
+  return [...new Set(k.mms())];
+}
+
+/**
+ * Marks of the pages of the batch being walked for, by PFN (1: in the
+ * batch), so that a walk tests each PTE with one typed-array read. Kept
+ * between batches, all zero outside one; grown to the frames in use.
+ */
+let batchMarks = new Uint8Array(0);
+
+/**
+ * Visits every PTE of every live mm that maps a page of `batch`
+ * (rmap_walk over the batch at once): fn(mm, vma, span, i, pfn).
+ */
+function rmapWalk(
+  k: Kernel,
+  batch: readonly number[],
+  fn: (mm: Mm, vma: Vma, span: PteSpan, i: number, pfn: number) => void,
+): void {
+  if (batchMarks.length < k.phys.highWater) batchMarks = new Uint8Array(k.phys.highWater);
+  const marks = batchMarks;
+  for (const pfn of batch) marks[pfn] = 1;
+  try {
+    for (const mm of liveMms(k)) {
+      for (const vma of mm.vmas) {
+        mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+          pmdEntry(span) {
+            for (let i = span.lo; i < span.hi; i++) {
+              const pte = span.entries[i]!;
+              if (!ptePresent(pte)) continue;
+              const pfn = ptePfn(pte);
+              if (pfn < marks.length && marks[pfn] === 1 && normalPage(vma, pte) === pfn)
+                fn(mm, vma, span, i, pfn);
+            }
+          },
+        });
+      }
+    }
+  } finally {
+    for (const pfn of batch) marks[pfn] = 0;
+  }
+}
+
+/**
+ * folio_referenced over a batch: for every PTE of every mm mapping a page of
+ * `batch`, counts it if young and makes it old (ptep_clear_flush_young),
+ * and notes exec mappings and dirty PTEs. Pages nobody maps are not walked for.
+ */
+function folioReferenced(
+  k: Kernel,
+  batch: readonly number[],
+  keepMm: Mm | null = null,
+): Map<number, Refs> {
+  const refs = new Map<number, Refs>();
+  for (const pfn of batch)
+    if (k.phys.mapcountOf(pfn) > 0)
+      refs.set(pfn, { young: 0, exec: false, dirty: false, kept: false });
+  if (refs.size === 0) return refs;
+  rmapWalk(k, [...refs.keys()], (mm, vma, span, i, pfn) => {
+    const r = refs.get(pfn)!;
+    if (mm === keepMm) r.kept = true;
+    if (span.isYoung(i)) {
+      r.young++;
+      span.mkOld(i);
+    }
+    if (vma.flags & VM_EXEC) r.exec = true;
+    if (pteDirty(span.entries[i]!)) r.dirty = true;
+  });
+  return refs;
+}
+
+/**
+ * try_to_unmap over a batch: every PTE mapping a page of `victims` is
+ * replaced by the page's swap entry (an anonymous page in the swap cache:
+ * exclusive if the page was, soft-dirty kept, the slot counting one more
+ * entry) or cleared (file pages, discarded lazy-free pages). A dirty PTE's
+ * bit passes to the page. RSS, map counts and VmSwap follow.
+ */
+function tryToUnmap(k: Kernel, victims: ReadonlySet<number>): void {
+  const { phys, swap } = k;
+  const hiwaterDone = new Set<Mm>();
+  rmapWalk(k, [...victims], (mm, _vma, span, i, pfn) => {
+    if (!hiwaterDone.has(mm)) {
+      mm.updateHiwaterRss();
+      hiwaterDone.add(mm);
+    }
+    const pte = span.entries[i]!;
+    const f = phys.flags[pfn]!;
+    let replacement = 0;
+    if ((f & KIND_MASK) === KIND_ANON && f & PG_SWAPCACHE) {
+      const entry = swap.entryOf.get(pfn)!;
+      swap.dup(entry);
+      mm.swapents++;
+      replacement = entry | (f & PG_ANON_EXCLUSIVE ? SWP_EXCLUSIVE : 0) | (pte & PTE_SOFT_DIRTY);
+    }
+    if (pteDirty(pte)) phys.flags[pfn]! |= PG_DIRTY;
+    span.set(i, replacement);
+    span.mkOld(i);
+    phys.decMapcount(pfn);
+    mm.addRss(f & KIND_MASK, -1);
+  });
+}
+
+/** The page cache's reverse map: PFN -> [inode, index], built when a batch holds file pages. */
+function pageCacheOwners(k: Kernel): Map<number, readonly [Inode, number]> {
+  const owners = new Map<number, readonly [Inode, number]>();
+  for (const inode of k.vfs.cachedInodes())
+    for (const [index, pfn] of inode.cache.entries()) owners.set(pfn, [inode, index]);
+  return owners;
+}
+
+const ACTIVATE = 0;
+const KEEP = 1;
+const RECLAIM_CLEAN = 2;
+const RECLAIM = 3;
+
+/** folio_check_references: what a scanned inactive page's references decide. */
+function checkReferences(phys: PhysMem, pfn: number, r: Refs | undefined): number {
+  const f = phys.flags[pfn]!;
+  const referencedFolio = (f & PG_REFERENCED) !== 0;
+  phys.flags[pfn] = f & ~PG_REFERENCED;
+  const young = r?.young ?? 0;
+  if (young > 0) {
+    const kind = f & KIND_MASK;
+    if (kind === KIND_SHMEM || (kind === KIND_ANON && !(f & PG_LAZYFREE))) return ACTIVATE;
+    phys.flags[pfn]! |= PG_REFERENCED;
+    if (referencedFolio || young > 1) return ACTIVATE;
+    if (r!.exec && kind === KIND_FILE) return ACTIVATE;
+    return KEEP;
+  }
+  return referencedFolio ? RECLAIM_CLEAN : RECLAIM;
+}
+
+/** Moves a page to the active list of its type (folio_set_active), counting pgactivate. */
+function activate(phys: PhysMem, pfn: number, sc: ScanControl): void {
+  moveTo(phys, pfn, phys.flags[pfn]! | PG_ACTIVE, sc);
+  phys.vm.pgactivate++;
+}
+
+/** Sets a page's flags to `flags`, keeping sc.sizes in step with the list it lands on. */
+function moveTo(phys: PhysMem, pfn: number, flags: number, sc: ScanControl): void {
+  sc.sizes[lruOf(phys.flags[pfn]!)]!--;
+  phys.flags[pfn] = flags;
+  sc.sizes[lruOf(flags)]!++;
+}
+
+/**
+ * shrink_inactive_list: scans up to `n` pages of inactive list `lru` and
+ * reclaims what shrink_folio_list would. Returns the pages freed.
+ */
+function shrinkInactiveList(k: Kernel, lru: number, n: number, sc: ScanControl): number {
+  const { phys, swap } = k;
+  const { vm } = phys;
+  const file = isFileLru(lru);
+  const isolated = isolate(phys, lru, n);
+  sc.short = isolated.length < n;
+  const batch = isolated.filter((pfn) => sc.mayUnmap || phys.mapcountOf(pfn) === 0);
+  if (batch.length === 0) return 0;
+  if (sc.kswapd) vm.pgscanKswapd += batch.length;
+  else vm.pgscanDirect += batch.length;
+  if (file) vm.pgscanFile += batch.length;
+  else vm.pgscanAnon += batch.length;
+  const refs = folioReferenced(k, batch, sc.keepMm);
+  const owners = file ? pageCacheOwners(k) : null;
+  const victims = new Set<number>();
+  for (const pfn of batch) {
+    const f = phys.flags[pfn]!;
+    const r = refs.get(pfn);
+    if (r?.kept) continue;
+    const verdict = checkReferences(phys, pfn, r);
+    if (verdict === ACTIVATE) activate(phys, pfn, sc);
+    if (verdict === ACTIVATE || verdict === KEEP) continue;
+    const kind = f & KIND_MASK;
+    const dirty = (f & PG_DIRTY) !== 0 || r?.dirty === true;
+    if (kind === KIND_SHMEM) continue;
+    if (kind === KIND_FILE && !owners?.has(pfn)) continue; // not in a page cache: nothing to drop it from
+    if (kind === KIND_ANON && f & PG_LAZYFREE && !(f & PG_SWAPCACHE)) {
+      if (dirty) {
+        // Redirtied since MADV_FREE: swap-backed again (folio_set_swapbacked), and activated.
+        moveTo(phys, pfn, (phys.flags[pfn]! & ~PG_LAZYFREE) | PG_DIRTY, sc);
+        activate(phys, pfn, sc);
+        continue;
+      }
+    } else if (verdict === RECLAIM_CLEAN && dirty) continue;
+    if (kind === KIND_ANON && !(f & (PG_SWAPCACHE | PG_LAZYFREE))) {
+      const entry = swap.allocSlot();
+      if (entry < 0) {
+        activate(phys, pfn, sc);
+        continue;
+      }
+      swap.addToCache(phys, pfn, entry);
+      phys.flags[pfn]! |= PG_DIRTY;
+    }
+    victims.add(pfn);
+  }
+  if (victims.size === 0) return 0;
+  tryToUnmap(k, victims);
+  let freed = 0;
+  for (const pfn of victims) {
+    const f = phys.flags[pfn]!;
+    sc.sizes[lruOf(f)]!--;
+    if (owners !== null && (f & KIND_MASK) === KIND_FILE) {
+      const [inode, index] = owners.get(pfn)!;
+      if (f & PG_DIRTY) {
+        inode.disk.set(index, phys.content[pfn]!);
+        phys.flags[pfn] = f & ~PG_DIRTY;
+        vm.fileOut();
+        vm.nrVmscanWrite++;
+      }
+      deleteFromPageCache(phys, inode, index, pfn);
+    } else if (f & PG_SWAPCACHE) {
+      if (f & PG_DIRTY) {
+        swap.writePage(phys, pfn);
+        vm.nrVmscanWrite++;
+      }
+      swap.deleteFromCache(phys, pfn);
+      phys.free(pfn);
+    } else {
+      phys.flags[pfn] = f & ~PG_LAZYFREE;
+      phys.free(pfn);
+      vm.pglazyfreed++;
+    }
+    freed++;
+  }
+  if (sc.kswapd) vm.pgstealKswapd += freed;
+  else vm.pgstealDirect += freed;
+  if (file) vm.pgstealFile += freed;
+  else vm.pgstealAnon += freed;
+  return freed;
+}
+
+/**
+ * shrink_active_list: scans up to `n` pages of active list `lru`; each
+ * loses its young bits (folio_referenced), and moves to the inactive list
+ * unless it is an executable file page that was referenced.
+ */
+function shrinkActiveList(k: Kernel, lru: number, n: number, sc: ScanControl): void {
+  const { phys } = k;
+  const batch = isolate(phys, lru, n);
+  sc.short = batch.length < n;
+  phys.vm.pgrefill += batch.length;
+  const refs = folioReferenced(k, batch);
+  for (const pfn of batch) {
+    const r = refs.get(pfn);
+    if (r !== undefined && r.young > 0 && r.exec && (phys.flags[pfn]! & KIND_MASK) === KIND_FILE)
+      continue;
+    moveTo(phys, pfn, phys.flags[pfn]! & ~PG_ACTIVE, sc);
+    phys.vm.pgdeactivate++;
+  }
+}
+
+/** Whether a swap slot is free for an anonymous page (can_reclaim_anon_pages). */
+function canReclaimAnon(k: Kernel): boolean {
+  return k.swap.usedPages() < k.swap.totalPages();
+}
+
+/**
+ * get_scan_count: pages to scan of each evictable list at `priority`.
+ * Without a free swap slot only the file lists are scanned; with enough
+ * inactive file pages too (cache trim mode); otherwise anon and file share
+ * the scan as swappiness 60 against 140 weighs them.
+ */
+function scanCounts(sizes: readonly number[], priority: number, anonOk: boolean): number[] {
+  const fileOnly =
+    !anonOk ||
+    (sizes[LRU_INACTIVE_FILE]! >> priority > 0 &&
+      !inactiveIsLow(sizes[LRU_INACTIVE_FILE]!, sizes[LRU_ACTIVE_FILE]!));
+  return [0, 1, 2, 3].map((lru) => {
+    const scan = sizes[lru]! >> priority;
+    if (isFileLru(lru)) return fileOnly ? scan : Math.ceil((scan * (200 - SWAPPINESS)) / 200);
+    return fileOnly ? 0 : Math.ceil((scan * SWAPPINESS) / 200);
+  });
+}
+
+/** shrink_node (shrink_lruvec) at sc.priority. */
+function shrinkNode(k: Kernel, sc: ScanControl): void {
+  const { sizes } = sc;
+  const anonOk = canReclaimAnon(k);
+  const mayDeactivate = [
+    anonOk && inactiveIsLow(sizes[LRU_INACTIVE_ANON]!, sizes[LRU_ACTIVE_ANON]!),
+    inactiveIsLow(sizes[LRU_INACTIVE_FILE]!, sizes[LRU_ACTIVE_FILE]!),
+  ];
+  const nr = scanCounts(sizes, sc.priority, anonOk);
+  while (nr.some((n) => n > 0) && sc.reclaimed < sc.nrToReclaim) {
+    for (let lru = 0; lru < 4; lru++) {
+      const n = Math.min(nr[lru]!, SWAP_CLUSTER_MAX);
+      if (n === 0) continue;
+      nr[lru]! -= n;
+      const active = lru === LRU_ACTIVE_ANON || lru === LRU_ACTIVE_FILE;
+      if (active) {
+        if (!mayDeactivate[isFileLru(lru) ? 1 : 0]) continue;
+        shrinkActiveList(k, lru, n, sc);
+      } else sc.reclaimed += shrinkInactiveList(k, lru, n, sc);
+      if (sc.short) nr[lru] = 0; // the list had fewer pages than its scan count
+    }
+  }
+  if (anonOk && inactiveIsLow(sizes[LRU_INACTIVE_ANON]!, sizes[LRU_ACTIVE_ANON]!))
+    shrinkActiveList(k, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX, sc);
+}
+
+/**
+ * do_try_to_free_pages: shrinks the node at priorities 12 down to 0 until
+ * `nrToReclaim` pages are freed. `mayUnmap` false takes only pages nobody
+ * maps; `keepMm` keeps every page that mm maps (the allocator's slow path
+ * inside a fault, which may hold pages whose mappings must not change under
+ * it). Returns the pages freed.
+ */
+export function tryToFreePages(
+  k: Kernel,
+  nrToReclaim: number,
+  opts: { mayUnmap: boolean; kswapd: boolean; keepMm?: Mm | null },
+): number {
+  const sc: ScanControl = {
+    mayUnmap: opts.mayUnmap,
+    kswapd: opts.kswapd,
+    keepMm: opts.keepMm ?? null,
+    nrToReclaim,
+    priority: DEF_PRIORITY,
+    reclaimed: 0,
+    short: false,
+    sizes: lruSizes(k.phys),
+  };
+  if (!opts.kswapd) k.phys.vm.allocstallNormal++;
+  for (; sc.priority >= 0 && sc.reclaimed < nrToReclaim; sc.priority--) shrinkNode(k, sc);
+  return sc.reclaimed;
+}
