@@ -34,6 +34,7 @@ import {
   KIND_SHMEM,
   MAPCOUNT_SATURATED,
   PG_DIRTY,
+  PG_LAZYFREE,
   PG_REFERENCED,
   type PhysMem,
   pssKb,
@@ -63,6 +64,8 @@ export interface MemSizeStats {
   /** Swap entries (pages), and their SwapPss: each divided by its slot's entries (fixed point). */
   swap: number;
   swapPss: number;
+  /** Lazy-free pages (MADV_FREE) neither the PTE nor the folio has marked dirty since. */
+  lazyFree: number;
 }
 
 export const emptyStats = (): MemSizeStats => ({
@@ -81,6 +84,7 @@ export const emptyStats = (): MemSizeStats => ({
   pssLocked: 0,
   swap: 0,
   swapPss: 0,
+  lazyFree: 0,
 });
 
 /**
@@ -147,6 +151,7 @@ function addStats(mss: MemSizeStats, more: MemSizeStats): void {
   mss.pssShmem += more.pssShmem;
   mss.swap += more.swap;
   mss.swapPss += more.swapPss;
+  mss.lazyFree += more.lazyFree;
 }
 
 /** Counts the entries of `span` into `mss`; with `young`, the mm's accessed bits count as Referenced. */
@@ -172,6 +177,7 @@ function accountSpan(
   let pssDirty = 0;
   let pssAnon = 0;
   let pssShmem = 0;
+  let lazyFree = 0;
   for (let i = lo; i < hi; i++) {
     const pte = table[i]!;
     if (!ptePresent(pte)) {
@@ -188,6 +194,7 @@ function accountSpan(
     if (kind === KIND_ANON) anonymous++;
     if (youngAt(youngBits, i) || f & PG_REFERENCED) referenced++;
     const dirty = pteDirty(pte) || (f & PG_DIRTY) !== 0;
+    if (f & PG_LAZYFREE && !dirty) lazyFree++;
     const share = pssShare(mc);
     pss += share;
     if (kind === KIND_ANON) pssAnon += share;
@@ -211,6 +218,7 @@ function accountSpan(
   mss.pssAnon += pssAnon;
   mss.pssShmem += pssShmem;
   mss.pssFile += pss - pssAnon - pssShmem;
+  mss.lazyFree += lazyFree;
 }
 
 /**
@@ -306,7 +314,7 @@ function showSmapTail(mss: MemSizeStats): string {
     field("Referenced", kb(mss.referenced)) +
     field("Anonymous", kb(mss.anonymous)) +
     field("KSM", 0) +
-    field("LazyFree", 0) +
+    field("LazyFree", kb(mss.lazyFree)) +
     field("AnonHugePages", 0) +
     field("ShmemPmdMapped", 0) +
     field("FilePmdMapped", 0) +

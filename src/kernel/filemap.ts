@@ -140,3 +140,36 @@ export function collectOrphans(phys: PhysMem, vfs: Vfs, mms: () => Iterable<Mm>)
     if (inode.nlink === 0 && !isMapped(inode, mms())) releaseInodePages(phys, inode);
   }
 }
+
+/**
+ * POSIX_FADV_WILLNEED on pages [first, last) of a regular file
+ * (force_page_cache_ra): the pages not cached are read in, at most the
+ * read-ahead window's worth (ra_pages), without a PG_readahead mark.
+ */
+export function fadviseWillneed(
+  k: Kernel,
+  inode: Inode,
+  first: number,
+  last: number,
+  pid: number,
+): void {
+  const raPages = (k.config.readaheadKb * 1024) / PAGE_SIZE;
+  const end = Math.min(last, first + Math.max(raPages, 1), pagesOf(inode.size));
+  for (let index = first; index < end; index++) {
+    if (inode.cache.get(index) !== 0) continue;
+    if (addToPageCache(k, inode, index, pid) < 0) return;
+  }
+}
+
+/**
+ * shmem_swapin_range: the swapped pages of [first, last) of a shmem
+ * object are read into the swap cache (not back into the object: that is
+ * the next fault's).
+ */
+export function shmemSwapinRange(
+  _k: Kernel,
+  _inode: Inode,
+  _first: number,
+  _last: number,
+  _pid: number,
+): void {}

@@ -25,11 +25,13 @@ import {
   KIND_SHMEM,
   PG_ANON_EXCLUSIVE,
   PG_CACHED,
+  PG_LAZYFREE,
   PG_RESERVED,
   PG_SWAPCACHE,
   pssShare,
   ZERO_PFN,
 } from "./phys.js";
+import { FOLIO_BATCH_SIZE } from "./swap.js";
 import type { Vma } from "./vma.js";
 
 export interface InvariantReport {
@@ -84,7 +86,10 @@ export function checkInvariants(m: Machine): InvariantReport {
       v.push(`anonymous pfn ${pfn} leaked: mapped by nobody`);
     if (flags & PG_SWAPCACHE && !m.swap.entryOf.has(pfn))
       v.push(`pfn ${pfn} is marked swap-cached but no slot holds it`);
+    if (flags & PG_LAZYFREE && ((flags & KIND_MASK) !== KIND_ANON || flags & PG_SWAPCACHE))
+      v.push(`pfn ${pfn} is lazy-free but not an anonymous page out of the swap cache`);
   }
+  checkLazyfreeBatch(m, v);
   if (free !== phys.nrFree) v.push(`nrFree is ${phys.nrFree} but ${free} frames are free`);
   checkPageCache(m, v);
   return { violations: v, pssFixed, mappedFrames };
@@ -185,6 +190,21 @@ function checkPtes(
   }
   if (swapents !== mm.swapents)
     v.push(`pid ${pid}: VmSwap counter ${mm.swapents} but ${swapents} swap entries`);
+}
+
+/**
+ * The CPU's lazyfree batch (swap.ts markLazyfree): fewer than a full batch,
+ * each page once, each an anonymous page in use that is not lazy-free yet.
+ */
+function checkLazyfreeBatch(m: Machine, v: string[]): void {
+  const batch = m.swap.lazyfreeBatch;
+  if (batch.length >= FOLIO_BATCH_SIZE) v.push(`lazyfree batch holds ${batch.length} pages`);
+  if (new Set(batch).size !== batch.length) v.push("lazyfree batch holds a page twice");
+  for (const pfn of batch) {
+    const f = m.phys.flags[pfn] ?? 0;
+    if ((f & KIND_MASK) !== KIND_ANON || f & PG_LAZYFREE)
+      v.push(`lazyfree batch holds pfn ${pfn}, not a swap-backed anonymous page`);
+  }
 }
 
 /**

@@ -255,7 +255,7 @@ export class Machine implements Kernel, Timeline {
 
   madvise(pid: number, addr: number, length: number, advice: number): Result<void> {
     const t = this.live(pid);
-    return t.ok ? doMadvise(this, t.value.mm, addr, length, advice) : t;
+    return t.ok ? doMadvise(this, t.value.mm, addr, length, advice, t.value) : t;
   }
 
   /**

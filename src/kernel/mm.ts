@@ -37,7 +37,7 @@ import {
   type PhysMem,
   ZERO_PFN,
 } from "./phys.js";
-import { freeSwapAndCache, releaseAnonPage, type SwapState } from "./swap.js";
+import { drainLazyfree, freeSwapAndCache, releaseAnonPage, type SwapState } from "./swap.js";
 import {
   canMerge,
   isDataMapping,
@@ -343,6 +343,7 @@ export function zapRange(
   end: number,
   stats: ZapStats,
 ): void {
+  drainLazyfree(k.phys, k.swap); // lru_add_drain (zap_page_range_single, unmap_region, exit_mmap)
   mm.updateHiwaterRss();
   mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
     pmdEntry(span) {

@@ -51,6 +51,8 @@ export const PG_READAHEAD = 1 << 9;
 export const PG_ACTIVE = 1 << 10;
 /** PG_swapcache: in the swap cache (swap.ts), which holds one reference. */
 export const PG_SWAPCACHE = 1 << 11;
+/** An anonymous page MADV_FREE made lazily freeable (Linux: a folio without PG_swapbacked). */
+export const PG_LAZYFREE = 1 << 12;
 
 /** The shared zero page's PFN: a page of the kernel image's bss. */
 export const ZERO_PFN = 0xe00;

@@ -37,10 +37,13 @@ import { bootSpecialFrames } from "./rootfs.js";
 import { ROOTFS_FILES } from "./rootfs-image.js";
 import {
   restoreSwap,
+  restoreSwapRuntime,
   type SwapAreaImage,
   type SwapImage,
-  type SwapState,
+  type SwapRuntimeImage,
+  SwapState,
   saveSwap,
+  saveSwapRuntime,
 } from "./swap.js";
 import { type Action, STATE_NAMES, Task, type TaskState } from "./task.js";
 import {
@@ -74,6 +77,8 @@ export interface MachineImage {
   readonly tasks: readonly TaskImage[];
   /** Swap areas and the swap cache; absent when the machine never had swap. */
   readonly swap?: SwapImage;
+  /** The lazyfree batch, page-cluster and swap read-ahead's state; absent when as at boot. */
+  readonly swapRuntime?: SwapRuntimeImage;
 }
 
 /** Frames [0, bump): every frame above was never handed out, so is all zeros. */
@@ -246,6 +251,7 @@ export function saveMachine(m: Machine): MachineImage {
     anonVmas: s.anonVmas.list.map((a) => a.id),
     tasks,
     ...(m.swap.areas.length > 0 ? { swap: saveSwap(m.swap) } : {}),
+    ...swapRuntimeOf(m.swap),
   };
 }
 
@@ -469,10 +475,11 @@ function load(image: Record<string, unknown>): Machine {
   const log = strings(image.log, "log");
   const logTimes = list(image.logTimes, "logTimes").map((t, i) => int(t, `logTimes[${i}]`));
   if (logTimes.length !== log.length) problem("logTimes", "not one time per log message");
+  const swap = image.swap === undefined ? undefined : loadSwap(record(image.swap, "swap"), phys);
   const parts = {
     config,
     phys,
-    swap: image.swap === undefined ? undefined : loadSwap(record(image.swap, "swap"), phys),
+    swap: loadSwapRuntime(image.swapRuntime, swap, phys),
     vfs: Vfs.restore(root, vfsState),
     tasks,
     now: int(image.now, "now"),
@@ -484,6 +491,32 @@ function load(image: Record<string, unknown>): Machine {
   if (report.violations.length > 0) problem("machine", report.violations[0]!);
   // checkInvariants tidied that machine's page-cache list; hand out one with the list as saved.
   return Machine.restore({ ...parts, vfs: Vfs.restore(root, vfsState) });
+}
+
+function swapRuntimeOf(swap: SwapState): { swapRuntime?: SwapRuntimeImage } {
+  const image = saveSwapRuntime(swap);
+  return image === undefined ? {} : { swapRuntime: image };
+}
+
+/** The runtime swap state of an image into `swap` (a new SwapState when the image had no areas). */
+function loadSwapRuntime(
+  x: unknown,
+  swap: SwapState | undefined,
+  phys: PhysMem,
+): SwapState | undefined {
+  if (x === undefined) return swap;
+  const v = record(x, "swapRuntime");
+  const into = swap ?? new SwapState();
+  restoreSwapRuntime(into, {
+    lazyfreeBatch: list(v.lazyfreeBatch, "swapRuntime.lazyfreeBatch").map((pfn, i) =>
+      int(pfn, `swapRuntime.lazyfreeBatch[${i}]`, phys.firstUsable, phys.highWater - 1),
+    ),
+    pageCluster: int(v.pageCluster, "swapRuntime.pageCluster", 0, 31),
+    raHits: int(v.raHits, "swapRuntime.raHits", 0, INT32_MAX),
+    raPrevOffset: int(v.raPrevOffset, "swapRuntime.raPrevOffset", 0, 2 ** 32),
+    raLastPages: int(v.raLastPages, "swapRuntime.raLastPages", 0, 2 ** 31),
+  });
+  return into;
 }
 
 function loadSwap(v: Record<string, unknown>, phys: PhysMem): SwapState {

@@ -31,6 +31,10 @@ export function machineDigest(m: Machine): string {
   h.word(m.lastPid);
   h.word(m.log.length);
   const { phys } = m;
+  const sw = m.swap;
+  h.text(
+    `${sw.lazyfreeBatch.join(",")} ${sw.pageCluster} ${sw.raHits} ${sw.raPrevOffset} ${sw.raLastPages}`,
+  );
   h.word(phys.nrFree);
   for (let pfn = 0; pfn < phys.highWater; pfn++) {
     h.word(phys.mapcountOf(pfn));

@@ -84,7 +84,9 @@ madvise $P buf 64K pagein
   );
   expect(text).toMatch(/madvise: 0x[0-9a-f]+: Cannot allocate memory\n/);
   expect(text).toMatch(/madvise: 0x[0-9a-f]+: Invalid argument\n/);
-  expect(text).toMatch(/madvise: invalid advice: 'pagein' \(one of: .*dontneed.*cold, pageout\)/);
+  expect(text).toMatch(
+    /madvise: invalid advice: 'pagein' \(one of: .*dontneed.*cold, pageout, populate_read, populate_write\)/,
+  );
 });
 
 test("without swap, MADV_PAGEOUT leaves anonymous pages where they are", () => {

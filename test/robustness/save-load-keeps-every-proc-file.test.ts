@@ -74,6 +74,9 @@ Q=$(fork $P)
 exec $Q /bin/true
 fsync /tmp/data
 read $P heap8 1M
+mmap $P 1M --name lazy
+write $P lazy 1M
+madvise $P lazy 200K free
 `;
 
 /** What both machines then do: the pending actions fire, pages get copied and freed. */
