@@ -23,6 +23,8 @@ import {
   pteDirty,
   pteIsSwap,
   pteMkclean,
+  ptePfn,
+  pteWrite,
   SWP_EXCLUSIVE,
   swpEntry,
 } from "./page-table.js";
@@ -212,10 +214,39 @@ export function madvisePopulate(
     if (vma.flags & (VM_IO | VM_PFNMAP)) return failure("EINVAL");
     if (!(vma.flags & (write ? VM_WRITE : VM_READ))) return failure("EINVAL");
   }
+  const clean = write ? cleanWritablePages(mm, start, end) : [];
   const r = populateRange(k, who, start, end, write);
+  // follow_page_pte's FOLL_TOUCH with FOLL_WRITE marks a page mapped by a
+  // clean writable PTE dirty in the folio, leaving the PTE clean (49).
+  for (const [vpn, pte] of clean) {
+    const now = mm.pt.get(vpn);
+    if (ptePfn(now) !== ptePfn(pte) || !pteWrite(now)) continue;
+    mm.pt.set(vpn, pteMkclean(now));
+    k.phys.flags[ptePfn(pte)]! |= PG_DIRTY;
+  }
   drainLazyfree(k.phys, k.swap);
   if (r.signal === null) return success(undefined);
   return failure(r.signal.signo === 9 ? "ENOMEM" : "EFAULT");
+}
+
+/** [vpn, pte] of each present, writable, clean PTE of a normal page in [start, end). */
+function cleanWritablePages(mm: Mm, start: number, end: number): [number, number][] {
+  const found: [number, number][] = [];
+  for (const vma of mm.vmas) {
+    if (vma.end <= start || vma.start >= end) continue;
+    const lo = Math.max(start, vma.start) / PAGE_SIZE;
+    const hi = Math.min(end, vma.end) / PAGE_SIZE;
+    mm.pt.walk(lo, hi, {
+      pmdEntry(span) {
+        for (let i = span.lo; i < span.hi; i++) {
+          const pte = span.entries[i]!;
+          if (pteWrite(pte) && !pteDirty(pte) && normalPage(vma, pte) >= 0)
+            found.push([span.base + i, pte]);
+        }
+      },
+    });
+  }
+  return found;
 }
 
 /**
