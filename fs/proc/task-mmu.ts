@@ -11,6 +11,7 @@ import {
   VM_MAYSHARE,
   VM_PFNMAP,
   VM_READ,
+  VM_SHARED,
   VM_SOFTDIRTY,
   VM_WRITE,
 } from "../../src/kernel/constants.js";
@@ -133,6 +134,26 @@ export function gatherStats(
     },
   });
   if (locked) mss.pssLocked += mss.pss - pssBefore;
+  if (vma.file !== null && vma.file.swapped.size > 0) mss.swap += shmemSwapUsage(mm, vma);
+}
+
+/**
+ * smap_gather_stats for a shmem VMA (shmem_swap_usage): Swap also counts
+ * the object's pages in the VMA's range that are out on swap (their swap
+ * entries live in the object's page cache, not in PTEs; no SwapPss). In a
+ * private writable mapping only where no PTE maps a page of its own
+ * (smaps_pte_hole, a none PTE).
+ */
+function shmemSwapUsage(mm: Mm, vma: Vma): number {
+  const first = vma.pgoff;
+  const last = first + (vma.end - vma.start) / PAGE_SIZE;
+  const everyPage = (vma.flags & VM_SHARED) !== 0 || (vma.flags & VM_WRITE) === 0;
+  let pages = 0;
+  for (const index of vma.file!.swapped.keys()) {
+    if (index < first || index >= last) continue;
+    if (everyPage || mm.pt.get(vma.start / PAGE_SIZE + index - first) === 0) pages++;
+  }
+  return pages;
 }
 
 /** mss += more, field by field (pssLocked aside: it depends on the VMA). */

@@ -29,7 +29,7 @@ import {
   VM_WRITE,
 } from "./constants.js";
 import type { FaultKind } from "./events.js";
-import { addToPageCache } from "./filemap.js";
+import { addToPageCache, shmemSwapin } from "./filemap.js";
 import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
 import {
@@ -481,7 +481,13 @@ function shmemFault(vmf: VmFault, index: number): number {
   const inode = vmf.vma.file!;
   if (index >= pagesOf(inode.size)) return VM_FAULT_SIGBUS;
   let pfn = inode.cache.get(index);
-  if (pfn === 0) pfn = addToPageCache(vmf.k, inode, index, vmf.who.pid);
+  if (pfn === 0) {
+    if (inode.swapped.size > 0 && inode.swapped.has(index)) {
+      // shmem_swapin_folio: from the swap cache, or read (a major fault).
+      pfn = shmemSwapin(vmf.k, inode, index, vmf.who.pid);
+      if (vmf.k.swap.lastRead) vmf.major = true;
+    } else pfn = addToPageCache(vmf.k, inode, index, vmf.who.pid);
+  }
   return pfn < 0 ? VM_FAULT_OOM : pfn;
 }
 

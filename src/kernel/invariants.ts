@@ -64,6 +64,9 @@ export function checkInvariants(m: Machine): InvariantReport {
     checkVmas(task.pid, task.mm, v);
     checkPtes(m, task.pid, task.mm, counted, swapCounted, v);
   }
+  for (const inode of m.vfs.cachedInodes())
+    for (const entry of inode.swapped.values())
+      swapCounted.set(entry, (swapCounted.get(entry) ?? 0) + 1);
   checkSwap(m, swapCounted, v);
   v.push(...checkTableSharing([...mms].map((mm) => mm.pt)));
   let pssFixed = 0;
@@ -241,8 +244,9 @@ function checkSwap(m: Machine, swapCounted: Map<number, number>, v: string[]): v
       continue;
     }
     const f = phys.flags[pfn]!;
-    if (!(f & PG_SWAPCACHE) || (f & KIND_MASK) !== KIND_ANON)
-      v.push(`pfn ${pfn} is in the swap cache but not a swap-cached anonymous page`);
+    if (!(f & PG_SWAPCACHE) || ((f & KIND_MASK) !== KIND_ANON && (f & KIND_MASK) !== KIND_SHMEM))
+      v.push(`pfn ${pfn} is in the swap cache but not a swap-cached anonymous or shmem page`);
+    if (f & PG_CACHED) v.push(`pfn ${pfn} is in both the swap cache and a page cache`);
     if (phys.mapcountOf(pfn) === 0 && (swapCounted.get(entry) ?? 0) === 0)
       v.push(`pfn ${pfn} leaked in the swap cache: nothing maps it, no entry names its slot`);
     use(swapType(entry), off);

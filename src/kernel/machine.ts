@@ -290,7 +290,9 @@ export class Machine implements Kernel, Timeline {
       t.mm === null ? [] : [{ mm: t.mm, pid: t.pid }],
     );
     const unique = users.filter((u, i) => users.findIndex((v) => v.mm === u.mm) === i);
-    return tryToUnuse(this, unique, type) ? success(undefined) : failure("ENOMEM");
+    return tryToUnuse(this, unique, type, this.vfs.cachedInodes())
+      ? success(undefined)
+      : failure("ENOMEM");
   }
 
   /** The paths of the swap areas in use, in type order (swapoff -a). */
@@ -557,7 +559,7 @@ export class Machine implements Kernel, Timeline {
     if (!Number.isSafeInteger(size) || size < 0) return failure("EINVAL");
     const inode = this.vfs.create(path);
     if (!inode.ok) return inode;
-    truncateInode(this.phys, this.vfs, inode.value, size);
+    truncateInode(this.phys, this.vfs, inode.value, size, this.swap);
     return inode;
   }
 
@@ -586,13 +588,13 @@ export class Machine implements Kernel, Timeline {
     const r = this.vfs.unlink(path);
     if (!r.ok) return r;
     if (r.value.nlink === 0 && !isMapped(r.value, this.mms()))
-      releaseInodePages(this.phys, r.value);
+      releaseInodePages(this.phys, r.value, this.swap);
     return success(undefined);
   }
 
   /** Frees the shmem objects and deleted files that no mapping holds any more. */
   collectOrphans(): void {
-    collectOrphans(this.phys, this.vfs, () => this.mms());
+    collectOrphans(this.phys, this.vfs, () => this.mms(), this.swap);
   }
 
   /** The anonymous-mapping flags the shell uses. */

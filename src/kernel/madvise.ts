@@ -12,7 +12,7 @@
  */
 import type { Accessor } from "./access.js";
 import { PAGE_SIZE, VM_IO, VM_LOCKED, VM_PFNMAP, VM_READ, VM_WRITE } from "./constants.js";
-import { fadviseWillneed, shmemSwapinRange } from "./filemap.js";
+import { fadviseWillneed, shmemSwapinRange, shmemWriteout } from "./filemap.js";
 import { populateRange } from "./gup.js";
 import type { Kernel } from "./kernel.js";
 import { type Mm, normalPage } from "./mm.js";
@@ -31,6 +31,7 @@ import {
 import {
   KIND_ANON,
   KIND_MASK,
+  KIND_SHMEM,
   PG_ACTIVE,
   PG_ANON_EXCLUSIVE,
   PG_DIRTY,
@@ -78,10 +79,35 @@ function coldOrPageoutPtes(k: Kernel, mm: Mm, vma: Vma, span: PteSpan, pageout: 
     if (!pageout) span.mkOld(i);
     phys.flags[pfn] = f & ~(PG_REFERENCED | PG_ACTIVE);
     if (!pageout) continue;
-    if ((f & KIND_MASK) !== KIND_ANON) continue;
-    if (f & PG_LAZYFREE) pageoutLazyfree(k, mm, span, i, pfn, pte);
+    const kind = f & KIND_MASK;
+    if (kind === KIND_SHMEM) pageoutShmem(k, mm, vma, span, i, pfn, pte);
+    else if (kind !== KIND_ANON) continue;
+    else if (f & PG_LAZYFREE) pageoutLazyfree(k, mm, span, i, pfn, pte);
     else pageoutAnon(k, mm, span, i, pfn, pte);
   }
+}
+
+/**
+ * shrink_folio_list for a shmem page mapped once: try_to_unmap clears the
+ * PTE (its dirty bit passes to the page), then shmem_writeout sends a
+ * dirty page to swap through the object's page cache (filemap.ts).
+ */
+function pageoutShmem(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  span: PteSpan,
+  i: number,
+  pfn: number,
+  pte: number,
+): void {
+  const { phys } = k;
+  if (pteDirty(pte)) phys.flags[pfn]! |= PG_DIRTY;
+  span.set(i, 0);
+  phys.decMapcount(pfn);
+  mm.addRss(KIND_SHMEM, -1);
+  const index = vma.pgoff + (span.base + i - vma.start / PAGE_SIZE);
+  shmemWriteout(k, vma.file!, index, pfn);
 }
 
 /**

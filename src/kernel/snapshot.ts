@@ -121,6 +121,8 @@ export interface InodeImage {
   readonly cache: Float64Array;
   /** Written-back pages: (page index, word) pairs, in the order they were first written. */
   readonly disk: Float64Array;
+  /** A shmem object's swapped pages: (page index, swap entry) pairs; absent when none. */
+  readonly swapped?: Float64Array;
   /** A directory's entries, in order: (name, index in `inodes`). */
   readonly entries?: readonly [string, number][];
   readonly target?: string;
@@ -369,6 +371,7 @@ function saveInode(inode: Inode, s: Saving): InodeImage {
     words,
     cache,
     disk,
+    ...(inode.swapped.size === 0 ? {} : { swapped: Float64Array.from([...inode.swapped].flat()) }),
     ...(inode.entries === undefined
       ? {}
       : { entries: [...inode.entries].map(([name, child]) => [name, s.inodes.of(child)]) }),
@@ -658,6 +661,20 @@ function loadInodes(v: Record<string, unknown>, phys: PhysMem): Inode[] {
         int(disk[j], `${at}.disk[${j}]`),
         int(disk[j + 1], `${at}.disk`, 0, 2 ** 32 - 1),
       );
+    if (x.swapped !== undefined) {
+      const swapped = typed(x.swapped, Float64Array, `${at}.swapped`);
+      if (swapped.length % 2 !== 0 || !inode.shmem)
+        problem(`${at}.swapped`, "not (index, entry) pairs of a shmem object");
+      for (let j = 0; j < swapped.length; j += 2) {
+        const index = int(swapped[j], `${at}.swapped[${j}]`);
+        if (inode.cache.get(index) !== 0 || inode.swapped.has(index))
+          problem(
+            `${at}.swapped[${j}]`,
+            `page ${index} is both cached and swapped, or swapped twice`,
+          );
+        inode.swapped.set(index, int(swapped[j + 1], `${at}.swapped[${j + 1}]`, 0, 2 ** 32 - 1));
+      }
+    }
   });
   for (let pfn = 0; pfn < phys.highWater; pfn++) {
     const flagged = (phys.flags[pfn]! & PG_CACHED) !== 0;
@@ -699,6 +716,7 @@ function makeInode(x: Record<string, unknown>, at: string): Inode {
     path: text(x.path, `${at}.path`),
     cache: new PageCache(),
     disk: new Map(),
+    swapped: new Map(),
     initialWord: words === "zero" ? zeroWords : (index: number) => fileWord(ino, index),
     mtime: int(x.mtime, `${at}.mtime`),
     ...(type === "dir" ? { entries: new Map<string, Inode>() } : {}),
@@ -728,7 +746,7 @@ function loadVfsState(v: Record<string, unknown>, inodes: readonly Inode[]): Vfs
     return inode;
   });
   for (const inode of inodes)
-    if (inode.cache.size > 0 && !seen.has(inode))
+    if ((inode.cache.size > 0 || inode.swapped.size > 0) && !seen.has(inode))
       problem("vfs.cached", `${inode.path} has cached pages but is not listed`);
   return {
     mounts,

@@ -32,8 +32,10 @@ import {
 import {
   KIND_ANON,
   KIND_MASK,
+  KIND_SHMEM,
   PG_ACTIVE,
   PG_ANON_EXCLUSIVE,
+  PG_CACHED,
   PG_DIRTY,
   PG_LAZYFREE,
   PG_MLOCKED,
@@ -42,6 +44,7 @@ import {
   type PhysMem,
 } from "./phys.js";
 import { panic } from "./result.js";
+import type { Inode } from "./vfs.js";
 
 /** /proc/sys/vm/page-cluster at boot (mm/swap.c swap_setup: 3 above 16 MiB of RAM). */
 export const DEFAULT_PAGE_CLUSTER = 3;
@@ -424,10 +427,29 @@ export function tryToUnuse(
   },
   mms: Iterable<{ mm: Mm; pid: number }>,
   type: number,
+  inodes: Iterable<Inode> = [],
 ): boolean {
   const { phys, swap } = k;
   const area = swap.areas[type];
   if (area === null || area === undefined) return false;
+  // shmem_unuse: each shmem object's pages on this area back into its page cache, dirty.
+  for (const inode of inodes) {
+    for (const [index, entry] of [...inode.swapped]) {
+      if (swapType(entry) !== type) continue;
+      let pfn = swap.cachedPage(entry);
+      if (pfn < 0) {
+        pfn = k.allocFrame(KIND_SHMEM, area.data[swapOffset(entry)]!, 0);
+        if (pfn < 0) return false;
+        swap.addToCache(phys, pfn, entry);
+      }
+      phys.flags[pfn] = (phys.flags[pfn]! & ~KIND_MASK) | KIND_SHMEM;
+      swap.deleteFromCache(phys, pfn);
+      inode.swapped.delete(index);
+      swap.put(entry);
+      phys.flags[pfn]! |= PG_CACHED | PG_DIRTY;
+      inode.cache.set(index, pfn);
+    }
+  }
   for (const { mm, pid } of mms) {
     for (const vma of mm.vmas) {
       let failed = false;

@@ -112,6 +112,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "path",
     "cache",
     "disk",
+    "swapped",
     "initialWord",
     "mtime",
     "entries",
