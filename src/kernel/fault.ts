@@ -43,7 +43,6 @@ import {
   ptePresent,
   pteSwpExclusive,
   regionOf,
-  swapOffset,
   swpEntry,
 } from "./page-table.js";
 import {
@@ -57,7 +56,7 @@ import {
   PG_SWAPCACHE,
   ZERO_PFN,
 } from "./phys.js";
-import { releaseAnonPage } from "./swap.js";
+import { releaseAnonPage, swapCacheHit, swapinReadahead } from "./swap.js";
 import { pagesOf } from "./vfs.js";
 import { fileIndex, newAnonVma, newVma, type Vma } from "./vma.js";
 
@@ -364,11 +363,10 @@ function doSwapPage(vmf: VmFault, pte: number): number {
   vmf.mapped = 1;
   let pfn = swap.cachedPage(entry);
   if (pfn < 0) {
-    pfn = k.allocFrame(KIND_ANON, swap.area(entry).data[swapOffset(entry)]!, who.pid);
+    pfn = swapinReadahead(k, entry, who.pid);
     if (pfn < 0) return VM_FAULT_OOM;
-    swap.addToCache(phys, pfn, entry);
     vmf.major = true;
-  }
+  } else swapCacheHit(phys, swap, pfn);
   const exclusive = pteSwpExclusive(pte);
   swap.put(entry);
   who.mm.swapents--;

@@ -18,7 +18,13 @@ import {
   type PhysMem,
 } from "./phys.js";
 import { failure, type Result, success } from "./result.js";
-import { freeSwapAndCache, readSwapCacheAsync, type SwapState } from "./swap.js";
+import {
+  freeSwapAndCache,
+  readSwapCacheAsync,
+  type SwapState,
+  swapCacheHit,
+  swapinReadahead,
+} from "./swap.js";
 import { type Inode, pagesOf, utf8Bytes, type Vfs } from "./vfs.js";
 
 /**
@@ -215,7 +221,11 @@ export function shmemWriteout(k: Kernel, inode: Inode, index: number, pfn: numbe
 export function shmemSwapin(k: Kernel, inode: Inode, index: number, pid: number): number {
   const { phys, swap } = k;
   const entry = inode.swapped.get(index)!;
-  const pfn = readSwapCacheAsync(k, entry, pid, KIND_SHMEM);
+  let pfn = swap.cachedPage(entry);
+  if (pfn >= 0) {
+    swapCacheHit(phys, swap, pfn);
+    swap.lastRead = false;
+  } else pfn = swapinReadahead(k, entry, pid, KIND_SHMEM);
   if (pfn < 0) return -1;
   phys.flags[pfn] = (phys.flags[pfn]! & ~KIND_MASK) | KIND_SHMEM;
   swap.deleteFromCache(phys, pfn);

@@ -39,6 +39,7 @@ import {
   PG_DIRTY,
   PG_LAZYFREE,
   PG_MLOCKED,
+  PG_READAHEAD,
   PG_REFERENCED,
   PG_SWAPCACHE,
   type PhysMem,
@@ -557,4 +558,81 @@ export function restoreSwapRuntime(swap: SwapState, image: SwapRuntimeImage): vo
   swap.raHits = image.raHits;
   swap.raPrevOffset = image.raPrevOffset;
   swap.raLastPages = image.raLastPages;
+}
+
+/**
+ * swapin_nr_pages (mm/swap_state.c): how many pages the next swap
+ * read-ahead window holds. Read-ahead pages found since the last window
+ * (`raHits`) grow it: hits + 2 rounded up to a power of two from 4, at most
+ * 2^page-cluster; without hits it is 1, or 2 when the fault is next to the
+ * last one taken without hits; and it never falls below half the last.
+ */
+export function swapinNrPages(swap: SwapState, offset: number): number {
+  const max = 1 << swap.pageCluster;
+  if (max <= 1) return 1;
+  const hits = swap.raHits;
+  swap.raHits = 0;
+  let pages = hits + 2;
+  if (pages === 2) {
+    if (offset !== swap.raPrevOffset + 1 && offset !== swap.raPrevOffset - 1) pages = 1;
+  } else {
+    let roundup = 4;
+    while (roundup < pages) roundup <<= 1;
+    pages = roundup;
+  }
+  if (pages > max) pages = max;
+  const lastRa = Math.floor(swap.raLastPages / 2);
+  if (pages < lastRa) pages = lastRa;
+  if (hits === 0) swap.raPrevOffset = offset;
+  swap.raLastPages = pages;
+  return pages;
+}
+
+/**
+ * swap_cluster_readahead: a swap-in that must read its slot reads the
+ * aligned block of swapinNrPages slots around it (slot 0, the header,
+ * aside) into the swap cache, each slot in use that no page holds yet; the
+ * pages read for their neighbour are marked PG_readahead. This kernel
+ * uses it, not the VMA-based read-ahead, for a swap file on a rotational
+ * disk (swap_use_vma_readahead: nr_rotate_swap), and so does cowsh.
+ * Returns the PFN of `entry`'s page, or -1 without a frame (`swap.lastRead`
+ * is true when its slot was read).
+ */
+export function swapinReadahead(
+  k: {
+    readonly phys: PhysMem;
+    readonly swap: SwapState;
+    allocFrame(kind: number, word: number, pid: number): number;
+  },
+  entry: number,
+  pid: number,
+  kind = KIND_ANON,
+): number {
+  const { phys, swap } = k;
+  const offset = swapOffset(entry);
+  const mask = swapinNrPages(swap, offset) - 1;
+  if (mask > 0) {
+    const area = swap.area(entry);
+    const start = Math.max(1, offset - (offset % (mask + 1)));
+    const end = Math.min(offset - (offset % (mask + 1)) + mask, area.pages - 1);
+    const type = swapType(entry);
+    for (let off = start; off <= end; off++) {
+      if (off === offset || area.cache.has(off) || area.counts[off] === 0) continue;
+      const pfn = k.allocFrame(KIND_ANON, area.data[off]!, pid);
+      if (pfn < 0) break;
+      swap.addToCache(phys, pfn, mkSwapPte(type, off));
+      phys.flags[pfn]! |= PG_READAHEAD;
+    }
+  }
+  return readSwapCacheAsync(k, entry, pid, kind);
+}
+
+/**
+ * swap_update_readahead for a page a swap-in found in the swap cache: one
+ * read-ahead brought in counts as a hit (and loses its mark).
+ */
+export function swapCacheHit(phys: PhysMem, swap: SwapState, pfn: number): void {
+  if (!(phys.flags[pfn]! & PG_READAHEAD)) return;
+  phys.flags[pfn]! &= ~PG_READAHEAD;
+  swap.raHits++;
 }
