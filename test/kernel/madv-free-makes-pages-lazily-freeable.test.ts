@@ -116,3 +116,21 @@ madvise $P locked 64K free
   expect(errors).toHaveLength(2);
   for (const e of errors) expect(e).toMatch(/^madvise: 0x[0-9a-f]+: Invalid argument$/);
 });
+
+test("explain says what reclaim and the next write do with a lazy-free page, and when one waits in the batch", () => {
+  const { text, status } = runScript(`P=$(spawn /bin/sh)
+B=$(mmap $P 128K --name buf)
+write $P buf 128K
+madvise $P buf 128K free
+explain $P $B
+explain $P $B+124K
+write $P buf 4K
+explain $P $B
+`);
+  expect(status).toBe(0);
+  const flat = text.replace(/\s+/g, " ");
+  expect(flat).toContain("Lazy-free (MADV_FREE) and clean: LazyFree counts it.");
+  expect(flat).toContain("a read maps the zero page, a write a new zeroed page");
+  expect(flat).toContain("MADV_FREE queued it in the CPU's lazyfree batch (1 of 31 pages)");
+  expect(flat).toContain("Lazy-free (MADV_FREE), but written since");
+});
