@@ -8,6 +8,7 @@
  *   anonymous page             0x5828       UPTODATE LRU MMAP ANON SWAPBACKED
  *   ... owned by one mapping   0x400005828  + OWNER_2 (PG_anon_exclusive)
  *   ... in the swap cache      0x2000007828 + SWAPCACHE, OWNER_PRIVATE (PG_swapcache)
+ *   ... lazy-free (MADV_FREE)  0x400001828  no SWAPBACKED (PG_LAZYFREE)
  *   shmem page, dirty / clean  0x4838 / 0x4828
  *   file page, mapped          0x828        (+ DIRTY, + PRIVATE with buffer heads)
  *   zero page                  0x101000000  ZERO_PAGE RESERVED, kpagecount 0
@@ -24,6 +25,7 @@ import {
   PG_ACTIVE,
   PG_ANON_EXCLUSIVE,
   PG_DIRTY,
+  PG_LAZYFREE,
   PG_MLOCKED,
   PG_PRIVATE,
   PG_READAHEAD,
@@ -88,7 +90,7 @@ export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
   }
   let lo = KPF_UPTODATE | KPF_LRU | mapped;
   let hi = 0;
-  if (kind === KIND_ANON) lo |= KPF_ANON | KPF_SWAPBACKED;
+  if (kind === KIND_ANON) lo |= f & PG_LAZYFREE ? KPF_ANON : KPF_ANON | KPF_SWAPBACKED;
   if (kind === KIND_SHMEM) lo |= KPF_SWAPBACKED;
   if (f & PG_DIRTY) lo |= KPF_DIRTY;
   if (f & PG_REFERENCED) lo |= KPF_REFERENCED;

@@ -21,6 +21,8 @@ import type { TextFile } from "./index.js";
 
 /** TMPBUFLEN of proc_get_long: a number of 21 characters or more is refused. */
 const TMPBUFLEN = 22;
+/** The largest page-cluster (page_cluster_max). */
+export const PAGE_CLUSTER_MAX = 31;
 const INT_MAX = 2 ** 31 - 1;
 const ULONG_MAX = 2n ** 64n - 1n;
 
@@ -105,6 +107,7 @@ const ulong = (get: (m: Machine) => number, set: (m: Machine, v: number) => void
  * overcommit_kbytes to 0 (overcommit_ratio_handler), and
  * overcommit_kbytes, whose write sets overcommit_ratio to 0
  * (overcommit_kbytes_handler); the two reserves are plain unsigned longs.
+ * And swap read-ahead's page-cluster (proc_dointvec_minmax, 0..31).
  */
 const VM_SYSCTLS = new Map<string, Sysctl>([
   [
@@ -135,6 +138,18 @@ const VM_SYSCTLS = new Map<string, Sysctl>([
     int(
       (m) => m.commit.overcommitRatio,
       (m, v) => m.setOvercommit({ overcommitRatio: v, overcommitKbytes: 0 }),
+    ),
+  ],
+  [
+    // mm/swap_state.c: swap read-ahead reads up to 2^N pages (swapin_nr_pages); 0 turns it off.
+    "page-cluster",
+    int(
+      (m) => m.swap.pageCluster,
+      (m, v) => {
+        m.swap.pageCluster = v;
+      },
+      0,
+      PAGE_CLUSTER_MAX,
     ),
   ],
   [

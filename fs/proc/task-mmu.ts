@@ -11,6 +11,7 @@ import {
   VM_MAYSHARE,
   VM_PFNMAP,
   VM_READ,
+  VM_SHARED,
   VM_SOFTDIRTY,
   VM_WRITE,
 } from "../../src/kernel/constants.js";
@@ -34,6 +35,7 @@ import {
   KIND_SHMEM,
   MAPCOUNT_SATURATED,
   PG_DIRTY,
+  PG_LAZYFREE,
   PG_REFERENCED,
   type PhysMem,
   pssKb,
@@ -63,6 +65,8 @@ export interface MemSizeStats {
   /** Swap entries (pages), and their SwapPss: each divided by its slot's entries (fixed point). */
   swap: number;
   swapPss: number;
+  /** Lazy-free pages (MADV_FREE) neither the PTE nor the folio has marked dirty since. */
+  lazyFree: number;
 }
 
 export const emptyStats = (): MemSizeStats => ({
@@ -81,6 +85,7 @@ export const emptyStats = (): MemSizeStats => ({
   pssLocked: 0,
   swap: 0,
   swapPss: 0,
+  lazyFree: 0,
 });
 
 /**
@@ -129,6 +134,26 @@ export function gatherStats(
     },
   });
   if (locked) mss.pssLocked += mss.pss - pssBefore;
+  if (vma.file !== null && vma.file.swapped.size > 0) mss.swap += shmemSwapUsage(mm, vma);
+}
+
+/**
+ * smap_gather_stats for a shmem VMA (shmem_swap_usage): Swap also counts
+ * the object's pages in the VMA's range that are out on swap (their swap
+ * entries live in the object's page cache, not in PTEs; no SwapPss). In a
+ * private writable mapping only where no PTE maps a page of its own
+ * (smaps_pte_hole, a none PTE).
+ */
+function shmemSwapUsage(mm: Mm, vma: Vma): number {
+  const first = vma.pgoff;
+  const last = first + (vma.end - vma.start) / PAGE_SIZE;
+  const everyPage = (vma.flags & VM_SHARED) !== 0 || (vma.flags & VM_WRITE) === 0;
+  let pages = 0;
+  for (const index of vma.file!.swapped.keys()) {
+    if (index < first || index >= last) continue;
+    if (everyPage || mm.pt.get(vma.start / PAGE_SIZE + index - first) === 0) pages++;
+  }
+  return pages;
 }
 
 /** mss += more, field by field (pssLocked aside: it depends on the VMA). */
@@ -147,6 +172,7 @@ function addStats(mss: MemSizeStats, more: MemSizeStats): void {
   mss.pssShmem += more.pssShmem;
   mss.swap += more.swap;
   mss.swapPss += more.swapPss;
+  mss.lazyFree += more.lazyFree;
 }
 
 /** Counts the entries of `span` into `mss`; with `young`, the mm's accessed bits count as Referenced. */
@@ -172,6 +198,7 @@ function accountSpan(
   let pssDirty = 0;
   let pssAnon = 0;
   let pssShmem = 0;
+  let lazyFree = 0;
   for (let i = lo; i < hi; i++) {
     const pte = table[i]!;
     if (!ptePresent(pte)) {
@@ -188,6 +215,7 @@ function accountSpan(
     if (kind === KIND_ANON) anonymous++;
     if (youngAt(youngBits, i) || f & PG_REFERENCED) referenced++;
     const dirty = pteDirty(pte) || (f & PG_DIRTY) !== 0;
+    if (f & PG_LAZYFREE && !dirty) lazyFree++;
     const share = pssShare(mc);
     pss += share;
     if (kind === KIND_ANON) pssAnon += share;
@@ -211,6 +239,7 @@ function accountSpan(
   mss.pssAnon += pssAnon;
   mss.pssShmem += pssShmem;
   mss.pssFile += pss - pssAnon - pssShmem;
+  mss.lazyFree += lazyFree;
 }
 
 /**
@@ -306,7 +335,7 @@ function showSmapTail(mss: MemSizeStats): string {
     field("Referenced", kb(mss.referenced)) +
     field("Anonymous", kb(mss.anonymous)) +
     field("KSM", 0) +
-    field("LazyFree", 0) +
+    field("LazyFree", kb(mss.lazyFree)) +
     field("AnonHugePages", 0) +
     field("ShmemPmdMapped", 0) +
     field("FilePmdMapped", 0) +

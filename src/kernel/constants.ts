@@ -74,7 +74,9 @@ export const MAP_FIXED_NOREPLACE = 0x100000;
 export const MADV_NORMAL = 0;
 export const MADV_RANDOM = 1;
 export const MADV_SEQUENTIAL = 2;
+export const MADV_WILLNEED = 3;
 export const MADV_DONTNEED = 4;
+export const MADV_FREE = 8;
 export const MADV_DONTFORK = 10;
 export const MADV_DOFORK = 11;
 export const MADV_HUGEPAGE = 14;
@@ -85,13 +87,17 @@ export const MADV_WIPEONFORK = 18;
 export const MADV_KEEPONFORK = 19;
 export const MADV_COLD = 20;
 export const MADV_PAGEOUT = 21;
+export const MADV_POPULATE_READ = 22;
+export const MADV_POPULATE_WRITE = 23;
 
 /** The madvise advice values by name, lower case without MADV_ ("dontneed"). */
 export const MADV_BY_NAME: Readonly<Record<string, number>> = {
   normal: MADV_NORMAL,
   random: MADV_RANDOM,
   sequential: MADV_SEQUENTIAL,
+  willneed: MADV_WILLNEED,
   dontneed: MADV_DONTNEED,
+  free: MADV_FREE,
   dontfork: MADV_DONTFORK,
   dofork: MADV_DOFORK,
   hugepage: MADV_HUGEPAGE,
@@ -102,6 +108,8 @@ export const MADV_BY_NAME: Readonly<Record<string, number>> = {
   keeponfork: MADV_KEEPONFORK,
   cold: MADV_COLD,
   pageout: MADV_PAGEOUT,
+  populate_read: MADV_POPULATE_READ,
+  populate_write: MADV_POPULATE_WRITE,
 };
 
 /** PROT_* bits from an "rwx" string: each of r, w, x present sets its bit ("r-x", "rw"). */

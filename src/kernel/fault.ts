@@ -29,7 +29,7 @@ import {
   VM_WRITE,
 } from "./constants.js";
 import type { FaultKind } from "./events.js";
-import { addToPageCache } from "./filemap.js";
+import { addToPageCache, shmemSwapin } from "./filemap.js";
 import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
 import {
@@ -43,7 +43,6 @@ import {
   ptePresent,
   pteSwpExclusive,
   regionOf,
-  swapOffset,
   swpEntry,
 } from "./page-table.js";
 import {
@@ -57,7 +56,7 @@ import {
   PG_SWAPCACHE,
   ZERO_PFN,
 } from "./phys.js";
-import { releaseAnonPage } from "./swap.js";
+import { releaseAnonPage, swapCacheHit, swapinReadahead } from "./swap.js";
 import { pagesOf } from "./vfs.js";
 import { fileIndex, newAnonVma, newVma, type Vma } from "./vma.js";
 
@@ -365,12 +364,10 @@ function doSwapPage(vmf: VmFault, pte: number): number {
   vmf.mapped = 1;
   let pfn = swap.cachedPage(entry);
   if (pfn < 0) {
-    pfn = k.allocFrame(KIND_ANON, swap.area(entry).data[swapOffset(entry)]!, who.pid);
+    pfn = swapinReadahead(k, entry, who.pid);
     if (pfn < 0) return VM_FAULT_OOM;
-    swap.addToCache(phys, pfn, entry);
     vmf.major = true;
-    phys.vm.swapIn();
-  }
+  } else swapCacheHit(phys, swap, pfn);
   const exclusive = pteSwpExclusive(pte);
   swap.put(entry);
   who.mm.swapents--;
@@ -483,7 +480,13 @@ function shmemFault(vmf: VmFault, index: number): number {
   const inode = vmf.vma.file!;
   if (index >= pagesOf(inode.size)) return VM_FAULT_SIGBUS;
   let pfn = inode.cache.get(index);
-  if (pfn === 0) pfn = addToPageCache(vmf.k, inode, index, vmf.who.pid);
+  if (pfn === 0) {
+    if (inode.swapped.size > 0 && inode.swapped.has(index)) {
+      // shmem_swapin_folio: from the swap cache, or read (a major fault).
+      pfn = shmemSwapin(vmf.k, inode, index, vmf.who.pid);
+      if (vmf.k.swap.lastRead) vmf.major = true;
+    } else pfn = addToPageCache(vmf.k, inode, index, vmf.who.pid);
+  }
   return pfn < 0 ? VM_FAULT_OOM : pfn;
 }
 

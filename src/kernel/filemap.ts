@@ -8,8 +8,23 @@
 import { PAGE_SIZE } from "./constants.js";
 import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
-import { KIND_FILE, KIND_SHMEM, PG_CACHED, PG_DIRTY, PG_PRIVATE, type PhysMem } from "./phys.js";
+import {
+  KIND_FILE,
+  KIND_MASK,
+  KIND_SHMEM,
+  PG_CACHED,
+  PG_DIRTY,
+  PG_PRIVATE,
+  type PhysMem,
+} from "./phys.js";
 import { failure, type Result, success } from "./result.js";
+import {
+  freeSwapAndCache,
+  readSwapCacheAsync,
+  type SwapState,
+  swapCacheHit,
+  swapinReadahead,
+} from "./swap.js";
 import { type Inode, pagesOf, utf8Bytes, type Vfs } from "./vfs.js";
 
 /**
@@ -40,12 +55,19 @@ export function deleteFromPageCache(phys: PhysMem, inode: Inode, index: number, 
  * end that nobody maps leave the cache, written-back words beyond it are
  * forgotten.
  */
-export function truncateInode(phys: PhysMem, vfs: Vfs, inode: Inode, size: number): void {
+export function truncateInode(
+  phys: PhysMem,
+  vfs: Vfs,
+  inode: Inode,
+  size: number,
+  swap: SwapState | null = null,
+): void {
   const keep = pagesOf(size);
   for (const [index, pfn] of [...inode.cache.entries()]) {
     if (index < keep) continue;
     if (phys.mapcountOf(pfn) === 0) deleteFromPageCache(phys, inode, index, pfn);
   }
+  if (swap !== null) freeSwappedPages(phys, swap, inode, keep);
   for (const index of [...inode.disk.keys()]) if (index >= keep) inode.disk.delete(index);
   inode.size = size;
   inode.mtime = vfs.now;
@@ -128,16 +150,129 @@ export function isMapped(inode: Inode, mms: Iterable<Mm>): boolean {
   return false;
 }
 
-/** Frees an unlinked, unmapped file's cached pages (iput of the last reference). */
-export function releaseInodePages(phys: PhysMem, inode: Inode): void {
+/**
+ * Frees an unlinked, unmapped file's cached pages (iput of the last
+ * reference), and a shmem object's swapped pages with their slots
+ * (shmem_evict_inode).
+ */
+export function releaseInodePages(
+  phys: PhysMem,
+  inode: Inode,
+  swap: SwapState | null = null,
+): void {
   for (const [index, pfn] of [...inode.cache.entries()]) {
     if (phys.mapcountOf(pfn) === 0) deleteFromPageCache(phys, inode, index, pfn);
   }
+  if (swap !== null) freeSwappedPages(phys, swap, inode, 0);
 }
 
 /** Frees the shmem objects and deleted files that no mapping holds any more. */
-export function collectOrphans(phys: PhysMem, vfs: Vfs, mms: () => Iterable<Mm>): void {
+export function collectOrphans(
+  phys: PhysMem,
+  vfs: Vfs,
+  mms: () => Iterable<Mm>,
+  swap: SwapState | null = null,
+): void {
   for (const inode of vfs.cachedInodes()) {
-    if (inode.nlink === 0 && !isMapped(inode, mms())) releaseInodePages(phys, inode);
+    if (inode.nlink === 0 && !isMapped(inode, mms())) releaseInodePages(phys, inode, swap);
+  }
+}
+
+/** shmem_undo_range's swap part: the swapped pages from index `from` on lose their slots. */
+function freeSwappedPages(phys: PhysMem, swap: SwapState, inode: Inode, from: number): void {
+  for (const [index, entry] of [...inode.swapped]) {
+    if (index < from) continue;
+    inode.swapped.delete(index);
+    freeSwapAndCache(phys, swap, entry);
+  }
+}
+
+/**
+ * shmem_writeout, for page `index` of shmem object `inode` that reclaim
+ * has just unmapped (MADV_PAGEOUT): a dirty page gets a swap slot, leaves
+ * the page cache for the swap cache, and is written; the object's page
+ * cache keeps the swap entry instead (its one count on the slot), so no
+ * PTE ever holds one: pagemap shows nothing, smaps counts it in Swap but
+ * not in SwapPss or VmSwap (scenario 39). A clean page holds only zeros:
+ * it is dropped (a later read gets a new zeroed page). Without a free slot
+ * the page stays, unmapped.
+ */
+export function shmemWriteout(k: Kernel, inode: Inode, index: number, pfn: number): void {
+  const { phys, swap } = k;
+  if (!(phys.flags[pfn]! & PG_DIRTY)) {
+    deleteFromPageCache(phys, inode, index, pfn);
+    return;
+  }
+  const entry = swap.allocSlot();
+  if (entry < 0) return;
+  inode.cache.set(index, 0);
+  phys.flags[pfn]! &= ~PG_CACHED;
+  swap.addToCache(phys, pfn, entry);
+  swap.dup(entry);
+  inode.swapped.set(index, entry);
+  swap.writePage(phys, pfn);
+}
+
+/**
+ * shmem_swapin_folio: page `index` of `inode` comes back from swap: from
+ * the swap cache, or read from its slot (`swap.lastRead` says which: a
+ * major fault). It leaves the swap cache for the page cache, dirty (its
+ * slot is freed: swap_free). Returns its PFN, or -1 without a frame.
+ */
+export function shmemSwapin(k: Kernel, inode: Inode, index: number, pid: number): number {
+  const { phys, swap } = k;
+  const entry = inode.swapped.get(index)!;
+  let pfn = swap.cachedPage(entry);
+  if (pfn >= 0) {
+    swapCacheHit(phys, swap, pfn);
+    swap.lastRead = false;
+  } else pfn = swapinReadahead(k, entry, pid, KIND_SHMEM);
+  if (pfn < 0) return -1;
+  phys.flags[pfn] = (phys.flags[pfn]! & ~KIND_MASK) | KIND_SHMEM;
+  swap.deleteFromCache(phys, pfn);
+  inode.swapped.delete(index);
+  swap.put(entry);
+  phys.flags[pfn]! |= PG_CACHED | PG_DIRTY;
+  inode.cache.set(index, pfn);
+  k.vfs.noteCached(inode);
+  return pfn;
+}
+
+/**
+ * POSIX_FADV_WILLNEED on pages [first, last) of a regular file
+ * (force_page_cache_ra): the pages not cached are read in, at most the
+ * read-ahead window's worth (ra_pages), without a PG_readahead mark.
+ */
+export function fadviseWillneed(
+  k: Kernel,
+  inode: Inode,
+  first: number,
+  last: number,
+  pid: number,
+): void {
+  const raPages = (k.config.readaheadKb * 1024) / PAGE_SIZE;
+  const end = Math.min(last, first + Math.max(raPages, 1), pagesOf(inode.size));
+  for (let index = first; index < end; index++) {
+    if (inode.cache.get(index) !== 0) continue;
+    if (addToPageCache(k, inode, index, pid) < 0) return;
+  }
+}
+
+/**
+ * shmem_swapin_range: the swapped pages of [first, last) of a shmem
+ * object are read into the swap cache (not back into the object: that is
+ * the next fault's).
+ */
+export function shmemSwapinRange(
+  k: Kernel,
+  inode: Inode,
+  first: number,
+  last: number,
+  pid: number,
+): void {
+  for (const [index, entry] of [...inode.swapped]) {
+    if (index < first || index >= last) continue;
+    const pfn = readSwapCacheAsync(k, entry, pid, KIND_SHMEM);
+    if (pfn >= 0) k.phys.flags[pfn] = (k.phys.flags[pfn]! & ~KIND_MASK) | KIND_SHMEM;
   }
 }

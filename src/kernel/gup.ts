@@ -4,24 +4,26 @@
  * FOLL_TOUCH to the pages it reached (mark_page_accessed, and mlock_folio
  * in a locked VMA). Owns nothing but this walk; the faults are access.ts's.
  */
-import { type AccessReport, accessRange } from "./access.js";
+import { type Accessor, type AccessReport, accessRange } from "./access.js";
 import { PAGE_SIZE, VM_LOCKED, VM_SHARED, VM_WRITE } from "./constants.js";
 import type { Kernel } from "./kernel.js";
 import { type Mm, normalPage } from "./mm.js";
 import { markAccessed, mlockFolio, PG_MLOCKED, type PhysMem } from "./phys.js";
-import type { Task } from "./task.js";
 import type { Vma } from "./vma.js";
 
 /**
  * Faults in [start, end) of `task`'s mm; a private writable mapping is
- * faulted for writing (FOLL_WRITE), so COW is broken up front. Stops at the
- * first signal. Returns the fault report of the whole range.
+ * faulted for writing (FOLL_WRITE), so COW is broken up front, unless
+ * `forWrite` says how (MADV_POPULATE_READ / _WRITE: FOLL_WRITE or not,
+ * whatever the mapping). Stops at the first signal. Returns the fault
+ * report of the whole range.
  */
 export function populateRange(
   k: Kernel,
-  task: Task & { mm: Mm },
+  task: Accessor,
   start: number,
   end: number,
+  forWrite: boolean | null = null,
 ): AccessReport {
   const total: AccessReport = {
     pages: 0,
@@ -34,7 +36,7 @@ export function populateRange(
   for (const vma of task.mm.vmas.filter((v) => v.start < end && v.end > start)) {
     const lo = Math.max(start, vma.start);
     const hi = Math.min(end, vma.end);
-    const write = (vma.flags & (VM_WRITE | VM_SHARED)) === VM_WRITE;
+    const write = forWrite ?? (vma.flags & (VM_WRITE | VM_SHARED)) === VM_WRITE;
     const unevictable = mlockedPages(k.phys, task.mm, vma, lo, hi);
     const r = accessRange(k, task, lo, hi - lo, write, null, false);
     touchPopulated(k.phys, task.mm, vma, lo, lo + r.pages * PAGE_SIZE, unevictable);

@@ -33,6 +33,7 @@ import {
   pssShare,
   ZERO_PFN,
 } from "./phys.js";
+import { FOLIO_BATCH_SIZE } from "./swap.js";
 import type { Vma } from "./vma.js";
 import { LRU_UNEVICTABLE, lruOf, lruSizes } from "./vmscan.js";
 
@@ -66,6 +67,9 @@ export function checkInvariants(m: Machine): InvariantReport {
     checkVmas(task.pid, task.mm, v);
     checkPtes(m, task.pid, task.mm, counted, swapCounted, v);
   }
+  for (const inode of m.vfs.cachedInodes())
+    for (const entry of inode.swapped.values())
+      swapCounted.set(entry, (swapCounted.get(entry) ?? 0) + 1);
   checkSwap(m, swapCounted, v);
   v.push(...checkTableSharing([...mms].map((mm) => mm.pt)));
   let pssFixed = 0;
@@ -88,7 +92,10 @@ export function checkInvariants(m: Machine): InvariantReport {
       v.push(`anonymous pfn ${pfn} leaked: mapped by nobody`);
     if (flags & PG_SWAPCACHE && !m.swap.entryOf.has(pfn))
       v.push(`pfn ${pfn} is marked swap-cached but no slot holds it`);
+    if (flags & PG_LAZYFREE && ((flags & KIND_MASK) !== KIND_ANON || flags & PG_SWAPCACHE))
+      v.push(`pfn ${pfn} is lazy-free but not an anonymous page out of the swap cache`);
   }
+  checkLazyfreeBatch(m, v);
   if (free !== phys.nrFree) v.push(`nrFree is ${phys.nrFree} but ${free} frames are free`);
   checkPageCache(m, v);
   checkCommit(m, mms, v);
@@ -211,6 +218,21 @@ function checkPtes(
 }
 
 /**
+ * The CPU's lazyfree batch (swap.ts markLazyfree): fewer than a full batch,
+ * each page once, each an anonymous page in use that is not lazy-free yet.
+ */
+function checkLazyfreeBatch(m: Machine, v: string[]): void {
+  const batch = m.swap.lazyfreeBatch;
+  if (batch.length >= FOLIO_BATCH_SIZE) v.push(`lazyfree batch holds ${batch.length} pages`);
+  if (new Set(batch).size !== batch.length) v.push("lazyfree batch holds a page twice");
+  for (const pfn of batch) {
+    const f = m.phys.flags[pfn] ?? 0;
+    if ((f & KIND_MASK) !== KIND_ANON || f & PG_LAZYFREE)
+      v.push(`lazyfree batch holds pfn ${pfn}, not a swap-backed anonymous page`);
+  }
+}
+
+/**
  * Swap: every slot's count equals the swap entries naming it; the swap
  * cache and its reverse map agree, and hold anonymous pages; a cached page
  * nothing maps is held for some entry (else it leaked); each area's
@@ -244,8 +266,9 @@ function checkSwap(m: Machine, swapCounted: Map<number, number>, v: string[]): v
       continue;
     }
     const f = phys.flags[pfn]!;
-    if (!(f & PG_SWAPCACHE) || (f & KIND_MASK) !== KIND_ANON)
-      v.push(`pfn ${pfn} is in the swap cache but not a swap-cached anonymous page`);
+    if (!(f & PG_SWAPCACHE) || ((f & KIND_MASK) !== KIND_ANON && (f & KIND_MASK) !== KIND_SHMEM))
+      v.push(`pfn ${pfn} is in the swap cache but not a swap-cached anonymous or shmem page`);
+    if (f & PG_CACHED) v.push(`pfn ${pfn} is in both the swap cache and a page cache`);
     if (phys.mapcountOf(pfn) === 0 && (swapCounted.get(entry) ?? 0) === 0)
       v.push(`pfn ${pfn} leaked in the swap cache: nothing maps it, no entry names its slot`);
     use(swapType(entry), off);

@@ -327,7 +327,7 @@ export class Machine implements Kernel, Timeline {
 
   madvise(pid: number, addr: number, length: number, advice: number): Result<void> {
     const t = this.live(pid);
-    return t.ok ? doMadvise(this, t.value.mm, addr, length, advice) : t;
+    return t.ok ? doMadvise(this, t.value.mm, addr, length, advice, t.value) : t;
   }
 
   /**
@@ -376,7 +376,7 @@ export class Machine implements Kernel, Timeline {
       t.mm === null ? [] : [{ mm: t.mm, pid: t.pid }],
     );
     const unique = users.filter((u, i) => users.findIndex((v) => v.mm === u.mm) === i);
-    if (!tryToUnuse(this, unique, type)) return failure("ENOMEM");
+    if (!tryToUnuse(this, unique, type, this.vfs.cachedInodes())) return failure("ENOMEM");
     giveBackPriority(this.swap, priority);
     return success(undefined);
   }
@@ -702,7 +702,7 @@ export class Machine implements Kernel, Timeline {
     if (swapAreaOf(this.swap, inode.value) !== undefined) return failure("ETXTBSY");
     // Growing leaves a hole: the blocks allocated stay what they were.
     const allocated = inode.value.allocated ?? roundUpToPage(inode.value.size);
-    truncateInode(this.phys, this.vfs, inode.value, size);
+    truncateInode(this.phys, this.vfs, inode.value, size, this.swap);
     setAllocated(inode.value, Math.min(allocated, roundUpToPage(size)));
     return inode;
   }
@@ -760,13 +760,13 @@ export class Machine implements Kernel, Timeline {
     const r = this.vfs.unlink(path);
     if (!r.ok) return r;
     if (r.value.nlink === 0 && !isMapped(r.value, this.mms()))
-      releaseInodePages(this.phys, r.value);
+      releaseInodePages(this.phys, r.value, this.swap);
     return success(undefined);
   }
 
   /** Frees the shmem objects and deleted files that no mapping holds any more. */
   collectOrphans(): void {
-    collectOrphans(this.phys, this.vfs, () => this.mms());
+    collectOrphans(this.phys, this.vfs, () => this.mms(), this.swap);
     uncommitOrphans(this);
   }
 

@@ -39,7 +39,7 @@ import {
   type PhysMem,
   ZERO_PFN,
 } from "./phys.js";
-import { freeSwapAndCache, releaseAnonPage, type SwapState } from "./swap.js";
+import { drainLazyfree, freeSwapAndCache, releaseAnonPage, type SwapState } from "./swap.js";
 import {
   canMerge,
   isDataMapping,
@@ -345,6 +345,7 @@ export function zapRange(
   end: number,
   stats: ZapStats,
 ): void {
+  drainLazyfree(k.phys, k.swap); // lru_add_drain (zap_page_range_single, unmap_region, exit_mmap)
   mm.updateHiwaterRss();
   mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
     pmdEntry(span) {

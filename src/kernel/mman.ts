@@ -7,6 +7,7 @@
  * leaves the address space exactly as it was.
  */
 
+import type { Accessor } from "./access.js";
 import { OVERCOMMIT_NEVER, shmemAcctSize, vmEnoughMemory } from "./commit.js";
 import {
   MADV_COLD,
@@ -15,13 +16,17 @@ import {
   MADV_DONTDUMP,
   MADV_DONTFORK,
   MADV_DONTNEED,
+  MADV_FREE,
   MADV_HUGEPAGE,
   MADV_KEEPONFORK,
   MADV_NOHUGEPAGE,
   MADV_NORMAL,
   MADV_PAGEOUT,
+  MADV_POPULATE_READ,
+  MADV_POPULATE_WRITE,
   MADV_RANDOM,
   MADV_SEQUENTIAL,
+  MADV_WILLNEED,
   MADV_WIPEONFORK,
   MAP_ANONYMOUS,
   MAP_FIXED,
@@ -48,6 +53,7 @@ import {
   VM_MAYWRITE,
   VM_NOHUGEPAGE,
   VM_NORESERVE,
+  VM_PFNMAP,
   VM_RAND_READ,
   VM_READ,
   VM_SEQ_READ,
@@ -58,7 +64,13 @@ import {
 } from "./constants.js";
 import { wantsWritenotify } from "./fault.js";
 import type { Kernel } from "./kernel.js";
-import { canMadvLru, coldOrPageout } from "./madvise.js";
+import {
+  canMadvLru,
+  coldOrPageout,
+  madviseFree,
+  madvisePopulate,
+  madviseWillneed,
+} from "./madvise.js";
 import {
   accountedPagesOf,
   freePgtables,
@@ -435,13 +447,17 @@ function makeWritable(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): 
   });
 }
 
-/** madvise(2) for the advice values cowsh models. */
+/**
+ * madvise(2) for the advice values cowsh models. `who` is the calling
+ * task, whose faults MADV_POPULATE_* counts (without one they count nowhere).
+ */
 export function doMadvise(
   k: Kernel,
   mm: Mm,
   start: number,
   len: number,
   advice: number,
+  who: Accessor | null = null,
 ): Result<void> {
   const end = rangeOf(start, len);
   if (!end.ok) return end;
@@ -502,6 +518,32 @@ export function doMadvise(
         const from = Math.max(start, vma.start);
         coldOrPageout(k, mm, vma, from, Math.min(end.value, vma.end), advice === MADV_PAGEOUT);
       }
+      break;
+    case MADV_FREE:
+      if (vmas.some((v) => v.flags & (VM_LOCKED | VM_PFNMAP) || !isAnonymous(v)))
+        return failure("EINVAL");
+      for (const vma of vmas)
+        madviseFree(k, mm, vma, Math.max(start, vma.start), Math.min(end.value, vma.end));
+      break;
+    case MADV_POPULATE_READ:
+    case MADV_POPULATE_WRITE:
+      return madvisePopulate(
+        k,
+        who ?? { pid: 0, mm, minflt: 0, majflt: 0 },
+        start,
+        end.value,
+        advice === MADV_POPULATE_WRITE,
+      );
+    case MADV_WILLNEED:
+      for (const vma of vmas)
+        madviseWillneed(
+          k,
+          mm,
+          vma,
+          Math.max(start, vma.start),
+          Math.min(end.value, vma.end),
+          who?.pid ?? 0,
+        );
       break;
     default:
       return failure("EINVAL");

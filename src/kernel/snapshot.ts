@@ -38,10 +38,13 @@ import { bootSpecialFrames } from "./rootfs.js";
 import { ROOTFS_FILES } from "./rootfs-image.js";
 import {
   restoreSwap,
+  restoreSwapRuntime,
   type SwapAreaImage,
   type SwapImage,
-  type SwapState,
+  type SwapRuntimeImage,
+  SwapState,
   saveSwap,
+  saveSwapRuntime,
 } from "./swap.js";
 import { type Action, STATE_NAMES, Task, type TaskState } from "./task.js";
 import {
@@ -78,6 +81,8 @@ export interface MachineImage {
   readonly swap?: SwapImage;
   /** The vm.overcommit_* sysctls; absent in older images (the boot defaults). */
   readonly sysctls?: OvercommitSysctls;
+  /** The lazyfree batch, page-cluster and swap read-ahead's state; absent when as at boot. */
+  readonly swapRuntime?: SwapRuntimeImage;
 }
 
 /** Frames [0, bump): every frame above was never handed out, so is all zeros. */
@@ -122,6 +127,8 @@ export interface InodeImage {
   readonly cache: Float64Array;
   /** Written-back pages: (page index, word) pairs, in the order they were first written. */
   readonly disk: Float64Array;
+  /** A shmem object's swapped pages: (page index, swap entry) pairs; absent when none. */
+  readonly swapped?: Float64Array;
   /** A directory's entries, in order: (name, index in `inodes`). */
   readonly entries?: readonly [string, number][];
   readonly target?: string;
@@ -256,6 +263,7 @@ export function saveMachine(m: Machine): MachineImage {
     tasks,
     ...(m.swap.areas.length > 0 ? { swap: saveSwap(m.swap) } : {}),
     sysctls: m.commit.sysctls(),
+    ...swapRuntimeOf(m.swap),
   };
 }
 
@@ -373,6 +381,7 @@ function saveInode(inode: Inode, s: Saving): InodeImage {
     words,
     cache,
     disk,
+    ...(inode.swapped.size === 0 ? {} : { swapped: Float64Array.from([...inode.swapped].flat()) }),
     ...(inode.entries === undefined
       ? {}
       : { entries: [...inode.entries].map(([name, child]) => [name, s.inodes.of(child)]) }),
@@ -480,10 +489,11 @@ function load(image: Record<string, unknown>): Machine {
   const log = strings(image.log, "log");
   const logTimes = list(image.logTimes, "logTimes").map((t, i) => int(t, `logTimes[${i}]`));
   if (logTimes.length !== log.length) problem("logTimes", "not one time per log message");
+  const swap = image.swap === undefined ? undefined : loadSwap(record(image.swap, "swap"), phys);
   const parts = {
     config,
     phys,
-    swap: image.swap === undefined ? undefined : loadSwap(record(image.swap, "swap"), phys),
+    swap: loadSwapRuntime(image.swapRuntime, swap, phys),
     sysctls:
       image.sysctls === undefined ? undefined : loadSysctls(record(image.sysctls, "sysctls")),
     vfs: Vfs.restore(root, vfsState),
@@ -512,6 +522,32 @@ function loadSysctls(v: Record<string, unknown>): OvercommitSysctls {
     adminReserveKbytes: int(v.adminReserveKbytes, "sysctls.adminReserveKbytes"),
     userReserveKbytes: int(v.userReserveKbytes, "sysctls.userReserveKbytes"),
   };
+}
+
+function swapRuntimeOf(swap: SwapState): { swapRuntime?: SwapRuntimeImage } {
+  const image = saveSwapRuntime(swap);
+  return image === undefined ? {} : { swapRuntime: image };
+}
+
+/** The runtime swap state of an image into `swap` (a new SwapState when the image had no areas). */
+function loadSwapRuntime(
+  x: unknown,
+  swap: SwapState | undefined,
+  phys: PhysMem,
+): SwapState | undefined {
+  if (x === undefined) return swap;
+  const v = record(x, "swapRuntime");
+  const into = swap ?? new SwapState();
+  restoreSwapRuntime(into, {
+    lazyfreeBatch: list(v.lazyfreeBatch, "swapRuntime.lazyfreeBatch").map((pfn, i) =>
+      int(pfn, `swapRuntime.lazyfreeBatch[${i}]`, phys.firstUsable, phys.highWater - 1),
+    ),
+    pageCluster: int(v.pageCluster, "swapRuntime.pageCluster", 0, 31),
+    raHits: int(v.raHits, "swapRuntime.raHits", 0, INT32_MAX),
+    raPrevOffset: int(v.raPrevOffset, "swapRuntime.raPrevOffset", 0, 2 ** 32),
+    raLastPages: int(v.raLastPages, "swapRuntime.raLastPages", 0, 2 ** 31),
+  });
+  return into;
 }
 
 function loadSwap(v: Record<string, unknown>, phys: PhysMem): SwapState {
@@ -666,6 +702,20 @@ function loadInodes(v: Record<string, unknown>, phys: PhysMem): Inode[] {
         int(disk[j], `${at}.disk[${j}]`),
         int(disk[j + 1], `${at}.disk`, 0, 2 ** 32 - 1),
       );
+    if (x.swapped !== undefined) {
+      const swapped = typed(x.swapped, Float64Array, `${at}.swapped`);
+      if (swapped.length % 2 !== 0 || !inode.shmem)
+        problem(`${at}.swapped`, "not (index, entry) pairs of a shmem object");
+      for (let j = 0; j < swapped.length; j += 2) {
+        const index = int(swapped[j], `${at}.swapped[${j}]`);
+        if (inode.cache.get(index) !== 0 || inode.swapped.has(index))
+          problem(
+            `${at}.swapped[${j}]`,
+            `page ${index} is both cached and swapped, or swapped twice`,
+          );
+        inode.swapped.set(index, int(swapped[j + 1], `${at}.swapped[${j + 1}]`, 0, 2 ** 32 - 1));
+      }
+    }
   });
   for (let pfn = 0; pfn < phys.highWater; pfn++) {
     const flagged = (phys.flags[pfn]! & PG_CACHED) !== 0;
@@ -707,6 +757,7 @@ function makeInode(x: Record<string, unknown>, at: string): Inode {
     path: text(x.path, `${at}.path`),
     cache: new PageCache(),
     disk: new Map(),
+    swapped: new Map(),
     initialWord: words === "zero" ? zeroWords : (index: number) => fileWord(ino, index),
     mtime: int(x.mtime, `${at}.mtime`),
     ...(type === "dir" ? { entries: new Map<string, Inode>() } : {}),
@@ -737,7 +788,7 @@ function loadVfsState(v: Record<string, unknown>, inodes: readonly Inode[]): Vfs
     return inode;
   });
   for (const inode of inodes)
-    if (inode.cache.size > 0 && !seen.has(inode))
+    if ((inode.cache.size > 0 || inode.swapped.size > 0) && !seen.has(inode))
       problem("vfs.cached", `${inode.path} has cached pages but is not listed`);
   return {
     mounts,

@@ -32,12 +32,23 @@ import {
 import {
   KIND_ANON,
   KIND_MASK,
+  KIND_SHMEM,
+  PG_ACTIVE,
   PG_ANON_EXCLUSIVE,
+  PG_CACHED,
   PG_DIRTY,
+  PG_LAZYFREE,
+  PG_MLOCKED,
+  PG_READAHEAD,
+  PG_REFERENCED,
   PG_SWAPCACHE,
   type PhysMem,
 } from "./phys.js";
 import { panic } from "./result.js";
+import type { Inode } from "./vfs.js";
+
+/** /proc/sys/vm/page-cluster at boot (mm/swap.c swap_setup: 3 above 16 MiB of RAM). */
+export const DEFAULT_PAGE_CLUSTER = 3;
 
 /** Priority of an area swapped on without -p: -2, -3, … in order (as the kernel numbers them). */
 export const FIRST_AUTO_PRIORITY = -2;
@@ -87,6 +98,24 @@ export class SwapState {
   readonly entryOf = new Map<number, number>();
   /** The priority the next area swapped on without one gets. */
   nextPriority = FIRST_AUTO_PRIORITY;
+  /**
+   * The CPU's lru_lazyfree folio batch (mm/swap.c cpu_fbatches): pages
+   * MADV_FREE marked, not yet lazy-free. See markLazyfree.
+   */
+  readonly lazyfreeBatch: number[] = [];
+  /** Whether the last readSwapCacheAsync read the slot (I/O) rather than finding the page cached. */
+  lastRead = false;
+  /** /proc/sys/vm/page-cluster: swap read-ahead reads up to 2^pageCluster pages (default 3). */
+  pageCluster = DEFAULT_PAGE_CLUSTER;
+  /**
+   * swap_cluster_readahead's global state (mm/swap_state.c): read-ahead
+   * pages found since the last window (swapin_readahead_hits, 4 at boot),
+   * the offset of the last window taken without hits (prev_offset) and the
+   * last window's size (last_readahead_pages).
+   */
+  raHits = 4;
+  raPrevOffset = 0;
+  raLastPages = 0;
 
   /** Swaps an area on; returns its type, or -1 when all 32 types are taken. */
   swapon(area: SwapArea): number {
@@ -225,6 +254,56 @@ export class SwapState {
 }
 
 /**
+ * A folio batch holds this many folios (PAGEVEC_SIZE, FOLIO_BATCH_SIZE):
+ * the 31st added moves them all.
+ */
+export const FOLIO_BATCH_SIZE = 31;
+
+/**
+ * folio_mark_lazyfree (mm/swap.c): an anonymous, swap-backed page that is
+ * neither in the swap cache nor mlocked joins the CPU's lazyfree batch;
+ * the batch moves its pages when it fills (31) or is drained
+ * (lru_add_drain: madvise, zap, reclaim). Until then the page is still
+ * swap-backed, so LazyFree does not count it: MADV_FREE of 256 pages shows
+ * 248 (scenario 43). cowsh is one CPU, so there is one batch. A page
+ * already in the batch is not added again (its LRU flag is cleared there).
+ */
+export function markLazyfree(phys: PhysMem, swap: SwapState, pfn: number): void {
+  const f = phys.flags[pfn]!;
+  if ((f & KIND_MASK) !== KIND_ANON || f & (PG_LAZYFREE | PG_SWAPCACHE | PG_MLOCKED)) return;
+  const batch = swap.lazyfreeBatch;
+  if (batch.includes(pfn)) return;
+  batch.push(pfn);
+  if (batch.length === FOLIO_BATCH_SIZE) drainLazyfree(phys, swap);
+}
+
+/**
+ * lru_add_drain's part for the lazyfree batch (lru_lazyfree): each page
+ * still anonymous, swap-backed, out of the swap cache and evictable loses
+ * PG_swapbacked (PG_LAZYFREE here), PG_active and PG_referenced, and goes
+ * to the inactive file list, where reclaim discards it if it stays clean.
+ */
+export function drainLazyfree(phys: PhysMem, swap: SwapState): void {
+  const batch = swap.lazyfreeBatch;
+  if (batch.length === 0) return;
+  for (const pfn of batch) {
+    const f = phys.flags[pfn]!;
+    if ((f & KIND_MASK) !== KIND_ANON || f & (PG_LAZYFREE | PG_SWAPCACHE | PG_MLOCKED)) continue;
+    phys.flags[pfn] = (f & ~(PG_ACTIVE | PG_REFERENCED)) | PG_LAZYFREE;
+    phys.vm.pglazyfree++;
+  }
+  batch.length = 0;
+}
+
+/** A page leaves memory: the batch forgets it (its reference would have kept it until the drain). */
+function leaveBatch(swap: SwapState, pfn: number): void {
+  const batch = swap.lazyfreeBatch;
+  if (batch.length === 0) return;
+  const i = batch.indexOf(pfn);
+  if (i >= 0) batch.splice(i, 1);
+}
+
+/**
  * An anonymous page's last mapping is gone: free it, unless the swap cache
  * holds it for a slot some swap entry still names (free_swap_cache, then
  * the last folio_put). Returns 1 if the frame was freed.
@@ -235,6 +314,7 @@ export function releaseAnonPage(phys: PhysMem, swap: SwapState, pfn: number): nu
     if (swap.entries(entry) > 0) return 0;
     swap.deleteFromCache(phys, pfn);
   }
+  leaveBatch(swap, pfn);
   phys.free(pfn);
   return 1;
 }
@@ -351,10 +431,29 @@ export function tryToUnuse(
   },
   mms: Iterable<{ mm: Mm; pid: number }>,
   type: number,
+  inodes: Iterable<Inode> = [],
 ): boolean {
   const { phys, swap } = k;
   const area = swap.areas[type];
   if (area === null || area === undefined) return false;
+  // shmem_unuse: each shmem object's pages on this area back into its page cache, dirty.
+  for (const inode of inodes) {
+    for (const [index, entry] of [...inode.swapped]) {
+      if (swapType(entry) !== type) continue;
+      let pfn = swap.cachedPage(entry);
+      if (pfn < 0) {
+        pfn = k.allocFrame(KIND_SHMEM, area.data[swapOffset(entry)]!, 0);
+        if (pfn < 0) return false;
+        swap.addToCache(phys, pfn, entry);
+      }
+      phys.flags[pfn] = (phys.flags[pfn]! & ~KIND_MASK) | KIND_SHMEM;
+      swap.deleteFromCache(phys, pfn);
+      inode.swapped.delete(index);
+      swap.put(entry);
+      phys.flags[pfn]! |= PG_CACHED | PG_DIRTY;
+      inode.cache.set(index, pfn);
+    }
+  }
   for (const { mm, pid } of mms) {
     for (const vma of mm.vmas) {
       let failed = false;
@@ -395,4 +494,150 @@ export function tryToUnuse(
   swap.areas[type] = null;
   while (swap.areas.length > 0 && swap.areas[swap.areas.length - 1] === null) swap.areas.pop();
   return true;
+}
+
+/**
+ * read_swap_cache_async: the page of `entry`'s slot, found in the swap
+ * cache or read from the slot into a new page that joins it (clean, its
+ * data on the slot). Returns its PFN, or -1 when the slot is unused or no
+ * frame can be had. Whether it read (a major fault's I/O) is `lastRead`.
+ */
+export function readSwapCacheAsync(
+  k: {
+    readonly phys: PhysMem;
+    readonly swap: SwapState;
+    allocFrame(kind: number, word: number, pid: number): number;
+  },
+  entry: number,
+  pid: number,
+  kind = KIND_ANON,
+): number {
+  const { phys, swap } = k;
+  const cached = swap.cachedPage(entry);
+  swap.lastRead = false;
+  if (cached >= 0) return cached;
+  const a = swap.area(entry);
+  const off = swapOffset(entry);
+  if (a.counts[off] === 0) return -1;
+  const pfn = k.allocFrame(kind, a.data[off]!, pid);
+  if (pfn < 0) return -1;
+  swap.addToCache(phys, pfn, entry);
+  phys.vm.swapIn();
+  swap.lastRead = true;
+  return pfn;
+}
+
+/** The swap state that is not the areas: the lazyfree batch, page-cluster, read-ahead's state. */
+export interface SwapRuntimeImage {
+  readonly lazyfreeBatch: readonly number[];
+  readonly pageCluster: number;
+  readonly raHits: number;
+  readonly raPrevOffset: number;
+  readonly raLastPages: number;
+}
+
+/** That state as plain data, or undefined when it is the boot state. */
+export function saveSwapRuntime(swap: SwapState): SwapRuntimeImage | undefined {
+  const image: SwapRuntimeImage = {
+    lazyfreeBatch: [...swap.lazyfreeBatch],
+    pageCluster: swap.pageCluster,
+    raHits: swap.raHits,
+    raPrevOffset: swap.raPrevOffset,
+    raLastPages: swap.raLastPages,
+  };
+  const boot = new SwapState();
+  return image.lazyfreeBatch.length === 0 &&
+    image.pageCluster === boot.pageCluster &&
+    image.raHits === boot.raHits &&
+    image.raPrevOffset === boot.raPrevOffset &&
+    image.raLastPages === boot.raLastPages
+    ? undefined
+    : image;
+}
+
+/** Puts a saved runtime state (checked by the caller) into `swap`. */
+export function restoreSwapRuntime(swap: SwapState, image: SwapRuntimeImage): void {
+  swap.lazyfreeBatch.push(...image.lazyfreeBatch);
+  swap.pageCluster = image.pageCluster;
+  swap.raHits = image.raHits;
+  swap.raPrevOffset = image.raPrevOffset;
+  swap.raLastPages = image.raLastPages;
+}
+
+/**
+ * swapin_nr_pages (mm/swap_state.c): how many pages the next swap
+ * read-ahead window holds. Read-ahead pages found since the last window
+ * (`raHits`) grow it: hits + 2 rounded up to a power of two from 4, at most
+ * 2^page-cluster; without hits it is 1, or 2 when the fault is next to the
+ * last one taken without hits; and it never falls below half the last.
+ */
+export function swapinNrPages(swap: SwapState, offset: number): number {
+  const max = 1 << swap.pageCluster;
+  if (max <= 1) return 1;
+  const hits = swap.raHits;
+  swap.raHits = 0;
+  let pages = hits + 2;
+  if (pages === 2) {
+    if (offset !== swap.raPrevOffset + 1 && offset !== swap.raPrevOffset - 1) pages = 1;
+  } else {
+    let roundup = 4;
+    while (roundup < pages) roundup <<= 1;
+    pages = roundup;
+  }
+  if (pages > max) pages = max;
+  const lastRa = Math.floor(swap.raLastPages / 2);
+  if (pages < lastRa) pages = lastRa;
+  if (hits === 0) swap.raPrevOffset = offset;
+  swap.raLastPages = pages;
+  return pages;
+}
+
+/**
+ * swap_cluster_readahead: a swap-in that must read its slot reads the
+ * aligned block of swapinNrPages slots around it (slot 0, the header,
+ * aside) into the swap cache, each slot in use that no page holds yet; the
+ * pages read for their neighbour are marked PG_readahead. This kernel
+ * uses it, not the VMA-based read-ahead, for a swap file on a rotational
+ * disk (swap_use_vma_readahead: nr_rotate_swap), and so does cowsh.
+ * Returns the PFN of `entry`'s page, or -1 without a frame (`swap.lastRead`
+ * is true when its slot was read).
+ */
+export function swapinReadahead(
+  k: {
+    readonly phys: PhysMem;
+    readonly swap: SwapState;
+    allocFrame(kind: number, word: number, pid: number): number;
+  },
+  entry: number,
+  pid: number,
+  kind = KIND_ANON,
+): number {
+  const { phys, swap } = k;
+  const offset = swapOffset(entry);
+  const mask = swapinNrPages(swap, offset) - 1;
+  if (mask > 0) {
+    const area = swap.area(entry);
+    const start = Math.max(1, offset - (offset % (mask + 1)));
+    const end = Math.min(offset - (offset % (mask + 1)) + mask, area.pages - 1);
+    const type = swapType(entry);
+    for (let off = start; off <= end; off++) {
+      if (off === offset || area.cache.has(off) || area.counts[off] === 0) continue;
+      const pfn = k.allocFrame(KIND_ANON, area.data[off]!, pid);
+      if (pfn < 0) break;
+      swap.addToCache(phys, pfn, mkSwapPte(type, off));
+      phys.flags[pfn]! |= PG_READAHEAD;
+      phys.vm.swapIn();
+    }
+  }
+  return readSwapCacheAsync(k, entry, pid, kind);
+}
+
+/**
+ * swap_update_readahead for a page a swap-in found in the swap cache: one
+ * read-ahead brought in counts as a hit (and loses its mark).
+ */
+export function swapCacheHit(phys: PhysMem, swap: SwapState, pfn: number): void {
+  if (!(phys.flags[pfn]! & PG_READAHEAD)) return;
+  phys.flags[pfn]! &= ~PG_READAHEAD;
+  swap.raHits++;
 }

@@ -70,6 +70,12 @@ export interface Inode {
   readonly cache: PageCache;
   /** Content words of pages written back (absent: never written). */
   readonly disk: Map<number, number>;
+  /**
+   * A shmem object's pages out on swap: page index -> swap entry (the swap
+   * entry shmem_writeout leaves in the page cache's xarray). Empty for
+   * every other file.
+   */
+  readonly swapped: Map<number, number>;
   /** Content word of a page never written. */
   readonly initialWord: (index: number) => number;
   /** Directory entries. */
@@ -191,6 +197,7 @@ export class Vfs {
       path,
       cache: new PageCache(),
       disk: new Map<number, number>(),
+      swapped: new Map<number, number>(),
       initialWord: zeroWords,
       mtime: this.now,
     };
@@ -203,9 +210,10 @@ export class Vfs {
     this.cached.add(inode);
   }
 
-  /** The inodes with cached pages; forgets those whose cache emptied. */
+  /** The inodes with cached (or, for shmem, swapped) pages; forgets those that have none left. */
   cachedInodes(): Inode[] {
-    for (const inode of this.cached) if (inode.cache.size === 0) this.cached.delete(inode);
+    for (const inode of this.cached)
+      if (inode.cache.size === 0 && inode.swapped.size === 0) this.cached.delete(inode);
     return [...this.cached];
   }
 

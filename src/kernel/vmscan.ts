@@ -61,6 +61,7 @@ import {
   PG_SWAPCACHE,
   type PhysMem,
 } from "./phys.js";
+import { drainLazyfree } from "./swap.js";
 import type { Inode } from "./vfs.js";
 import type { Vma } from "./vma.js";
 
@@ -484,6 +485,7 @@ export function tryToFreePages(
     sizes: lruSizes(k.phys),
   };
   if (!opts.kswapd) k.phys.vm.allocstallNormal++;
+  drainLazyfree(k.phys, k.swap); // lru_add_drain: the lazyfree batch's pages reach their list first
   for (; sc.priority >= 0 && sc.reclaimed < nrToReclaim; sc.priority--) shrinkNode(k, sc);
   return sc.reclaimed;
 }

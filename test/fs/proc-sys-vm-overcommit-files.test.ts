@@ -51,6 +51,7 @@ describe("through the shell", () => {
         "overcommit_kbytes 0",
         "overcommit_memory 0",
         "overcommit_ratio 50",
+        "page-cluster 3",
         "user_reserve_kbytes 131072",
         "2",
         "",

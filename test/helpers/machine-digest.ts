@@ -32,6 +32,10 @@ export function machineDigest(m: Machine, withLog = true): string {
   h.word(m.lastPid);
   if (withLog) h.word(m.log.length);
   const { phys } = m;
+  const sw = m.swap;
+  h.text(
+    `${sw.lazyfreeBatch.join(",")} ${sw.pageCluster} ${sw.raHits} ${sw.raPrevOffset} ${sw.raLastPages}`,
+  );
   h.word(phys.nrFree);
   for (let pfn = 0; pfn < phys.highWater; pfn++) {
     h.word(phys.mapcountOf(pfn));

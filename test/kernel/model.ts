@@ -13,7 +13,10 @@ import fc from "fast-check";
 import { OVERCOMMIT_NEVER } from "../../src/kernel/commit.js";
 import {
   MADV_COLD,
+  MADV_FREE,
   MADV_PAGEOUT,
+  MADV_POPULATE_READ,
+  MADV_POPULATE_WRITE,
   MAP_ANONYMOUS,
   MAP_PRIVATE,
   MAP_SHARED,
@@ -44,6 +47,11 @@ export interface RegionModel {
     readonly pgoff: number;
     readonly shared: boolean;
   } | null;
+  /**
+   * Pages MADV_FREE made lazily freeable and nothing wrote since: reclaim
+   * may have discarded them, so each reads its word or 0.
+   */
+  lazy?: Set<number>;
 }
 
 export interface ProcModel {
@@ -202,6 +210,8 @@ class AccessCmd extends Cmd {
   run(model: Model, real: Real): void {
     const { p, region, first, count, addr } = pickRange(model, this);
     if (this.write) {
+      if (this.add && region.lazy !== undefined && region.writable)
+        resolveLazy(real, p.pid, region, first, count);
       const word = model.nextWord++;
       const r = real.m.access(p.pid, addr, count * PAGE_SIZE, true, word, false, this.add);
       if (!r.ok) throw new Error(`write failed: ${r.errno}`);
@@ -218,6 +228,7 @@ class AccessCmd extends Cmd {
           first + i,
           this.add ? (readModel(region, first + i) + word) >>> 0 : word,
         );
+        region.lazy?.delete(first + i);
       }
       return;
     }
@@ -225,7 +236,8 @@ class AccessCmd extends Cmd {
     if (!r.ok || r.value.signal !== null) throw new Error("read failed");
     r.value.words!.forEach((w, i) => {
       const want = readModel(region, first + i);
-      if (w !== want)
+      if (w === 0 && region.lazy?.delete(first + i)) writeModel(region, first + i, 0);
+      else if (w !== want)
         throw new Error(
           `pid ${p.pid} read ${w} at page ${first + i} of ${region.start.toString(16)}; the model says ${want}`,
         );
@@ -245,7 +257,11 @@ class ForkCmd extends Cmd {
     const r = real.m.fork(p.pid);
     if (refusedByOvercommit(real, r)) return;
     if (!r.ok) throw new Error("fork failed");
-    const regions = p.regions.map((reg) => ({ ...reg, words: new Map(reg.words) }));
+    const regions = p.regions.map((reg) => ({
+      ...reg,
+      words: new Map(reg.words),
+      ...(reg.lazy === undefined ? {} : { lazy: new Set(reg.lazy) }),
+    }));
     model.procs.push({ pid: r.value, regions, exitsAt: null });
   }
   toString = () => `fork(${this.proc})`;
@@ -488,6 +504,93 @@ const overcommitArb = fc
   .tuple(fc.nat(2), fc.nat(120))
   .map(([mode, headroom]) => new OvercommitCmd(mode, headroom));
 
+/** A lazy-free page of [first, first + count) that reads 0 was discarded: the model learns it. */
+function resolveLazy(
+  real: Real,
+  pid: number,
+  region: RegionModel,
+  first: number,
+  count: number,
+): void {
+  const r = real.m.access(pid, region.start + first * PAGE_SIZE, count * PAGE_SIZE, false, 0, true);
+  if (!r.ok || r.value.signal !== null) throw new Error("read failed");
+  r.value.words!.forEach((w, i) => {
+    if (w === 0 && region.lazy!.delete(first + i)) writeModel(region, first + i, 0);
+  });
+}
+
+/**
+ * MADV_FREE of part of a region: a private anonymous one's pages become
+ * lazily freeable (their words may read 0 once reclaim discards them);
+ * any other mapping refuses it (EINVAL).
+ */
+class FreeCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly region: number,
+    readonly first: number,
+    readonly count: number,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => withRegions(m).length > 0;
+  run(model: Model, real: Real): void {
+    const p = pick(withRegions(model), this.proc)!;
+    const region = pick(p.regions, this.region)!;
+    const first = this.first % region.pages;
+    const count = Math.min(this.count, region.pages - first);
+    const r = real.m.madvise(p.pid, region.start + first * PAGE_SIZE, count * PAGE_SIZE, MADV_FREE);
+    if (region.backing !== null) {
+      if (r.ok || r.errno !== "EINVAL")
+        throw new Error("MADV_FREE of a file or shmem mapping did not fail");
+      return;
+    }
+    if (!r.ok) throw new Error(`madvise free failed: ${r.errno}`);
+    region.lazy ??= new Set();
+    for (let i = first; i < first + count; i++) region.lazy.add(i);
+  }
+  toString = () => `free(${this.proc}, ${this.region}, ${this.first}, ${this.count})`;
+}
+
+/**
+ * MADV_POPULATE_READ or _WRITE of part of a region: no word changes; a
+ * write populate of a read-only region fails (EINVAL), and of lazy-free
+ * pages makes them dirty again (no longer discardable).
+ */
+class PopulateCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly region: number,
+    readonly first: number,
+    readonly count: number,
+    readonly write: boolean,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => withRegions(m).length > 0;
+  run(model: Model, real: Real): void {
+    const p = pick(withRegions(model), this.proc)!;
+    const region = pick(p.regions, this.region)!;
+    if (region.backing !== null && !region.backing.shared) return; // a file: its end may lie inside (EFAULT)
+    const first = this.first % region.pages;
+    const count = Math.min(this.count, region.pages - first);
+    const advice = this.write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
+    const r = real.m.madvise(p.pid, region.start + first * PAGE_SIZE, count * PAGE_SIZE, advice);
+    if (this.write && !region.writable) {
+      if (r.ok || r.errno !== "EINVAL")
+        throw new Error("a write populate of a read-only mapping did not fail");
+      return;
+    }
+    if (!r.ok) throw new Error(`madvise populate failed: ${r.errno}`);
+    if (this.write && region.lazy !== undefined) {
+      resolveLazy(real, p.pid, region, first, count);
+      for (let i = first; i < first + count; i++) region.lazy.delete(i);
+    }
+  }
+  toString = () =>
+    `populate_${this.write ? "write" : "read"}(${this.proc}, ${this.region}, ${this.first}, ${this.count})`;
+}
+
 const mmapArb = fc
   .tuple(
     fc.nat(7),
@@ -543,6 +646,12 @@ export const allCommands = [
   pageoutArb,
   pageoutArb,
   overcommitArb,
+  fc
+    .tuple(fc.nat(7), fc.nat(7), fc.nat(63), fc.integer({ min: 1, max: 40 }))
+    .map(([p, r, f, c]) => new FreeCmd(p, r, f, c)),
+  fc
+    .tuple(fc.nat(7), fc.nat(7), fc.nat(63), fc.integer({ min: 1, max: 40 }), fc.boolean())
+    .map(([p, r, f, c, w]) => new PopulateCmd(p, r, f, c, w)),
 ];
 
 /**

@@ -49,7 +49,9 @@ dmesg | wc -l`,
     expect(lines[3]).toMatch(/: 0x00000009$/);
     const v = vmstat(t.stdout);
     expect(v.get("pswpout")).toBeGreaterThan(0);
-    expect(v.get("pswpin")).toBe(v.get("pgmajfault"));
+    // Every major fault reads its slot and up to 7 more (read-ahead, page-cluster 3).
+    expect(v.get("pswpin")).toBeGreaterThanOrEqual(v.get("pgmajfault")!);
+    expect(v.get("pswpin")).toBeLessThanOrEqual(v.get("pgmajfault")! * 8);
     expect(v.get("pgsteal_direct")).toBe(v.get("pgsteal_anon")! + v.get("pgsteal_file")!);
     expect(v.get("pgscan_direct")).toBe(v.get("pgscan_anon")! + v.get("pgscan_file")!);
     expect(v.get("pgscan_direct")).toBeGreaterThanOrEqual(v.get("pgsteal_direct")!);

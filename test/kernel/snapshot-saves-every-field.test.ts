@@ -45,8 +45,19 @@ const KNOWN: Record<string, readonly string[]> = {
     "rlPrinted",
     "rlMissed",
   ],
-  // entryOf is the swap cache's reverse map, rebuilt from each area's cache.
-  SwapState: ["areas", "entryOf", "nextPriority"],
+  // entryOf is the swap cache's reverse map, rebuilt from each area's cache;
+  // lastRead only passes a fact from readSwapCacheAsync to its caller.
+  SwapState: [
+    "areas",
+    "entryOf",
+    "nextPriority",
+    "lazyfreeBatch",
+    "lastRead",
+    "pageCluster",
+    "raHits",
+    "raPrevOffset",
+    "raLastPages",
+  ],
   // inuse follows from counts and cache.
   SwapArea: ["path", "pages", "priority", "kind", "counts", "data", "cache", "inuse", "cursor"],
   // exitSignal is a constant (SIGCHLD).
@@ -121,6 +132,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "path",
     "cache",
     "disk",
+    "swapped",
     "initialWord",
     "mtime",
     "entries",

@@ -74,6 +74,9 @@ Q=$(fork $P)
 exec $Q /bin/true
 fsync /tmp/data
 read $P heap8 1M
+mmap $P 1M --name lazy
+write $P lazy 1M
+madvise $P lazy 200K free
 `;
 
 /** What both machines then do: the pending actions fire, pages get copied and freed. */
@@ -164,17 +167,20 @@ madvise $P buf 1M pageout
 C=$(fork $P)
 read $C buf 256K
 write $P buf+512K 64K
+mmap $P 256K --shared --name shm
+write $P shm 256K --value 5
+madvise $P shm 128K pageout
 `;
     const a = scenario({ swapBytes: 64 * 1024 * 1024 }, source);
     const b = reloaded(a);
     expect(machineDigest(b.machine)).toBe(machineDigest(a.machine));
     expect(procFiles(b.machine)).toEqual(procFiles(a.machine));
-    expect(procFiles(b.machine).get("/proc/swaps")).toMatch(/\/swapfile\s+file\t\t65532\t\t1024\t/);
+    expect(procFiles(b.machine).get("/proc/swaps")).toMatch(/\/swapfile\s+file\t\t65532\t\t1152\t/);
     expect(checkInvariants(b.machine).violations).toEqual([]);
     sameAfter(
       a,
       b,
-      "read $P buf 1M\nwrite $C buf 1M\nkill $C\nwait $C\ncat /proc/meminfo /proc/swaps",
+      "read $P buf 1M\nwrite $C buf 1M\nread $P shm 256K --words\nkill $C\nwait $C\ncat /proc/meminfo /proc/swaps",
     );
   });
 

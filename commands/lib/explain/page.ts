@@ -36,6 +36,7 @@ import {
   PG_ANON_EXCLUSIVE,
   PG_CACHED,
   PG_DIRTY,
+  PG_LAZYFREE,
   PG_MLOCKED,
   PG_PRIVATE,
   PG_READAHEAD,
@@ -188,6 +189,7 @@ const FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
   [PG_READAHEAD, "PG_readahead"],
   [PG_RESERVED, "PG_reserved"],
   [PG_CACHED, "in the page cache"],
+  [PG_LAZYFREE, "lazy-free (no PG_swapbacked)"],
 ];
 
 /** /proc/kpageflags of a frame as hex. */
@@ -244,7 +246,23 @@ function frameSection(p: Page): string[] {
       : "",
     `Map count ${mc}: ${plural(mc, "PTE")} in all processes ${mc === 1 ? "maps" : "map"} it.`,
     `Ref count ${rc} = ${extra}.`,
+    lazyFreeSentence(p, flags),
   ]);
+}
+
+/** What MADV_FREE left on the page: what reclaim and the next write will do with it. */
+function lazyFreeSentence(p: Page, flags: number): string {
+  const batch = p.m.swap.lazyfreeBatch;
+  if (!(flags & PG_LAZYFREE)) {
+    const at = batch.indexOf(p.pfn);
+    return at < 0
+      ? ""
+      : `MADV_FREE queued it in the CPU's lazyfree batch (${batch.length} of 31 pages): it is still swap-backed, so LazyFree does not count it yet; the next lru_add_drain (a madvise, munmap or exit, reclaim, or the batch filling up) makes it lazy-free.`;
+  }
+  const dirty = pteDirty(p.pte) || (flags & PG_DIRTY) !== 0;
+  return dirty
+    ? "Lazy-free (MADV_FREE), but written since (the PTE or the page is dirty): LazyFree no longer counts it, and reclaim will keep it, swap-backed again, and activate it."
+    : "Lazy-free (MADV_FREE) and clean: LazyFree counts it. Reclaim (MADV_PAGEOUT, memory pressure) discards it without writing it anywhere, and the next touch finds no page: a read maps the zero page, a write a new zeroed page. A write before that takes no fault, sets the PTE's dirty bit, and cancels the discard.";
 }
 
 /** Where to list mappings: at most this many, then a count of the rest. */
