@@ -42,6 +42,11 @@ class TerminalStdout extends EventEmitter {
   }
 }
 
+/** Polls until `ok` holds (at most 5 s: the suite runs on a loaded machine). */
+async function until(ok: () => boolean): Promise<void> {
+  for (let t = 0; !ok() && t < 500; t++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 describe("the live region on a terminal", () => {
   it("is drawn with autowrap off; scrollback turns it on for itself; exit restores it", async () => {
     const stdin = new PipeStdin();
@@ -55,9 +60,12 @@ describe("the live region on a terminal", () => {
       history: createMemoryHistoryStore(),
       color: false,
     });
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    const drawn = (text: string) => () => stdout.chunks.some((c) => stripAnsi(c).includes(text));
+    // Type only once the prompt is drawn, and end once the output is out:
+    // under load Ink's first frame can come later than any fixed wait.
+    await until(drawn("cowsh$"));
     stdin.emit("data", "echo hi\r");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => stdout.chunks.some((c) => stripAnsi(c) === "hi\n"));
     stdin.emit("end");
     expect(await done).toBe(0);
     const chunks = stdout.chunks;
