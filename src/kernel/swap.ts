@@ -414,6 +414,13 @@ export function restoreSwap(image: SwapImage): SwapState {
   return swap;
 }
 
+/** What bringing pages in from swap needs of the kernel: memory, swap, and the allocator (with its reclaim). */
+type SwapInKernel = {
+  readonly phys: PhysMem;
+  readonly swap: SwapState;
+  allocFrame(kind: number, word: number, pid: number): number;
+};
+
 /**
  * swapoff (try_to_unuse): every swap entry naming a slot of area `type`
  * gets its page back, without a fault: the swap-cache page, or one read
@@ -424,11 +431,7 @@ export function restoreSwap(image: SwapImage): SwapState {
  * stay, the rest stay swapped, and the area stays on (as a failed swapoff).
  */
 export function tryToUnuse(
-  k: {
-    readonly phys: PhysMem;
-    readonly swap: SwapState;
-    allocFrame(kind: number, word: number, pid: number): number;
-  },
+  k: SwapInKernel,
   mms: Iterable<{ mm: Mm; pid: number }>,
   type: number,
   inodes: Iterable<Inode> = [],
@@ -503,11 +506,7 @@ export function tryToUnuse(
  * frame can be had. Whether it read (a major fault's I/O) is `lastRead`.
  */
 export function readSwapCacheAsync(
-  k: {
-    readonly phys: PhysMem;
-    readonly swap: SwapState;
-    allocFrame(kind: number, word: number, pid: number): number;
-  },
+  k: SwapInKernel,
   entry: number,
   pid: number,
   kind = KIND_ANON,
@@ -603,11 +602,7 @@ export function swapinNrPages(swap: SwapState, offset: number): number {
  * is true when its slot was read).
  */
 export function swapinReadahead(
-  k: {
-    readonly phys: PhysMem;
-    readonly swap: SwapState;
-    allocFrame(kind: number, word: number, pid: number): number;
-  },
+  k: SwapInKernel,
   entry: number,
   pid: number,
   kind = KIND_ANON,

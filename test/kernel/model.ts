@@ -535,11 +535,8 @@ class FreeCmd extends Cmd {
   }
   check = (m: Readonly<Model>) => withRegions(m).length > 0;
   run(model: Model, real: Real): void {
-    const p = pick(withRegions(model), this.proc)!;
-    const region = pick(p.regions, this.region)!;
-    const first = this.first % region.pages;
-    const count = Math.min(this.count, region.pages - first);
-    const r = real.m.madvise(p.pid, region.start + first * PAGE_SIZE, count * PAGE_SIZE, MADV_FREE);
+    const { p, region, first, count, addr } = pickRange(model, this);
+    const r = real.m.madvise(p.pid, addr, count * PAGE_SIZE, MADV_FREE);
     if (region.backing !== null) {
       if (r.ok || r.errno !== "EINVAL")
         throw new Error("MADV_FREE of a file or shmem mapping did not fail");
@@ -569,13 +566,10 @@ class PopulateCmd extends Cmd {
   }
   check = (m: Readonly<Model>) => withRegions(m).length > 0;
   run(model: Model, real: Real): void {
-    const p = pick(withRegions(model), this.proc)!;
-    const region = pick(p.regions, this.region)!;
+    const { p, region, first, count, addr } = pickRange(model, this);
     if (region.backing !== null && !region.backing.shared) return; // a file: its end may lie inside (EFAULT)
-    const first = this.first % region.pages;
-    const count = Math.min(this.count, region.pages - first);
     const advice = this.write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
-    const r = real.m.madvise(p.pid, region.start + first * PAGE_SIZE, count * PAGE_SIZE, advice);
+    const r = real.m.madvise(p.pid, addr, count * PAGE_SIZE, advice);
     if (this.write && !region.writable) {
       if (r.ok || r.errno !== "EINVAL")
         throw new Error("a write populate of a read-only mapping did not fail");

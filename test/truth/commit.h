@@ -21,26 +21,6 @@
 #ifndef COMMIT_H
 #define COMMIT_H
 
-/* The value in kB of the line `name:` of /proc/meminfo; dies if absent. */
-TRUTH long meminfo_kb(const char *name)
-{
-    struct reader r = {.fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC)};
-    char line[256];
-    size_t n = strlen(name);
-    if (r.fd < 0)
-        die("open meminfo");
-    while (read_line(&r, line, sizeof line) > 0) {
-        if (strncmp(line, name, n) == 0 && line[n] == ':') {
-            close(r.fd);
-            return strtol(line + n + 1, NULL, 10);
-        }
-    }
-    close(r.fd);
-    errno = ENOENT;
-    die(name);
-    return 0;
-}
-
 /* Committed_AS, in kB. */
 TRUTH long committed_kb(void) { return meminfo_kb("Committed_AS"); }
 

@@ -45,26 +45,6 @@ TRUTH void pin_cpu(int cpu)
         die("sched_setaffinity");
 }
 
-/* The value in kB of the line `name:` of /proc/meminfo; dies if absent. */
-TRUTH long meminfo_kb(const char *name)
-{
-    struct reader r = {.fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC)};
-    char line[256];
-    size_t n = strlen(name);
-    if (r.fd < 0)
-        die("open meminfo");
-    while (read_line(&r, line, sizeof line) > 0) {
-        if (strncmp(line, name, n) == 0 && line[n] == ':') {
-            close(r.fd);
-            return strtol(line + n + 1, NULL, 10);
-        }
-    }
-    close(r.fd);
-    errno = ENOENT;
-    die(name);
-    return 0;
-}
-
 /* Fold every CPU's pending vmstat deltas into the global counters
  * (/proc/sys/vm/stat_refresh, an action, not a setting): without it
  * SwapCached lags the truth by up to the per-CPU threshold (24 kB after a

@@ -152,6 +152,26 @@ TRUTH ssize_t read_line(struct reader *r, char *line, size_t cap)
     return (ssize_t)n;
 }
 
+/* The value in kB of the line `name:` of /proc/meminfo; dies if absent. */
+TRUTH long meminfo_kb(const char *name)
+{
+    struct reader r = {.fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC)};
+    char line[256];
+    size_t n = strlen(name);
+    if (r.fd < 0)
+        die("open meminfo");
+    while (read_line(&r, line, sizeof line) > 0) {
+        if (strncmp(line, name, n) == 0 && line[n] == ':') {
+            close(r.fd);
+            return strtol(line + n + 1, NULL, 10);
+        }
+    }
+    close(r.fd);
+    errno = ENOENT;
+    die(name);
+    return 0;
+}
+
 /* Open /proc/<pid of who>/<name> read-only; returns the fd or -1 (errno). */
 TRUTH int open_proc(const char *who, const char *name)
 {
