@@ -145,9 +145,7 @@ const VM_SYSCTLS = new Map<string, Sysctl>([
     "page-cluster",
     int(
       (m) => m.swap.pageCluster,
-      (m, v) => {
-        m.swap.pageCluster = v;
-      },
+      (m, v) => m.setPageCluster(v),
       0,
       PAGE_CLUSTER_MAX,
     ),

@@ -342,6 +342,11 @@ export class Machine implements Kernel, Timeline {
     return success(undefined);
   }
 
+  /** A write to /proc/sys/vm/page-cluster (0..31, checked by procfs): swap read-ahead's next window. */
+  setPageCluster(value: number): void {
+    this.swap.pageCluster = value;
+  }
+
   /**
    * A write to /proc/sys/vm's overcommit files (procfs parsed and checked
    * the value, fs/proc/sysctl.ts): the new values take effect for the next
