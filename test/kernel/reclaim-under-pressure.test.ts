@@ -157,6 +157,33 @@ grep -E '^(pswpout|pgsteal_anon|oom_kill) ' /proc/vmstat`,
     expect(v.get("oom_kill")).toBe(0);
   });
 
+  test("with the swap full, shared memory stays (unmapped pages activated), then the OOM killer; no slot is left behind", () => {
+    const t = runScript(
+      `P=$(spawn /bin/sh)
+S=$(mmap $P 16M --shared --name shm)
+write $P shm 16M --value 5
+Q=$(spawn /bin/sh)
+X=$(mmap $Q 20M --name big --noreserve)
+write $Q big 20M 2>/dev/null
+grep -E '^(pswpout|oom_kill) ' /proc/vmstat
+dmesg -t | tail -1
+kill $Q; wait $Q; wait $P
+grep -E '^Swap(Total|Free):' /proc/meminfo
+grep -h VmSwap /proc/1/status /proc/2/status`,
+      { memBytes: 40 * MiB, swapBytes: MiB }, // 255 slots
+    );
+    const lines = t.stdout.split("\n");
+    expect(lines.slice(0, 2)).toEqual(["pswpout 255", "oom_kill 1"]);
+    // The victim held the object's pages that found no slot; the rest went to swap.
+    const shmemRss = Number(lines[2]!.match(/shmem-rss:(\d+)kB/)![1]);
+    expect(shmemRss).toBeGreaterThan(8 * 1024);
+    expect(shmemRss).toBeLessThan(16 * 1024);
+    // What the shells' own swapped pages hold is all that is left: the object's slots went with it.
+    const kb = (i: number): number => Number(lines[i]!.match(/(\d+) kB/)![1]);
+    expect(kb(3)).toBe(1020);
+    expect(kb(3) - kb(4)).toBe(kb(5) + kb(6));
+  });
+
   test("without swap, shared memory stays, and only the page cache is reclaimed", () => {
     const t = runScript(
       `P=$(spawn /bin/sh)
