@@ -61,7 +61,8 @@ const fruitlessAt = new WeakMap<PhysMem, number>();
 /**
  * shrink_page_list over the whole page cache: frees every cached page of a
  * regular file that no PTE maps, writing a dirty one back to `disk` first.
- * Shmem pages stay (there is no swap). Returns how many were freed.
+ * Shmem pages stay: only swap can take them (vmscan.ts, through
+ * shmem_writeout). Returns how many were freed.
  */
 function shrinkPageCache(k: Kernel): number {
   const { phys, vfs } = k;

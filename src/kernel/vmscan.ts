@@ -257,9 +257,9 @@ function tryToUnmap(k: Kernel, victims: ReadonlySet<number>): Mappers | null {
   const { phys, swap } = k;
   const hiwaterDone = new Set<Mm>();
   const mappers: Mappers | null = k.trace === null ? null : new Map();
-  const pids = new Map<Mm, number>();
+  const pids = mappers === null ? null : new Map<Mm, number>();
   rmapWalk(k, [...victims], (mm, _vma, span, i, pfn) => {
-    if (mappers !== null) {
+    if (mappers !== null && pids !== null) {
       let pid = pids.get(mm);
       if (pid === undefined) {
         pid = k.pidOf(mm);
