@@ -1,7 +1,8 @@
 /**
  * trace on|off: while on, every command is followed by a summary of the
  * kernel events it caused, on stderr, each line starting `trace: `: faults
- * by process and kind with the ranges they hit, forks (PTEs copied), execs
+ * by process and kind with the ranges they hit, pages reclaimed (by
+ * MADV_PAGEOUT or under pressure) by process and outcome, forks (PTEs copied), execs
  * and exits (PTEs unmapped, frames freed), OOM kills, and the net change
  * of free memory. The summary is per command, so writing a GiB prints one
  * line, not 262,144.
@@ -60,9 +61,11 @@ export const trace: Command = {
     "While on, each command is followed, on stderr, by lines starting `trace: `:",
     "faults per process and kind (zero-page, new-page, cow-copy, reuse,",
     "zero-copy, file-read, file-cow, shared-write, write-notify, swap-in) with the",
-    "address ranges they hit; forks with the PTEs copied; execs and exits with",
-    "the PTEs unmapped and frames freed; OOM kills; and the net change of",
-    "MemFree. `trace` alone says whether it is on.",
+    "address ranges they hit; pages MADV_PAGEOUT or reclaim took, per process",
+    "and outcome (swap-out, shmem-swap-out, shmem-drop, lazy-discard, file-drop,",
+    "file-writeback, swap-cache-drop), each with what it means; forks with the",
+    "PTEs copied; execs and exits with the PTEs unmapped and frames freed; OOM",
+    "kills; and the net change of MemFree. `trace` alone says whether it is on.",
   ],
   run(ctx, argv) {
     const m = machineOf(ctx);

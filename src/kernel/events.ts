@@ -26,6 +26,26 @@ export type FaultKind =
   /** do_swap_page: a swapped-out page comes back, from the swap cache or the swap device. */
   | "swap-in";
 
+/**
+ * What reclaiming a page did to it (shrink_folio_list's outcomes), as
+ * MADV_PAGEOUT or reclaim under memory pressure did it.
+ */
+export type PageoutKind =
+  /** An anonymous page went to swap: written to a slot (or its slot still held it), each PTE now a swap entry. */
+  | "swap-out"
+  /** A shmem page went to swap (shmem_writeout): its PTEs cleared, the object keeps the swap entry. */
+  | "shmem-swap-out"
+  /** A clean shmem page, which held only zeros, freed: a later read gets a new zeroed page. */
+  | "shmem-drop"
+  /** A clean lazy-free (MADV_FREE) page discarded: its PTEs cleared, a later touch reads zeros. */
+  | "lazy-discard"
+  /** A clean page-cache page freed: its PTEs cleared, a later touch reads the file again. */
+  | "file-drop"
+  /** A dirty page-cache page written back to its file, then freed. */
+  | "file-writeback"
+  /** A swap-cache page nobody maps freed: its slot keeps the data. */
+  | "swap-cache-drop";
+
 export type KernelEvent =
   | {
       readonly kind: "fault";
@@ -62,6 +82,16 @@ export type KernelEvent =
       readonly pid: number;
       readonly comm: string;
       readonly message: string;
+    }
+  | {
+      /** A page left memory. One event per PTE it was mapped by, or one with pid 0 if unmapped. */
+      readonly kind: "pageout";
+      readonly by: "madvise" | "reclaim";
+      readonly out: PageoutKind;
+      /** The process that mapped it, or 0 when no process did. */
+      readonly pid: number;
+      /** Where that process mapped it, or -1. */
+      readonly addr: number;
     }
   | { readonly kind: "exit"; readonly pid: number; readonly status: number }
   | { readonly kind: "exec"; readonly pid: number; readonly path: string };

@@ -195,23 +195,31 @@ function freeSwappedPages(phys: PhysMem, swap: SwapState, inode: Inode, from: nu
  * PTE ever holds one: pagemap shows nothing, smaps counts it in Swap but
  * not in SwapPss or VmSwap (scenario 39). A clean page holds only zeros:
  * it is dropped (a later read gets a new zeroed page). Without a free slot
- * the page stays, unmapped.
+ * the page stays, unmapped. Returns what happened: SHMEM_DROPPED (the frame
+ * is free), SHMEM_SWAPPED (the page is in the swap cache, written, its frame
+ * still held there) or SHMEM_KEPT.
  */
-export function shmemWriteout(k: Kernel, inode: Inode, index: number, pfn: number): void {
+export function shmemWriteout(k: Kernel, inode: Inode, index: number, pfn: number): number {
   const { phys, swap } = k;
   if (!(phys.flags[pfn]! & PG_DIRTY)) {
     deleteFromPageCache(phys, inode, index, pfn);
-    return;
+    return SHMEM_DROPPED;
   }
   const entry = swap.allocSlot();
-  if (entry < 0) return;
+  if (entry < 0) return SHMEM_KEPT;
   inode.cache.set(index, 0);
   phys.flags[pfn]! &= ~PG_CACHED;
   swap.addToCache(phys, pfn, entry);
   swap.dup(entry);
   inode.swapped.set(index, entry);
   swap.writePage(phys, pfn);
+  return SHMEM_SWAPPED;
 }
+
+/** shmemWriteout's outcomes. */
+export const SHMEM_KEPT = -1;
+export const SHMEM_DROPPED = 0;
+export const SHMEM_SWAPPED = 1;
 
 /**
  * shmem_swapin_folio: page `index` of `inode` comes back from swap: from

@@ -60,4 +60,6 @@ export interface Kernel {
   allocFrame(kind: number, word: number, requesterPid: number): number;
   /** Every live mm, for what reaches across processes (writeback, munlock). */
   mms(): Iterable<Mm>;
+  /** The pid of a task whose mm is `mm` (for the tracer), or 0. */
+  pidOf(mm: Mm): number;
 }

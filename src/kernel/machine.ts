@@ -240,6 +240,11 @@ export class Machine implements Kernel, Timeline {
     for (const task of this.tasks.values()) if (task.mm !== null) yield task.mm;
   }
 
+  pidOf(mm: Mm): number {
+    for (const task of this.tasks.values()) if (task.mm === mm) return task.pid;
+    return 0;
+  }
+
   /* ---- memory ---- */
 
   allocFrame(kind: number, word: number, requesterPid: number): number {

@@ -12,7 +12,14 @@
  */
 import type { Accessor } from "./access.js";
 import { PAGE_SIZE, VM_IO, VM_LOCKED, VM_PFNMAP, VM_READ, VM_WRITE } from "./constants.js";
-import { fadviseWillneed, shmemSwapinRange, shmemWriteout } from "./filemap.js";
+import type { PageoutKind } from "./events.js";
+import {
+  fadviseWillneed,
+  SHMEM_KEPT,
+  SHMEM_SWAPPED,
+  shmemSwapinRange,
+  shmemWriteout,
+} from "./filemap.js";
 import { populateRange } from "./gup.js";
 import type { Kernel } from "./kernel.js";
 import { type Mm, normalPage } from "./mm.js";
@@ -58,14 +65,22 @@ export function coldOrPageout(
 ): void {
   drainLazyfree(k.phys, k.swap); // lru_add_drain
   if (pageout) mm.updateHiwaterRss(); // try_to_unmap_one: update_hiwater_rss
+  const pid = pageout && k.trace !== null ? k.pidOf(mm) : 0;
   mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
     pmdEntry(span) {
-      if (span.anyEntry()) coldOrPageoutPtes(k, mm, vma, span, pageout);
+      if (span.anyEntry()) coldOrPageoutPtes(k, mm, vma, span, pageout, pid);
     },
   });
 }
 
-function coldOrPageoutPtes(k: Kernel, mm: Mm, vma: Vma, span: PteSpan, pageout: boolean): void {
+function coldOrPageoutPtes(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  span: PteSpan,
+  pageout: boolean,
+  pid: number,
+): void {
   const { phys } = k;
   for (let i = span.lo; i < span.hi; i++) {
     const pte = span.entries[i]!;
@@ -80,17 +95,21 @@ function coldOrPageoutPtes(k: Kernel, mm: Mm, vma: Vma, span: PteSpan, pageout: 
     phys.flags[pfn] = f & ~(PG_REFERENCED | PG_ACTIVE);
     if (!pageout) continue;
     const kind = f & KIND_MASK;
-    if (kind === KIND_SHMEM) pageoutShmem(k, mm, vma, span, i, pfn, pte);
+    let out: PageoutKind | null = null;
+    if (kind === KIND_SHMEM) out = pageoutShmem(k, mm, vma, span, i, pfn, pte);
     else if (kind !== KIND_ANON) continue;
-    else if (f & PG_LAZYFREE) pageoutLazyfree(k, mm, span, i, pfn, pte);
-    else pageoutAnon(k, mm, span, i, pfn, pte);
+    else if (f & PG_LAZYFREE) out = pageoutLazyfree(k, mm, span, i, pfn, pte);
+    else out = pageoutAnon(k, mm, span, i, pfn, pte);
+    if (out !== null && k.trace !== null)
+      k.trace({ kind: "pageout", by: "madvise", out, pid, addr: (span.base + i) * PAGE_SIZE });
   }
 }
 
 /**
  * shrink_folio_list for a shmem page mapped once: try_to_unmap clears the
  * PTE (its dirty bit passes to the page), then shmem_writeout sends a
- * dirty page to swap through the object's page cache (filemap.ts).
+ * dirty page to swap through the object's page cache (filemap.ts). Returns
+ * what became of it, or null when it stays (no free slot).
  */
 function pageoutShmem(
   k: Kernel,
@@ -100,14 +119,16 @@ function pageoutShmem(
   i: number,
   pfn: number,
   pte: number,
-): void {
+): PageoutKind | null {
   const { phys } = k;
   if (pteDirty(pte)) phys.flags[pfn]! |= PG_DIRTY;
   span.set(i, 0);
   phys.decMapcount(pfn);
   mm.addRss(KIND_SHMEM, -1);
   const index = vma.pgoff + (span.base + i - vma.start / PAGE_SIZE);
-  shmemWriteout(k, vma.file!, index, pfn);
+  const done = shmemWriteout(k, vma.file!, index, pfn);
+  if (done === SHMEM_KEPT) return null;
+  return done === SHMEM_SWAPPED ? "shmem-swap-out" : "shmem-drop";
 }
 
 /**
@@ -117,7 +138,8 @@ function pageoutShmem(
  * and the next touch finds a none PTE (the zero page for a read, a new
  * zeroed page for a write). A page written again is dirty: it becomes
  * swap-backed again, keeps its PTE (young and dirty as it was) and is
- * activated instead (scenario 44: kpageflags `0x…5878`).
+ * activated instead (scenario 44: kpageflags `0x…5878`). Returns
+ * "lazy-discard", or null for a page kept.
  */
 function pageoutLazyfree(
   k: Kernel,
@@ -126,18 +148,19 @@ function pageoutLazyfree(
   i: number,
   pfn: number,
   pte: number,
-): void {
+): PageoutKind | null {
   const { phys } = k;
   const f = phys.flags[pfn]!;
   if (pteDirty(pte) || f & PG_DIRTY) {
     phys.flags[pfn] = (f & ~PG_LAZYFREE) | PG_DIRTY | PG_ACTIVE;
-    return;
+    return null;
   }
   span.set(i, 0);
   phys.decMapcount(pfn);
   mm.addRss(KIND_ANON, -1);
   phys.flags[pfn] = f & ~(PG_LAZYFREE | PG_ANON_EXCLUSIVE);
   phys.free(pfn);
+  return "lazy-discard";
 }
 
 /**
@@ -190,15 +213,22 @@ export function madviseFree(k: Kernel, mm: Mm, vma: Vma, start: number, end: num
  * a dirty page is written to its slot and stays in the swap cache (the
  * write completes asynchronously; SwapCached counts it), a clean one,
  * whose slot still holds its data, leaves the swap cache and is freed.
- * Without a free slot the page stays.
+ * Without a free slot the page stays (null; else "swap-out").
  */
-function pageoutAnon(k: Kernel, mm: Mm, span: PteSpan, i: number, pfn: number, pte: number): void {
+function pageoutAnon(
+  k: Kernel,
+  mm: Mm,
+  span: PteSpan,
+  i: number,
+  pfn: number,
+  pte: number,
+): PageoutKind | null {
   const { phys, swap } = k;
   let entry = swap.entryOf.get(pfn) ?? -1;
   let dirty = pteDirty(pte) || (phys.flags[pfn]! & PG_DIRTY) !== 0;
   if (entry < 0) {
     entry = swap.allocSlot();
-    if (entry < 0) return;
+    if (entry < 0) return null;
     swap.addToCache(phys, pfn, entry);
     dirty = true;
   }
@@ -215,6 +245,7 @@ function pageoutAnon(k: Kernel, mm: Mm, span: PteSpan, i: number, pfn: number, p
     swap.deleteFromCache(phys, pfn);
     phys.free(pfn);
   }
+  return "swap-out";
 }
 
 /**

@@ -21,8 +21,7 @@ import type { Kernel } from "./kernel.js";
 import { selectVictim } from "./oom.js";
 import { PG_DIRTY, type PhysMem } from "./phys.js";
 import type { Task } from "./task.js";
-import type { Vfs } from "./vfs.js";
-import { SWAP_CLUSTER_MAX, tryToFreePages } from "./vmscan.js";
+import { SWAP_CLUSTER_MAX, tracePageout, tryToFreePages } from "./vmscan.js";
 
 /** Free frames below which a fault first reclaims: room for one fault's read-ahead and more. */
 export const RECLAIM_RESERVE = 2 * SWAP_CLUSTER_MAX;
@@ -62,18 +61,23 @@ const fruitlessAt = new WeakMap<PhysMem, number>();
 /**
  * shrink_page_list over the whole page cache: frees every cached page of a
  * regular file that no PTE maps, writing a dirty one back to `disk` first.
- * Shmem pages stay (there is no swap). Returns how many were freed.
+ * Shmem pages stay: only swap can take them (vmscan.ts, through
+ * shmem_writeout). Returns how many were freed.
  */
-function shrinkPageCache(phys: PhysMem, vfs: Vfs): number {
+function shrinkPageCache(k: Kernel): number {
+  const { phys, vfs } = k;
   let freed = 0;
   for (const inode of vfs.cachedInodes()) {
     for (const [index, pfn] of [...inode.cache.entries()]) {
       if (phys.mapcountOf(pfn) !== 0 || inode.shmem) continue;
-      if (phys.flags[pfn]! & PG_DIRTY) {
+      const dirty = (phys.flags[pfn]! & PG_DIRTY) !== 0;
+      if (dirty) {
         inode.disk.set(index, phys.content[pfn]!);
         phys.vm.fileOut();
       }
       deleteFromPageCache(phys, inode, index, pfn);
+      if (k.trace !== null)
+        tracePageout(k, null, pfn, dirty ? "file-writeback" : "file-drop", "reclaim");
       freed++;
     }
   }
@@ -98,7 +102,7 @@ export function allocFrameSlow(
   for (;;) {
     const reclaimed =
       tryToFreePages(k, SWAP_CLUSTER_MAX, { mayUnmap: true, kswapd: false, keepMm }) ||
-      shrinkPageCache(k.phys, k.vfs);
+      shrinkPageCache(k);
     if (reclaimed === 0) {
       const victim = selectVictim(tasks.values(), k.phys.nrFrames);
       if (victim === null) return -1;

@@ -30,11 +30,20 @@
  *   written (pswpout) and freed; without a free slot it is activated;
  * - a page-cache page is unmapped everywhere, written back if dirty, and
  *   leaves the cache;
- * - shmem pages stay (their swap-out, shmem_writeout, is not modelled).
+ * - a shmem page (tmpfs, shared anonymous memory: swap-backed, on the anon
+ *   lists, so scanned only while a swap slot is free) is unmapped
+ *   everywhere, its PTEs cleared (no swap entry: the object holds it), and
+ *   goes to swap through shmem_writeout (filemap.ts), or is dropped if clean;
+ *   without a free slot it stays, unmapped, and is activated;
+ * - a swap-cache page nobody maps (after MADV_PAGEOUT or read-ahead)
+ *   leaves the swap cache; its slot keeps the data.
  * Writes complete at once: a written page is freed in the same pass.
+ * With a tracer attached, each page freed is reported once per PTE that
+ * mapped it (a "pageout" event), or once if none did.
  */
 import { PAGE_SIZE, VM_EXEC } from "./constants.js";
-import { deleteFromPageCache } from "./filemap.js";
+import type { PageoutKind } from "./events.js";
+import { deleteFromPageCache, SHMEM_KEPT, SHMEM_SWAPPED, shmemWriteout } from "./filemap.js";
 import type { Kernel } from "./kernel.js";
 import { type Mm, normalPage } from "./mm.js";
 import {
@@ -233,17 +242,34 @@ function folioReferenced(
   return refs;
 }
 
+/** Where a page was mapped: [pid, address] per PTE, for the tracer. */
+type Mappers = Map<number, Array<readonly [number, number]>>;
+
 /**
  * try_to_unmap over a batch: every PTE mapping a page of `victims` is
  * replaced by the page's swap entry (an anonymous page in the swap cache:
  * exclusive if the page was, soft-dirty kept, the slot counting one more
- * entry) or cleared (file pages, discarded lazy-free pages). A dirty PTE's
- * bit passes to the page. RSS, map counts and VmSwap follow.
+ * entry) or cleared (file and shmem pages, discarded lazy-free pages). A
+ * dirty PTE's bit passes to the page. RSS, map counts and VmSwap follow.
+ * With a tracer, returns who mapped each page where; else null.
  */
-function tryToUnmap(k: Kernel, victims: ReadonlySet<number>): void {
+function tryToUnmap(k: Kernel, victims: ReadonlySet<number>): Mappers | null {
   const { phys, swap } = k;
   const hiwaterDone = new Set<Mm>();
+  const mappers: Mappers | null = k.trace === null ? null : new Map();
+  const pids = mappers === null ? null : new Map<Mm, number>();
   rmapWalk(k, [...victims], (mm, _vma, span, i, pfn) => {
+    if (mappers !== null && pids !== null) {
+      let pid = pids.get(mm);
+      if (pid === undefined) {
+        pid = k.pidOf(mm);
+        pids.set(mm, pid);
+      }
+      const list = mappers.get(pfn);
+      const at = [pid, (span.base + i) * PAGE_SIZE] as const;
+      if (list === undefined) mappers.set(pfn, [at]);
+      else list.push(at);
+    }
     if (!hiwaterDone.has(mm)) {
       mm.updateHiwaterRss();
       hiwaterDone.add(mm);
@@ -263,6 +289,21 @@ function tryToUnmap(k: Kernel, victims: ReadonlySet<number>): void {
     phys.decMapcount(pfn);
     mm.addRss(f & KIND_MASK, -1);
   });
+  return mappers;
+}
+
+/** Reports page `pfn` gone, as `out`, to the tracer: once per mapper, or once. */
+export function tracePageout(
+  k: Kernel,
+  mappers: Mappers | null,
+  pfn: number,
+  out: PageoutKind,
+  by: "madvise" | "reclaim",
+): void {
+  const trace = k.trace!;
+  const list = mappers?.get(pfn);
+  if (list === undefined) trace({ kind: "pageout", by, out, pid: 0, addr: -1 });
+  else for (const [pid, addr] of list) trace({ kind: "pageout", by, out, pid, addr });
 }
 
 /** The page cache's reverse map: PFN -> [inode, index], built when a batch holds file pages. */
@@ -325,7 +366,8 @@ function shrinkInactiveList(k: Kernel, lru: number, n: number, sc: ScanControl):
   if (file) vm.pgscanFile += batch.length;
   else vm.pgscanAnon += batch.length;
   const refs = folioReferenced(k, batch, sc.keepMm);
-  const owners = file ? pageCacheOwners(k) : null;
+  const shmem = !file && batch.some((pfn) => (phys.flags[pfn]! & KIND_MASK) === KIND_SHMEM);
+  const owners = file || shmem ? pageCacheOwners(k) : null;
   const victims = new Set<number>();
   for (const pfn of batch) {
     const f = phys.flags[pfn]!;
@@ -336,8 +378,9 @@ function shrinkInactiveList(k: Kernel, lru: number, n: number, sc: ScanControl):
     if (verdict === ACTIVATE || verdict === KEEP) continue;
     const kind = f & KIND_MASK;
     const dirty = (f & PG_DIRTY) !== 0 || r?.dirty === true;
-    if (kind === KIND_SHMEM) continue;
-    if (kind === KIND_FILE && !owners?.has(pfn)) continue; // not in a page cache: nothing to drop it from
+    // Not in a page cache (nor a shmem page in the swap cache): nothing to drop it from.
+    if (kind === KIND_FILE && !owners?.has(pfn)) continue;
+    if (kind === KIND_SHMEM && !(f & PG_SWAPCACHE) && !owners?.has(pfn)) continue;
     if (kind === KIND_ANON && f & PG_LAZYFREE && !(f & PG_SWAPCACHE)) {
       if (dirty) {
         // Redirtied since MADV_FREE: swap-backed again (folio_set_swapbacked), and activated.
@@ -358,32 +401,20 @@ function shrinkInactiveList(k: Kernel, lru: number, n: number, sc: ScanControl):
     victims.add(pfn);
   }
   if (victims.size === 0) return 0;
-  tryToUnmap(k, victims);
+  const mappers = tryToUnmap(k, victims);
   let freed = 0;
   for (const pfn of victims) {
-    const f = phys.flags[pfn]!;
-    sc.sizes[lruOf(f)]!--;
-    if (owners !== null && (f & KIND_MASK) === KIND_FILE) {
-      const [inode, index] = owners.get(pfn)!;
-      if (f & PG_DIRTY) {
-        inode.disk.set(index, phys.content[pfn]!);
-        phys.flags[pfn] = f & ~PG_DIRTY;
-        vm.fileOut();
-        vm.nrVmscanWrite++;
-      }
-      deleteFromPageCache(phys, inode, index, pfn);
-    } else if (f & PG_SWAPCACHE) {
-      if (f & PG_DIRTY) {
-        swap.writePage(phys, pfn);
-        vm.nrVmscanWrite++;
-      }
-      swap.deleteFromCache(phys, pfn);
-      phys.free(pfn);
-    } else {
-      phys.flags[pfn] = f & ~PG_LAZYFREE;
-      phys.free(pfn);
-      vm.pglazyfreed++;
-    }
+    const out = reclaimPage(k, pfn, owners, sc);
+    if (out === null) continue;
+    // A swap-cache page that was mapped went to swap: its PTEs are swap entries now.
+    if (k.trace !== null)
+      tracePageout(
+        k,
+        mappers,
+        pfn,
+        out === "swap-cache-drop" && mappers!.has(pfn) ? "swap-out" : out,
+        "reclaim",
+      );
     freed++;
   }
   if (sc.kswapd) vm.pgstealKswapd += freed;
@@ -391,6 +422,63 @@ function shrinkInactiveList(k: Kernel, lru: number, n: number, sc: ScanControl):
   if (file) vm.pgstealFile += freed;
   else vm.pgstealAnon += freed;
   return freed;
+}
+
+/**
+ * The end of shrink_folio_list for an unmapped victim `pfn`: writes it
+ * where it goes (file, swap) and frees it. Returns what was done, or null
+ * when the page stays (a shmem page without a free slot, activated).
+ */
+function reclaimPage(
+  k: Kernel,
+  pfn: number,
+  owners: Map<number, readonly [Inode, number]> | null,
+  sc: ScanControl,
+): PageoutKind | null {
+  const { phys, swap } = k;
+  const { vm } = phys;
+  const f = phys.flags[pfn]!;
+  const kind = f & KIND_MASK;
+  sc.sizes[lruOf(f)]!--;
+  if (kind === KIND_FILE) {
+    const [inode, index] = owners!.get(pfn)!;
+    if (f & PG_DIRTY) {
+      inode.disk.set(index, phys.content[pfn]!);
+      phys.flags[pfn] = f & ~PG_DIRTY;
+      vm.fileOut();
+      vm.nrVmscanWrite++;
+    }
+    deleteFromPageCache(phys, inode, index, pfn);
+    return f & PG_DIRTY ? "file-writeback" : "file-drop";
+  }
+  if (kind === KIND_SHMEM && !(f & PG_SWAPCACHE)) {
+    const [inode, index] = owners!.get(pfn)!;
+    const done = shmemWriteout(k, inode, index, pfn);
+    if (done === SHMEM_KEPT) {
+      // shmem_writeout found no slot: the page stays, unmapped, and is activated.
+      sc.sizes[lruOf(f)]!++;
+      activate(phys, pfn, sc);
+      return null;
+    }
+    if (done !== SHMEM_SWAPPED) return "shmem-drop";
+    vm.nrVmscanWrite++;
+    swap.deleteFromCache(phys, pfn);
+    phys.free(pfn);
+    return "shmem-swap-out";
+  }
+  if (f & PG_SWAPCACHE) {
+    if (f & PG_DIRTY) {
+      swap.writePage(phys, pfn);
+      vm.nrVmscanWrite++;
+    }
+    swap.deleteFromCache(phys, pfn);
+    phys.free(pfn);
+    return kind === KIND_ANON && f & PG_DIRTY ? "swap-out" : "swap-cache-drop";
+  }
+  phys.flags[pfn] = f & ~PG_LAZYFREE;
+  phys.free(pfn);
+  vm.pglazyfreed++;
+  return "lazy-discard";
 }
 
 /**

@@ -62,6 +62,52 @@ describe("trace on", () => {
     expect(lines.some((l) => /^trace: pid 3: exit, killed by signal 9: /.test(l))).toBe(true);
   });
 
+  test("MADV_PAGEOUT says what became of each page: swapped, shmem swapped or dropped, lazy-free discarded", () => {
+    const s = boot({ swapBytes: 16 * 1024 * 1024 });
+    sh(
+      s,
+      `P=$(spawn /bin/sh); mmap $P 1M --name buf; write $P buf
+mmap $P 64K --shared --name shm; write $P shm 32K; read $P shm+32K 32K > /dev/null
+mmap $P 64K --name lazy; write $P lazy; madvise $P lazy 64K free; trace on`,
+    );
+    expect(traceLines(sh(s, "madvise $P buf 1M pageout").stderr)).toEqual([
+      "trace: pid 3: MADV_PAGEOUT: 256 pages out: swap-out ×256 at 0x7ffff7cd2000-0x7ffff7dd2000 (written to swap, each PTE now a swap entry)",
+    ]);
+    expect(traceLines(sh(s, "madvise $P shm 64K pageout").stderr)).toEqual([
+      "trace: pid 3: MADV_PAGEOUT: 16 pages out: shmem-swap-out ×8 at 0x7ffff7cc2000-0x7ffff7cca000 (shmem written to swap, PTEs cleared, the object keeps the entry); shmem-drop ×8 at 0x7ffff7cca000-0x7ffff7cd2000 (clean shmem, only zeros: freed)",
+      "trace: MemFree +32 kB: 8 frames freed, net",
+    ]);
+    expect(traceLines(sh(s, "madvise $P lazy 64K pageout").stderr)).toEqual([
+      "trace: pid 3: MADV_PAGEOUT: 16 pages out: lazy-discard ×16 at 0x7ffff7cb2000-0x7ffff7cc2000 (clean MADV_FREE page freed: the next touch reads zeros)",
+      "trace: MemFree +64 kB: 16 frames freed, net",
+    ]);
+  });
+
+  test("reclaim under pressure: what it took from each process and from the page cache", () => {
+    const s = boot({ memBytes: 40 * 1024 * 1024, swapBytes: 64 * 1024 * 1024 });
+    sh(
+      s,
+      `seq 1 100000 > /tmp/n; P=$(spawn /bin/sh); mmap $P 28M --name buf
+mmap $P 4M --shared --name shm; write $P shm; trace on`,
+    );
+    const lines = traceLines(sh(s, "write $P buf").stderr);
+    expect(lines[0]).toBe(
+      "trace: pid 3: 7168 faults: new-page ×7168 at 0x7ffff6000000-0x7ffff7c00000",
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^trace: reclaim: \d+ unmapped pages freed: file-drop ×\d+ \(clean page-cache page freed: the next touch rereads the file\); file-writeback ×\d+ \(dirty page-cache page written to its file, then freed\)$/,
+      ),
+    );
+    const own = lines.find((l) => l.startsWith("trace: pid 3: reclaim: "));
+    expect(own).toMatch(/ swap-out ×\d+ at 0x7ffff6/);
+    expect(own).toContain(
+      "shmem-swap-out ×1024 at 0x7ffff5c00000-0x7ffff6000000 (shmem written to swap, PTEs cleared, the object keeps the entry)",
+    );
+    // The shells' pages went too: reclaim takes from every process.
+    expect(lines.some((l) => l.startsWith("trace: pid 1: reclaim: "))).toBe(true);
+  });
+
   test("goes to stderr only: captures and pipes are unchanged", () => {
     const s = forked();
     sh(s, "trace on");
@@ -96,6 +142,22 @@ describe("the tracer's summary", () => {
       "pid 7: 9 faults: new-page ×5 at 0x1000000-0x1001000, 0x2000000-0x2001000, 0x3000000-0x3001000 and 2 more; file-read ×4, 64 pages mapped at 0x10000-0x41000",
     ]);
     expect(t.drain()).toEqual([]);
+  });
+
+  test("pages reclaimed inside faults do not split the faults' summary", () => {
+    const t = new Tracer();
+    const out = (pid: number, addr: number) =>
+      ({ kind: "pageout", by: "reclaim", out: "swap-out", pid, addr }) as const;
+    t.record(fault(3, 0x1000, "new-page"));
+    t.record(out(4, 0x9000));
+    t.record(fault(3, 0x2000, "new-page"));
+    t.record(out(4, 0xa000));
+    t.record({ kind: "pageout", by: "reclaim", out: "file-drop", pid: 0, addr: -1 });
+    expect(t.drain()).toEqual([
+      "pid 3: 2 faults: new-page ×2 at 0x1000-0x3000",
+      "pid 4: reclaim: 2 pages out: swap-out ×2 at 0x9000-0xb000 (written to swap, each PTE now a swap entry)",
+      "reclaim: 1 unmapped page freed: file-drop ×1 (clean page-cache page freed: the next touch rereads the file)",
+    ]);
   });
 
   test("keeps events in order, faults between them batched apart", () => {

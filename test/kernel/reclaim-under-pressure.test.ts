@@ -117,6 +117,97 @@ tail -n 1 /tmp/numbers`,
   });
 });
 
+describe("shmem under pressure", () => {
+  test("with swap, shared memory goes to swap through shmem_writeout: PTEs cleared, the object keeps the entries", () => {
+    const t = runScript(
+      `P=$(spawn /bin/sh)
+S=$(mmap $P 16M --shared --name shm)
+write $P shm 16M --value 5
+C=$(fork $P)
+read $C shm 16M > /dev/null
+Q=$(spawn /bin/sh)
+X=$(mmap $Q 20M --name big)
+write $Q big 20M
+smaps $P shm | grep -E '^(Rss|Swap|SwapPss):'
+smaps $C shm | grep -E '^(Rss|Swap):'
+grep -E '^(VmSwap|RssShmem):' /proc/$P/status
+grep -E '^Swap:' /proc/$P/smaps_rollup
+echo $(read $C shm 16M -v)
+read $P shm+12M 4K --words
+grep -E '^(pswpout|pgsteal_anon|oom_kill) ' /proc/vmstat`,
+      SMALL_SWAP,
+    );
+    expect(t.status).toBe(0);
+    const lines = t.stdout.split("\n");
+    const kb = (i: number): number => Number(lines[i]!.match(/(\d+) kB/)![1]);
+    const [rss, swap, swapPss, cRss, cSwap] = [kb(0), kb(1), kb(2), kb(3), kb(4)];
+    expect(swap).toBeGreaterThan(1024);
+    expect(rss + swap).toBe(16 * 1024);
+    // No PTE holds a shmem page's swap entry: SwapPss and VmSwap do not count it (scenario 39).
+    expect(swapPss).toBe(0);
+    expect(lines[5]).toMatch(new RegExp(`^RssShmem:\\s+${rss} kB$`));
+    // VmSwap counts swap PTEs: the rest of the process's swap, not the object's.
+    expect(kb(6)).toBe(kb(7) - swap);
+    // Both processes mapped every page: each page went from both (try_to_unmap), or stayed in both.
+    expect([cRss, cSwap]).toEqual([rss, swap]);
+    expect(lines[8]).toMatch(/^minflt=\d+ majflt=[1-9]\d* pages=4096 /);
+    expect(lines[9]).toMatch(/: 0x00000005$/);
+    const v = vmstat(t.stdout);
+    expect(v.get("pswpout")).toBeGreaterThanOrEqual(swap / 4);
+    expect(v.get("oom_kill")).toBe(0);
+  });
+
+  test("with the swap full, shared memory stays (unmapped pages activated), then the OOM killer; no slot is left behind", () => {
+    const t = runScript(
+      `P=$(spawn /bin/sh)
+S=$(mmap $P 16M --shared --name shm)
+write $P shm 16M --value 5
+Q=$(spawn /bin/sh)
+X=$(mmap $Q 20M --name big --noreserve)
+write $Q big 20M 2>/dev/null
+grep -E '^(pswpout|oom_kill) ' /proc/vmstat
+dmesg -t | tail -1
+kill $Q; wait $Q; wait $P
+grep -E '^Swap(Total|Free):' /proc/meminfo
+grep -h VmSwap /proc/1/status /proc/2/status`,
+      { memBytes: 40 * MiB, swapBytes: MiB }, // 255 slots
+    );
+    const lines = t.stdout.split("\n");
+    expect(lines.slice(0, 2)).toEqual(["pswpout 255", "oom_kill 1"]);
+    // The victim held the object's pages that found no slot; the rest went to swap.
+    const shmemRss = Number(lines[2]!.match(/shmem-rss:(\d+)kB/)![1]);
+    expect(shmemRss).toBeGreaterThan(8 * 1024);
+    expect(shmemRss).toBeLessThan(16 * 1024);
+    // What the shells' own swapped pages hold is all that is left: the object's slots went with it.
+    const kb = (i: number): number => Number(lines[i]!.match(/(\d+) kB/)![1]);
+    expect(kb(3)).toBe(1020);
+    expect(kb(3) - kb(4)).toBe(kb(5) + kb(6));
+  });
+
+  test("without swap, shared memory stays, and only the page cache is reclaimed", () => {
+    const t = runScript(
+      `P=$(spawn /bin/sh)
+S=$(mmap $P 8M --shared --name shm)
+write $P shm 8M --value 5
+seq 1 200000 > /tmp/numbers
+Q=$(spawn /bin/sh)
+X=$(mmap $Q 12M --name big --noreserve)
+write $Q big 12M
+smaps $P shm | grep -E '^(Rss|Swap):'
+grep -E '^(pgsteal_anon|pgsteal_file) ' /proc/vmstat`,
+      SMALL,
+    );
+    expect(t.status).toBe(0);
+    const v = vmstat(t.stdout);
+    expect(t.stdout.split("\n").slice(0, 2)).toEqual([
+      "Rss:                8192 kB",
+      "Swap:                  0 kB",
+    ]);
+    expect(v.get("pgsteal_anon")).toBe(0);
+    expect(v.get("pgsteal_file")).toBeGreaterThan(0);
+  });
+});
+
 describe("without swap", () => {
   test("anonymous memory cannot be reclaimed: the page cache goes, then the OOM killer, with the kernel's lines", () => {
     const t = runScript(

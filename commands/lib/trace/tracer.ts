@@ -5,12 +5,15 @@
  *
  * Faults aggregate per process and kind, with the address ranges they hit
  * (a fault within 64 KiB of the last one of its kind extends its range);
- * fork, exec, exit, teardown and OOM kills are kept in order, one line each.
+ * pages reclaimed (MADV_PAGEOUT, reclaim under pressure) aggregate the same
+ * way per process, cause and outcome, without splitting the faults they
+ * come between (reclaim runs inside faults); fork, exec, exit, teardown and
+ * OOM kills are kept in order, one line each.
  * Each command's summary is drained after it runs (see `traced`).
  */
 
 import { hex } from "../../../fs/hex.js";
-import type { FaultKind, KernelEvent } from "../../../src/kernel/events.js";
+import type { FaultKind, KernelEvent, PageoutKind } from "../../../src/kernel/events.js";
 import { FAULT_KINDS } from "../../../src/kernel/fault.js";
 import { plural } from "../explain/prose.js";
 
@@ -31,7 +34,26 @@ interface FaultBatch {
   readonly byPid: Map<number, Map<FaultKind, FaultTally>>;
 }
 
-type Entry = FaultBatch | { readonly kind: "event"; readonly event: KernelEvent };
+/** Pages gone, between two other events: "madvise 3" / "reclaim 0" -> outcome -> tally. */
+interface PageoutBatch {
+  readonly kind: "pageouts";
+  readonly byWho: Map<string, Map<PageoutKind, FaultTally>>;
+}
+
+type PageoutEvent = Extract<KernelEvent, { kind: "pageout" }>;
+
+type Entry = FaultBatch | PageoutBatch | { readonly kind: "event"; readonly event: KernelEvent };
+
+/** The outcomes in the order printed, each with what it means. */
+const PAGEOUT_MEANINGS: ReadonlyArray<readonly [PageoutKind, string]> = [
+  ["swap-out", "written to swap, each PTE now a swap entry"],
+  ["shmem-swap-out", "shmem written to swap, PTEs cleared, the object keeps the entry"],
+  ["shmem-drop", "clean shmem, only zeros: freed"],
+  ["lazy-discard", "clean MADV_FREE page freed: the next touch reads zeros"],
+  ["file-drop", "clean page-cache page freed: the next touch rereads the file"],
+  ["file-writeback", "dirty page-cache page written to its file, then freed"],
+  ["swap-cache-drop", "unmapped swap-cache page freed: its slot keeps the data"],
+];
 
 const MAX_RANGES = 64;
 /** A fault this close above a range's end extends it (fault-around steps by 16 pages). */
@@ -44,23 +66,57 @@ const MAX_ENTRIES = 10_000;
 export class Tracer {
   private entries: Entry[] = [];
   private dropped = 0;
+  /** The batches faults and pageouts add to until another event comes. */
+  private faults: FaultBatch | null = null;
+  private pageouts: PageoutBatch | null = null;
 
   /** The hook to set as `machine.trace`. */
   readonly record = (event: KernelEvent): void => {
     if (event.kind === "fault") this.fault(event);
-    else if (this.entries.length < MAX_ENTRIES) this.entries.push({ kind: "event", event });
-    else this.dropped++;
+    else if (event.kind === "pageout") this.pageout(event);
+    else if (this.entries.length < MAX_ENTRIES) {
+      this.entries.push({ kind: "event", event });
+      this.faults = null;
+      this.pageouts = null;
+    } else this.dropped++;
   };
 
+  private pageout(e: PageoutEvent): void {
+    let batch = this.pageouts;
+    if (batch === null) {
+      if (this.entries.length >= MAX_ENTRIES) {
+        this.dropped++;
+        return;
+      }
+      batch = { kind: "pageouts", byWho: new Map() };
+      this.entries.push(batch);
+      this.pageouts = batch;
+    }
+    const who = `${e.by} ${e.pid}`;
+    let outs = batch.byWho.get(who);
+    if (outs === undefined) {
+      outs = new Map();
+      batch.byWho.set(who, outs);
+    }
+    let t = outs.get(e.out);
+    if (t === undefined) {
+      t = { count: 0, major: 0, mapped: 0, ranges: [], overflow: 0 };
+      outs.set(e.out, t);
+    }
+    t.count++;
+    if (e.addr >= 0) addToRanges(t, e.addr);
+  }
+
   private fault(e: Extract<KernelEvent, { kind: "fault" }>): void {
-    let last = this.entries[this.entries.length - 1];
-    if (last === undefined || last.kind !== "faults") {
+    let last = this.faults;
+    if (last === null) {
       if (this.entries.length >= MAX_ENTRIES) {
         this.dropped++;
         return;
       }
       last = { kind: "faults", byPid: new Map() };
       this.entries.push(last);
+      this.faults = last;
     }
     let kinds = last.byPid.get(e.pid);
     if (kinds === undefined) {
@@ -85,6 +141,7 @@ export class Tracer {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       if (entry.kind === "faults") lines.push(...faultLines(entry));
+      else if (entry.kind === "pageouts") lines.push(...pageoutLines(entry));
       else {
         const next = entries[i + 1];
         const merged = next?.kind === "event" ? mergeTeardown(entry.event, next.event) : null;
@@ -95,6 +152,8 @@ export class Tracer {
     if (this.dropped > 0) lines.push(`${plural(this.dropped, "more event")} not shown`);
     this.entries = [];
     this.dropped = 0;
+    this.faults = null;
+    this.pageouts = null;
     return lines;
   }
 }
@@ -132,10 +191,41 @@ function faultLines(batch: FaultBatch): string[] {
 
 function kindText(kind: FaultKind, t: FaultTally): string {
   const mapped = t.mapped !== t.count ? `, ${plural(t.mapped, "page")} mapped` : "";
+  return `${kind} ×${t.count}${mapped} at ${rangesText(t)}`;
+}
+
+function rangesText(t: FaultTally): string {
   const shown = t.ranges.slice(0, SHOWN_RANGES).map(([lo, hi]) => `${hex(lo)}-${hex(hi)}`);
   const more = t.ranges.length - shown.length + (t.overflow > 0 ? 1 : 0);
-  const where = `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
-  return `${kind} ×${t.count}${mapped} at ${where}`;
+  return `${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+}
+
+/**
+ * `pid 3: MADV_PAGEOUT: 256 pages out: swap-out ×256 at 0x…-0x… (written
+ * to swap, each PTE now a swap entry)`, one line per process and cause;
+ * pages no process mapped as `reclaim: 40 unmapped pages freed: …`.
+ */
+function pageoutLines(batch: PageoutBatch): string[] {
+  const lines: string[] = [];
+  for (const [who, outs] of batch.byWho) {
+    const [by, pidText] = who.split(" ") as [string, string];
+    const cause = by === "madvise" ? "MADV_PAGEOUT" : "reclaim";
+    let total = 0;
+    const parts: string[] = [];
+    for (const [out, meaning] of PAGEOUT_MEANINGS) {
+      const t = outs.get(out);
+      if (t === undefined) continue;
+      total += t.count;
+      const where = t.ranges.length > 0 ? ` at ${rangesText(t)}` : "";
+      parts.push(`${out} ×${t.count}${where} (${meaning})`);
+    }
+    const head =
+      pidText === "0"
+        ? `${cause}: ${plural(total, "unmapped page")} freed`
+        : `pid ${pidText}: ${cause}: ${plural(total, "page")} out`;
+    lines.push(`${head}: ${parts.join("; ")}`);
+  }
+  return lines;
 }
 
 /** A wait status as words: `status 0`, `killed by signal 9`. */
@@ -174,5 +264,7 @@ function eventLine(e: KernelEvent): string {
       return `pid ${e.pid}: SIGSEGV on a ${e.write ? "write" : "read"} at ${hex(e.addr)}: ${e.reason}`;
     case "oom-kill":
       return `oom-kill: ${e.message}`;
+    case "pageout":
+      return `pid ${e.pid}: ${e.out} by ${e.by}`;
   }
 }
