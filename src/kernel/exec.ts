@@ -123,7 +123,13 @@ export function checkArgs(
   return total > ARG_MAX ? failure("E2BIG") : success(undefined);
 }
 
-/** Replaces `task`'s image with `exe`. The file was checked by findExecutable. */
+/**
+ * Replaces `task`'s image with `exe`. The file was checked by
+ * findExecutable. Returns false when memory ran out while the new
+ * program's start-up pages were made resident (past the point of no
+ * return: the OOM killer may have killed the task already; the caller
+ * ends it otherwise).
+ */
 export function execImage(
   k: Kernel,
   task: Task,
@@ -131,7 +137,7 @@ export function execImage(
   argv: readonly string[],
   options: ExecOptions,
   filename: string,
-): void {
+): boolean {
   const spec = programFor(exe.path, argv)!;
   const env = options.env ?? spec.env;
   if (task.mm !== null) {
@@ -148,27 +154,29 @@ export function execImage(
   }
   const mm = new Mm();
   task.mm = mm;
+  task.comm = commOf(filename); // begin_new_exec: __set_task_comm, before the new image's pages
   const who = { pid: task.pid, mm };
   // Past the point of no return the new image's charges are made without
   // the overcommit check: Linux would kill the task if one were refused
   // (only the first stack page is checked before, in __bprm_mm_init).
-  withoutCheck(k, () => {
+  const complete = withoutCheck(k, () => {
     setupStack(k, mm, filename, argv, env, spec);
     loadExecutable(k, mm, exe);
     loadInterpreter(k, mm, k.vfs.lookup(exe.elf.interp!));
     mapVdso(k, mm);
-    if (spec.execImage !== undefined) replayResident(k, who, spec.execImage);
+    if (spec.execImage !== undefined && !replayResident(k, who, spec.execImage)) return false;
+    if (task.isZombie) return false;
     replayStartup(k, mm, spec.startup);
-    replayResident(k, who, spec.resident);
+    return replayResident(k, who, spec.resident);
   });
   mm.hiwaterRss = mm.rss;
   mm.hiwaterVm = mm.totalVm();
   task.minflt += spec.minflt;
   task.majflt += spec.majflt;
-  task.comm = commOf(filename);
   task.argv = [...argv];
   task.env = [...env];
   task.exe = exe;
+  return complete;
 }
 
 const pageDown = (n: number): number => Math.floor(n / PAGE_SIZE) * PAGE_SIZE;
@@ -445,12 +453,14 @@ function decodePages(pages: string): [string, number][] {
  * machine. The stack is matched by its top, since longer arguments make it
  * longer: its pages are laid from the top down, and every page holding the
  * argument and environment strings is resident too (execve wrote them).
+ * Returns false, and stops, when no frame can be had (the allocator's slow
+ * path has reclaimed and, failing that, run the OOM killer).
  */
 function replayResident(
   k: Kernel,
   who: { pid: number; mm: Mm },
   vmas: readonly ResidentVma[],
-): void {
+): boolean {
   for (const captured of vmas) {
     if (captured.path === "[vsyscall]") continue;
     const stack = captured.path === "[stack]";
@@ -467,14 +477,14 @@ function replayResident(
     let addr = captured.start;
     for (const [state, count] of decodePages(captured.pages)) {
       for (let i = 0; i < count; i++, addr += PAGE_SIZE) {
-        if (state !== "-" && prefaultPage(k, who, vma, addr, state) < 0)
-          panic("exec replay: out of memory");
+        if (state !== "-" && prefaultPage(k, who, vma, addr, state) < 0) return false;
       }
     }
     if (stack) {
       for (let page = pageDown(who.mm.startStack); page < vma.end; page += PAGE_SIZE) {
-        if (prefaultPage(k, who, vma, page, "a") < 0) panic("exec replay: out of memory");
+        if (prefaultPage(k, who, vma, page, "a") < 0) return false;
       }
     }
   }
+  return true;
 }

@@ -558,7 +558,7 @@ export class Machine implements Kernel, Timeline {
     const task = this.tasks.get(pid);
     if (task === undefined || task.isZombie) return failure("ESRCH");
     const r = this.doExec(task, path, argv, options);
-    if (r.ok) this.runActions(task);
+    if (r.ok && !task.isZombie) this.runActions(task);
     return r;
   }
 
@@ -573,7 +573,14 @@ export class Machine implements Kernel, Timeline {
     if (!found.ok) return found;
     const args = checkArgs(path, argv, options.env ?? []);
     if (!args.ok) return args;
-    execImage(this, task, found.value, argv, options, path);
+    if (!execImage(this, task, found.value, argv, options, path)) {
+      // Memory ran out while the new program started, past the point of no
+      // return: the OOM killer has killed it (the usual victim: the only
+      // killable task), or, when it chose nobody, it dies the same way.
+      if (!task.isZombie) this.oomKill(task);
+      this.trace?.({ kind: "exec", pid: task.pid, path });
+      return success(undefined);
+    }
     task.forkNoExec = false;
     this.collectOrphans();
     task.actions = programActions(found.value.path, argv);
