@@ -8,10 +8,19 @@
 import { EventEmitter } from "node:events";
 import stripAnsi from "strip-ansi";
 import { describe, expect, it } from "vitest";
-import { runInteractive } from "../../src/ui/app.js";
-import { createMemoryHistoryStore } from "../../src/ui/history.js";
-import { AUTOWRAP_OFF, AUTOWRAP_ON } from "../../src/ui/use-scrollback.js";
 import { FakeEngine } from "./fake-engine.js";
+
+// Ink draws no frame but the last one when it believes it runs in CI
+// (is-in-ci, read once when ink is first imported), and `.ci/run` sets
+// CI=true: a terminal's user is never in CI, so this file loads Ink as a
+// terminal has it (vitest gives each test file its own module graph).
+const ci = process.env.CI;
+process.env.CI = "0";
+const { runInteractive } = await import("../../src/ui/app.js");
+const { createMemoryHistoryStore } = await import("../../src/ui/history.js");
+const { AUTOWRAP_OFF, AUTOWRAP_ON } = await import("../../src/ui/use-scrollback.js");
+if (ci === undefined) delete process.env.CI;
+else process.env.CI = ci;
 
 /** Keys from a pipe (no raw mode), as run-interactive-without-a-tty's. */
 class PipeStdin extends EventEmitter {
