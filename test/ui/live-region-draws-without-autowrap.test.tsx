@@ -5,10 +5,10 @@
  * tmux); scrollback text turns autowrap on for itself, so long output lines
  * still wrap, and leaving the shell turns it back on.
  */
-import { EventEmitter } from "node:events";
 import stripAnsi from "strip-ansi";
 import { describe, expect, it } from "vitest";
 import { FakeEngine } from "./fake-engine.js";
+import { CapturedStdout, PipeStdin } from "./fake-streams.js";
 
 // Ink draws no frame but the last one when it believes it runs in CI
 // (is-in-ci, read once when ink is first imported), and `.ci/run` sets
@@ -22,35 +22,6 @@ const { AUTOWRAP_OFF, AUTOWRAP_ON } = await import("../../src/ui/use-scrollback.
 if (ci === undefined) delete process.env.CI;
 else process.env.CI = ci;
 
-/** Keys from a pipe (no raw mode), as run-interactive-without-a-tty's. */
-class PipeStdin extends EventEmitter {
-  readonly isTTY = false;
-  setEncoding() {}
-  setRawMode(): never {
-    throw new Error("setRawMode called on a pipe");
-  }
-  pause() {}
-  resume() {}
-  ref() {}
-  unref() {}
-  read() {
-    return null;
-  }
-}
-
-/** A terminal's stdout, 80 columns wide: every write kept. */
-class TerminalStdout extends EventEmitter {
-  readonly isTTY = true;
-  readonly columns = 80;
-  readonly rows = 24;
-  readonly chunks: string[] = [];
-  write(text: string, callback?: () => void): boolean {
-    this.chunks.push(text);
-    callback?.();
-    return true;
-  }
-}
-
 /** Polls until `ok` holds (at most 10 s: the suite runs on a loaded machine). */
 async function until(ok: () => boolean): Promise<void> {
   for (let t = 0; !ok() && t < 1000; t++) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -59,8 +30,8 @@ async function until(ok: () => boolean): Promise<void> {
 describe("the live region on a terminal", () => {
   it("is drawn with autowrap off; scrollback turns it on for itself; exit restores it", async () => {
     const stdin = new PipeStdin();
-    const stdout = new TerminalStdout();
-    const stderr = new TerminalStdout();
+    const stdout = new CapturedStdout(true);
+    const stderr = new CapturedStdout(true);
     const done = runInteractive(new FakeEngine(), {
       stdin: stdin as unknown as NodeJS.ReadStream,
       stdout: stdout as unknown as NodeJS.WriteStream,

@@ -1,37 +1,9 @@
-import { EventEmitter } from "node:events";
 import stripAnsi from "strip-ansi";
 import { describe, expect, it } from "vitest";
 import { runInteractive } from "../../src/ui/app.js";
 import { createMemoryHistoryStore } from "../../src/ui/history.js";
 import { FakeEngine } from "./fake-engine.js";
-
-/** A stdin that is not a terminal: Ink cannot set raw mode on it. */
-class PipeStdin extends EventEmitter {
-  readonly isTTY = false;
-  setEncoding() {}
-  setRawMode(): never {
-    throw new Error("setRawMode called on a pipe");
-  }
-  pause() {}
-  resume() {}
-  ref() {}
-  unref() {}
-  read() {
-    return null;
-  }
-}
-
-class CapturedStdout extends EventEmitter {
-  readonly isTTY = false;
-  readonly columns = 80;
-  readonly rows = 24;
-  readonly chunks: string[] = [];
-  write(text: string, callback?: () => void): boolean {
-    this.chunks.push(text);
-    callback?.();
-    return true;
-  }
-}
+import { CapturedStdout, PipeStdin } from "./fake-streams.js";
 
 const streams = () => {
   const stdin = new PipeStdin();
