@@ -343,6 +343,16 @@ describe("the real kernel and cowsh print the same records", () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(25);
   });
 
+  test("every fixture, compared or pending, is records of known kinds only", () => {
+    for (const name of scenarioFiles(".c")) {
+      const text = read(`fixtures/${name}.out`);
+      const run = parseRun(text);
+      const marked = text.split("\n").filter((l) => l.startsWith("@")).length;
+      expect(run.stray, `${name}: output outside any record`).toEqual([]);
+      expect(run.records.length, `${name}: @-lines that are no known record`).toBe(marked);
+    }
+  });
+
   test.each(scenarios)("%s", (name) => {
     const kernel = parseRun(read(`fixtures/${name}.out`));
     const cowsh = cowshRun(name);
