@@ -286,6 +286,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "70-thp-fault": "model in issue 13: THP first-touch fault (PMD-mapped folio, huge zero page)",
   "71-thp-fork-cow":
     "model in issue 13: THP fork and the write-after-fork PMD split and 4 KiB copy",
+  "72-thp-munmap-partial": "model in issue 13: PMD split by a partial munmap of a THP",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
