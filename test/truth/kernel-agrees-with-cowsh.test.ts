@@ -288,6 +288,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
     "model in issue 13: THP fork and the write-after-fork PMD split and 4 KiB copy",
   "72-thp-munmap-partial": "model in issue 13: PMD split by a partial munmap of a THP",
   "73-thp-mprotect-partial": "model in issue 13: PMD split by a partial mprotect of a THP",
+  "74-thp-dontneed-partial": "model in issue 13: PMD split by a partial MADV_DONTNEED of a THP",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
