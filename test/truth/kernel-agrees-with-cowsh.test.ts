@@ -289,6 +289,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "72-thp-munmap-partial": "model in issue 13: PMD split by a partial munmap of a THP",
   "73-thp-mprotect-partial": "model in issue 13: PMD split by a partial mprotect of a THP",
   "74-thp-dontneed-partial": "model in issue 13: PMD split by a partial MADV_DONTNEED of a THP",
+  "75-thp-unaligned": "model in issue 13: THP only where an aligned 2 MiB fits in the VMA",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
