@@ -292,6 +292,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "75-thp-unaligned": "model in issue 13: THP only where an aligned 2 MiB fits in the VMA",
   "76-thp-nohugepage":
     "model in issue 13: MADV_NOHUGEPAGE and unadvised regions under THP enabled=madvise",
+  "77-thp-collapse": "model in issue 13: MADV_COLLAPSE",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
