@@ -293,6 +293,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "76-thp-nohugepage":
     "model in issue 13: MADV_NOHUGEPAGE and unadvised regions under THP enabled=madvise",
   "77-thp-collapse": "model in issue 13: MADV_COLLAPSE",
+  "78-thp-enabled-modes": "model in issue 13: /sys/kernel/mm/transparent_hugepage/enabled modes",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
