@@ -294,6 +294,8 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
     "model in issue 13: MADV_NOHUGEPAGE and unadvised regions under THP enabled=madvise",
   "77-thp-collapse": "model in issue 13: MADV_COLLAPSE",
   "78-thp-enabled-modes": "model in issue 13: /sys/kernel/mm/transparent_hugepage/enabled modes",
+  "79-thp-shmem-anon":
+    "model in issue 13: shmem THP on shared anonymous memory (shmem_enabled=always)",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
