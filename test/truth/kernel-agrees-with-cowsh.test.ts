@@ -296,6 +296,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "78-thp-enabled-modes": "model in issue 13: /sys/kernel/mm/transparent_hugepage/enabled modes",
   "79-thp-shmem-anon":
     "model in issue 13: shmem THP on shared anonymous memory (shmem_enabled=always)",
+  "80-thp-memfd": "model in issue 13: shmem THP on memfd (shmem_enabled=advise)",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
