@@ -297,6 +297,8 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "79-thp-shmem-anon":
     "model in issue 13: shmem THP on shared anonymous memory (shmem_enabled=always)",
   "80-thp-memfd": "model in issue 13: shmem THP on memfd (shmem_enabled=advise)",
+  "81-hugetlb-private":
+    "model in issue 13: hugetlb private mappings, reservations and HugePages_* in meminfo",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
