@@ -299,6 +299,8 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "80-thp-memfd": "model in issue 13: shmem THP on memfd (shmem_enabled=advise)",
   "81-hugetlb-private":
     "model in issue 13: hugetlb private mappings, reservations and HugePages_* in meminfo",
+  "82-hugetlb-shared":
+    "model in issue 13: hugetlb shared mappings (Shared_Hugetlb/Private_Hugetlb)",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
