@@ -301,6 +301,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
     "model in issue 13: hugetlb private mappings, reservations and HugePages_* in meminfo",
   "82-hugetlb-shared":
     "model in issue 13: hugetlb shared mappings (Shared_Hugetlb/Private_Hugetlb)",
+  "83-hugetlb-fork-cow": "model in issue 13: hugetlb fork and the 2 MiB copy on write",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
