@@ -302,6 +302,8 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "82-hugetlb-shared":
     "model in issue 13: hugetlb shared mappings (Shared_Hugetlb/Private_Hugetlb)",
   "83-hugetlb-fork-cow": "model in issue 13: hugetlb fork and the 2 MiB copy on write",
+  "84-hugetlb-exhaustion":
+    "model in issue 13: hugetlb pool exhaustion (ENOMEM at mmap, SIGBUS at fault)",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
