@@ -304,6 +304,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "83-hugetlb-fork-cow": "model in issue 13: hugetlb fork and the 2 MiB copy on write",
   "84-hugetlb-exhaustion":
     "model in issue 13: hugetlb pool exhaustion (ENOMEM at mmap, SIGBUS at fault)",
+  "85-ksm-merge": "model in issue 13: KSM merging (ksmd, @ksm counters, ksm_stat, smaps KSM)",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
