@@ -305,6 +305,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "84-hugetlb-exhaustion":
     "model in issue 13: hugetlb pool exhaustion (ENOMEM at mmap, SIGBUS at fault)",
   "85-ksm-merge": "model in issue 13: KSM merging (ksmd, @ksm counters, ksm_stat, smaps KSM)",
+  "86-ksm-write-after-merge": "model in issue 13: KSM COW break on write and re-merge",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
