@@ -308,6 +308,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "86-ksm-write-after-merge": "model in issue 13: KSM COW break on write and re-merge",
   "87-ksm-fork": "model in issue 13: fork of KSM-merged pages",
   "88-ksm-unmerge": "model in issue 13: MADV_UNMERGEABLE",
+  "89-mremap-grow": "model in issue 13: mremap grow in place and shrink",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
