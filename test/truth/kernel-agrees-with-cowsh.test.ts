@@ -309,6 +309,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "87-ksm-fork": "model in issue 13: fork of KSM-merged pages",
   "88-ksm-unmerge": "model in issue 13: MADV_UNMERGEABLE",
   "89-mremap-grow": "model in issue 13: mremap grow in place and shrink",
+  "90-mremap-move": "model in issue 13: mremap MREMAP_MAYMOVE|MREMAP_FIXED (page tables move)",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
