@@ -311,6 +311,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "89-mremap-grow": "model in issue 13: mremap grow in place and shrink",
   "90-mremap-move": "model in issue 13: mremap MREMAP_MAYMOVE|MREMAP_FIXED (page tables move)",
   "91-mremap-after-fork": "model in issue 13: mremap of COW-shared pages after fork",
+  "92-mremap-dontunmap": "model in issue 13: mremap MREMAP_DONTUNMAP",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
