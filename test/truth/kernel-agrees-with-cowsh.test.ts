@@ -312,6 +312,8 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "90-mremap-move": "model in issue 13: mremap MREMAP_MAYMOVE|MREMAP_FIXED (page tables move)",
   "91-mremap-after-fork": "model in issue 13: mremap of COW-shared pages after fork",
   "92-mremap-dontunmap": "model in issue 13: mremap MREMAP_DONTUNMAP",
+  "93-mremap-thp":
+    "model in issue 13: mremap of PMD-mapped THPs (aligned move, split on unaligned move)",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
