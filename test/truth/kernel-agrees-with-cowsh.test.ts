@@ -314,6 +314,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "92-mremap-dontunmap": "model in issue 13: mremap MREMAP_DONTUNMAP",
   "93-mremap-thp":
     "model in issue 13: mremap of PMD-mapped THPs (aligned move, split on unaligned move)",
+  "94-ksm-max-page-sharing": "model in issue 13: KSM stable node chains (max_page_sharing)",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
