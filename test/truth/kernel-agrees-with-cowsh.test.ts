@@ -315,6 +315,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "93-mremap-thp":
     "model in issue 13: mremap of PMD-mapped THPs (aligned move, split on unaligned move)",
   "94-ksm-max-page-sharing": "model in issue 13: KSM stable node chains (max_page_sharing)",
+  "95-mthp-64k": "model in issue 13: multi-size THP (hugepages-64kB/enabled=always)",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
