@@ -316,6 +316,8 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
     "model in issue 13: mremap of PMD-mapped THPs (aligned move, split on unaligned move)",
   "94-ksm-max-page-sharing": "model in issue 13: KSM stable node chains (max_page_sharing)",
   "95-mthp-64k": "model in issue 13: multi-size THP (hugepages-64kB/enabled=always)",
+  "96-thp-fork-child-exits":
+    "model in issue 13: THP reused under its PMD once the forked child is gone",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
