@@ -318,6 +318,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "95-mthp-64k": "model in issue 13: multi-size THP (hugepages-64kB/enabled=always)",
   "96-thp-fork-child-exits":
     "model in issue 13: THP reused under its PMD once the forked child is gone",
+  "97-ksm-two-processes": "model in issue 13: KSM merging the pages of two processes",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
