@@ -27,7 +27,8 @@ export type RecordKind =
   | "rollup"
   | "commit"
   | "call"
-  | "sysctl";
+  | "sysctl"
+  | "ksm";
 
 export interface TruthRecord {
   /** Index in its run, from 1, as the comparator names it. */
@@ -69,6 +70,7 @@ const KINDS = new Set<string>([
   "commit",
   "call",
   "sysctl",
+  "ksm",
 ]);
 
 /** Lines a run printed outside any record (must be none) and its records. */
