@@ -4,14 +4,16 @@
  * util-linux's swapon (2.38, this machine's). Before swapon(2) it checks
  * what util-linux checks: the file opens, its permissions (a warning), no
  * holes, a swap signature in its header; the kernel then refuses a file
- * already in use (EBUSY). -a reads /etc/fstab's swap lines; cowsh boots
+ * already in use (EBUSY) or shorter than its header's area (EINVAL), and
+ * takes the area's size from the header, not the file. UUID and LABEL
+ * come from the header mkswap wrote. -a reads /etc/fstab's swap lines; cowsh boots
  * with no /etc/fstab (a --swap file is swapped on at boot), so -a fails as
  * util-linux does without one, unless a script wrote one.
  */
 
 import type { Machine } from "../src/kernel/machine.js";
 import { STRERROR } from "../src/kernel/result.js";
-import { headerWord, swapSignatureSeed, swapUuid } from "../src/kernel/swapon.js";
+import { swapHeaderOf } from "../src/kernel/swapon.js";
 import { getopt, hasOption, lastValue, type ParsedOption } from "../src/shell/getopt.js";
 import { type Block, type Command, err, fail, ok, out } from "../src/shell/types.js";
 import { machineOf } from "./lib/args/operands.js";
@@ -108,7 +110,7 @@ function swaponFile(m: Machine, path: string, priority: number, blocks: Block[])
     blocks.push(err(`swapon: ${path}: skipping - it appears to have holes.`));
     return false;
   }
-  if (inode.value.type !== "reg" || swapSignatureSeed(headerWord(m, inode.value)) < 0) {
+  if (swapHeaderOf(m, inode.value) === null) {
     blocks.push(err(`swapon: ${path}: read swap header failed`));
     return false;
   }
@@ -155,8 +157,8 @@ function show(m: Machine, o: readonly ParsedOption[]) {
   const swaps = readWhole(m, "/proc/swaps");
   const rows = parseProcSwaps(swaps.ok ? swaps.value.text : "", (path) => {
     const inode = m.vfs.lookup(path);
-    const seed = inode.ok ? swapSignatureSeed(headerWord(m, inode.value)) : -1;
-    return { uuid: seed < 0 || !inode.ok ? "" : swapUuid(inode.value.ino, seed), label: "" };
+    const header = inode.ok ? swapHeaderOf(m, inode.value) : null;
+    return { uuid: header?.uuid ?? "", label: header?.label ?? "" };
   });
   const text = showTable(rows, {
     columns,
