@@ -322,3 +322,36 @@ Adding 3996k swap on /tmp/kswap.  Priority:-2 extents:1 across:16380k
 Swap area shorter than signature indicates
 `);
 });
+
+// Captured with this fstab in /etc/fstab (restored afterwards), as /tmp/ksw/… files.
+test("swapon -a: a LABEL= spec is never found for a file, nofail skips a missing file, swapoff -a needs no fstab", () => {
+  const { text } = runScript(
+    `fallocate -l 8M /a; chmod 600 /a; mkswap -L lab /a >/dev/null
+printf "LABEL=lab none swap sw 0 0\\n/tmp/nonexist none swap sw 0 0\\n/tmp/nf none swap sw,nofail 0 0\\n/a none swap sw,pri=4 0 0\\n" > /etc/fstab
+swapon -a; echo rc=$?; swapon --show; swapon -a; echo rc=$?
+swapoff -a; echo rc=$?; swapon --show
+rm /etc/fstab; swapon -a; echo rc=$?; swapoff -a; echo rc=$?
+echo > /etc/fstab; swapon -a; echo rc=$?
+swapon LABEL=lab; echo rc=$?
+swapon -L lab; echo rc=$?
+`,
+  );
+  expect(text).toBe(`swapon: cannot find the device for LABEL=lab
+swapon: cannot open /tmp/nonexist: No such file or directory
+rc=255
+NAME TYPE SIZE USED PRIO
+/a   file   8M   0B    4
+swapon: cannot find the device for LABEL=lab
+swapon: cannot open /tmp/nonexist: No such file or directory
+rc=255
+rc=0
+swapon: failed to parse /etc/fstab: No such file or directory
+rc=1
+rc=0
+rc=0
+swapon: cannot find the device for LABEL=lab
+rc=255
+swapon: cannot find the device for lab
+rc=255
+`);
+});
