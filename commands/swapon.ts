@@ -4,14 +4,18 @@
  * util-linux's swapon (2.38, this machine's). Before swapon(2) it checks
  * what util-linux checks: the file opens, its permissions (a warning), no
  * holes, a swap signature in its header; the kernel then refuses a file
- * already in use (EBUSY). -a reads /etc/fstab's swap lines; cowsh boots
+ * already in use (EBUSY) or shorter than its header's area (EINVAL), and
+ * takes the area's size from the header, not the file. UUID and LABEL
+ * come from the header mkswap wrote. -a reads /etc/fstab's swap lines; cowsh boots
  * with no /etc/fstab (a --swap file is swapped on at boot), so -a fails as
- * util-linux does without one, unless a script wrote one.
+ * util-linux does without one, unless a script wrote one. LABEL=/UUID=
+ * specs and -L/-U are never found: libmount looks for them among block
+ * devices only, and cowsh's swap areas are files.
  */
 
 import type { Machine } from "../src/kernel/machine.js";
 import { STRERROR } from "../src/kernel/result.js";
-import { headerWord, swapSignatureSeed, swapUuid } from "../src/kernel/swapon.js";
+import { swapHeaderOf } from "../src/kernel/swapon.js";
 import { getopt, hasOption, lastValue, type ParsedOption } from "../src/shell/getopt.js";
 import { type Block, type Command, err, fail, ok, out } from "../src/shell/types.js";
 import { machineOf } from "./lib/args/operands.js";
@@ -29,6 +33,9 @@ const SPEC = {
   name: "swapon",
   options: [
     { key: "a", short: "a", long: "all" },
+    { key: "e", short: "e", long: "ifexists" },
+    { key: "L", short: "L", arg: "required" as const },
+    { key: "U", short: "U", arg: "required" as const },
     { key: "p", short: "p", long: "priority", arg: "required" as const },
     { key: "s", short: "s", long: "summary" },
     { key: "show", long: "show", arg: "optional" as const },
@@ -46,7 +53,7 @@ export const swapon: Command = {
   summary: "swap files on (swapon(2)), or show the swap areas in use",
   usage: [
     "swapon [-p PRIO] FILE...",
-    "swapon -a",
+    "swapon -a [-e]",
     "swapon -s",
     "swapon [--show[=NAME,TYPE,SIZE,USED,PRIO,UUID,LABEL]] [--bytes] [--noheadings] [--raw]",
   ],
@@ -70,12 +77,29 @@ export const swapon: Command = {
       return ok(out(text.split("\n").length > 2 ? text : ""));
     }
     const files = parsed.operands;
-    if (hasOption(o, "a")) return swaponAll(m, files, priority);
-    if (files.length === 0 || hasOption(o, "show")) return show(m, o);
+    const tags = o.filter((x) => x.key === "L" || x.key === "U").map((x) => x.value ?? "");
+    const all = hasOption(o, "a");
+    if (hasOption(o, "show") || (!all && tags.length === 0 && files.length === 0))
+      return show(m, o);
+    if (hasOption(o, "e") && !all)
+      return fail(1, err("swapon: bad usage\nTry 'swapon --help' for more information."));
     const blocks: Block[] = [];
     let status = 0;
+    if (all) {
+      const r = swaponAll(m, priority, hasOption(o, "e"), blocks);
+      if (r === null) return fail(1, ...blocks);
+      status = r;
+    }
+    // -L and -U name a block device by its tag (blkid): never a file, so never found here.
+    for (const tag of tags) {
+      blocks.push(err(`swapon: cannot find the device for ${tag}`));
+      status = EX_FAILED;
+    }
     for (const f of files) {
-      if (!swaponFile(m, absPath(f, ctx.session), priority, blocks)) status = EX_FAILED;
+      if (isTagSpec(f)) {
+        blocks.push(err(`swapon: cannot find the device for ${f}`));
+        status = EX_FAILED;
+      } else if (!swaponFile(m, absPath(f, ctx.session), priority, blocks)) status = EX_FAILED;
     }
     return { status, blocks };
   },
@@ -108,7 +132,7 @@ function swaponFile(m: Machine, path: string, priority: number, blocks: Block[])
     blocks.push(err(`swapon: ${path}: skipping - it appears to have holes.`));
     return false;
   }
-  if (inode.value.type !== "reg" || swapSignatureSeed(headerWord(m, inode.value)) < 0) {
+  if (swapHeaderOf(m, inode.value) === null) {
     blocks.push(err(`swapon: ${path}: read swap header failed`));
     return false;
   }
@@ -120,27 +144,47 @@ function swaponFile(m: Machine, path: string, priority: number, blocks: Block[])
   return true;
 }
 
-/** swapon -a: every swap line of /etc/fstab not yet in use (and not noauto), pri= taken. */
-function swaponAll(m: Machine, files: readonly string[], priority: number) {
-  if (files.length > 0)
-    return fail(1, err("swapon: bad usage\nTry 'swapon --help' for more information."));
+/**
+ * A LABEL=, UUID=, PARTLABEL=, PARTUUID= or ID= spec, which libmount
+ * resolves through blkid's block devices only (mnt_resolve_spec): a swap
+ * file is never found by its label or UUID, here as on Linux.
+ */
+const isTagSpec = (spec: string): boolean => /^(LABEL|UUID|PARTLABEL|PARTUUID|ID)=/.test(spec);
+
+/**
+ * swapon -a: every swap line of /etc/fstab not yet in use (and not
+ * noauto), pri= taken; a tag spec is not found; with nofail (or -e) a
+ * file that does not exist is skipped. Its messages go to `blocks`; the
+ * status, or null when there is no /etc/fstab to read (exit 1).
+ */
+function swaponAll(m: Machine, priority: number, ifExists: boolean, blocks: Block[]) {
   const fstab = readWhole(m, "/etc/fstab");
-  if (!fstab.ok)
-    return fail(1, err(`swapon: failed to parse /etc/fstab: ${STRERROR[fstab.errno]}`));
-  const blocks: Block[] = [];
+  if (!fstab.ok) {
+    blocks.push(err(`swapon: failed to parse /etc/fstab: ${STRERROR[fstab.errno]}`));
+    return null;
+  }
   let status = 0;
   for (const line of fstab.value.text.split("\n")) {
     const f = line.trim().split(/\s+/);
     if (f[0] === undefined || f[0] === "" || f[0].startsWith("#") || f[2] !== "swap") continue;
     const opts = (f[3] ?? "").split(",");
     if (opts.includes("noauto")) continue;
+    const noFail = ifExists || opts.includes("nofail");
+    if (isTagSpec(f[0])) {
+      if (!noFail) {
+        blocks.push(err(`swapon: cannot find the device for ${f[0]}`));
+        status = EX_FAILED;
+      }
+      continue;
+    }
     const inode = m.vfs.lookup(f[0]);
+    if (noFail && !inode.ok) continue;
     if (inode.ok && m.swap.areas.some((a) => a !== null && a.path === inode.value.path)) continue;
     const pri = opts.find((x) => x.startsWith("pri="));
     const p = pri === undefined ? priority : parsePriority(pri.slice(4));
     if (!swaponFile(m, f[0], typeof p === "number" ? p : -1, blocks)) status = EX_FAILED;
   }
-  return { status, blocks };
+  return status;
 }
 
 /** swapon --show: /proc/swaps as a table, UUID and LABEL from each file's header (as blkid). */
@@ -155,8 +199,8 @@ function show(m: Machine, o: readonly ParsedOption[]) {
   const swaps = readWhole(m, "/proc/swaps");
   const rows = parseProcSwaps(swaps.ok ? swaps.value.text : "", (path) => {
     const inode = m.vfs.lookup(path);
-    const seed = inode.ok ? swapSignatureSeed(headerWord(m, inode.value)) : -1;
-    return { uuid: seed < 0 || !inode.ok ? "" : swapUuid(inode.value.ino, seed), label: "" };
+    const header = inode.ok ? swapHeaderOf(m, inode.value) : null;
+    return { uuid: header?.uuid ?? "", label: header?.label ?? "" };
   });
   const text = showTable(rows, {
     columns,

@@ -72,8 +72,10 @@ import { SwapState, tryToUnuse } from "./swap.js";
 import {
   bootSwapFile,
   giveBackPriority,
+  type MkswapOptions,
   type MkswapReport,
   mkswap,
+  SwapHeaders,
   swapAreaOf,
   swapLogLine,
   swapTypeOf,
@@ -101,6 +103,8 @@ export interface MachineParts {
   readonly swap?: SwapState | undefined;
   /** The vm.overcommit_* sysctls; absent in images saved before they existed (the defaults). */
   readonly sysctls?: OvercommitSysctls | undefined;
+  /** The swap headers mkswap wrote (swapon.ts); absent in older images (none). */
+  readonly swapHeaders?: SwapHeaders | undefined;
   /** The process table, in its order. */
   readonly tasks: readonly Task[];
   readonly now: number;
@@ -115,6 +119,8 @@ export class Machine implements Kernel, Timeline {
   readonly phys: PhysMem;
   readonly vfs: Vfs;
   readonly swap: SwapState;
+  /** What mkswap wrote into swap headers besides the signature (swapon.ts). */
+  readonly swapHeaders: SwapHeaders;
   readonly commit: CommitState;
   readonly tasks = new Map<number, Task>();
   trace: ((event: KernelEvent) => void) | null = null;
@@ -151,6 +157,7 @@ export class Machine implements Kernel, Timeline {
       this.phys = parts.phys;
       this.vfs = parts.vfs;
       this.swap = parts.swap ?? new SwapState();
+      this.swapHeaders = parts.swapHeaders ?? new SwapHeaders();
       this.commit = new CommitState(freeKbytesAtBoot(this.phys));
       if (parts.sysctls !== undefined) this.commit.setSysctls(parts.sysctls);
       return;
@@ -160,6 +167,7 @@ export class Machine implements Kernel, Timeline {
     this.commit = new CommitState(freeKbytesAtBoot(this.phys));
     this.vfs = bootFilesystem();
     this.swap = new SwapState();
+    this.swapHeaders = new SwapHeaders();
     if (config.swapBytes > 0) bootSwapFile(this.swap, this.vfs, config.swapBytes);
   }
 
@@ -398,18 +406,21 @@ export class Machine implements Kernel, Timeline {
   swapon(path: string, priority: number): Result<void> {
     const inode = this.vfs.lookup(path);
     if (!inode.ok) return inode;
-    const area = sysSwapon(this, inode.value, priority);
+    const area = sysSwapon(this, inode.value, priority, (record) => {
+      this.log.push(record);
+      this.logTimes.push(this.now);
+    });
     if (!area.ok) return area;
-    this.log.push(swapLogLine(area.value));
+    this.log.push(swapLogLine(area.value, inode.value.size));
     this.logTimes.push(this.now);
     return success(undefined);
   }
 
   /** mkswap's write of a swap header into the file at `path` (swapon.ts). */
-  mkswap(path: string): Result<MkswapReport> {
+  mkswap(path: string, options?: MkswapOptions): Result<MkswapReport> {
     const inode = this.vfs.lookup(path);
     if (!inode.ok) return inode;
-    return mkswap(this, inode.value, this.now);
+    return mkswap(this, inode.value, this.now, options);
   }
 
   /**

@@ -46,6 +46,12 @@ import {
   saveSwap,
   saveSwapRuntime,
 } from "./swap.js";
+import {
+  restoreSwapHeaders,
+  type SwapHeaders,
+  type SwapHeadersImage,
+  saveSwapHeaders,
+} from "./swapon.js";
 import { type Action, STATE_NAMES, Task, type TaskState } from "./task.js";
 import {
   fileWord,
@@ -83,6 +89,8 @@ export interface MachineImage {
   readonly sysctls?: OvercommitSysctls;
   /** The lazyfree batch, page-cluster and swap read-ahead's state; absent when as at boot. */
   readonly swapRuntime?: SwapRuntimeImage;
+  /** The swap headers mkswap wrote (swapon.ts); absent when none. */
+  readonly swapHeaders?: SwapHeadersImage;
 }
 
 /** Frames [0, bump): every frame above was never handed out, so is all zeros. */
@@ -264,6 +272,7 @@ export function saveMachine(m: Machine): MachineImage {
     ...(m.swap.areas.length > 0 ? { swap: saveSwap(m.swap) } : {}),
     sysctls: m.commit.sysctls(),
     ...swapRuntimeOf(m.swap),
+    ...(m.swapHeaders.bySeed.size > 0 ? { swapHeaders: saveSwapHeaders(m.swapHeaders) } : {}),
   };
 }
 
@@ -496,6 +505,7 @@ function load(image: Record<string, unknown>): Machine {
     swap: loadSwapRuntime(image.swapRuntime, swap, phys),
     sysctls:
       image.sysctls === undefined ? undefined : loadSysctls(record(image.sysctls, "sysctls")),
+    swapHeaders: loadSwapHeaders(image.swapHeaders),
     vfs: Vfs.restore(root, vfsState),
     tasks,
     now: int(image.now, "now"),
@@ -522,6 +532,22 @@ function loadSysctls(v: Record<string, unknown>): OvercommitSysctls {
     adminReserveKbytes: int(v.adminReserveKbytes, "sysctls.adminReserveKbytes"),
     userReserveKbytes: int(v.userReserveKbytes, "sysctls.userReserveKbytes"),
   };
+}
+
+/** The swap headers of an image (none when absent): [seed, lastPage, uuid, label] rows. */
+function loadSwapHeaders(x: unknown): SwapHeaders | undefined {
+  if (x === undefined) return undefined;
+  const rows = list(x, "swapHeaders").map((r, i) => {
+    const at = `swapHeaders[${i}]`;
+    const row = list(r, at);
+    const [uuid, label] = strings(row.slice(2), at);
+    if (row.length !== 4 || uuid === undefined || label === undefined)
+      problem(at, "not [seed, lastPage, uuid, label]");
+    return [int(row[0], `${at}[0]`), int(row[1], `${at}[1]`), uuid, label] as const;
+  });
+  const h = restoreSwapHeaders(rows);
+  if (!h.ok) problem("swapHeaders", "a seed twice, out of range, or a bad UUID or label");
+  return h.value;
 }
 
 function swapRuntimeOf(swap: SwapState): { swapRuntime?: SwapRuntimeImage } {

@@ -11,8 +11,15 @@
  * the seed comes from the inode and the simulated clock). A page whose word
  * happens to have that high half reads as a swap signature, as a real page
  * whose bytes happen to spell SWAPSPACE2 at the right offset would.
- * last_page is the file's size at swapon (mkswap records it; a file grown
- * after mkswap is not modelled).
+ * The rest of the header (last_page, the UUID, the label) does not fit in
+ * a word: it lives in SwapHeaders, keyed by the seed, so that a copy of the
+ * file carries the same header as a copy of the bytes would. mkswap picks
+ * a seed no header holds yet. A word with a seed SwapHeaders does not know
+ * (the boot file, an older image) reads as a header over the whole file,
+ * with the UUID derived from the inode and the seed and no label.
+ * swapon takes the area's size from last_page, as read_swap_header does: a
+ * file grown after mkswap keeps the old area; one shrunk below it is
+ * refused ("Swap area shorter than signature indicates", EINVAL).
  *
  * Holes. A file grown by truncate has holes (Inode.allocated < size):
  * util-linux's swapon skips it, and the kernel refuses it (EINVAL), as
@@ -62,6 +69,57 @@ export function swapUuid(ino: number, seed: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** What mkswap wrote into a header besides the signature (union swap_header's info). */
+export interface SwapHeader {
+  /** The area's last page (its size in pages, less one). */
+  readonly lastPage: number;
+  readonly uuid: string;
+  /** volume_name: at most SWAP_LABEL_MAX characters, "" for none. */
+  readonly label: string;
+}
+
+/** sizeof(volume_name) less its NUL. */
+export const SWAP_LABEL_MAX = 15;
+
+/** The headers mkswap wrote, by seed (see the file comment). */
+export class SwapHeaders {
+  readonly bySeed = new Map<number, SwapHeader>();
+
+  /** A seed no header holds, starting from `hint` (wrapping round; `hint` itself when all are taken). */
+  freeSeed(hint: number): number {
+    for (let i = 0; i < 0x10000; i++) {
+      const seed = (hint + i) & 0xffff;
+      if (!this.bySeed.has(seed)) return seed;
+    }
+    return hint & 0xffff;
+  }
+}
+
+/** The image of SwapHeaders: [seed, lastPage, uuid, label] rows. */
+export type SwapHeadersImage = readonly (readonly [number, number, string, string])[];
+
+export const saveSwapHeaders = (h: SwapHeaders): SwapHeadersImage =>
+  [...h.bySeed].map(([seed, x]) => [seed, x.lastPage, x.uuid, x.label] as const);
+
+/** SwapHeaders from rows already checked for their types; a problem message for a bad row. */
+export function restoreSwapHeaders(rows: SwapHeadersImage): Result<SwapHeaders> {
+  const h = new SwapHeaders();
+  for (const [seed, lastPage, uuid, label] of rows) {
+    if (seed < 0 || seed > 0xffff || h.bySeed.has(seed) || lastPage < MIN_SWAP_PAGES - 1)
+      return failure("EINVAL");
+    if (parseUuid(uuid) === null || label.length > SWAP_LABEL_MAX) return failure("EINVAL");
+    h.bySeed.set(seed, { lastPage, uuid, label });
+  }
+  return success(h);
+}
+
+/** uuid_parse: 36 characters, hex digits with dashes at 8, 13, 18, 23; lower-cased, or null. */
+export function parseUuid(text: string): string | null {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)
+    ? text.toLowerCase()
+    : null;
+}
+
 /** The word page 0 of `inode` holds now: the cached page's, the written-back one, or the initial one. */
 export function headerWord(
   k: { readonly phys: { readonly content: Uint32Array } },
@@ -82,41 +140,81 @@ export function swapAreaOf(swap: SwapState, inode: Inode): SwapArea | undefined 
   return swap.areas.find((a): a is SwapArea => a !== null && a.path === inode.path);
 }
 
+/**
+ * The header of `inode`, or null when page 0 holds no swap signature. An
+ * unknown seed reads as a header over the whole file (see the file comment).
+ */
+export function swapHeaderOf(
+  k: { readonly phys: { readonly content: Uint32Array }; readonly swapHeaders: SwapHeaders },
+  inode: Inode,
+): SwapHeader | null {
+  if (inode.type !== "reg") return null;
+  const seed = swapSignatureSeed(headerWord(k, inode));
+  if (seed < 0) return null;
+  return (
+    k.swapHeaders.bySeed.get(seed) ?? {
+      lastPage: swapPages(inode.size) - 1,
+      uuid: swapUuid(inode.ino, seed),
+      label: "",
+    }
+  );
+}
+
 /** What mkswap found and wrote. */
 export interface MkswapReport {
   /** Pages of the area, the header included. */
   readonly pages: number;
   readonly uuid: string;
+  readonly label: string;
   /** The file held a swap signature already ("wiping old swap signature"). */
   readonly wiped: boolean;
 }
 
+/** What the mkswap command asks for beyond the file. */
+export interface MkswapOptions {
+  /** Pages of the area, the header included; 0 for the whole file. */
+  readonly pages: number;
+  /** A UUID as parseUuid returns it, or null to generate one. */
+  readonly uuid: string | null;
+  /** Already cut to SWAP_LABEL_MAX characters; "" for none. */
+  readonly label: string;
+}
+
 /**
- * mkswap's write of the header into page 0 of a regular file of at least
- * MIN_SWAP_PAGES pages: through the page cache if the page is cached, else
- * straight to its disk word. EINVAL: too small (the caller words it);
+ * mkswap's write of the header into page 0 of a regular file: through the
+ * page cache if the page is cached, else straight to its disk word; the
+ * header (last_page, UUID, label) goes to SwapHeaders under a fresh seed.
+ * A generated UUID is deterministic: swapUuid of the inode and the seed,
+ * which the simulated clock chose. EINVAL: an area of fewer than
+ * MIN_SWAP_PAGES pages or more than the file holds (the caller words it);
  * ETXTBSY: the file is a swap area in use; EISDIR: a directory.
  */
 export function mkswap(
   k: {
     readonly phys: { readonly content: Uint32Array };
     readonly swap: SwapState;
+    readonly swapHeaders: SwapHeaders;
     readonly vfs: Vfs;
   },
   inode: Inode,
   now: number,
+  o: MkswapOptions = { pages: 0, uuid: null, label: "" },
 ): Result<MkswapReport> {
   if (inode.type === "dir") return failure("EISDIR");
   if (swapAreaOf(k.swap, inode) !== undefined) return failure("ETXTBSY");
-  const pages = swapPages(inode.size);
-  if (pages < MIN_SWAP_PAGES) return failure("EINVAL");
+  const filePages = swapPages(inode.size);
+  const pages = o.pages === 0 ? filePages : o.pages;
+  if (pages < MIN_SWAP_PAGES || pages > filePages) return failure("EINVAL");
   const wiped = swapSignatureSeed(headerWord(k, inode)) >= 0;
-  const word = swapHeaderWord(inode.ino, now);
+  const seed = k.swapHeaders.freeSeed(swapHeaderWord(inode.ino, now) & 0xffff);
+  const word = ((SWAP_SIGNATURE << 16) | seed) >>> 0;
+  const uuid = o.uuid ?? swapUuid(inode.ino, seed);
+  k.swapHeaders.bySeed.set(seed, { lastPage: pages - 1, uuid, label: o.label });
   const pfn = inode.cache.get(0);
   if (pfn !== 0) k.phys.content[pfn] = word;
   inode.disk.set(0, word);
   inode.mtime = k.vfs.now;
-  return success({ pages, uuid: swapUuid(inode.ino, word & 0xffff), wiped });
+  return success({ pages, uuid, label: o.label, wiped });
 }
 
 /**
@@ -127,15 +225,25 @@ export function mkswap(
  * whose line the caller logs (swapLogLine).
  */
 export function sysSwapon(
-  k: { readonly phys: { readonly content: Uint32Array }; readonly swap: SwapState },
+  k: {
+    readonly phys: { readonly content: Uint32Array };
+    readonly swap: SwapState;
+    readonly swapHeaders: SwapHeaders;
+  },
   inode: Inode,
   priority: number,
+  warn: (record: string) => void = () => {},
 ): Result<SwapArea> {
   if (inode.type !== "reg") return failure("EINVAL");
   if (swapAreaOf(k.swap, inode) !== undefined) return failure("EBUSY");
-  if (swapSignatureSeed(headerWord(k, inode)) < 0) return failure("EINVAL");
+  const header = swapHeaderOf(k, inode);
+  if (header === null) return failure("EINVAL");
   if (hasHoles(inode)) return failure("EINVAL");
-  const pages = swapPages(inode.size);
+  const pages = header.lastPage + 1;
+  if (pages > swapPages(inode.size)) {
+    warn(`${KERN_WARNING}Swap area shorter than signature indicates`);
+    return failure("EINVAL");
+  }
   if (pages < 2) return failure("EINVAL");
   if (k.swap.areas.every((a) => a !== null) && k.swap.areas.length >= MAX_SWAPFILES)
     return failure("EPERM");
@@ -147,11 +255,19 @@ export function sysSwapon(
 
 /** printk's level prefix of pr_info (KERN_SOH "6"): dmesg shows the record, the console does not. */
 export const KERN_INFO = "\x016";
+/** pr_warn's (KERN_SOH "4"): below the console's level here too. */
+export const KERN_WARNING = "\x014";
 
-/** The kernel's record for a swapon (pr_info in swapon): "Adding 16380k swap on /x.  Priority:5 …". */
-export function swapLogLine(area: SwapArea): string {
+/**
+ * The kernel's record for a swapon (pr_info in swapon): "Adding 16380k swap
+ * on /x.  Priority:5 extents:1 across:16380k ". `across` is the span of the
+ * file's extents past the header page, the whole file however small the
+ * area (measured: an 8 MiB file with a 4 MiB area says across:8188k).
+ */
+export function swapLogLine(area: SwapArea, fileBytes: number): string {
   const kb = area.slots * (PAGE_SIZE / 1024);
-  return `${KERN_INFO}Adding ${kb}k swap on ${area.path}.  Priority:${area.priority} extents:1 across:${kb}k `;
+  const across = (swapPages(fileBytes) - 1) * (PAGE_SIZE / 1024);
+  return `${KERN_INFO}Adding ${kb}k swap on ${area.path}.  Priority:${area.priority} extents:1 across:${across}k `;
 }
 
 /**

@@ -135,28 +135,40 @@ const live = canFeedRealFree();
 if (!live)
   console.warn("skipped: free against the real free, live: needs root, unshare and procps' free");
 
+/** The real free's output for every option set of options.txt, given `meminfo` as /proc/meminfo. */
+function expectRealFree(meminfo: string): void {
+  const dir = mkdtempSync(join(tmpdir(), "cowsh-free-"));
+  try {
+    const file = join(dir, "meminfo");
+    writeFileSync(file, meminfo);
+    for (const opts of fixture("options.txt").split("\n").slice(0, -1)) {
+      const real = spawnSync(
+        "unshare",
+        ["-m", "sh", "-c", `mount --bind '${file}' /proc/meminfo && free ${opts}`],
+        { encoding: "utf8" },
+      );
+      expect(cowshFree(meminfo, opts), `free ${opts}`).toBe(real.stdout);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe.runIf(live)("free against the real free, live", () => {
+  test("a machine with swap in use (pageout, shared memory swapped too), every option set", () => {
+    const r = runScript(
+      "P=$(spawn /bin/sh); A=$(mmap $P 100M); write $P $A 60M; madvise $P $A 13M pageout; S=$(mmap $P 8M --shared); write $P $S 8M; madvise $P $S 3M pageout; cat /proc/meminfo",
+      { memBytes: 512 * 1024 * 1024, swapBytes: 256 * 1024 * 1024 },
+    );
+    expect(r.stdout).toMatch(/^SwapFree: +2[0-9]{5} kB$/m); // 16 MiB of 256 in use
+    expectRealFree(r.stdout);
+  });
+
   test("a busy machine's meminfo, every option set", () => {
     const r = runScript(
       "P=$(spawn /bin/sh); A=$(mmap $P 100M); write $P $A 60M; S=$(mmap $P 8M --shared); write $P $S 8M; cat /proc/meminfo",
       { memBytes: 512 * 1024 * 1024 },
     );
-    const dir = mkdtempSync(join(tmpdir(), "cowsh-free-"));
-    try {
-      const file = join(dir, "meminfo");
-      writeFileSync(file, r.stdout);
-      for (const opts of fixture("options.txt").split("\n").slice(0, -1)) {
-        const real = spawnSync(
-          "unshare",
-          ["-m", "sh", "-c", `mount --bind '${file}' /proc/meminfo && free ${opts}`],
-          {
-            encoding: "utf8",
-          },
-        );
-        expect(cowshFree(r.stdout, opts), `free ${opts}`).toBe(real.stdout);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expectRealFree(r.stdout);
   });
 });

@@ -209,16 +209,149 @@ Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority
 `);
 });
 
-test("mkswap's block-count operand is refused rather than ignored; a third operand is util-linux's error", () => {
+// Captured on this machine (util-linux 2.38.1, kernel 6.18.44), as root on an 8 MiB file in
+// /tmp: fallocate -l 8M a; chmod 600 a; mkswap a BLOCKS ...
+test("mkswap FILE BLOCKS sets up an area of BLOCKS KiB, refused when larger than the file", () => {
   const { text } = runScript(
-    "fallocate -l 1M /f\nmkswap /f 512; echo status=$?\nmkswap /f 512 x; echo status=$?\n",
+    `fallocate -l 8M /a; chmod 600 /a
+mkswap /a 4096; echo status=$?
+mkswap /a 9000; echo status=$?
+mkswap /a 100 2>/dev/null; echo status=$?
+mkswap /a 39; echo status=$?
+mkswap /a 4096x; echo status=$?
+mkswap /a 0 2>/dev/null | head -1; echo status=$?
+mkswap /a 512 x; echo status=$?
+`,
   );
   expect(
-    text,
-  ).toBe(`mkswap: a block count is not modelled: the area is the whole file (make it that size with fallocate)
+    text.replace(/UUID=[-0-9a-f]+/g, "UUID=…"),
+  ).toBe(`Setting up swapspace version 1, size = 4 MiB (4190208 bytes)
+no label, UUID=…
+status=0
+mkswap: error: size 9000 KiB is larger than device size 8192 KiB
 status=1
+Setting up swapspace version 1, size = 96 KiB (98304 bytes)
+no label, UUID=…
+status=0
+mkswap: error: swap area needs to be at least 40 KiB
+status=1
+mkswap: invalid block count argument: '4096x'
+status=1
+Setting up swapspace version 1, size = 8 MiB (8384512 bytes)
+status=0
 mkswap: only one device argument is supported
 Try 'mkswap --help' for more information.
 status=1
+`);
+});
+
+test("mkswap -L and -U write a label and a UUID; -U clear is all zeros; a bad UUID and a long label as util-linux says", () => {
+  const { text } = runScript(
+    `fallocate -l 8M /a; chmod 600 /a
+mkswap -L mylabel -U 01234567-89AB-cdef-0123-456789abcdef /a; echo status=$?
+mkswap -U bogus /a; echo status=$?
+mkswap -U nil /a; echo status=$?
+mkswap -U 0123456789abcdef0123456789abcdef /a; echo status=$?
+mkswap -U clear /a 2>/dev/null; echo status=$?
+mkswap -L 0123456789abcdefXYZ /a; echo status=$?
+mkswap --label=x --uuid random /a 2>/dev/null | tail -1 | cut -c1-14
+`,
+  );
+  expect(
+    text.replace(/(abcde, UUID=)[-0-9a-f]{36}/, "$1…"),
+  ).toBe(`Setting up swapspace version 1, size = 8 MiB (8384512 bytes)
+LABEL=mylabel, UUID=01234567-89ab-cdef-0123-456789abcdef
+status=0
+mkswap: error: parsing UUID failed
+status=1
+mkswap: error: parsing UUID failed
+status=1
+mkswap: error: parsing UUID failed
+status=1
+Setting up swapspace version 1, size = 8 MiB (8384512 bytes)
+no label, UUID=00000000-0000-0000-0000-000000000000
+status=0
+mkswap: /a: warning: wiping old swap signature.
+Setting up swapspace version 1, size = 8 MiB (8384512 bytes)
+mkswap: Label was truncated.
+LABEL=0123456789abcde, UUID=…
+status=0
+LABEL=x, UUID=
+`);
+});
+
+test("a generated UUID is the same in every run of the same script, and differs between two files", () => {
+  const script = `fallocate -l 1M /a; fallocate -l 1M /b; chmod 600 /a /b
+mkswap /a | tail -1; mkswap /b | tail -1
+`;
+  const first = runScript(script).stdout;
+  expect(runScript(script).stdout).toBe(first);
+  const [a, b] = first.trimEnd().split("\n");
+  expect(a).toMatch(
+    /^no label, UUID=[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+  );
+  expect(b).not.toBe(a);
+});
+
+// Captured (as /tmp/ksw/a, a name as long): mkswap -L lab a 4000 on an 8 MiB file; swapon a; swapon --show...; swapoff a;
+// fallocate -l 16M a; swapon a (still 3996k, across the whole file); then mkswap a; truncate
+// -s 4M a; swapon a: EINVAL, "Swap area shorter than signature indicates" in dmesg.
+test("swapon takes the area's size from the header: a grown file keeps the old area, a shrunk one is refused", () => {
+  const { text } = runScript(
+    `fallocate -l 8M /tmp/kswap; chmod 600 /tmp/kswap
+mkswap -L lab -U fb5ca247-3b9c-4906-b03c-0e5aaf803378 /tmp/kswap 4000 >/dev/null
+swapon /tmp/kswap; swapon --show; swapon --show=NAME,UUID,LABEL,SIZE; swapon -s
+swapoff /tmp/kswap
+fallocate -l 16M /tmp/kswap; swapon /tmp/kswap; swapon --show --bytes; swapoff /tmp/kswap
+mkswap /tmp/kswap >/dev/null 2>&1; truncate -s 4M /tmp/kswap; swapon /tmp/kswap; echo status=$?
+dmesg -t
+`,
+  );
+  expect(text).toBe(`NAME       TYPE SIZE USED PRIO
+/tmp/kswap file 3.9M   0B   -2
+NAME       UUID                                 LABEL SIZE
+/tmp/kswap fb5ca247-3b9c-4906-b03c-0e5aaf803378 lab   3.9M
+Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority
+/tmp/kswap                              file\t\t3996\t\t0\t\t-2
+NAME       TYPE    SIZE USED PRIO
+/tmp/kswap file 4091904    0   -2
+swapon: /tmp/kswap: swapon failed: Invalid argument
+status=255
+Adding 3996k swap on /tmp/kswap.  Priority:-2 extents:1 across:8188k 
+Adding 3996k swap on /tmp/kswap.  Priority:-2 extents:1 across:16380k 
+Swap area shorter than signature indicates
+`);
+});
+
+// Captured with this fstab in /etc/fstab (restored afterwards), as /tmp/ksw/… files.
+test("swapon -a: a LABEL= spec is never found for a file, nofail skips a missing file, swapoff -a needs no fstab", () => {
+  const { text } = runScript(
+    `fallocate -l 8M /a; chmod 600 /a; mkswap -L lab /a >/dev/null
+printf "LABEL=lab none swap sw 0 0\\n/tmp/nonexist none swap sw 0 0\\n/tmp/nf none swap sw,nofail 0 0\\n/a none swap sw,pri=4 0 0\\n" > /etc/fstab
+swapon -a; echo rc=$?; swapon --show; swapon -a; echo rc=$?
+swapoff -a; echo rc=$?; swapon --show
+rm /etc/fstab; swapon -a; echo rc=$?; swapoff -a; echo rc=$?
+echo > /etc/fstab; swapon -a; echo rc=$?
+swapon LABEL=lab; echo rc=$?
+swapon -L lab; echo rc=$?
+`,
+  );
+  expect(text).toBe(`swapon: cannot find the device for LABEL=lab
+swapon: cannot open /tmp/nonexist: No such file or directory
+rc=255
+NAME TYPE SIZE USED PRIO
+/a   file   8M   0B    4
+swapon: cannot find the device for LABEL=lab
+swapon: cannot open /tmp/nonexist: No such file or directory
+rc=255
+rc=0
+swapon: failed to parse /etc/fstab: No such file or directory
+rc=1
+rc=0
+rc=0
+swapon: cannot find the device for LABEL=lab
+rc=255
+swapon: cannot find the device for lab
+rc=255
 `);
 });

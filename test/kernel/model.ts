@@ -26,6 +26,7 @@ import {
 import { assertInvariants } from "../../src/kernel/invariants.js";
 import type { KernelConfig } from "../../src/kernel/kernel.js";
 import { Machine } from "../../src/kernel/machine.js";
+import type { Inode } from "../../src/kernel/vfs.js";
 import type { VmStat } from "../../src/kernel/vmstat.js";
 
 /** A file's words by page index (absent: never written, reads 0). */
@@ -72,6 +73,8 @@ export interface Real {
 }
 
 const FILE_PAGES = 16;
+/** The index in Model.files of the tmpfs file (shmem: swap-backed, as shared anonymous memory is). */
+const TMPFS_FILE = 2;
 
 /** What the program reads at page `i` of a region. */
 function readModel(r: RegionModel, i: number): number {
@@ -86,12 +89,12 @@ function writeModel(r: RegionModel, i: number, word: number): void {
   else r.words.set(i, word);
 }
 
-/** Boots a small machine with one test process (an idle shell) and two files. */
+/** Boots a small machine with one test process (an idle shell) and three files, one on tmpfs. */
 export function setup(options: Partial<KernelConfig> = {}): { model: Model; real: Real } {
   // A small swap file (255 slots), so that pageouts also find it full.
   const m = Machine.boot({ memBytes: 128 * 1024 * 1024, swapBytes: 1024 * 1024, ...options });
   const files: FileModel[] = [];
-  for (const path of ["/tmp/f0", "/tmp/f1"]) {
+  for (const path of ["/tmp/f0", "/tmp/f1", "/dev/shm/f2"]) {
     if (!m.truncate(path, FILE_PAGES * PAGE_SIZE).ok) throw new Error("truncate failed");
     files.push({ path, words: new Map() });
   }
@@ -590,7 +593,7 @@ const mmapArb = fc
     fc.nat(7),
     fc.integer({ min: 1, max: 40 }),
     fc.boolean(),
-    fc.option(fc.nat(1), { freq: 3 }),
+    fc.option(fc.nat(2), { freq: 3 }),
   )
   .map(([p, n, s, f]) => new MmapCmd(p, n, s, f));
 const accessArb = fc
@@ -607,6 +610,18 @@ const forkArb = fc.nat(7).map((p) => new ForkCmd(p));
 const pageoutArb = fc
   .tuple(fc.nat(7), fc.nat(7), fc.nat(63), fc.integer({ min: 1, max: 40 }), fc.nat(3))
   .map(([p, r, f, c, cold]) => new PageoutCmd(p, r, f, c, cold === 0));
+
+/**
+ * Under memory pressure, shared memory too: reclaim swaps a shmem page out
+ * only if it is dirty (a clean one is dropped), so besides every command
+ * these map shared anonymous memory and the tmpfs file, and write to it.
+ */
+const sharedMmapArb = fc
+  .tuple(fc.nat(7), fc.integer({ min: 8, max: 40 }), fc.boolean())
+  .map(([p, n, tmpfs]) => new MmapCmd(p, n, true, tmpfs ? TMPFS_FILE : null));
+const writeArb = fc
+  .tuple(fc.nat(7), fc.nat(7), fc.nat(63), fc.integer({ min: 1, max: 40 }), fc.boolean())
+  .map(([p, r, f, c, a]) => new AccessCmd(p, r, f, c, true, a));
 
 /**
  * Every command, with small arguments so that sequences interact. Accesses,
@@ -649,6 +664,24 @@ export const allCommands = [
 ];
 
 /**
+ * allCommands, and more shared mappings written to and paged out: for the
+ * runs under pressure, so that shmem goes to swap and comes back in most
+ * runs' worth of sequences.
+ */
+export const pressureCommands = [
+  ...allCommands,
+  sharedMmapArb,
+  pageoutArb,
+  pageoutArb,
+  sharedMmapArb,
+  sharedMmapArb,
+  writeArb,
+  writeArb,
+  writeArb,
+  writeArb,
+];
+
+/**
  * Runs `cmds` on a fresh machine, checking the invariants after every one,
  * then lets every test process exit and checks that nothing leaked.
  */
@@ -659,36 +692,94 @@ export function runChecked(
   runCheckedStats(cmds, options);
 }
 
-/** runChecked, returning the machine's event counters (did reclaim run? did it swap?). */
+/** What a run did, besides keeping the invariants. */
+export interface RunStats {
+  /** The machine's event counters (did reclaim run? did it swap?). */
+  readonly vm: VmStat;
+  /** Pages of shmem objects (shared anonymous memory, tmpfs) that went to swap, step by step. */
+  readonly shmemSwapOuts: number;
+  /** Of those, pages that came back into their object's page cache (shmem swap-in). */
+  readonly shmemSwapIns: number;
+  /** Shmem swap-outs by reclaim (not MADV_PAGEOUT): its "pageout" events, one per mapping PTE. */
+  readonly shmemReclaimed: number;
+}
+
+/** runChecked, returning what the run did (RunStats). */
 export function runCheckedStats(
   cmds: Iterable<fc.Command<Model, Real>>,
   options: Partial<KernelConfig> = {},
-): VmStat {
+): RunStats {
   const { model, real } = setup(options);
-  fc.modelRun(() => ({ model, real }), wrapChecks(cmds));
+  const shmem = new ShmemSwapWatch();
+  let shmemReclaimed = 0;
+  real.m.trace = (e) => {
+    if (e.kind === "pageout" && e.by === "reclaim" && e.out === "shmem-swap-out") shmemReclaimed++;
+  };
+  fc.modelRun(() => ({ model, real }), wrapChecks(cmds, shmem));
   for (const p of model.procs) real.m.exit(p.pid, 0);
   for (const task of [...real.m.tasks.values()]) if (task.isZombie) real.m.wait(task.pid);
   assertInvariants(real.m);
   // The idle shells never swap: once the test processes are gone no slot is
-  // held. (Unless reclaim ran: then it may have swapped the shells' own
-  // pages out, and the invariants have checked each slot against its entries.)
+  // held but by the tmpfs file's swapped pages (with their swap-cache pages).
+  // (Unless reclaim ran: then it may have swapped the shells' own pages out,
+  // and the invariants have checked each slot against its entries.)
   const { swap } = real.m;
   const reclaimed = real.m.phys.vm.pgscanDirect > 0;
-  if (!reclaimed && (swap.usedPages() !== 0 || swap.cachedPages() !== 0))
-    throw new Error(
-      `${swap.usedPages()} swap slots and ${swap.cachedPages()} swap-cache pages leaked`,
-    );
-  return real.m.phys.vm;
+  let fileSlots = 0;
+  let fileCached = 0;
+  for (const inode of real.m.vfs.cachedInodes())
+    for (const entry of inode.swapped.values()) {
+      fileSlots++;
+      if (swap.cachedPage(entry) >= 0) fileCached++;
+    }
+  const slots = swap.usedPages() - fileSlots;
+  const cached = swap.cachedPages() - fileCached;
+  if (!reclaimed && (slots !== 0 || cached !== 0))
+    throw new Error(`${slots} swap slots and ${cached} swap-cache pages leaked`);
+  return {
+    vm: real.m.phys.vm,
+    shmemSwapOuts: shmem.outs,
+    shmemSwapIns: shmem.ins,
+    shmemReclaimed,
+  };
 }
 
-/** Wraps each command so the invariants are asserted right after it. */
-function* wrapChecks(cmds: Iterable<fc.Command<Model, Real>>): Generator<fc.Command<Model, Real>> {
+/**
+ * Counts shmem swap traffic from outside the kernel: after each step, the
+ * swap entries shmem objects hold (Inode.swapped) are compared with the
+ * step before. A new (object, index, entry) is a swap-out; one gone while
+ * its object has the page cached again is a swap-in (gone otherwise: the
+ * object was truncated or freed).
+ */
+export class ShmemSwapWatch {
+  outs = 0;
+  ins = 0;
+  private held = new Map<string, { inode: Inode; index: number }>();
+
+  step(m: Machine): void {
+    const now = new Map<string, { inode: Inode; index: number }>();
+    for (const inode of m.vfs.cachedInodes())
+      for (const [index, entry] of inode.swapped)
+        now.set(`${inode.ino}:${index}:${entry}`, { inode, index });
+    for (const key of now.keys()) if (!this.held.has(key)) this.outs++;
+    for (const [key, { inode, index }] of this.held)
+      if (!now.has(key) && !inode.swapped.has(index) && inode.cache.get(index) !== 0) this.ins++;
+    this.held = now;
+  }
+}
+
+/** Wraps each command so the invariants are asserted right after it (and shmem swap counted). */
+function* wrapChecks(
+  cmds: Iterable<fc.Command<Model, Real>>,
+  shmem: ShmemSwapWatch,
+): Generator<fc.Command<Model, Real>> {
   for (const cmd of cmds) {
     yield {
       check: (m) => cmd.check(m),
       run: (model, real) => {
         cmd.run(model, real);
         assertInvariants(real.m);
+        shmem.step(real.m);
       },
       toString: () => cmd.toString(),
     };

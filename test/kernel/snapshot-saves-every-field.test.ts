@@ -26,6 +26,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "loginShellStatus",
     "nextPid",
     "swap",
+    "swapHeaders",
     "commit",
   ],
   // committed and objects are recounted from the mappings on load; unchecked
@@ -60,6 +61,8 @@ const KNOWN: Record<string, readonly string[]> = {
   ],
   // inuse follows from counts and cache.
   SwapArea: ["path", "pages", "priority", "kind", "counts", "data", "cache", "inuse", "cursor"],
+  // SwapHeaders (swapon.ts): bySeed is the image's swapHeaders rows.
+  SwapHeaders: ["bySeed"],
   // exitSignal is a constant (SIGCHLD).
   Task: [
     "pid",
@@ -186,6 +189,7 @@ test("the snapshot knows every field of the kernel's objects", () => {
     SwapState: [m.swap],
     CommitState: [m.commit],
     SwapArea: m.swap.areas.filter((a) => a !== null),
+    SwapHeaders: [m.swapHeaders],
   };
   for (const [kind, objects] of Object.entries(found))
     for (const object of objects)

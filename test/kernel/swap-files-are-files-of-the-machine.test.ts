@@ -6,10 +6,16 @@
  * and a file with holes loading back the same.
  */
 import { expect, test } from "vitest";
+import { decodeImage, encodeImage } from "../../src/image/machine-image.js";
 import { assertInvariants } from "../../src/kernel/invariants.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { loadMachine, saveMachine } from "../../src/kernel/snapshot.js";
-import { MAX_SWAPFILES, swapSignatureSeed, swapUuid } from "../../src/kernel/swapon.js";
+import {
+  MAX_SWAPFILES,
+  swapHeaderOf,
+  swapSignatureSeed,
+  swapUuid,
+} from "../../src/kernel/swapon.js";
 
 const errnoOf = (r: { ok: boolean; errno?: string }) => (r.ok ? "ok" : r.errno);
 
@@ -106,4 +112,24 @@ test("no file of the root image reads as a swap signature", () => {
   m.fallocate("/x", 1 << 20);
   m.mkswap("/x");
   expect(walk("/")).toEqual(["/x"]);
+});
+
+test("a saved machine keeps the headers mkswap wrote: label, UUID and an area smaller than its file", () => {
+  const m = Machine.boot({ swapBytes: 0 });
+  m.fallocate("/s", 1 << 20);
+  const uuid = "01234567-89ab-cdef-0123-456789abcdef";
+  expect(errnoOf(m.mkswap("/s", { pages: 100, uuid, label: "lab" }))).toBe("ok");
+  expect(errnoOf(m.mkswap("/s", { pages: 257, uuid, label: "" }))).toBe("EINVAL"); // past the file
+  const loaded = decodeImage(encodeImage(m)); // as save and load write and read it
+  if (!loaded.ok) throw new Error(loaded.kind);
+  const l = loaded.machine;
+  const s = l.vfs.lookup("/s");
+  if (!s.ok) throw new Error("lookup");
+  expect(swapHeaderOf(l, s.value)).toEqual({ lastPage: 99, uuid, label: "lab" });
+  expect(errnoOf(l.swapon("/s", -1))).toBe("ok");
+  expect(l.swap.areas.at(-1)?.pages).toBe(100);
+  const bad = structuredClone(saveMachine(m));
+  (bad.swapHeaders as unknown as unknown[][])[0]![2] = "not-a-uuid";
+  const refused = loadMachine(bad);
+  expect(refused.ok ? "" : refused.problem).toMatch(/^swapHeaders: /);
 });

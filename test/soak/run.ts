@@ -6,7 +6,10 @@
  * runs; the invariants are checked every CHECK_EVERY operations and at the
  * end of each sequence, and once more after its processes have all exited
  * (nothing may leak). Every other batch of sequences runs on a small
- * machine with swap, under memory pressure (PRESSURE). Progress goes to stderr; the last line on stdout is
+ * machine with swap, under memory pressure (PRESSURE), with the pressure
+ * runs' command mix (more shared memory written and paged out): shmem
+ * pages go to swap and come back, counted as they go; a soak whose
+ * pressure batches never swapped shmem fails. Progress goes to stderr; the last line on stdout is
  * `N operations, 0 failures, T s`. A failure prints fast-check's report
  * (the shrunk sequence, and the seed and path that replay it) and exits 1.
  *
@@ -14,7 +17,14 @@
  */
 import fc from "fast-check";
 import { assertInvariants } from "../../src/kernel/invariants.js";
-import { allCommands, type Model, type Real, setup } from "../kernel/model.js";
+import {
+  allCommands,
+  type Model,
+  pressureCommands,
+  type Real,
+  ShmemSwapWatch,
+  setup,
+} from "../kernel/model.js";
 
 const MAX_COMMANDS = 400;
 const CHECK_EVERY = 4;
@@ -54,9 +64,16 @@ function parseArgs(argv: readonly string[]): Options | string {
 /** The operations run so far (shrinking included, which happens only on a failure). */
 let operations = 0;
 
-/** `cmds`, each counted, with the invariants asserted after every CHECK_EVERY-th. */
+/** Shmem pages swapped out and back in, over the pressure batches. */
+const shmemSwap = { outs: 0, ins: 0 };
+
+/**
+ * `cmds`, each counted, with the invariants asserted after every
+ * CHECK_EVERY-th; under pressure, shmem swap traffic counted after each.
+ */
 function* checkedEvery(
   cmds: Iterable<fc.Command<Model, Real>>,
+  watch: ShmemSwapWatch | null,
 ): Generator<fc.Command<Model, Real>> {
   let step = 0;
   for (const cmd of cmds) {
@@ -66,6 +83,7 @@ function* checkedEvery(
         cmd.run(model, real);
         operations++;
         if (++step % CHECK_EVERY === 0) assertInvariants(real.m);
+        watch?.step(real.m);
       },
       toString: () => cmd.toString(),
     };
@@ -75,7 +93,12 @@ function* checkedEvery(
 /** One sequence: run and checked; then every test process exits, and nothing may leak. */
 function runSequence(cmds: Iterable<fc.Command<Model, Real>>): void {
   const { model, real } = setup(config);
-  fc.modelRun(() => ({ model, real }), checkedEvery(cmds));
+  const watch = config === PRESSURE ? new ShmemSwapWatch() : null;
+  fc.modelRun(() => ({ model, real }), checkedEvery(cmds, watch));
+  if (watch !== null) {
+    shmemSwap.outs += watch.outs;
+    shmemSwap.ins += watch.ins;
+  }
   assertInvariants(real.m);
   for (const p of model.procs) real.m.exit(p.pid, 0);
   for (const task of [...real.m.tasks.values()]) if (task.isZombie) real.m.wait(task.pid);
@@ -94,11 +117,18 @@ function main(): number {
     fc.commands(allCommands, { maxCommands: MAX_COMMANDS, size: "max" }),
     runSequence,
   );
+  const underPressure = fc.property(
+    fc.commands(pressureCommands, { maxCommands: MAX_COMMANDS, size: "max" }),
+    runSequence,
+  );
   let sequences = 0;
   for (let batch = 0; operations < options.ops; batch++) {
     const seed = (options.seed + batch) % 2 ** 31;
     config = batch % 2 === 1 ? PRESSURE : { memBytes: MEM_BYTES };
-    const details = fc.check(property, { numRuns: RUNS_PER_BATCH, seed });
+    const details = fc.check(config === PRESSURE ? underPressure : property, {
+      numRuns: RUNS_PER_BATCH,
+      seed,
+    });
     if (details.failed) {
       process.stdout.write(`${fc.defaultReportMessage(details) ?? "failed"}\n`);
       const error = details.errorInstance;
@@ -111,8 +141,15 @@ function main(): number {
     sequences += details.numRuns;
     process.stderr.write(
       `soak: ${operations} operations in ${sequences} sequences, ${seconds()} s` +
-        `${config === PRESSURE ? " (under pressure)" : ""}\n`,
+        `${config === PRESSURE ? " (under pressure)" : ""}` +
+        `, shmem pages swapped out ${shmemSwap.outs}, in ${shmemSwap.ins}\n`,
     );
+  }
+  if (sequences > RUNS_PER_BATCH && shmemSwap.outs === 0) {
+    process.stdout.write(
+      `${operations} operations, 1 failure, ${seconds()} s: shmem never went to swap under pressure\n`,
+    );
+    return 1;
   }
   process.stdout.write(`${operations} operations, 0 failures, ${seconds()} s\n`);
   return 0;
