@@ -18,7 +18,6 @@
  */
 import type { Kernel } from "./kernel.js";
 import { selectVictim } from "./oom.js";
-import type { PhysMem } from "./phys.js";
 import type { Task } from "./task.js";
 import { SWAP_CLUSTER_MAX, shrinkUnmappedPageCache, tryToFreePages } from "./vmscan.js";
 
@@ -33,7 +32,7 @@ export const RECLAIM_RESERVE = 2 * SWAP_CLUSTER_MAX;
  */
 export function reclaimBeforeFault(k: Kernel): number {
   const { phys } = k;
-  if (phys.nrFree >= RECLAIM_RESERVE || fruitlessAt.get(phys) === phys.vm.pgfree) return 0;
+  if (phys.nrFree >= RECLAIM_RESERVE || phys.vm.reclaimFruitlessAt === phys.vm.pgfree) return 0;
   // As should_reclaim_retry: a pass that freed nothing but moved pages
   // between the lists (activated young ones, deactivated old ones) has
   // prepared the next, which is tried; one that moved nothing will not do better.
@@ -43,19 +42,14 @@ export function reclaimBeforeFault(k: Kernel): number {
     if (freed > 0) return freed;
     if (phys.vm.pgactivate + phys.vm.pgdeactivate === moved) break;
   }
-  fruitlessAt.set(phys, phys.vm.pgfree);
+  // Not tried again until some page has been freed since (an exit, an
+  // munmap), so a machine with nothing to reclaim does not scan at every fault.
+  phys.vm.reclaimFruitlessAt = phys.vm.pgfree;
   return 0;
 }
 
 /** Passes of reclaim without progress before giving up (MAX_RECLAIM_RETRIES). */
 const MAX_RECLAIM_RETRIES = 16;
-
-/**
- * pgfree when a reclaim before a fault last freed nothing: it is not tried
- * again until some page has been freed since (an exit, an munmap), so a
- * machine that has nothing to reclaim does not scan at every fault.
- */
-const fruitlessAt = new WeakMap<PhysMem, number>();
 
 /**
  * After the fast path found no free frame: reclaim, else kill the task
