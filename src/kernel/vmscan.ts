@@ -335,9 +335,9 @@ interface Unmapped {
  * yet visited (try_to_unmap_one's MADV_FREE check). RSS, map counts and
  * VmSwap follow.
  */
-function tryToUnmap(k: Kernel, victims: ReadonlySet<number>, hint: RmapHint | null): Unmapped {
+function tryToUnmap(k: Kernel, victims: readonly number[], hint: RmapHint | null): Unmapped {
   const { phys, swap } = k;
-  const hiwaterDone = new Set<Mm>();
+  let hiwaterDone: Mm | null = null;
   const mappers: Mappers | null = k.trace === null ? null : new Map();
   const pids = mappers === null ? null : new Map<Mm, number>();
   const redirtied = new Set<number>();
@@ -361,9 +361,9 @@ function tryToUnmap(k: Kernel, victims: ReadonlySet<number>, hint: RmapHint | nu
       if (list === undefined) mappers.set(pfn, [at]);
       else list.push(at);
     }
-    if (!hiwaterDone.has(mm)) {
-      mm.updateHiwaterRss();
-      hiwaterDone.add(mm);
+    if (mm !== hiwaterDone) {
+      mm.updateHiwaterRss(); // once per mm is enough: RSS only falls here
+      hiwaterDone = mm;
     }
     let replacement = 0;
     if ((f & KIND_MASK) === KIND_ANON && f & PG_SWAPCACHE) {
@@ -379,7 +379,7 @@ function tryToUnmap(k: Kernel, victims: ReadonlySet<number>, hint: RmapHint | nu
     phys.decMapcount(pfn);
     mm.addRss(f & KIND_MASK, -1);
   };
-  rmapWalk(k, [...victims], walk, hint);
+  rmapWalk(k, victims, walk, hint);
   return { mappers, redirtied };
 }
 
@@ -492,7 +492,7 @@ function shrinkFolioList(
   let owners = knownOwners;
   if (owners === null && batch.some((pfn) => pageCacheKind(phys.flags[pfn]!)))
     owners = pageCacheOwners(k);
-  const victims = new Set<number>();
+  const victims: number[] = [];
   for (const pfn of batch) {
     const f = phys.flags[pfn]!;
     const r = refs?.get(pfn);
@@ -510,9 +510,9 @@ function shrinkFolioList(
       activate(phys, pfn, sc);
       continue;
     }
-    victims.add(pfn);
+    victims.push(pfn);
   }
-  if (victims.size === 0) return 0;
+  if (victims.length === 0) return 0;
   const { mappers, redirtied } = tryToUnmap(k, victims, hint);
   let freed = 0;
   for (const pfn of victims) {
