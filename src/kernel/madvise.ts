@@ -1,38 +1,30 @@
 /**
  * The madvise advice that reclaims (mm/madvise.c): MADV_COLD and
- * MADV_PAGEOUT, walked as madvise_cold_or_pageout_pte_range does, and the
- * reclaim of one anonymous page they lead to (shrink_folio_list); and
+ * MADV_PAGEOUT, walked as madvise_cold_or_pageout_pte_range does, and
  * MADV_FREE (madvise_free_pte_range), which makes pages lazily freeable.
  *
  * Which pages are taken: only normal pages (not the zero page, not a raw
  * PFN) mapped by this one PTE (folio_mapcount 1: a page another process
  * also maps is skipped, as measured in scenarios 37 and 38), not mlocked.
- * MADV_PAGEOUT unmaps and reclaims each; MADV_COLD only deactivates.
- * Each first drains the CPU's batches (lru_add_drain), as Linux does.
+ * MADV_COLD only deactivates them; MADV_PAGEOUT isolates those of each PMD
+ * (anonymous and shmem pages) and hands them to reclaim_pages (vmscan.ts),
+ * the same shrink_folio_list reclaim under pressure runs, with references
+ * ignored. Each first drains the CPU's batches (lru_add_drain), as Linux does.
  */
 import type { Accessor } from "./access.js";
 import { PAGE_SIZE, VM_IO, VM_LOCKED, VM_PFNMAP, VM_READ, VM_WRITE } from "./constants.js";
-import type { PageoutKind } from "./events.js";
-import {
-  fadviseWillneed,
-  SHMEM_KEPT,
-  SHMEM_SWAPPED,
-  shmemSwapinRange,
-  shmemWriteout,
-} from "./filemap.js";
+import { fadviseWillneed, shmemSwapinRange } from "./filemap.js";
 import { populateRange } from "./gup.js";
 import type { Kernel } from "./kernel.js";
 import { type Mm, normalPage } from "./mm.js";
 import {
   PTE_DIRTY,
-  PTE_SOFT_DIRTY,
   type PteSpan,
   pteDirty,
   pteIsSwap,
   pteMkclean,
   ptePfn,
   pteWrite,
-  SWP_EXCLUSIVE,
   swpEntry,
 } from "./page-table.js";
 import {
@@ -40,9 +32,7 @@ import {
   KIND_MASK,
   KIND_SHMEM,
   PG_ACTIVE,
-  PG_ANON_EXCLUSIVE,
   PG_DIRTY,
-  PG_LAZYFREE,
   PG_MLOCKED,
   PG_REFERENCED,
   PG_SWAPCACHE,
@@ -50,6 +40,7 @@ import {
 import { failure, type Result, success } from "./result.js";
 import { drainLazyfree, freeSwapAndCache, markLazyfree, readSwapCacheAsync } from "./swap.js";
 import type { Vma } from "./vma.js";
+import { type Owners, reclaimPages } from "./vmscan.js";
 
 /** can_madv_lru_vma: locked and raw-PFN mappings cannot be deactivated or paged out. */
 export const canMadvLru = (vma: Vma): boolean => (vma.flags & (VM_LOCKED | VM_PFNMAP)) === 0;
@@ -65,23 +56,17 @@ export function coldOrPageout(
 ): void {
   drainLazyfree(k.phys, k.swap); // lru_add_drain
   if (pageout) mm.updateHiwaterRss(); // try_to_unmap_one: update_hiwater_rss
-  const pid = pageout && k.trace !== null ? k.pidOf(mm) : 0;
   mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
     pmdEntry(span) {
-      if (span.anyEntry()) coldOrPageoutPtes(k, mm, vma, span, pageout, pid);
+      if (span.anyEntry()) coldOrPageoutPtes(k, mm, vma, span, pageout);
     },
   });
 }
 
-function coldOrPageoutPtes(
-  k: Kernel,
-  mm: Mm,
-  vma: Vma,
-  span: PteSpan,
-  pageout: boolean,
-  pid: number,
-): void {
+function coldOrPageoutPtes(k: Kernel, mm: Mm, vma: Vma, span: PteSpan, pageout: boolean): void {
   const { phys } = k;
+  const isolated: number[] = [];
+  let owners: Owners | null = null;
   for (let i = span.lo; i < span.hi; i++) {
     const pte = span.entries[i]!;
     const pfn = normalPage(vma, pte);
@@ -89,78 +74,21 @@ function coldOrPageoutPtes(
     const f = phys.flags[pfn]!;
     if (phys.mapcountOf(pfn) !== 1 || f & PG_MLOCKED) continue;
     // MADV_COLD clears the PTE's young bit; MADV_PAGEOUT leaves it (reclaim
-    // ignores references). Both clear PG_referenced; then folio_deactivate
-    // or reclaim_pages.
+    // ignores references). Both clear PG_referenced; then folio_deactivate,
+    // or the page is isolated for reclaim_pages (which clears PG_active).
     if (!pageout) span.mkOld(i);
     phys.flags[pfn] = f & ~(PG_REFERENCED | PG_ACTIVE);
     if (!pageout) continue;
     const kind = f & KIND_MASK;
-    let out: PageoutKind | null = null;
-    if (kind === KIND_SHMEM) out = pageoutShmem(k, mm, vma, span, i, pfn, pte);
-    else if (kind !== KIND_ANON) continue;
-    else if (f & PG_LAZYFREE) out = pageoutLazyfree(k, mm, span, i, pfn, pte);
-    else out = pageoutAnon(k, mm, span, i, pfn, pte);
-    if (out !== null && k.trace !== null)
-      k.trace({ kind: "pageout", by: "madvise", out, pid, addr: (span.base + i) * PAGE_SIZE });
+    if (kind === KIND_SHMEM) {
+      owners ??= new Map();
+      owners.set(pfn, [vma.file!, vma.pgoff + (span.base + i - vma.start / PAGE_SIZE)]);
+    } else if (kind !== KIND_ANON) continue;
+    isolated.push(pfn);
   }
-}
-
-/**
- * shrink_folio_list for a shmem page mapped once: try_to_unmap clears the
- * PTE (its dirty bit passes to the page), then shmem_writeout sends a
- * dirty page to swap through the object's page cache (filemap.ts). Returns
- * what became of it, or null when it stays (no free slot).
- */
-function pageoutShmem(
-  k: Kernel,
-  mm: Mm,
-  vma: Vma,
-  span: PteSpan,
-  i: number,
-  pfn: number,
-  pte: number,
-): PageoutKind | null {
-  const { phys } = k;
-  if (pteDirty(pte)) phys.flags[pfn]! |= PG_DIRTY;
-  span.set(i, 0);
-  phys.decMapcount(pfn);
-  mm.addRss(KIND_SHMEM, -1);
-  const index = vma.pgoff + (span.base + i - vma.start / PAGE_SIZE);
-  const done = shmemWriteout(k, vma.file!, index, pfn);
-  if (done === SHMEM_KEPT) return null;
-  return done === SHMEM_SWAPPED ? "shmem-swap-out" : "shmem-drop";
-}
-
-/**
- * shrink_folio_list and try_to_unmap_one for a lazy-free page (no
- * PG_swapbacked): nothing was written since MADV_FREE (PTE and folio
- * clean), so it is discarded: the PTE is cleared, no swap slot is taken,
- * and the next touch finds a none PTE (the zero page for a read, a new
- * zeroed page for a write). A page written again is dirty: it becomes
- * swap-backed again, keeps its PTE (young and dirty as it was) and is
- * activated instead (scenario 44: kpageflags `0x…5878`). Returns
- * "lazy-discard", or null for a page kept.
- */
-function pageoutLazyfree(
-  k: Kernel,
-  mm: Mm,
-  span: PteSpan,
-  i: number,
-  pfn: number,
-  pte: number,
-): PageoutKind | null {
-  const { phys } = k;
-  const f = phys.flags[pfn]!;
-  if (pteDirty(pte) || f & PG_DIRTY) {
-    phys.flags[pfn] = (f & ~PG_LAZYFREE) | PG_DIRTY | PG_ACTIVE;
-    return null;
-  }
-  span.set(i, 0);
-  phys.decMapcount(pfn);
-  mm.addRss(KIND_ANON, -1);
-  phys.flags[pfn] = f & ~(PG_LAZYFREE | PG_ANON_EXCLUSIVE);
-  phys.free(pfn);
-  return "lazy-discard";
+  if (isolated.length === 0) return;
+  const hint = { mm, vma, lo: span.base + span.lo, hi: span.base + span.hi };
+  reclaimPages(k, isolated, hint, owners);
 }
 
 /**
@@ -204,48 +132,6 @@ export function madviseFree(k: Kernel, mm: Mm, vma: Vma, start: number, end: num
       }
     },
   });
-}
-
-/**
- * shrink_folio_list for an anonymous page mapped once: it gets a swap slot
- * and joins the swap cache (add_to_swap) unless it is there already; its
- * PTE becomes a swap entry, exclusive if the page was (try_to_unmap_one);
- * a dirty page is written to its slot and stays in the swap cache (the
- * write completes asynchronously; SwapCached counts it), a clean one,
- * whose slot still holds its data, leaves the swap cache and is freed.
- * Without a free slot the page stays (null; else "swap-out").
- */
-function pageoutAnon(
-  k: Kernel,
-  mm: Mm,
-  span: PteSpan,
-  i: number,
-  pfn: number,
-  pte: number,
-): PageoutKind | null {
-  const { phys, swap } = k;
-  let entry = swap.entryOf.get(pfn) ?? -1;
-  let dirty = pteDirty(pte) || (phys.flags[pfn]! & PG_DIRTY) !== 0;
-  if (entry < 0) {
-    entry = swap.allocSlot();
-    if (entry < 0) return null;
-    swap.addToCache(phys, pfn, entry);
-    dirty = true;
-  }
-  const f = phys.flags[pfn]!;
-  const marker = (f & PG_ANON_EXCLUSIVE ? SWP_EXCLUSIVE : 0) | (pte & PTE_SOFT_DIRTY);
-  swap.dup(entry);
-  span.set(i, entry | marker);
-  phys.flags[pfn] = f & ~PG_ANON_EXCLUSIVE;
-  phys.decMapcount(pfn);
-  mm.addRss(KIND_ANON, -1);
-  mm.swapents++;
-  if (dirty) swap.writePage(phys, pfn);
-  else {
-    swap.deleteFromCache(phys, pfn);
-    phys.free(pfn);
-  }
-  return "swap-out";
 }
 
 /**

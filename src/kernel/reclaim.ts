@@ -12,16 +12,14 @@
  * When no frame is free inside an allocation (allocFrameSlow), reclaim
  * takes no page the allocating process maps (its fault may hold it); then
  * every page-cache page nobody maps is dropped (dirty ones written back
- * first); only when none is left does the OOM killer (oom.ts) choose a
+ * first), through the same shrink_folio_list (vmscan.ts); only when none is left does the OOM killer (oom.ts) choose a
  * victim. The fast path (a free frame) stays in
  * Machine.allocFrame.
  */
-import { deleteFromPageCache } from "./filemap.js";
 import type { Kernel } from "./kernel.js";
 import { selectVictim } from "./oom.js";
-import { PG_DIRTY, type PhysMem } from "./phys.js";
 import type { Task } from "./task.js";
-import { SWAP_CLUSTER_MAX, tracePageout, tryToFreePages } from "./vmscan.js";
+import { SWAP_CLUSTER_MAX, shrinkUnmappedPageCache, tryToFreePages } from "./vmscan.js";
 
 /** Free frames below which a fault first reclaims: room for one fault's read-ahead and more. */
 export const RECLAIM_RESERVE = 2 * SWAP_CLUSTER_MAX;
@@ -34,7 +32,7 @@ export const RECLAIM_RESERVE = 2 * SWAP_CLUSTER_MAX;
  */
 export function reclaimBeforeFault(k: Kernel): number {
   const { phys } = k;
-  if (phys.nrFree >= RECLAIM_RESERVE || fruitlessAt.get(phys) === phys.vm.pgfree) return 0;
+  if (phys.nrFree >= RECLAIM_RESERVE || phys.vm.reclaimFruitlessAt === phys.vm.pgfree) return 0;
   // As should_reclaim_retry: a pass that freed nothing but moved pages
   // between the lists (activated young ones, deactivated old ones) has
   // prepared the next, which is tried; one that moved nothing will not do better.
@@ -44,45 +42,14 @@ export function reclaimBeforeFault(k: Kernel): number {
     if (freed > 0) return freed;
     if (phys.vm.pgactivate + phys.vm.pgdeactivate === moved) break;
   }
-  fruitlessAt.set(phys, phys.vm.pgfree);
+  // Not tried again until some page has been freed since (an exit, an
+  // munmap), so a machine with nothing to reclaim does not scan at every fault.
+  phys.vm.reclaimFruitlessAt = phys.vm.pgfree;
   return 0;
 }
 
 /** Passes of reclaim without progress before giving up (MAX_RECLAIM_RETRIES). */
 const MAX_RECLAIM_RETRIES = 16;
-
-/**
- * pgfree when a reclaim before a fault last freed nothing: it is not tried
- * again until some page has been freed since (an exit, an munmap), so a
- * machine that has nothing to reclaim does not scan at every fault.
- */
-const fruitlessAt = new WeakMap<PhysMem, number>();
-
-/**
- * shrink_page_list over the whole page cache: frees every cached page of a
- * regular file that no PTE maps, writing a dirty one back to `disk` first.
- * Shmem pages stay: only swap can take them (vmscan.ts, through
- * shmem_writeout). Returns how many were freed.
- */
-function shrinkPageCache(k: Kernel): number {
-  const { phys, vfs } = k;
-  let freed = 0;
-  for (const inode of vfs.cachedInodes()) {
-    for (const [index, pfn] of [...inode.cache.entries()]) {
-      if (phys.mapcountOf(pfn) !== 0 || inode.shmem) continue;
-      const dirty = (phys.flags[pfn]! & PG_DIRTY) !== 0;
-      if (dirty) {
-        inode.disk.set(index, phys.content[pfn]!);
-        phys.vm.fileOut();
-      }
-      deleteFromPageCache(phys, inode, index, pfn);
-      if (k.trace !== null)
-        tracePageout(k, null, pfn, dirty ? "file-writeback" : "file-drop", "reclaim");
-      freed++;
-    }
-  }
-  return freed;
-}
 
 /**
  * After the fast path found no free frame: reclaim, else kill the task
@@ -102,7 +69,7 @@ export function allocFrameSlow(
   for (;;) {
     const reclaimed =
       tryToFreePages(k, SWAP_CLUSTER_MAX, { mayUnmap: true, kswapd: false, keepMm }) ||
-      shrinkPageCache(k);
+      shrinkUnmappedPageCache(k);
     if (reclaimed === 0) {
       const victim = selectVictim(tasks.values(), k.phys.nrFrames);
       if (victim === null) return -1;

@@ -634,7 +634,11 @@ function loadVmStat(v: Record<string, unknown>, phys: PhysMem): void {
   const lruHand = list(v.lruHand, "phys.vm.lruHand").map((pfn, i) =>
     int(pfn, `phys.vm.lruHand[${i}]`, 0, phys.nrFrames),
   );
-  restoreVmStat(phys.vm, { events, lruHand });
+  const fruitless =
+    v.reclaimFruitlessAt === undefined
+      ? {}
+      : { reclaimFruitlessAt: int(v.reclaimFruitlessAt, "phys.vm.reclaimFruitlessAt") };
+  restoreVmStat(phys.vm, { events, lruHand, ...fruitless });
 }
 
 /**

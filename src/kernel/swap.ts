@@ -53,6 +53,110 @@ export const DEFAULT_PAGE_CLUSTER = 3;
 /** Priority of an area swapped on without -p: -2, -3, … in order (as the kernel numbers them). */
 export const FIRST_AUTO_PRIORITY = -2;
 
+/**
+ * An area's swap cache (the address_space of its slots): slot -> PFN of the
+ * page holding it, one typed-array word per slot (PFN + 1; 0: none), so a
+ * lookup is an array read. Read and changed as a Map of slot -> PFN.
+ */
+export class SlotCache {
+  private readonly pfnOf: Uint32Array;
+  /** Slots with a page. */
+  size = 0;
+
+  constructor(pages: number) {
+    this.pfnOf = new Uint32Array(pages);
+  }
+
+  get(off: number): number | undefined {
+    const v = this.pfnOf[off]!;
+    return v === 0 ? undefined : v - 1;
+  }
+
+  /** The PFN of slot `off`'s page, or -1. */
+  pfn(off: number): number {
+    return this.pfnOf[off]! - 1;
+  }
+
+  has(off: number): boolean {
+    return this.pfnOf[off] !== 0;
+  }
+
+  set(off: number, pfn: number): void {
+    if (this.pfnOf[off] === 0) this.size++;
+    this.pfnOf[off] = pfn + 1;
+  }
+
+  delete(off: number): boolean {
+    if (this.pfnOf[off] === 0) return false;
+    this.pfnOf[off] = 0;
+    this.size--;
+    return true;
+  }
+
+  /** [slot, PFN] of each cached slot, in slot order. */
+  *[Symbol.iterator](): IterableIterator<[number, number]> {
+    const a = this.pfnOf;
+    for (let off = 0, left = this.size; left > 0 && off < a.length; off++)
+      if (a[off] !== 0) {
+        left--;
+        yield [off, a[off]! - 1];
+      }
+  }
+}
+
+/**
+ * The swap cache's reverse map (folio->swap): PFN -> swap entry, one
+ * typed-array word per frame (0: not in the swap cache; a swap entry is
+ * never 0), grown as higher PFNs join. Read and changed as a Map.
+ */
+export class SwapCacheIndex {
+  private entryAt = new Uint32Array(0);
+  /** Pages in the swap cache (SwapCached). */
+  size = 0;
+
+  get(pfn: number): number | undefined {
+    const v = pfn < this.entryAt.length ? this.entryAt[pfn]! : 0;
+    return v === 0 ? undefined : v;
+  }
+
+  /** The swap entry of page `pfn`, or -1 when it is not in the swap cache. */
+  entry(pfn: number): number {
+    const v = pfn < this.entryAt.length ? this.entryAt[pfn]! : 0;
+    return v === 0 ? -1 : v;
+  }
+
+  has(pfn: number): boolean {
+    return pfn < this.entryAt.length && this.entryAt[pfn] !== 0;
+  }
+
+  set(pfn: number, entry: number): void {
+    if (pfn >= this.entryAt.length) {
+      const grown = new Uint32Array(Math.max(pfn + 1, 2 * this.entryAt.length, 1024));
+      grown.set(this.entryAt);
+      this.entryAt = grown;
+    }
+    if (this.entryAt[pfn] === 0) this.size++;
+    this.entryAt[pfn] = entry;
+  }
+
+  delete(pfn: number): boolean {
+    if (!this.has(pfn)) return false;
+    this.entryAt[pfn] = 0;
+    this.size--;
+    return true;
+  }
+
+  /** [PFN, entry] of each swap-cache page, in PFN order. */
+  *[Symbol.iterator](): IterableIterator<[number, number]> {
+    const a = this.entryAt;
+    for (let pfn = 0, left = this.size; left > 0 && pfn < a.length; pfn++)
+      if (a[pfn] !== 0) {
+        left--;
+        yield [pfn, a[pfn]!];
+      }
+  }
+}
+
 /** One swap area (struct swap_info_struct). */
 export class SwapArea {
   /** Entries per slot (swap_map without SWAP_HAS_CACHE). Slot 0 is the header. */
@@ -60,7 +164,7 @@ export class SwapArea {
   /** The word each slot holds on disk (what was written there last). */
   readonly data: Uint32Array;
   /** Slot -> PFN of the swap-cache page holding it. */
-  readonly cache = new Map<number, number>();
+  readonly cache: SlotCache;
   /** Slots in use (entries or cache), the header excluded (inuse_pages). */
   inuse = 0;
   /** Where the next slot search starts (the cluster allocator's position, simplified). */
@@ -78,6 +182,7 @@ export class SwapArea {
   ) {
     this.counts = new Uint32Array(pages);
     this.data = new Uint32Array(pages);
+    this.cache = new SlotCache(pages);
   }
 
   /** Usable slots (the header is not one). */
@@ -95,7 +200,7 @@ export class SwapState {
   /** By type (index); null where an area was swapped off. */
   readonly areas: (SwapArea | null)[] = [];
   /** PFN of a swap-cache page -> its swap entry (folio->swap). */
-  readonly entryOf = new Map<number, number>();
+  readonly entryOf = new SwapCacheIndex();
   /** The priority the next area swapped on without one gets. */
   nextPriority = FIRST_AUTO_PRIORITY;
   /**
@@ -184,7 +289,7 @@ export class SwapState {
 
   /** The swap-cache page of `entry`'s slot, or -1 (swap_cache_get_folio). */
   cachedPage(entry: number): number {
-    return this.area(entry).cache.get(swapOffset(entry)) ?? -1;
+    return this.area(entry).cache.pfn(swapOffset(entry));
   }
 
   /** One more swap entry names the slot (swap_duplicate: fork, try_to_unmap). */
@@ -221,8 +326,8 @@ export class SwapState {
    * caller's.
    */
   deleteFromCache(phys: PhysMem, pfn: number): void {
-    const entry = this.entryOf.get(pfn);
-    if (entry === undefined) panic(`pfn ${pfn} is not in the swap cache`);
+    const entry = this.entryOf.entry(pfn);
+    if (entry < 0) panic(`pfn ${pfn} is not in the swap cache`);
     const a = this.area(entry);
     const off = swapOffset(entry);
     a.cache.delete(off);
@@ -233,7 +338,7 @@ export class SwapState {
 
   /** Writes the page's word to its slot (swap_writepage): the page is clean. */
   writePage(phys: PhysMem, pfn: number): void {
-    const entry = this.entryOf.get(pfn)!;
+    const entry = this.entryOf.entry(pfn);
     this.area(entry).data[swapOffset(entry)] = phys.content[pfn]!;
     phys.flags[pfn]! &= ~PG_DIRTY;
     phys.vm.swapOut();
@@ -245,8 +350,8 @@ export class SwapState {
    * Returns whether it did.
    */
   freeSwap(phys: PhysMem, pfn: number): boolean {
-    const entry = this.entryOf.get(pfn);
-    if (entry === undefined || this.entries(entry) > 0) return false;
+    const entry = this.entryOf.entry(pfn);
+    if (entry < 0 || this.entries(entry) > 0) return false;
     this.deleteFromCache(phys, pfn);
     phys.flags[pfn]! |= PG_DIRTY;
     return true;
@@ -310,7 +415,7 @@ function leaveBatch(swap: SwapState, pfn: number): void {
  */
 export function releaseAnonPage(phys: PhysMem, swap: SwapState, pfn: number): number {
   if (phys.flags[pfn]! & PG_SWAPCACHE) {
-    const entry = swap.entryOf.get(pfn)!;
+    const entry = swap.entryOf.entry(pfn);
     if (swap.entries(entry) > 0) return 0;
     swap.deleteFromCache(phys, pfn);
   }

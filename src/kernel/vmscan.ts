@@ -135,6 +135,41 @@ interface ScanControl {
   short: boolean;
   /** The lists' sizes, counted once and kept up to date as pages move or go. */
   readonly sizes: number[];
+  /**
+   * reclaim_pages (MADV_PAGEOUT) and the allocator's last resort: the
+   * folios were chosen by the caller, so shrinkFolioList neither walks for
+   * their references nor lets them decide (shrink_folio_list's
+   * ignore_references).
+   */
+  readonly ignoreReferences: boolean;
+  /**
+   * Whether a write reclaim starts has completed by the time the page is
+   * looked at again: then a written page is freed in the same pass (this
+   * model's reclaim under pressure); else it stays in the swap cache under
+   * writeback, as after MADV_PAGEOUT on Linux, where SwapCached counts it
+   * and the next touch is a minor fault.
+   */
+  readonly writesComplete: boolean;
+  /** Who reclaims, as the tracer names it. */
+  readonly by: "madvise" | "reclaim";
+}
+
+/** A ScanControl for a list of pages the caller chose (reclaim_folio_list's). */
+function callerChosen(by: "madvise" | "reclaim", writesComplete: boolean): ScanControl {
+  return {
+    mayUnmap: true,
+    keepMm: null,
+    kswapd: false,
+    nrToReclaim: 0,
+    priority: DEF_PRIORITY,
+    reclaimed: 0,
+    short: false,
+    // No list is scanned: the sizes are kept but nobody reads them.
+    sizes: [0, 0, 0, 0, 0],
+    ignoreReferences: true,
+    writesComplete,
+    by,
+  };
 }
 
 /**
@@ -182,31 +217,67 @@ function liveMms(k: Kernel): Mm[] {
 let batchMarks = new Uint8Array(0);
 
 /**
+ * Where the pages of a batch are known to be mapped: vpns [lo, hi) of `vma`
+ * in `mm` (the range MADV_PAGEOUT's walk took them from). The rmap walk
+ * looks there first, as Linux's finds an anonymous page's address from its
+ * anon_vma and index without searching.
+ */
+export interface RmapHint {
+  readonly mm: Mm;
+  readonly vma: Vma;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/**
  * Visits every PTE of every live mm that maps a page of `batch`
- * (rmap_walk over the batch at once): fn(mm, vma, span, i, pfn).
+ * (rmap_walk over the batch at once): fn(mm, vma, span, i, pfn). As
+ * rmap_walk stops once the folio is not mapped any more, the walk stops
+ * once it has visited as many PTEs as the batch's pages have mappings
+ * (their map counts), so pages nobody maps cost nothing and a `hint`
+ * that holds every mapping spares the walk over the other mms.
  */
 function rmapWalk(
   k: Kernel,
   batch: readonly number[],
   fn: (mm: Mm, vma: Vma, span: PteSpan, i: number, pfn: number) => void,
+  hint: RmapHint | null = null,
 ): void {
-  if (batchMarks.length < k.phys.highWater) batchMarks = new Uint8Array(k.phys.highWater);
+  const { phys } = k;
+  let left = 0;
+  for (const pfn of batch) left += phys.mapcountOf(pfn);
+  if (left === 0) return;
+  if (batchMarks.length < phys.highWater) batchMarks = new Uint8Array(phys.highWater);
   const marks = batchMarks;
   for (const pfn of batch) marks[pfn] = 1;
+  const walkRange = (mm: Mm, vma: Vma, lo: number, hi: number): void => {
+    if (left === 0 || lo >= hi) return;
+    mm.pt.walk(lo, hi, {
+      pmdEntry(span) {
+        for (let i = span.lo; i < span.hi && left > 0; i++) {
+          const pte = span.entries[i]!;
+          if (!ptePresent(pte)) continue;
+          const pfn = ptePfn(pte);
+          if (pfn < marks.length && marks[pfn] === 1 && normalPage(vma, pte) === pfn) {
+            left--;
+            fn(mm, vma, span, i, pfn);
+          }
+        }
+      },
+    });
+  };
   try {
+    if (hint !== null) walkRange(hint.mm, hint.vma, hint.lo, hint.hi);
+    if (left === 0) return;
     for (const mm of liveMms(k)) {
       for (const vma of mm.vmas) {
-        mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
-          pmdEntry(span) {
-            for (let i = span.lo; i < span.hi; i++) {
-              const pte = span.entries[i]!;
-              if (!ptePresent(pte)) continue;
-              const pfn = ptePfn(pte);
-              if (pfn < marks.length && marks[pfn] === 1 && normalPage(vma, pte) === pfn)
-                fn(mm, vma, span, i, pfn);
-            }
-          },
-        });
+        const first = vma.start / PAGE_SIZE;
+        const last = vma.end / PAGE_SIZE;
+        if (hint !== null && mm === hint.mm && vma === hint.vma) {
+          walkRange(mm, vma, first, hint.lo);
+          walkRange(mm, vma, hint.hi, last);
+        } else walkRange(mm, vma, first, last);
+        if (left === 0) return;
       }
     }
   } finally {
@@ -245,20 +316,40 @@ function folioReferenced(
 /** Where a page was mapped: [pid, address] per PTE, for the tracer. */
 type Mappers = Map<number, Array<readonly [number, number]>>;
 
+/** What try_to_unmap did to a batch. */
+interface Unmapped {
+  /** With a tracer: who mapped each page where (else null). */
+  readonly mappers: Mappers | null;
+  /** Lazy-free pages found written again: their PTEs stay, and they must be kept. */
+  readonly redirtied: Set<number>;
+}
+
 /**
  * try_to_unmap over a batch: every PTE mapping a page of `victims` is
  * replaced by the page's swap entry (an anonymous page in the swap cache:
- * exclusive if the page was, soft-dirty kept, the slot counting one more
- * entry) or cleared (file and shmem pages, discarded lazy-free pages). A
- * dirty PTE's bit passes to the page. RSS, map counts and VmSwap follow.
- * With a tracer, returns who mapped each page where; else null.
+ * exclusive if the page was, which it no longer is; soft-dirty kept, the
+ * slot counting one more entry) or cleared (file and shmem pages,
+ * discarded lazy-free pages). A dirty PTE's bit passes to the page. A
+ * lazy-free page that is dirty (a write since MADV_FREE) cannot be
+ * discarded: the walk stops for it there, leaving that PTE and any not
+ * yet visited (try_to_unmap_one's MADV_FREE check). RSS, map counts and
+ * VmSwap follow.
  */
-function tryToUnmap(k: Kernel, victims: ReadonlySet<number>): Mappers | null {
+function tryToUnmap(k: Kernel, victims: readonly number[], hint: RmapHint | null): Unmapped {
   const { phys, swap } = k;
-  const hiwaterDone = new Set<Mm>();
+  let hiwaterDone: Mm | null = null;
   const mappers: Mappers | null = k.trace === null ? null : new Map();
   const pids = mappers === null ? null : new Map<Mm, number>();
-  rmapWalk(k, [...victims], (mm, _vma, span, i, pfn) => {
+  const redirtied = new Set<number>();
+  const walk = (mm: Mm, _vma: Vma, span: PteSpan, i: number, pfn: number): void => {
+    if (redirtied.size > 0 && redirtied.has(pfn)) return;
+    const pte = span.entries[i]!;
+    const f = phys.flags[pfn]!;
+    if (f & PG_LAZYFREE && (f & PG_DIRTY || pteDirty(pte))) {
+      phys.flags[pfn] = f | PG_DIRTY;
+      redirtied.add(pfn);
+      return;
+    }
     if (mappers !== null && pids !== null) {
       let pid = pids.get(mm);
       if (pid === undefined) {
@@ -270,26 +361,26 @@ function tryToUnmap(k: Kernel, victims: ReadonlySet<number>): Mappers | null {
       if (list === undefined) mappers.set(pfn, [at]);
       else list.push(at);
     }
-    if (!hiwaterDone.has(mm)) {
-      mm.updateHiwaterRss();
-      hiwaterDone.add(mm);
+    if (mm !== hiwaterDone) {
+      mm.updateHiwaterRss(); // once per mm is enough: RSS only falls here
+      hiwaterDone = mm;
     }
-    const pte = span.entries[i]!;
-    const f = phys.flags[pfn]!;
     let replacement = 0;
     if ((f & KIND_MASK) === KIND_ANON && f & PG_SWAPCACHE) {
-      const entry = swap.entryOf.get(pfn)!;
+      const entry = swap.entryOf.entry(pfn);
       swap.dup(entry);
       mm.swapents++;
       replacement = entry | (f & PG_ANON_EXCLUSIVE ? SWP_EXCLUSIVE : 0) | (pte & PTE_SOFT_DIRTY);
+      phys.flags[pfn] = f & ~PG_ANON_EXCLUSIVE;
     }
     if (pteDirty(pte)) phys.flags[pfn]! |= PG_DIRTY;
     span.set(i, replacement);
     span.mkOld(i);
     phys.decMapcount(pfn);
     mm.addRss(f & KIND_MASK, -1);
-  });
-  return mappers;
+  };
+  rmapWalk(k, victims, walk, hint);
+  return { mappers, redirtied };
 }
 
 /** Reports page `pfn` gone, as `out`, to the tracer: once per mapper, or once. */
@@ -307,8 +398,8 @@ export function tracePageout(
 }
 
 /** The page cache's reverse map: PFN -> [inode, index], built when a batch holds file pages. */
-function pageCacheOwners(k: Kernel): Map<number, readonly [Inode, number]> {
-  const owners = new Map<number, readonly [Inode, number]>();
+function pageCacheOwners(k: Kernel): Owners {
+  const owners: Owners = new Map();
   for (const inode of k.vfs.cachedInodes())
     for (const [index, pfn] of inode.cache.entries()) owners.set(pfn, [inode, index]);
   return owners;
@@ -354,7 +445,7 @@ function moveTo(phys: PhysMem, pfn: number, flags: number, sc: ScanControl): voi
  * reclaims what shrink_folio_list would. Returns the pages freed.
  */
 function shrinkInactiveList(k: Kernel, lru: number, n: number, sc: ScanControl): number {
-  const { phys, swap } = k;
+  const { phys } = k;
   const { vm } = phys;
   const file = isFileLru(lru);
   const isolated = isolate(phys, lru, n);
@@ -365,58 +456,7 @@ function shrinkInactiveList(k: Kernel, lru: number, n: number, sc: ScanControl):
   else vm.pgscanDirect += batch.length;
   if (file) vm.pgscanFile += batch.length;
   else vm.pgscanAnon += batch.length;
-  const refs = folioReferenced(k, batch, sc.keepMm);
-  const shmem = !file && batch.some((pfn) => (phys.flags[pfn]! & KIND_MASK) === KIND_SHMEM);
-  const owners = file || shmem ? pageCacheOwners(k) : null;
-  const victims = new Set<number>();
-  for (const pfn of batch) {
-    const f = phys.flags[pfn]!;
-    const r = refs.get(pfn);
-    if (r?.kept) continue;
-    const verdict = checkReferences(phys, pfn, r);
-    if (verdict === ACTIVATE) activate(phys, pfn, sc);
-    if (verdict === ACTIVATE || verdict === KEEP) continue;
-    const kind = f & KIND_MASK;
-    const dirty = (f & PG_DIRTY) !== 0 || r?.dirty === true;
-    // Not in a page cache (nor a shmem page in the swap cache): nothing to drop it from.
-    if (kind === KIND_FILE && !owners?.has(pfn)) continue;
-    if (kind === KIND_SHMEM && !(f & PG_SWAPCACHE) && !owners?.has(pfn)) continue;
-    if (kind === KIND_ANON && f & PG_LAZYFREE && !(f & PG_SWAPCACHE)) {
-      if (dirty) {
-        // Redirtied since MADV_FREE: swap-backed again (folio_set_swapbacked), and activated.
-        moveTo(phys, pfn, (phys.flags[pfn]! & ~PG_LAZYFREE) | PG_DIRTY, sc);
-        activate(phys, pfn, sc);
-        continue;
-      }
-    } else if (verdict === RECLAIM_CLEAN && dirty) continue;
-    if (kind === KIND_ANON && !(f & (PG_SWAPCACHE | PG_LAZYFREE))) {
-      const entry = swap.allocSlot();
-      if (entry < 0) {
-        activate(phys, pfn, sc);
-        continue;
-      }
-      swap.addToCache(phys, pfn, entry);
-      phys.flags[pfn]! |= PG_DIRTY;
-    }
-    victims.add(pfn);
-  }
-  if (victims.size === 0) return 0;
-  const mappers = tryToUnmap(k, victims);
-  let freed = 0;
-  for (const pfn of victims) {
-    const out = reclaimPage(k, pfn, owners, sc);
-    if (out === null) continue;
-    // A swap-cache page that was mapped went to swap: its PTEs are swap entries now.
-    if (k.trace !== null)
-      tracePageout(
-        k,
-        mappers,
-        pfn,
-        out === "swap-cache-drop" && mappers!.has(pfn) ? "swap-out" : out,
-        "reclaim",
-      );
-    freed++;
-  }
+  const freed = shrinkFolioList(k, batch, sc, null, null);
   if (sc.kswapd) vm.pgstealKswapd += freed;
   else vm.pgstealDirect += freed;
   if (file) vm.pgstealFile += freed;
@@ -424,22 +464,117 @@ function shrinkInactiveList(k: Kernel, lru: number, n: number, sc: ScanControl):
   return freed;
 }
 
+/** Page-cache owners of pages: PFN -> [inode, index] (folio->mapping and folio->index). */
+export type Owners = Map<number, readonly [Inode, number]>;
+
+/**
+ * shrink_folio_list: what becomes of each page of `batch`, pages taken off
+ * their lists by the caller (reclaim's scan, or MADV_PAGEOUT's walk through
+ * reclaimPages). Unless sc.ignoreReferences, the pages' references decide
+ * first (folio_check_references: activate, keep, or reclaim). A page to
+ * reclaim: a file page must be in its page cache (`owners`, found when
+ * null), a page whose PTEs were referenced only through PG_referenced is
+ * kept if dirty, an anonymous page gets a swap slot and joins the swap
+ * cache (add_to_swap; without a free slot it is activated). Then
+ * try_to_unmap takes every PTE mapping them (`hint`: where they are
+ * known to be mapped), and each unmapped page is written where it goes
+ * and freed (reclaimPage). Returns the pages freed.
+ */
+function shrinkFolioList(
+  k: Kernel,
+  batch: readonly number[],
+  sc: ScanControl,
+  knownOwners: Owners | null,
+  hint: RmapHint | null,
+): number {
+  const { phys } = k;
+  const refs = sc.ignoreReferences ? null : folioReferenced(k, batch, sc.keepMm);
+  let owners = knownOwners;
+  if (owners === null && batch.some((pfn) => pageCacheKind(phys.flags[pfn]!)))
+    owners = pageCacheOwners(k);
+  const victims: number[] = [];
+  for (const pfn of batch) {
+    const f = phys.flags[pfn]!;
+    const r = refs?.get(pfn);
+    if (r?.kept) continue;
+    const verdict = refs === null ? RECLAIM : checkReferences(phys, pfn, r);
+    if (verdict === ACTIVATE) activate(phys, pfn, sc);
+    if (verdict === ACTIVATE || verdict === KEEP) continue;
+    const kind = f & KIND_MASK;
+    // Not in a page cache (nor a shmem page in the swap cache): nothing to drop it from.
+    if (kind === KIND_FILE && !owners?.has(pfn)) continue;
+    if (kind === KIND_SHMEM && !(f & PG_SWAPCACHE) && !owners?.has(pfn)) continue;
+    const lazy = kind === KIND_ANON && (f & PG_LAZYFREE) !== 0;
+    if (!lazy && verdict === RECLAIM_CLEAN && ((f & PG_DIRTY) !== 0 || r?.dirty === true)) continue;
+    if (kind === KIND_ANON && !(f & (PG_SWAPCACHE | PG_LAZYFREE)) && !addToSwap(k, pfn)) {
+      activate(phys, pfn, sc);
+      continue;
+    }
+    victims.push(pfn);
+  }
+  if (victims.length === 0) return 0;
+  const { mappers, redirtied } = tryToUnmap(k, victims, hint);
+  let freed = 0;
+  for (const pfn of victims) {
+    if (redirtied.has(pfn)) {
+      // Written since MADV_FREE: swap-backed again (folio_set_swapbacked), and activated.
+      moveTo(phys, pfn, phys.flags[pfn]! & ~PG_LAZYFREE, sc);
+      activate(phys, pfn, sc);
+      continue;
+    }
+    const lru = lruOf(phys.flags[pfn]!);
+    const out = reclaimPage(k, pfn, owners, sc);
+    const gone = (phys.flags[pfn]! & KIND_MASK) === KIND_FREE;
+    if (gone) {
+      sc.sizes[lru]!--;
+      freed++;
+    }
+    // A swap-cache page that was mapped went to swap: its PTEs are swap entries now.
+    if (out !== null && k.trace !== null)
+      tracePageout(
+        k,
+        mappers,
+        pfn,
+        out === "swap-cache-drop" && mappers!.has(pfn) ? "swap-out" : out,
+        sc.by,
+      );
+  }
+  return freed;
+}
+
+/** Pages that live in a page cache (a file's, or a shmem object's outside the swap cache). */
+const pageCacheKind = (f: number): boolean => {
+  const kind = f & KIND_MASK;
+  return kind === KIND_FILE || (kind === KIND_SHMEM && !(f & PG_SWAPCACHE));
+};
+
+/** add_to_swap: a free slot for anonymous page `pfn`, and the page joins the swap cache, dirty. */
+function addToSwap(k: Kernel, pfn: number): boolean {
+  const { phys, swap } = k;
+  const entry = swap.allocSlot();
+  if (entry < 0) return false;
+  swap.addToCache(phys, pfn, entry);
+  phys.flags[pfn]! |= PG_DIRTY;
+  return true;
+}
+
 /**
  * The end of shrink_folio_list for an unmapped victim `pfn`: writes it
- * where it goes (file, swap) and frees it. Returns what was done, or null
- * when the page stays (a shmem page without a free slot, activated).
+ * where it goes (file, swap; pageout counts nr_vmscan_write) and frees it,
+ * unless the write is still in flight (!sc.writesComplete: the page stays
+ * in the swap cache, written). Returns what was done, or null when the
+ * page stays (a shmem page without a free slot, activated).
  */
 function reclaimPage(
   k: Kernel,
   pfn: number,
-  owners: Map<number, readonly [Inode, number]> | null,
+  owners: Owners | null,
   sc: ScanControl,
 ): PageoutKind | null {
   const { phys, swap } = k;
   const { vm } = phys;
   const f = phys.flags[pfn]!;
   const kind = f & KIND_MASK;
-  sc.sizes[lruOf(f)]!--;
   if (kind === KIND_FILE) {
     const [inode, index] = owners!.get(pfn)!;
     if (f & PG_DIRTY) {
@@ -456,20 +591,22 @@ function reclaimPage(
     const done = shmemWriteout(k, inode, index, pfn);
     if (done === SHMEM_KEPT) {
       // shmem_writeout found no slot: the page stays, unmapped, and is activated.
-      sc.sizes[lruOf(f)]!++;
       activate(phys, pfn, sc);
       return null;
     }
     if (done !== SHMEM_SWAPPED) return "shmem-drop";
     vm.nrVmscanWrite++;
-    swap.deleteFromCache(phys, pfn);
-    phys.free(pfn);
+    if (sc.writesComplete) {
+      swap.deleteFromCache(phys, pfn);
+      phys.free(pfn);
+    }
     return "shmem-swap-out";
   }
   if (f & PG_SWAPCACHE) {
     if (f & PG_DIRTY) {
       swap.writePage(phys, pfn);
       vm.nrVmscanWrite++;
+      if (!sc.writesComplete) return kind === KIND_ANON ? "swap-out" : "swap-cache-drop";
     }
     swap.deleteFromCache(phys, pfn);
     phys.free(pfn);
@@ -479,6 +616,46 @@ function reclaimPage(
   phys.free(pfn);
   vm.pglazyfreed++;
   return "lazy-discard";
+}
+
+/**
+ * reclaim_pages (mm/vmscan.c): reclaims the pages a caller took, ignoring
+ * their references, through the same shrink_folio_list as reclaim under
+ * pressure. MADV_PAGEOUT's walk (madvise.ts) passes the pages of one PMD it
+ * isolated, `hint` being where it found them and `owners` the shmem
+ * pages' objects; writes stay in flight (the pages stay in the swap cache).
+ * Returns the pages freed.
+ */
+export function reclaimPages(
+  k: Kernel,
+  pfns: readonly number[],
+  hint: RmapHint | null,
+  owners: Owners | null,
+): number {
+  return shrinkFolioList(k, pfns, callerChosen("madvise", false), owners, hint);
+}
+
+/**
+ * The allocator's last resort before the OOM killer (reclaim.ts): every
+ * page of a regular file's page cache that nobody maps goes, a dirty one
+ * written back first, through shrink_folio_list as reclaim's own; shmem
+ * pages stay (only swap can take them, through the LRU scan). Returns the
+ * pages freed.
+ */
+export function shrinkUnmappedPageCache(k: Kernel): number {
+  const { phys } = k;
+  const owners: Owners = new Map();
+  const batch: number[] = [];
+  for (const inode of k.vfs.cachedInodes()) {
+    if (inode.shmem) continue;
+    for (const [index, pfn] of inode.cache.entries()) {
+      if (phys.mapcountOf(pfn) !== 0) continue;
+      owners.set(pfn, [inode, index]);
+      batch.push(pfn);
+    }
+  }
+  if (batch.length === 0) return 0;
+  return shrinkFolioList(k, batch, callerChosen("reclaim", true), owners, null);
 }
 
 /**
@@ -571,6 +748,9 @@ export function tryToFreePages(
     reclaimed: 0,
     short: false,
     sizes: lruSizes(k.phys),
+    ignoreReferences: false,
+    writesComplete: true,
+    by: "reclaim",
   };
   if (!opts.kswapd) k.phys.vm.allocstallNormal++;
   drainLazyfree(k.phys, k.swap); // lru_add_drain: the lazyfree batch's pages reach their list first

@@ -74,6 +74,11 @@ export class VmStat implements Record<VmEventField, number> {
    * of that list starts at.
    */
   readonly lruHand = [0, 0, 0, 0];
+  /**
+   * pgfree when a reclaim before a fault last freed nothing (reclaim.ts),
+   * or -1: reclaim is not tried again until a page has been freed since.
+   */
+  reclaimFruitlessAt = -1;
 
   /** handle_mm_fault's PGFAULT, and PGMAJFAULT for a fault that waited for I/O (`major`). */
   countFault(major: boolean): void {
@@ -108,12 +113,18 @@ export class VmStat implements Record<VmEventField, number> {
 export interface VmStatImage {
   readonly events: Readonly<Record<string, number>>;
   readonly lruHand: readonly number[];
+  /** reclaimFruitlessAt; absent when -1 (and in images from before it was saved). */
+  readonly reclaimFruitlessAt?: number;
 }
 
 export function saveVmStat(vm: VmStat): VmStatImage {
   const events: Record<string, number> = {};
   for (const [name, field] of VM_EVENT_FIELDS) events[name] = vm[field];
-  return { events, lruHand: [...vm.lruHand] };
+  return {
+    events,
+    lruHand: [...vm.lruHand],
+    ...(vm.reclaimFruitlessAt >= 0 ? { reclaimFruitlessAt: vm.reclaimFruitlessAt } : {}),
+  };
 }
 
 /** Sets `vm` to an image's counters (names it lacks stay 0: images from before they existed). */
@@ -122,4 +133,5 @@ export function restoreVmStat(vm: VmStat, image: VmStatImage): void {
   image.lruHand.forEach((pfn, i) => {
     if (i < vm.lruHand.length) vm.lruHand[i] = pfn;
   });
+  vm.reclaimFruitlessAt = image.reclaimFruitlessAt ?? -1;
 }
