@@ -43,7 +43,7 @@ function statOf(m: Machine, node: Node, follow: boolean): Stat {
   if (node.kind === "file") {
     const name = node.path.slice(node.path.lastIndexOf("/") + 1);
     return {
-      mode: `-${permString(procFileMode(name))}`,
+      mode: `-${permString(node.mode ?? procFileMode(name))}`,
       nlink: 1,
       size: 0,
       blocks: 0,
@@ -52,7 +52,7 @@ function statOf(m: Machine, node: Node, follow: boolean): Stat {
   const link = procSelfTarget(m, node.path.slice("/proc/".length));
   if (!follow && node.path.startsWith("/proc/") && link !== undefined)
     return { mode: "lrwxrwxrwx", nlink: 1, size: 0, blocks: 0, target: link };
-  const inProc = node.path === "/proc" || node.path.startsWith("/proc/");
+  const inProc = /^\/(proc|sys)(\/|$)/.test(node.path);
   const looked = inProc ? undefined : m.vfs.lookup(node.path, !follow);
   const real = looked?.ok ? looked.value : undefined;
   if (real === undefined) {

@@ -8,10 +8,17 @@ import { failure, type Result, success } from "../src/kernel/result.js";
 import type { Inode } from "../src/kernel/vfs.js";
 import { PID_FILES, type ProcFile, SYSTEM_FILES } from "./proc/index.js";
 import { SYSCTL_DIRS, sysctlFile } from "./proc/sysctl.js";
+import { SYSFS, sysfsEntries, sysfsFile, sysfsMode } from "./sys/index.js";
 
 export type Node =
   | { readonly kind: "dir"; readonly path: string; entries(): string[] }
-  | { readonly kind: "file"; readonly path: string; readonly file: ProcFile }
+  | {
+      readonly kind: "file";
+      readonly path: string;
+      readonly file: ProcFile;
+      /** Permission bits, where the name alone does not give them (sysfs). */
+      readonly mode?: number;
+    }
   | { readonly kind: "inode"; readonly path: string; readonly inode: Inode };
 
 /** Normalises an absolute path: no empty, "." or ".." components. */
@@ -37,13 +44,14 @@ export const absolute = (path: string, cwd = "/"): string =>
 export function resolve(m: Machine, path: string, cwd = "/"): Result<Node> {
   const abs = absolute(path, cwd);
   if (abs === "/proc" || abs.startsWith("/proc/")) return resolveProc(m, abs);
+  if (abs === "/sys" || abs.startsWith("/sys/")) return resolveSysfs(m, abs);
   const inode = m.vfs.lookup(abs);
   if (!inode.ok) return inode;
   if (inode.value.type === "dir") {
     const dir = inode.value;
     const entries = () => {
       const names = [...dir.entries!.keys()];
-      if (abs === "/" && !names.includes("proc")) names.push("proc");
+      if (abs === "/") for (const fs of ["proc", "sys"]) if (!names.includes(fs)) names.push(fs);
       return names.sort();
     };
     return success({ kind: "dir", path: abs, entries });
@@ -109,4 +117,16 @@ function resolveSys(m: Machine, abs: string, parts: readonly string[]): Result<N
   if (sysctl === undefined) return failure("ENOENT");
   if (rest.length > 0) return failure("ENOTDIR");
   return success({ kind: "file", path: abs, file: sysctlFile(m, sysctl) });
+}
+
+/** /sys: its directories (prefixes of the attribute paths) and attributes (fs/sys). */
+function resolveSysfs(m: Machine, abs: string): Result<Node> {
+  const rel = abs.slice("/sys/".length);
+  const attr = SYSFS.get(rel);
+  if (attr !== undefined)
+    return success({ kind: "file", path: abs, file: sysfsFile(m, attr), mode: sysfsMode(attr) });
+  for (const path of SYSFS.keys()) if (rel.startsWith(`${path}/`)) return failure("ENOTDIR");
+  const names = sysfsEntries(rel);
+  if (names === undefined) return failure("ENOENT");
+  return success({ kind: "dir", path: abs, entries: () => names });
 }

@@ -16,6 +16,10 @@
  * either: a frame's list follows from its flags (vmscan.ts: lruOf), and the
  * reclaim scanner visits each list in PFN order from where it stopped.
  *
+ * Large folios (compound pages: PMD-sized THPs, hugetlb pages) are
+ * aligned runs of 2^order frames, registered by head PFN in `large`; the
+ * per-frame arrays above describe each of their frames.
+ *
  * Frames are handed out by a bump pointer and recycled through a LIFO free
  * stack, so simulated RAM that was never used costs no host memory (typed
  * arrays are zero-filled lazily by the OS) and allocation is deterministic.
@@ -88,6 +92,14 @@ export class PhysMem {
   private bump: number;
   private freeStack: Uint32Array;
   private freeTop = 0;
+  /**
+   * Large folios (compound pages: PMD-sized THPs, hugetlb pages): head PFN
+   * -> order. Their tails are the 2^order - 1 frames after the head. A
+   * frame not in a large folio is a folio of its own (order 0).
+   */
+  readonly large = new Map<number, number>();
+  /** The orders `large` has held: headOf() tries each alignment. */
+  private readonly largeOrders = new Set<number>();
   /** The event counters (/proc/vmstat) and the reclaim scanner's positions. */
   readonly vm = new VmStat();
 
@@ -136,14 +148,19 @@ export class PhysMem {
       panic(`freeing pfn ${pfn} with mapcount ${this.mapcountOf(pfn)}`);
     this.flags[pfn] = KIND_FREE;
     this.content[pfn] = 0;
+    this.pushFree(pfn);
+    this.nrFree++;
+    this.vm.pgfree++;
+  }
+
+  /** Puts a free frame on the free stack (nrFree already counts it). */
+  private pushFree(pfn: number): void {
     if (this.freeTop === this.freeStack.length) {
       const grown = new Uint32Array(this.freeStack.length * 2);
       grown.set(this.freeStack);
       this.freeStack = grown;
     }
     this.freeStack[this.freeTop++] = pfn;
-    this.nrFree++;
-    this.vm.pgfree++;
   }
 
   kind(pfn: number): number {
@@ -193,6 +210,87 @@ export class PhysMem {
       this.mapcountOverflow.delete(pfn);
     }
     return count;
+  }
+
+  /**
+   * Allocates a large folio of 2^order frames (a PMD-sized THP, a hugetlb
+   * page), aligned as the buddy allocator aligns an order-`order` block:
+   * every frame gets `kind`, mapcount 0 and content `word`, and the head
+   * (the first PFN) is registered in `large`. Taken above the bump pointer
+   * (the frames skipped to align it go on the free stack), else from the
+   * lowest aligned run of free frames below it. Returns the head, or -1
+   * when no aligned run is free (the caller falls back to small pages, or
+   * fails, as the kernel's callers do).
+   */
+  allocLarge(kind: number, word: number, order: number): number {
+    const n = 2 ** order;
+    const aligned = Math.ceil(this.bump / n) * n;
+    let head: number;
+    if (aligned + n <= this.nrFrames) {
+      for (let pfn = this.bump; pfn < aligned; pfn++) this.pushFree(pfn);
+      this.bump = aligned + n;
+      head = aligned;
+    } else {
+      head = this.freeRunBelowBump(n);
+      if (head < 0) return -1;
+      let keep = 0;
+      for (let i = 0; i < this.freeTop; i++) {
+        const pfn = this.freeStack[i]!;
+        if (pfn < head || pfn >= head + n) this.freeStack[keep++] = pfn;
+      }
+      this.freeTop = keep;
+    }
+    this.nrFree -= n;
+    this.vm.pgallocNormal += n;
+    this.flags.fill(kind, head, head + n);
+    this.mapcounts.fill(0, head, head + n);
+    this.content.fill(word, head, head + n);
+    this.large.set(head, order);
+    this.largeOrders.add(order);
+    return head;
+  }
+
+  /** The lowest n-aligned run of n free frames below the bump pointer, or -1. */
+  private freeRunBelowBump(n: number): number {
+    for (let head = Math.ceil(this.firstUsable / n) * n; head + n <= this.bump; head += n) {
+      let pfn = head;
+      while (pfn < head + n && (this.flags[pfn]! & KIND_MASK) === KIND_FREE) pfn++;
+      if (pfn === head + n) return head;
+    }
+    return -1;
+  }
+
+  /** Frees a whole large folio (every frame unmapped and uncached), as free() frees one frame. */
+  freeLarge(head: number): void {
+    const order = this.large.get(head);
+    if (order === undefined) panic(`freeLarge: pfn ${head} is not a large folio's head`);
+    this.large.delete(head);
+    for (let pfn = head; pfn < head + 2 ** order; pfn++) this.free(pfn);
+  }
+
+  /** split_folio: the large folio's frames become folios of one page each, in place. */
+  splitLarge(head: number): void {
+    if (!this.large.delete(head)) panic(`splitLarge: pfn ${head} is not a large folio's head`);
+  }
+
+  /** The head of the large folio holding `pfn`, or `pfn` itself (folio_page's folio). */
+  headOf(pfn: number): number {
+    for (const order of this.largeOrders) {
+      const head = pfn - (pfn % 2 ** order);
+      if (this.large.get(head) === order) return head;
+    }
+    return pfn;
+  }
+
+  /** Snapshot support: registers a large folio a saved image had (the frames are restored already). */
+  restoreLarge(head: number, order: number): void {
+    this.large.set(head, order);
+    this.largeOrders.add(order);
+  }
+
+  /** The folio order of a head PFN: 0 for a small folio. */
+  orderOf(head: number): number {
+    return this.large.get(head) ?? 0;
   }
 
   /** Snapshot support: the bump pointer and a copy of the free stack, bottom first. */

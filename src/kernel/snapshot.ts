@@ -103,6 +103,8 @@ export interface PhysImage {
   readonly mapcount: Uint32Array;
   readonly flags: Uint16Array;
   readonly content: Uint32Array;
+  /** Large folios as [head, order]; absent when there are none. */
+  readonly large?: readonly (readonly [number, number])[];
   /** The event counters and the reclaim scanner's positions; absent in older images (all 0). */
   readonly vm?: VmStatImage;
 }
@@ -263,6 +265,7 @@ export function saveMachine(m: Machine): MachineImage {
       mapcount: Uint32Array.from({ length: bump }, (_, pfn) => m.phys.mapcountOf(pfn)),
       flags: m.phys.flags.slice(0, bump),
       content: m.phys.content.slice(0, bump),
+      ...(m.phys.large.size > 0 ? { large: [...m.phys.large] } : {}),
       vm: saveVmStat(m.phys.vm),
     },
     vfs: saveVfs(m.vfs, s),
@@ -681,8 +684,23 @@ function loadPhys(p: Record<string, unknown>, config: KernelConfig): PhysMem {
   phys.flags.set(flags);
   phys.content.set(content);
   phys.restoreAllocator(bump, free);
+  if (p.large !== undefined) loadLarge(list(p.large, "phys.large"), phys);
   if (p.vm !== undefined) loadVmStat(record(p.vm, "phys.vm"), phys);
   return phys;
+}
+
+/** Large folios: aligned runs of frames in use, below the bump pointer, not overlapping. */
+function loadLarge(items: readonly unknown[], phys: PhysMem): void {
+  items.forEach((item, i) => {
+    const [h, o] = list(item, `phys.large[${i}]`);
+    const order = int(o, `phys.large[${i}]`, 1, 18);
+    const head = int(h, `phys.large[${i}]`, phys.firstUsable, phys.highWater - 2 ** order);
+    if (head % 2 ** order !== 0) problem(`phys.large[${i}]`, `head ${head} is not aligned`);
+    for (let pfn = head; pfn < head + 2 ** order; pfn++)
+      if (phys.kind(pfn) === KIND_FREE || phys.headOf(pfn) !== pfn)
+        problem(`phys.large[${i}]`, `pfn ${pfn} is free or in another folio`);
+    phys.restoreLarge(head, order);
+  });
 }
 
 /**

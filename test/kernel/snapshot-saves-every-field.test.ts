@@ -145,7 +145,8 @@ const KNOWN: Record<string, readonly string[]> = {
   ],
   Vfs: ["root", "mounts", "nextIno", "nextShmemIno", "cached", "now"],
   // freeStack's spare capacity is not state: only its first freeTop entries are.
-  // mapcounts and mapcountOverflow are saved as one 32-bit count per frame.
+  // mapcounts and mapcountOverflow are saved as one 32-bit count per frame;
+  // largeOrders is recounted from `large` on load.
   PhysMem: [
     "nrFrames",
     "mapcounts",
@@ -157,6 +158,8 @@ const KNOWN: Record<string, readonly string[]> = {
     "bump",
     "freeStack",
     "freeTop",
+    "large",
+    "largeOrders",
     "vm",
   ],
   // cachedKey and cachedSlot are a lookup cache of `slots`.
