@@ -92,7 +92,7 @@ function coldOrPageoutPtes(
     // ignores references). Both clear PG_referenced; then folio_deactivate
     // or reclaim_pages.
     if (!pageout) span.mkOld(i);
-    phys.flags[pfn] = f & ~(PG_REFERENCED | PG_ACTIVE);
+    phys.setFlags(pfn, f & ~(PG_REFERENCED | PG_ACTIVE));
     if (!pageout) continue;
     const kind = f & KIND_MASK;
     let out: PageoutKind | null = null;
@@ -152,7 +152,7 @@ function pageoutLazyfree(
   const { phys } = k;
   const f = phys.flags[pfn]!;
   if (pteDirty(pte) || f & PG_DIRTY) {
-    phys.flags[pfn] = (f & ~PG_LAZYFREE) | PG_DIRTY | PG_ACTIVE;
+    phys.setFlags(pfn, (f & ~PG_LAZYFREE) | PG_DIRTY | PG_ACTIVE);
     return null;
   }
   span.set(i, 0);

@@ -68,12 +68,6 @@ export class VmStat implements Record<VmEventField, number> {
   pgstealFile = 0;
   oomKill = 0;
   nrVmscanWrite = 0;
-  /**
-   * The reclaim scanner's position in each evictable LRU list
-   * (vmscan.ts: LRU_INACTIVE_ANON … LRU_ACTIVE_FILE): the PFN its next scan
-   * of that list starts at.
-   */
-  readonly lruHand = [0, 0, 0, 0];
 
   /** handle_mm_fault's PGFAULT, and PGMAJFAULT for a fault that waited for I/O (`major`). */
   countFault(major: boolean): void {
@@ -104,22 +98,18 @@ export class VmStat implements Record<VmEventField, number> {
   }
 }
 
-/** The counters as plain data (snapshot.ts): [kernel name, value], and the scanner's positions. */
+/** The counters as plain data (snapshot.ts): [kernel name, value]. */
 export interface VmStatImage {
   readonly events: Readonly<Record<string, number>>;
-  readonly lruHand: readonly number[];
 }
 
 export function saveVmStat(vm: VmStat): VmStatImage {
   const events: Record<string, number> = {};
   for (const [name, field] of VM_EVENT_FIELDS) events[name] = vm[field];
-  return { events, lruHand: [...vm.lruHand] };
+  return { events };
 }
 
 /** Sets `vm` to an image's counters (names it lacks stay 0: images from before they existed). */
 export function restoreVmStat(vm: VmStat, image: VmStatImage): void {
   for (const [name, field] of VM_EVENT_FIELDS) vm[field] = image.events[name] ?? 0;
-  image.lruHand.forEach((pfn, i) => {
-    if (i < vm.lruHand.length) vm.lruHand[i] = pfn;
-  });
 }

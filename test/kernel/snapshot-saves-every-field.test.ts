@@ -155,6 +155,10 @@ const KNOWN: Record<string, readonly string[]> = {
     "freeStack",
     "freeTop",
     "vm",
+    "lru",
+    "lruSeq",
+    // counts renumberings of lru stamps, for lru.ts's caches (derived state)
+    "lruGeneration",
   ],
   // cachedKey and cachedSlot are a lookup cache of `slots`.
   PageTable: ["slots", "cachedKey", "cachedSlot"],
