@@ -4,16 +4,21 @@
  * (CONFIG_LRU_GEN off), so pages age on two lists per type, active and
  * inactive, with the referenced/young second chance.
  *
- * Lists. A frame's list follows from its flags (lruOf), nothing links the
- * frames: anonymous and shmem pages are on the anon lists, page-cache pages
- * and lazily freeable anonymous pages (PG_LAZYFREE, which Linux moves to the
+ * Lists. A frame's list follows from its flags (lruOf, phys.ts):
+ * anonymous and shmem pages are on the anon lists, page-cache pages and
+ * lazily freeable anonymous pages (PG_LAZYFREE, which Linux moves to the
  * file list when it clears PG_swapbacked) on the file lists, PG_active picks
- * active or inactive, mlocked pages are unevictable. Linux orders each list
- * by the time pages joined it; here each list is scanned in PFN order from
- * where its last scan stopped (`vm.lruHand`), a clock over the list. Which
- * page of a list goes first may differ from Linux; which lists are scanned,
- * how many pages, and what each scanned page's flags and PTEs decide follow
- * shrink_node.
+ * active or inactive, mlocked pages are unevictable. Each list is ordered
+ * as Linux orders it, by when its pages joined it (phys.ts: a join stamp
+ * per frame, 4 bytes, where list_head links would be 8): a page joins at
+ * the head when allocated (lru_add), activated, deactivated, mlocked or
+ * made lazy-free (PhysMem.setFlags), and isolate takes the oldest from the
+ * tail (lru.ts); every isolated page that is not freed is put back at the
+ * head of the list its flags then name, in isolation order
+ * (move_folios_to_lru), kept, referenced and activated pages alike. The
+ * per-CPU lru_add batch is not modelled: it delays a page's joining, never
+ * reorders it. Which lists are scanned, how many pages, and what each
+ * scanned page's flags and PTEs decide follow shrink_node.
  *
  * Reverse mapping. folio_referenced and try_to_unmap find a page's PTEs
  * through its anon_vma or address_space; this model has no reverse links,
