@@ -353,15 +353,17 @@ function checkLru(m: Machine, v: string[]): void {
  * The LRU lists' order (phys.ts: lru stamps): each list holds exactly the
  * frames whose flags say so (a frame's stamp names the list lruOf gives,
  * and a free or kernel frame has none), no two frames share a place (seqs
- * distinct), and no place is later than the last one given.
+ * distinct), and no place is later than the last one given. (A frame the
+ * bump pointer handed out that has not moved since has its place from its
+ * run, and its list from its flags: those two cannot disagree.)
  */
 function checkLruOrder(m: Machine, v: string[]): void {
   const { phys } = m;
   for (let pfn = 0; pfn < phys.firstUsable; pfn++)
-    if (phys.lru[pfn] !== 0) v.push(`kernel pfn ${pfn} is on an LRU list`);
+    if (phys.lruStamp(pfn) !== 0) v.push(`kernel pfn ${pfn} is on an LRU list`);
   const seqs: number[] = [];
   for (let pfn = phys.firstUsable; pfn < phys.highWater; pfn++) {
-    const stamp = phys.lru[pfn]!;
+    const stamp = phys.lruStamp(pfn);
     const list = lruOf(phys.flags[pfn]!);
     if (stampList(stamp) !== list) {
       v.push(`pfn ${pfn} is on LRU list ${stampList(stamp)} but its flags say ${list}`);

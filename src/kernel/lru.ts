@@ -65,7 +65,7 @@ export function lruOldest(phys: PhysMem, lru: number, n: number): number[] {
       const pfn = entries[cache.next]!;
       const stamp = entries[cache.next + 1]!;
       cache.next += 2;
-      if (phys.lru[pfn] === stamp) taken.push(pfn);
+      if (phys.lruStamp(pfn) === stamp) taken.push(pfn);
     }
   }
   return taken;
@@ -79,7 +79,8 @@ const listBase = (lru: number): number => (lru + 1) * LRU_SEQ_LIMIT;
  * `from`, in order (see the header).
  */
 function refill(phys: PhysMem, lru: number, from: number): TailCache {
-  const { lru: stamps, firstUsable, highWater } = phys;
+  const { firstUsable, highWater } = phys;
+  const stamps = phys.lruStamps();
   const base = listBase(lru) + from;
   const top = listBase(lru) + LRU_SEQ_LIMIT;
   const width = Math.max(1, Math.ceil((phys.lruSeq + 1 - from) / BUCKETS));

@@ -285,7 +285,7 @@ export function saveMachine(m: Machine): MachineImage {
 }
 
 function saveLru(phys: PhysMem, bump: number): LruImage {
-  return { seq: phys.lruSeq, stamps: phys.lru.slice(0, bump) };
+  return { seq: phys.lruSeq, stamps: phys.lruStamps().slice(0, bump) };
 }
 
 /**
@@ -305,8 +305,7 @@ function loadLru(v: unknown, phys: PhysMem): void {
   stamps.forEach((stamp, pfn) => {
     if (stampSeq(stamp) > seq) problem(`lru.stamps[${pfn}]`, `a place after the last (${seq})`);
   });
-  phys.lru.set(stamps);
-  phys.lruSeq = seq;
+  phys.restoreLru(stamps, seq);
 }
 
 function saveTask(task: Task, s: Saving): TaskImage {

@@ -155,7 +155,10 @@ const KNOWN: Record<string, readonly string[]> = {
     "freeStack",
     "freeTop",
     "vm",
-    "lru",
+    // lruExplicit, runPfn and runSeq are saved as one stamp per frame (lruStamps)
+    "lruExplicit",
+    "runPfn",
+    "runSeq",
     "lruSeq",
     // counts renumberings of lru stamps, for lru.ts's caches (derived state)
     "lruGeneration",
