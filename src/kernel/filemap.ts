@@ -236,7 +236,7 @@ export function shmemSwapin(k: Kernel, inode: Inode, index: number, pid: number)
     swap.lastRead = false;
   } else pfn = swapinReadahead(k, entry, pid, KIND_SHMEM);
   if (pfn < 0) return -1;
-  phys.flags[pfn] = (phys.flags[pfn]! & ~KIND_MASK) | KIND_SHMEM;
+  phys.setFlags(pfn, (phys.flags[pfn]! & ~KIND_MASK) | KIND_SHMEM);
   swap.deleteFromCache(phys, pfn);
   inode.swapped.delete(index);
   swap.put(entry);
@@ -281,6 +281,6 @@ export function shmemSwapinRange(
   for (const [index, entry] of [...inode.swapped]) {
     if (index < first || index >= last) continue;
     const pfn = readSwapCacheAsync(k, entry, pid, KIND_SHMEM);
-    if (pfn >= 0) k.phys.flags[pfn] = (k.phys.flags[pfn]! & ~KIND_MASK) | KIND_SHMEM;
+    if (pfn >= 0) k.phys.setFlags(pfn, (k.phys.flags[pfn]! & ~KIND_MASK) | KIND_SHMEM);
   }
 }

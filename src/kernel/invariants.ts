@@ -24,6 +24,8 @@ import {
   KIND_FREE,
   KIND_MASK,
   KIND_SHMEM,
+  LRU_SEQ_LIMIT,
+  NOT_ON_LRU,
   PG_ACTIVE,
   PG_ANON_EXCLUSIVE,
   PG_CACHED,
@@ -31,6 +33,8 @@ import {
   PG_RESERVED,
   PG_SWAPCACHE,
   pssShare,
+  stampList,
+  stampSeq,
   ZERO_PFN,
 } from "./phys.js";
 import { FOLIO_BATCH_SIZE } from "./swap.js";
@@ -100,6 +104,7 @@ export function checkInvariants(m: Machine): InvariantReport {
   checkPageCache(m, v);
   checkCommit(m, mms, v);
   checkLru(m, v);
+  checkLruOrder(m, v);
   return { violations: v, pssFixed, mappedFrames };
 }
 
@@ -342,6 +347,35 @@ function checkLru(m: Machine, v: string[]): void {
   }
   const listed = sizes.reduce((a, b) => a + b, 0);
   if (listed !== inUse) v.push(`the LRU lists hold ${listed} pages but ${inUse} frames are in use`);
-  if (phys.vm.lruHand.some((pfn) => pfn < 0 || pfn > phys.nrFrames))
-    v.push("an LRU scan position is outside RAM");
+}
+
+/**
+ * The LRU lists' order (phys.ts: lru stamps): each list holds exactly the
+ * frames whose flags say so (a frame's stamp names the list lruOf gives,
+ * and a free or kernel frame has none), no two frames share a place (seqs
+ * distinct), and no place is later than the last one given. (A frame the
+ * bump pointer handed out that has not moved since has its place from its
+ * run, and its list from its flags: those two cannot disagree.)
+ */
+function checkLruOrder(m: Machine, v: string[]): void {
+  const { phys } = m;
+  for (let pfn = 0; pfn < phys.firstUsable; pfn++)
+    if (phys.lruStamp(pfn) !== 0) v.push(`kernel pfn ${pfn} is on an LRU list`);
+  const seqs: number[] = [];
+  for (let pfn = phys.firstUsable; pfn < phys.highWater; pfn++) {
+    const stamp = phys.lruStamp(pfn);
+    const list = lruOf(phys.flags[pfn]!);
+    if (stampList(stamp) !== list) {
+      v.push(`pfn ${pfn} is on LRU list ${stampList(stamp)} but its flags say ${list}`);
+      continue;
+    }
+    if (list === NOT_ON_LRU) continue;
+    const seq = stampSeq(stamp);
+    if (seq === 0 || seq > phys.lruSeq || phys.lruSeq >= LRU_SEQ_LIMIT)
+      v.push(`pfn ${pfn}'s LRU place ${seq} is not one given (last ${phys.lruSeq})`);
+    seqs.push(seq);
+  }
+  seqs.sort((a, b) => a - b);
+  for (let i = 1; i < seqs.length; i++)
+    if (seqs[i] === seqs[i - 1]) v.push(`two frames share LRU place ${seqs[i]}`);
 }

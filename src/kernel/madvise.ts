@@ -77,7 +77,7 @@ function coldOrPageoutPtes(k: Kernel, mm: Mm, vma: Vma, span: PteSpan, pageout: 
     // ignores references). Both clear PG_referenced; then folio_deactivate,
     // or the page is isolated for reclaim_pages (which clears PG_active).
     if (!pageout) span.mkOld(i);
-    phys.flags[pfn] = f & ~(PG_REFERENCED | PG_ACTIVE);
+    phys.setFlags(pfn, f & ~(PG_REFERENCED | PG_ACTIVE));
     if (!pageout) continue;
     const kind = f & KIND_MASK;
     if (kind === KIND_SHMEM) {

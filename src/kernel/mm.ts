@@ -317,7 +317,7 @@ function unmapPage(
     stats.munlock.push(pfn);
   }
   if (left === 0) {
-    phys.flags[pfn]! &= ~PG_MLOCKED;
+    phys.setFlags(pfn, phys.flags[pfn]! & ~PG_MLOCKED);
     if (kind === KIND_ANON) return releaseAnonPage(phys, swap, pfn);
   }
   return 0;
@@ -476,5 +476,6 @@ export function munlockUnmapped(k: Kernel, stats: ZapStats): void {
   if (pfns === undefined) return;
   delete stats.munlock;
   const locked = lockedPages(k.mms());
-  for (const pfn of pfns) if (!locked.has(pfn)) k.phys.flags[pfn]! &= ~PG_MLOCKED;
+  for (const pfn of pfns)
+    if (!locked.has(pfn)) k.phys.setFlags(pfn, k.phys.flags[pfn]! & ~PG_MLOCKED);
 }

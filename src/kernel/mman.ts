@@ -630,7 +630,7 @@ export function clearMlocked(
       const pfn = ptePfn(pte);
       if (!(k.phys.flags[pfn]! & PG_MLOCKED)) return;
       stillLocked ??= lockedPages(mms);
-      if (!stillLocked.has(pfn)) k.phys.flags[pfn]! &= ~PG_MLOCKED;
+      if (!stillLocked.has(pfn)) k.phys.setFlags(pfn, k.phys.flags[pfn]! & ~PG_MLOCKED);
     },
   });
 }

@@ -33,7 +33,15 @@ import type { KernelConfig } from "./kernel.js";
 import { LOGIN_SHELL_PID, Machine, PID_MAX } from "./machine.js";
 import { MM_SAVED_NUMBERS, Mm, type MmSavedNumber } from "./mm.js";
 import { PteTable } from "./page-table.js";
-import { KIND_FREE, KIND_MASK, PG_CACHED, PG_RESERVED, PhysMem } from "./phys.js";
+import {
+  KIND_FREE,
+  KIND_MASK,
+  LRU_SEQ_LIMIT,
+  PG_CACHED,
+  PG_RESERVED,
+  PhysMem,
+  stampSeq,
+} from "./phys.js";
 import { bootSpecialFrames } from "./rootfs.js";
 import { ROOTFS_FILES } from "./rootfs-image.js";
 import {
@@ -91,6 +99,14 @@ export interface MachineImage {
   readonly swapRuntime?: SwapRuntimeImage;
   /** The swap headers mkswap wrote (swapon.ts); absent when none. */
   readonly swapHeaders?: SwapHeadersImage;
+  /** The LRU lists' order; absent in older images (each list then in PFN order). */
+  readonly lru?: LruImage;
+}
+
+/** The LRU lists' order: each frame's lru stamp (phys.ts), frames [0, bump), and the last seq given. */
+export interface LruImage {
+  readonly seq: number;
+  readonly stamps: Uint32Array;
 }
 
 /** Frames [0, bump): every frame above was never handed out, so is all zeros. */
@@ -276,7 +292,32 @@ export function saveMachine(m: Machine): MachineImage {
     sysctls: m.commit.sysctls(),
     ...swapRuntimeOf(m.swap),
     ...(m.swapHeaders.bySeed.size > 0 ? { swapHeaders: saveSwapHeaders(m.swapHeaders) } : {}),
+    lru: saveLru(m.phys, bump),
   };
+}
+
+function saveLru(phys: PhysMem, bump: number): LruImage {
+  return { seq: phys.lruSeq, stamps: phys.lruStamps().slice(0, bump) };
+}
+
+/**
+ * The LRU order an image saved, each stamp below the last seq given (the
+ * invariant checker then checks that each names its frame's list and that
+ * no two share a place); without one, every frame in use joins its list
+ * in PFN order, as the scanner of older builds visited them.
+ */
+function loadLru(v: unknown, phys: PhysMem): void {
+  if (v === undefined) {
+    for (let pfn = phys.firstUsable; pfn < phys.highWater; pfn++) phys.lruAdd(pfn);
+    return;
+  }
+  const x = record(v, "lru");
+  const seq = int(x.seq, "lru.seq", 0, LRU_SEQ_LIMIT - 1);
+  const stamps = typed(x.stamps, Uint32Array, "lru.stamps", phys.highWater);
+  stamps.forEach((stamp, pfn) => {
+    if (stampSeq(stamp) > seq) problem(`lru.stamps[${pfn}]`, `a place after the last (${seq})`);
+  });
+  phys.restoreLru(stamps, seq);
 }
 
 function saveTask(task: Task, s: Saving): TaskImage {
@@ -483,6 +524,7 @@ function load(image: Record<string, unknown>): Machine {
   if (version !== IMAGE_VERSION) problem("version", `${version} is not ${IMAGE_VERSION}`);
   const config = loadConfig(record(image.config, "config"));
   const phys = loadPhys(record(image.phys, "phys"), config);
+  loadLru(image.lru, phys);
   const vfsImage = record(image.vfs, "vfs");
   const inodes = loadInodes(vfsImage, phys);
   const vfsState = loadVfsState(vfsImage, inodes);
@@ -628,20 +670,17 @@ function loadConfig(c: Record<string, unknown>): KernelConfig {
   };
 }
 
-/** The event counters (each a count) and the scanner's positions (each a PFN below nrFrames). */
+/** The event counters (each a count) and reclaim's fruitless mark. */
 function loadVmStat(v: Record<string, unknown>, phys: PhysMem): void {
   const raw = record(v.events, "phys.vm.events");
   const events: Record<string, number> = {};
   for (const [name, count] of Object.entries(raw))
     events[name] = int(count, `phys.vm.events.${name}`);
-  const lruHand = list(v.lruHand, "phys.vm.lruHand").map((pfn, i) =>
-    int(pfn, `phys.vm.lruHand[${i}]`, 0, phys.nrFrames),
-  );
   const fruitless =
     v.reclaimFruitlessAt === undefined
       ? {}
       : { reclaimFruitlessAt: int(v.reclaimFruitlessAt, "phys.vm.reclaimFruitlessAt") };
-  restoreVmStat(phys.vm, { events, lruHand, ...fruitless });
+  restoreVmStat(phys.vm, { events, ...fruitless });
 }
 
 /**

@@ -394,7 +394,7 @@ export function drainLazyfree(phys: PhysMem, swap: SwapState): void {
   for (const pfn of batch) {
     const f = phys.flags[pfn]!;
     if ((f & KIND_MASK) !== KIND_ANON || f & (PG_LAZYFREE | PG_SWAPCACHE | PG_MLOCKED)) continue;
-    phys.flags[pfn] = (f & ~(PG_ACTIVE | PG_REFERENCED)) | PG_LAZYFREE;
+    phys.setFlags(pfn, (f & ~(PG_ACTIVE | PG_REFERENCED)) | PG_LAZYFREE);
     phys.vm.pglazyfree++;
   }
   batch.length = 0;
@@ -554,7 +554,7 @@ export function tryToUnuse(
         if (pfn < 0) return false;
         swap.addToCache(phys, pfn, entry);
       }
-      phys.flags[pfn] = (phys.flags[pfn]! & ~KIND_MASK) | KIND_SHMEM;
+      phys.setFlags(pfn, (phys.flags[pfn]! & ~KIND_MASK) | KIND_SHMEM);
       swap.deleteFromCache(phys, pfn);
       inode.swapped.delete(index);
       swap.put(entry);

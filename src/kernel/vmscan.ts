@@ -4,16 +4,21 @@
  * (CONFIG_LRU_GEN off), so pages age on two lists per type, active and
  * inactive, with the referenced/young second chance.
  *
- * Lists. A frame's list follows from its flags (lruOf), nothing links the
- * frames: anonymous and shmem pages are on the anon lists, page-cache pages
- * and lazily freeable anonymous pages (PG_LAZYFREE, which Linux moves to the
+ * Lists. A frame's list follows from its flags (lruOf, phys.ts):
+ * anonymous and shmem pages are on the anon lists, page-cache pages and
+ * lazily freeable anonymous pages (PG_LAZYFREE, which Linux moves to the
  * file list when it clears PG_swapbacked) on the file lists, PG_active picks
- * active or inactive, mlocked pages are unevictable. Linux orders each list
- * by the time pages joined it; here each list is scanned in PFN order from
- * where its last scan stopped (`vm.lruHand`), a clock over the list. Which
- * page of a list goes first may differ from Linux; which lists are scanned,
- * how many pages, and what each scanned page's flags and PTEs decide follow
- * shrink_node.
+ * active or inactive, mlocked pages are unevictable. Each list is ordered
+ * as Linux orders it, by when its pages joined it (phys.ts: a join stamp
+ * per frame, 4 bytes, where list_head links would be 8): a page joins at
+ * the head when allocated (lru_add), activated, deactivated, mlocked or
+ * made lazy-free (PhysMem.setFlags), and isolate takes the oldest from the
+ * tail (lru.ts); every isolated page that is not freed is put back at the
+ * head of the list its flags then name, in isolation order
+ * (move_folios_to_lru), kept, referenced and activated pages alike. The
+ * per-CPU lru_add batch is not modelled: it delays a page's joining, never
+ * reorders it. Which lists are scanned, how many pages, and what each
+ * scanned page's flags and PTEs decide follow shrink_node.
  *
  * Reverse mapping. folio_referenced and try_to_unmap find a page's PTEs
  * through its anon_vma or address_space; this model has no reverse links,
@@ -45,6 +50,7 @@ import { PAGE_SIZE, VM_EXEC } from "./constants.js";
 import type { PageoutKind } from "./events.js";
 import { deleteFromPageCache, SHMEM_KEPT, SHMEM_SWAPPED, shmemWriteout } from "./filemap.js";
 import type { Kernel } from "./kernel.js";
+import { lruOldest } from "./lru.js";
 import { type Mm, normalPage } from "./mm.js";
 import {
   PTE_SOFT_DIRTY,
@@ -60,13 +66,17 @@ import {
   KIND_FREE,
   KIND_MASK,
   KIND_SHMEM,
+  LRU_ACTIVE_ANON,
+  LRU_ACTIVE_FILE,
+  LRU_INACTIVE_ANON,
+  LRU_INACTIVE_FILE,
+  lruOf,
+  NOT_ON_LRU,
   PG_ACTIVE,
   PG_ANON_EXCLUSIVE,
   PG_DIRTY,
   PG_LAZYFREE,
-  PG_MLOCKED,
   PG_REFERENCED,
-  PG_RESERVED,
   PG_SWAPCACHE,
   type PhysMem,
 } from "./phys.js";
@@ -74,28 +84,21 @@ import { drainLazyfree } from "./swap.js";
 import type { Inode } from "./vfs.js";
 import type { Vma } from "./vma.js";
 
-export const LRU_INACTIVE_ANON = 0;
-export const LRU_ACTIVE_ANON = 1;
-export const LRU_INACTIVE_FILE = 2;
-export const LRU_ACTIVE_FILE = 3;
-export const LRU_UNEVICTABLE = 4;
-/** Free and kernel frames are on no list. */
-export const NOT_ON_LRU = -1;
+export {
+  LRU_ACTIVE_ANON,
+  LRU_ACTIVE_FILE,
+  LRU_INACTIVE_ANON,
+  LRU_INACTIVE_FILE,
+  LRU_UNEVICTABLE,
+  lruOf,
+  NOT_ON_LRU,
+} from "./phys.js";
 /** Pages taken off a list at a time (SWAP_CLUSTER_MAX), and what one reclaim tries to free. */
 export const SWAP_CLUSTER_MAX = 32;
 /** The first scan priority (DEF_PRIORITY): a list is scanned size >> priority pages at a time. */
 const DEF_PRIORITY = 12;
 /** vm.swappiness's default: the anon share of the scan against 200 - swappiness for file. */
 const SWAPPINESS = 60;
-
-/** The LRU list a frame with flags `f` is on (folio_lru_list), or NOT_ON_LRU. */
-export function lruOf(f: number): number {
-  const kind = f & KIND_MASK;
-  if (kind === KIND_FREE || f & PG_RESERVED) return NOT_ON_LRU;
-  if (f & PG_MLOCKED) return LRU_UNEVICTABLE;
-  const file = kind === KIND_FILE || (kind === KIND_ANON && f & PG_LAZYFREE);
-  return (file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON) + (f & PG_ACTIVE ? 1 : 0);
-}
 
 /** The pages on each list, indexed by LRU_* (lruvec_lru_size). */
 export function lruSizes(phys: PhysMem): number[] {
@@ -173,23 +176,22 @@ function callerChosen(by: "madvise" | "reclaim", writesComplete: boolean): ScanC
 }
 
 /**
- * Takes up to `n` pages of list `lru` off it for a scan (isolate_lru_folios),
- * from where the list's last scan stopped, in PFN order; moves the list's
- * position past them.
+ * Takes up to `n` pages of list `lru` for a scan (isolate_lru_folios): the
+ * oldest, from the tail, oldest first. Each page taken must be put back
+ * (putback) or freed before the scan ends.
  */
 function isolate(phys: PhysMem, lru: number, n: number): number[] {
-  const { flags, firstUsable, highWater } = phys;
-  const span = highWater - firstUsable;
-  const taken: number[] = [];
-  if (span <= 0) return taken;
-  let pfn = phys.vm.lruHand[lru]!;
-  if (pfn < firstUsable || pfn >= highWater) pfn = firstUsable;
-  for (let seen = 0; seen < span && taken.length < n; seen++) {
-    if (lruOf(flags[pfn]!) === lru) taken.push(pfn);
-    pfn = pfn + 1 < highWater ? pfn + 1 : firstUsable;
-  }
-  phys.vm.lruHand[lru] = pfn;
-  return taken;
+  return lruOldest(phys, lru, n);
+}
+
+/**
+ * move_folios_to_lru: every page of a scan's batch that is still in use
+ * goes to the head of the list its flags now name, in the batch's order
+ * (so the oldest of them ends up the furthest from the head): kept,
+ * referenced and activated pages alike.
+ */
+function putback(phys: PhysMem, isolated: readonly number[]): void {
+  for (const pfn of isolated) if ((phys.flags[pfn]! & KIND_MASK) !== KIND_FREE) phys.lruAdd(pfn);
 }
 
 /** What the reverse-map walk found for one page. */
@@ -433,10 +435,13 @@ function activate(phys: PhysMem, pfn: number, sc: ScanControl): void {
   phys.vm.pgactivate++;
 }
 
-/** Sets a page's flags to `flags`, keeping sc.sizes in step with the list it lands on. */
+/**
+ * Sets a page's flags to `flags`, moving it to the head of the list they
+ * name if that is another, and keeping sc.sizes in step.
+ */
 function moveTo(phys: PhysMem, pfn: number, flags: number, sc: ScanControl): void {
   sc.sizes[lruOf(phys.flags[pfn]!)]!--;
-  phys.flags[pfn] = flags;
+  phys.setFlags(pfn, flags);
   sc.sizes[lruOf(flags)]!++;
 }
 
@@ -451,12 +456,16 @@ function shrinkInactiveList(k: Kernel, lru: number, n: number, sc: ScanControl):
   const isolated = isolate(phys, lru, n);
   sc.short = isolated.length < n;
   const batch = isolated.filter((pfn) => sc.mayUnmap || phys.mapcountOf(pfn) === 0);
-  if (batch.length === 0) return 0;
+  if (batch.length === 0) {
+    putback(phys, isolated);
+    return 0;
+  }
   if (sc.kswapd) vm.pgscanKswapd += batch.length;
   else vm.pgscanDirect += batch.length;
   if (file) vm.pgscanFile += batch.length;
   else vm.pgscanAnon += batch.length;
   const freed = shrinkFolioList(k, batch, sc, null, null);
+  putback(phys, isolated);
   if (sc.kswapd) vm.pgstealKswapd += freed;
   else vm.pgstealDirect += freed;
   if (file) vm.pgstealFile += freed;
@@ -632,7 +641,9 @@ export function reclaimPages(
   hint: RmapHint | null,
   owners: Owners | null,
 ): number {
-  return shrinkFolioList(k, pfns, callerChosen("madvise", false), owners, hint);
+  const freed = shrinkFolioList(k, pfns, callerChosen("madvise", false), owners, hint);
+  putback(k.phys, pfns); // reclaim_folio_list: what stays goes back to its list's head
+  return freed;
 }
 
 /**
@@ -676,6 +687,7 @@ function shrinkActiveList(k: Kernel, lru: number, n: number, sc: ScanControl): v
     moveTo(phys, pfn, phys.flags[pfn]! & ~PG_ACTIVE, sc);
     phys.vm.pgdeactivate++;
   }
+  putback(phys, batch);
 }
 
 /** Whether a swap slot is free for an anonymous page (can_reclaim_anon_pages). */

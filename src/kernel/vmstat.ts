@@ -1,6 +1,6 @@
 /**
  * The kernel's event counters (mm/vmstat.c's vm_event_states, summed over
- * CPUs) and the reclaim scanner's positions: one object, held by PhysMem so
+ * CPUs) and reclaim's fruitless mark: one object, held by PhysMem so
  * that every path that allocates, frees, faults, swaps or reclaims can reach
  * it (`phys.vm`). The NR_* gauges of /proc/vmstat are not here: they are
  * counted from the frames when read (fs/proc/vmstat.ts).
@@ -73,7 +73,6 @@ export class VmStat implements Record<VmEventField, number> {
    * (vmscan.ts: LRU_INACTIVE_ANON … LRU_ACTIVE_FILE): the PFN its next scan
    * of that list starts at.
    */
-  readonly lruHand = [0, 0, 0, 0];
   /**
    * pgfree when a reclaim before a fault last freed nothing (reclaim.ts),
    * or -1: reclaim is not tried again until a page has been freed since.
@@ -109,10 +108,9 @@ export class VmStat implements Record<VmEventField, number> {
   }
 }
 
-/** The counters as plain data (snapshot.ts): [kernel name, value], and the scanner's positions. */
+/** The counters as plain data (snapshot.ts): [kernel name, value]. */
 export interface VmStatImage {
   readonly events: Readonly<Record<string, number>>;
-  readonly lruHand: readonly number[];
   /** reclaimFruitlessAt; absent when -1 (and in images from before it was saved). */
   readonly reclaimFruitlessAt?: number;
 }
@@ -122,7 +120,6 @@ export function saveVmStat(vm: VmStat): VmStatImage {
   for (const [name, field] of VM_EVENT_FIELDS) events[name] = vm[field];
   return {
     events,
-    lruHand: [...vm.lruHand],
     ...(vm.reclaimFruitlessAt >= 0 ? { reclaimFruitlessAt: vm.reclaimFruitlessAt } : {}),
   };
 }
@@ -130,8 +127,5 @@ export function saveVmStat(vm: VmStat): VmStatImage {
 /** Sets `vm` to an image's counters (names it lacks stay 0: images from before they existed). */
 export function restoreVmStat(vm: VmStat, image: VmStatImage): void {
   for (const [name, field] of VM_EVENT_FIELDS) vm[field] = image.events[name] ?? 0;
-  image.lruHand.forEach((pfn, i) => {
-    if (i < vm.lruHand.length) vm.lruHand[i] = pfn;
-  });
   vm.reclaimFruitlessAt = image.reclaimFruitlessAt ?? -1;
 }

@@ -17,7 +17,7 @@ import { bootForMicro, cowshMicroRun, mapAnon, must, touch } from "./cowsh-micro
 import { nowNs } from "./stats.js";
 
 const MiB = 1024 * 1024;
-/** Bytes of the frame arrays per frame: mapcount (2), flags (2), content (4); see phys.ts. */
+/** Bytes of the frame arrays per fresh frame: mapcount (2), flags (2), content (4); its lru stamp stays implicit (phys.ts). */
 const FRAME_BYTES = 8;
 
 /** Bytes of host memory V8's young generation (new space) holds now: a bounded buffer, not per-page state. */

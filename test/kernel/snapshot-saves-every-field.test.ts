@@ -161,6 +161,13 @@ const KNOWN: Record<string, readonly string[]> = {
     "large",
     "largeOrders",
     "vm",
+    // lruExplicit, runPfn and runSeq are saved as one stamp per frame (lruStamps)
+    "lruExplicit",
+    "runPfn",
+    "runSeq",
+    "lruSeq",
+    // counts renumberings of lru stamps, for lru.ts's caches (derived state)
+    "lruGeneration",
   ],
   // cachedKey and cachedSlot are a lookup cache of `slots`.
   PageTable: ["slots", "cachedKey", "cachedSlot"],
