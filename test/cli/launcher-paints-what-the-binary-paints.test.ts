@@ -11,9 +11,18 @@
  * - started through a symbolic link (npm's bin links), it finds the binary
  *   beside itself.
  */
-import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { earlyScreen, GREETING_WIDTH } from "../../src/cli/greeting.js";
@@ -22,6 +31,7 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const LAUNCHER = join(ROOT, "dist/bin/cowsh");
 const BINARY = join(ROOT, "dist/bin/cowsh.js");
 const HAVE_SCRIPT = spawnSync("script", ["--version"]).status === 0;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A `node` that prints its arguments, the variable, and the terminal's mode, then restores it. */
 const FAKE_NODE = `#!/bin/sh
@@ -84,6 +94,39 @@ describe.skipIf(!existsSync(LAUNCHER) && !process.env.CI)("the cowsh command (la
       `<node ${BINARY} -c echo "a  b"><var unset><raw ${saved}><restored ${saved}>`,
     );
   });
+
+  test.skipIf(!HAVE_SCRIPT)(
+    "a fatal signal before it execs Node: the settings put back, death by the same signal",
+    async () => {
+      // An `stty` that stops at `stty size` until the file `go` exists.
+      const slow = join(dir, "slow");
+      mkdirSync(slow, { recursive: true });
+      writeFileSync(
+        join(slow, "stty"),
+        `#!/bin/sh\nif [ "$1" = size ]; then : > "${dir}/in-size"; while [ ! -e "${dir}/go" ]; do sleep 0.02; done; fi\nexec /usr/bin/stty "$@"\n`,
+      );
+      chmodSync(join(slow, "stty"), 0o755);
+      for (const signal of ["SIGTERM", "SIGHUP", "SIGINT"] as const) {
+        for (const f of ["in-size", "go", "pid", "before", "after", "status"])
+          rmSync(join(dir, f), { force: true });
+        const inner = `sh -c 'echo $$ > "${dir}/pid"; exec "${LAUNCHER}"'`;
+        const command = `stty sane; stty -g > "${dir}/before"; ${inner}; echo $? > "${dir}/status"; stty -g > "${dir}/after"`;
+        const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], {
+          env: { ...env, PATH: `${slow}:${env.PATH}` },
+          stdio: ["pipe", "ignore", "ignore"],
+        });
+        const ended = new Promise((resolve) => child.on("close", resolve));
+        while (!existsSync(join(dir, "in-size"))) await sleep(20);
+        process.kill(Number(readFileSync(join(dir, "pid"), "utf8")), signal);
+        writeFileSync(join(dir, "go"), "");
+        await ended;
+        const read = (f: string) => readFileSync(join(dir, f), "utf8").trim();
+        expect(read("status"), signal).toBe(String(128 + constants.signals[signal]));
+        expect(read("after"), signal).toBe(read("before"));
+      }
+    },
+    60_000,
+  );
 
   test("standard input not a terminal, and through a symbolic link: straight to Node", () => {
     const link = join(dir, "bin-link");
