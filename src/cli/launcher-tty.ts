@@ -17,9 +17,10 @@
  * libuv's (whose saved "original" would also be raw), and the saved
  * settings are put back with `stty` when the app leaves raw mode, at exit,
  * and on a fatal signal (which is then re-raised, so the status is the
- * signal's). Where that is not possible (no /proc, no /dev/tty, standard
- * input a terminal other than the controlling one) the settings are put
- * back at once and the binary sets raw mode itself, as without launcher.
+ * signal's). Where they cannot be reopened (no /proc, no /dev/tty,
+ * standard input a terminal other than the controlling one), descriptors
+ * 0 to 2 are closed at exit once the settings are back, which ResetStdio
+ * skips too.
  */
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 
@@ -113,17 +114,13 @@ export function takeOverFromLauncher(
   if (saved === undefined) return false;
   delete env[LAUNCHER_VAR];
   if (argv.length > 0 || !isatty(0) || !isatty(1) || !/^[0-9a-f:]+$/i.test(saved)) return false;
-  if (!reopenThroughDevTty()) {
-    // The terminal back as it was; the binary sets raw mode through Node.
-    stty([saved]);
-    return true;
-  }
+  const reopened = reopenThroughDevTty();
   let raw = true; // the launcher left the terminal in raw mode
   const restore = (): void => {
     if (raw) stty([saved]);
     raw = false;
   };
-  // Only now: the stream is made on the descriptor reopened above.
+  // Only now: the stream is made on the descriptor as reopened above.
   const tty = stdin() as NodeJS.ReadStream & { isRaw: boolean };
   tty.setRawMode = (mode: boolean) => {
     if (mode !== raw) {
@@ -134,7 +131,17 @@ export function takeOverFromLauncher(
     tty.isRaw = mode;
     return tty;
   };
-  process.on("exit", restore);
+  process.on("exit", () => {
+    restore();
+    // Not reopened: ResetStdio would find the same files and put raw mode
+    // back. Node's streams write through descriptors of their own (libuv
+    // reopens a terminal), so closing these three is the end of them only.
+    if (!reopened)
+      for (const fd of [0, 1, 2])
+        try {
+          closeSync(fd);
+        } catch {}
+  });
   for (const signal of FATAL) {
     const onSignal = (): void => {
       restore();

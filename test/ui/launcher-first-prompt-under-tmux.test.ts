@@ -164,6 +164,42 @@ describe.skipIf(!TMUX_OR_CI || (!existsSync(LAUNCHER) && !process.env.CI))(
       expect(settings("after")).toBe(settings("before"));
     }, 60_000);
 
+    test("standard input a terminal other than the controlling one: the settings put back at exit", async () => {
+      // Window 0's terminal, where only `sleep` runs, is cowsh's standard
+      // input and output; it runs in window 1 under `script`, whose own
+      // pseudo-terminal is its controlling terminal: /dev/tty is not stdin.
+      const p = freshPane();
+      p.start(80, 24, env, ["sleep", "600"]);
+      const tty = p.tmux("display", "-p", "-t", "t:0", "#{pane_tty}").trim();
+      for (const name of ["before", "after", "status"]) rmSync(file(name), { force: true });
+      const inner = `stty -g < ${tty} > ${file("before")}; ${LAUNCHER} < ${tty} > ${tty} 2>&1; echo $? > ${file("status")}; stty -g < ${tty} > ${file("after")}`;
+      const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+      p.tmux(
+        "new-window",
+        "-d",
+        "-t",
+        "t",
+        "env",
+        ...vars,
+        "script",
+        "-q",
+        "-c",
+        inner,
+        "/dev/null",
+      );
+      const screen = () => p.tmux("capture-pane", "-p", "-t", "t:0").trimEnd();
+      for (const deadline = Date.now() + 20_000; !ready(screen()) && Date.now() < deadline; )
+        await sleep(50);
+      expect(ready(screen())).toBe(true);
+      p.tmux("send-keys", "-t", "t:0", "exit 4", "Enter");
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+        if (existsSync(file("after")) && settings("after") !== "") break;
+        await sleep(50);
+      }
+      expect(settings("status")).toBe("4");
+      expect(settings("after")).toBe(settings("before"));
+    }, 60_000);
+
     test("SIGWINCH before Node runs: the app draws for the new width", async () => {
       start(true);
       await pane.waitFor((s) => s.includes("cowsh$"), "the launcher's prompt");
