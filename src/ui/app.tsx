@@ -140,8 +140,9 @@ export interface InteractiveOptions {
   readonly patchConsole?: boolean;
   /**
    * The cursor is on a line that shows the first prompt already (painted
-   * before the app loaded): the first frame is drawn over that line, in
-   * the same turn, so that the screen does not change (default false).
+   * before the app loaded): the first frame is drawn over that line, the
+   * cursor taken back to its start just before, so that the screen does
+   * not change (default false).
    */
   readonly overPaintedPrompt?: boolean;
 }
