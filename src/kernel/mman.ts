@@ -31,6 +31,7 @@ import {
   MAP_ANONYMOUS,
   MAP_FIXED,
   MAP_FIXED_NOREPLACE,
+  MAP_HUGETLB,
   MAP_NORESERVE,
   MAP_PRIVATE,
   MAP_SHARED,
@@ -45,8 +46,10 @@ import {
   VM_ACCOUNT,
   VM_DONTCOPY,
   VM_DONTDUMP,
+  VM_DONTEXPAND,
   VM_EXEC,
   VM_HUGEPAGE,
+  VM_HUGETLB,
   VM_LOCKED,
   VM_MAYEXEC,
   VM_MAYREAD,
@@ -63,6 +66,7 @@ import {
   VM_WRITE,
 } from "./constants.js";
 import { wantsWritenotify } from "./fault.js";
+import { HPAGE_SIZE, hugetlbReservePages, isVmHugetlb, newHugetlbFile } from "./hugetlb.js";
 import type { Kernel } from "./kernel.js";
 import {
   canMadvLru,
@@ -97,6 +101,7 @@ import type { Inode } from "./vfs.js";
 import {
   isAnonymous,
   mmapFlags,
+  newAnonVma,
   newVma,
   protToVmFlags,
   type SpecialMapping,
@@ -193,6 +198,7 @@ export function doMmap(
     if (!named.ok) return named;
     if (req.file !== null) return failure("EBADF", "not anonymous memory");
   }
+  if (req.flags & MAP_HUGETLB) return mmapHugetlb(k, mm, req, flags.value);
   const len = pageAlignUp(req.length);
   const where = chooseAddress(mm, req, len);
   if (!where.ok) return where;
@@ -228,6 +234,48 @@ export function doMmap(
   );
   if (req.file === null && shared) file!.size = len;
   mm.mergeAround(mm.insert(vma));
+  return success(addr);
+}
+
+/**
+ * mmap(MAP_HUGETLB) (ksys_mmap_pgoff + hugetlbfs_file_mmap): the length is
+ * rounded up to 2 MiB, a MAP_FIXED address must be 2 MiB aligned, and a
+ * free address is; the mapping is of a new hugetlbfs file, VM_HUGETLB |
+ * VM_DONTEXPAND, never charged to Committed_AS; MAP_NORESERVE always gives
+ * VM_NORESERVE (no reservation), else every huge page of it is reserved
+ * now or mmap fails with ENOMEM (hugetlb.ts). A private mapping's anon_vma
+ * is made now: it names the owner of the reservations.
+ */
+function mmapHugetlb(k: Kernel, mm: Mm, req: MmapRequest, checked: number): Result<number> {
+  if (req.file !== null) return failure("EINVAL", "MAP_HUGETLB of a file");
+  const len = Math.ceil(req.length / HPAGE_SIZE) * HPAGE_SIZE;
+  if (len > TASK_SIZE) return failure("ENOMEM", "length beyond the address space");
+  if (req.flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) && req.addr % HPAGE_SIZE !== 0)
+    return failure("EINVAL", "fixed address not 2 MiB aligned");
+  let addr = req.addr;
+  if (req.flags & MAP_FIXED_NOREPLACE) {
+    if (!mm.isFree(addr, addr + len)) return failure("EEXIST");
+  } else if (!(req.flags & MAP_FIXED)) {
+    addr = mm.unmappedArea(len, true, 0);
+    if (addr < 0) return failure("ENOMEM", "no free address range");
+  }
+  const shared = (req.flags & MAP_SHARED) !== 0;
+  let flags = mmapFlags(req.prot, shared, true, false) & ~VM_ACCOUNT;
+  flags |= VM_HUGETLB | VM_DONTEXPAND | (checked & VM_SOFTDIRTY);
+  if (req.flags & MAP_NORESERVE) flags |= VM_NORESERVE;
+  const file = newHugetlbFile();
+  const reserved = hugetlbReservePages(k.hugetlb, file, 0, len / HPAGE_SIZE, req.flags);
+  if (!reserved.ok) return reserved;
+  if (req.flags & MAP_FIXED) unmapRange(k, mm, addr, len);
+  const inode = k.vfs.newHugetlbObject(len);
+  inode.hugetlb = file;
+  k.hugetlb.files.add(inode);
+  const vma = newVma(addr, addr + len, flags, 0, { file: inode });
+  if (!shared) {
+    vma.anonVma = newAnonVma();
+    file.owner = vma.anonVma;
+  }
+  mm.insert(vma);
   return success(addr);
 }
 
@@ -292,6 +340,9 @@ function roomToSplit(mm: Mm, start: number, end: number): Result<void> {
   for (const at of [start, end]) {
     const vma = mm.vmaAt(at);
     if (vma !== undefined && vma.start < at) splits++;
+    // hugetlb_vm_op_split: a hugetlb VMA splits only at a huge page boundary
+    if (vma !== undefined && vma.start < at && isVmHugetlb(vma) && at % HPAGE_SIZE !== 0)
+      return failure("EINVAL", "not at a huge page boundary");
   }
   return splits > 0 && mm.vmas.length + splits - 1 >= MAX_MAP_COUNT
     ? failure("ENOMEM", "too many mappings")
