@@ -44,7 +44,10 @@ describe("the hugetlb pool", () => {
     expect(lruSizes(m.phys).reduce((a, b) => a + b, 0)).toBe(lists);
     // one page in use: shrinking to 0 frees the three free ones; the one in
     // use stays, as a surplus page, until it is unmapped
-    const { out } = sh(m, "P=$(spawn /bin/sh); B=$(mmap $P 2M --hugetlb); write $P $B 1; echo $P $B");
+    const { out } = sh(
+      m,
+      "P=$(spawn /bin/sh); B=$(mmap $P 2M --hugetlb); write $P $B 1; echo $P $B",
+    );
     const [p, b] = out.trim().split(" ");
     const before = meminfo(m, "MemFree");
     sh(m, "echo 0 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages");
@@ -107,7 +110,10 @@ describe("a private hugetlb mapping", () => {
 
   test("a MAP_NORESERVE fault that finds no page kills with SIGBUS", () => {
     const m = Machine.boot({ hugepages: 1 });
-    const { err } = sh(m, "P=$(spawn /bin/sh); B=$(mmap $P 4M --hugetlb --noreserve); write $P $B 4M");
+    const { err } = sh(
+      m,
+      "P=$(spawn /bin/sh); B=$(mmap $P 4M --hugetlb --noreserve); write $P $B 4M",
+    );
     expect(err).toMatch(/Bus error/);
     // the process died of it: its one page is back
     expect(meminfo(m, "HugePages_Free")).toBe(1);
