@@ -281,14 +281,16 @@ function hugetlbWp(k: Kernel, mm: Mm, vma: Vma, addr: number, pte: number): Huge
     phys.content[copy + i] = phys.content[old + i]!;
   }
   phys.flags[copy]! |= PG_ANON_EXCLUSIVE;
-  dropMapping(k, old, pte);
+  // the old entry is replaced, not zapped: its dirty bit goes with it (scenario 83)
+  dropMapping(k, old, pte & ~PTE_DIRTY);
   mapHuge(phys, mm, addr, copy, PTE_PRESENT | PTE_WRITE | PTE_DIRTY);
   return "cow-copy";
 }
 
 /**
  * One entry mapping `head` goes (hugetlb_remove_rmap, then the folio put):
- * a dirty entry dirties the folio; a private page nobody maps any more
+ * a dirty entry dirties the folio (__unmap_hugepage_range's
+ * folio_mark_dirty); a private page nobody maps any more
  * goes back to the pool (a shared one stays in its file).
  */
 function dropMapping(k: Kernel, head: number, pte: number): void {
