@@ -297,8 +297,6 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "79-thp-shmem-anon":
     "model in issue 13: shmem THP on shared anonymous memory (shmem_enabled=always)",
   "80-thp-memfd": "model in issue 13: shmem THP on memfd (shmem_enabled=advise)",
-  "84-hugetlb-exhaustion":
-    "model in issue 13: hugetlb pool exhaustion (ENOMEM at mmap, SIGBUS at fault)",
   "85-ksm-merge": "model in issue 13: KSM merging (ksmd, @ksm counters, ksm_stat, smaps KSM)",
   "86-ksm-write-after-merge": "model in issue 13: KSM COW break on write and re-merge",
   "87-ksm-fork": "model in issue 13: fork of KSM-merged pages",
