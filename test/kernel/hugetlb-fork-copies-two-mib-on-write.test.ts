@@ -8,8 +8,8 @@
  */
 import { expect, test } from "vitest";
 import { kpageflags, type U64 } from "../../fs/proc/page.js";
-import { checkInvariants } from "../../src/kernel/invariants.js";
 import { MAP_ANONYMOUS, MAP_HUGETLB, MAP_PRIVATE } from "../../src/kernel/constants.js";
+import { checkInvariants } from "../../src/kernel/invariants.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { ptePfn } from "../../src/kernel/page-table.js";
 
