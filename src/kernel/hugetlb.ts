@@ -330,15 +330,29 @@ export function unmapHugepageRange(
   end: number,
   close: boolean,
 ): void {
+  const file = vma.file!.hugetlb!;
+  const owner = !(vma.flags & VM_SHARED) && vma.anonVma !== null && vma.anonVma === file.owner;
   for (let addr = start; addr < end; addr += HPAGE_SIZE) {
     const key = addr / HPAGE_SIZE;
     const pte = mm.hugePtes.get(key);
     if (pte === undefined) continue;
     mm.hugePtes.delete(key);
-    dropMapping(k, ptePfn(pte), pte);
+    const head = ptePfn(pte);
+    const anon = (k.phys.flags[head]! & KIND_MASK) === KIND_ANON;
+    dropMapping(k, head, pte);
+    // the owner's reservation comes back with the page it frees, so nobody
+    // steals the page it may fault in again (folio_set_hugetlb_restore_reserve,
+    // then free_huge_folio; not for a surplus page)
+    const freed = anon && k.phys.mapcountOf(head) === 0;
+    if (owner && freed && !close && k.hugetlb.surplus === 0) {
+      const index = fileIndex(vma, addr);
+      if (!file.resv.has(index) && k.hugetlb.available > 0) {
+        file.resv.add(index);
+        k.hugetlb.resv++;
+      }
+    }
   }
-  const file = vma.file!.hugetlb!;
-  if (close && !(vma.flags & VM_SHARED) && vma.anonVma !== null && vma.anonVma === file.owner) {
+  if (close && owner) {
     for (let addr = start; addr < end; addr += HPAGE_SIZE)
       if (file.resv.delete(fileIndex(vma, addr))) k.hugetlb.resv--;
   }

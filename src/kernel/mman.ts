@@ -66,7 +66,13 @@ import {
   VM_WRITE,
 } from "./constants.js";
 import { wantsWritenotify } from "./fault.js";
-import { HPAGE_SIZE, hugetlbReservePages, isVmHugetlb, newHugetlbFile } from "./hugetlb.js";
+import {
+  HPAGE_SIZE,
+  hugetlbReservePages,
+  isVmHugetlb,
+  newHugetlbFile,
+  unmapHugepageRange,
+} from "./hugetlb.js";
 import type { Kernel } from "./kernel.js";
 import {
   canMadvLru,
@@ -335,13 +341,14 @@ export function doMunmap(k: Kernel, mm: Mm, start: number, len: number): Result<
  * Whether cutting VMAs at `start` and `end` stays within vm.max_map_count:
  * __split_vma refuses (ENOMEM) once the mm holds that many.
  */
-function roomToSplit(mm: Mm, start: number, end: number): Result<void> {
+function roomToSplit(mm: Mm, start: number, end: number, splitting = true): Result<void> {
   let splits = 0;
   for (const at of [start, end]) {
     const vma = mm.vmaAt(at);
     if (vma !== undefined && vma.start < at) splits++;
     // hugetlb_vm_op_split: a hugetlb VMA splits only at a huge page boundary
-    if (vma !== undefined && vma.start < at && isVmHugetlb(vma) && at % HPAGE_SIZE !== 0)
+    const cut = splitting && vma !== undefined && vma.start < at;
+    if (cut && isVmHugetlb(vma) && at % HPAGE_SIZE !== 0)
       return failure("EINVAL", "not at a huge page boundary");
   }
   return splits > 0 && mm.vmas.length + splits - 1 >= MAX_MAP_COUNT
@@ -498,6 +505,17 @@ function makeWritable(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): 
   });
 }
 
+/** Advice that acts on pages and leaves the VMAs whole (no split, so no hugetlb alignment to keep). */
+const ADVICE_WITHOUT_SPLIT = new Set([
+  MADV_DONTNEED,
+  MADV_FREE,
+  MADV_COLD,
+  MADV_PAGEOUT,
+  MADV_WILLNEED,
+  MADV_POPULATE_READ,
+  MADV_POPULATE_WRITE,
+]);
+
 /**
  * madvise(2) for the advice values cowsh models. `who` is the calling
  * task, whose faults MADV_POPULATE_* counts (without one they count nowhere).
@@ -513,7 +531,7 @@ export function doMadvise(
   const end = rangeOf(start, len);
   if (!end.ok) return end;
   if (!coveredWithoutHoles(mm, start, end.value)) return failure("ENOMEM");
-  const room = roomToSplit(mm, start, end.value);
+  const room = roomToSplit(mm, start, end.value, !ADVICE_WITHOUT_SPLIT.has(advice));
   if (!room.ok) return room;
   const vmas = mm.vmas.filter((v) => v.start < end.value && v.end > start);
   const set = (on: number, off = 0) =>
@@ -556,10 +574,21 @@ export function doMadvise(
       set(0, VM_DONTDUMP);
       break;
     case MADV_DONTNEED: {
-      if (vmas.some((v) => v.flags & (VM_LOCKED | VM_SPECIAL))) return failure("EINVAL");
+      if (vmas.some((v) => v.flags & (VM_LOCKED | VM_SPECIAL) && !isVmHugetlb(v)))
+        return failure("EINVAL");
+      // madvise_dontneed_free_valid_vma: a hugetlb range starts at a huge
+      // page and ends at one (rounded down); its reservations stay
+      if (vmas.some((v) => isVmHugetlb(v) && Math.max(start, v.start) % HPAGE_SIZE !== 0))
+        return failure("EINVAL");
       const stats: ZapStats = { unmapped: 0, freed: 0 };
-      for (const vma of vmas)
-        zapRange(k, mm, vma, Math.max(start, vma.start), Math.min(end.value, vma.end), stats);
+      for (const vma of vmas) {
+        const from = Math.max(start, vma.start);
+        const to = Math.min(end.value, vma.end);
+        if (isVmHugetlb(vma)) {
+          const down = Math.floor(to / HPAGE_SIZE) * HPAGE_SIZE;
+          if (down > from) unmapHugepageRange(k, mm, vma, from, down, false);
+        } else zapRange(k, mm, vma, from, to, stats);
+      }
       break;
     }
     case MADV_COLD:

@@ -166,3 +166,23 @@ describe("the invariant checker", () => {
     expect(checkInvariants(m).violations.join("\n")).toMatch(/HugePages_Total/);
   });
 });
+
+describe("madvise on hugetlb", () => {
+  test("dontneed drops whole huge pages and keeps the reservation; pageout is refused", () => {
+    const m = Machine.boot({ hugepages: 2 });
+    const { out, err } = sh(
+      m,
+      [
+        "P=$(spawn /bin/sh); B=$(mmap $P 4M --hugetlb); write $P $B 4M",
+        "madvise $P $B 3M dontneed",
+        "grep -E '^HugePages_(Free|Rsvd)' /proc/meminfo",
+        "smaps $P $B | grep Private_Hugetlb",
+        "madvise $P $B 4M pageout",
+      ].join("\n"),
+    );
+    expect(out).toMatch(/HugePages_Free: +1\nHugePages_Rsvd: +1\n/);
+    expect(out).toMatch(/Private_Hugetlb: +2048 kB/);
+    expect(err).toContain("Invalid argument");
+    expect(checkInvariants(m).violations).toEqual([]);
+  });
+});
