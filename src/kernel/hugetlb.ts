@@ -101,6 +101,8 @@ export interface HugetlbFile {
   readonly resv: Set<number>;
   /** A private mapping: the anon_vma of the VMAs that own the reservations; null when shared. */
   owner: AnonVma | null;
+  /** Children's VMAs (by anon_vma) the owner took a page from: a fault there is SIGBUS (HPAGE_RESV_UNMAPPED). */
+  readonly unmapped: Set<AnonVma>;
 }
 
 /* ---- the pool ---- */
@@ -169,11 +171,12 @@ export const newHugetlbFile = (): HugetlbFile => ({
   pages: new Map(),
   resv: new Set(),
   owner: null,
+  unmapped: new Set(),
 });
 
-/** The file's huge page index of the 2 MiB page at `addr` in `vma`. */
+/** The file's huge page index of the 2 MiB page holding `addr` in `vma`. */
 const fileIndex = (vma: Vma, addr: number): number =>
-  (vma.pgoff * PAGE_SIZE + (addr - vma.start)) / HPAGE_SIZE;
+  Math.floor((vma.pgoff * PAGE_SIZE + (addr - vma.start)) / HPAGE_SIZE);
 
 /**
  * hugetlb_reserve_pages for [from, to) (huge page indices) of `file`: every
@@ -251,6 +254,8 @@ function hugetlbNoPage(k: Kernel, mm: Mm, vma: Vma, addr: number, write: boolean
     mapHuge(phys, mm, addr, head, write ? bits | PTE_DIRTY : bits);
     return "new-page";
   }
+  // the owner took this VMA's page on a failed COW: killed by SIGBUS (hugetlb_no_page)
+  if (vma.anonVma !== null && file.unmapped.has(vma.anonVma)) return "sigbus";
   const reserved = vma.anonVma !== null && vma.anonVma === file.owner && file.resv.delete(index);
   const head = dequeue(pool, reserved);
   if (head < 0) return "sigbus";
@@ -275,7 +280,15 @@ function hugetlbWp(k: Kernel, mm: Mm, vma: Vma, addr: number, pte: number): Huge
     return "reuse";
   }
   const copy = dequeue(pool, false);
-  if (copy < 0) return "sigbus";
+  if (copy < 0) {
+    // The reservation owner must not fail: the page is unmapped from the
+    // processes that share it through fork, and the owner's write retried
+    // (unmap_ref_private); anyone else gets SIGBUS.
+    const file = vma.file!.hugetlb!;
+    if (vma.anonVma === null || vma.anonVma !== file.owner) return "sigbus";
+    unmapRefPrivate(k, mm, vma, addr, old);
+    return hugetlbWp(k, mm, vma, addr, mm.hugePtes.get(key)!);
+  }
   for (let i = 0; i < HPAGE_PAGES; i++) {
     phys.flags[copy + i] = KIND_ANON | PG_HUGETLB;
     phys.content[copy + i] = phys.content[old + i]!;
@@ -285,6 +298,30 @@ function hugetlbWp(k: Kernel, mm: Mm, vma: Vma, addr: number, pte: number): Huge
   dropMapping(k, old, pte & ~PTE_DIRTY);
   mapHuge(phys, mm, addr, copy, PTE_PRESENT | PTE_WRITE | PTE_DIRTY);
   return "cow-copy";
+}
+
+/**
+ * unmap_ref_private: every other mm's entry mapping `head` at the same
+ * page of the same hugetlbfs file (the owner's children) is removed, so
+ * the owner is its only mapper, and those VMAs are marked: a later fault
+ * there is SIGBUS (Linux logs "killed due to inadequate hugepage pool").
+ */
+function unmapRefPrivate(k: Kernel, mm: Mm, vma: Vma, addr: number, head: number): void {
+  const index = fileIndex(vma, addr);
+  for (const other of k.mms()) {
+    if (other === mm) continue;
+    for (const v of other.vmas) {
+      if (v.file !== vma.file) continue;
+      const at = v.start + index * HPAGE_SIZE - v.pgoff * PAGE_SIZE;
+      if (at < v.start || at >= v.end) continue;
+      const key = at / HPAGE_SIZE;
+      const pte = other.hugePtes.get(key);
+      if (pte === undefined || ptePfn(pte) !== head) continue;
+      other.hugePtes.delete(key);
+      dropMapping(k, head, pte);
+      if (v.anonVma !== null) vma.file!.hugetlb!.unmapped.add(v.anonVma);
+    }
+  }
 }
 
 /**

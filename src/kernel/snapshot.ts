@@ -179,6 +179,8 @@ export interface InodeImage {
     readonly pages: readonly number[];
     readonly resv: readonly number[];
     readonly owner: number | null;
+    /** Children's VMAs the owner took a page from (anonVmas indices); absent when none. */
+    readonly unmapped?: readonly number[];
   };
 }
 
@@ -479,6 +481,9 @@ function saveInode(inode: Inode, s: Saving): InodeImage {
             pages: [...inode.hugetlb.pages].flat(),
             resv: [...inode.hugetlb.resv],
             owner: inode.hugetlb.owner === null ? null : s.anonVmas.of(inode.hugetlb.owner),
+            ...(inode.hugetlb.unmapped.size === 0
+              ? {}
+              : { unmapped: [...inode.hugetlb.unmapped].map((a) => s.anonVmas.of(a)) }),
           },
         }),
   };
@@ -1141,6 +1146,9 @@ function loadHugetlbFiles(
     for (const [j, index] of list(r.resv, `${at}.resv`).entries())
       file.resv.add(int(index, `${at}.resv[${j}]`));
     file.owner = orNull(r.owner, (o) => anonVmas[int(o, `${at}.owner`, 0, anonVmas.length - 1)]!);
+    if (r.unmapped !== undefined)
+      for (const [j, a] of list(r.unmapped, `${at}.unmapped`).entries())
+        file.unmapped.add(anonVmas[int(a, `${at}.unmapped[${j}]`, 0, anonVmas.length - 1)]!);
     inodes[i]!.hugetlb = file;
   });
 }

@@ -40,3 +40,32 @@ test("a forked child's write to the pool's only page is killed by SIGBUS", () =>
   expect(m.hugetlb.total).toBe(1);
   expect(checkInvariants(m).violations).toEqual([]);
 });
+
+test("the reservation owner's COW without a free page takes the page from its children", () => {
+  const m = Machine.boot({ hugepages: 1 });
+  const session = createSession(m, undefined, { check: true });
+  let out = "";
+  let err = "";
+  runSource(
+    session,
+    [
+      "P=$(spawn /bin/sh)",
+      "O=$(mmap $P 2M --hugetlb)",
+      "write $P $O 1",
+      "C=$(fork $P)",
+      "write $P $O 1 -v",
+      "pagemap $C $O",
+      "write $C $O 1",
+    ].join("\n"),
+    (b) => {
+      if (b.kind === "err") err += b.text;
+      else out += b.text;
+    },
+  );
+  expect(out).toContain("minflt=1");
+  expect(out).toContain("present=0"); // the child's entry is gone
+  // and the child's next fault there is SIGBUS, though a page is no longer needed for it
+  expect(err).toMatch(/^cowsh: pid \d+: Bus error/);
+  expect(m.hugetlb.free.length).toBe(0);
+  expect(checkInvariants(m).violations).toEqual([]);
+});

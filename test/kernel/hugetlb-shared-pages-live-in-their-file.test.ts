@@ -59,3 +59,17 @@ test("a child faults in its parent's shared huge pages and reads what was writte
   expect(pool(m)).toEqual([4, 4, 0]);
   expect(checkInvariants(m).violations).toEqual([]);
 });
+
+test("a fault anywhere in a shared huge page finds the file's page", () => {
+  const m = Machine.boot({ hugepages: 2 });
+  const out = sh(
+    m,
+    "P=$(spawn /bin/sh); B=$(mmap $P 2M --hugetlb --shared); C=$(fork $P); echo $P $B $C",
+  );
+  const [p, b, c] = out.trim().split(" ").map(Number) as [number, number, number];
+  if (!m.access(c, b + 4096, 4096, true, 42).ok) throw new Error("write failed");
+  const read = m.access(p, b + 8192 + 4096, 4096, false, 0, true);
+  if (!read.ok) throw new Error("read failed");
+  expect(m.hugetlb.free.length).toBe(1); // one page, both map it
+  expect(m.access(p, b + 4096, 4096, false, 0, true)).toMatchObject({ value: { words: [42] } });
+});
