@@ -6,7 +6,7 @@
  * area and slot.
  */
 import { hexU64 } from "../fs/hex.js";
-import { kpageflags, type U64 } from "../fs/proc/page.js";
+import { kpagecount, kpageflags, type U64 } from "../fs/proc/page.js";
 import { pagemapEntries } from "../fs/proc/task-mmu.js";
 import { PAGE_SIZE } from "../src/kernel/constants.js";
 import { type PhysMem, ZERO_PFN } from "../src/kernel/phys.js";
@@ -18,6 +18,13 @@ function flagsHex(phys: PhysMem, pfn: number): string {
   const flags: U64 = { lo: 0, hi: 0 };
   kpageflags(phys, pfn, flags);
   return hexU64(flags.hi, flags.lo);
+}
+
+/** /proc/kpagecount's entry for `pfn` (a compound page's frames read their folio's count). */
+function countOf(phys: PhysMem, pfn: number): number {
+  const count: U64 = { lo: 0, hi: 0 };
+  kpagecount(phys, pfn, count);
+  return count.lo;
 }
 
 /** At most this many pages are decoded at once (a 64 MiB range). */
@@ -57,7 +64,7 @@ export const pagemap: Command = {
         `file=${(hi >>> 29) & 1}`,
         `softdirty=${(hi >>> 23) & 1}`,
         `zero=${present && pfn === ZERO_PFN ? 1 : 0}`,
-        `kpagecount=${present ? m.phys.mapcountOf(pfn) : 0}`,
+        `kpagecount=${present ? countOf(m.phys, pfn) : 0}`,
         `kpageflags=${present ? flagsHex(m.phys, pfn) : "0x0"}`,
         `pfn=${hex(pfn)}`,
       ];

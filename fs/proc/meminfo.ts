@@ -21,6 +21,7 @@ import {
   KIND_SHMEM,
   PG_CACHED,
   PG_DIRTY,
+  PG_HUGETLB,
   PG_MLOCKED,
   type PhysMem,
 } from "../../src/kernel/phys.js";
@@ -93,6 +94,7 @@ export function countFrames(phys: PhysMem): FrameCounts {
       c.free++;
       continue;
     }
+    if (f & PG_HUGETLB) continue; // the hugetlb pool's: HugePages_*, not AnonPages or Cached
     const isMapped = mapcounts[pfn]! > 0;
     if (f & PG_CACHED) c.cached++;
     if (f & PG_MLOCKED) c.mlocked++;
@@ -261,12 +263,13 @@ export function collectMeminfo(m: Machine): Meminfo {
     ["FileHugePages", 0],
     ["FilePmdMapped", 0],
     ["Balloon", 0],
-    ["HugePages_Total", 0],
-    ["HugePages_Free", 0],
-    ["HugePages_Rsvd", 0],
-    ["HugePages_Surp", 0],
+    // hugetlb_report_meminfo; Hugetlb: every page of the pool, in use or not
+    ["HugePages_Total", m.hugetlb.total],
+    ["HugePages_Free", m.hugetlb.free.length],
+    ["HugePages_Rsvd", m.hugetlb.resv],
+    ["HugePages_Surp", m.hugetlb.surplus],
     ["Hugepagesize", 2048],
-    ["Hugetlb", 0],
+    ["Hugetlb", m.hugetlb.total * 2048],
     ["DirectMap4k", direct.k4],
     ["DirectMap2M", direct.m2],
     ["DirectMap1G", direct.g1],

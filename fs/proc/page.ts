@@ -25,6 +25,7 @@ import {
   PG_ACTIVE,
   PG_ANON_EXCLUSIVE,
   PG_DIRTY,
+  PG_HUGETLB,
   PG_LAZYFREE,
   PG_MLOCKED,
   PG_PRIVATE,
@@ -48,6 +49,9 @@ const KPF_MMAP = 1 << 11;
 const KPF_ANON = 1 << 12;
 const KPF_SWAPCACHE = 1 << 13;
 const KPF_SWAPBACKED = 1 << 14;
+const KPF_COMPOUND_HEAD = 1 << 15;
+const KPF_COMPOUND_TAIL = 1 << 16;
+const KPF_HUGE = 1 << 17;
 const KPF_UNEVICTABLE = 1 << 18;
 const KPF_ZERO_PAGE = 1 << 24;
 /* Kernel-internal KPF_* bits 32-63 (include/linux/kernel-page-flags.h), in the high word. */
@@ -76,6 +80,10 @@ export type PfnEntry = (pfn: number, out: U64) => void;
  */
 export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
   const f = phys.flags[pfn]!;
+  if (f & PG_HUGETLB) {
+    hugetlbKpageflags(phys, pfn, out);
+    return;
+  }
   const mapped = phys.mapcountOf(pfn) > 0 ? KPF_MMAP : 0;
   if (pfn < phys.firstUsable || f & PG_RESERVED) {
     out.lo = mapped | (pfn === ZERO_PFN ? KPF_ZERO_PAGE : 0);
@@ -110,9 +118,30 @@ export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
   out.hi = hi;
 }
 
-/** kpagecount, into `out`: the frame's mapcount (0 for free frames and the zero page, which takes no mapcount). */
+/**
+ * A frame of a hugetlb folio (hugetlb.ts): the folio's flags, which live
+ * on its head, as HUGE and COMPOUND_HEAD or _TAIL; never on an LRU list.
+ * Seen: private 0x29808 (0x400029808 while AnonExclusive, tails
+ * 0x400031808), shared 0x28818 (dirty from the start).
+ */
+function hugetlbKpageflags(phys: PhysMem, pfn: number, out: U64): void {
+  const head = phys.headOf(pfn);
+  const f = phys.flags[head]!;
+  let lo = KPF_UPTODATE | KPF_HUGE | (pfn === head ? KPF_COMPOUND_HEAD : KPF_COMPOUND_TAIL);
+  if (phys.mapcountOf(head) > 0) lo |= KPF_MMAP;
+  const anon = (f & KIND_MASK) === KIND_ANON;
+  if (anon) lo |= KPF_ANON;
+  if (f & PG_DIRTY) lo |= KPF_DIRTY;
+  out.lo = lo;
+  out.hi = anon && f & PG_ANON_EXCLUSIVE ? KPF_HI_OWNER_2 : 0;
+}
+
+/**
+ * kpagecount, into `out`: the frame's mapcount (0 for free frames and the
+ * zero page, which takes no mapcount); a hugetlb folio's, for each of its frames.
+ */
 export function kpagecount(phys: PhysMem, pfn: number, out: U64): void {
-  out.lo = phys.mapcountOf(pfn);
+  out.lo = phys.mapcountOf(phys.flags[pfn]! & PG_HUGETLB ? phys.headOf(pfn) : pfn);
   out.hi = 0;
 }
 

@@ -15,6 +15,7 @@ import {
   VM_SOFTDIRTY,
   VM_WRITE,
 } from "../../src/kernel/constants.js";
+import { HPAGE_SIZE, hugetlbPagemap, hugetlbSmaps, isVmHugetlb } from "../../src/kernel/hugetlb.js";
 import type { Mm } from "../../src/kernel/mm.js";
 import {
   type PteSpan,
@@ -67,6 +68,9 @@ export interface MemSizeStats {
   swapPss: number;
   /** Lazy-free pages (MADV_FREE) neither the PTE nor the folio has marked dirty since. */
   lazyFree: number;
+  /** kB of hugetlb pages mapped by more than one / by one entry (smaps_hugetlb_range). */
+  sharedHugetlb: number;
+  privateHugetlb: number;
 }
 
 export const emptyStats = (): MemSizeStats => ({
@@ -86,6 +90,8 @@ export const emptyStats = (): MemSizeStats => ({
   swap: 0,
   swapPss: 0,
   lazyFree: 0,
+  sharedHugetlb: 0,
+  privateHugetlb: 0,
 });
 
 /**
@@ -125,6 +131,13 @@ export function gatherStats(
   swap: SwapState | null = null,
 ): void {
   if (vma.flags & VM_PFNMAP) return;
+  if (isVmHugetlb(vma)) {
+    // hugetlb pages count in Shared/Private_Hugetlb only, not in Rss or Pss
+    const huge = hugetlbSmaps(phys, mm, vma);
+    mss.sharedHugetlb += huge.shared;
+    mss.privateHugetlb += huge.private;
+    return;
+  }
   const locked = (vma.flags & VM_LOCKED) !== 0;
   const pssBefore = mss.pss;
   mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
@@ -173,6 +186,8 @@ function addStats(mss: MemSizeStats, more: MemSizeStats): void {
   mss.swap += more.swap;
   mss.swapPss += more.swapPss;
   mss.lazyFree += more.lazyFree;
+  mss.sharedHugetlb += more.sharedHugetlb;
+  mss.privateHugetlb += more.privateHugetlb;
 }
 
 /** Counts the entries of `span` into `mss`; with `young`, the mm's accessed bits count as Referenced. */
@@ -339,8 +354,8 @@ function showSmapTail(mss: MemSizeStats): string {
     field("AnonHugePages", 0) +
     field("ShmemPmdMapped", 0) +
     field("FilePmdMapped", 0) +
-    field("Shared_Hugetlb", 0) +
-    `Private_Hugetlb: ${String(0).padStart(7)} kB\n` +
+    field("Shared_Hugetlb", mss.sharedHugetlb) +
+    `Private_Hugetlb: ${String(mss.privateHugetlb).padStart(7)} kB\n` +
     field("Swap", kb(mss.swap)) +
     field("SwapPss", pssKb(mss.swapPss)) +
     field("Locked", pssKb(mss.pssLocked))
@@ -364,6 +379,7 @@ export function smapsBlock(
     mss,
     vmFlagsString(vma.flags, softDirty),
     pkeys,
+    isVmHugetlb(vma) ? HPAGE_SIZE / 1024 : 4,
   );
 }
 
@@ -373,12 +389,13 @@ function smapsText(
   mss: MemSizeStats,
   flags: string,
   pkeys: boolean,
+  pageSizeKb = 4,
 ): string {
   return (
     `${header}\n` +
     field("Size", sizeKb) +
-    field("KernelPageSize", 4) +
-    field("MMUPageSize", 4) +
+    field("KernelPageSize", pageSizeKb) +
+    field("MMUPageSize", pageSizeKb) +
     field("Rss", kb(mss.resident)) +
     field("Pss", pssKb(mss.pss)) +
     field("Pss_Dirty", pssKb(mss.pssDirty)) +
@@ -470,6 +487,19 @@ export function pagemapEntries(
     if (softDirty && vma.flags & VM_SOFTDIRTY)
       for (let vpn = lo; vpn < hi; vpn++)
         view.setUint32((vpn - firstVpn) * 8 + 4, PM_SOFT_DIRTY_HI, true);
+    if (isVmHugetlb(vma)) {
+      // pagemap_hugetlb_range: each 4 KiB of a mapped huge page reads its own frame
+      for (let vpn = lo; vpn < hi; vpn++) {
+        const e = hugetlbPagemap(phys, mm, vpn * PAGE_SIZE);
+        if (e === null) continue;
+        const n = vpn - firstVpn;
+        view.setUint32(n * 8, e.pfn, true);
+        const word =
+          PM_PRESENT_HI | (e.file ? PM_FILE_HI : 0) | (e.exclusive ? PM_MMAP_EXCLUSIVE_HI : 0);
+        view.setUint32(n * 8 + 4, (view.getUint32(n * 8 + 4, true) | word) >>> 0, true);
+      }
+      continue;
+    }
     mm.pt.walk(lo, hi, {
       pteEntry(pte, i, span) {
         const n = span.base + i - firstVpn;

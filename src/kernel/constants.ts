@@ -69,6 +69,8 @@ export const MAP_ANONYMOUS = 0x20;
 export const MAP_NORESERVE = 0x4000;
 export const MAP_POPULATE = 0x8000;
 export const MAP_FIXED_NOREPLACE = 0x100000;
+/** MAP_HUGETLB: the mapping is of 2 MiB hugetlbfs pages (hugetlb.ts). */
+export const MAP_HUGETLB = 0x40000;
 
 /* madvise(2) */
 export const MADV_NORMAL = 0;

@@ -24,6 +24,7 @@ import {
   PAGE_SIZE,
   VM_ACCOUNT,
   VM_DONTCOPY,
+  VM_HUGETLB,
   VM_LOCKED_MASK,
   VM_MIXEDMAP,
   VM_PFNMAP,
@@ -31,6 +32,7 @@ import {
   VM_UFFD_WP,
   VM_WIPEONFORK,
 } from "./constants.js";
+import { copyHugetlbPageRange } from "./hugetlb.js";
 import type { Kernel } from "./kernel.js";
 import { MM_LAYOUT_FIELDS, Mm, normalPage } from "./mm.js";
 import {
@@ -100,7 +102,9 @@ export function dupMm(k: Kernel, parent: Mm): Result<{ mm: Mm; copied: number }>
     const dup = dupVma(vma);
     if (dup === null) continue;
     child.vmas.push(dup);
-    if (!(vma.flags & VM_WIPEONFORK) && vmaNeedsCopy(vma)) copiedVmas.push(vma);
+    if (vma.flags & VM_HUGETLB) {
+      if (vmaNeedsCopy(vma)) copyHugetlbPageRange(k.phys, parent, child, vma);
+    } else if (!(vma.flags & VM_WIPEONFORK) && vmaNeedsCopy(vma)) copiedVmas.push(vma);
   }
   const copied = copyPageRange(k, parent, child, copiedVmas);
   child.hiwaterRss = child.rss;

@@ -4,6 +4,7 @@
  */
 import type { CommitState } from "./commit.js";
 import type { KernelEvent } from "./events.js";
+import type { HugetlbPool } from "./hugetlb.js";
 import type { Mm } from "./mm.js";
 import type { PhysMem } from "./phys.js";
 import type { SwapState } from "./swap.js";
@@ -30,6 +31,8 @@ export interface KernelConfig {
   readonly protectionKeys: boolean;
   /** Bytes of the swap file /swapfile swapped on at boot (`--swap SIZE`); 0: no swap. */
   readonly swapBytes: number;
+  /** Huge pages in the hugetlb pool at boot (`--hugepages N`, vm.nr_hugepages); 0: none. */
+  readonly hugepages: number;
 }
 
 export const DEFAULT_CONFIG: KernelConfig = {
@@ -41,6 +44,7 @@ export const DEFAULT_CONFIG: KernelConfig = {
   readaheadKb: 128,
   protectionKeys: false,
   swapBytes: 0,
+  hugepages: 0,
 };
 
 export interface Kernel {
@@ -50,6 +54,8 @@ export interface Kernel {
   readonly swap: SwapState;
   /** Overcommit accounting: the committed address space and the vm.overcommit_* sysctls. */
   readonly commit: CommitState;
+  /** The hugetlb pool (hugetlb.ts). */
+  readonly hugetlb: HugetlbPool;
   readonly config: KernelConfig;
   /** The attached tracer, or null. */
   trace: ((event: KernelEvent) => void) | null;

@@ -46,6 +46,7 @@ import {
 } from "./filemap.js";
 import { dupMm } from "./fork.js";
 import { populateRange } from "./gup.js";
+import { HugetlbPool, releaseHugetlbOrphans, setNrHugepages } from "./hugetlb.js";
 import { DEFAULT_CONFIG, type Kernel, type KernelConfig } from "./kernel.js";
 import type { Mm, ZapStats } from "./mm.js";
 import {
@@ -103,6 +104,8 @@ export interface MachineParts {
   readonly swap?: SwapState | undefined;
   /** The vm.overcommit_* sysctls; absent in images saved before they existed (the defaults). */
   readonly sysctls?: OvercommitSysctls | undefined;
+  /** The hugetlb pool; absent in images saved before it existed (empty). */
+  readonly hugetlb?: HugetlbPool | undefined;
   /** The swap headers mkswap wrote (swapon.ts); absent in older images (none). */
   readonly swapHeaders?: SwapHeaders | undefined;
   /** The process table, in its order. */
@@ -122,6 +125,8 @@ export class Machine implements Kernel, Timeline {
   /** What mkswap wrote into swap headers besides the signature (swapon.ts). */
   readonly swapHeaders: SwapHeaders;
   readonly commit: CommitState;
+  /** The hugetlb pool (hugetlb.ts). */
+  readonly hugetlb: HugetlbPool;
   readonly tasks = new Map<number, Task>();
   trace: ((event: KernelEvent) => void) | null = null;
   /** Nanoseconds since boot. */
@@ -160,11 +165,15 @@ export class Machine implements Kernel, Timeline {
       this.swapHeaders = parts.swapHeaders ?? new SwapHeaders();
       this.commit = new CommitState(freeKbytesAtBoot(this.phys));
       if (parts.sysctls !== undefined) this.commit.setSysctls(parts.sysctls);
+      this.hugetlb = parts.hugetlb ?? new HugetlbPool();
       return;
     }
     this.phys = new PhysMem(Math.floor(config.memBytes / PAGE_SIZE));
     bootSpecialFrames(this.phys);
     this.commit = new CommitState(freeKbytesAtBoot(this.phys));
+    this.hugetlb = new HugetlbPool();
+    // hugepages= on the command line: the pool is taken before anything else runs
+    setNrHugepages(this.phys, this.hugetlb, config.hugepages);
     this.vfs = bootFilesystem();
     this.swap = new SwapState();
     this.swapHeaders = new SwapHeaders();
@@ -353,6 +362,14 @@ export class Machine implements Kernel, Timeline {
     if (!t.ok) return t;
     if (t.value.mm !== null) clearRefs(this, t.value.mm, type);
     return success(undefined);
+  }
+
+  /**
+   * A write to vm.nr_hugepages (procfs or sysfs parsed it): the pool grows
+   * from free memory or gives its free pages back (set_max_huge_pages).
+   */
+  setNrHugepages(count: number): void {
+    setNrHugepages(this.phys, this.hugetlb, count);
   }
 
   /** A write to /proc/sys/vm/page-cluster (0..31, checked by procfs): swap read-ahead's next window. */
@@ -795,6 +812,7 @@ export class Machine implements Kernel, Timeline {
   /** Frees the shmem objects and deleted files that no mapping holds any more. */
   collectOrphans(): void {
     collectOrphans(this.phys, this.vfs, () => this.mms(), this.swap);
+    releaseHugetlbOrphans(this, this.mms());
     uncommitOrphans(this);
   }
 

@@ -28,11 +28,12 @@
 import type { OvercommitSysctls } from "./commit.js";
 import { PAGE_SIZE, PMD_SIZE, PTRS_PER_PTE, TASK_SIZE } from "./constants.js";
 import { INIT_PID } from "./exit.js";
+import { HugetlbPool, newHugetlbFile } from "./hugetlb.js";
 import { checkInvariants } from "./invariants.js";
 import type { KernelConfig } from "./kernel.js";
 import { LOGIN_SHELL_PID, Machine, PID_MAX } from "./machine.js";
 import { MM_SAVED_NUMBERS, Mm, type MmSavedNumber } from "./mm.js";
-import { PteTable } from "./page-table.js";
+import { PteTable, ptePresent } from "./page-table.js";
 import {
   KIND_FREE,
   KIND_MASK,
@@ -101,6 +102,16 @@ export interface MachineImage {
   readonly swapHeaders?: SwapHeadersImage;
   /** The LRU lists' order; absent in older images (each list then in PFN order). */
   readonly lru?: LruImage;
+  /** The hugetlb pool (hugetlb.ts); absent when it never held a page. */
+  readonly hugetlb?: HugetlbPoolImage;
+}
+
+/** The hugetlb pool: its free pages' heads (the next handed out last) and its counters. */
+export interface HugetlbPoolImage {
+  readonly free: readonly number[];
+  readonly total: number;
+  readonly resv: number;
+  readonly surplus: number;
 }
 
 /** The LRU lists' order: each frame's lru stamp (phys.ts), frames [0, bump), and the last seq given. */
@@ -163,6 +174,14 @@ export interface InodeImage {
   readonly elf?: string;
   /** Bytes allocated, when fewer than the size (holes). */
   readonly allocated?: number;
+  /** A hugetlbfs file (hugetlb.ts): its pages as (index, head pfn) pairs, its reserved indices, its owner's anon_vma (index in anonVmas). */
+  readonly hugetlb?: {
+    readonly pages: readonly number[];
+    readonly resv: readonly number[];
+    readonly owner: number | null;
+    /** Children's VMAs the owner took a page from (anonVmas indices); absent when none. */
+    readonly unmapped?: readonly number[];
+  };
 }
 
 /** Every PTE table once: table i is pte[512 i, 512 (i + 1)), used by sharers[i] mms. */
@@ -206,6 +225,8 @@ export type MmImage = { readonly [K in MmSavedNumber]: number } & {
   readonly vmas: readonly VmaImage[];
   /** The page table's slots in order, as triples: region key, table index, young index (-1: none). */
   readonly slots: readonly number[];
+  /** Huge entries of hugetlb VMAs (hugetlb.ts) as (2 MiB page index, entry) pairs; absent when none. */
+  readonly hugePtes?: readonly number[];
 };
 
 export interface VmaImage {
@@ -293,7 +314,12 @@ export function saveMachine(m: Machine): MachineImage {
     ...swapRuntimeOf(m.swap),
     ...(m.swapHeaders.bySeed.size > 0 ? { swapHeaders: saveSwapHeaders(m.swapHeaders) } : {}),
     lru: saveLru(m.phys, bump),
+    ...(m.hugetlb.total > 0 ? { hugetlb: saveHugetlbPool(m.hugetlb) } : {}),
   };
+}
+
+function saveHugetlbPool(pool: HugetlbPool): HugetlbPoolImage {
+  return { free: [...pool.free], total: pool.total, resv: pool.resv, surplus: pool.surplus };
 }
 
 function saveLru(phys: PhysMem, bump: number): LruImage {
@@ -347,7 +373,13 @@ function saveMm(mm: Mm, s: Saving): MmImage {
   mm.pt.forEachTable((key, table, young) => {
     slots.push(key, s.tables.of(table), young === null ? -1 : s.young.of(young));
   });
-  return { ...numbers, vmas: mm.vmas.map((v) => saveVma(v, s)), slots };
+  const huge = [...mm.hugePtes].flat();
+  return {
+    ...numbers,
+    vmas: mm.vmas.map((v) => saveVma(v, s)),
+    slots,
+    ...(huge.length > 0 ? { hugePtes: huge } : {}),
+  };
 }
 
 function saveVma(vma: Vma, s: Saving): VmaImage {
@@ -442,6 +474,18 @@ function saveInode(inode: Inode, s: Saving): InodeImage {
     ...(inode.text === undefined ? {} : { text: inode.text }),
     ...(inode.allocated === undefined ? {} : { allocated: inode.allocated }),
     ...(elf === undefined ? {} : { elf }),
+    ...(inode.hugetlb === undefined
+      ? {}
+      : {
+          hugetlb: {
+            pages: [...inode.hugetlb.pages].flat(),
+            resv: [...inode.hugetlb.resv],
+            owner: inode.hugetlb.owner === null ? null : s.anonVmas.of(inode.hugetlb.owner),
+            ...(inode.hugetlb.unmapped.size === 0
+              ? {}
+              : { unmapped: [...inode.hugetlb.unmapped].map((a) => s.anonVmas.of(a)) }),
+          },
+        }),
   };
 }
 
@@ -534,6 +578,7 @@ function load(image: Record<string, unknown>): Machine {
   const anonVmas = list(image.anonVmas, "anonVmas").map(
     (id, i): AnonVma => ({ id: int(id, `anonVmas[${i}]`) }),
   );
+  loadHugetlbFiles(vfsImage, inodes, anonVmas, phys);
   const tasks = list(image.tasks, "tasks").map((t, i) =>
     loadTask(record(t, `tasks[${i}]`), `tasks[${i}]`, { inodes, tables, anonVmas }),
   );
@@ -544,9 +589,11 @@ function load(image: Record<string, unknown>): Machine {
   const logTimes = list(image.logTimes, "logTimes").map((t, i) => int(t, `logTimes[${i}]`));
   if (logTimes.length !== log.length) problem("logTimes", "not one time per log message");
   const swap = image.swap === undefined ? undefined : loadSwap(record(image.swap, "swap"), phys);
+  const hugetlb = loadHugetlbPool(image.hugetlb, phys, tasks);
   const parts = {
     config,
     phys,
+    hugetlb,
     swap: loadSwapRuntime(image.swapRuntime, swap, phys),
     sysctls:
       image.sysctls === undefined ? undefined : loadSysctls(record(image.sysctls, "sysctls")),
@@ -667,6 +714,7 @@ function loadConfig(c: Record<string, unknown>): KernelConfig {
     protectionKeys:
       c.protectionKeys === undefined ? false : bool(c.protectionKeys, "config.protectionKeys"),
     swapBytes: c.swapBytes === undefined ? 0 : int(c.swapBytes, "config.swapBytes"),
+    hugepages: c.hugepages === undefined ? 0 : int(c.hugepages, "config.hugepages"),
   };
 }
 
@@ -994,6 +1042,17 @@ function loadMm(x: Record<string, unknown>, at: string, refs: Refs): Mm {
     prevEnd = vma.end;
     mm.vmas.push(vma);
   });
+  if (x.hugePtes !== undefined) {
+    const huge = list(x.hugePtes, `${at}.hugePtes`);
+    if (huge.length % 2 !== 0) problem(`${at}.hugePtes`, "not (index, entry) pairs");
+    for (let i = 0; i < huge.length; i += 2) {
+      const key = int(huge[i], `${at}.hugePtes[${i}]`, 0, TASK_SIZE / PMD_SIZE - 1);
+      const pte = int(huge[i + 1], `${at}.hugePtes[${i + 1}]`, 1, 2 ** 32 - 1);
+      if (mm.hugePtes.has(key) || !ptePresent(pte))
+        problem(`${at}.hugePtes[${i}]`, "twice, or not a present entry");
+      mm.hugePtes.set(key, pte);
+    }
+  }
   const slots = list(x.slots, `${at}.slots`);
   if (slots.length % 3 !== 0) problem(`${at}.slots`, "not (key, table, young) triples");
   for (let i = 0; i < slots.length; i += 3) {
@@ -1059,4 +1118,53 @@ function checkTaskTable(tasks: readonly Task[], nextPid: number): void {
     if (t.pid === INIT_PID ? t.ppid !== 0 : !byPid.has(t.ppid))
       problem(`tasks: PID ${t.pid}`, `its parent ${t.ppid} is missing`);
   }
+}
+
+/**
+ * The hugetlbfs files' pages, reservations and owners (the invariant
+ * checker then checks them against the pool and the mappings).
+ */
+function loadHugetlbFiles(
+  v: Record<string, unknown>,
+  inodes: readonly Inode[],
+  anonVmas: readonly AnonVma[],
+  phys: PhysMem,
+): void {
+  list(v.inodes, "vfs.inodes").forEach((x, i) => {
+    const h = record(x, `vfs.inodes[${i}]`).hugetlb;
+    if (h === undefined) return;
+    const at = `vfs.inodes[${i}].hugetlb`;
+    const r = record(h, at);
+    const file = newHugetlbFile();
+    const pages = list(r.pages, `${at}.pages`);
+    if (pages.length % 2 !== 0) problem(`${at}.pages`, "not (index, pfn) pairs");
+    for (let j = 0; j < pages.length; j += 2)
+      file.pages.set(
+        int(pages[j], `${at}.pages[${j}]`),
+        int(pages[j + 1], `${at}.pages[${j + 1}]`, phys.firstUsable, phys.highWater - 1),
+      );
+    for (const [j, index] of list(r.resv, `${at}.resv`).entries())
+      file.resv.add(int(index, `${at}.resv[${j}]`));
+    file.owner = orNull(r.owner, (o) => anonVmas[int(o, `${at}.owner`, 0, anonVmas.length - 1)]!);
+    if (r.unmapped !== undefined)
+      for (const [j, a] of list(r.unmapped, `${at}.unmapped`).entries())
+        file.unmapped.add(anonVmas[int(a, `${at}.unmapped[${j}]`, 0, anonVmas.length - 1)]!);
+    inodes[i]!.hugetlb = file;
+  });
+}
+
+/** The pool as saved, with the files the tasks' VMAs map (it keeps them for their release). */
+function loadHugetlbPool(v: unknown, phys: PhysMem, tasks: readonly Task[]): HugetlbPool {
+  const pool = new HugetlbPool();
+  if (v !== undefined) {
+    const x = record(v, "hugetlb");
+    for (const [i, head] of list(x.free, "hugetlb.free").entries())
+      pool.free.push(int(head, `hugetlb.free[${i}]`, phys.firstUsable, phys.highWater - 1));
+    pool.total = int(x.total, "hugetlb.total");
+    pool.resv = int(x.resv, "hugetlb.resv");
+    pool.surplus = int(x.surplus, "hugetlb.surplus");
+  }
+  for (const task of tasks)
+    for (const vma of task.mm?.vmas ?? []) if (vma.file?.hugetlb) pool.files.add(vma.file);
+  return pool;
 }

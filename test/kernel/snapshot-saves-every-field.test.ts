@@ -28,7 +28,10 @@ const KNOWN: Record<string, readonly string[]> = {
     "swap",
     "swapHeaders",
     "commit",
+    "hugetlb",
   ],
+  // files is the hugetlbfs files the VMAs map, found again from them on load.
+  HugetlbPool: ["free", "total", "resv", "surplus", "files"],
   // committed and objects are recounted from the mappings on load; unchecked
   // and refused live only inside one system call; the rl* fields are
   // printk's rate limit, which starts afresh.
@@ -91,6 +94,7 @@ const KNOWN: Record<string, readonly string[]> = {
   Mm: [
     "vmas",
     "pt",
+    "hugePtes",
     "users",
     "rssAnon",
     "rssFile",
@@ -142,6 +146,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "target",
     "text",
     "elf",
+    "hugetlb",
   ],
   Vfs: ["root", "mounts", "nextIno", "nextShmemIno", "cached", "now"],
   // freeStack's spare capacity is not state: only its first freeTop entries are.
@@ -200,6 +205,7 @@ test("the snapshot knows every field of the kernel's objects", () => {
     CommitState: [m.commit],
     SwapArea: m.swap.areas.filter((a) => a !== null),
     SwapHeaders: [m.swapHeaders],
+    HugetlbPool: [m.hugetlb],
   };
   for (const [kind, objects] of Object.entries(found))
     for (const object of objects)

@@ -297,13 +297,6 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "79-thp-shmem-anon":
     "model in issue 13: shmem THP on shared anonymous memory (shmem_enabled=always)",
   "80-thp-memfd": "model in issue 13: shmem THP on memfd (shmem_enabled=advise)",
-  "81-hugetlb-private":
-    "model in issue 13: hugetlb private mappings, reservations and HugePages_* in meminfo",
-  "82-hugetlb-shared":
-    "model in issue 13: hugetlb shared mappings (Shared_Hugetlb/Private_Hugetlb)",
-  "83-hugetlb-fork-cow": "model in issue 13: hugetlb fork and the 2 MiB copy on write",
-  "84-hugetlb-exhaustion":
-    "model in issue 13: hugetlb pool exhaustion (ENOMEM at mmap, SIGBUS at fault)",
   "85-ksm-merge": "model in issue 13: KSM merging (ksmd, @ksm counters, ksm_stat, smaps KSM)",
   "86-ksm-write-after-merge": "model in issue 13: KSM COW break on write and re-merge",
   "87-ksm-fork": "model in issue 13: fork of KSM-merged pages",
@@ -340,8 +333,15 @@ const V1045_MACHINE: Partial<KernelConfig> = { ...CAPTURE_MACHINE, protectionKey
 /** The capture machine as it was for one scenario: its build, with swap if the scenario needs it. */
 function machineFor(name: string): Partial<KernelConfig> {
   const machine = Number(name.slice(0, 2)) >= 36 ? V1045_MACHINE : CAPTURE_MACHINE;
-  const needsSwap = read(`scenarios/${name}.c`).includes("truth: needs swap");
-  return needsSwap ? { ...machine, swapBytes: SWAP_BYTES } : machine;
+  const program = read(`scenarios/${name}.c`);
+  const needsSwap = program.includes("truth: needs swap");
+  // `truth: hugepages N`: run.sh set vm.nr_hugepages to N for the scenario
+  const hugepages = /truth: hugepages (\d+)/.exec(program);
+  return {
+    ...machine,
+    ...(needsSwap ? { swapBytes: SWAP_BYTES } : {}),
+    ...(hugepages === null ? {} : { hugepages: Number(hugepages[1]) }),
+  };
 }
 
 /** The records cowsh prints for a scenario, run on the capture machine's configuration. */
