@@ -141,7 +141,9 @@ function mremapAt(
   if (!(req.flags & MREMAP_MAYMOVE)) return failure("ENOMEM", "cannot grow in place");
   const to = unmappedArea(mm, vma, addr, newLen, 0);
   if (!to.ok) return to;
-  return moveVma(k, mm, vma, addr, oldLen, newLen, to.value, req.flags, 0);
+  const checked = checkMove(k, mm, vma, oldLen, newLen, req.flags, 0);
+  if (!checked.ok) return checked;
+  return success(moveVma(k, mm, vma, addr, oldLen, newLen, to.value, req.flags));
 }
 
 /** mremap_to: MREMAP_FIXED (the destination is unmapped first) or MREMAP_DONTUNMAP. */
@@ -188,7 +190,7 @@ function mremapTo(
   if (shrink) unmapRange(k, mm, addr + newLen, oldLen - newLen);
   // The unmaps may have split the VMA; the range [addr, addr + moved) is in one piece of it.
   const source = mm.vmaAt(addr)!;
-  return moveVma(k, mm, source, addr, moved, newLen, to, flags, freed);
+  return success(moveVma(k, mm, source, addr, moved, newLen, to, flags));
 }
 
 /**
@@ -303,8 +305,8 @@ function unmappedArea(mm: Mm, vma: Vma, addr: number, len: number, hint: number)
  * (copy_vma, merged with its neighbours where it can be), the PTEs moved,
  * then the old range unmapped, its charge kept for the new VMA; or, with
  * MREMAP_DONTUNMAP, the old VMA left empty, unlocked and without its
- * anon_vma when it moved whole (dontunmap_complete). `freed` is not used
- * here (the charge was made); total_vm's peak is as it was before the move
+ * anon_vma when it moved whole (dontunmap_complete). The caller made the
+ * charge (checkMove). total_vm's peak is as it was before the move
  * (move_vma restores hiwater_vm).
  */
 function moveVma(
@@ -316,13 +318,7 @@ function moveVma(
   newLen: number,
   to: number,
   flags: number,
-  freed: number,
-): Result<MremapOutcome> {
-  if (freed === 0) {
-    // mremapAt's move: checked and charged here; mremapTo checked and charged already.
-    const checked = checkMove(k, mm, vma, oldLen, newLen, flags, 0);
-    if (!checked.ok) return checked;
-  }
+): MremapOutcome {
   const hiwaterVm = mm.hiwaterVm;
   const fresh = isAnonymous(vma) && vma.anonVma === null;
   const moved = copyVma(vma, {
@@ -347,7 +343,7 @@ function moveVma(
   }
   mm.hiwaterVm = hiwaterVm;
   const locked = (moved.flags & VM_LOCKED) !== 0 && newLen > oldLen;
-  return success({ addr: to, populate: locked ? [to + oldLen, to + newLen] : null });
+  return { addr: to, populate: locked ? [to + oldLen, to + newLen] : null };
 }
 
 /**
