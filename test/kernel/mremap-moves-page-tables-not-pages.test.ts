@@ -8,7 +8,7 @@
  */
 import { expect, test } from "vitest";
 import { decodeImage, encodeImage } from "../../src/image/machine-image.js";
-import { assertInvariants } from "../../src/kernel/invariants.js";
+import { assertInvariants, checkInvariants } from "../../src/kernel/invariants.js";
 import type { Machine } from "../../src/kernel/machine.js";
 import type { PteTable } from "../../src/kernel/page-table.js";
 import { createSession, runSource } from "../../src/shell/runtime.js";
@@ -149,4 +149,27 @@ cat /proc/$C/smaps_rollup /proc/meminfo`;
   };
   expect(run(b)).toBe(run(a));
   expect(machineDigest(r.machine)).toBe(machineDigest(m));
+});
+
+test("the checker reports anonymous pages and swap entries in a VMA without an anon_vma (a move that lost it)", () => {
+  const { session, status } = runScript(
+    `P=$(spawn /bin/sh)
+B=$(mmap $P 64K --name buf)
+write $P buf 64K
+madvise $P buf 32K pageout
+N=$(mremap $P $B 64K 64K --maymove)
+`,
+    { swapBytes: 1024 * 1024 },
+  );
+  expect(status).toBe(0);
+  const m = session.machine!;
+  const mm = [...m.tasks.values()].at(-1)!.mm!;
+  const moved = mm.vmas.find((v) => v.anonName === "buf")!;
+  expect(moved.anonVma).not.toBeNull();
+  expect(checkInvariants(m).violations).toEqual([]);
+  moved.anonVma = null;
+  const found = checkInvariants(m).violations;
+  expect(found.filter((v) => v.includes("a swap entry at"))).toHaveLength(8);
+  expect(found.filter((v) => v.includes("an anonymous page at"))).toHaveLength(8);
+  expect(found.every((v) => v.endsWith("in a VMA without an anon_vma"))).toBe(true);
 });
