@@ -67,7 +67,9 @@ test("after a child's move the pages stay COW-shared: the parent's write copies,
 B=$(mmap $P 64K --name buf)
 write $P buf 64K --value 4
 C=$(fork $P)
-N=$(mremap $C $B 64K 64K --maymove)
+D=$(mmap $C 64K --prot none --noreserve)
+N=$(mremap $C $B 64K 64K --maymove --fixed $D)
+[ "$N" = "$D" ] && echo moved
 echo $(pagemap $C $N)
 echo $(write $P $B 64K -v --value 6)
 echo $(write $C $N 64K -v --value 8)
@@ -76,9 +78,10 @@ read $C $N 4K --words
 `);
   expect(status).toBe(0);
   const lines = squeezed(text);
-  expect(lines[0]).toMatch(/kpagecount=2 /);
-  expect(lines[1]).toMatch(/^minflt=16 majflt=0 pages=16 cow-copy=16/);
-  expect(lines[2]).toMatch(/^minflt=16 majflt=0 pages=16 (wp-reuse|reuse)/);
-  expect(lines[3]).toMatch(/: 0x00000006$/);
-  expect(lines[4]).toMatch(/: 0x00000008$/);
+  expect(lines[0]).toBe("moved");
+  expect(lines[1]).toMatch(/kpagecount=2 /);
+  expect(lines[2]).toMatch(/^minflt=16 majflt=0 pages=16 cow-copy=16/);
+  expect(lines[3]).toMatch(/^minflt=16 majflt=0 pages=16 (wp-reuse|reuse)/);
+  expect(lines[4]).toMatch(/: 0x00000006$/);
+  expect(lines[5]).toMatch(/: 0x00000008$/);
 });

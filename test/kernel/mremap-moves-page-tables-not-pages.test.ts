@@ -64,7 +64,9 @@ B=$(mmap $P 64K --name buf)
 write $P buf 64K --value 5
 madvise $P buf 64K pageout
 grep -E '^VmSwap' /proc/$P/status
-N=$(mremap $P $B 64K 64K --maymove)
+D=$(mmap $P 64K --prot none --noreserve)
+N=$(mremap $P $B 64K 64K --maymove --fixed $D)
+[ "$N" = "$D" ] || echo not moved
 grep -E '^VmSwap' /proc/$P/status
 smaps $P $N | grep -E '^(Rss|Swap):'
 read $P $N 64K -v
@@ -157,7 +159,8 @@ test("the checker reports anonymous pages and swap entries in a VMA without an a
 B=$(mmap $P 64K --name buf)
 write $P buf 64K
 madvise $P buf 32K pageout
-N=$(mremap $P $B 64K 64K --maymove)
+D=$(mmap $P 64K --prot none --noreserve)
+N=$(mremap $P $B 64K 64K --maymove --fixed $D)
 `,
     { swapBytes: 1024 * 1024 },
   );
@@ -165,6 +168,7 @@ N=$(mremap $P $B 64K 64K --maymove)
   const m = session.machine!;
   const mm = [...m.tasks.values()].at(-1)!.mm!;
   const moved = mm.vmas.find((v) => v.anonName === "buf")!;
+  expect(moved.pgoff * 4096).not.toBe(moved.start); // it moved
   expect(moved.anonVma).not.toBeNull();
   expect(checkInvariants(m).violations).toEqual([]);
   moved.anonVma = null;
