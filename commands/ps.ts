@@ -179,7 +179,8 @@ function layoutOf(req: PsRequest): readonly PsField[] {
 
 export const ps: Command = {
   name: "ps",
-  summary: "list processes with RSS, PSS, USS and SWAP (--tree: as a tree; aux, -ef, -p, -o as procps)",
+  summary:
+    "list processes with RSS, PSS, USS and SWAP (--tree: as a tree; aux, -ef, -p, -o as procps)",
   prints: "a table of processes, one a line",
   usage: ["ps [--tree]", "ps aux | ps -ef | ps -e | ps [-p PID[,PID...]] [-o FIELD[,FIELD...]]"],
   run(ctx, argv) {

@@ -166,6 +166,13 @@ function checkPtes(
   let swapents = 0;
   // The VMA of the previous PTE is reused while addresses stay inside it.
   let vma: Vma | undefined;
+  // Anonymous pages and swap entries are reached through their VMA's
+  // anon_vma (rmap, fork's vma_needs_copy): a VMA holding one has one,
+  // also after a split, a merge or an mremap move.
+  const noAnonVma = (at: Vma, addr: number, what: string): void => {
+    if (at.anonVma === null)
+      v.push(`pid ${pid}: ${what} at ${addr.toString(16)} in a VMA without an anon_vma`);
+  };
   mm.pt.walk(0, TASK_SIZE / PAGE_SIZE, {
     pteEntry(pte, i, span) {
       const addr = (span.base + i) * PAGE_SIZE;
@@ -188,6 +195,7 @@ function checkPtes(
         const entry = swpEntry(pte);
         swapCounted.set(entry, (swapCounted.get(entry) ?? 0) + 1);
         swapents++;
+        noAnonVma(vma, addr, "a swap entry");
         return;
       }
       if (!ptePresent(pte)) {
@@ -208,6 +216,7 @@ function checkPtes(
       counted[pfn]!++;
       const kind = phys.flags[pfn]! & KIND_MASK;
       rss[kind]!++;
+      if (kind === KIND_ANON) noAnonVma(vma, addr, "an anonymous page");
       if (pteWrite(pte) && !(vma.flags & VM_SHARED)) {
         const exclusive =
           kind === KIND_ANON && phys.mapcountOf(pfn) === 1 && phys.flags[pfn]! & PG_ANON_EXCLUSIVE;

@@ -61,6 +61,7 @@ import {
   setLocked,
   writeback,
 } from "./mman.js";
+import { doMremap, type MremapRequest } from "./mremap.js";
 import { OOM_SCORE_ADJ_MIN, oomKillMessage, oomKillSummary } from "./oom.js";
 import { PhysMem } from "./phys.js";
 import { programActions } from "./program-actions.js";
@@ -320,6 +321,21 @@ export class Machine implements Kernel, Timeline {
     const r = doMunmap(this, t.value.mm, addr, length);
     this.collectOrphans();
     return r;
+  }
+
+  /**
+   * mremap(2) by `pid` (mremap.ts): the mapping's new address, and the
+   * faults of populating a locked mapping's new part (mm_populate, after
+   * the call; none otherwise).
+   */
+  mremap(pid: number, req: MremapRequest): Result<{ addr: number; faults: AccessReport }> {
+    const t = this.live(pid);
+    if (!t.ok) return t;
+    const r = this.refused(t.value, doMremap(this, t.value.mm, req));
+    if (!r.ok) return r;
+    this.collectOrphans();
+    const [start, end] = r.value.populate ?? [r.value.addr, r.value.addr];
+    return success({ addr: r.value.addr, faults: populateRange(this, t.value, start, end) });
   }
 
   /** do_exit, then the files only the dead process held are freed. */

@@ -312,7 +312,7 @@ function overlapping(mm: Mm, start: number, end: number): Vma[] {
  * Removes [start, start + len) from the address space, whatever is mapped
  * there, and gives back the charge of its VM_ACCOUNT pages.
  */
-function unmapRange(k: Kernel, mm: Mm, start: number, len: number): ZapStats {
+export function unmapRange(k: Kernel, mm: Mm, start: number, len: number): ZapStats {
   const stats: ZapStats = { unmapped: 0, freed: 0 };
   const end = start + len;
   if (mm.isFree(start, end)) return stats;

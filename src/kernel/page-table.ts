@@ -511,3 +511,17 @@ export function checkTableSharing(pts: Iterable<PageTable>): string[] {
   }
   return v;
 }
+
+/**
+ * move_normal_pmd (mremap): region `from`'s PTE table, with this mm's
+ * young bits, becomes region `to`'s, which must have none. A table shared
+ * after fork stays shared: only this mm's slot moves.
+ */
+export function movePteTable(pt: PageTable, from: number, to: number): void {
+  const slot = pt.slot(from);
+  if (slot === undefined || pt.hasTable(to))
+    throw new Error(`movePteTable: region ${from} has no table or region ${to} has one`);
+  pt.restoreTable(to, slot.table, slot.young);
+  slot.table.sharers++; // freeTable below gives this mm's use of it back
+  pt.freeTable(from);
+}

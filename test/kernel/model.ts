@@ -6,7 +6,7 @@
  *
  * The commands cover every process verb: spawn, fork, exec, exit, kill
  * (of the login shell too), wait, timed actions with sleep, mmap (anonymous and file, private and
- * shared), munmap, mprotect, brk, read, write and msync, and the
+ * shared), munmap, mprotect, mremap, brk, read, write and msync, and the
  * overcommit mode (in mode 2 a refused call changes nothing), and hugetlb
  * mappings (MAP_HUGETLB, private or shared, reserved or not, from a pool of
  * 4: a fault finding no page is SIGBUS, which the model allows only when
@@ -31,6 +31,7 @@ import {
 import { assertInvariants } from "../../src/kernel/invariants.js";
 import type { KernelConfig } from "../../src/kernel/kernel.js";
 import { Machine } from "../../src/kernel/machine.js";
+import { MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE } from "../../src/kernel/mremap.js";
 import type { Inode } from "../../src/kernel/vfs.js";
 import type { VmStat } from "../../src/kernel/vmstat.js";
 
@@ -296,7 +297,8 @@ function hugetlbSigbus(
 function ownerTookPage(real: Real, pid: number, addr: number): boolean {
   const vma = real.m.tasks.get(pid)?.mm?.vmaAt(addr);
   const file = vma?.file?.hugetlb;
-  return vma?.anonVma != null && file !== undefined && file.unmapped.has(vma.anonVma);
+  const anonVma = vma?.anonVma;
+  return anonVma != null && (file?.unmapped.has(anonVma) ?? false);
 }
 
 /**
@@ -574,6 +576,67 @@ class PageoutCmd extends Cmd {
     `${this.cold ? "cold" : "pageout"}(${this.proc}, ${this.region}, ${this.first}, ${this.count})`;
 }
 
+/**
+ * mremap of a whole region: resized (private anonymous memory may grow,
+ * moving where it cannot grow in place; anything may shrink), moved with
+ * MREMAP_FIXED onto a fresh PROT_NONE reservation, or moved with
+ * MREMAP_DONTUNMAP, which leaves the old range mapped as fresh memory over
+ * the same backing. The words move with the pages.
+ */
+class MremapCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly region: number,
+    readonly pages: number,
+    readonly how: "resize" | "fixed" | "dontunmap",
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => withRegions(m).length > 0;
+  run(model: Model, real: Real): void {
+    const p = pick(withRegions(model), this.proc)!;
+    const region = pick(p.regions, this.region)!;
+    let pages = this.how === "dontunmap" ? region.pages : this.pages;
+    // Shared memory and files keep their size: a grown part would be past their end.
+    if (region.backing !== null) pages = Math.min(pages, region.pages);
+    let flags = MREMAP_MAYMOVE;
+    let newAddr = 0;
+    if (this.how === "fixed") {
+      const reserved = real.m.mmap(p.pid, {
+        addr: 0,
+        length: pages * PAGE_SIZE,
+        prot: 0,
+        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+        file: null,
+        fileWritable: false,
+        offset: 0,
+      });
+      if (!reserved.ok) throw new Error(`mmap failed: ${reserved.errno}`);
+      newAddr = reserved.value;
+      flags |= MREMAP_FIXED;
+    }
+    if (this.how === "dontunmap") flags |= MREMAP_DONTUNMAP;
+    const r = real.m.mremap(p.pid, {
+      addr: region.start,
+      oldLen: region.pages * PAGE_SIZE,
+      newLen: pages * PAGE_SIZE,
+      flags,
+      newAddr,
+    });
+    if (refusedByOvercommit(real, r)) return;
+    if (!r.ok) throw new Error(`mremap failed: ${r.errno}`);
+    if (this.how === "dontunmap") {
+      const { start, writable, backing } = region;
+      p.regions.push({ start, pages: region.pages, writable, words: new Map(), backing });
+    }
+    region.start = r.value.addr;
+    for (const i of [...region.words.keys()]) if (i >= pages) region.words.delete(i);
+    for (const i of [...(region.lazy ?? [])]) if (i >= pages) region.lazy!.delete(i);
+    region.pages = pages;
+  }
+  toString = () => `mremap(${this.proc}, ${this.region}, ${this.pages}, ${this.how})`;
+}
+
 /* ---- overcommit ---- */
 
 /**
@@ -758,6 +821,14 @@ export const allCommands = [
   fc.tuple(fc.nat(7), fc.nat(7), fc.boolean()).map(([p, r, w]) => new MprotectCmd(p, r, w)),
   fc.tuple(fc.nat(7), fc.integer({ min: 1, max: 40 })).map(([p, n]) => new BrkCmd(p, n)),
   fc.tuple(fc.nat(7), fc.nat(7)).map(([p, r]) => new MsyncCmd(p, r)),
+  fc
+    .tuple(
+      fc.nat(7),
+      fc.nat(7),
+      fc.integer({ min: 1, max: 40 }),
+      fc.constantFrom("resize" as const, "fixed" as const, "dontunmap" as const),
+    )
+    .map(([p, r, n, how]) => new MremapCmd(p, r, n, how)),
   pageoutArb,
   pageoutArb,
   overcommitArb,
