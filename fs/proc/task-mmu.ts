@@ -3,6 +3,7 @@
  * makes them: first a walk that collects a VMA's statistics (gatherStats,
  * like smap_gather_stats), then formatters that print them.
  */
+
 import {
   PAGE_SIZE,
   TASK_SIZE,
@@ -15,6 +16,8 @@ import {
   VM_SOFTDIRTY,
   VM_WRITE,
 } from "../../src/kernel/constants.js";
+import { anonHugePagesOf, HUGE_ZERO_PFN, thpEligible } from "../../src/kernel/huge-memory.js";
+import type { Kernel } from "../../src/kernel/kernel.js";
 import type { Mm } from "../../src/kernel/mm.js";
 import {
   type PteSpan,
@@ -67,6 +70,8 @@ export interface MemSizeStats {
   swapPss: number;
   /** Lazy-free pages (MADV_FREE) neither the PTE nor the folio has marked dirty since. */
   lazyFree: number;
+  /** Pages mapped by a huge PMD of an anonymous THP (smaps_pmd_entry: AnonHugePages). */
+  anonHuge: number;
 }
 
 export const emptyStats = (): MemSizeStats => ({
@@ -86,6 +91,7 @@ export const emptyStats = (): MemSizeStats => ({
   swap: 0,
   swapPss: 0,
   lazyFree: 0,
+  anonHuge: 0,
 });
 
 /**
@@ -336,7 +342,7 @@ function showSmapTail(mss: MemSizeStats): string {
     field("Anonymous", kb(mss.anonymous)) +
     field("KSM", 0) +
     field("LazyFree", kb(mss.lazyFree)) +
-    field("AnonHugePages", 0) +
+    field("AnonHugePages", kb(mss.anonHuge)) +
     field("ShmemPmdMapped", 0) +
     field("FilePmdMapped", 0) +
     field("Shared_Hugetlb", 0) +
@@ -355,15 +361,18 @@ export function smapsBlock(
   softDirty: boolean,
   swap: SwapState | null = null,
   pkeys = false,
+  k: Kernel | null = null,
 ): string {
   const mss = emptyStats();
   gatherStats(phys, mm, vma, mss, undefined, swap);
+  if (k !== null) mss.anonHuge += anonHugePagesOf(k, mm, vma);
   return smapsText(
     mapsLine(mm, vma),
     (vma.end - vma.start) / 1024,
     mss,
     vmFlagsString(vma.flags, softDirty),
     pkeys,
+    k !== null && thpEligible(k, vma),
   );
 }
 
@@ -373,6 +382,7 @@ function smapsText(
   mss: MemSizeStats,
   flags: string,
   pkeys: boolean,
+  thpEligible = false,
 ): string {
   return (
     `${header}\n` +
@@ -383,7 +393,7 @@ function smapsText(
     field("Pss", pssKb(mss.pss)) +
     field("Pss_Dirty", pssKb(mss.pssDirty)) +
     showSmapTail(mss) +
-    `THPeligible:    ${String(0).padStart(8)}\n` +
+    `THPeligible:    ${String(thpEligible ? 1 : 0).padStart(8)}\n` +
     (pkeys ? `ProtectionKey:  ${String(0).padStart(8)}\n` : "") + // vma_pkey: every VMA has key 0
     `VmFlags: ${flags}\n`
   );
@@ -396,10 +406,11 @@ export function showSmaps(
   softDirty: boolean,
   swap: SwapState | null = null,
   pkeys = false,
+  k: Kernel | null = null,
 ): string {
   if (mm === null) return "";
   let out = "";
-  for (const vma of mm.vmas) out += smapsBlock(phys, mm, vma, softDirty, swap, pkeys);
+  for (const vma of mm.vmas) out += smapsBlock(phys, mm, vma, softDirty, swap, pkeys, k);
   const gate = vmFlagsString(VM_EXEC, softDirty);
   return out + smapsText(VSYSCALL_LINE, 4, emptyStats(), gate, pkeys);
 }
@@ -410,15 +421,24 @@ export function rollupStats(
   mm: Mm,
   memo?: TableMemo,
   swap: SwapState | null = null,
+  k: Kernel | null = null,
 ): MemSizeStats {
   const mss = emptyStats();
-  for (const vma of mm.vmas) gatherStats(phys, mm, vma, mss, memo, swap);
+  for (const vma of mm.vmas) {
+    gatherStats(phys, mm, vma, mss, memo, swap);
+    if (k !== null) mss.anonHuge += anonHugePagesOf(k, mm, vma);
+  }
   return mss;
 }
 
 /** /proc/PID/smaps_rollup text; the caller refuses (ESRCH) a task without an mm. */
-export function showSmapsRollup(phys: PhysMem, mm: Mm, swap: SwapState | null = null): string {
-  const mss = rollupStats(phys, mm, undefined, swap);
+export function showSmapsRollup(
+  phys: PhysMem,
+  mm: Mm,
+  swap: SwapState | null = null,
+  k: Kernel | null = null,
+): string {
+  const mss = rollupStats(phys, mm, undefined, swap, k);
   const first = mm.vmas[0]?.start ?? 0;
   const last = mm.vmas[mm.vmas.length - 1]?.end ?? 0;
   const header = namedLine(`${hex8(first)}-${hex8(last)} ---p 00000000 00:00 0 `, "[rollup]");
@@ -457,6 +477,7 @@ export function pagemapEntries(
   firstVpn: number,
   count: number,
   softDirty: boolean,
+  k: Kernel | null = null,
 ): Uint8Array {
   const bytes = new Uint8Array(count * 8);
   const view = new DataView(bytes.buffer);
@@ -475,7 +496,14 @@ export function pagemapEntries(
         const n = span.base + i - firstVpn;
         let word =
           softDirty && (vma.flags & VM_SOFTDIRTY || pteSoftDirty(pte)) ? PM_SOFT_DIRTY_HI : 0;
-        if (ptePresent(pte)) {
+        if (ptePresent(pte) && k !== null && mm.pt.isHuge(span.key)) {
+          // pagemap_pmd_range: a huge PMD's pages; exclusive while one PMD maps the folio.
+          const head = ptePfn(span.entries[0]!);
+          const zero = head === ZERO_PFN;
+          word |= PM_PRESENT_HI | (zero ? PM_FILE_HI : 0);
+          if (!zero && k.thp.entireOf(head) === 1) word |= PM_MMAP_EXCLUSIVE_HI;
+          view.setUint32(n * 8, (zero ? HUGE_ZERO_PFN : head) + i, true);
+        } else if (ptePresent(pte)) {
           const pfn = ptePfn(pte);
           word |= PM_PRESENT_HI;
           const normal = pfn !== ZERO_PFN && !(vma.flags & VM_PFNMAP);

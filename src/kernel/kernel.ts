@@ -4,6 +4,7 @@
  */
 import type { CommitState } from "./commit.js";
 import type { KernelEvent } from "./events.js";
+import type { ThpEnabled, ThpState } from "./huge-memory.js";
 import type { Mm } from "./mm.js";
 import type { PhysMem } from "./phys.js";
 import type { SwapState } from "./swap.js";
@@ -30,6 +31,8 @@ export interface KernelConfig {
   readonly protectionKeys: boolean;
   /** Bytes of the swap file /swapfile swapped on at boot (`--swap SIZE`); 0: no swap. */
   readonly swapBytes: number;
+  /** transparent_hugepage/enabled at boot (`--thp`): "madvise", as on the capture machine. */
+  readonly thp: ThpEnabled;
 }
 
 export const DEFAULT_CONFIG: KernelConfig = {
@@ -41,6 +44,7 @@ export const DEFAULT_CONFIG: KernelConfig = {
   readaheadKb: 128,
   protectionKeys: false,
   swapBytes: 0,
+  thp: "madvise",
 };
 
 export interface Kernel {
@@ -50,6 +54,8 @@ export interface Kernel {
   readonly swap: SwapState;
   /** Overcommit accounting: the committed address space and the vm.overcommit_* sysctls. */
   readonly commit: CommitState;
+  /** Transparent huge pages: the sysfs settings and the folios' entire mapcounts (huge-memory.ts). */
+  readonly thp: ThpState;
   readonly config: KernelConfig;
   /** The attached tracer, or null. */
   trace: ((event: KernelEvent) => void) | null;

@@ -229,10 +229,18 @@ function meminfoRecord(d: Draft, base: Base): TruthRecord {
     return { ...base, fields: d.inline, body: d.body, absent: false, error: null };
   const lines = bodyFields(d.body);
   const n = (name: string): number => Number(lines.get(name));
-  const fields = new Map([
-    ["swapused", String(n("SwapTotal") - n("SwapFree"))],
-    ["swapcached", String(n("SwapCached"))],
-  ]);
+  const fields = new Map<string, string>();
+  if (lines.has("SwapTotal")) {
+    fields.set("swapused", String(n("SwapTotal") - n("SwapFree")));
+    fields.set("swapcached", String(n("SwapCached")));
+  }
+  // THP (issue 13): cowsh's machine starts with none, so its absolute figures are the changes.
+  for (const [line, name] of [
+    ["AnonHugePages", "anonhuge"],
+    ["ShmemHugePages", "shmemhuge"],
+    ["ShmemPmdMapped", "shmempmd"],
+  ] as const)
+    if (lines.has(line)) fields.set(name, String(n(line)));
   return { ...base, fields, body: [], absent: false, error: null };
 }
 
