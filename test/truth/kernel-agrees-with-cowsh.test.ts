@@ -283,9 +283,6 @@ const scenarioFiles = (ext: string): string[] =>
  * neither here nor scripted, so the list cannot rot.
  */
 const PENDING_MODEL: Readonly<Record<string, string>> = {
-  "72-thp-munmap-partial": "model in issue 13: PMD split by a partial munmap of a THP",
-  "73-thp-mprotect-partial": "model in issue 13: PMD split by a partial mprotect of a THP",
-  "74-thp-dontneed-partial": "model in issue 13: PMD split by a partial MADV_DONTNEED of a THP",
   "75-thp-unaligned": "model in issue 13: THP only where an aligned 2 MiB fits in the VMA",
   "76-thp-nohugepage":
     "model in issue 13: MADV_NOHUGEPAGE and unadvised regions under THP enabled=madvise",
