@@ -283,11 +283,7 @@ const scenarioFiles = (ext: string): string[] =>
  * neither here nor scripted, so the list cannot rot.
  */
 const PENDING_MODEL: Readonly<Record<string, string>> = {
-  "75-thp-unaligned": "model in issue 13: THP only where an aligned 2 MiB fits in the VMA",
-  "76-thp-nohugepage":
-    "model in issue 13: MADV_NOHUGEPAGE and unadvised regions under THP enabled=madvise",
   "77-thp-collapse": "model in issue 13: MADV_COLLAPSE",
-  "78-thp-enabled-modes": "model in issue 13: /sys/kernel/mm/transparent_hugepage/enabled modes",
   "79-thp-shmem-anon":
     "model in issue 13: shmem THP on shared anonymous memory (shmem_enabled=always)",
   "80-thp-memfd": "model in issue 13: shmem THP on memfd (shmem_enabled=advise)",
