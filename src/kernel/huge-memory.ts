@@ -53,6 +53,7 @@ import {
   PTE_WRITE,
   pteDirty,
   ptePfn,
+  ptePresent,
   pteWrite,
 } from "./page-table.js";
 import {
@@ -61,10 +62,13 @@ import {
   mlockFolio,
   PG_ANON_EXCLUSIVE,
   PG_DIRTY,
+  PG_MLOCKED,
   PG_SWAPCACHE,
   type PhysMem,
   ZERO_PFN,
 } from "./phys.js";
+import { failure, type Result, success } from "./result.js";
+import { releaseAnonPage } from "./swap.js";
 import { newAnonVma, type Vma } from "./vma.js";
 
 /** HPAGE_PMD_ORDER: a PMD-sized folio is 2^9 frames. */
@@ -344,6 +348,82 @@ export function zapHugePmds(k: Kernel, mm: Mm, start: number, end: number): numb
     } else if (at + PMD_SIZE > start && at < end) splitHugePmd(k, mm, key);
   }
   return whole;
+}
+
+/**
+ * MADV_COLLAPSE (mm/khugepaged.c madvise_collapse), synchronous: every
+ * aligned 2 MiB of [start, end) that lies in one of `vmas` is copied into a
+ * new PMD-sized folio mapped by a huge PMD (writable, dirty, young,
+ * AnonExclusive), whatever the enabled mode; holes and zero pages become
+ * zeroed pages of the folio; the old pages lose this mapping and the PTE
+ * table goes. A VMA that is not private anonymous, or is VM_NOHUGEPAGE:
+ * EINVAL. A 2 MiB with nothing mapped (SCAN_PMD_NULL) is skipped and the
+ * call ends EINVAL; one with a swap entry, a swap-cache page or a page of
+ * another large folio is left as it is (the kernel would swap in or
+ * collapse in place, which the model does not) and the call ends EAGAIN.
+ * No aligned 2 MiB of free frames: ENOMEM.
+ */
+export function madviseCollapse(
+  k: Kernel,
+  mm: Mm,
+  vmas: readonly Vma[],
+  start: number,
+  end: number,
+): Result<void> {
+  if (vmas.some((v) => !anonPrivate(v) || v.flags & VM_NOHUGEPAGE)) return failure("EINVAL");
+  const { phys } = k;
+  let last: "EINVAL" | "EAGAIN" | null = null;
+  for (let at = Math.ceil(start / PMD_SIZE) * PMD_SIZE; at + PMD_SIZE <= end; at += PMD_SIZE) {
+    const key = at / PMD_SIZE;
+    const vma = vmas.find((v) => v.start <= at && at + PMD_SIZE <= v.end);
+    if (vma === undefined) {
+      last = "EINVAL";
+      continue;
+    }
+    if (mm.pt.isHuge(key)) continue; // SCAN_PMD_MAPPED
+    if (!mm.pt.hasTable(key)) {
+      last = "EINVAL"; // SCAN_PMD_NULL
+      continue;
+    }
+    const span = mm.pt.span().seek(key);
+    let movable = true;
+    for (let i = 0; i < HPAGE_PMD_NR && movable; i++) {
+      const pte = span.entries[i]!;
+      if (pte === 0) continue;
+      if (!ptePresent(pte)) movable = false;
+      else {
+        const pfn = ptePfn(pte);
+        if (pfn === ZERO_PFN) continue;
+        const f = phys.flags[pfn]!;
+        if ((f & KIND_MASK) !== KIND_ANON || f & PG_SWAPCACHE || isLargeFrame(phys, pfn))
+          movable = false;
+      }
+    }
+    if (!movable) {
+      last = "EAGAIN";
+      continue;
+    }
+    const head = phys.allocLarge(KIND_ANON, 0, HPAGE_PMD_ORDER);
+    if (head < 0) return failure("ENOMEM");
+    phys.vm.thpCollapseAlloc++;
+    vma.anonVma ??= newAnonVma();
+    const table = span.writable();
+    for (let i = 0; i < HPAGE_PMD_NR; i++) {
+      const pte = table[i]!;
+      table[i] = 0;
+      if (pte === 0 || ptePfn(pte) === ZERO_PFN) continue;
+      const pfn = ptePfn(pte);
+      phys.content[head + i] = phys.content[pfn]!;
+      mm.addRss(KIND_ANON, -1);
+      if (phys.decMapcount(pfn) === 0) {
+        phys.setFlags(pfn, phys.flags[pfn]! & ~PG_MLOCKED);
+        releaseAnonPage(phys, k.swap, pfn);
+      }
+    }
+    mapFolioPmd(k, mm, vma, key, head);
+    phys.vm.thpFaultAlloc--; // counted as a collapse, not a fault
+  }
+  return last === null ? success(undefined) : failure(last);
 }
 
 /** copy_huge_pmd: the child maps the folio by its own PMD too. */

@@ -11,6 +11,7 @@ import type { Accessor } from "./access.js";
 import { OVERCOMMIT_NEVER, shmemAcctSize, vmEnoughMemory } from "./commit.js";
 import {
   MADV_COLD,
+  MADV_COLLAPSE,
   MADV_DODUMP,
   MADV_DOFORK,
   MADV_DONTDUMP,
@@ -63,7 +64,7 @@ import {
   VM_WRITE,
 } from "./constants.js";
 import { wantsWritenotify } from "./fault.js";
-import { splitHugePmdsAround, splitHugePmdsIn } from "./huge-memory.js";
+import { madviseCollapse, splitHugePmdsAround, splitHugePmdsIn } from "./huge-memory.js";
 import type { Kernel } from "./kernel.js";
 import {
   canMadvLru,
@@ -540,6 +541,8 @@ export function doMadvise(
         end.value,
         advice === MADV_POPULATE_WRITE,
       );
+    case MADV_COLLAPSE:
+      return madviseCollapse(k, mm, vmas, start, end.value);
     case MADV_WILLNEED:
       for (const vma of vmas)
         madviseWillneed(

@@ -39,6 +39,7 @@ export const VM_EVENT_FIELDS = [
   ["thp_fault_alloc", "thpFaultAlloc"],
   ["thp_fault_fallback", "thpFaultFallback"],
   ["thp_split_pmd", "thpSplitPmd"],
+  ["thp_collapse_alloc", "thpCollapseAlloc"],
 ] as const;
 
 export type VmEventField = (typeof VM_EVENT_FIELDS)[number][1];
@@ -77,6 +78,8 @@ export class VmStat implements Record<VmEventField, number> {
   thpFaultFallback = 0;
   /** A huge PMD was split into PTEs. */
   thpSplitPmd = 0;
+  /** MADV_COLLAPSE (or khugepaged) allocated a THP to collapse a 2 MiB into. */
+  thpCollapseAlloc = 0;
   /**
    * The reclaim scanner's position in each evictable LRU list
    * (vmscan.ts: LRU_INACTIVE_ANON … LRU_ACTIVE_FILE): the PFN its next scan

@@ -166,3 +166,28 @@ echo always > /sys/kernel/mm/transparent_hugepage/enabled
       expect(task.mm.pt.hugeKeys()).toEqual(m.tasks.get(task.pid)!.mm!.pt.hugeKeys());
   expect(saveMachine(l)).toEqual(saveMachine(m));
 });
+
+test("MADV_COLLAPSE copies the pages' contents into the new folio; a 2 MiB with nothing mapped is EINVAL", () => {
+  const { text, status } = runScript(`${MAP_THP}B=$(map_thp 4194304 noadvice)
+write $P $B+8K 4K --value 7
+madvise $P $B 2M collapse
+read $P $B 12K --words
+${huge()}
+madvise $P $B 4M collapse
+`);
+  expect(status).not.toBe(0);
+  const lines = squeezed(text);
+  expect(lines.slice(0, 3).map((l) => l.split(": ")[1])).toEqual([
+    "0x00000000",
+    "0x00000000",
+    "0x00000007",
+  ]);
+  expect(lines.slice(3, 8)).toEqual([
+    "Rss: 2048 kB",
+    "Pss: 2048 kB",
+    "AnonHugePages: 2048 kB",
+    "THPeligible: 0",
+    "AnonHugePages: 2048 kB",
+  ]);
+  expect(lines[8]).toMatch(/Invalid argument/);
+});

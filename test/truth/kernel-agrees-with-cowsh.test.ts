@@ -283,7 +283,6 @@ const scenarioFiles = (ext: string): string[] =>
  * neither here nor scripted, so the list cannot rot.
  */
 const PENDING_MODEL: Readonly<Record<string, string>> = {
-  "77-thp-collapse": "model in issue 13: MADV_COLLAPSE",
   "79-thp-shmem-anon":
     "model in issue 13: shmem THP on shared anonymous memory (shmem_enabled=always)",
   "80-thp-memfd": "model in issue 13: shmem THP on memfd (shmem_enabled=advise)",
