@@ -417,7 +417,12 @@ function leaveBatch(swap: SwapState, pfn: number): void {
  */
 export function releaseAnonPage(phys: PhysMem, swap: SwapState, pfn: number): number {
   const head = largeHead(phys, pfn); // a THP's frame: the folio goes when all of it is unmapped
-  if (head >= 0) return releaseLargeFrame(phys, head, pfn);
+  if (head >= 0) {
+    const n = 2 ** phys.orderOf(head);
+    const freed = releaseLargeFrame(phys, head, pfn);
+    if (freed > 0) for (let p = head; p < head + n; p++) leaveBatch(swap, p);
+    return freed;
+  }
   if (phys.flags[pfn]! & PG_SWAPCACHE) {
     const entry = swap.entryOf.entry(pfn);
     if (swap.entries(entry) > 0) return 0;

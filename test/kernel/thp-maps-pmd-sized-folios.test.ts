@@ -191,3 +191,15 @@ madvise $P $B 4M collapse
   ]);
   expect(lines[8]).toMatch(/Invalid argument/);
 });
+
+test("a THP freed while its frames wait in the lazyfree batch leaves the batch (model test's counterexample)", () => {
+  const { status, text } = runScript(`${MAP_THP}B=$(map_thp 2097152)
+write $P $B 4K
+madvise $P $B 4K free
+_exit $P 0
+wait $P
+echo done
+`);
+  expect(text).toBe("done\n");
+  expect(status).toBe(0);
+});
