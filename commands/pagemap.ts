@@ -5,11 +5,13 @@
  * swapped-out page (bit 62) adds `swapped=1 type=T offset=0xO`: its swap
  * area and slot.
  */
+
 import { hexU64 } from "../fs/hex.js";
 import { kpagecount, kpageflags, type U64 } from "../fs/proc/page.js";
 import { pagemapEntries } from "../fs/proc/task-mmu.js";
 import { PAGE_SIZE } from "../src/kernel/constants.js";
-import { type PhysMem, ZERO_PFN } from "../src/kernel/phys.js";
+import { isZeroPfn } from "../src/kernel/huge-memory.js";
+import type { PhysMem } from "../src/kernel/phys.js";
 import { type Command, ok, out } from "../src/shell/types.js";
 import { hex, livePidArg, machineOf, sizeArg, targetArg, usage } from "./lib/args/operands.js";
 
@@ -50,7 +52,7 @@ export const pagemap: Command = {
     const count = Math.max(1, Math.ceil((target.value.addr + length.value) / PAGE_SIZE) - first);
     if (count > MAX_PAGES)
       return usage(`pagemap: ${count} pages is too many at once (at most ${MAX_PAGES})`);
-    const bytes = pagemapEntries(m.phys, task.value.mm, first, count, m.config.softDirty);
+    const bytes = pagemapEntries(m.phys, task.value.mm, first, count, m.config.softDirty, m);
     const view = new DataView(bytes.buffer);
     const lines: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -63,7 +65,7 @@ export const pagemap: Command = {
         `exclusive=${(hi >>> 24) & 1}`,
         `file=${(hi >>> 29) & 1}`,
         `softdirty=${(hi >>> 23) & 1}`,
-        `zero=${present && pfn === ZERO_PFN ? 1 : 0}`,
+        `zero=${present && isZeroPfn(pfn) ? 1 : 0}`,
         `kpagecount=${present ? countOf(m.phys, pfn) : 0}`,
         `kpageflags=${present ? flagsHex(m.phys, pfn) : "0x0"}`,
         `pfn=${hex(pfn)}`,

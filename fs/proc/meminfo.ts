@@ -11,8 +11,10 @@
  * page tables take no frames: those lines are estimates from the number of
  * tasks and VMAs, and MemFree does not shrink with them.
  */
+
 import { vmCommitLimit, vmMemoryCommitted } from "../../src/kernel/commit.js";
 import { PAGE_SIZE } from "../../src/kernel/constants.js";
+import { HPAGE_PMD_NR } from "../../src/kernel/huge-memory.js";
 import type { Machine } from "../../src/kernel/machine.js";
 import {
   KIND_ANON,
@@ -257,7 +259,7 @@ export function collectMeminfo(m: Machine): Meminfo {
     ["VmallocUsed", VMALLOC_BASE_KB + kernelStackKb], // kernel stacks are vmalloc'ed (VMAP_STACK)
     ["VmallocChunk", 0],
     ["Percpu", PERCPU_KB],
-    ["AnonHugePages", 0], // every folio is order 0
+    ["AnonHugePages", (m.thp.anonThps * HPAGE_PMD_NR * PAGE_SIZE) / 1024], // NR_ANON_THPS
     ["ShmemHugePages", 0],
     ["ShmemPmdMapped", 0],
     ["FileHugePages", 0],

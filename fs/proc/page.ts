@@ -17,6 +17,7 @@
  * A page accessed twice (folio_mark_accessed) is ACTIVE instead of
  * REFERENCED. Every page is order 0, so COMPOUND_* and THP never appear.
  */
+import { HPAGE_PMD_NR, HUGE_ZERO_PFN, largeHead } from "../../src/kernel/huge-memory.js";
 import {
   KIND_ANON,
   KIND_FREE,
@@ -54,6 +55,7 @@ const KPF_COMPOUND_TAIL = 1 << 16;
 const KPF_HUGE = 1 << 17;
 const KPF_UNEVICTABLE = 1 << 18;
 const KPF_ZERO_PAGE = 1 << 24;
+const KPF_THP = 1 << 22;
 /* Kernel-internal KPF_* bits 32-63 (include/linux/kernel-page-flags.h), in the high word. */
 const KPF_HI_RESERVED = 1 << (32 - 32);
 const KPF_HI_MLOCKED = 1 << (33 - 32);
@@ -85,6 +87,13 @@ export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
     return;
   }
   const mapped = phys.mapcountOf(pfn) > 0 ? KPF_MMAP : 0;
+  if (pfn >= HUGE_ZERO_PFN && pfn < HUGE_ZERO_PFN + HPAGE_PMD_NR) {
+    // The huge zero folio (huge-memory.ts): never mapped by count, not PG_reserved.
+    out.lo =
+      KPF_ZERO_PAGE | KPF_THP | (pfn === HUGE_ZERO_PFN ? KPF_COMPOUND_HEAD : KPF_COMPOUND_TAIL);
+    out.hi = 0;
+    return;
+  }
   if (pfn < phys.firstUsable || f & PG_RESERVED) {
     out.lo = mapped | (pfn === ZERO_PFN ? KPF_ZERO_PAGE : 0);
     out.hi = KPF_HI_RESERVED;
@@ -114,6 +123,9 @@ export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
     lo |= KPF_UNEVICTABLE;
     hi |= KPF_HI_MLOCKED;
   }
+  const head = largeHead(phys, pfn);
+  if (head >= 0 && kind === KIND_ANON && !(f & PG_HUGETLB))
+    lo |= KPF_THP | (head === pfn ? KPF_COMPOUND_HEAD : KPF_COMPOUND_TAIL);
   out.lo = lo;
   out.hi = hi;
 }

@@ -3,6 +3,7 @@
  * makes them: first a walk that collects a VMA's statistics (gatherStats,
  * like smap_gather_stats), then formatters that print them.
  */
+
 import {
   PAGE_SIZE,
   TASK_SIZE,
@@ -15,7 +16,9 @@ import {
   VM_SOFTDIRTY,
   VM_WRITE,
 } from "../../src/kernel/constants.js";
+import { anonHugePagesOf, HUGE_ZERO_PFN, thpEligible } from "../../src/kernel/huge-memory.js";
 import { HPAGE_SIZE, hugetlbPagemap, hugetlbSmaps, isVmHugetlb } from "../../src/kernel/hugetlb.js";
+import type { Kernel } from "../../src/kernel/kernel.js";
 import type { Mm } from "../../src/kernel/mm.js";
 import {
   type PteSpan,
@@ -71,6 +74,8 @@ export interface MemSizeStats {
   /** kB of hugetlb pages mapped by more than one / by one entry (smaps_hugetlb_range). */
   sharedHugetlb: number;
   privateHugetlb: number;
+  /** Pages mapped by a huge PMD of an anonymous THP (smaps_pmd_entry: AnonHugePages). */
+  anonHuge: number;
 }
 
 export const emptyStats = (): MemSizeStats => ({
@@ -92,6 +97,7 @@ export const emptyStats = (): MemSizeStats => ({
   lazyFree: 0,
   sharedHugetlb: 0,
   privateHugetlb: 0,
+  anonHuge: 0,
 });
 
 /**
@@ -351,7 +357,7 @@ function showSmapTail(mss: MemSizeStats): string {
     field("Anonymous", kb(mss.anonymous)) +
     field("KSM", 0) +
     field("LazyFree", kb(mss.lazyFree)) +
-    field("AnonHugePages", 0) +
+    field("AnonHugePages", kb(mss.anonHuge)) +
     field("ShmemPmdMapped", 0) +
     field("FilePmdMapped", 0) +
     field("Shared_Hugetlb", mss.sharedHugetlb) +
@@ -370,9 +376,11 @@ export function smapsBlock(
   softDirty: boolean,
   swap: SwapState | null = null,
   pkeys = false,
+  k: Kernel | null = null,
 ): string {
   const mss = emptyStats();
   gatherStats(phys, mm, vma, mss, undefined, swap);
+  if (k !== null) mss.anonHuge += anonHugePagesOf(k, mm, vma);
   return smapsText(
     mapsLine(mm, vma),
     (vma.end - vma.start) / 1024,
@@ -380,6 +388,7 @@ export function smapsBlock(
     vmFlagsString(vma.flags, softDirty),
     pkeys,
     isVmHugetlb(vma) ? HPAGE_SIZE / 1024 : 4,
+    k !== null && thpEligible(k, vma),
   );
 }
 
@@ -390,6 +399,7 @@ function smapsText(
   flags: string,
   pkeys: boolean,
   pageSizeKb = 4,
+  thpEligible = false,
 ): string {
   return (
     `${header}\n` +
@@ -400,7 +410,7 @@ function smapsText(
     field("Pss", pssKb(mss.pss)) +
     field("Pss_Dirty", pssKb(mss.pssDirty)) +
     showSmapTail(mss) +
-    `THPeligible:    ${String(0).padStart(8)}\n` +
+    `THPeligible:    ${String(thpEligible ? 1 : 0).padStart(8)}\n` +
     (pkeys ? `ProtectionKey:  ${String(0).padStart(8)}\n` : "") + // vma_pkey: every VMA has key 0
     `VmFlags: ${flags}\n`
   );
@@ -413,10 +423,11 @@ export function showSmaps(
   softDirty: boolean,
   swap: SwapState | null = null,
   pkeys = false,
+  k: Kernel | null = null,
 ): string {
   if (mm === null) return "";
   let out = "";
-  for (const vma of mm.vmas) out += smapsBlock(phys, mm, vma, softDirty, swap, pkeys);
+  for (const vma of mm.vmas) out += smapsBlock(phys, mm, vma, softDirty, swap, pkeys, k);
   const gate = vmFlagsString(VM_EXEC, softDirty);
   return out + smapsText(VSYSCALL_LINE, 4, emptyStats(), gate, pkeys);
 }
@@ -427,15 +438,24 @@ export function rollupStats(
   mm: Mm,
   memo?: TableMemo,
   swap: SwapState | null = null,
+  k: Kernel | null = null,
 ): MemSizeStats {
   const mss = emptyStats();
-  for (const vma of mm.vmas) gatherStats(phys, mm, vma, mss, memo, swap);
+  for (const vma of mm.vmas) {
+    gatherStats(phys, mm, vma, mss, memo, swap);
+    if (k !== null) mss.anonHuge += anonHugePagesOf(k, mm, vma);
+  }
   return mss;
 }
 
 /** /proc/PID/smaps_rollup text; the caller refuses (ESRCH) a task without an mm. */
-export function showSmapsRollup(phys: PhysMem, mm: Mm, swap: SwapState | null = null): string {
-  const mss = rollupStats(phys, mm, undefined, swap);
+export function showSmapsRollup(
+  phys: PhysMem,
+  mm: Mm,
+  swap: SwapState | null = null,
+  k: Kernel | null = null,
+): string {
+  const mss = rollupStats(phys, mm, undefined, swap, k);
   const first = mm.vmas[0]?.start ?? 0;
   const last = mm.vmas[mm.vmas.length - 1]?.end ?? 0;
   const header = namedLine(`${hex8(first)}-${hex8(last)} ---p 00000000 00:00 0 `, "[rollup]");
@@ -474,6 +494,7 @@ export function pagemapEntries(
   firstVpn: number,
   count: number,
   softDirty: boolean,
+  k: Kernel | null = null,
 ): Uint8Array {
   const bytes = new Uint8Array(count * 8);
   const view = new DataView(bytes.buffer);
@@ -505,7 +526,14 @@ export function pagemapEntries(
         const n = span.base + i - firstVpn;
         let word =
           softDirty && (vma.flags & VM_SOFTDIRTY || pteSoftDirty(pte)) ? PM_SOFT_DIRTY_HI : 0;
-        if (ptePresent(pte)) {
+        if (ptePresent(pte) && k !== null && mm.pt.isHuge(span.key)) {
+          // pagemap_pmd_range: a huge PMD's pages; exclusive while one PMD maps the folio.
+          const head = ptePfn(span.entries[0]!);
+          const zero = head === ZERO_PFN;
+          word |= PM_PRESENT_HI | (zero ? PM_FILE_HI : 0);
+          if (!zero && k.thp.entireOf(head) === 1) word |= PM_MMAP_EXCLUSIVE_HI;
+          view.setUint32(n * 8, (zero ? HUGE_ZERO_PFN : head) + i, true);
+        } else if (ptePresent(pte)) {
           const pfn = ptePfn(pte);
           word |= PM_PRESENT_HI;
           const normal = pfn !== ZERO_PFN && !(vma.flags & VM_PFNMAP);

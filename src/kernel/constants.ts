@@ -91,6 +91,7 @@ export const MADV_COLD = 20;
 export const MADV_PAGEOUT = 21;
 export const MADV_POPULATE_READ = 22;
 export const MADV_POPULATE_WRITE = 23;
+export const MADV_COLLAPSE = 25;
 
 /** The madvise advice values by name, lower case without MADV_ ("dontneed"). */
 export const MADV_BY_NAME: Readonly<Record<string, number>> = {
@@ -112,6 +113,7 @@ export const MADV_BY_NAME: Readonly<Record<string, number>> = {
   pageout: MADV_PAGEOUT,
   populate_read: MADV_POPULATE_READ,
   populate_write: MADV_POPULATE_WRITE,
+  collapse: MADV_COLLAPSE,
 };
 
 /** PROT_* bits from an "rwx" string: each of r, w, x present sets its bit ("r-x", "rw"). */

@@ -19,6 +19,7 @@
  * entries would be identical (PageTable.copyPteRange), instead of copying
  * 512 entries; the result is the same for every reader.
  */
+
 import { vmEnoughMemory } from "./commit.js";
 import {
   PAGE_SIZE,
@@ -32,6 +33,7 @@ import {
   VM_UFFD_WP,
   VM_WIPEONFORK,
 } from "./constants.js";
+import { copyHugePmd } from "./huge-memory.js";
 import { copyHugetlbPageRange } from "./hugetlb.js";
 import type { Kernel } from "./kernel.js";
 import { MM_LAYOUT_FIELDS, Mm, normalPage } from "./mm.js";
@@ -141,6 +143,7 @@ function copyPageRange(k: Kernel, parent: Mm, child: Mm, copiedVmas: readonly Vm
         if (span.key !== key) flush();
         key = span.key;
         spans.push({ lo: span.lo, hi: span.hi, clean });
+        if (parent.pt.isHuge(key)) copyHugePmd(k, parent.pt, child.pt, key);
         const n = copyPresentPtes(phys, k.swap, child, vma, span.entries, span.lo, span.hi);
         copied += n & COUNT_MASK;
         if ((cow && n & WRITABLE_SEEN) || n & SWAP_SEEN)

@@ -4,8 +4,10 @@
  * bug. It is deliberately simple and independent of the fast paths it
  * checks: it counts PTEs itself rather than trusting any counter.
  */
+
 import { recountCommitted, sizeAccountedObjects } from "./commit.js";
 import { PAGE_SIZE, TASK_SIZE, VM_HUGETLB, VM_PFNMAP, VM_SHARED } from "./constants.js";
+import { checkHugePmds, isLargeFrame } from "./huge-memory.js";
 import { HPAGE_ORDER, HPAGE_PAGES, HPAGE_SIZE } from "./hugetlb.js";
 import type { Machine } from "./machine.js";
 import type { Mm } from "./mm.js";
@@ -81,6 +83,7 @@ export function checkInvariants(m: Machine): InvariantReport {
       swapCounted.set(entry, (swapCounted.get(entry) ?? 0) + 1);
   checkSwap(m, swapCounted, v);
   v.push(...checkTableSharing([...mms].map((mm) => mm.pt)));
+  v.push(...checkHugePmds(m)); // huge PMDs, entire mapcounts, compound pages
   let pssFixed = 0;
   let mappedFrames = 0;
   let free = phys.nrFrames - top; // never allocated
@@ -100,7 +103,8 @@ export function checkInvariants(m: Machine): InvariantReport {
     if (
       (flags & KIND_MASK) === KIND_ANON &&
       mc === 0 &&
-      !(flags & (PG_RESERVED | PG_SWAPCACHE | PG_HUGETLB))
+      !(flags & (PG_RESERVED | PG_SWAPCACHE | PG_HUGETLB)) &&
+      !isLargeFrame(phys, pfn) // a partially mapped THP keeps its unmapped frames
     )
       v.push(`anonymous pfn ${pfn} leaked: mapped by nobody`);
     if (flags & PG_SWAPCACHE && !m.swap.entryOf.has(pfn))

@@ -4,6 +4,7 @@
  */
 import type { CommitState } from "./commit.js";
 import type { KernelEvent } from "./events.js";
+import type { ThpEnabled, ThpState } from "./huge-memory.js";
 import type { HugetlbPool } from "./hugetlb.js";
 import type { Mm } from "./mm.js";
 import type { PhysMem } from "./phys.js";
@@ -33,6 +34,8 @@ export interface KernelConfig {
   readonly swapBytes: number;
   /** Huge pages in the hugetlb pool at boot (`--hugepages N`, vm.nr_hugepages); 0: none. */
   readonly hugepages: number;
+  /** transparent_hugepage/enabled at boot (`--thp`): "madvise", as on the capture machine. */
+  readonly thp: ThpEnabled;
 }
 
 export const DEFAULT_CONFIG: KernelConfig = {
@@ -45,6 +48,7 @@ export const DEFAULT_CONFIG: KernelConfig = {
   protectionKeys: false,
   swapBytes: 0,
   hugepages: 0,
+  thp: "madvise",
 };
 
 export interface Kernel {
@@ -56,6 +60,8 @@ export interface Kernel {
   readonly commit: CommitState;
   /** The hugetlb pool (hugetlb.ts). */
   readonly hugetlb: HugetlbPool;
+  /** Transparent huge pages: the sysfs settings and the folios' entire mapcounts (huge-memory.ts). */
+  readonly thp: ThpState;
   readonly config: KernelConfig;
   /** The attached tracer, or null. */
   trace: ((event: KernelEvent) => void) | null;

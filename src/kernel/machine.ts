@@ -46,6 +46,7 @@ import {
 } from "./filemap.js";
 import { dupMm } from "./fork.js";
 import { populateRange } from "./gup.js";
+import { recountEntire, type ThpDefrag, type ThpEnabled, ThpState } from "./huge-memory.js";
 import { HugetlbPool, releaseHugetlbOrphans, setNrHugepages } from "./hugetlb.js";
 import { DEFAULT_CONFIG, type Kernel, type KernelConfig } from "./kernel.js";
 import type { Mm, ZapStats } from "./mm.js";
@@ -109,6 +110,8 @@ export interface MachineParts {
   readonly hugetlb?: HugetlbPool | undefined;
   /** The swap headers mkswap wrote (swapon.ts); absent in older images (none). */
   readonly swapHeaders?: SwapHeaders | undefined;
+  /** transparent_hugepage/enabled and defrag; absent in older images (the boot option, madvise). */
+  readonly thp?: { readonly enabled: ThpEnabled; readonly defrag: ThpDefrag } | undefined;
   /** The process table, in its order. */
   readonly tasks: readonly Task[];
   readonly now: number;
@@ -128,6 +131,8 @@ export class Machine implements Kernel, Timeline {
   readonly commit: CommitState;
   /** The hugetlb pool (hugetlb.ts). */
   readonly hugetlb: HugetlbPool;
+  /** Transparent huge pages: settings and entire mapcounts (huge-memory.ts). */
+  readonly thp: ThpState;
   readonly tasks = new Map<number, Task>();
   trace: ((event: KernelEvent) => void) | null = null;
   /** Nanoseconds since boot. */
@@ -159,6 +164,8 @@ export class Machine implements Kernel, Timeline {
   /** A machine at power-on, or over restored parts (see restore). */
   private constructor(config: KernelConfig, parts?: MachineParts) {
     this.config = config;
+    this.thp = new ThpState(parts?.thp?.enabled ?? config.thp ?? "madvise");
+    if (parts?.thp !== undefined) this.thp.defrag = parts.thp.defrag;
     if (parts !== undefined) {
       this.phys = parts.phys;
       this.vfs = parts.vfs;
@@ -188,6 +195,7 @@ export class Machine implements Kernel, Timeline {
   static restore(parts: MachineParts): Machine {
     const m = new Machine(parts.config, parts);
     for (const task of parts.tasks) m.tasks.set(task.pid, task);
+    recountEntire(m);
     // The commitment is what the restored mappings charge.
     m.commit.acct(recountCommitted(m.mms()));
     for (const inode of sizeAccountedObjects(m.mms())) m.commit.objects.add(inode);

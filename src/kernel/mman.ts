@@ -11,6 +11,7 @@ import type { Accessor } from "./access.js";
 import { OVERCOMMIT_NEVER, shmemAcctSize, vmEnoughMemory } from "./commit.js";
 import {
   MADV_COLD,
+  MADV_COLLAPSE,
   MADV_DODUMP,
   MADV_DOFORK,
   MADV_DONTDUMP,
@@ -66,6 +67,7 @@ import {
   VM_WRITE,
 } from "./constants.js";
 import { wantsWritenotify } from "./fault.js";
+import { madviseCollapse, splitHugePmdsAround, splitHugePmdsIn } from "./huge-memory.js";
 import {
   HPAGE_SIZE,
   hugetlbReservePages,
@@ -317,6 +319,7 @@ export function unmapRange(k: Kernel, mm: Mm, start: number, len: number): ZapSt
   const end = start + len;
   if (mm.isFree(start, end)) return stats;
   mm.updateHiwaterVm();
+  splitHugePmdsAround(k, mm, start, end); // vma_adjust_trans_huge
   const [i, j] = mm.splitAround(start, end);
   const removed = mm.vmas.slice(i, j);
   for (const vma of removed) zapRange(k, mm, vma, vma.start, vma.end, stats);
@@ -416,6 +419,7 @@ export function doMprotect(
   }
   const charged = chargeMprotect(k, mm, start, end.value, want);
   if (!charged.ok) return charged;
+  splitHugePmdsAround(k, mm, start, end.value); // vma_adjust_trans_huge
   modifyFlags(mm, start, end.value, (vma) => {
     let flags = (vma.flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | want;
     if (flags === vma.flags) return; // mprotect_fixup: nothing to change
@@ -534,6 +538,7 @@ export function doMadvise(
   const room = roomToSplit(mm, start, end.value, !ADVICE_WITHOUT_SPLIT.has(advice));
   if (!room.ok) return room;
   const vmas = mm.vmas.filter((v) => v.start < end.value && v.end > start);
+  splitHugePmdsAround(k, mm, start, end.value); // vma_adjust_trans_huge
   const set = (on: number, off = 0) =>
     modifyFlags(mm, start, end.value, (v) => (v.flags = (v.flags & ~off) | on));
   switch (advice) {
@@ -594,6 +599,7 @@ export function doMadvise(
     case MADV_COLD:
     case MADV_PAGEOUT:
       if (vmas.some((v) => !canMadvLru(v))) return failure("EINVAL");
+      splitHugePmdsIn(k, mm, start, end.value); // THPs are not reclaimed whole (huge-memory.ts)
       for (const vma of vmas) {
         const from = Math.max(start, vma.start);
         coldOrPageout(k, mm, vma, from, Math.min(end.value, vma.end), advice === MADV_PAGEOUT);
@@ -602,6 +608,7 @@ export function doMadvise(
     case MADV_FREE:
       if (vmas.some((v) => v.flags & (VM_LOCKED | VM_PFNMAP) || !isAnonymous(v)))
         return failure("EINVAL");
+      splitHugePmdsIn(k, mm, start, end.value); // madvise_free_huge_pmd is not modelled: split
       for (const vma of vmas)
         madviseFree(k, mm, vma, Math.max(start, vma.start), Math.min(end.value, vma.end));
       break;
@@ -614,6 +621,8 @@ export function doMadvise(
         end.value,
         advice === MADV_POPULATE_WRITE,
       );
+    case MADV_COLLAPSE:
+      return madviseCollapse(k, mm, vmas, start, end.value);
     case MADV_WILLNEED:
       for (const vma of vmas)
         madviseWillneed(

@@ -28,6 +28,12 @@
 import type { OvercommitSysctls } from "./commit.js";
 import { PAGE_SIZE, PMD_SIZE, PTRS_PER_PTE, TASK_SIZE } from "./constants.js";
 import { INIT_PID } from "./exit.js";
+import {
+  THP_DEFRAG_MODES,
+  THP_ENABLED_MODES,
+  type ThpDefrag,
+  type ThpEnabled,
+} from "./huge-memory.js";
 import { HugetlbPool, newHugetlbFile } from "./hugetlb.js";
 import { checkInvariants } from "./invariants.js";
 import type { KernelConfig } from "./kernel.js";
@@ -102,6 +108,8 @@ export interface MachineImage {
   readonly swapHeaders?: SwapHeadersImage;
   /** The LRU lists' order; absent in older images (each list then in PFN order). */
   readonly lru?: LruImage;
+  /** transparent_hugepage/enabled and defrag; absent in older images (the boot option, madvise). */
+  readonly thp?: { readonly enabled: string; readonly defrag: string };
   /** The hugetlb pool (hugetlb.ts); absent when it never held a page. */
   readonly hugetlb?: HugetlbPoolImage;
 }
@@ -227,6 +235,8 @@ export type MmImage = { readonly [K in MmSavedNumber]: number } & {
   readonly slots: readonly number[];
   /** Huge entries of hugetlb VMAs (hugetlb.ts) as (2 MiB page index, entry) pairs; absent when none. */
   readonly hugePtes?: readonly number[];
+  /** Regions mapped by a huge PMD (huge-memory.ts); absent when none. */
+  readonly huge?: readonly number[];
 };
 
 export interface VmaImage {
@@ -315,6 +325,7 @@ export function saveMachine(m: Machine): MachineImage {
     ...(m.swapHeaders.bySeed.size > 0 ? { swapHeaders: saveSwapHeaders(m.swapHeaders) } : {}),
     lru: saveLru(m.phys, bump),
     ...(m.hugetlb.total > 0 ? { hugetlb: saveHugetlbPool(m.hugetlb) } : {}),
+    thp: { enabled: m.thp.enabled, defrag: m.thp.defrag },
   };
 }
 
@@ -373,12 +384,14 @@ function saveMm(mm: Mm, s: Saving): MmImage {
   mm.pt.forEachTable((key, table, young) => {
     slots.push(key, s.tables.of(table), young === null ? -1 : s.young.of(young));
   });
-  const huge = [...mm.hugePtes].flat();
+  const hugePtes = [...mm.hugePtes].flat();
+  const huge = mm.pt.hugeKeys();
   return {
     ...numbers,
     vmas: mm.vmas.map((v) => saveVma(v, s)),
     slots,
-    ...(huge.length > 0 ? { hugePtes: huge } : {}),
+    ...(hugePtes.length > 0 ? { hugePtes } : {}),
+    ...(huge.length > 0 ? { huge } : {}),
   };
 }
 
@@ -598,6 +611,7 @@ function load(image: Record<string, unknown>): Machine {
     sysctls:
       image.sysctls === undefined ? undefined : loadSysctls(record(image.sysctls, "sysctls")),
     swapHeaders: loadSwapHeaders(image.swapHeaders),
+    thp: image.thp === undefined ? undefined : loadThp(record(image.thp, "thp")),
     vfs: Vfs.restore(root, vfsState),
     tasks,
     now: int(image.now, "now"),
@@ -715,7 +729,23 @@ function loadConfig(c: Record<string, unknown>): KernelConfig {
       c.protectionKeys === undefined ? false : bool(c.protectionKeys, "config.protectionKeys"),
     swapBytes: c.swapBytes === undefined ? 0 : int(c.swapBytes, "config.swapBytes"),
     hugepages: c.hugepages === undefined ? 0 : int(c.hugepages, "config.hugepages"),
+    thp: c.thp === undefined ? "madvise" : oneOf(c.thp, THP_ENABLED_MODES, "config.thp"),
   };
+}
+
+/** The THP settings. */
+function loadThp(t: Record<string, unknown>): { enabled: ThpEnabled; defrag: ThpDefrag } {
+  return {
+    enabled: oneOf(t.enabled, THP_ENABLED_MODES, "thp.enabled"),
+    defrag: oneOf(t.defrag, THP_DEFRAG_MODES, "thp.defrag"),
+  };
+}
+
+/** A string that must be one of `words` (the THP modes). */
+function oneOf<T extends string>(v: unknown, words: readonly T[], at: string): T {
+  const found = words.find((w) => w === v);
+  if (found === undefined) problem(at, `not one of ${words.join(", ")}`);
+  return found;
 }
 
 /** The event counters (each a count) and reclaim's fruitless mark. */
@@ -1061,6 +1091,12 @@ function loadMm(x: Record<string, unknown>, at: string, refs: Refs): Mm {
     const table = refs.tables.table(slots[i + 1], `${at}.slots[${i + 1}]`);
     mm.pt.restoreTable(key, table, refs.tables.young(slots[i + 2], `${at}.slots[${i + 2}]`));
   }
+  if (x.huge !== undefined)
+    list(x.huge, `${at}.huge`).forEach((k, i) => {
+      const key = int(k, `${at}.huge[${i}]`, 0, TASK_SIZE / PMD_SIZE);
+      if (!mm.pt.hasTable(key)) problem(`${at}.huge[${i}]`, `region ${key} has no entries`);
+      mm.pt.setHuge(key);
+    });
   return mm;
 }
 

@@ -46,9 +46,11 @@
  * With a tracer attached, each page freed is reported once per PTE that
  * mapped it (a "pageout" event), or once if none did.
  */
+
 import { PAGE_SIZE, VM_EXEC } from "./constants.js";
 import type { PageoutKind } from "./events.js";
 import { deleteFromPageCache, SHMEM_KEPT, SHMEM_SWAPPED, shmemWriteout } from "./filemap.js";
+import { isLargeFrame } from "./huge-memory.js";
 import type { Kernel } from "./kernel.js";
 import { lruOldest } from "./lru.js";
 import { type Mm, normalPage } from "./mm.js";
@@ -513,6 +515,7 @@ function shrinkFolioList(
     const f = phys.flags[pfn]!;
     const r = refs?.get(pfn);
     if (r?.kept) continue;
+    if (isLargeFrame(phys, pfn)) continue; // THPs are not swapped this round (huge-memory.ts)
     const verdict = refs === null ? RECLAIM : checkReferences(phys, pfn, r);
     if (verdict === ACTIVATE) activate(phys, pfn, sc);
     if (verdict === ACTIVATE || verdict === KEEP) continue;

@@ -16,11 +16,14 @@ import fc from "fast-check";
 import { OVERCOMMIT_NEVER } from "../../src/kernel/commit.js";
 import {
   MADV_COLD,
+  MADV_COLLAPSE,
   MADV_FREE,
+  MADV_HUGEPAGE,
   MADV_PAGEOUT,
   MADV_POPULATE_READ,
   MADV_POPULATE_WRITE,
   MAP_ANONYMOUS,
+  MAP_FIXED,
   MAP_HUGETLB,
   MAP_NORESERVE,
   MAP_PRIVATE,
@@ -210,6 +213,80 @@ class MmapCmd extends Cmd {
   }
   toString = () =>
     `mmap(${this.proc}, ${this.pages}${this.shared ? ", shared" : ""}${this.file === null ? "" : `, file ${this.file}`})`;
+}
+
+/**
+ * A 2 MiB-aligned private anonymous region advised MADV_HUGEPAGE: its first
+ * write maps a PMD-sized THP, which the other verbs then fork, write after
+ * fork (PMD split and 4 KiB copy), munmap, mprotect, page out and free in
+ * part (PMD splits), or collapse back (`collapse`: MADV_COLLAPSE).
+ * Placed inside a PROT_NONE MAP_NORESERVE reservation, as hugepage.h does.
+ */
+class ThpMmapCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly collapse: boolean,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => m.procs.length > 0;
+  run(model: Model, real: Real): void {
+    const p = pick(model.procs, this.proc)!;
+    const HUGE = 2 * 1024 * 1024;
+    const reserve = real.m.mmap(p.pid, {
+      addr: 0,
+      length: 2 * HUGE,
+      prot: 0,
+      flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+      file: null,
+      fileWritable: false,
+      offset: 0,
+    });
+    if (!reserve.ok) throw new Error(`mmap failed: ${reserve.errno}`);
+    const start = Math.ceil(reserve.value / HUGE) * HUGE;
+    const r = real.m.mmap(p.pid, {
+      addr: start,
+      length: HUGE,
+      prot: 3,
+      flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+      file: null,
+      fileWritable: true,
+      offset: 0,
+    });
+    if (refusedByOvercommit(real, r)) return;
+    if (!r.ok) throw new Error(`mmap failed: ${r.errno}`);
+    if (
+      !real.m.madvise(p.pid, start, HUGE, this.collapse ? MADV_COLLAPSE : MADV_HUGEPAGE).ok &&
+      !this.collapse
+    )
+      throw new Error("madvise hugepage failed");
+    p.regions.push({
+      start,
+      pages: HUGE / PAGE_SIZE,
+      writable: true,
+      words: new Map(),
+      backing: null,
+    });
+  }
+  toString = () => `thp_mmap(${this.proc}${this.collapse ? ", collapse" : ""})`;
+}
+
+/** MADV_COLLAPSE of a whole region: what anyone reads stays the same. */
+class CollapseCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly region: number,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => withRegions(m).length > 0;
+  run(model: Model, real: Real): void {
+    const p = pick(withRegions(model), this.proc)!;
+    const region = pick(p.regions, this.region)!;
+    // EINVAL (a shared or file region, an empty 2 MiB), EAGAIN: nothing changed.
+    real.m.madvise(p.pid, region.start, region.pages * PAGE_SIZE, MADV_COLLAPSE);
+  }
+  toString = () => `collapse(${this.proc}, ${this.region})`;
 }
 
 class AccessCmd extends Cmd {
@@ -799,6 +876,8 @@ const writeArb = fc
 export const allCommands = [
   fc.constant(new SpawnCmd()),
   hugetlbMmapArb,
+  fc.tuple(fc.nat(7), fc.boolean()).map(([p, c]) => new ThpMmapCmd(p, c)),
+  fc.tuple(fc.nat(7), fc.nat(7)).map(([p, r]) => new CollapseCmd(p, r)),
   mmapArb,
   mmapArb,
   mmapArb,

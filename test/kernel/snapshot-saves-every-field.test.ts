@@ -29,9 +29,12 @@ const KNOWN: Record<string, readonly string[]> = {
     "swapHeaders",
     "commit",
     "hugetlb",
+    "thp",
   ],
   // files is the hugetlbfs files the VMAs map, found again from them on load.
   HugetlbPool: ["free", "total", "resv", "surplus", "files"],
+  // enabled and defrag are saved; entire is recounted from the huge PMDs on load.
+  ThpState: ["enabled", "defrag", "entire"],
   // committed and objects are recounted from the mappings on load; unchecked
   // and refused live only inside one system call; the rl* fields are
   // printk's rate limit, which starts afresh.
@@ -175,7 +178,8 @@ const KNOWN: Record<string, readonly string[]> = {
     "lruGeneration",
   ],
   // cachedKey and cachedSlot are a lookup cache of `slots`.
-  PageTable: ["slots", "cachedKey", "cachedSlot"],
+  // huge: the regions mapped by a huge PMD (MmImage.huge).
+  PageTable: ["slots", "huge", "cachedKey", "cachedSlot"],
 };
 
 test("the snapshot knows every field of the kernel's objects", () => {
@@ -203,6 +207,7 @@ test("the snapshot knows every field of the kernel's objects", () => {
     PageTable: [task.mm!.pt],
     SwapState: [m.swap],
     CommitState: [m.commit],
+    ThpState: [m.thp],
     SwapArea: m.swap.areas.filter((a) => a !== null),
     SwapHeaders: [m.swapHeaders],
     HugetlbPool: [m.hugetlb],

@@ -283,17 +283,6 @@ const scenarioFiles = (ext: string): string[] =>
  * neither here nor scripted, so the list cannot rot.
  */
 const PENDING_MODEL: Readonly<Record<string, string>> = {
-  "70-thp-fault": "model in issue 13: THP first-touch fault (PMD-mapped folio, huge zero page)",
-  "71-thp-fork-cow":
-    "model in issue 13: THP fork and the write-after-fork PMD split and 4 KiB copy",
-  "72-thp-munmap-partial": "model in issue 13: PMD split by a partial munmap of a THP",
-  "73-thp-mprotect-partial": "model in issue 13: PMD split by a partial mprotect of a THP",
-  "74-thp-dontneed-partial": "model in issue 13: PMD split by a partial MADV_DONTNEED of a THP",
-  "75-thp-unaligned": "model in issue 13: THP only where an aligned 2 MiB fits in the VMA",
-  "76-thp-nohugepage":
-    "model in issue 13: MADV_NOHUGEPAGE and unadvised regions under THP enabled=madvise",
-  "77-thp-collapse": "model in issue 13: MADV_COLLAPSE",
-  "78-thp-enabled-modes": "model in issue 13: /sys/kernel/mm/transparent_hugepage/enabled modes",
   "79-thp-shmem-anon":
     "model in issue 13: shmem THP on shared anonymous memory (shmem_enabled=always)",
   "80-thp-memfd": "model in issue 13: shmem THP on memfd (shmem_enabled=advise)",
@@ -305,8 +294,6 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
     "model in issue 13: mremap of PMD-mapped THPs (aligned move, split on unaligned move)",
   "94-ksm-max-page-sharing": "model in issue 13: KSM stable node chains (max_page_sharing)",
   "95-mthp-64k": "model in issue 13: multi-size THP (hugepages-64kB/enabled=always)",
-  "96-thp-fork-child-exits":
-    "model in issue 13: THP reused under its PMD once the forked child is gone",
   "97-ksm-two-processes": "model in issue 13: KSM merging the pages of two processes",
 };
 
