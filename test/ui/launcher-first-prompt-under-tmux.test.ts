@@ -178,7 +178,7 @@ describe.skipIf(!TMUX_OR_CI || (!existsSync(LAUNCHER) && !process.env.CI))(
         "new-window",
         "-d",
         "-t",
-        "t",
+        "t:", // the session: the next free index ("t" alone may name window 0, "index 0 in use")
         "env",
         ...vars,
         "script",
