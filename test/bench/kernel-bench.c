@@ -30,6 +30,15 @@
  *       (run.ts sets one up as root, under the truth lock) and one CPU
  *       (madvise drains only the local CPU's LRU batches: run it under
  *       taskset).
+ *   kernel-bench thp RUNS PAGES
+ *       RUNS times: a private anonymous buffer of PAGES pages (a multiple
+ *       of 512) on a 2 MiB boundary (carved out of a larger mapping),
+ *       MADV_HUGEPAGE (THP in `madvise` mode needs it); each page written
+ *       once, timed (first touch: one huge page fault per 2 MiB, the other
+ *       511 stores hit it); AnonHugePages of smaps_rollup then, to be sure
+ *       huge pages were used; fork() timed in the parent as in `micro`
+ *       (the child _exits at once). Prints {"unavailable": WHY} instead
+ *       when transparent_hugepage/enabled is `never` or missing.
  *   kernel-bench scale CHILDREN PAGES
  *       A PAGES-page parent forks CHILDREN children; child i writes the
  *       i % 100-th hundredth of the buffer; then the parent reads every
@@ -472,6 +481,79 @@ static int scale(int children, size_t pages)
     return 0;
 }
 
+/* ---- thp ---- */
+
+#define PMD (2 * MiB)
+
+/* The selected word of transparent_hugepage/enabled ("always", "madvise", "never"), or NULL. */
+static const char *thp_mode(void)
+{
+    static char text[128];
+    int fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return NULL;
+    text[n] = 0;
+    char *open_ = strchr(text, '['), *close_ = open_ ? strchr(open_, ']') : NULL;
+    if (!close_)
+        return NULL;
+    *close_ = 0;
+    return open_ + 1;
+}
+
+/* `pages` pages on a 2 MiB boundary: a larger mapping, its unaligned ends unmapped. */
+static char *map_aligned(size_t pages)
+{
+    size_t len = pages * PAGE;
+    char *raw = mmap(NULL, len + PMD, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED)
+        die("mmap");
+    char *p = (char *)(((uintptr_t)raw + PMD - 1) & ~(uintptr_t)(PMD - 1));
+    if (p > raw && munmap(raw, (size_t)(p - raw)))
+        die("munmap");
+    size_t tail = (size_t)(raw + len + PMD - (p + len));
+    if (tail && munmap(p + len, tail))
+        die("munmap");
+    return p;
+}
+
+static int thp_bench(int runs, size_t pages)
+{
+    const char *mode = thp_mode();
+    if (!mode || !strcmp(mode, "never")) {
+        printf("{\"unavailable\": \"transparent_hugepage/enabled is %s\"}\n", mode ? mode : "missing");
+        return 0;
+    }
+    printf("{\"pages\": %zu, \"mode\": \"%s\", \"runs\": [", pages, mode);
+    for (int r = 0; r < runs; r++) {
+        char *buf = map_aligned(pages);
+        if (madvise(buf, pages * PAGE, MADV_HUGEPAGE))
+            die("madvise(MADV_HUGEPAGE)");
+        uint64_t t0 = now_ns();
+        touch(buf, pages, 1);
+        uint64_t first_touch = now_ns() - t0;
+        long huge_kb = proc_kb("/proc/self/smaps_rollup", "AnonHugePages");
+
+        t0 = now_ns();
+        pid_t child = fork();
+        if (child == 0)
+            _exit(0);
+        uint64_t fork_ns = now_ns() - t0;
+        if (child < 0)
+            die("fork");
+        reap(child);
+        munmap(buf, pages * PAGE);
+        printf("%s{\"first_touch\": %llu, \"fork\": %llu, \"anon_huge_kb\": %ld}", r ? ", " : "",
+               (unsigned long long)first_touch, (unsigned long long)fork_ns, huge_kb);
+        fflush(stdout);
+    }
+    printf("]}\n");
+    return 0;
+}
+
 /* ---- swap ---- */
 
 #ifndef MADV_PAGEOUT
@@ -527,6 +609,9 @@ int main(int argc, char **argv)
         return scale(atoi(argv[2]), (size_t)atol(argv[3]));
     if (argc >= 4 && !strcmp(argv[1], "swap"))
         return swap_bench(atoi(argv[2]), (size_t)atol(argv[3]));
-    fprintf(stderr, "usage: kernel-bench micro RUNS PAGES SLICE | experiment | scale CHILDREN PAGES | swap RUNS PAGES\n");
+    if (argc >= 4 && !strcmp(argv[1], "thp"))
+        return thp_bench(atoi(argv[2]), (size_t)atol(argv[3]));
+    fprintf(stderr, "usage: kernel-bench micro RUNS PAGES SLICE | experiment | scale CHILDREN PAGES | swap RUNS PAGES"
+                    " | thp RUNS PAGES\n");
     return 2;
 }

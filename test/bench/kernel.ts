@@ -102,3 +102,22 @@ export function kernelSwap(binary: string, pages: number): KernelSwapRun {
     mib,
   ]).runs[0]!;
 }
+
+/** One run of `kernel-bench thp`: nanoseconds for the first touch and the fork, and AnonHugePages after the touch. */
+export interface KernelThpRun {
+  readonly first_touch: number;
+  readonly fork: number;
+  readonly anon_huge_kb: number;
+}
+
+/** `kernel-bench thp 1 PAGES`: one run, or why THP could not be measured (transparent_hugepage/enabled is `never`). */
+export function kernelThp(binary: string, pages: number): KernelThpRun | { unavailable: string } {
+  const out = runJson<{ runs?: KernelThpRun[]; unavailable?: string }>(binary, [
+    "thp",
+    "1",
+    String(pages),
+  ]);
+  if (out.unavailable !== undefined || out.runs === undefined)
+    return { unavailable: out.unavailable ?? "no runs" };
+  return out.runs[0]!;
+}

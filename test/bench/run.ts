@@ -4,7 +4,7 @@
  * time; see table.ts). Progress goes to stderr, the table to stdout.
  *
  *   node --expose-gc dist/test/bench/run.js [--runs N] [--scale-runs N] [--quick] [--json FILE]
- *                                             [--only startup|swap]
+ *                                             [--only startup|swap|thp]
  *
  * What each row measures, and how the C program measures the same thing,
  * is documented in docs/PERFORMANCE.md and kernel-bench.c.
@@ -17,10 +17,13 @@ import stripAnsi from "strip-ansi";
 import {
   bootForMicro,
   bootForSwap,
+  bootForThp,
   type CowshMicroRun,
   type CowshSwapRun,
+  type CowshThpRun,
   cowshMicroRun,
   cowshSwapRun,
+  cowshThpRun,
 } from "./cowsh-micro.js";
 import {
   runCowshExperiment,
@@ -33,9 +36,11 @@ import {
   type KernelMicroRun,
   type KernelScale,
   type KernelSwapRun,
+  type KernelThpRun,
   kernelMicro,
   kernelScale,
   kernelSwap,
+  kernelThp,
 } from "./kernel.js";
 import { benchModule, cowshCommand, cowshMain } from "./paths.js";
 import { onPty, timeToExit, timeToOutput } from "./startup.js";
@@ -61,10 +66,19 @@ interface Options {
   startupOnly: boolean;
   /** Only the swap rows. */
   swapOnly: boolean;
+  /** Only the THP rows. */
+  thpOnly: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { runs: 5, scaleRuns: 3, json: null, startupOnly: false, swapOnly: false };
+  const o: Options = {
+    runs: 5,
+    scaleRuns: 3,
+    json: null,
+    startupOnly: false,
+    swapOnly: false,
+    thpOnly: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") {
@@ -78,6 +92,9 @@ function parseOptions(argv: readonly string[]): Options {
       i++;
     } else if (a === "--only" && argv[i + 1] === "swap") {
       o.swapOnly = true;
+      i++;
+    } else if (a === "--only" && argv[i + 1] === "thp") {
+      o.thpOnly = true;
       i++;
     } else throw new Error(`bench: unknown option ${a}`);
   }
@@ -203,6 +220,75 @@ function swapRows(binary: string, runs: number): Row[] {
       ...swapin,
       cowsh: cowsh.map((r) => perPage(r.swapin, SWAP_PAGES)),
       kernel: kernel.map((r) => perPage(r.swapin, SWAP_PAGES)),
+    },
+  ];
+}
+
+/** Pages of a 2 MiB huge page (HPAGE_PMD_NR). */
+const PMD_PAGES = 512;
+
+/**
+ * The THP rows: kernel-bench thp against cowshThpRun over a 1 GiB buffer
+ * on a 2 MiB boundary with MADV_HUGEPAGE, interleaved run by run; one
+ * warm-up pair is discarded. Both per 2 MiB huge page: the first touch
+ * (one huge fault and 511 stores into it) and fork (timed as the fork row
+ * times it). Every run's AnonHugePages must be the whole buffer on both
+ * sides, or the rows say what was mapped instead of a figure.
+ */
+function thpRows(binary: string, runs: number): Row[] {
+  const touchRow: Row = {
+    name: "THP first touch per 2 MiB",
+    unit: "ns/2 MiB",
+    cowsh: [],
+    kernel: [],
+    target: { kind: "ratio", max: 0.5 },
+  };
+  const forkRow: Row = {
+    name: "fork of a 1 GiB THP-backed process",
+    unit: "ns/2 MiB",
+    cowsh: [],
+    kernel: [],
+    target: { kind: "ratio", max: 0.5 },
+  };
+  progress(
+    `THP rows: ${runs + 1} runs each over 1 GiB (MADV_HUGEPAGE, 2 MiB aligned), interleaved (the first pair is a warm-up)`,
+  );
+  const kernel: KernelThpRun[] = [];
+  const cowsh: CowshThpRun[] = [];
+  const machine = bootForThp(GiB_PAGES);
+  const wholeKb = (GiB_PAGES * 4096) / 1024;
+  let missing: string | undefined;
+  for (let i = 0; i <= runs && missing === undefined; i++) {
+    const k = kernelThp(binary, GiB_PAGES);
+    if ("unavailable" in k) {
+      missing = `THP unavailable on this kernel (${k.unavailable})`;
+      break;
+    }
+    const c = cowshThpRun(machine, GiB_PAGES);
+    if (k.anon_huge_kb !== wholeKb || c.anon_huge_kb !== wholeKb)
+      missing = `run ${i}: AnonHugePages kernel ${k.anon_huge_kb} kB, cowsh ${c.anon_huge_kb} kB of ${wholeKb}: not all huge`;
+    if (i === 0) continue;
+    kernel.push(k);
+    cowsh.push(c);
+  }
+  if (missing !== undefined) {
+    progress(`THP rows: ${missing}`);
+    return [
+      { ...touchRow, missing },
+      { ...forkRow, missing },
+    ];
+  }
+  const per2M = (ns: number): number => ns / (GiB_PAGES / PMD_PAGES);
+  return [
+    {
+      ...touchRow,
+      cowsh: cowsh.map((r) => per2M(r.first_touch)),
+      kernel: kernel.map((r) => per2M(r.first_touch)),
+    },
+    {
+      ...forkRow,
+      cowsh: cowsh.map((r) => per2M(r.fork)),
+      kernel: kernel.map((r) => per2M(r.fork)),
     },
   ];
 }
@@ -438,11 +524,13 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   if (options.startupOnly) rows.push(...(await startupRows(options.runs)));
   else if (options.swapOnly) rows.push(...swapRows(binary, options.runs));
+  else if (options.thpOnly) rows.push(...thpRows(binary, options.runs));
   else {
     const micro = microRows(binary, options.runs);
     rows.push(
       ...micro.rows,
       ...swapRows(binary, options.runs),
+      ...thpRows(binary, options.runs),
       memoryRow(micro.kernel, Math.min(3, options.runs)),
       experimentRow(binary, dir, options.runs),
       ...(await startupRows(options.runs)),
