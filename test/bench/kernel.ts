@@ -121,3 +121,31 @@ export function kernelThp(binary: string, pages: number): KernelThpRun | { unava
     return { unavailable: out.unavailable ?? "no runs" };
   return out.runs[0]!;
 }
+
+/** `kernel-bench ksm PAGES`: ksmd's CPU and wall time over two full scans, and the counters (field meanings in kernel-bench.c). */
+export interface KernelKsmRun {
+  readonly pages: number;
+  readonly cpu: number;
+  readonly wall: number;
+  readonly full_scans: number;
+  readonly pages_scanned: number;
+  readonly pages_shared: number;
+  readonly pages_sharing: number;
+}
+
+/**
+ * One `kernel-bench ksm PAGES` with ksmd started and its tunables set by
+ * ksm-kernel.sh, which restores them afterwards, under the truth lock. Needs
+ * root; without KSM the script says why instead of a run.
+ */
+export function kernelKsm(binary: string, pages: number): KernelKsmRun | { unavailable: string } {
+  const script = join(repoRoot(), "test", "bench", "ksm-kernel.sh");
+  const out = runJson<KernelKsmRun | { unavailable: string }>("flock", [
+    TRUTH_LOCK,
+    "sh",
+    script,
+    binary,
+    String(pages),
+  ]);
+  return out;
+}
