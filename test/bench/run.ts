@@ -4,7 +4,7 @@
  * time; see table.ts). Progress goes to stderr, the table to stdout.
  *
  *   node --expose-gc dist/test/bench/run.js [--runs N] [--scale-runs N] [--quick] [--json FILE]
- *                                             [--only startup|swap|thp]
+ *                                             [--only startup,swap,thp]
  *
  * What each row measures, and how the C program measures the same thing,
  * is documented in docs/PERFORMANCE.md and kernel-bench.c.
@@ -58,16 +58,18 @@ const SWAP_PAGES = 32 * 1024;
 /** The kernel's bookkeeping per resident page that the VmPTE growth does not show: sizeof(struct page). */
 const STRUCT_PAGE_BYTES = 64;
 
+const ONLY_GROUPS = ["startup", "swap", "thp"] as const;
+type OnlyGroup = (typeof ONLY_GROUPS)[number];
+
 interface Options {
   runs: number;
   scaleRuns: number;
   json: string | null;
-  /** Only the start-up rows (a quick check of start-up work). */
-  startupOnly: boolean;
-  /** Only the swap rows. */
-  swapOnly: boolean;
-  /** Only the THP rows. */
-  thpOnly: boolean;
+  /**
+   * Only these groups of rows, in this order (`--only startup,swap,thp`);
+   * empty: every row.
+   */
+  only: OnlyGroup[];
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -75,9 +77,7 @@ function parseOptions(argv: readonly string[]): Options {
     runs: 5,
     scaleRuns: 3,
     json: null,
-    startupOnly: false,
-    swapOnly: false,
-    thpOnly: false,
+    only: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -87,15 +87,12 @@ function parseOptions(argv: readonly string[]): Options {
     } else if (a === "--runs") o.runs = Number(argv[++i]);
     else if (a === "--scale-runs") o.scaleRuns = Number(argv[++i]);
     else if (a === "--json") o.json = argv[++i] ?? null;
-    else if (a === "--only" && argv[i + 1] === "startup") {
-      o.startupOnly = true;
-      i++;
-    } else if (a === "--only" && argv[i + 1] === "swap") {
-      o.swapOnly = true;
-      i++;
-    } else if (a === "--only" && argv[i + 1] === "thp") {
-      o.thpOnly = true;
-      i++;
+    else if (a === "--only") {
+      for (const group of (argv[++i] ?? "").split(",")) {
+        if (!ONLY_GROUPS.includes(group as OnlyGroup))
+          throw new Error(`bench: --only takes ${ONLY_GROUPS.join(", ")}, not ${group}`);
+        o.only.push(group as OnlyGroup);
+      }
     } else throw new Error(`bench: unknown option ${a}`);
   }
   if (!(o.runs >= 1 && o.scaleRuns >= 1))
@@ -522,10 +519,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = loadavg()[0]!;
   const rows: Row[] = [];
-  if (options.startupOnly) rows.push(...(await startupRows(options.runs)));
-  else if (options.swapOnly) rows.push(...swapRows(binary, options.runs));
-  else if (options.thpOnly) rows.push(...thpRows(binary, options.runs));
-  else {
+  for (const group of options.only) {
+    if (group === "startup") rows.push(...(await startupRows(options.runs)));
+    else if (group === "swap") rows.push(...swapRows(binary, options.runs));
+    else if (group === "thp") rows.push(...thpRows(binary, options.runs));
+  }
+  if (options.only.length === 0) {
     const micro = microRows(binary, options.runs);
     rows.push(
       ...micro.rows,
