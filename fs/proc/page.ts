@@ -17,6 +17,7 @@
  * A page accessed twice (folio_mark_accessed) is ACTIVE instead of
  * REFERENCED. Every page is order 0, so COMPOUND_* and THP never appear.
  */
+import { PG_KSM } from "../../src/kernel/ksm.js";
 import {
   KIND_ANON,
   KIND_FREE,
@@ -49,6 +50,7 @@ const KPF_ANON = 1 << 12;
 const KPF_SWAPCACHE = 1 << 13;
 const KPF_SWAPBACKED = 1 << 14;
 const KPF_UNEVICTABLE = 1 << 18;
+const KPF_KSM = 1 << 21;
 const KPF_ZERO_PAGE = 1 << 24;
 /* Kernel-internal KPF_* bits 32-63 (include/linux/kernel-page-flags.h), in the high word. */
 const KPF_HI_RESERVED = 1 << (32 - 32);
@@ -93,6 +95,7 @@ export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
   if (kind === KIND_ANON) lo |= f & PG_LAZYFREE ? KPF_ANON : KPF_ANON | KPF_SWAPBACKED;
   if (kind === KIND_SHMEM) lo |= KPF_SWAPBACKED;
   if (f & PG_DIRTY) lo |= KPF_DIRTY;
+  if (f & PG_KSM) lo |= KPF_KSM;
   if (f & PG_REFERENCED) lo |= KPF_REFERENCED;
   if (f & PG_ACTIVE) lo |= KPF_ACTIVE;
   if (f & PG_READAHEAD) lo |= KPF_RECLAIM;

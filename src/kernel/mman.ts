@@ -19,6 +19,7 @@ import {
   MADV_FREE,
   MADV_HUGEPAGE,
   MADV_KEEPONFORK,
+  MADV_MERGEABLE,
   MADV_NOHUGEPAGE,
   MADV_NORMAL,
   MADV_PAGEOUT,
@@ -26,6 +27,7 @@ import {
   MADV_POPULATE_WRITE,
   MADV_RANDOM,
   MADV_SEQUENTIAL,
+  MADV_UNMERGEABLE,
   MADV_WILLNEED,
   MADV_WIPEONFORK,
   MAP_ANONYMOUS,
@@ -51,6 +53,7 @@ import {
   VM_MAYEXEC,
   VM_MAYREAD,
   VM_MAYWRITE,
+  VM_MERGEABLE,
   VM_NOHUGEPAGE,
   VM_NORESERVE,
   VM_PFNMAP,
@@ -64,6 +67,7 @@ import {
 } from "./constants.js";
 import { wantsWritenotify } from "./fault.js";
 import type { Kernel } from "./kernel.js";
+import { ksmCompatible, unmergeKsmPages } from "./ksm.js";
 import {
   canMadvLru,
   coldOrPageout,
@@ -491,6 +495,21 @@ export function doMadvise(
       break;
     case MADV_KEEPONFORK:
       set(0, VM_WIPEONFORK);
+      break;
+    case MADV_MERGEABLE: // ksm_madvise: only the VMAs KSM can merge
+      modifyFlags(mm, start, end.value, (v) => {
+        if (ksmCompatible(v)) v.flags |= VM_MERGEABLE;
+      });
+      break;
+    case MADV_UNMERGEABLE:
+      for (const vma of vmas) {
+        if (!(vma.flags & VM_MERGEABLE)) continue;
+        const from = Math.max(start, vma.start);
+        const to = Math.min(end.value, vma.end);
+        if (!unmergeKsmPages(k, who ?? { pid: 0, minflt: 0 }, mm, from, to))
+          return failure("ENOMEM");
+      }
+      set(0, VM_MERGEABLE);
       break;
     case MADV_HUGEPAGE:
       set(VM_HUGEPAGE, VM_NOHUGEPAGE);

@@ -304,7 +304,7 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "83-hugetlb-fork-cow": "model in issue 13: hugetlb fork and the 2 MiB copy on write",
   "84-hugetlb-exhaustion":
     "model in issue 13: hugetlb pool exhaustion (ENOMEM at mmap, SIGBUS at fault)",
-  "85-ksm-merge": "model in issue 13: KSM merging (ksmd, @ksm counters, ksm_stat, smaps KSM)",
+
   "86-ksm-write-after-merge": "model in issue 13: KSM COW break on write and re-merge",
   "87-ksm-fork": "model in issue 13: fork of KSM-merged pages",
   "88-ksm-unmerge": "model in issue 13: MADV_UNMERGEABLE",

@@ -55,7 +55,9 @@ function latin1(bytes: Uint8Array): string {
 export const absPath = (path: string, session: { readonly cwd?: string }): string =>
   absolute(path, session.cwd);
 
-export const isProcPath = (abs: string): boolean => abs === "/proc" || abs.startsWith("/proc/");
+/** A path under /proc or /sys: generated files, written through their own write(), never created. */
+export const isProcPath = (abs: string): boolean =>
+  abs === "/proc" || abs.startsWith("/proc/") || abs === "/sys" || abs.startsWith("/sys/");
 
 /**
  * Whether a regular file may be created or written at `path`, checked
