@@ -305,16 +305,13 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "84-hugetlb-exhaustion":
     "model in issue 13: hugetlb pool exhaustion (ENOMEM at mmap, SIGBUS at fault)",
 
-  "86-ksm-write-after-merge": "model in issue 13: KSM COW break on write and re-merge",
   "87-ksm-fork": "model in issue 13: fork of KSM-merged pages",
-  "88-ksm-unmerge": "model in issue 13: MADV_UNMERGEABLE",
   "89-mremap-grow": "model in issue 13: mremap grow in place and shrink",
   "90-mremap-move": "model in issue 13: mremap MREMAP_MAYMOVE|MREMAP_FIXED (page tables move)",
   "91-mremap-after-fork": "model in issue 13: mremap of COW-shared pages after fork",
   "92-mremap-dontunmap": "model in issue 13: mremap MREMAP_DONTUNMAP",
   "93-mremap-thp":
     "model in issue 13: mremap of PMD-mapped THPs (aligned move, split on unaligned move)",
-  "94-ksm-max-page-sharing": "model in issue 13: KSM stable node chains (max_page_sharing)",
   "95-mthp-64k": "model in issue 13: multi-size THP (hugepages-64kB/enabled=always)",
   "96-thp-fork-child-exits":
     "model in issue 13: THP reused under its PMD once the forked child is gone",
