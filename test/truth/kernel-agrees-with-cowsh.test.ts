@@ -305,7 +305,6 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "84-hugetlb-exhaustion":
     "model in issue 13: hugetlb pool exhaustion (ENOMEM at mmap, SIGBUS at fault)",
 
-  "87-ksm-fork": "model in issue 13: fork of KSM-merged pages",
   "89-mremap-grow": "model in issue 13: mremap grow in place and shrink",
   "90-mremap-move": "model in issue 13: mremap MREMAP_MAYMOVE|MREMAP_FIXED (page tables move)",
   "91-mremap-after-fork": "model in issue 13: mremap of COW-shared pages after fork",
@@ -315,7 +314,6 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "95-mthp-64k": "model in issue 13: multi-size THP (hugepages-64kB/enabled=always)",
   "96-thp-fork-child-exits":
     "model in issue 13: THP reused under its PMD once the forked child is gone",
-  "97-ksm-two-processes": "model in issue 13: KSM merging the pages of two processes",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
