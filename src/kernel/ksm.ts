@@ -26,10 +26,18 @@
  * __ksm_enter and ksm_fork append behind the cursor); an mm whose scan
  * finds no mergeable VMA, or that has exited, leaves it.
  */
-import { PAGE_SIZE, VM_HUGETLB, VM_IO, VM_MERGEABLE, VM_PFNMAP, VM_SHARED } from "./constants.js";
+import {
+  PAGE_SIZE,
+  TASK_SIZE,
+  VM_HUGETLB,
+  VM_IO,
+  VM_MERGEABLE,
+  VM_PFNMAP,
+  VM_SHARED,
+} from "./constants.js";
 import type { Kernel } from "./kernel.js";
-import type { Mm } from "./mm.js";
-import { mkPte, PTE_PRESENT, pteDirty, ptePfn, ptePresent } from "./page-table.js";
+import { Mm } from "./mm.js";
+import { mkPte, PTE_PRESENT, pteDirty, ptePfn, ptePresent, pteWrite } from "./page-table.js";
 import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE, PG_DIRTY, PG_REFERENCED } from "./phys.js";
 import { releaseAnonPage } from "./swap.js";
 import type { Vma } from "./vma.js";
@@ -47,6 +55,25 @@ export interface KsmTunables {
   sleepMillisecs: number;
   maxPageSharing: number;
   smartScan: number;
+}
+
+/** KsmState as plain data (snapshot.ts). */
+export interface KsmImage {
+  readonly tun: KsmTunables;
+  /** pages_shared, pages_sharing, pages_unshared, rmap items, full_scans, pages_scanned. */
+  readonly counters: [number, number, number, number, number, number];
+  readonly nextScanAt: number | null;
+  /** The slot index (-1: the list head), the address and the item index the scan is at. */
+  readonly cursor: [number, number, number];
+  /** Stable nodes in tree order: KSM pfn, content, 1 while its page is still the node's. */
+  readonly nodes: readonly [number, number, number][];
+  /** Each item: address, checksum, age, remaining skips, node index (-1 none), 1 if unstable. */
+  readonly slots: readonly {
+    pid: number;
+    items: readonly [number, number, number, number, number, number][];
+  }[];
+  /** The unstable tree: content, slot index, item index. */
+  readonly unstable: readonly [number, number, number][];
 }
 
 /** A stable node (a dup when its content has more than one: a chain). */
@@ -139,6 +166,137 @@ export class KsmState {
   /** Whether `pfn` is the live KSM page of a stable node. */
   nodeOf(pfn: number): StableNode | undefined {
     return this.byPfn.get(pfn);
+  }
+
+  /**
+   * The checker's view (invariants.ts): the counters are what the trees
+   * hold (stale or not, they move together), every KSM frame is an
+   * anonymous page of a stable node, shared read-only, never exclusive.
+   */
+  check(k: Kernel, v: string[]): void {
+    let shared = 0;
+    let sharing = 0;
+    for (const dups of this.stable.values())
+      for (const node of dups) {
+        if (node.items.size > 0) {
+          shared++;
+          sharing += node.items.size - 1;
+        }
+        for (const item of node.items)
+          if (item.node !== node) v.push(`ksm: rmap item at ${item.addr} lost its stable node`);
+      }
+    let items = 0;
+    let unshared = 0;
+    for (const slot of this.slots) {
+      items += slot.items.length;
+      for (const item of slot.items) if (item.unstable) unshared++;
+    }
+    const counts = [this.pagesShared, this.pagesSharing, this.pagesUnshared, this.rmapItems];
+    const want = [shared, sharing, unshared, items];
+    if (counts.join() !== want.join())
+      v.push(`ksm: counters ${counts.join("/")} but the trees hold ${want.join("/")}`);
+    const { phys } = k;
+    for (let pfn = 0; pfn < phys.highWater; pfn++) {
+      const f = phys.flags[pfn]!;
+      if (!(f & PG_KSM)) continue;
+      if ((f & KIND_MASK) !== KIND_ANON || f & PG_ANON_EXCLUSIVE)
+        v.push(`ksm: pfn ${pfn} is KSM but not a shared anonymous page`);
+      if (this.byPfn.get(pfn)?.kpfn !== pfn) v.push(`ksm: pfn ${pfn} is KSM but in no stable node`);
+    }
+    if (this.byPfn.size === 0) return;
+    for (const mm of k.mms())
+      mm.pt.walk(0, TASK_SIZE / PAGE_SIZE, {
+        pteEntry(pte, i, span) {
+          if (ptePresent(pte) && pteWrite(pte) && phys.flags[ptePfn(pte)]! & PG_KSM)
+            v.push(`ksm: KSM pfn ${ptePfn(pte)} mapped writable at ${(span.base + i) * PAGE_SIZE}`);
+        },
+      });
+  }
+
+  /* ---- save and load (snapshot.ts) ---- */
+
+  /** The whole state as plain data; an mm is named by the PID of a task using it (-1: exited). */
+  save(pidOf: (mm: Mm) => number): KsmImage {
+    const nodes: StableNode[] = [];
+    for (const dups of this.stable.values()) nodes.push(...dups);
+    const nodeIndex = new Map(nodes.map((n, i) => [n, i]));
+    const itemIndex = new Map<RmapItem, [number, number]>();
+    this.slots.forEach((slot, si) => {
+      slot.items.forEach((item, ii) => {
+        itemIndex.set(item, [si, ii]);
+      });
+    });
+    return {
+      tun: { ...this.tun },
+      counters: [
+        this.pagesShared,
+        this.pagesSharing,
+        this.pagesUnshared,
+        this.rmapItems,
+        this.fullScans,
+        this.pagesScanned,
+      ],
+      nextScanAt: this.nextScanAt,
+      cursor: [this.cursor, this.cursorAddr, this.cursorItem],
+      nodes: nodes.map((n) => [n.kpfn, n.content, this.byPfn.get(n.kpfn) === n ? 1 : 0]),
+      slots: this.slots.map((slot) => ({
+        pid: pidOf(slot.mm),
+        items: slot.items.map((i) => [
+          i.addr,
+          i.oldchecksum,
+          i.age,
+          i.remainingSkips,
+          i.node === null ? -1 : nodeIndex.get(i.node)!,
+          i.unstable ? 1 : 0,
+        ]),
+      })),
+      unstable: [...this.unstable].flatMap(([content, item]) => {
+        const at = itemIndex.get(item);
+        return at === undefined ? [] : [[content, at[0], at[1]]];
+      }),
+    };
+  }
+
+  /** Rebuilds the state saved by save(); `mmOf` finds a PID's mm. Indexes were checked by the loader. */
+  restore(image: KsmImage, mmOf: (pid: number) => Mm | undefined): void {
+    Object.assign(this.tun, image.tun);
+    [
+      this.pagesShared,
+      this.pagesSharing,
+      this.pagesUnshared,
+      this.rmapItems,
+      this.fullScans,
+      this.pagesScanned,
+    ] = image.counters;
+    this.nextScanAt = image.nextScanAt;
+    [this.cursor, this.cursorAddr, this.cursorItem] = image.cursor;
+    const nodes = image.nodes.map(([kpfn, content, live]): StableNode => {
+      const node: StableNode = { kpfn, content, items: new Set() };
+      const dups = this.stable.get(content);
+      if (dups === undefined) this.stable.set(content, [node]);
+      else dups.push(node);
+      if (live) this.byPfn.set(kpfn, node);
+      return node;
+    });
+    for (const saved of image.slots) {
+      const slot: MmSlot = { mm: mmOf(saved.pid) ?? new Mm(), pid: saved.pid, items: [] };
+      for (const [addr, oldchecksum, age, remainingSkips, node, unstable] of saved.items) {
+        const item: RmapItem = {
+          slot,
+          addr,
+          oldchecksum,
+          age,
+          remainingSkips,
+          node: node < 0 ? null : nodes[node]!,
+          unstable: unstable === 1,
+        };
+        item.node?.items.add(item);
+        slot.items.push(item);
+      }
+      this.slots.push(slot);
+    }
+    for (const [content, si, ii] of image.unstable)
+      this.unstable.set(content, this.slots[si]!.items[ii]!);
   }
 
   /* ---- scanning ---- */

@@ -47,7 +47,7 @@ import {
 import { dupMm } from "./fork.js";
 import { populateRange } from "./gup.js";
 import { DEFAULT_CONFIG, type Kernel, type KernelConfig } from "./kernel.js";
-import { KsmState } from "./ksm.js";
+import { type KsmImage, KsmState } from "./ksm.js";
 import type { Mm, ZapStats } from "./mm.js";
 import {
   clearMlocked,
@@ -113,6 +113,10 @@ export interface MachineParts {
   readonly nextPid: number;
   readonly log: readonly string[];
   readonly logTimes: readonly number[];
+  /** KSM's state (ksm.ts); absent in older images (ksmd as at boot). */
+  readonly ksm?: KsmImage | undefined;
+  /** randomWord()'s generator; absent in older images (as at boot). */
+  readonly randomState?: number | undefined;
 }
 
 export class Machine implements Kernel, Timeline {
@@ -190,6 +194,9 @@ export class Machine implements Kernel, Timeline {
     m.nextPid = parts.nextPid;
     for (const line of parts.log) m.log.push(line);
     for (const at of parts.logTimes) m.logTimes.push(at);
+    if (parts.ksm !== undefined)
+      m.ksm.restore(parts.ksm, (pid) => m.tasks.get(pid)?.mm ?? undefined);
+    if (parts.randomState !== undefined) m.randomState = parts.randomState;
     return m;
   }
 

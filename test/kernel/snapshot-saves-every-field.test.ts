@@ -28,6 +28,26 @@ const KNOWN: Record<string, readonly string[]> = {
     "swap",
     "swapHeaders",
     "commit",
+    "ksm",
+    "randomState",
+  ],
+  // KsmState (ksm.ts): saved whole by its save(); liveMms() is a method.
+  KsmState: [
+    "tun",
+    "pagesShared",
+    "pagesSharing",
+    "pagesUnshared",
+    "rmapItems",
+    "fullScans",
+    "pagesScanned",
+    "nextScanAt",
+    "slots",
+    "cursor",
+    "cursorAddr",
+    "cursorItem",
+    "stable",
+    "unstable",
+    "byPfn",
   ],
   // committed and objects are recounted from the mappings on load; unchecked
   // and refused live only inside one system call; the rl* fields are
@@ -198,6 +218,7 @@ test("the snapshot knows every field of the kernel's objects", () => {
     PageTable: [task.mm!.pt],
     SwapState: [m.swap],
     CommitState: [m.commit],
+    KsmState: [m.ksm],
     SwapArea: m.swap.areas.filter((a) => a !== null),
     SwapHeaders: [m.swapHeaders],
   };
