@@ -38,7 +38,16 @@ import {
 import type { Kernel } from "./kernel.js";
 import { Mm } from "./mm.js";
 import { mkPte, PTE_PRESENT, pteDirty, ptePfn, ptePresent, pteWrite } from "./page-table.js";
-import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE, PG_DIRTY, PG_REFERENCED } from "./phys.js";
+import {
+  KIND_ANON,
+  KIND_MASK,
+  PG_ANON_EXCLUSIVE,
+  PG_DIRTY,
+  PG_LAZYFREE,
+  PG_MLOCKED,
+  PG_REFERENCED,
+  PG_SWAPCACHE,
+} from "./phys.js";
 import { releaseAnonPage } from "./swap.js";
 import type { Vma } from "./vma.js";
 
@@ -386,11 +395,7 @@ export class KsmState {
         const pte = mm.pt.get(addr / PAGE_SIZE);
         if (!ptePresent(pte)) continue;
         const pfn = ptePfn(pte);
-        if (
-          (k.phys.flags[pfn]! & KIND_MASK) !== KIND_ANON ||
-          (k.phys.large.size > 0 && k.phys.headOf(pfn) !== pfn)
-        )
-          continue;
+        if (!mergeCandidate(k, pfn)) continue;
         const item = this.itemAt(k, slot, addr);
         this.cursorAddr = addr + PAGE_SIZE;
         if (this.shouldSkip(k, item, pfn)) continue;
@@ -576,6 +581,17 @@ export class KsmState {
     if (phys.decMapcount(pfn) === 0) releaseAnonPage(phys, k.swap, pfn);
     return true;
   }
+}
+
+/**
+ * A page ksmd looks at: an anonymous order-0 page. Lazy-free, swap-cache
+ * and mlocked pages are left alone (a simplification: Linux merges them
+ * too, with the extra bookkeeping each needs).
+ */
+function mergeCandidate(k: Kernel, pfn: number): boolean {
+  const f = k.phys.flags[pfn]!;
+  if ((f & KIND_MASK) !== KIND_ANON || f & (PG_LAZYFREE | PG_SWAPCACHE | PG_MLOCKED)) return false;
+  return k.phys.large.size === 0 || (k.phys.headOf(pfn) === pfn && k.phys.orderOf(pfn) === 0);
 }
 
 /** vma_ksm_compatible: MADV_MERGEABLE leaves other VMAs as they are. */

@@ -5,6 +5,9 @@
  * page at once. Figures from test/truth fixtures 85-88, 94 and 97.
  */
 import { describe, expect, test } from "vitest";
+import { PAGE_SIZE } from "../../src/kernel/constants.js";
+import { checkInvariants } from "../../src/kernel/invariants.js";
+import { PTE_WRITE } from "../../src/kernel/page-table.js";
 import { runScript } from "../helpers/run-script.js";
 
 const SETUP = `
@@ -146,5 +149,27 @@ write $P $B -v
       "ksm_mergeable: no",
       "minflt=64 majflt=0 pages=64 reuse=64",
     ]);
+  });
+});
+
+describe("the invariant checker knows KSM", () => {
+  test("a KSM page mapped writable, or a counter off the trees, is a violation", () => {
+    const t = runScript(`${SETUP}
+B=$(mmap $P 64K --name buf)
+write $P $B
+madvise $P $B 64K mergeable
+sleep 0.003
+`);
+    expect(t.stderr).toBe("");
+    const m = t.session.machine;
+    expect(checkInvariants(m).violations).toEqual([]);
+    const mm = m.tasks.get(3)!.mm!;
+    const vpn = mm.vmas.find((v) => v.anonName === "buf")!.start / PAGE_SIZE;
+    const pte = mm.pt.get(vpn);
+    mm.pt.set(vpn, pte | PTE_WRITE);
+    expect(checkInvariants(m).violations.join("\n")).toMatch(/KSM pfn \d+ mapped writable/);
+    mm.pt.set(vpn, pte);
+    m.ksm.pagesSharing++;
+    expect(checkInvariants(m).violations.join("\n")).toMatch(/ksm: counters 1\/16\/0\/16/);
   });
 });
