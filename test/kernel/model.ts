@@ -14,9 +14,11 @@ import { OVERCOMMIT_NEVER } from "../../src/kernel/commit.js";
 import {
   MADV_COLD,
   MADV_FREE,
+  MADV_MERGEABLE,
   MADV_PAGEOUT,
   MADV_POPULATE_READ,
   MADV_POPULATE_WRITE,
+  MADV_UNMERGEABLE,
   MAP_ANONYMOUS,
   MAP_PRIVATE,
   MAP_SHARED,
@@ -588,6 +590,38 @@ class PopulateCmd extends Cmd {
     `populate_${this.write ? "write" : "read"}(${this.proc}, ${this.region}, ${this.first}, ${this.count})`;
 }
 
+/**
+ * MADV_MERGEABLE or MADV_UNMERGEABLE of part of a region, with ksmd running
+ * fast (a batch of 64 pages every simulated millisecond): whatever KSM
+ * merges, breaks or copies, every page must still read what was written.
+ * Shared mappings are left alone by MADV_MERGEABLE; neither advice fails.
+ */
+class KsmCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly region: number,
+    readonly first: number,
+    readonly count: number,
+    readonly unmerge: boolean,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => withRegions(m).length > 0;
+  run(model: Model, real: Real): void {
+    const { p, count, addr } = pickRange(model, this);
+    Object.assign(real.m.ksm.tun, { run: 1, pagesToScan: 64, sleepMillisecs: 1 });
+    const advice = this.unmerge ? MADV_UNMERGEABLE : MADV_MERGEABLE;
+    const r = real.m.madvise(p.pid, addr, count * PAGE_SIZE, advice);
+    if (!r.ok) throw new Error(`madvise ${this.unmerge ? "un" : ""}mergeable failed: ${r.errno}`);
+  }
+  toString = () =>
+    `${this.unmerge ? "unmergeable" : "mergeable"}(${this.proc}, ${this.region}, ${this.first}, ${this.count})`;
+}
+
+const ksmArb = fc
+  .tuple(fc.nat(7), fc.nat(7), fc.nat(63), fc.integer({ min: 1, max: 40 }), fc.nat(3))
+  .map(([p, r, f, c, u]) => new KsmCmd(p, r, f, c, u === 0));
+
 const mmapArb = fc
   .tuple(
     fc.nat(7),
@@ -630,6 +664,8 @@ const writeArb = fc
  */
 export const allCommands = [
   fc.constant(new SpawnCmd()),
+  ksmArb,
+  ksmArb,
   mmapArb,
   mmapArb,
   mmapArb,
