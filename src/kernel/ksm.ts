@@ -327,7 +327,7 @@ export class KsmState {
       this.nextScanAt = null;
       return null;
     }
-    this.nextScanAt ??= now + this.tun.sleepMillisecs * 1e6;
+    this.nextScanAt ??= now + this.interval();
     return this.nextScanAt <= target ? this.nextScanAt : null;
   }
 
@@ -341,7 +341,12 @@ export class KsmState {
       this.pagesScanned++;
       budget--;
     }
-    this.nextScanAt = (this.nextScanAt ?? 0) + this.tun.sleepMillisecs * 1e6;
+    this.nextScanAt = (this.nextScanAt ?? 0) + this.interval();
+  }
+
+  /** ksmd's sleep between batches in ns: sleep_millisecs, at least one jiffy (1 ms at HZ=1000). */
+  private interval(): number {
+    return Math.max(1, this.tun.sleepMillisecs) * 1e6;
   }
 
   /** scan_get_next_rmap_item: the next present anonymous page, or null at the end of a full scan. */
@@ -359,8 +364,10 @@ export class KsmState {
     }
     while (this.cursor < this.slots.length) {
       const slot = this.slots[this.cursor]!;
-      const found = liveMms.has(slot.mm) ? this.nextInSlot(k, slot) : null;
+      const live = liveMms.has(slot.mm);
+      const found = live ? this.nextInSlot(k, slot) : null;
       if (found !== null) return found;
+      if (!live) this.cursorItem = 0; // an exited mm: every item goes (no_vmas)
       // remove_trailing_rmap_items, then the next mm (or drop this one).
       for (const item of slot.items.splice(this.cursorItem)) this.freeItem(k, item);
       const anyMergeable =

@@ -173,3 +173,33 @@ sleep 0.003
     expect(checkInvariants(m).violations.join("\n")).toMatch(/ksm: counters 1\/16\/0\/16/);
   });
 });
+
+describe("ksmd in time", () => {
+  test("sleep_millisecs 0 still lets time pass: one batch per millisecond", () => {
+    const out = run(`
+echo 0 > $K/sleep_millisecs
+B=$(mmap $P 64K --name buf)
+write $P $B
+madvise $P $B 64K mergeable
+sleep 0.005
+cat $K/full_scans
+`);
+    expect(out).toEqual(["5"]);
+  });
+
+  test("a process that exits in the middle of a scan takes all its rmap items with it", () => {
+    const t = runScript(`${SETUP}
+echo 10 > $K/pages_to_scan
+C=$(fork $P)
+B=$(mmap $C 256K --name buf)
+write $C $B
+madvise $C $B 256K mergeable
+sleep 0.003
+kill -9 $C; wait $C
+sleep 0.001
+cat $K/pages_shared $K/pages_sharing $K/pages_unshared $K/pages_volatile
+`);
+    expect(t.stderr).toBe("");
+    expect(t.stdout.trim().split("\n").slice(-4)).toEqual(["0", "0", "0", "0"]);
+  });
+});
