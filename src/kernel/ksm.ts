@@ -503,7 +503,8 @@ export class KsmState {
   private stableSearch(k: Kernel, content: number): StableNode | null {
     const dups = this.stable.get(content);
     if (dups === undefined) return null;
-    for (const dup of [...dups]) {
+    // dropNode() replaces the map's array, never changes this one.
+    for (const dup of dups) {
       if (!this.liveNode(k, dup)) continue;
       if (dup.items.size < this.tun.maxPageSharing) return dup;
     }
