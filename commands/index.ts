@@ -32,6 +32,7 @@ import { mkswap } from "./mkswap.js";
 import { mlock } from "./mlock.js";
 import { mmap } from "./mmap.js";
 import { mprotect } from "./mprotect.js";
+import { mremap } from "./mremap.js";
 import { msync } from "./msync.js";
 import { munlock } from "./munlock.js";
 import { munmap } from "./munmap.js";
@@ -73,6 +74,7 @@ const ALL: readonly Command[] = [
   // memory
   mmap,
   munmap,
+  mremap,
   mprotect,
   madvise,
   mlock,

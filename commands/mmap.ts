@@ -10,11 +10,15 @@
  *   --fixed ADDR        MAP_FIXED at ADDR;  --populate  MAP_POPULATE
  *   --noreserve         MAP_NORESERVE: not charged to Committed_AS (unless
  *                       overcommit_memory is 2); ENOMEM when overcommit refuses
+ *   --hugetlb           MAP_HUGETLB: 2 MiB pages of the hugetlb pool (private, or
+ *                       --shared), reserved at once (ENOMEM when the pool has too few
+ *                       free), or not with --noreserve (a fault finding none: SIGBUS)
  *   -v                  with --populate, print the faults taken
  */
 import {
   MAP_ANONYMOUS,
   MAP_FIXED,
+  MAP_HUGETLB,
   MAP_NORESERVE,
   MAP_PRIVATE,
   MAP_SHARED,
@@ -49,6 +53,7 @@ const SPEC: GetoptSpec = {
     { key: "fixed", long: "fixed", arg: "required" },
     { key: "populate", long: "populate" },
     { key: "noreserve", long: "noreserve" },
+    { key: "hugetlb", long: "hugetlb" },
     { key: "open", long: "open", arg: "required" },
     { key: "v", short: "v", long: "verbose" },
   ],
@@ -61,6 +66,7 @@ export const mmap: Command = {
   usage: [
     "mmap PID LENGTH [--shared] [--file PATH [--offset N] [--open rw|ro]] [--memfd NAME]",
     "     [--prot r|rw|rx|rwx|none] [--name NAME] [--fixed ADDR] [--populate [-v]] [--noreserve]",
+    "mmap PID LENGTH --hugetlb [--shared] [--prot PROT] [--fixed ADDR] [--noreserve]",
   ],
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);
@@ -103,7 +109,10 @@ export const mmap: Command = {
       (shared ? MAP_SHARED : MAP_PRIVATE) |
       (file === null ? MAP_ANONYMOUS : 0) |
       (fixedText !== undefined ? MAP_FIXED : 0) |
-      (hasOption(options, "noreserve") ? MAP_NORESERVE : 0);
+      (hasOption(options, "noreserve") ? MAP_NORESERVE : 0) |
+      (hasOption(options, "hugetlb") ? MAP_HUGETLB : 0);
+    if (flags & MAP_HUGETLB && file !== null)
+      return usage("mmap: --hugetlb maps anonymous memory (no --file or --memfd)");
     const name = lastValue(options, "name");
     const r = m.mmap(task.value.pid, {
       addr: fixed,

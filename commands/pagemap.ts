@@ -5,11 +5,13 @@
  * swapped-out page (bit 62) adds `swapped=1 type=T offset=0xO`: its swap
  * area and slot.
  */
+
 import { hexU64 } from "../fs/hex.js";
-import { kpageflags, type U64 } from "../fs/proc/page.js";
+import { kpagecount, kpageflags, type U64 } from "../fs/proc/page.js";
 import { pagemapEntries } from "../fs/proc/task-mmu.js";
 import { PAGE_SIZE } from "../src/kernel/constants.js";
-import { type PhysMem, ZERO_PFN } from "../src/kernel/phys.js";
+import { isZeroPfn } from "../src/kernel/huge-memory.js";
+import type { PhysMem } from "../src/kernel/phys.js";
 import { type Command, ok, out } from "../src/shell/types.js";
 import { hex, livePidArg, machineOf, sizeArg, targetArg, usage } from "./lib/args/operands.js";
 
@@ -18,6 +20,13 @@ function flagsHex(phys: PhysMem, pfn: number): string {
   const flags: U64 = { lo: 0, hi: 0 };
   kpageflags(phys, pfn, flags);
   return hexU64(flags.hi, flags.lo);
+}
+
+/** /proc/kpagecount's entry for `pfn` (a compound page's frames read their folio's count). */
+function countOf(phys: PhysMem, pfn: number): number {
+  const count: U64 = { lo: 0, hi: 0 };
+  kpagecount(phys, pfn, count);
+  return count.lo;
 }
 
 /** At most this many pages are decoded at once (a 64 MiB range). */
@@ -43,7 +52,7 @@ export const pagemap: Command = {
     const count = Math.max(1, Math.ceil((target.value.addr + length.value) / PAGE_SIZE) - first);
     if (count > MAX_PAGES)
       return usage(`pagemap: ${count} pages is too many at once (at most ${MAX_PAGES})`);
-    const bytes = pagemapEntries(m.phys, task.value.mm, first, count, m.config.softDirty);
+    const bytes = pagemapEntries(m.phys, task.value.mm, first, count, m.config.softDirty, m);
     const view = new DataView(bytes.buffer);
     const lines: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -56,8 +65,8 @@ export const pagemap: Command = {
         `exclusive=${(hi >>> 24) & 1}`,
         `file=${(hi >>> 29) & 1}`,
         `softdirty=${(hi >>> 23) & 1}`,
-        `zero=${present && pfn === ZERO_PFN ? 1 : 0}`,
-        `kpagecount=${present ? m.phys.mapcountOf(pfn) : 0}`,
+        `zero=${present && isZeroPfn(pfn) ? 1 : 0}`,
+        `kpagecount=${present ? countOf(m.phys, pfn) : 0}`,
         `kpageflags=${present ? flagsHex(m.phys, pfn) : "0x0"}`,
         `pfn=${hex(pfn)}`,
       ];

@@ -1,6 +1,7 @@
 /**
  * ps [--tree]: every process with its memory: RSS (resident), PSS
- * (proportional) and USS (private) in kB, as smaps_rollup gives them;
+ * (proportional) and USS (private) in kB, as smaps_rollup gives them, and
+ * SWAP (swapped out, smaps_rollup's Swap) while a swap area is on;
  * zombies as <defunct>. With --tree (or --forest), children are listed
  * under their parent, their command indented as `ps --forest` does.
  *
@@ -22,25 +23,30 @@ import {
   USER_FORMAT,
 } from "./lib/ps/fields.js";
 
-const HEADER = `${"PID".padStart(7)} ${"PPID".padStart(7)} S ${"RSS".padStart(8)} ${"PSS".padStart(8)} ${"USS".padStart(8)} COMMAND`;
+/** The header of cowsh's own layout; SWAP (kB swapped out, VmSwap) only while a swap area is on, as smem. */
+const header = (withSwap: boolean): string =>
+  `${"PID".padStart(7)} ${"PPID".padStart(7)} S ${"RSS".padStart(8)} ${"PSS".padStart(8)} ${"USS".padStart(8)} ${withSwap ? `${"SWAP".padStart(8)} ` : ""}COMMAND`;
 
 /**
  * One row; `indent` goes before the command (the tree's branches). `memo`
  * shares the counting of PTE tables that several processes share (a fork's
  * children), so ps stays fast with a thousand of them.
  */
-function row(m: Machine, task: Task, indent: string, memo: TableMemo): string {
+function row(m: Machine, task: Task, indent: string, memo: TableMemo, withSwap: boolean): string {
   let rss = "-";
   let pss = "-";
   let uss = "-";
+  let swap = "-";
   if (task.mm !== null) {
     const s = rollupStats(m.phys, task.mm, memo, m.swap);
     rss = String(s.resident * 4);
     pss = String(pssKb(s.pss));
     uss = String((s.privateClean + s.privateDirty) * 4);
+    swap = String(s.swap * 4);
   }
   const cmd = task.isZombie ? `[${task.comm}] <defunct>` : task.argv.join(" ");
-  return `${String(task.pid).padStart(7)} ${String(task.ppid).padStart(7)} ${task.state} ${rss.padStart(8)} ${pss.padStart(8)} ${uss.padStart(8)} ${indent}${cmd}`;
+  const swapCell = withSwap ? `${swap.padStart(8)} ` : "";
+  return `${String(task.pid).padStart(7)} ${String(task.ppid).padStart(7)} ${task.state} ${rss.padStart(8)} ${pss.padStart(8)} ${uss.padStart(8)} ${swapCell}${indent}${cmd}`;
 }
 
 /**
@@ -173,7 +179,8 @@ function layoutOf(req: PsRequest): readonly PsField[] {
 
 export const ps: Command = {
   name: "ps",
-  summary: "list processes with RSS, PSS and USS (--tree: as a tree; aux, -ef, -p, -o as procps)",
+  summary:
+    "list processes with RSS, PSS, USS and SWAP (--tree: as a tree; aux, -ef, -p, -o as procps)",
   prints: "a table of processes, one a line",
   usage: ["ps [--tree]", "ps aux | ps -ef | ps -e | ps [-p PID[,PID...]] [-o FIELD[,FIELD...]]"],
   run(ctx, argv) {
@@ -185,7 +192,11 @@ export const ps: Command = {
       ? treeOrder(m.tasks.values())
       : [...m.tasks.values()].sort((a, b) => a.pid - b.pid).map((task) => ({ task, depth: 0 }));
     if (!req.procps) {
-      const rows = [HEADER, ...order.map(({ task, depth }) => row(m, task, branch(depth), memo))];
+      const withSwap = m.swap.areas.length > 0;
+      const rows = [
+        header(withSwap),
+        ...order.map(({ task, depth }) => row(m, task, branch(depth), memo, withSwap)),
+      ];
       return ok(out(`${rows.join("\n")}\n`));
     }
     const fields = layoutOf(req);

@@ -14,7 +14,7 @@ export const smaps: Command = {
     if (!task.ok) return usage(task.message);
     const { mm } = task.value;
     if (argv[1] === undefined)
-      return ok(out(showSmaps(m.phys, mm, m.config.softDirty, m.swap, m.config.protectionKeys)));
+      return ok(out(showSmaps(m.phys, mm, m.config.softDirty, m.swap, m.config.protectionKeys, m)));
     const target = targetArg("smaps", task.value, argv[1]);
     if (!target.ok) return usage(target.message);
     const vma = target.value.vma;
@@ -24,7 +24,7 @@ export const smaps: Command = {
         err(`smaps: ${hex(target.value.addr)}: no mapping in process ${task.value.pid}`),
       );
     return ok(
-      out(smapsBlock(m.phys, mm, vma, m.config.softDirty, m.swap, m.config.protectionKeys)),
+      out(smapsBlock(m.phys, mm, vma, m.config.softDirty, m.swap, m.config.protectionKeys, m)),
     );
   },
 };

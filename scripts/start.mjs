@@ -1,19 +1,23 @@
 /**
- * `npm start`: runs the built `cowsh` in this process, rebuilding first only
- * when a source file is newer than the build (so an edit is still picked
- * up, and an unchanged tree starts at once). On a terminal it also takes
- * back the lines npm printed before starting it (`> cowsh@0.1.0 start`),
- * which are npm's, not the shell's.
+ * `npm start`: runs the built `cowsh` command (the launcher, dist/bin/cowsh,
+ * as `npx cowsh` and a global install do), rebuilding first only when a
+ * source file is newer than the build (so an edit is still picked up, and
+ * an unchanged tree starts at once). On a terminal it also takes back the
+ * lines npm printed before starting it (`> cowsh@0.1.0 start`), which are
+ * npm's, not the shell's. It waits for the command as a shell waits for a
+ * foreground job, and ends as it ended (status, or the same signal).
  *
  * Plain JavaScript: it has to run before anything is compiled.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BUILT = join(ROOT, "dist", "bin", "cowsh.js");
+/** The `cowsh` command (package.json "bin"), written by the build beside BUILT. */
+const LAUNCHER = join(ROOT, "dist", "bin", "cowsh");
 /** What the binary is built from: the source trees and the build's own settings. */
 const SOURCES = [
   "src",
@@ -26,6 +30,7 @@ const SOURCES = [
   "rolldown.config.mjs",
   "scripts/bundle.mjs",
   "scripts/batch-cjs.mjs",
+  "scripts/launcher.mjs",
 ];
 
 /** Modification time of a file, or the newest of a directory's files; 0 when absent. */
@@ -73,9 +78,32 @@ function main() {
   const rows = process.stdout.isTTY ? bannerRows(process.env, args, process.stdout.columns) : 0;
   // Up to the banner's first row, then erase from there down.
   if (rows > 0) process.stdout.write(`\x1b[${rows}F\x1b[J`);
-  return import(BUILT);
+  runInForeground(LAUNCHER, args);
+}
+
+/**
+ * Runs `file` on this terminal and ends as it ends. The terminal's own
+ * signals (Ctrl-C, Ctrl-\ while it is in cooked mode) reach both processes:
+ * this one ignores them, as a shell does while a job runs; SIGTERM and
+ * SIGHUP sent to this one are passed on.
+ */
+function runInForeground(file, args) {
+  const child = spawn(file, args, { stdio: "inherit" });
+  const ignore = () => {};
+  const pass = (signal) => child.kill(signal);
+  for (const signal of ["SIGINT", "SIGQUIT"]) process.on(signal, ignore);
+  for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, pass);
+  child.on("error", (error) => {
+    process.stderr.write(`cowsh: ${file}: ${error.message}\n`);
+    process.exit(127);
+  });
+  child.on("exit", (code, signal) => {
+    if (signal === null) process.exit(code ?? 1);
+    for (const name of ["SIGINT", "SIGQUIT", "SIGTERM", "SIGHUP"]) process.removeAllListeners(name);
+    process.kill(process.pid, signal);
+  });
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await main();
+  main();
 }

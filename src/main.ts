@@ -7,15 +7,12 @@
  */
 import { readFileSync } from "node:fs";
 import type { CliArgs } from "./cli/cli-args.js";
+import { earlyScreen, GREETING } from "./cli/greeting.js";
+import { takeOverFromLauncher } from "./cli/launcher-tty.js";
 import type { Machine } from "./kernel/machine.js";
 import { strerror } from "./kernel/result.js";
 import type { ShellSession } from "./shell/runtime.js";
 import type { Block } from "./shell/types.js";
-import { wrapWords } from "./ui/format.js";
-
-const GREETING =
-  "cowsh: a shell over a simulated Linux machine. `help` lists the commands;\n" +
-  "try `P=$(spawn /bin/sh)` then `cat /proc/$P/smaps`. Ctrl-D leaves.\n";
 
 /** Prints a block as batch mode does: plain text, errors to stderr. */
 function printBlock(block: Block): void {
@@ -115,18 +112,22 @@ async function runStream(
  * anything heavy loads (Ink, yargs, the kernel: about half a second), and
  * the terminal is put in raw mode so keys typed meanwhile wait for the app
  * instead of echoing. The app then replaces the prompt line with its own.
+ * Started by the `cowsh` launcher, they are on the screen already, painted
+ * before Node started (`painted`; see cli/launcher-tty.ts).
  */
-function paintEarlyPrompt(argv: readonly string[]): boolean {
+function paintEarlyPrompt(argv: readonly string[], painted: boolean): boolean {
   if (argv.length > 0 || !process.stdin.isTTY || !process.stdout.isTTY) return false;
-  process.stdout.write(`${wrapWords(GREETING, process.stdout.columns || 80)}\ncowsh$ `);
+  if (!painted) process.stdout.write(earlyScreen(process.stdout.columns));
   process.stdin.setRawMode(true);
   return true;
 }
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
+  // First: it may reopen the standard streams, before Node makes them.
+  const painted = takeOverFromLauncher(process.env, argv, () => process.stdin);
   for (const stream of [process.stdout, process.stderr]) stream.on("error", outputFailed);
-  const early = paintEarlyPrompt(argv);
+  const early = paintEarlyPrompt(argv, painted);
   const { checkFrontEndArgs, directiveArgs, kernelConfig } = await import("./cli/cli-args.js");
   const { Machine } = await import("./kernel/machine.js");
   const { createSession, runSource } = await import("./shell/runtime.js");
@@ -284,8 +285,7 @@ async function interactive(
     attachHistory(session, history);
     const { runInteractive } = await import("./ui/main.js");
     if (!early) return await runInteractive(engine, { greeting: GREETING, history });
-    process.stdout.write("\r\x1b[K"); // the app draws its prompt on this line
-    return await runInteractive(engine, { history });
+    return await runInteractive(engine, { history, overPaintedPrompt: true });
   } finally {
     recorder?.stop();
   }

@@ -101,14 +101,14 @@ export const PID_FILES = new Map<string, PidFileMaker>([
     "smaps",
     (m, t) =>
       text(() =>
-        success(showSmaps(m.phys, t.mm, m.config.softDirty, m.swap, m.config.protectionKeys)),
+        success(showSmaps(m.phys, t.mm, m.config.softDirty, m.swap, m.config.protectionKeys, m)),
       ),
   ],
   [
     "smaps_rollup",
     (m, t) =>
       text(() =>
-        t.mm === null ? failure("ESRCH") : success(showSmapsRollup(m.phys, t.mm, m.swap)),
+        t.mm === null ? failure("ESRCH") : success(showSmapsRollup(m.phys, t.mm, m.swap, m)),
       ),
   ],
   ["stat", (m, t) => text(() => success(showStat(m, t)))],
@@ -129,7 +129,7 @@ function pagemapFile(m: Machine, t: Task): BinaryFile {
       if (offset % 8 !== 0 || length % 8 !== 0) return failure("EINVAL");
       const first = offset / 8;
       const count = Math.max(0, Math.min(length / 8, PAGEMAP_ENTRIES - first));
-      return success(pagemapEntries(m.phys, t.mm, first, count, m.config.softDirty));
+      return success(pagemapEntries(m.phys, t.mm, first, count, m.config.softDirty, m));
     },
   };
 }

@@ -11,8 +11,10 @@
  * page tables take no frames: those lines are estimates from the number of
  * tasks and VMAs, and MemFree does not shrink with them.
  */
+
 import { vmCommitLimit, vmMemoryCommitted } from "../../src/kernel/commit.js";
 import { PAGE_SIZE } from "../../src/kernel/constants.js";
+import { HPAGE_PMD_NR } from "../../src/kernel/huge-memory.js";
 import type { Machine } from "../../src/kernel/machine.js";
 import {
   KIND_ANON,
@@ -21,6 +23,7 @@ import {
   KIND_SHMEM,
   PG_CACHED,
   PG_DIRTY,
+  PG_HUGETLB,
   PG_MLOCKED,
   type PhysMem,
 } from "../../src/kernel/phys.js";
@@ -93,6 +96,7 @@ export function countFrames(phys: PhysMem): FrameCounts {
       c.free++;
       continue;
     }
+    if (f & PG_HUGETLB) continue; // the hugetlb pool's: HugePages_*, not AnonPages or Cached
     const isMapped = mapcounts[pfn]! > 0;
     if (f & PG_CACHED) c.cached++;
     if (f & PG_MLOCKED) c.mlocked++;
@@ -255,18 +259,19 @@ export function collectMeminfo(m: Machine): Meminfo {
     ["VmallocUsed", VMALLOC_BASE_KB + kernelStackKb], // kernel stacks are vmalloc'ed (VMAP_STACK)
     ["VmallocChunk", 0],
     ["Percpu", PERCPU_KB],
-    ["AnonHugePages", 0], // every folio is order 0
+    ["AnonHugePages", (m.thp.anonThps * HPAGE_PMD_NR * PAGE_SIZE) / 1024], // NR_ANON_THPS
     ["ShmemHugePages", 0],
     ["ShmemPmdMapped", 0],
     ["FileHugePages", 0],
     ["FilePmdMapped", 0],
     ["Balloon", 0],
-    ["HugePages_Total", 0],
-    ["HugePages_Free", 0],
-    ["HugePages_Rsvd", 0],
-    ["HugePages_Surp", 0],
+    // hugetlb_report_meminfo; Hugetlb: every page of the pool, in use or not
+    ["HugePages_Total", m.hugetlb.total],
+    ["HugePages_Free", m.hugetlb.free.length],
+    ["HugePages_Rsvd", m.hugetlb.resv],
+    ["HugePages_Surp", m.hugetlb.surplus],
     ["Hugepagesize", 2048],
-    ["Hugetlb", 0],
+    ["Hugetlb", m.hugetlb.total * 2048],
     ["DirectMap4k", direct.k4],
     ["DirectMap2M", direct.m2],
     ["DirectMap1G", direct.g1],

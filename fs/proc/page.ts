@@ -17,6 +17,8 @@
  * A page accessed twice (folio_mark_accessed) is ACTIVE instead of
  * REFERENCED. Every page is order 0, so COMPOUND_* and THP never appear.
  */
+
+import { HPAGE_PMD_NR, HUGE_ZERO_PFN, largeHead } from "../../src/kernel/huge-memory.js";
 import { PG_KSM } from "../../src/kernel/ksm.js";
 import {
   KIND_ANON,
@@ -26,6 +28,7 @@ import {
   PG_ACTIVE,
   PG_ANON_EXCLUSIVE,
   PG_DIRTY,
+  PG_HUGETLB,
   PG_LAZYFREE,
   PG_MLOCKED,
   PG_PRIVATE,
@@ -49,9 +52,13 @@ const KPF_MMAP = 1 << 11;
 const KPF_ANON = 1 << 12;
 const KPF_SWAPCACHE = 1 << 13;
 const KPF_SWAPBACKED = 1 << 14;
+const KPF_COMPOUND_HEAD = 1 << 15;
+const KPF_COMPOUND_TAIL = 1 << 16;
+const KPF_HUGE = 1 << 17;
 const KPF_UNEVICTABLE = 1 << 18;
 const KPF_KSM = 1 << 21;
 const KPF_ZERO_PAGE = 1 << 24;
+const KPF_THP = 1 << 22;
 /* Kernel-internal KPF_* bits 32-63 (include/linux/kernel-page-flags.h), in the high word. */
 const KPF_HI_RESERVED = 1 << (32 - 32);
 const KPF_HI_MLOCKED = 1 << (33 - 32);
@@ -78,7 +85,18 @@ export type PfnEntry = (pfn: number, out: U64) => void;
  */
 export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
   const f = phys.flags[pfn]!;
+  if (f & PG_HUGETLB) {
+    hugetlbKpageflags(phys, pfn, out);
+    return;
+  }
   const mapped = phys.mapcountOf(pfn) > 0 ? KPF_MMAP : 0;
+  if (pfn >= HUGE_ZERO_PFN && pfn < HUGE_ZERO_PFN + HPAGE_PMD_NR) {
+    // The huge zero folio (huge-memory.ts): never mapped by count, not PG_reserved.
+    out.lo =
+      KPF_ZERO_PAGE | KPF_THP | (pfn === HUGE_ZERO_PFN ? KPF_COMPOUND_HEAD : KPF_COMPOUND_TAIL);
+    out.hi = 0;
+    return;
+  }
   if (pfn < phys.firstUsable || f & PG_RESERVED) {
     out.lo = mapped | (pfn === ZERO_PFN ? KPF_ZERO_PAGE : 0);
     out.hi = KPF_HI_RESERVED;
@@ -109,13 +127,37 @@ export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
     lo |= KPF_UNEVICTABLE;
     hi |= KPF_HI_MLOCKED;
   }
+  const head = largeHead(phys, pfn);
+  if (head >= 0 && kind === KIND_ANON && !(f & PG_HUGETLB))
+    lo |= KPF_THP | (head === pfn ? KPF_COMPOUND_HEAD : KPF_COMPOUND_TAIL);
   out.lo = lo;
   out.hi = hi;
 }
 
-/** kpagecount, into `out`: the frame's mapcount (0 for free frames and the zero page, which takes no mapcount). */
+/**
+ * A frame of a hugetlb folio (hugetlb.ts): the folio's flags, which live
+ * on its head, as HUGE and COMPOUND_HEAD or _TAIL; never on an LRU list.
+ * Seen: private 0x29808 (0x400029808 while AnonExclusive, tails
+ * 0x400031808), shared 0x28818 (dirty from the start).
+ */
+function hugetlbKpageflags(phys: PhysMem, pfn: number, out: U64): void {
+  const head = phys.headOf(pfn);
+  const f = phys.flags[head]!;
+  let lo = KPF_UPTODATE | KPF_HUGE | (pfn === head ? KPF_COMPOUND_HEAD : KPF_COMPOUND_TAIL);
+  if (phys.mapcountOf(head) > 0) lo |= KPF_MMAP;
+  const anon = (f & KIND_MASK) === KIND_ANON;
+  if (anon) lo |= KPF_ANON;
+  if (f & PG_DIRTY) lo |= KPF_DIRTY;
+  out.lo = lo;
+  out.hi = anon && f & PG_ANON_EXCLUSIVE ? KPF_HI_OWNER_2 : 0;
+}
+
+/**
+ * kpagecount, into `out`: the frame's mapcount (0 for free frames and the
+ * zero page, which takes no mapcount); a hugetlb folio's, for each of its frames.
+ */
 export function kpagecount(phys: PhysMem, pfn: number, out: U64): void {
-  out.lo = phys.mapcountOf(pfn);
+  out.lo = phys.mapcountOf(phys.flags[pfn]! & PG_HUGETLB ? phys.headOf(pfn) : pfn);
   out.hi = 0;
 }
 

@@ -117,6 +117,14 @@ const VM_SYSCTLS = new Map<string, Sysctl>([
       (m, v) => m.setOvercommit({ adminReserveKbytes: v }),
     ),
   ],
+  // hugetlb_sysctl_handler: the persistent pool size; a write resizes the pool (hugetlb.ts)
+  [
+    "nr_hugepages",
+    ulong(
+      (m) => m.hugetlb.persistent,
+      (m, v) => m.setNrHugepages(v),
+    ),
+  ],
   [
     "overcommit_kbytes",
     ulong(

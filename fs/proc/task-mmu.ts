@@ -16,6 +16,9 @@ import {
   VM_SOFTDIRTY,
   VM_WRITE,
 } from "../../src/kernel/constants.js";
+import { anonHugePagesOf, HUGE_ZERO_PFN, thpEligible } from "../../src/kernel/huge-memory.js";
+import { HPAGE_SIZE, hugetlbPagemap, hugetlbSmaps, isVmHugetlb } from "../../src/kernel/hugetlb.js";
+import type { Kernel } from "../../src/kernel/kernel.js";
 import { PG_KSM } from "../../src/kernel/ksm.js";
 import type { Mm } from "../../src/kernel/mm.js";
 import {
@@ -71,6 +74,11 @@ export interface MemSizeStats {
   swapPss: number;
   /** Lazy-free pages (MADV_FREE) neither the PTE nor the folio has marked dirty since. */
   lazyFree: number;
+  /** kB of hugetlb pages mapped by more than one / by one entry (smaps_hugetlb_range). */
+  sharedHugetlb: number;
+  privateHugetlb: number;
+  /** Pages mapped by a huge PMD of an anonymous THP (smaps_pmd_entry: AnonHugePages). */
+  anonHuge: number;
 }
 
 export const emptyStats = (): MemSizeStats => ({
@@ -91,6 +99,9 @@ export const emptyStats = (): MemSizeStats => ({
   swap: 0,
   swapPss: 0,
   lazyFree: 0,
+  sharedHugetlb: 0,
+  privateHugetlb: 0,
+  anonHuge: 0,
 });
 
 /**
@@ -130,6 +141,13 @@ export function gatherStats(
   swap: SwapState | null = null,
 ): void {
   if (vma.flags & VM_PFNMAP) return;
+  if (isVmHugetlb(vma)) {
+    // hugetlb pages count in Shared/Private_Hugetlb only, not in Rss or Pss
+    const huge = hugetlbSmaps(phys, mm, vma);
+    mss.sharedHugetlb += huge.shared;
+    mss.privateHugetlb += huge.private;
+    return;
+  }
   const locked = (vma.flags & VM_LOCKED) !== 0;
   const pssBefore = mss.pss;
   mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
@@ -179,6 +197,8 @@ function addStats(mss: MemSizeStats, more: MemSizeStats): void {
   mss.swap += more.swap;
   mss.swapPss += more.swapPss;
   mss.lazyFree += more.lazyFree;
+  mss.sharedHugetlb += more.sharedHugetlb;
+  mss.privateHugetlb += more.privateHugetlb;
 }
 
 /** Counts the entries of `span` into `mss`; with `young`, the mm's accessed bits count as Referenced. */
@@ -345,11 +365,11 @@ function showSmapTail(mss: MemSizeStats): string {
     field("Anonymous", kb(mss.anonymous)) +
     field("KSM", kb(mss.ksm)) +
     field("LazyFree", kb(mss.lazyFree)) +
-    field("AnonHugePages", 0) +
+    field("AnonHugePages", kb(mss.anonHuge)) +
     field("ShmemPmdMapped", 0) +
     field("FilePmdMapped", 0) +
-    field("Shared_Hugetlb", 0) +
-    `Private_Hugetlb: ${String(0).padStart(7)} kB\n` +
+    field("Shared_Hugetlb", mss.sharedHugetlb) +
+    `Private_Hugetlb: ${String(mss.privateHugetlb).padStart(7)} kB\n` +
     field("Swap", kb(mss.swap)) +
     field("SwapPss", pssKb(mss.swapPss)) +
     field("Locked", pssKb(mss.pssLocked))
@@ -364,15 +384,19 @@ export function smapsBlock(
   softDirty: boolean,
   swap: SwapState | null = null,
   pkeys = false,
+  k: Kernel | null = null,
 ): string {
   const mss = emptyStats();
   gatherStats(phys, mm, vma, mss, undefined, swap);
+  if (k !== null) mss.anonHuge += anonHugePagesOf(k, mm, vma);
   return smapsText(
     mapsLine(mm, vma),
     (vma.end - vma.start) / 1024,
     mss,
     vmFlagsString(vma.flags, softDirty),
     pkeys,
+    isVmHugetlb(vma) ? HPAGE_SIZE / 1024 : 4,
+    k !== null && thpEligible(k, vma),
   );
 }
 
@@ -382,17 +406,19 @@ function smapsText(
   mss: MemSizeStats,
   flags: string,
   pkeys: boolean,
+  pageSizeKb = 4,
+  thpEligible = false,
 ): string {
   return (
     `${header}\n` +
     field("Size", sizeKb) +
-    field("KernelPageSize", 4) +
-    field("MMUPageSize", 4) +
+    field("KernelPageSize", pageSizeKb) +
+    field("MMUPageSize", pageSizeKb) +
     field("Rss", kb(mss.resident)) +
     field("Pss", pssKb(mss.pss)) +
     field("Pss_Dirty", pssKb(mss.pssDirty)) +
     showSmapTail(mss) +
-    `THPeligible:    ${String(0).padStart(8)}\n` +
+    `THPeligible:    ${String(thpEligible ? 1 : 0).padStart(8)}\n` +
     (pkeys ? `ProtectionKey:  ${String(0).padStart(8)}\n` : "") + // vma_pkey: every VMA has key 0
     `VmFlags: ${flags}\n`
   );
@@ -405,10 +431,11 @@ export function showSmaps(
   softDirty: boolean,
   swap: SwapState | null = null,
   pkeys = false,
+  k: Kernel | null = null,
 ): string {
   if (mm === null) return "";
   let out = "";
-  for (const vma of mm.vmas) out += smapsBlock(phys, mm, vma, softDirty, swap, pkeys);
+  for (const vma of mm.vmas) out += smapsBlock(phys, mm, vma, softDirty, swap, pkeys, k);
   const gate = vmFlagsString(VM_EXEC, softDirty);
   return out + smapsText(VSYSCALL_LINE, 4, emptyStats(), gate, pkeys);
 }
@@ -419,15 +446,24 @@ export function rollupStats(
   mm: Mm,
   memo?: TableMemo,
   swap: SwapState | null = null,
+  k: Kernel | null = null,
 ): MemSizeStats {
   const mss = emptyStats();
-  for (const vma of mm.vmas) gatherStats(phys, mm, vma, mss, memo, swap);
+  for (const vma of mm.vmas) {
+    gatherStats(phys, mm, vma, mss, memo, swap);
+    if (k !== null) mss.anonHuge += anonHugePagesOf(k, mm, vma);
+  }
   return mss;
 }
 
 /** /proc/PID/smaps_rollup text; the caller refuses (ESRCH) a task without an mm. */
-export function showSmapsRollup(phys: PhysMem, mm: Mm, swap: SwapState | null = null): string {
-  const mss = rollupStats(phys, mm, undefined, swap);
+export function showSmapsRollup(
+  phys: PhysMem,
+  mm: Mm,
+  swap: SwapState | null = null,
+  k: Kernel | null = null,
+): string {
+  const mss = rollupStats(phys, mm, undefined, swap, k);
   const first = mm.vmas[0]?.start ?? 0;
   const last = mm.vmas[mm.vmas.length - 1]?.end ?? 0;
   const header = namedLine(`${hex8(first)}-${hex8(last)} ---p 00000000 00:00 0 `, "[rollup]");
@@ -466,6 +502,7 @@ export function pagemapEntries(
   firstVpn: number,
   count: number,
   softDirty: boolean,
+  k: Kernel | null = null,
 ): Uint8Array {
   const bytes = new Uint8Array(count * 8);
   const view = new DataView(bytes.buffer);
@@ -479,12 +516,32 @@ export function pagemapEntries(
     if (softDirty && vma.flags & VM_SOFTDIRTY)
       for (let vpn = lo; vpn < hi; vpn++)
         view.setUint32((vpn - firstVpn) * 8 + 4, PM_SOFT_DIRTY_HI, true);
+    if (isVmHugetlb(vma)) {
+      // pagemap_hugetlb_range: each 4 KiB of a mapped huge page reads its own frame
+      for (let vpn = lo; vpn < hi; vpn++) {
+        const e = hugetlbPagemap(phys, mm, vpn * PAGE_SIZE);
+        if (e === null) continue;
+        const n = vpn - firstVpn;
+        view.setUint32(n * 8, e.pfn, true);
+        const word =
+          PM_PRESENT_HI | (e.file ? PM_FILE_HI : 0) | (e.exclusive ? PM_MMAP_EXCLUSIVE_HI : 0);
+        view.setUint32(n * 8 + 4, (view.getUint32(n * 8 + 4, true) | word) >>> 0, true);
+      }
+      continue;
+    }
     mm.pt.walk(lo, hi, {
       pteEntry(pte, i, span) {
         const n = span.base + i - firstVpn;
         let word =
           softDirty && (vma.flags & VM_SOFTDIRTY || pteSoftDirty(pte)) ? PM_SOFT_DIRTY_HI : 0;
-        if (ptePresent(pte)) {
+        if (ptePresent(pte) && k !== null && mm.pt.isHuge(span.key)) {
+          // pagemap_pmd_range: a huge PMD's pages; exclusive while one PMD maps the folio.
+          const head = ptePfn(span.entries[0]!);
+          const zero = head === ZERO_PFN;
+          word |= PM_PRESENT_HI | (zero ? PM_FILE_HI : 0);
+          if (!zero && k.thp.entireOf(head) === 1) word |= PM_MMAP_EXCLUSIVE_HI;
+          view.setUint32(n * 8, (zero ? HUGE_ZERO_PFN : head) + i, true);
+        } else if (ptePresent(pte)) {
           const pfn = ptePfn(pte);
           word |= PM_PRESENT_HI;
           const normal = pfn !== ZERO_PFN && !(vma.flags & VM_PFNMAP);

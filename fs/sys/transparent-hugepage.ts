@@ -1,7 +1,53 @@
 /**
- * /sys/kernel/mm/transparent_hugepage (mm/huge_memory.c hugepage_attr_group).
- * Filled in with the THP model (issue 13).
+ * /sys/kernel/mm/transparent_hugepage (mm/huge_memory.c hugepage_attr_group):
+ * `enabled` and `defrag` show every mode with the chosen one in brackets
+ * (`always [madvise] never`) and take one mode word (sysfs_streq: a
+ * trailing newline is allowed), else EINVAL; `hpage_pmd_size` is 2 MiB
+ * and `use_zero_page` 1 (read only here).
  */
-import type { SysfsAttrs } from "./index.js";
+import {
+  HPAGE_PMD_NR,
+  showModes,
+  THP_DEFRAG_MODES,
+  THP_ENABLED_MODES,
+} from "../../src/kernel/huge-memory.js";
+import { failure, type Result, success } from "../../src/kernel/result.js";
+import type { SysfsAttr, SysfsAttrs } from "./index.js";
 
-export const THP_ATTRS: SysfsAttrs = new Map();
+/** sysfs_streq: `text` is `word`, or `word` and one newline. */
+const streq = (text: string, word: string): boolean => text === word || text === `${word}\n`;
+
+/** The mode of `modes` that `text` names, or EINVAL. */
+function parseMode<T extends string>(modes: readonly T[], text: string): Result<T> {
+  const mode = modes.find((m) => streq(text, m));
+  return mode === undefined ? failure("EINVAL") : success(mode);
+}
+
+export const THP_ATTRS: SysfsAttrs = new Map<string, SysfsAttr>([
+  [
+    "enabled",
+    {
+      show: (m) => showModes(THP_ENABLED_MODES, m.thp.enabled),
+      store: (m, text) => {
+        const mode = parseMode(THP_ENABLED_MODES, text);
+        if (!mode.ok) return mode;
+        m.thp.enabled = mode.value;
+        return success(text.length);
+      },
+    },
+  ],
+  [
+    "defrag",
+    {
+      show: (m) => showModes(THP_DEFRAG_MODES, m.thp.defrag),
+      store: (m, text) => {
+        const mode = parseMode(THP_DEFRAG_MODES, text);
+        if (!mode.ok) return mode;
+        m.thp.defrag = mode.value;
+        return success(text.length);
+      },
+    },
+  ],
+  ["hpage_pmd_size", { show: () => `${HPAGE_PMD_NR * 4096}\n` }],
+  ["use_zero_page", { show: () => "1\n" }],
+]);

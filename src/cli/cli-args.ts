@@ -9,6 +9,7 @@
  * script's `cowsh -c '…'` or `cowsh FILE` never needs it.
  */
 import { parseSize } from "../../commands/lib/args/operands.js";
+import { THP_ENABLED_MODES } from "../kernel/huge-memory.js";
 import { DEFAULT_CONFIG, type KernelConfig } from "../kernel/kernel.js";
 
 export const VERSION = "0.1.0";
@@ -29,6 +30,10 @@ export interface CliArgs {
   readonly readaheadKb: number;
   /** Size of the swap file swapped on at boot ("0": none). */
   readonly swap: string;
+  /** Huge pages in the hugetlb pool at boot (vm.nr_hugepages). */
+  readonly hugepages: number;
+  /** transparent_hugepage/enabled at boot: always, madvise or never. */
+  readonly thp: string;
   /** Replay this script in the interactive UI, typing each line. */
   readonly play: string | undefined;
   /** Ask the learner to predict the figures marked `# quiz: FIELD` in this script. */
@@ -139,6 +144,21 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: "string",
     default: "0",
     describe: "boot with a swap file /swapfile of this size swapped on (e.g. 256M; 0: no swap)",
+  },
+  {
+    name: "hugepages",
+    key: "hugepages",
+    type: "number",
+    default: DEFAULT_CONFIG.hugepages,
+    describe: "2 MiB pages in the hugetlb pool at boot (vm.nr_hugepages)",
+  },
+  {
+    name: "thp",
+    key: "thp",
+    type: "string",
+    default: DEFAULT_CONFIG.thp,
+    describe:
+      "transparent huge pages at boot: always, madvise or never (transparent_hugepage/enabled)",
   },
   {
     name: "play",
@@ -294,7 +314,13 @@ export function kernelConfig(args: CliArgs): KernelConfig | string {
   if (swapBytes === null || (swapBytes !== 0 && swapBytes < 10 * 4096))
     return `cowsh: --swap: invalid size '${args.swap}' (0, or at least 40K)`;
   if (swapBytes > 32 * 1024 ** 3) return `cowsh: --swap: at most 32G can be simulated`;
+  if (!Number.isInteger(args.hugepages) || args.hugepages < 0)
+    return `cowsh: --hugepages: must be a whole number, 0 or more`;
+  const thp = THP_ENABLED_MODES.find((m) => m === args.thp);
+  if (thp === undefined) return `cowsh: --thp: must be always, madvise or never`;
   return {
+    thp,
+    hugepages: args.hugepages,
     protectionKeys: DEFAULT_CONFIG.protectionKeys,
     swapBytes,
     memBytes,
@@ -321,7 +347,7 @@ export function checkFrontEndArgs(args: CliArgs): string | undefined {
 
 /** Options a script may set for itself: the machine's, and -e. */
 const DIRECTIVE_OPTIONS =
-  /^(?:--(?:no-)?(?:mem|zero-page|soft-dirty|anon-names|fault-around|readahead-kb|swap|errexit)(?:=.*)?|-e)$/;
+  /^(?:--(?:no-)?(?:mem|zero-page|soft-dirty|anon-names|fault-around|readahead-kb|swap|hugepages|thp|errexit)(?:=.*)?|-e)$/;
 
 /**
  * The options written in a script's first lines, in order: those after

@@ -3,7 +3,7 @@
  * loop touching every page would run. Present, permitted PTEs are used as
  * the MMU would (setting accessed and dirty bits); anything else faults.
  */
-import { PAGE_SIZE, PTRS_PER_PTE } from "./constants.js";
+import { PAGE_SIZE, PTRS_PER_PTE, VM_HUGETLB } from "./constants.js";
 import {
   accessAllowed,
   FAULT_KIND_MASK,
@@ -14,6 +14,7 @@ import {
   VM_FAULT_SIGBUS,
   VmFault,
 } from "./fault.js";
+import { hugetlbFault, hugetlbFrame } from "./hugetlb.js";
 import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
 import { PTE_DIRTY, PTE_SOFT_DIRTY, pteDirty, ptePfn, ptePresent, pteWrite } from "./page-table.js";
@@ -119,6 +120,29 @@ export function accessRange(
           const why = write ? "mapping is not writable" : "mapping is not readable";
           return done({ signo: SIGSEGV, addr: Math.max(addr, start), reason: why });
         }
+      }
+      if (vma.flags & VM_HUGETLB) {
+        // hugetlb.ts's own table maps the page (a huge entry, no PTE table)
+        let pfn = hugetlbFrame(mm, addr, write);
+        if (pfn < 0) {
+          const fault = hugetlbFault(k, mm, vma, addr, write);
+          if (fault === "sigbus")
+            return done({
+              signo: SIGBUS,
+              addr: Math.max(addr, start),
+              reason: "no free huge page",
+            });
+          k.phys.vm.countFault(false);
+          minflt++;
+          byKind[FAULT_KINDS.indexOf(fault)]!++;
+          pfn = hugetlbFrame(mm, addr, write);
+        }
+        if (write && word !== null) {
+          const w = typeof word === "function" ? word() : word;
+          content[pfn] = add ? (content[pfn]! + w) >>> 0 : w;
+        } else report.words?.push(content[pfn]!);
+        pages++;
+        continue;
       }
       let pte = span.entries[i]!;
       if (!ptePresent(pte) || (write && !pteWrite(pte))) {

@@ -69,6 +69,8 @@ export const MAP_ANONYMOUS = 0x20;
 export const MAP_NORESERVE = 0x4000;
 export const MAP_POPULATE = 0x8000;
 export const MAP_FIXED_NOREPLACE = 0x100000;
+/** MAP_HUGETLB: the mapping is of 2 MiB hugetlbfs pages (hugetlb.ts). */
+export const MAP_HUGETLB = 0x40000;
 
 /* madvise(2) */
 export const MADV_NORMAL = 0;
@@ -91,6 +93,7 @@ export const MADV_COLD = 20;
 export const MADV_PAGEOUT = 21;
 export const MADV_POPULATE_READ = 22;
 export const MADV_POPULATE_WRITE = 23;
+export const MADV_COLLAPSE = 25;
 
 /** The madvise advice values by name, lower case without MADV_ ("dontneed"). */
 export const MADV_BY_NAME: Readonly<Record<string, number>> = {
@@ -114,6 +117,7 @@ export const MADV_BY_NAME: Readonly<Record<string, number>> = {
   pageout: MADV_PAGEOUT,
   populate_read: MADV_POPULATE_READ,
   populate_write: MADV_POPULATE_WRITE,
+  collapse: MADV_COLLAPSE,
 };
 
 /** PROT_* bits from an "rwx" string: each of r, w, x present sets its bit ("r-x", "rw"). */

@@ -30,6 +30,13 @@ import {
 } from "./constants.js";
 import type { FaultKind } from "./events.js";
 import { addToPageCache, shmemSwapin } from "./filemap.js";
+import {
+  doHugePmdAnonymousPage,
+  doHugePmdWpPage,
+  HUGE_FALLBACK,
+  HUGE_SPLIT,
+  thpPolicyAllows,
+} from "./huge-memory.js";
 import type { Kernel } from "./kernel.js";
 import { PG_KSM } from "./ksm.js";
 import type { Mm } from "./mm.js";
@@ -234,12 +241,41 @@ export function handleMmFault(
       ? newFault(k, who, vma, addr / PAGE_SIZE, write)
       : state.begin(vma, addr / PAGE_SIZE, write);
   let code: number;
-  if (ptePresent(pte)) code = doWpPage(vmf, pte);
-  else if (pteNone(pte)) code = vmaOps(vma).fault(vmf);
+  if (ptePresent(pte)) code = wpPage(vmf, pte);
+  else if (pteNone(pte)) code = noPage(vmf);
   else code = doSwapPage(vmf, pte);
   k.phys.vm.countFault(code >= 0 && (code & FAULT_MAJOR) !== 0);
   if (code >= 0 && k.trace !== null) traceFault(vmf, addr, code);
   return code;
+}
+
+/** The fault codes of huge-memory.ts's outcomes (HUGE_ZERO … HUGE_ZERO_COPY). */
+const HUGE_CODES = [ZERO_PAGE, NEW_PAGE, REUSE, ZERO_COPY];
+
+/** A fault on a none PTE: a huge PMD where one may go (create_huge_pmd), else the VMA's own fault. */
+function noPage(vmf: VmFault): number {
+  const { k, vma, who } = vmf;
+  if (thpPolicyAllows(k, vma)) {
+    const huge = doHugePmdAnonymousPage(k, who.mm, vma, vmf.vpn, vmf.write, who.pid);
+    if (huge !== HUGE_FALLBACK) {
+      vmf.mapped = PTRS_PER_PTE;
+      return HUGE_CODES[huge]!;
+    }
+  }
+  return vmaOps(vma).fault(vmf);
+}
+
+/** A write to a present write-protected entry: under a huge PMD first do_huge_pmd_wp_page. */
+function wpPage(vmf: VmFault, pte: number): number {
+  const { k, vma, who } = vmf;
+  if (who.mm.pt.isHuge(regionOf(vmf.vpn))) {
+    const huge = doHugePmdWpPage(k, who.mm, vma, vmf.vpn);
+    if (huge !== HUGE_SPLIT) {
+      vmf.mapped = PTRS_PER_PTE;
+      return HUGE_CODES[huge]!;
+    }
+  }
+  return doWpPage(vmf, pte);
 }
 
 function traceFault(vmf: VmFault, addr: number, code: number): void {

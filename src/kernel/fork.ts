@@ -19,11 +19,13 @@
  * entries would be identical (PageTable.copyPteRange), instead of copying
  * 512 entries; the result is the same for every reader.
  */
+
 import { vmEnoughMemory } from "./commit.js";
 import {
   PAGE_SIZE,
   VM_ACCOUNT,
   VM_DONTCOPY,
+  VM_HUGETLB,
   VM_LOCKED_MASK,
   VM_MIXEDMAP,
   VM_PFNMAP,
@@ -31,6 +33,8 @@ import {
   VM_UFFD_WP,
   VM_WIPEONFORK,
 } from "./constants.js";
+import { copyHugePmd } from "./huge-memory.js";
+import { copyHugetlbPageRange } from "./hugetlb.js";
 import type { Kernel } from "./kernel.js";
 import { MM_LAYOUT_FIELDS, Mm, normalPage } from "./mm.js";
 import {
@@ -100,7 +104,9 @@ export function dupMm(k: Kernel, parent: Mm): Result<{ mm: Mm; copied: number }>
     const dup = dupVma(vma);
     if (dup === null) continue;
     child.vmas.push(dup);
-    if (!(vma.flags & VM_WIPEONFORK) && vmaNeedsCopy(vma)) copiedVmas.push(vma);
+    if (vma.flags & VM_HUGETLB) {
+      if (vmaNeedsCopy(vma)) copyHugetlbPageRange(k.phys, parent, child, vma);
+    } else if (!(vma.flags & VM_WIPEONFORK) && vmaNeedsCopy(vma)) copiedVmas.push(vma);
   }
   const copied = copyPageRange(k, parent, child, copiedVmas);
   child.hiwaterRss = child.rss;
@@ -137,6 +143,7 @@ function copyPageRange(k: Kernel, parent: Mm, child: Mm, copiedVmas: readonly Vm
         if (span.key !== key) flush();
         key = span.key;
         spans.push({ lo: span.lo, hi: span.hi, clean });
+        if (parent.pt.isHuge(key)) copyHugePmd(k, parent.pt, child.pt, key);
         const n = copyPresentPtes(phys, k.swap, child, vma, span.entries, span.lo, span.hi);
         copied += n & COUNT_MASK;
         if ((cow && n & WRITABLE_SEEN) || n & SWAP_SEEN)

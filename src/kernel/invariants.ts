@@ -4,8 +4,11 @@
  * bug. It is deliberately simple and independent of the fast paths it
  * checks: it counts PTEs itself rather than trusting any counter.
  */
+
 import { recountCommitted, sizeAccountedObjects } from "./commit.js";
-import { PAGE_SIZE, TASK_SIZE, VM_PFNMAP, VM_SHARED } from "./constants.js";
+import { PAGE_SIZE, TASK_SIZE, VM_HUGETLB, VM_PFNMAP, VM_SHARED } from "./constants.js";
+import { checkHugePmds, isLargeFrame } from "./huge-memory.js";
+import { HPAGE_ORDER, HPAGE_PAGES, HPAGE_SIZE } from "./hugetlb.js";
 import type { Machine } from "./machine.js";
 import type { Mm } from "./mm.js";
 import {
@@ -29,6 +32,7 @@ import {
   PG_ACTIVE,
   PG_ANON_EXCLUSIVE,
   PG_CACHED,
+  PG_HUGETLB,
   PG_LAZYFREE,
   PG_RESERVED,
   PG_SWAPCACHE,
@@ -38,6 +42,7 @@ import {
   ZERO_PFN,
 } from "./phys.js";
 import { FOLIO_BATCH_SIZE } from "./swap.js";
+import type { Inode } from "./vfs.js";
 import type { Vma } from "./vma.js";
 import { LRU_UNEVICTABLE, lruOf, lruSizes } from "./vmscan.js";
 
@@ -70,12 +75,15 @@ export function checkInvariants(m: Machine): InvariantReport {
     mms.add(task.mm);
     checkVmas(task.pid, task.mm, v);
     checkPtes(m, task.pid, task.mm, counted, swapCounted, v);
+    checkHugePtes(m, task.pid, task.mm, counted, v);
   }
+  checkHugetlbPool(m, mms, v);
   for (const inode of m.vfs.cachedInodes())
     for (const entry of inode.swapped.values())
       swapCounted.set(entry, (swapCounted.get(entry) ?? 0) + 1);
   checkSwap(m, swapCounted, v);
   v.push(...checkTableSharing([...mms].map((mm) => mm.pt)));
+  v.push(...checkHugePmds(m)); // huge PMDs, entire mapcounts, compound pages
   let pssFixed = 0;
   let mappedFrames = 0;
   let free = phys.nrFrames - top; // never allocated
@@ -92,7 +100,12 @@ export function checkInvariants(m: Machine): InvariantReport {
       mappedFrames++;
       pssFixed += mc * pssShare(mc);
     }
-    if ((flags & KIND_MASK) === KIND_ANON && mc === 0 && !(flags & (PG_RESERVED | PG_SWAPCACHE)))
+    if (
+      (flags & KIND_MASK) === KIND_ANON &&
+      mc === 0 &&
+      !(flags & (PG_RESERVED | PG_SWAPCACHE | PG_HUGETLB)) &&
+      !isLargeFrame(phys, pfn) // a partially mapped THP keeps its unmapped frames
+    )
       v.push(`anonymous pfn ${pfn} leaked: mapped by nobody`);
     if (flags & PG_SWAPCACHE && !m.swap.entryOf.has(pfn))
       v.push(`pfn ${pfn} is marked swap-cached but no slot holds it`);
@@ -158,6 +171,13 @@ function checkPtes(
   let swapents = 0;
   // The VMA of the previous PTE is reused while addresses stay inside it.
   let vma: Vma | undefined;
+  // Anonymous pages and swap entries are reached through their VMA's
+  // anon_vma (rmap, fork's vma_needs_copy): a VMA holding one has one,
+  // also after a split, a merge or an mremap move.
+  const noAnonVma = (at: Vma, addr: number, what: string): void => {
+    if (at.anonVma === null)
+      v.push(`pid ${pid}: ${what} at ${addr.toString(16)} in a VMA without an anon_vma`);
+  };
   mm.pt.walk(0, TASK_SIZE / PAGE_SIZE, {
     pteEntry(pte, i, span) {
       const addr = (span.base + i) * PAGE_SIZE;
@@ -180,6 +200,7 @@ function checkPtes(
         const entry = swpEntry(pte);
         swapCounted.set(entry, (swapCounted.get(entry) ?? 0) + 1);
         swapents++;
+        noAnonVma(vma, addr, "a swap entry");
         return;
       }
       if (!ptePresent(pte)) {
@@ -200,6 +221,7 @@ function checkPtes(
       counted[pfn]!++;
       const kind = phys.flags[pfn]! & KIND_MASK;
       rss[kind]!++;
+      if (kind === KIND_ANON) noAnonVma(vma, addr, "an anonymous page");
       if (pteWrite(pte) && !(vma.flags & VM_SHARED)) {
         const exclusive =
           kind === KIND_ANON && phys.mapcountOf(pfn) === 1 && phys.flags[pfn]! & PG_ANON_EXCLUSIVE;
@@ -340,6 +362,7 @@ function checkLru(m: Machine, v: string[]): void {
       if (f !== KIND_FREE) v.push(`free pfn ${pfn} keeps page flags ${f.toString(16)}`);
       continue;
     }
+    if (f & PG_HUGETLB) continue; // the hugetlb pool's: on no list (checkHugetlbPool)
     inUse++;
     if (f & PG_LAZYFREE && kind !== KIND_ANON)
       v.push(`pfn ${pfn} is lazily freeable but not anonymous`);
@@ -379,4 +402,83 @@ function checkLruOrder(m: Machine, v: string[]): void {
   seqs.sort((a, b) => a - b);
   for (let i = 1; i < seqs.length; i++)
     if (seqs[i] === seqs[i - 1]) v.push(`two frames share LRU place ${seqs[i]}`);
+}
+
+/**
+ * An mm's huge entries (hugetlb.ts), counted into `counted` at their
+ * folio's head: each lies inside a VM_HUGETLB VMA and maps the head of an
+ * order-9 hugetlb folio; a writable one of a private mapping maps a page
+ * that is exclusively its own (the COW rule).
+ */
+function checkHugePtes(m: Machine, pid: number, mm: Mm, counted: Uint32Array, v: string[]): void {
+  const { phys } = m;
+  for (const [key, pte] of mm.hugePtes) {
+    const addr = key * HPAGE_SIZE;
+    const at = `pid ${pid}: huge entry at ${addr.toString(16)}`;
+    const vma = mm.vmaAt(addr);
+    if (vma === undefined || !(vma.flags & VM_HUGETLB) || vma.end < addr + HPAGE_SIZE) {
+      v.push(`${at} outside every hugetlb VMA`);
+      continue;
+    }
+    const head = ptePfn(pte);
+    if (!ptePresent(pte) || head >= counted.length || !(phys.flags[head]! & PG_HUGETLB)) {
+      v.push(`${at} maps no hugetlb page`);
+      continue;
+    }
+    if (phys.orderOf(head) !== HPAGE_ORDER) v.push(`${at} maps pfn ${head}, not a folio's head`);
+    counted[head]!++;
+    const f = phys.flags[head]!;
+    if (pteWrite(pte) && !(vma.flags & VM_SHARED)) {
+      const mine =
+        (f & KIND_MASK) === KIND_ANON && f & PG_ANON_EXCLUSIVE && phys.mapcountOf(head) === 1;
+      if (!mine) v.push(`${at} is writable but its page is not exclusively its own`);
+    }
+  }
+}
+
+/**
+ * The hugetlb pool: free + in use = total (HugePages_Total), in use being
+ * the folios mapped or held by a hugetlbfs file; every frame marked
+ * PG_HUGETLB belongs to one of them; free pages are unmapped; the
+ * reservations are the files' unfaulted reserved indices, and fit in the
+ * free pages; the pool's files are exactly those some VMA maps.
+ */
+function checkHugetlbPool(m: Machine, mms: ReadonlySet<Mm>, v: string[]): void {
+  const { phys, hugetlb: pool } = m;
+  const heads = new Set<number>();
+  for (const head of pool.free) {
+    if (heads.has(head)) v.push(`hugetlb: free page ${head} listed twice`);
+    heads.add(head);
+    if (phys.mapcountOf(head) !== 0) v.push(`hugetlb: free page ${head} is mapped`);
+  }
+  const mappedFiles = new Set<Inode>();
+  for (const mm of mms) {
+    for (const vma of mm.vmas) {
+      if (!(vma.flags & VM_HUGETLB)) continue;
+      if (vma.file?.hugetlb === undefined) v.push("hugetlb: a VM_HUGETLB VMA without its file");
+      else mappedFiles.add(vma.file);
+    }
+    for (const pte of mm.hugePtes.values()) heads.add(ptePfn(pte));
+  }
+  let resv = 0;
+  for (const inode of mappedFiles) {
+    if (!pool.files.has(inode)) v.push(`hugetlb: file ${inode.ino} mapped but not in the pool`);
+    for (const head of inode.hugetlb!.pages.values()) heads.add(head);
+    resv += inode.hugetlb!.resv.size;
+  }
+  for (const inode of pool.files)
+    if (!mappedFiles.has(inode)) v.push(`hugetlb: file ${inode.ino} held but mapped by nobody`);
+  if (heads.size !== pool.total)
+    v.push(`hugetlb: HugePages_Total ${pool.total} but ${heads.size} pages free or in use`);
+  if (resv !== pool.resv) v.push(`hugetlb: HugePages_Rsvd ${pool.resv} but ${resv} reserved`);
+  if (pool.resv > pool.free.length) v.push("hugetlb: more pages reserved than free");
+  if (pool.surplus > pool.total) v.push("hugetlb: more surplus pages than pages");
+  let frames = 0;
+  for (let pfn = phys.firstUsable; pfn < phys.highWater; pfn++)
+    if (phys.flags[pfn]! & PG_HUGETLB) frames++;
+  if (frames !== heads.size * HPAGE_PAGES)
+    v.push(`hugetlb: ${frames} frames marked hugetlb for ${heads.size} pages`);
+  for (const head of heads)
+    if (!(phys.flags[head]! & PG_HUGETLB) || phys.orderOf(head) !== HPAGE_ORDER)
+      v.push(`hugetlb: pool page ${head} is not an order-9 hugetlb folio`);
 }

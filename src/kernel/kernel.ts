@@ -4,6 +4,8 @@
  */
 import type { CommitState } from "./commit.js";
 import type { KernelEvent } from "./events.js";
+import type { ThpEnabled, ThpState } from "./huge-memory.js";
+import type { HugetlbPool } from "./hugetlb.js";
 import type { Mm } from "./mm.js";
 import type { PhysMem } from "./phys.js";
 import type { SwapState } from "./swap.js";
@@ -30,6 +32,10 @@ export interface KernelConfig {
   readonly protectionKeys: boolean;
   /** Bytes of the swap file /swapfile swapped on at boot (`--swap SIZE`); 0: no swap. */
   readonly swapBytes: number;
+  /** Huge pages in the hugetlb pool at boot (`--hugepages N`, vm.nr_hugepages); 0: none. */
+  readonly hugepages: number;
+  /** transparent_hugepage/enabled at boot (`--thp`): "madvise", as on the capture machine. */
+  readonly thp: ThpEnabled;
 }
 
 export const DEFAULT_CONFIG: KernelConfig = {
@@ -41,6 +47,8 @@ export const DEFAULT_CONFIG: KernelConfig = {
   readaheadKb: 128,
   protectionKeys: false,
   swapBytes: 0,
+  hugepages: 0,
+  thp: "madvise",
 };
 
 export interface Kernel {
@@ -50,6 +58,10 @@ export interface Kernel {
   readonly swap: SwapState;
   /** Overcommit accounting: the committed address space and the vm.overcommit_* sysctls. */
   readonly commit: CommitState;
+  /** The hugetlb pool (hugetlb.ts). */
+  readonly hugetlb: HugetlbPool;
+  /** Transparent huge pages: the sysfs settings and the folios' entire mapcounts (huge-memory.ts). */
+  readonly thp: ThpState;
   readonly config: KernelConfig;
   /** The attached tracer, or null. */
   trace: ((event: KernelEvent) => void) | null;

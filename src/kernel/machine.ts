@@ -46,6 +46,8 @@ import {
 } from "./filemap.js";
 import { dupMm } from "./fork.js";
 import { populateRange } from "./gup.js";
+import { recountEntire, type ThpDefrag, type ThpEnabled, ThpState } from "./huge-memory.js";
+import { HugetlbPool, releaseHugetlbOrphans, setNrHugepages } from "./hugetlb.js";
 import { DEFAULT_CONFIG, type Kernel, type KernelConfig } from "./kernel.js";
 import { type KsmImage, KsmState } from "./ksm.js";
 import type { Mm, ZapStats } from "./mm.js";
@@ -61,6 +63,7 @@ import {
   setLocked,
   writeback,
 } from "./mman.js";
+import { doMremap, type MremapRequest } from "./mremap.js";
 import { OOM_SCORE_ADJ_MIN, oomKillMessage, oomKillSummary } from "./oom.js";
 import { PhysMem } from "./phys.js";
 import { programActions } from "./program-actions.js";
@@ -104,8 +107,12 @@ export interface MachineParts {
   readonly swap?: SwapState | undefined;
   /** The vm.overcommit_* sysctls; absent in images saved before they existed (the defaults). */
   readonly sysctls?: OvercommitSysctls | undefined;
+  /** The hugetlb pool; absent in images saved before it existed (empty). */
+  readonly hugetlb?: HugetlbPool | undefined;
   /** The swap headers mkswap wrote (swapon.ts); absent in older images (none). */
   readonly swapHeaders?: SwapHeaders | undefined;
+  /** transparent_hugepage/enabled and defrag; absent in older images (the boot option, madvise). */
+  readonly thp?: { readonly enabled: ThpEnabled; readonly defrag: ThpDefrag } | undefined;
   /** The process table, in its order. */
   readonly tasks: readonly Task[];
   readonly now: number;
@@ -127,6 +134,10 @@ export class Machine implements Kernel, Timeline {
   /** What mkswap wrote into swap headers besides the signature (swapon.ts). */
   readonly swapHeaders: SwapHeaders;
   readonly commit: CommitState;
+  /** The hugetlb pool (hugetlb.ts). */
+  readonly hugetlb: HugetlbPool;
+  /** Transparent huge pages: settings and entire mapcounts (huge-memory.ts). */
+  readonly thp: ThpState;
   readonly tasks = new Map<number, Task>();
   trace: ((event: KernelEvent) => void) | null = null;
   /** Nanoseconds since boot. */
@@ -162,6 +173,8 @@ export class Machine implements Kernel, Timeline {
   /** A machine at power-on, or over restored parts (see restore). */
   private constructor(config: KernelConfig, parts?: MachineParts) {
     this.config = config;
+    this.thp = new ThpState(parts?.thp?.enabled ?? config.thp ?? "madvise");
+    if (parts?.thp !== undefined) this.thp.defrag = parts.thp.defrag;
     if (parts !== undefined) {
       this.phys = parts.phys;
       this.vfs = parts.vfs;
@@ -169,11 +182,15 @@ export class Machine implements Kernel, Timeline {
       this.swapHeaders = parts.swapHeaders ?? new SwapHeaders();
       this.commit = new CommitState(freeKbytesAtBoot(this.phys));
       if (parts.sysctls !== undefined) this.commit.setSysctls(parts.sysctls);
+      this.hugetlb = parts.hugetlb ?? new HugetlbPool();
       return;
     }
     this.phys = new PhysMem(Math.floor(config.memBytes / PAGE_SIZE));
     bootSpecialFrames(this.phys);
     this.commit = new CommitState(freeKbytesAtBoot(this.phys));
+    this.hugetlb = new HugetlbPool();
+    // hugepages= on the command line: the pool is taken before anything else runs
+    setNrHugepages(this.phys, this.hugetlb, config.hugepages);
     this.vfs = bootFilesystem();
     this.swap = new SwapState();
     this.swapHeaders = new SwapHeaders();
@@ -187,6 +204,7 @@ export class Machine implements Kernel, Timeline {
   static restore(parts: MachineParts): Machine {
     const m = new Machine(parts.config, parts);
     for (const task of parts.tasks) m.tasks.set(task.pid, task);
+    recountEntire(m);
     // The commitment is what the restored mappings charge.
     m.commit.acct(recountCommitted(m.mms()));
     for (const inode of sizeAccountedObjects(m.mms())) m.commit.objects.add(inode);
@@ -325,6 +343,21 @@ export class Machine implements Kernel, Timeline {
     return r;
   }
 
+  /**
+   * mremap(2) by `pid` (mremap.ts): the mapping's new address, and the
+   * faults of populating a locked mapping's new part (mm_populate, after
+   * the call; none otherwise).
+   */
+  mremap(pid: number, req: MremapRequest): Result<{ addr: number; faults: AccessReport }> {
+    const t = this.live(pid);
+    if (!t.ok) return t;
+    const r = this.refused(t.value, doMremap(this, t.value.mm, req));
+    if (!r.ok) return r;
+    this.collectOrphans();
+    const [start, end] = r.value.populate ?? [r.value.addr, r.value.addr];
+    return success({ addr: r.value.addr, faults: populateRange(this, t.value, start, end) });
+  }
+
   /** do_exit, then the files only the dead process held are freed. */
   private die(task: Task, status: number): void {
     if (task.pid === LOGIN_SHELL_PID && !task.isZombie) this.loginShellStatus = status;
@@ -365,6 +398,14 @@ export class Machine implements Kernel, Timeline {
     if (!t.ok) return t;
     if (t.value.mm !== null) clearRefs(this, t.value.mm, type);
     return success(undefined);
+  }
+
+  /**
+   * A write to vm.nr_hugepages (procfs or sysfs parsed it): the pool grows
+   * from free memory or gives its free pages back (set_max_huge_pages).
+   */
+  setNrHugepages(count: number): void {
+    setNrHugepages(this.phys, this.hugetlb, count);
   }
 
   /** A write to /proc/sys/vm/page-cluster (0..31, checked by procfs): swap read-ahead's next window. */
@@ -835,6 +876,7 @@ export class Machine implements Kernel, Timeline {
   /** Frees the shmem objects and deleted files that no mapping holds any more. */
   collectOrphans(): void {
     collectOrphans(this.phys, this.vfs, () => this.mms(), this.swap);
+    releaseHugetlbOrphans(this, this.mms());
     uncommitOrphans(this);
   }
 

@@ -12,10 +12,19 @@
  * ignored. Each first drains the CPU's batches (lru_add_drain), as Linux does.
  */
 import type { Accessor } from "./access.js";
-import { PAGE_SIZE, VM_IO, VM_LOCKED, VM_PFNMAP, VM_READ, VM_WRITE } from "./constants.js";
+import {
+  PAGE_SIZE,
+  VM_HUGETLB,
+  VM_IO,
+  VM_LOCKED,
+  VM_PFNMAP,
+  VM_READ,
+  VM_WRITE,
+} from "./constants.js";
 import { fadviseWillneed, shmemSwapinRange } from "./filemap.js";
 import { populateRange } from "./gup.js";
 import type { Kernel } from "./kernel.js";
+import { PG_KSM } from "./ksm.js";
 import { type Mm, normalPage } from "./mm.js";
 import {
   PTE_DIRTY,
@@ -42,8 +51,9 @@ import { drainLazyfree, freeSwapAndCache, markLazyfree, readSwapCacheAsync } fro
 import type { Vma } from "./vma.js";
 import { type Owners, reclaimPages } from "./vmscan.js";
 
-/** can_madv_lru_vma: locked and raw-PFN mappings cannot be deactivated or paged out. */
-export const canMadvLru = (vma: Vma): boolean => (vma.flags & (VM_LOCKED | VM_PFNMAP)) === 0;
+/** can_madv_lru_vma: locked, raw-PFN and hugetlb mappings cannot be deactivated or paged out. */
+export const canMadvLru = (vma: Vma): boolean =>
+  (vma.flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)) === 0;
 
 /** MADV_COLD or MADV_PAGEOUT over [start, end) of `vma`. */
 export function coldOrPageout(
@@ -79,6 +89,7 @@ function coldOrPageoutPtes(k: Kernel, mm: Mm, vma: Vma, span: PteSpan, pageout: 
     if (!pageout) span.mkOld(i);
     phys.setFlags(pfn, f & ~(PG_REFERENCED | PG_ACTIVE));
     if (!pageout) continue;
+    if (f & PG_KSM) continue; // KSM pages stay in RAM in this model (ksm.ts)
     const kind = f & KIND_MASK;
     if (kind === KIND_SHMEM) {
       owners ??= new Map();

@@ -14,9 +14,12 @@ import {
   PTRS_PER_PTE,
   TASK_SIZE,
   VM_GROWSDOWN,
+  VM_HUGETLB,
   VM_LOCKED,
   VM_PFNMAP,
 } from "./constants.js";
+import { zapHugePmds } from "./huge-memory.js";
+import { unmapHugepageRange } from "./hugetlb.js";
 import type { Kernel } from "./kernel.js";
 import {
   PageTable,
@@ -67,6 +70,7 @@ export const MMAP_BASE = TASK_SIZE - 128 * 1024 * 1024;
 export const MM_FIELDS = {
   vmas: "own",
   pt: "own",
+  hugePtes: "own",
   users: "users",
   rssAnon: "counter",
   rssFile: "counter",
@@ -112,6 +116,8 @@ const MMAP_MIN_ADDR = 0x10000;
 export class Mm {
   readonly vmas: Vma[] = [];
   readonly pt = new PageTable();
+  /** Huge entries of VM_HUGETLB VMAs: 2 MiB page index -> entry (hugetlb.ts's table, mkPte-encoded). */
+  readonly hugePtes = new Map<number, number>();
   /** mm_users: the tasks using this mm. The last one to let go (mmput) tears it down. */
   users = 1;
   /** MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES: PTEs mapping pages of each kind. */
@@ -345,13 +351,19 @@ export function zapRange(
   end: number,
   stats: ZapStats,
 ): void {
+  if (vma.flags & VM_HUGETLB) {
+    unmapHugepageRange(k, mm, vma, start, end, true);
+    return;
+  }
   drainLazyfree(k.phys, k.swap); // lru_add_drain (zap_page_range_single, unmap_region, exit_mmap)
   mm.updateHiwaterRss();
+  const wholeHuge = zapHugePmds(k, mm, start, end); // zap_huge_pmd, or the split of a partial one
   mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
     pmdEntry(span) {
       if (span.anyEntry()) zapPteRange(k, mm, vma, span, stats);
     },
   });
+  for (const key of wholeHuge) mm.pt.freeTable(key); // the PMD is none again
 }
 
 /** zap_pte_range: clears the span's entries, dropping each page's mapping. */
@@ -385,7 +397,9 @@ export function exitMmap(k: Kernel, mm: Mm): ZapStats {
   const stats: ZapStats = { unmapped: 0, freed: 0 };
   mm.updateHiwaterRss();
   mm.updateHiwaterVm();
+  zapHugePmds(k, mm, 0, TASK_SIZE); // the folios lose their PMD mappings
   for (const vma of mm.vmas) {
+    if (vma.flags & VM_HUGETLB) unmapHugepageRange(k, mm, vma, vma.start, vma.end, true);
     mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
       pmdEntry(span) {
         unmapSpan(k, mm, vma, span, stats);

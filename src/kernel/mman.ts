@@ -11,6 +11,7 @@ import type { Accessor } from "./access.js";
 import { OVERCOMMIT_NEVER, shmemAcctSize, vmEnoughMemory } from "./commit.js";
 import {
   MADV_COLD,
+  MADV_COLLAPSE,
   MADV_DODUMP,
   MADV_DOFORK,
   MADV_DONTDUMP,
@@ -33,6 +34,7 @@ import {
   MAP_ANONYMOUS,
   MAP_FIXED,
   MAP_FIXED_NOREPLACE,
+  MAP_HUGETLB,
   MAP_NORESERVE,
   MAP_PRIVATE,
   MAP_SHARED,
@@ -47,8 +49,10 @@ import {
   VM_ACCOUNT,
   VM_DONTCOPY,
   VM_DONTDUMP,
+  VM_DONTEXPAND,
   VM_EXEC,
   VM_HUGEPAGE,
+  VM_HUGETLB,
   VM_LOCKED,
   VM_MAYEXEC,
   VM_MAYREAD,
@@ -66,6 +70,14 @@ import {
   VM_WRITE,
 } from "./constants.js";
 import { wantsWritenotify } from "./fault.js";
+import { madviseCollapse, splitHugePmdsAround, splitHugePmdsIn } from "./huge-memory.js";
+import {
+  HPAGE_SIZE,
+  hugetlbReservePages,
+  isVmHugetlb,
+  newHugetlbFile,
+  unmapHugepageRange,
+} from "./hugetlb.js";
 import type { Kernel } from "./kernel.js";
 import { ksmCompatible, unmergeKsmPages } from "./ksm.js";
 import {
@@ -101,6 +113,7 @@ import type { Inode } from "./vfs.js";
 import {
   isAnonymous,
   mmapFlags,
+  newAnonVma,
   newVma,
   protToVmFlags,
   type SpecialMapping,
@@ -197,6 +210,7 @@ export function doMmap(
     if (!named.ok) return named;
     if (req.file !== null) return failure("EBADF", "not anonymous memory");
   }
+  if (req.flags & MAP_HUGETLB) return mmapHugetlb(k, mm, req, flags.value);
   const len = pageAlignUp(req.length);
   const where = chooseAddress(mm, req, len);
   if (!where.ok) return where;
@@ -235,6 +249,48 @@ export function doMmap(
   return success(addr);
 }
 
+/**
+ * mmap(MAP_HUGETLB) (ksys_mmap_pgoff + hugetlbfs_file_mmap): the length is
+ * rounded up to 2 MiB, a MAP_FIXED address must be 2 MiB aligned, and a
+ * free address is; the mapping is of a new hugetlbfs file, VM_HUGETLB |
+ * VM_DONTEXPAND, never charged to Committed_AS; MAP_NORESERVE always gives
+ * VM_NORESERVE (no reservation), else every huge page of it is reserved
+ * now or mmap fails with ENOMEM (hugetlb.ts). A private mapping's anon_vma
+ * is made now: it names the owner of the reservations.
+ */
+function mmapHugetlb(k: Kernel, mm: Mm, req: MmapRequest, checked: number): Result<number> {
+  if (req.file !== null) return failure("EINVAL", "MAP_HUGETLB of a file");
+  const len = Math.ceil(req.length / HPAGE_SIZE) * HPAGE_SIZE;
+  if (len > TASK_SIZE) return failure("ENOMEM", "length beyond the address space");
+  if (req.flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) && req.addr % HPAGE_SIZE !== 0)
+    return failure("EINVAL", "fixed address not 2 MiB aligned");
+  let addr = req.addr;
+  if (req.flags & MAP_FIXED_NOREPLACE) {
+    if (!mm.isFree(addr, addr + len)) return failure("EEXIST");
+  } else if (!(req.flags & MAP_FIXED)) {
+    addr = mm.unmappedArea(len, true, 0);
+    if (addr < 0) return failure("ENOMEM", "no free address range");
+  }
+  const shared = (req.flags & MAP_SHARED) !== 0;
+  let flags = mmapFlags(req.prot, shared, true, false) & ~VM_ACCOUNT;
+  flags |= VM_HUGETLB | VM_DONTEXPAND | (checked & VM_SOFTDIRTY);
+  if (req.flags & MAP_NORESERVE) flags |= VM_NORESERVE;
+  const file = newHugetlbFile();
+  const reserved = hugetlbReservePages(k.hugetlb, file, 0, len / HPAGE_SIZE, req.flags);
+  if (!reserved.ok) return reserved;
+  if (req.flags & MAP_FIXED) unmapRange(k, mm, addr, len);
+  const inode = k.vfs.newHugetlbObject(len);
+  inode.hugetlb = file;
+  k.hugetlb.files.add(inode);
+  const vma = newVma(addr, addr + len, flags, 0, { file: inode });
+  if (!shared) {
+    vma.anonVma = newAnonVma();
+    file.owner = vma.anonVma;
+  }
+  mm.insert(vma);
+  return success(addr);
+}
+
 /** Maps a special mapping ([vvar], [vdso]) at addr. */
 export function mapSpecial(
   mm: Mm,
@@ -262,11 +318,12 @@ function overlapping(mm: Mm, start: number, end: number): Vma[] {
  * Removes [start, start + len) from the address space, whatever is mapped
  * there, and gives back the charge of its VM_ACCOUNT pages.
  */
-function unmapRange(k: Kernel, mm: Mm, start: number, len: number): ZapStats {
+export function unmapRange(k: Kernel, mm: Mm, start: number, len: number): ZapStats {
   const stats: ZapStats = { unmapped: 0, freed: 0 };
   const end = start + len;
   if (mm.isFree(start, end)) return stats;
   mm.updateHiwaterVm();
+  splitHugePmdsAround(k, mm, start, end); // vma_adjust_trans_huge
   const [i, j] = mm.splitAround(start, end);
   const removed = mm.vmas.slice(i, j);
   for (const vma of removed) zapRange(k, mm, vma, vma.start, vma.end, stats);
@@ -291,11 +348,15 @@ export function doMunmap(k: Kernel, mm: Mm, start: number, len: number): Result<
  * Whether cutting VMAs at `start` and `end` stays within vm.max_map_count:
  * __split_vma refuses (ENOMEM) once the mm holds that many.
  */
-function roomToSplit(mm: Mm, start: number, end: number): Result<void> {
+function roomToSplit(mm: Mm, start: number, end: number, splitting = true): Result<void> {
   let splits = 0;
   for (const at of [start, end]) {
     const vma = mm.vmaAt(at);
     if (vma !== undefined && vma.start < at) splits++;
+    // hugetlb_vm_op_split: a hugetlb VMA splits only at a huge page boundary
+    const cut = splitting && vma !== undefined && vma.start < at;
+    if (cut && isVmHugetlb(vma) && at % HPAGE_SIZE !== 0)
+      return failure("EINVAL", "not at a huge page boundary");
   }
   return splits > 0 && mm.vmas.length + splits - 1 >= MAX_MAP_COUNT
     ? failure("ENOMEM", "too many mappings")
@@ -362,6 +423,7 @@ export function doMprotect(
   }
   const charged = chargeMprotect(k, mm, start, end.value, want);
   if (!charged.ok) return charged;
+  splitHugePmdsAround(k, mm, start, end.value); // vma_adjust_trans_huge
   modifyFlags(mm, start, end.value, (vma) => {
     let flags = (vma.flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | want;
     if (flags === vma.flags) return; // mprotect_fixup: nothing to change
@@ -451,6 +513,17 @@ function makeWritable(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): 
   });
 }
 
+/** Advice that acts on pages and leaves the VMAs whole (no split, so no hugetlb alignment to keep). */
+const ADVICE_WITHOUT_SPLIT = new Set([
+  MADV_DONTNEED,
+  MADV_FREE,
+  MADV_COLD,
+  MADV_PAGEOUT,
+  MADV_WILLNEED,
+  MADV_POPULATE_READ,
+  MADV_POPULATE_WRITE,
+]);
+
 /**
  * madvise(2) for the advice values cowsh models. `who` is the calling
  * task, whose faults MADV_POPULATE_* counts (without one they count nowhere).
@@ -466,9 +539,10 @@ export function doMadvise(
   const end = rangeOf(start, len);
   if (!end.ok) return end;
   if (!coveredWithoutHoles(mm, start, end.value)) return failure("ENOMEM");
-  const room = roomToSplit(mm, start, end.value);
+  const room = roomToSplit(mm, start, end.value, !ADVICE_WITHOUT_SPLIT.has(advice));
   if (!room.ok) return room;
   const vmas = mm.vmas.filter((v) => v.start < end.value && v.end > start);
+  splitHugePmdsAround(k, mm, start, end.value); // vma_adjust_trans_huge
   const set = (on: number, off = 0) =>
     modifyFlags(mm, start, end.value, (v) => (v.flags = (v.flags & ~off) | on));
   switch (advice) {
@@ -524,15 +598,27 @@ export function doMadvise(
       set(0, VM_DONTDUMP);
       break;
     case MADV_DONTNEED: {
-      if (vmas.some((v) => v.flags & (VM_LOCKED | VM_SPECIAL))) return failure("EINVAL");
+      if (vmas.some((v) => v.flags & (VM_LOCKED | VM_SPECIAL) && !isVmHugetlb(v)))
+        return failure("EINVAL");
+      // madvise_dontneed_free_valid_vma: a hugetlb range starts at a huge
+      // page and ends at one (rounded down); its reservations stay
+      if (vmas.some((v) => isVmHugetlb(v) && Math.max(start, v.start) % HPAGE_SIZE !== 0))
+        return failure("EINVAL");
       const stats: ZapStats = { unmapped: 0, freed: 0 };
-      for (const vma of vmas)
-        zapRange(k, mm, vma, Math.max(start, vma.start), Math.min(end.value, vma.end), stats);
+      for (const vma of vmas) {
+        const from = Math.max(start, vma.start);
+        const to = Math.min(end.value, vma.end);
+        if (isVmHugetlb(vma)) {
+          const down = Math.floor(to / HPAGE_SIZE) * HPAGE_SIZE;
+          if (down > from) unmapHugepageRange(k, mm, vma, from, down, false);
+        } else zapRange(k, mm, vma, from, to, stats);
+      }
       break;
     }
     case MADV_COLD:
     case MADV_PAGEOUT:
       if (vmas.some((v) => !canMadvLru(v))) return failure("EINVAL");
+      splitHugePmdsIn(k, mm, start, end.value); // THPs are not reclaimed whole (huge-memory.ts)
       for (const vma of vmas) {
         const from = Math.max(start, vma.start);
         coldOrPageout(k, mm, vma, from, Math.min(end.value, vma.end), advice === MADV_PAGEOUT);
@@ -541,6 +627,7 @@ export function doMadvise(
     case MADV_FREE:
       if (vmas.some((v) => v.flags & (VM_LOCKED | VM_PFNMAP) || !isAnonymous(v)))
         return failure("EINVAL");
+      splitHugePmdsIn(k, mm, start, end.value); // madvise_free_huge_pmd is not modelled: split
       for (const vma of vmas)
         madviseFree(k, mm, vma, Math.max(start, vma.start), Math.min(end.value, vma.end));
       break;
@@ -553,6 +640,8 @@ export function doMadvise(
         end.value,
         advice === MADV_POPULATE_WRITE,
       );
+    case MADV_COLLAPSE:
+      return madviseCollapse(k, mm, vmas, start, end.value);
     case MADV_WILLNEED:
       for (const vma of vmas)
         madviseWillneed(

@@ -5,10 +5,15 @@
  *
  * Levels. The address space is cut into 2 MiB regions, one PMD entry each.
  * A PMD entry is either empty or points at a *PTE table* of 512 entries (a
- * Uint32Array), found by the region's index `vpn >>> 9` in a Map. (A PMD
- * entry mapping a 2 MiB page directly, as a huge page would, has its place
- * in the walk — `pmdEntry` — but is not modelled yet.) A table exists
- * exactly when Linux would have allocated a page-table page for that
+ * Uint32Array), found by the region's index `vpn >>> 9` in a Map. A PMD
+ * entry mapping a 2 MiB transparent huge page directly (pmd_trans_huge,
+ * huge-memory.ts) is kept as the 512 PTEs it stands for, in a table marked
+ * *huge* (`isHuge`): the entries map the folio's 512 frames in order (or the
+ * zero page 512 times, for the huge zero page), with the same bits, so every
+ * walk reads a PMD mapping as its pages; the mark says there is no PTE-table
+ * page behind them (VmPTE) and that they change together. Splitting the PMD
+ * (`clearHuge`) turns the marked table into a real one. Otherwise a table
+ * exists exactly when Linux would have allocated a page-table page for that
  * region, so VmPTE is counted as Linux counts it (PTE, PMD and PUD pages).
  *
  * Entry layout (32 bits), three kinds told apart by bits 0 and 1:
@@ -287,6 +292,8 @@ export interface CopySpan {
 
 export class PageTable {
   private readonly slots = new Map<number, Slot>();
+  /** Regions whose table stands for one PMD entry mapping a huge page (see the header). */
+  private readonly huge = new Set<number>();
   /**
    * A one-entry cache of the last slot found, since a fault looks up the
    * same 2 MiB table several times (Map lookups of these large keys cost
@@ -439,6 +446,7 @@ export class PageTable {
 
   /** Drops region `key`'s table (free_pgtables). Its PTEs must already be zapped. */
   freeTable(key: number): void {
+    this.huge.delete(key);
     const slot = this.slots.get(key);
     if (slot === undefined) return;
     slot.table.sharers--;
@@ -451,6 +459,7 @@ export class PageTable {
   releaseAll(): void {
     for (const slot of this.slots.values()) slot.table.sharers--;
     this.slots.clear();
+    this.huge.clear();
     this.cachedKey = -1;
     this.cachedSlot = undefined;
   }
@@ -466,7 +475,29 @@ export class PageTable {
       pmds.add(Math.floor(key / PTRS_PER_PTE));
       puds.add(Math.floor(key / (PTRS_PER_PTE * PTRS_PER_PTE)));
     }
-    return this.slots.size + pmds.size + puds.size;
+    return this.slots.size - this.huge.size + pmds.size + puds.size;
+  }
+
+  /* ---- PMD entries mapping a huge page (huge-memory.ts) ---- */
+
+  /** Whether region `key`'s table stands for one PMD entry mapping a huge page (pmd_trans_huge). */
+  isHuge(key: number): boolean {
+    return this.huge.size > 0 && this.huge.has(key);
+  }
+
+  /** Marks region `key` (whose 512 entries are set) as one PMD entry mapping a huge page. */
+  setHuge(key: number): void {
+    this.huge.add(key);
+  }
+
+  /** The PMD entry is split: region `key`'s entries stay, now in a PTE table of their own. */
+  clearHuge(key: number): void {
+    this.huge.delete(key);
+  }
+
+  /** The regions mapped by a huge PMD entry, ascending. */
+  hugeKeys(): number[] {
+    return [...this.huge].sort((a, b) => a - b);
   }
 
   /* ---- for the snapshot and the invariant checker, which see tables as objects ---- */
@@ -510,4 +541,18 @@ export function checkTableSharing(pts: Iterable<PageTable>): string[] {
       v.push("a shared PTE table holds a writable PTE");
   }
   return v;
+}
+
+/**
+ * move_normal_pmd (mremap): region `from`'s PTE table, with this mm's
+ * young bits, becomes region `to`'s, which must have none. A table shared
+ * after fork stays shared: only this mm's slot moves.
+ */
+export function movePteTable(pt: PageTable, from: number, to: number): void {
+  const slot = pt.slot(from);
+  if (slot === undefined || pt.hasTable(to))
+    throw new Error(`movePteTable: region ${from} has no table or region ${to} has one`);
+  pt.restoreTable(to, slot.table, slot.young);
+  slot.table.sharers++; // freeTable below gives this mm's use of it back
+  pt.freeTable(from);
 }

@@ -84,6 +84,8 @@ export const PG_ACTIVE = 1 << 10;
 export const PG_SWAPCACHE = 1 << 11;
 /** An anonymous page MADV_FREE made lazily freeable (Linux: a folio without PG_swapbacked). */
 export const PG_LAZYFREE = 1 << 12;
+/** A frame of a huge page of the hugetlb pool (hugetlb.ts): never on an LRU list, never swapped. */
+export const PG_HUGETLB = 1 << 15;
 
 /* The LRU lists (enum lru_list), indexed as lruvec's lists are. */
 export const LRU_INACTIVE_ANON = 0;
@@ -97,7 +99,7 @@ export const NOT_ON_LRU = -1;
 /** The LRU list a frame with flags `f` is on (folio_lru_list), or NOT_ON_LRU. */
 export function lruOf(f: number): number {
   const kind = f & KIND_MASK;
-  if (kind === KIND_FREE || f & PG_RESERVED) return NOT_ON_LRU;
+  if (kind === KIND_FREE || f & (PG_RESERVED | PG_HUGETLB)) return NOT_ON_LRU;
   if (f & PG_MLOCKED) return LRU_UNEVICTABLE;
   const file = kind === KIND_FILE || (kind === KIND_ANON && f & PG_LAZYFREE);
   return (file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON) + (f & PG_ACTIVE ? 1 : 0);

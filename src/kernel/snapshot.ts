@@ -28,12 +28,19 @@
 import type { OvercommitSysctls } from "./commit.js";
 import { PAGE_SIZE, PMD_SIZE, PTRS_PER_PTE, TASK_SIZE } from "./constants.js";
 import { INIT_PID } from "./exit.js";
+import {
+  THP_DEFRAG_MODES,
+  THP_ENABLED_MODES,
+  type ThpDefrag,
+  type ThpEnabled,
+} from "./huge-memory.js";
+import { HugetlbPool, newHugetlbFile } from "./hugetlb.js";
 import { checkInvariants } from "./invariants.js";
 import type { KernelConfig } from "./kernel.js";
 import type { KsmImage, KsmTunables } from "./ksm.js";
 import { LOGIN_SHELL_PID, Machine, PID_MAX } from "./machine.js";
 import { MM_SAVED_NUMBERS, Mm, type MmSavedNumber } from "./mm.js";
-import { PteTable } from "./page-table.js";
+import { PteTable, ptePresent } from "./page-table.js";
 import {
   KIND_FREE,
   KIND_MASK,
@@ -106,6 +113,18 @@ export interface MachineImage {
   readonly ksm?: KsmImage;
   /** The content generator of `write --random`; absent in older images. */
   readonly randomState?: number;
+  /** transparent_hugepage/enabled and defrag; absent in older images (the boot option, madvise). */
+  readonly thp?: { readonly enabled: string; readonly defrag: string };
+  /** The hugetlb pool (hugetlb.ts); absent when it never held a page. */
+  readonly hugetlb?: HugetlbPoolImage;
+}
+
+/** The hugetlb pool: its free pages' heads (the next handed out last) and its counters. */
+export interface HugetlbPoolImage {
+  readonly free: readonly number[];
+  readonly total: number;
+  readonly resv: number;
+  readonly surplus: number;
 }
 
 /** The LRU lists' order: each frame's lru stamp (phys.ts), frames [0, bump), and the last seq given. */
@@ -168,6 +187,14 @@ export interface InodeImage {
   readonly elf?: string;
   /** Bytes allocated, when fewer than the size (holes). */
   readonly allocated?: number;
+  /** A hugetlbfs file (hugetlb.ts): its pages as (index, head pfn) pairs, its reserved indices, its owner's anon_vma (index in anonVmas). */
+  readonly hugetlb?: {
+    readonly pages: readonly number[];
+    readonly resv: readonly number[];
+    readonly owner: number | null;
+    /** Children's VMAs the owner took a page from (anonVmas indices); absent when none. */
+    readonly unmapped?: readonly number[];
+  };
 }
 
 /** Every PTE table once: table i is pte[512 i, 512 (i + 1)), used by sharers[i] mms. */
@@ -211,6 +238,10 @@ export type MmImage = { readonly [K in MmSavedNumber]: number } & {
   readonly vmas: readonly VmaImage[];
   /** The page table's slots in order, as triples: region key, table index, young index (-1: none). */
   readonly slots: readonly number[];
+  /** Huge entries of hugetlb VMAs (hugetlb.ts) as (2 MiB page index, entry) pairs; absent when none. */
+  readonly hugePtes?: readonly number[];
+  /** Regions mapped by a huge PMD (huge-memory.ts); absent when none. */
+  readonly huge?: readonly number[];
 };
 
 export interface VmaImage {
@@ -300,7 +331,13 @@ export function saveMachine(m: Machine): MachineImage {
     lru: saveLru(m.phys, bump),
     ksm: m.ksm.save((mm) => [...m.tasks.values()].find((t) => t.mm === mm)?.pid ?? -1),
     randomState: m.randomState,
+    ...(m.hugetlb.total > 0 ? { hugetlb: saveHugetlbPool(m.hugetlb) } : {}),
+    thp: { enabled: m.thp.enabled, defrag: m.thp.defrag },
   };
+}
+
+function saveHugetlbPool(pool: HugetlbPool): HugetlbPoolImage {
+  return { free: [...pool.free], total: pool.total, resv: pool.resv, surplus: pool.surplus };
 }
 
 function saveLru(phys: PhysMem, bump: number): LruImage {
@@ -354,7 +391,15 @@ function saveMm(mm: Mm, s: Saving): MmImage {
   mm.pt.forEachTable((key, table, young) => {
     slots.push(key, s.tables.of(table), young === null ? -1 : s.young.of(young));
   });
-  return { ...numbers, vmas: mm.vmas.map((v) => saveVma(v, s)), slots };
+  const hugePtes = [...mm.hugePtes].flat();
+  const huge = mm.pt.hugeKeys();
+  return {
+    ...numbers,
+    vmas: mm.vmas.map((v) => saveVma(v, s)),
+    slots,
+    ...(hugePtes.length > 0 ? { hugePtes } : {}),
+    ...(huge.length > 0 ? { huge } : {}),
+  };
 }
 
 function saveVma(vma: Vma, s: Saving): VmaImage {
@@ -449,6 +494,18 @@ function saveInode(inode: Inode, s: Saving): InodeImage {
     ...(inode.text === undefined ? {} : { text: inode.text }),
     ...(inode.allocated === undefined ? {} : { allocated: inode.allocated }),
     ...(elf === undefined ? {} : { elf }),
+    ...(inode.hugetlb === undefined
+      ? {}
+      : {
+          hugetlb: {
+            pages: [...inode.hugetlb.pages].flat(),
+            resv: [...inode.hugetlb.resv],
+            owner: inode.hugetlb.owner === null ? null : s.anonVmas.of(inode.hugetlb.owner),
+            ...(inode.hugetlb.unmapped.size === 0
+              ? {}
+              : { unmapped: [...inode.hugetlb.unmapped].map((a) => s.anonVmas.of(a)) }),
+          },
+        }),
   };
 }
 
@@ -541,6 +598,7 @@ function load(image: Record<string, unknown>): Machine {
   const anonVmas = list(image.anonVmas, "anonVmas").map(
     (id, i): AnonVma => ({ id: int(id, `anonVmas[${i}]`) }),
   );
+  loadHugetlbFiles(vfsImage, inodes, anonVmas, phys);
   const tasks = list(image.tasks, "tasks").map((t, i) =>
     loadTask(record(t, `tasks[${i}]`), `tasks[${i}]`, { inodes, tables, anonVmas }),
   );
@@ -551,9 +609,11 @@ function load(image: Record<string, unknown>): Machine {
   const logTimes = list(image.logTimes, "logTimes").map((t, i) => int(t, `logTimes[${i}]`));
   if (logTimes.length !== log.length) problem("logTimes", "not one time per log message");
   const swap = image.swap === undefined ? undefined : loadSwap(record(image.swap, "swap"), phys);
+  const hugetlb = loadHugetlbPool(image.hugetlb, phys, tasks);
   const parts = {
     config,
     phys,
+    hugetlb,
     swap: loadSwapRuntime(image.swapRuntime, swap, phys),
     sysctls:
       image.sysctls === undefined ? undefined : loadSysctls(record(image.sysctls, "sysctls")),
@@ -563,6 +623,7 @@ function load(image: Record<string, unknown>): Machine {
       image.randomState === undefined
         ? undefined
         : int(image.randomState, "randomState", 1, 0xffffffff),
+    thp: image.thp === undefined ? undefined : loadThp(record(image.thp, "thp")),
     vfs: Vfs.restore(root, vfsState),
     tasks,
     now: int(image.now, "now"),
@@ -726,7 +787,24 @@ function loadConfig(c: Record<string, unknown>): KernelConfig {
     protectionKeys:
       c.protectionKeys === undefined ? false : bool(c.protectionKeys, "config.protectionKeys"),
     swapBytes: c.swapBytes === undefined ? 0 : int(c.swapBytes, "config.swapBytes"),
+    hugepages: c.hugepages === undefined ? 0 : int(c.hugepages, "config.hugepages"),
+    thp: c.thp === undefined ? "madvise" : oneOf(c.thp, THP_ENABLED_MODES, "config.thp"),
   };
+}
+
+/** The THP settings. */
+function loadThp(t: Record<string, unknown>): { enabled: ThpEnabled; defrag: ThpDefrag } {
+  return {
+    enabled: oneOf(t.enabled, THP_ENABLED_MODES, "thp.enabled"),
+    defrag: oneOf(t.defrag, THP_DEFRAG_MODES, "thp.defrag"),
+  };
+}
+
+/** A string that must be one of `words` (the THP modes). */
+function oneOf<T extends string>(v: unknown, words: readonly T[], at: string): T {
+  const found = words.find((w) => w === v);
+  if (found === undefined) problem(at, `not one of ${words.join(", ")}`);
+  return found;
 }
 
 /** The event counters (each a count) and reclaim's fruitless mark. */
@@ -1053,6 +1131,17 @@ function loadMm(x: Record<string, unknown>, at: string, refs: Refs): Mm {
     prevEnd = vma.end;
     mm.vmas.push(vma);
   });
+  if (x.hugePtes !== undefined) {
+    const huge = list(x.hugePtes, `${at}.hugePtes`);
+    if (huge.length % 2 !== 0) problem(`${at}.hugePtes`, "not (index, entry) pairs");
+    for (let i = 0; i < huge.length; i += 2) {
+      const key = int(huge[i], `${at}.hugePtes[${i}]`, 0, TASK_SIZE / PMD_SIZE - 1);
+      const pte = int(huge[i + 1], `${at}.hugePtes[${i + 1}]`, 1, 2 ** 32 - 1);
+      if (mm.hugePtes.has(key) || !ptePresent(pte))
+        problem(`${at}.hugePtes[${i}]`, "twice, or not a present entry");
+      mm.hugePtes.set(key, pte);
+    }
+  }
   const slots = list(x.slots, `${at}.slots`);
   if (slots.length % 3 !== 0) problem(`${at}.slots`, "not (key, table, young) triples");
   for (let i = 0; i < slots.length; i += 3) {
@@ -1061,6 +1150,12 @@ function loadMm(x: Record<string, unknown>, at: string, refs: Refs): Mm {
     const table = refs.tables.table(slots[i + 1], `${at}.slots[${i + 1}]`);
     mm.pt.restoreTable(key, table, refs.tables.young(slots[i + 2], `${at}.slots[${i + 2}]`));
   }
+  if (x.huge !== undefined)
+    list(x.huge, `${at}.huge`).forEach((k, i) => {
+      const key = int(k, `${at}.huge[${i}]`, 0, TASK_SIZE / PMD_SIZE);
+      if (!mm.pt.hasTable(key)) problem(`${at}.huge[${i}]`, `region ${key} has no entries`);
+      mm.pt.setHuge(key);
+    });
   return mm;
 }
 
@@ -1118,4 +1213,53 @@ function checkTaskTable(tasks: readonly Task[], nextPid: number): void {
     if (t.pid === INIT_PID ? t.ppid !== 0 : !byPid.has(t.ppid))
       problem(`tasks: PID ${t.pid}`, `its parent ${t.ppid} is missing`);
   }
+}
+
+/**
+ * The hugetlbfs files' pages, reservations and owners (the invariant
+ * checker then checks them against the pool and the mappings).
+ */
+function loadHugetlbFiles(
+  v: Record<string, unknown>,
+  inodes: readonly Inode[],
+  anonVmas: readonly AnonVma[],
+  phys: PhysMem,
+): void {
+  list(v.inodes, "vfs.inodes").forEach((x, i) => {
+    const h = record(x, `vfs.inodes[${i}]`).hugetlb;
+    if (h === undefined) return;
+    const at = `vfs.inodes[${i}].hugetlb`;
+    const r = record(h, at);
+    const file = newHugetlbFile();
+    const pages = list(r.pages, `${at}.pages`);
+    if (pages.length % 2 !== 0) problem(`${at}.pages`, "not (index, pfn) pairs");
+    for (let j = 0; j < pages.length; j += 2)
+      file.pages.set(
+        int(pages[j], `${at}.pages[${j}]`),
+        int(pages[j + 1], `${at}.pages[${j + 1}]`, phys.firstUsable, phys.highWater - 1),
+      );
+    for (const [j, index] of list(r.resv, `${at}.resv`).entries())
+      file.resv.add(int(index, `${at}.resv[${j}]`));
+    file.owner = orNull(r.owner, (o) => anonVmas[int(o, `${at}.owner`, 0, anonVmas.length - 1)]!);
+    if (r.unmapped !== undefined)
+      for (const [j, a] of list(r.unmapped, `${at}.unmapped`).entries())
+        file.unmapped.add(anonVmas[int(a, `${at}.unmapped[${j}]`, 0, anonVmas.length - 1)]!);
+    inodes[i]!.hugetlb = file;
+  });
+}
+
+/** The pool as saved, with the files the tasks' VMAs map (it keeps them for their release). */
+function loadHugetlbPool(v: unknown, phys: PhysMem, tasks: readonly Task[]): HugetlbPool {
+  const pool = new HugetlbPool();
+  if (v !== undefined) {
+    const x = record(v, "hugetlb");
+    for (const [i, head] of list(x.free, "hugetlb.free").entries())
+      pool.free.push(int(head, `hugetlb.free[${i}]`, phys.firstUsable, phys.highWater - 1));
+    pool.total = int(x.total, "hugetlb.total");
+    pool.resv = int(x.resv, "hugetlb.resv");
+    pool.surplus = int(x.surplus, "hugetlb.surplus");
+  }
+  for (const task of tasks)
+    for (const vma of task.mm?.vmas ?? []) if (vma.file?.hugetlb) pool.files.add(vma.file);
+  return pool;
 }

@@ -16,7 +16,9 @@
  * been written out; a page dropped from the swap cache leaves its word
  * there, and swap-in reads it back (do_swap_page, a major fault).
  */
+
 import { PAGE_SIZE } from "./constants.js";
+import { largeHead, releaseLargeFrame } from "./huge-memory.js";
 import type { Mm } from "./mm.js";
 import {
   mkPte,
@@ -414,6 +416,13 @@ function leaveBatch(swap: SwapState, pfn: number): void {
  * the last folio_put). Returns 1 if the frame was freed.
  */
 export function releaseAnonPage(phys: PhysMem, swap: SwapState, pfn: number): number {
+  const head = largeHead(phys, pfn); // a THP's frame: the folio goes when all of it is unmapped
+  if (head >= 0) {
+    const n = 2 ** phys.orderOf(head);
+    const freed = releaseLargeFrame(phys, head, pfn);
+    if (freed > 0) for (let p = head; p < head + n; p++) leaveBatch(swap, p);
+    return freed;
+  }
   if (phys.flags[pfn]! & PG_SWAPCACHE) {
     const entry = swap.entryOf.entry(pfn);
     if (swap.entries(entry) > 0) return 0;

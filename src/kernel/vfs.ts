@@ -7,7 +7,9 @@
  * Small text files made by the shell (`echo … > f`) also keep their text so
  * `cat` can print it.
  */
+
 import { PAGE_SIZE, PTRS_PER_PTE } from "./constants.js";
+import type { HugetlbFile } from "./hugetlb.js";
 import { failure, type Result, success } from "./result.js";
 import type { ElfSpec } from "./rootfs-image.js";
 
@@ -94,6 +96,8 @@ export interface Inode {
    * until fallocate fills them); absent: no holes. swapon.ts reads it.
    */
   allocated?: number;
+  /** A hugetlbfs file's pages and reservations (hugetlb.ts); absent for every other file. */
+  hugetlb?: HugetlbFile;
 }
 
 export const pagesOf = (bytes: number): number => Math.ceil(bytes / PAGE_SIZE);
@@ -227,6 +231,25 @@ export class Vfs {
       { major: 0, minor: 1 },
       true,
       path,
+      0o600,
+      this.nextShmemIno++,
+    );
+    inode.size = size;
+    inode.nlink = 0;
+    return inode;
+  }
+
+  /**
+   * An unlinked inode of the kernel's internal hugetlbfs mount (00:11),
+   * as hugetlb_file_setup makes for mmap(MAP_HUGETLB): "/anon_hugepage".
+   * The caller attaches its HugetlbFile.
+   */
+  newHugetlbObject(size: number): Inode {
+    const inode = this.newInode(
+      "reg",
+      { major: 0, minor: 0x11 },
+      false,
+      "/anon_hugepage",
       0o600,
       this.nextShmemIno++,
     );

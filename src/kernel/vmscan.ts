@@ -46,10 +46,13 @@
  * With a tracer attached, each page freed is reported once per PTE that
  * mapped it (a "pageout" event), or once if none did.
  */
+
 import { PAGE_SIZE, VM_EXEC } from "./constants.js";
 import type { PageoutKind } from "./events.js";
 import { deleteFromPageCache, SHMEM_KEPT, SHMEM_SWAPPED, shmemWriteout } from "./filemap.js";
+import { isLargeFrame } from "./huge-memory.js";
 import type { Kernel } from "./kernel.js";
+import { PG_KSM } from "./ksm.js";
 import { lruOldest } from "./lru.js";
 import { type Mm, normalPage } from "./mm.js";
 import {
@@ -412,21 +415,28 @@ const KEEP = 1;
 const RECLAIM_CLEAN = 2;
 const RECLAIM = 3;
 
-/** folio_check_references: what a scanned inactive page's references decide. */
+/**
+ * folio_check_references: what a scanned inactive page's references decide.
+ * Anonymous and shmem pages are treated as file pages are (since 5.9,
+ * b518154e59aa "protect the workingset on anonymous LRU"): a first young
+ * reference only marks the page and keeps it for another trip round the
+ * inactive list; a second one (or two young PTEs) activates it. Only
+ * executable file pages are activated on first use. A referenced page
+ * with no young PTE is reclaimed, a file page only if clean.
+ */
 function checkReferences(phys: PhysMem, pfn: number, r: Refs | undefined): number {
   const f = phys.flags[pfn]!;
   const referencedFolio = (f & PG_REFERENCED) !== 0;
   phys.flags[pfn] = f & ~PG_REFERENCED;
   const young = r?.young ?? 0;
+  const fileLru = isFileLru(lruOf(f));
   if (young > 0) {
-    const kind = f & KIND_MASK;
-    if (kind === KIND_SHMEM || (kind === KIND_ANON && !(f & PG_LAZYFREE))) return ACTIVATE;
     phys.flags[pfn]! |= PG_REFERENCED;
     if (referencedFolio || young > 1) return ACTIVATE;
-    if (r!.exec && kind === KIND_FILE) return ACTIVATE;
+    if (r!.exec && fileLru) return ACTIVATE;
     return KEEP;
   }
-  return referencedFolio ? RECLAIM_CLEAN : RECLAIM;
+  return referencedFolio && fileLru ? RECLAIM_CLEAN : RECLAIM;
 }
 
 /** Moves a page to the active list of its type (folio_set_active), counting pgactivate. */
@@ -506,6 +516,8 @@ function shrinkFolioList(
     const f = phys.flags[pfn]!;
     const r = refs?.get(pfn);
     if (r?.kept) continue;
+    if (isLargeFrame(phys, pfn)) continue; // THPs are not swapped this round (huge-memory.ts)
+    if (f & PG_KSM) continue; // nor KSM pages (ksm.ts): their stable node would have to go with them
     const verdict = refs === null ? RECLAIM : checkReferences(phys, pfn, r);
     if (verdict === ACTIVATE) activate(phys, pfn, sc);
     if (verdict === ACTIVATE || verdict === KEEP) continue;

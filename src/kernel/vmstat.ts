@@ -36,6 +36,10 @@ export const VM_EVENT_FIELDS = [
   ["pgsteal_file", "pgstealFile"],
   ["oom_kill", "oomKill"],
   ["nr_vmscan_write", "nrVmscanWrite"],
+  ["thp_fault_alloc", "thpFaultAlloc"],
+  ["thp_fault_fallback", "thpFaultFallback"],
+  ["thp_split_pmd", "thpSplitPmd"],
+  ["thp_collapse_alloc", "thpCollapseAlloc"],
 ] as const;
 
 export type VmEventField = (typeof VM_EVENT_FIELDS)[number][1];
@@ -68,6 +72,14 @@ export class VmStat implements Record<VmEventField, number> {
   pgstealFile = 0;
   oomKill = 0;
   nrVmscanWrite = 0;
+  /** A fault mapped a new PMD-sized THP (huge-memory.ts). */
+  thpFaultAlloc = 0;
+  /** A fault where a THP was allowed found no aligned 2 MiB of free frames. */
+  thpFaultFallback = 0;
+  /** A huge PMD was split into PTEs. */
+  thpSplitPmd = 0;
+  /** MADV_COLLAPSE (or khugepaged) allocated a THP to collapse a 2 MiB into. */
+  thpCollapseAlloc = 0;
   /**
    * The reclaim scanner's position in each evictable LRU list
    * (vmscan.ts: LRU_INACTIVE_ANON … LRU_ACTIVE_FILE): the PFN its next scan

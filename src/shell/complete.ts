@@ -33,6 +33,11 @@ function operandKinds(name: string): { pidFirst: boolean; pids: boolean; target:
   };
 }
 
+/** Whether the usage says `OPTION ADDR|MAPPING` (mremap --fixed): its value is a place in the process. */
+const takesTarget = (name: string, option: string): boolean =>
+  option.startsWith("-") &&
+  (COMMANDS.get(name)?.usage ?? []).some((u) => u.includes(`${option} ADDR|MAPPING`));
+
 /** The words of the current simple command up to the cursor, and the partial word being typed. */
 function currentCommand(before: string): { words: string[]; partial: string; from: number } {
   const ends = [";", "|", "&", "$(", "\n"].map((sep) => {
@@ -67,6 +72,8 @@ export function complete(session: ShellSession, line: string, cursor: number): C
   if (partial.startsWith("/")) return pick(paths(session.machine, partial, session.cwd));
   const operands = words.slice(words.indexOf(name) + 1).filter((w) => !w.startsWith("-"));
   const kinds = operandKinds(name);
+  if (kinds.pidFirst && operands.length > 0 && takesTarget(name, words.at(-1)!))
+    return pick(mappingNamesOf(session.machine, expandPid(session, operands[0]!)));
   if (kinds.pids || (kinds.pidFirst && operands.length === 0))
     return pick(livePids(session.machine));
   if (kinds.target && operands.length === 1)

@@ -138,6 +138,24 @@ export interface InteractiveOptions {
   readonly greeting?: string;
   /** Route stray console.log/error above the live region, as Ink does by default (default true). */
   readonly patchConsole?: boolean;
+  /**
+   * The cursor is on a line that shows the first prompt already (painted
+   * before the app loaded): the first frame is drawn over that line, the
+   * cursor taken back to its start just before, so that the screen does
+   * not change (default false).
+   */
+  readonly overPaintedPrompt?: boolean;
+}
+
+/** Writes `prefix` just before the next write to `stream` (Ink always writes a first frame). */
+function prefixFirstWrite(stream: NodeJS.WriteStream, prefix: string): void {
+  if (prefix === "") return;
+  const write = stream.write;
+  stream.write = function (this: NodeJS.WriteStream, ...args: unknown[]) {
+    stream.write = write;
+    write.call(this, prefix);
+    return (write as (...args: unknown[]) => boolean).apply(this, args);
+  } as typeof stream.write;
 }
 
 /**
@@ -164,10 +182,13 @@ export async function runInteractive(
   const restoreAutowrap = () => {
     stdout.write(AUTOWRAP_ON);
   };
-  if (autowrapOff) {
-    stdout.write(AUTOWRAP_OFF);
-    process.once("exit", restoreAutowrap);
-  }
+  // Back to the start of the painted prompt's line for Ink's first frame,
+  // just before it (Ink's set-up takes a while): the prompt is written over
+  // itself and the rest of the row cleared, so that the row never shows
+  // anything but the prompt, however the writes reach the terminal.
+  const takeLine = options.overPaintedPrompt === true ? `\r${engine.prompt()}\x1b[K\r` : "";
+  if (autowrapOff) process.once("exit", restoreAutowrap);
+  prefixFirstWrite(stdout, takeLine + (autowrapOff ? AUTOWRAP_OFF : ""));
   const instance = render(
     <App
       engine={engine}

@@ -14,8 +14,13 @@ export function repoRoot(): string {
   return dir;
 }
 
-/** The `cowsh` binary as npm installs it (package.json "bin"). */
+/** The binary Node runs (dist/bin/cowsh.js), which the `cowsh` command starts. */
 export function cowshMain(): string {
+  return join(repoRoot(), "dist", "bin", "cowsh.js");
+}
+
+/** The `cowsh` command as npm installs it (package.json "bin": the launcher, a sh script). */
+export function cowshCommand(): string {
   const root = repoRoot();
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
     bin: { cowsh: string };

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { runScript } from "../helpers/run-script.js";
 import { boot, forked, longest, sh } from "./pictures-helpers.js";
 
 /** Every /proc figure a test might look at, to prove explain changes nothing. */
@@ -167,5 +168,31 @@ describe("explain PID ADDR in other states", () => {
     expect(sh(s, "explain $P nosuch").stderr).toBe(
       "explain: nosuch: no such mapping in process 3\n",
     );
+  });
+});
+
+describe("explain PID ADDR of memory mremap moved", () => {
+  const { text } = runScript(`P=$(spawn /bin/sleep 100)
+B=$(mmap $P 64K --name buf)
+write $P buf 64K
+N=$(mremap $P $B 64K 128K --maymove)
+echo ORIGIN $B
+explain $P $N+4K
+explain $P [stack]+0x20000
+explain $P [heap]
+explain $P $(mmap $P 4K)
+`);
+  const [moved, ...others] = text.split(/(?=^pid \d+ \(sleep\))/m).slice(1);
+  const origin = /^ORIGIN (0x[0-9a-f]+)$/m.exec(text)![1]!;
+
+  test("says where the memory was made and that its page tables moved, not its pages", () => {
+    expect(moved!.replace(/\s+/g, " ")).toContain(
+      `Moved by mremap: this memory was made at ${origin}; an anonymous mapping keeps that offset (vm_pgoff) wherever it moves, and its page tables moved with it, not its pages.`,
+    );
+  });
+
+  test("says nothing of the kind for memory that never moved: the stack, the heap, a new mapping", () => {
+    expect(others).toHaveLength(3);
+    for (const other of others) expect(other).not.toContain("Moved by mremap");
   });
 });

@@ -48,6 +48,7 @@ describe("through the shell", () => {
     expect(run.stdout).toBe(
       [
         "admin_reserve_kbytes 8192",
+        "nr_hugepages 0",
         "overcommit_kbytes 0",
         "overcommit_memory 0",
         "overcommit_ratio 50",

@@ -1,7 +1,8 @@
 /**
  * Model-based tests: two thousand random sequences of every process verb
  * (spawn, fork, exec, exit, kill, of the login shell too, timed exits with
- * sleep, mmap of anonymous memory and files, munmap, mprotect, brk, reads,
+ * sleep, mmap of anonymous memory and files, 2 MiB THP regions and
+ * MADV_COLLAPSE, munmap, mprotect, brk, reads,
  * writes, msync), run
  * against a naive model in which fork copies everything. Every read must
  * return what the model says, and every invariant must hold after every

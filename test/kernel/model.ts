@@ -6,20 +6,28 @@
  *
  * The commands cover every process verb: spawn, fork, exec, exit, kill
  * (of the login shell too), wait, timed actions with sleep, mmap (anonymous and file, private and
- * shared), munmap, mprotect, brk, read, write and msync, and the
- * overcommit mode (in mode 2 a refused call changes nothing).
+ * shared), munmap, mprotect, mremap, brk, read, write and msync, and the
+ * overcommit mode (in mode 2 a refused call changes nothing), and hugetlb
+ * mappings (MAP_HUGETLB, private or shared, reserved or not, from a pool of
+ * 4: a fault finding no page is SIGBUS, which the model allows only when
+ * the pool had none free).
  */
 import fc from "fast-check";
 import { OVERCOMMIT_NEVER } from "../../src/kernel/commit.js";
 import {
   MADV_COLD,
+  MADV_COLLAPSE,
   MADV_FREE,
+  MADV_HUGEPAGE,
   MADV_MERGEABLE,
   MADV_PAGEOUT,
   MADV_POPULATE_READ,
   MADV_POPULATE_WRITE,
   MADV_UNMERGEABLE,
   MAP_ANONYMOUS,
+  MAP_FIXED,
+  MAP_HUGETLB,
+  MAP_NORESERVE,
   MAP_PRIVATE,
   MAP_SHARED,
   NSEC_PER_SEC,
@@ -28,6 +36,7 @@ import {
 import { assertInvariants } from "../../src/kernel/invariants.js";
 import type { KernelConfig } from "../../src/kernel/kernel.js";
 import { Machine } from "../../src/kernel/machine.js";
+import { MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE } from "../../src/kernel/mremap.js";
 import type { Inode } from "../../src/kernel/vfs.js";
 import type { VmStat } from "../../src/kernel/vmstat.js";
 
@@ -55,6 +64,8 @@ export interface RegionModel {
    * may have discarded them, so each reads its word or 0.
    */
   lazy?: Set<number>;
+  /** A MAP_HUGETLB mapping: 2 MiB pages of the pool; a fault finding none is SIGBUS. */
+  hugetlb?: boolean;
 }
 
 export interface ProcModel {
@@ -94,7 +105,13 @@ function writeModel(r: RegionModel, i: number, word: number): void {
 /** Boots a small machine with one test process (an idle shell) and three files, one on tmpfs. */
 export function setup(options: Partial<KernelConfig> = {}): { model: Model; real: Real } {
   // A small swap file (255 slots), so that pageouts also find it full.
-  const m = Machine.boot({ memBytes: 128 * 1024 * 1024, swapBytes: 1024 * 1024, ...options });
+  // A pool of 4 huge pages (8 MiB), so that hugetlb mappings run out of it.
+  const m = Machine.boot({
+    memBytes: 128 * 1024 * 1024,
+    swapBytes: 1024 * 1024,
+    hugepages: 4,
+    ...options,
+  });
   const files: FileModel[] = [];
   for (const path of ["/tmp/f0", "/tmp/f1", "/dev/shm/f2"]) {
     if (!m.truncate(path, FILE_PAGES * PAGE_SIZE).ok) throw new Error("truncate failed");
@@ -200,6 +217,80 @@ class MmapCmd extends Cmd {
     `mmap(${this.proc}, ${this.pages}${this.shared ? ", shared" : ""}${this.file === null ? "" : `, file ${this.file}`})`;
 }
 
+/**
+ * A 2 MiB-aligned private anonymous region advised MADV_HUGEPAGE: its first
+ * write maps a PMD-sized THP, which the other verbs then fork, write after
+ * fork (PMD split and 4 KiB copy), munmap, mprotect, page out and free in
+ * part (PMD splits), or collapse back (`collapse`: MADV_COLLAPSE).
+ * Placed inside a PROT_NONE MAP_NORESERVE reservation, as hugepage.h does.
+ */
+class ThpMmapCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly collapse: boolean,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => m.procs.length > 0;
+  run(model: Model, real: Real): void {
+    const p = pick(model.procs, this.proc)!;
+    const HUGE = 2 * 1024 * 1024;
+    const reserve = real.m.mmap(p.pid, {
+      addr: 0,
+      length: 2 * HUGE,
+      prot: 0,
+      flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+      file: null,
+      fileWritable: false,
+      offset: 0,
+    });
+    if (!reserve.ok) throw new Error(`mmap failed: ${reserve.errno}`);
+    const start = Math.ceil(reserve.value / HUGE) * HUGE;
+    const r = real.m.mmap(p.pid, {
+      addr: start,
+      length: HUGE,
+      prot: 3,
+      flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+      file: null,
+      fileWritable: true,
+      offset: 0,
+    });
+    if (refusedByOvercommit(real, r)) return;
+    if (!r.ok) throw new Error(`mmap failed: ${r.errno}`);
+    if (
+      !real.m.madvise(p.pid, start, HUGE, this.collapse ? MADV_COLLAPSE : MADV_HUGEPAGE).ok &&
+      !this.collapse
+    )
+      throw new Error("madvise hugepage failed");
+    p.regions.push({
+      start,
+      pages: HUGE / PAGE_SIZE,
+      writable: true,
+      words: new Map(),
+      backing: null,
+    });
+  }
+  toString = () => `thp_mmap(${this.proc}${this.collapse ? ", collapse" : ""})`;
+}
+
+/** MADV_COLLAPSE of a whole region: what anyone reads stays the same. */
+class CollapseCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly region: number,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => withRegions(m).length > 0;
+  run(model: Model, real: Real): void {
+    const p = pick(withRegions(model), this.proc)!;
+    const region = pick(p.regions, this.region)!;
+    // EINVAL (a shared or file region, an empty 2 MiB), EAGAIN: nothing changed.
+    real.m.madvise(p.pid, region.start, region.pages * PAGE_SIZE, MADV_COLLAPSE);
+  }
+  toString = () => `collapse(${this.proc}, ${this.region})`;
+}
+
 class AccessCmd extends Cmd {
   constructor(
     readonly proc: number,
@@ -218,8 +309,14 @@ class AccessCmd extends Cmd {
       if (this.add && region.lazy !== undefined && region.writable)
         resolveLazy(real, p.pid, region, first, count);
       const word = model.nextWord++;
+      const available = real.m.hugetlb.available;
+      const marked = ownerTookPage(real, p.pid, addr);
       const r = real.m.access(p.pid, addr, count * PAGE_SIZE, true, word, false, this.add);
       if (!r.ok) throw new Error(`write failed: ${r.errno}`);
+      if (hugetlbSigbus(region, r.value.signal, available, marked)) {
+        died(model, real, p);
+        return;
+      }
       if (!region.writable) {
         if (r.value.signal?.signo !== 11)
           throw new Error("a write to a read-only mapping did not segfault");
@@ -237,7 +334,13 @@ class AccessCmd extends Cmd {
       }
       return;
     }
+    const available = real.m.hugetlb.available;
+    const marked = ownerTookPage(real, p.pid, addr);
     const r = real.m.access(p.pid, addr, count * PAGE_SIZE, false, 0, true);
+    if (r.ok && hugetlbSigbus(region, r.value.signal, available, marked)) {
+      died(model, real, p);
+      return;
+    }
     if (!r.ok || r.value.signal !== null) throw new Error("read failed");
     r.value.words!.forEach((w, i) => {
       const want = readModel(region, first + i);
@@ -250,6 +353,79 @@ class AccessCmd extends Cmd {
   }
   toString = () =>
     `${this.write ? (this.add ? "add" : "write") : "read"}(${this.proc}, ${this.region}, ${this.first}, ${this.count})`;
+}
+
+/**
+ * Whether an access to `region` ended in the SIGBUS of a hugetlb fault that
+ * found no page: only when the pool had no unreserved page before it (an
+ * access of the model's touches one huge page at most). The process died.
+ */
+function hugetlbSigbus(
+  region: RegionModel,
+  signal: { readonly signo: number } | null,
+  available: number,
+  marked: boolean,
+): boolean {
+  if (signal?.signo !== 7) return false;
+  if (!region.hugetlb) throw new Error("SIGBUS outside a hugetlb mapping");
+  if (available > 0 && !marked) throw new Error(`SIGBUS with ${available} huge pages free`);
+  return true;
+}
+
+/** Whether the reservation owner took a page of this child's hugetlb VMA (unmap_ref_private). */
+function ownerTookPage(real: Real, pid: number, addr: number): boolean {
+  const vma = real.m.tasks.get(pid)?.mm?.vmaAt(addr);
+  const file = vma?.file?.hugetlb;
+  const anonVma = vma?.anonVma;
+  return anonVma != null && (file?.unmapped.has(anonVma) ?? false);
+}
+
+/**
+ * mmap(MAP_HUGETLB) of one or two 2 MiB pages, private or shared, reserved
+ * (ENOMEM when the pool has too few unreserved pages: nothing changes) or
+ * MAP_NORESERVE.
+ */
+class HugetlbMmapCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly hpages: number,
+    readonly shared: boolean,
+    readonly noreserve: boolean,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => m.procs.length > 0;
+  run(model: Model, real: Real): void {
+    const p = pick(model.procs, this.proc)!;
+    const available = real.m.hugetlb.available;
+    const r = real.m.mmap(p.pid, {
+      addr: 0,
+      length: this.hpages * 2 * 1024 * 1024,
+      prot: 3,
+      flags:
+        (this.shared ? MAP_SHARED : MAP_PRIVATE) |
+        MAP_ANONYMOUS |
+        MAP_HUGETLB |
+        (this.noreserve ? MAP_NORESERVE : 0),
+      file: null,
+      fileWritable: false,
+      offset: 0,
+    });
+    if (!r.ok) {
+      if (r.errno === "ENOMEM" && !this.noreserve && available < this.hpages) return;
+      throw new Error(`hugetlb mmap failed: ${r.errno}`);
+    }
+    p.regions.push({
+      start: r.value,
+      pages: this.hpages * 512,
+      writable: true,
+      words: new Map(),
+      backing: this.shared ? { words: new Map<number, number>(), pgoff: 0, shared: true } : null,
+      hugetlb: true,
+    });
+  }
+  toString = () =>
+    `hugetlb_mmap(${this.proc}, ${this.hpages}${this.shared ? ", shared" : ""}${this.noreserve ? ", noreserve" : ""})`;
 }
 
 class ForkCmd extends Cmd {
@@ -466,13 +642,78 @@ class PageoutCmd extends Cmd {
   }
   check = (m: Readonly<Model>) => withRegions(m).length > 0;
   run(model: Model, real: Real): void {
-    const { p, addr, count } = pickRange(model, this);
+    const { p, region, addr, count } = pickRange(model, this);
     const advice = this.cold ? MADV_COLD : MADV_PAGEOUT;
     const r = real.m.madvise(p.pid, addr, count * PAGE_SIZE, advice);
+    if (region.hugetlb) {
+      if (r.ok || r.errno !== "EINVAL") throw new Error("MADV_PAGEOUT of hugetlb did not fail");
+      return;
+    }
     if (!r.ok) throw new Error(`madvise failed: ${r.errno}`);
   }
   toString = () =>
     `${this.cold ? "cold" : "pageout"}(${this.proc}, ${this.region}, ${this.first}, ${this.count})`;
+}
+
+/**
+ * mremap of a whole region: resized (private anonymous memory may grow,
+ * moving where it cannot grow in place; anything may shrink), moved with
+ * MREMAP_FIXED onto a fresh PROT_NONE reservation, or moved with
+ * MREMAP_DONTUNMAP, which leaves the old range mapped as fresh memory over
+ * the same backing. The words move with the pages.
+ */
+class MremapCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly region: number,
+    readonly pages: number,
+    readonly how: "resize" | "fixed" | "dontunmap",
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => withRegions(m).length > 0;
+  run(model: Model, real: Real): void {
+    const p = pick(withRegions(model), this.proc)!;
+    const region = pick(p.regions, this.region)!;
+    let pages = this.how === "dontunmap" ? region.pages : this.pages;
+    // Shared memory and files keep their size: a grown part would be past their end.
+    if (region.backing !== null) pages = Math.min(pages, region.pages);
+    let flags = MREMAP_MAYMOVE;
+    let newAddr = 0;
+    if (this.how === "fixed") {
+      const reserved = real.m.mmap(p.pid, {
+        addr: 0,
+        length: pages * PAGE_SIZE,
+        prot: 0,
+        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+        file: null,
+        fileWritable: false,
+        offset: 0,
+      });
+      if (!reserved.ok) throw new Error(`mmap failed: ${reserved.errno}`);
+      newAddr = reserved.value;
+      flags |= MREMAP_FIXED;
+    }
+    if (this.how === "dontunmap") flags |= MREMAP_DONTUNMAP;
+    const r = real.m.mremap(p.pid, {
+      addr: region.start,
+      oldLen: region.pages * PAGE_SIZE,
+      newLen: pages * PAGE_SIZE,
+      flags,
+      newAddr,
+    });
+    if (refusedByOvercommit(real, r)) return;
+    if (!r.ok) throw new Error(`mremap failed: ${r.errno}`);
+    if (this.how === "dontunmap") {
+      const { start, writable, backing } = region;
+      p.regions.push({ start, pages: region.pages, writable, words: new Map(), backing });
+    }
+    region.start = r.value.addr;
+    for (const i of [...region.words.keys()]) if (i >= pages) region.words.delete(i);
+    for (const i of [...(region.lazy ?? [])]) if (i >= pages) region.lazy!.delete(i);
+    region.pages = pages;
+  }
+  toString = () => `mremap(${this.proc}, ${this.region}, ${this.pages}, ${this.how})`;
 }
 
 /* ---- overcommit ---- */
@@ -542,7 +783,7 @@ class FreeCmd extends Cmd {
   run(model: Model, real: Real): void {
     const { p, region, first, count, addr } = pickRange(model, this);
     const r = real.m.madvise(p.pid, addr, count * PAGE_SIZE, MADV_FREE);
-    if (region.backing !== null) {
+    if (region.backing !== null || region.hugetlb) {
       if (r.ok || r.errno !== "EINVAL")
         throw new Error("MADV_FREE of a file or shmem mapping did not fail");
       return;
@@ -573,6 +814,7 @@ class PopulateCmd extends Cmd {
   run(model: Model, real: Real): void {
     const { p, region, first, count, addr } = pickRange(model, this);
     if (region.backing !== null && !region.backing.shared) return; // a file: its end may lie inside (EFAULT)
+    if (region.hugetlb) return; // a fault there may find no huge page (its SIGBUS is AccessCmd's)
     const advice = this.write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
     const r = real.m.madvise(p.pid, addr, count * PAGE_SIZE, advice);
     if (this.write && !region.writable) {
@@ -641,6 +883,9 @@ const accessArb = fc
   )
   .map(([p, r, f, c, w, a]) => new AccessCmd(p, r, f, c, w, a));
 const forkArb = fc.nat(7).map((p) => new ForkCmd(p));
+const hugetlbMmapArb = fc
+  .tuple(fc.nat(7), fc.integer({ min: 1, max: 2 }), fc.boolean(), fc.nat(3))
+  .map(([p, n, s, nr]) => new HugetlbMmapCmd(p, n, s, nr === 0));
 const pageoutArb = fc
   .tuple(fc.nat(7), fc.nat(7), fc.nat(63), fc.integer({ min: 1, max: 40 }), fc.nat(3))
   .map(([p, r, f, c, cold]) => new PageoutCmd(p, r, f, c, cold === 0));
@@ -664,6 +909,9 @@ const writeArb = fc
  */
 export const allCommands = [
   fc.constant(new SpawnCmd()),
+  hugetlbMmapArb,
+  fc.tuple(fc.nat(7), fc.boolean()).map(([p, c]) => new ThpMmapCmd(p, c)),
+  fc.tuple(fc.nat(7), fc.nat(7)).map(([p, r]) => new CollapseCmd(p, r)),
   ksmArb,
   ksmArb,
   mmapArb,
@@ -688,6 +936,14 @@ export const allCommands = [
   fc.tuple(fc.nat(7), fc.nat(7), fc.boolean()).map(([p, r, w]) => new MprotectCmd(p, r, w)),
   fc.tuple(fc.nat(7), fc.integer({ min: 1, max: 40 })).map(([p, n]) => new BrkCmd(p, n)),
   fc.tuple(fc.nat(7), fc.nat(7)).map(([p, r]) => new MsyncCmd(p, r)),
+  fc
+    .tuple(
+      fc.nat(7),
+      fc.nat(7),
+      fc.integer({ min: 1, max: 40 }),
+      fc.constantFrom("resize" as const, "fixed" as const, "dontunmap" as const),
+    )
+    .map(([p, r, n, how]) => new MremapCmd(p, r, n, how)),
   pageoutArb,
   pageoutArb,
   overcommitArb,

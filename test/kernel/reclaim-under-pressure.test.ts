@@ -10,6 +10,12 @@ import { describe, expect, test } from "vitest";
 import { assertInvariants } from "../../src/kernel/invariants.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { loadMachine, saveMachine } from "../../src/kernel/snapshot.js";
+import {
+  LRU_ACTIVE_ANON,
+  lruSizes,
+  SWAP_CLUSTER_MAX,
+  tryToFreePages,
+} from "../../src/kernel/vmscan.js";
 import { runScript } from "../helpers/run-script.js";
 
 const MiB = 1024 * 1024;
@@ -252,6 +258,52 @@ describe("the LRU lists", () => {
     expect(vm.pgdeactivate).toBeGreaterThan(0);
     expect(vm.pgrefill).toBeGreaterThanOrEqual(vm.pgdeactivate);
     expect(assertInvariants(m).violations).toEqual([]);
+  });
+
+  test("a first young reference keeps an anonymous page inactive and marked, as since 5.9; only a second one activates it", () => {
+    const m = Machine.boot(SMALL_SWAP);
+    const p = m.spawn("/bin/sh", ["sh"]);
+    if (!p.ok) throw new Error("spawn");
+    const length = 4 * MiB;
+    const addr = m.mmap(p.value, {
+      addr: 0,
+      length,
+      prot: Machine.RW,
+      flags: Machine.ANON_PRIVATE,
+      file: null,
+      fileWritable: false,
+      offset: 0,
+    });
+    if (!addr.ok) throw new Error("mmap");
+    expect(m.access(p.value, addr.value, length, true, 1).ok).toBe(true);
+    const { vm } = m.phys;
+    const before = lruSizes(m.phys);
+    // Reclaim: the pages of buf are young (just written), on the inactive anon list.
+    tryToFreePages(m, SWAP_CLUSTER_MAX, { mayUnmap: true, kswapd: false });
+    expect(vm.pgscanAnon).toBeGreaterThan(0);
+    // marked and kept, not activated (file pages mapped twice are: their count is not asserted)
+    expect(lruSizes(m.phys)[LRU_ACTIVE_ANON]).toBe(before[LRU_ACTIVE_ANON]);
+    expect(assertInvariants(m).violations).toEqual([]);
+  });
+
+  test("exec under pressure swaps the other processes' anonymous pages instead of killing one (swap was all free)", () => {
+    // Found by the swap-tools work: spawn's start-up pages went straight to the
+    // allocator's slow path, which spares the spawning side's pages and found
+    // nothing else, so the OOM killer ran with every swap slot free.
+    const t = runScript(
+      `P=$(spawn /bin/sh)
+A=$(mmap $P 14M)
+write $P $A 14M
+Q=$(spawn /bin/sh)
+grep -E '^(pswpout|oom_kill) ' /proc/vmstat
+dmesg | wc -l`,
+      { memBytes: 32 * MiB, swapBytes: 16 * MiB },
+    );
+    expect(t.status).toBe(0);
+    const v = vmstat(t.stdout);
+    expect(v.get("oom_kill")).toBe(0);
+    expect(v.get("pswpout")).toBeGreaterThan(0);
+    expect(t.stdout.trimEnd().split("\n").at(-1)).toBe("0");
   });
 
   test("save and load keep the counters, the scan positions and the LRU flags", () => {

@@ -28,6 +28,8 @@ const KNOWN: Record<string, readonly string[]> = {
     "swap",
     "swapHeaders",
     "commit",
+    "hugetlb",
+    "thp",
     "ksm",
     "randomState",
   ],
@@ -49,6 +51,10 @@ const KNOWN: Record<string, readonly string[]> = {
     "unstable",
     "byPfn",
   ],
+  // files is the hugetlbfs files the VMAs map, found again from them on load.
+  HugetlbPool: ["free", "total", "resv", "surplus", "files"],
+  // enabled and defrag are saved; entire is recounted from the huge PMDs on load.
+  ThpState: ["enabled", "defrag", "entire"],
   // committed and objects are recounted from the mappings on load; unchecked
   // and refused live only inside one system call; the rl* fields are
   // printk's rate limit, which starts afresh.
@@ -111,6 +117,7 @@ const KNOWN: Record<string, readonly string[]> = {
   Mm: [
     "vmas",
     "pt",
+    "hugePtes",
     "users",
     "rssAnon",
     "rssFile",
@@ -162,6 +169,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "target",
     "text",
     "elf",
+    "hugetlb",
   ],
   Vfs: ["root", "mounts", "nextIno", "nextShmemIno", "cached", "now"],
   // freeStack's spare capacity is not state: only its first freeTop entries are.
@@ -190,7 +198,8 @@ const KNOWN: Record<string, readonly string[]> = {
     "lruGeneration",
   ],
   // cachedKey and cachedSlot are a lookup cache of `slots`.
-  PageTable: ["slots", "cachedKey", "cachedSlot"],
+  // huge: the regions mapped by a huge PMD (MmImage.huge).
+  PageTable: ["slots", "huge", "cachedKey", "cachedSlot"],
 };
 
 test("the snapshot knows every field of the kernel's objects", () => {
@@ -219,8 +228,10 @@ test("the snapshot knows every field of the kernel's objects", () => {
     SwapState: [m.swap],
     CommitState: [m.commit],
     KsmState: [m.ksm],
+    ThpState: [m.thp],
     SwapArea: m.swap.areas.filter((a) => a !== null),
     SwapHeaders: [m.swapHeaders],
+    HugetlbPool: [m.hugetlb],
   };
   for (const [kind, objects] of Object.entries(found))
     for (const object of objects)

@@ -87,7 +87,7 @@ madvise $P buf 64K pagein
   expect(text).toMatch(/madvise: 0x[0-9a-f]+: Cannot allocate memory\n/);
   expect(text).toMatch(/madvise: 0x[0-9a-f]+: Invalid argument\n/);
   expect(text).toMatch(
-    /madvise: invalid advice: 'pagein' \(one of: .*dontneed.*cold, pageout, populate_read, populate_write\)/,
+    /madvise: invalid advice: 'pagein' \(one of: .*dontneed.*cold, pageout, populate_read, populate_write, collapse\)/,
   );
 });
 

@@ -52,6 +52,14 @@ describe("completion", () => {
   });
 });
 
+describe("completion of mremap", () => {
+  it("completes its flags, and mapping names after --fixed (a place in the same process)", () => {
+    expect(candidates("mremap 3 buf 16M 32M --")).toEqual(["--dontunmap", "--fixed", "--maymove"]);
+    expect(candidates("mremap 3 buf 8K 8K --maymove --fixed bu")).toEqual(["buf", "bulk"]);
+    expect(candidates("mremap $p bulk 8K 8K --maymove --fixed ")).toContain("[stack]");
+  });
+});
+
 describe("completion of the swap commands", () => {
   const swapped = runScript(
     "fallocate -l 1M /s2; chmod 600 /s2; mkswap /s2 >/dev/null; swapon /s2",

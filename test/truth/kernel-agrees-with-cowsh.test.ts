@@ -283,37 +283,12 @@ const scenarioFiles = (ext: string): string[] =>
  * neither here nor scripted, so the list cannot rot.
  */
 const PENDING_MODEL: Readonly<Record<string, string>> = {
-  "70-thp-fault": "model in issue 13: THP first-touch fault (PMD-mapped folio, huge zero page)",
-  "71-thp-fork-cow":
-    "model in issue 13: THP fork and the write-after-fork PMD split and 4 KiB copy",
-  "72-thp-munmap-partial": "model in issue 13: PMD split by a partial munmap of a THP",
-  "73-thp-mprotect-partial": "model in issue 13: PMD split by a partial mprotect of a THP",
-  "74-thp-dontneed-partial": "model in issue 13: PMD split by a partial MADV_DONTNEED of a THP",
-  "75-thp-unaligned": "model in issue 13: THP only where an aligned 2 MiB fits in the VMA",
-  "76-thp-nohugepage":
-    "model in issue 13: MADV_NOHUGEPAGE and unadvised regions under THP enabled=madvise",
-  "77-thp-collapse": "model in issue 13: MADV_COLLAPSE",
-  "78-thp-enabled-modes": "model in issue 13: /sys/kernel/mm/transparent_hugepage/enabled modes",
   "79-thp-shmem-anon":
     "model in issue 13: shmem THP on shared anonymous memory (shmem_enabled=always)",
   "80-thp-memfd": "model in issue 13: shmem THP on memfd (shmem_enabled=advise)",
-  "81-hugetlb-private":
-    "model in issue 13: hugetlb private mappings, reservations and HugePages_* in meminfo",
-  "82-hugetlb-shared":
-    "model in issue 13: hugetlb shared mappings (Shared_Hugetlb/Private_Hugetlb)",
-  "83-hugetlb-fork-cow": "model in issue 13: hugetlb fork and the 2 MiB copy on write",
-  "84-hugetlb-exhaustion":
-    "model in issue 13: hugetlb pool exhaustion (ENOMEM at mmap, SIGBUS at fault)",
-
-  "89-mremap-grow": "model in issue 13: mremap grow in place and shrink",
-  "90-mremap-move": "model in issue 13: mremap MREMAP_MAYMOVE|MREMAP_FIXED (page tables move)",
-  "91-mremap-after-fork": "model in issue 13: mremap of COW-shared pages after fork",
-  "92-mremap-dontunmap": "model in issue 13: mremap MREMAP_DONTUNMAP",
   "93-mremap-thp":
     "model in issue 13: mremap of PMD-mapped THPs (aligned move, split on unaligned move)",
   "95-mthp-64k": "model in issue 13: multi-size THP (hugepages-64kB/enabled=always)",
-  "96-thp-fork-child-exits":
-    "model in issue 13: THP reused under its PMD once the forked child is gone",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */
@@ -335,8 +310,15 @@ const V1045_MACHINE: Partial<KernelConfig> = { ...CAPTURE_MACHINE, protectionKey
 /** The capture machine as it was for one scenario: its build, with swap if the scenario needs it. */
 function machineFor(name: string): Partial<KernelConfig> {
   const machine = Number(name.slice(0, 2)) >= 36 ? V1045_MACHINE : CAPTURE_MACHINE;
-  const needsSwap = read(`scenarios/${name}.c`).includes("truth: needs swap");
-  return needsSwap ? { ...machine, swapBytes: SWAP_BYTES } : machine;
+  const program = read(`scenarios/${name}.c`);
+  const needsSwap = program.includes("truth: needs swap");
+  // `truth: hugepages N`: run.sh set vm.nr_hugepages to N for the scenario
+  const hugepages = /truth: hugepages (\d+)/.exec(program);
+  return {
+    ...machine,
+    ...(needsSwap ? { swapBytes: SWAP_BYTES } : {}),
+    ...(hugepages === null ? {} : { hugepages: Number(hugepages[1]) }),
+  };
 }
 
 /** The records cowsh prints for a scenario, run on the capture machine's configuration. */

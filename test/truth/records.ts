@@ -229,12 +229,29 @@ function meminfoRecord(d: Draft, base: Base): TruthRecord {
     return { ...base, fields: d.inline, body: d.body, absent: false, error: null };
   const lines = bodyFields(d.body);
   const n = (name: string): number => Number(lines.get(name));
-  const fields = new Map([
-    ["swapused", String(n("SwapTotal") - n("SwapFree"))],
-    ["swapcached", String(n("SwapCached"))],
-  ]);
+  const fields = new Map<string, string>();
+  if (lines.has("SwapTotal")) {
+    fields.set("swapused", String(n("SwapTotal") - n("SwapFree")));
+    fields.set("swapcached", String(n("SwapCached")));
+  }
+  // the huge page scenarios (70+): THP figures as changes (a fresh cowsh
+  // machine has none, so its absolute figures are the changes), the
+  // hugetlb pool's absolute
+  for (const [field, line] of HUGE_MEMINFO) if (lines.has(line)) fields.set(field, String(n(line)));
   return { ...base, fields, body: [], absent: false, error: null };
 }
+
+/** The huge page fields of `@meminfo` and the /proc/meminfo lines they come from. */
+const HUGE_MEMINFO: readonly (readonly [string, string])[] = [
+  ["anonhuge", "AnonHugePages"],
+  ["shmemhuge", "ShmemHugePages"],
+  ["shmempmd", "ShmemPmdMapped"],
+  ["hp_total", "HugePages_Total"],
+  ["hp_free", "HugePages_Free"],
+  ["hp_rsvd", "HugePages_Rsvd"],
+  ["hp_surp", "HugePages_Surp"],
+  ["hugetlb", "Hugetlb"],
+];
 
 /** `@rollup W Swap= SwapPss= LazyFree=` (C), or `@rollup W` and those lines of smaps_rollup (cowsh). */
 function rollupRecord(d: Draft, base: Base): TruthRecord {
@@ -250,6 +267,13 @@ const KERNEL_LOG = /^\[\s*\d+\.\d{6}\] /;
 const COMMAND_ERROR = /^[a-z]+: (?:\S+: )?([A-Z][^:(]*?)(?: \(.*\))?$/;
 
 /**
+ * cowsh's report of a process killed by a signal its access raised
+ * (`cowsh: pid 7: Bus error (write at 0x…: …)`): the signal's words, as
+ * the C side's strsignal.
+ */
+const SIGNAL_DEATH = /^cowsh: pid \d+: ([A-Z][^(]*?) \(.*\)$/;
+
+/**
  * `@call P LABEL error=STRERROR|none` (C), or `@call P LABEL` followed by
  * the command's error message if it failed (cowsh; kernel log lines the
  * shell printed after it are skipped).
@@ -261,7 +285,8 @@ function callRecord(d: Draft, base: Base): TruthRecord {
     return { ...base, fields: new Map([["error", error]]), body: d.body, absent: false, error };
   }
   const lines = d.body.filter((l) => !KERNEL_LOG.test(l));
-  const m = lines.length === 1 ? COMMAND_ERROR.exec(lines[0]!) : null;
+  const m =
+    lines.length === 1 ? (COMMAND_ERROR.exec(lines[0]!) ?? SIGNAL_DEATH.exec(lines[0]!)) : null;
   const error = lines.length === 0 ? "none" : m !== null ? m[1]! : lines.join(" | ");
   return { ...base, fields: new Map([["error", error]]), body: d.body, absent: false, error };
 }

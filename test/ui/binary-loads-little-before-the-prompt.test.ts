@@ -1,5 +1,5 @@
 /**
- * The bundled binary (dist/bin/cowsh.js, package.json "bin"): what it loads
+ * The bundled binary (dist/bin/cowsh.js, which the `cowsh` command execs): what it loads
  * before it can paint the early prompt is small (the core chunk, kernel and
  * all, is compiled only after), Ink and React are imported only by the
  * interactive app's chunk (which ui/main.js loads after dropping CI from

@@ -53,7 +53,7 @@ describe.skipIf(!TMUX_OR_CI)("npm start in a real terminal (tmux)", () => {
     ]);
     const text = await pane.waitFor(ready, "the prompt", 30_000);
     const ms = Date.now() - t0;
-    expect(text.split("\n")[0]).toBe(
+    expect(text.split("\n")[0], text).toBe(
       "cowsh: a shell over a simulated Linux machine. `help` lists the commands;",
     );
     expect(text).not.toMatch(/> cowsh@|building/);

@@ -46,7 +46,7 @@ import {
 } from "../../../src/kernel/phys.js";
 import { type Mapping, mappingsOf } from "../../../src/kernel/rmap.js";
 import type { Task } from "../../../src/kernel/task.js";
-import { fileIndex, type Vma } from "../../../src/kernel/vma.js";
+import { fileIndex, isAnonymous, type Vma } from "../../../src/kernel/vma.js";
 import { vmaLabel, vmaPerms } from "../../../src/views/vma-label.js";
 import { isNormal, type Page, pssSentence } from "./facts.js";
 import { plural, section, wrap } from "./prose.js";
@@ -91,7 +91,22 @@ function heading(p: Page, at: number): string[] {
   return [
     `pid ${p.task.pid} (${p.task.comm}), address ${where}: page ${index} of ${pages} in`,
     `  ${vmaLabel(p.task.mm, p.vma)}`,
+    ...movedNote(p.vma),
   ];
+}
+
+/**
+ * An anonymous VMA whose offset is not its first address was moved by
+ * mremap: it keeps the offset it had (vm_pgoff, the index its pages were
+ * made with), so its pages are found where they were made.
+ */
+function movedNote(vma: Vma): string[] {
+  const first = vma.pgoff * PAGE_SIZE;
+  if (!isAnonymous(vma) || first === vma.start) return [];
+  return wrap(
+    `Moved by mremap: this memory was made at ${hex(first)}; an anonymous mapping keeps that offset (vm_pgoff) wherever it moves, and its page tables moved with it, not its pages.`,
+    "  ",
+  );
 }
 
 /* ---- a swap entry ---- */

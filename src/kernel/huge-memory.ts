@@ -1,0 +1,504 @@
+/**
+ * Transparent huge pages, anonymous (mm/huge_memory.c): PMD-sized folios
+ * mapped by one PMD entry, the huge zero page, the PMD split, and the THP
+ * settings of /sys/kernel/mm/transparent_hugepage.
+ *
+ * A PMD mapping is kept in page-table.ts as the 512 PTEs it stands for, in a
+ * table marked huge (PageTable.isHuge): entries i = 0..511 map frames
+ * head + i of an order-9 folio (phys.allocLarge) with the same bits, or all
+ * the zero page (the huge zero page: no frame of its own, pagemap and
+ * kpageflags name it HUGE_ZERO_PFN + i). Walks therefore read a PMD mapping
+ * as its pages, and only what differs between a PMD and 512 PTEs asks for
+ * the mark: faults (one per 2 MiB), VmPTE, AnonHugePages, pagemap's
+ * exclusive bit, and the split.
+ *
+ * Mapcounts, as Linux 6.18 keeps them for a large folio: the folio's entire
+ * mapcount (its PMD mappings) lives here, by head PFN (`ThpState.entire`);
+ * each frame's phys mapcount is that frame's *total*, entire mapcount plus
+ * its own PTE mappings (folio_precise_page_mapcount), which is what
+ * kpagecount, smaps' Pss, the reuse checks and the invariant checker read,
+ * so none of them needs to know whether a page is mapped by a PMD. A PMD
+ * mapping adds 1 to `entire` and 1 to each of the 512 frames; splitting it
+ * moves the 1 from `entire` to the frames' own counts, which leaves the
+ * frames' totals as they were. meminfo's AnonHugePages (NR_ANON_THPS) is
+ * the folios whose entire mapcount is above 0.
+ *
+ * A folio is freed when its last frame is unmapped (releaseLargeFrame); a
+ * partially unmapped one stays whole (Linux puts it on the deferred split
+ * queue and splits it under memory pressure, which no capture showed).
+ * Reclaim does not swap THPs this round: shrink_folio_list keeps a large
+ * folio's frames (vmscan.ts asks isLargeFrame) — swapping one out frame by
+ * frame would free single frames out of a compound page, and splitting it
+ * first needs every PMD mapping of it split, an rmap walk the model does not
+ * have on that path.
+ */
+import {
+  PAGE_SIZE,
+  PMD_SIZE,
+  PTRS_PER_PTE,
+  VM_HUGEPAGE,
+  VM_LOCKED,
+  VM_NOHUGEPAGE,
+  VM_SHARED,
+  VM_WRITE,
+} from "./constants.js";
+import type { Kernel } from "./kernel.js";
+import type { Mm } from "./mm.js";
+import {
+  mkPte,
+  type PageTable,
+  PTE_DIRTY,
+  PTE_PRESENT,
+  PTE_SOFT_DIRTY,
+  PTE_WRITE,
+  pteDirty,
+  ptePfn,
+  ptePresent,
+  pteWrite,
+} from "./page-table.js";
+import {
+  KIND_ANON,
+  KIND_MASK,
+  mlockFolio,
+  PG_ANON_EXCLUSIVE,
+  PG_DIRTY,
+  PG_HUGETLB,
+  PG_MLOCKED,
+  PG_SWAPCACHE,
+  type PhysMem,
+  ZERO_PFN,
+} from "./phys.js";
+import { failure, type Result, success } from "./result.js";
+import { releaseAnonPage } from "./swap.js";
+import { newAnonVma, type Vma } from "./vma.js";
+
+/** HPAGE_PMD_ORDER: a PMD-sized folio is 2^9 frames. */
+export const HPAGE_PMD_ORDER = 9;
+export const HPAGE_PMD_NR = PTRS_PER_PTE;
+
+/**
+ * The huge zero page's first PFN as pagemap shows it: kernel memory, never
+ * allocated (its 512 frames are the model's ZERO_PFN, see the header).
+ */
+export const HUGE_ZERO_PFN = 0x800;
+
+/** is_zero_pfn or is_huge_zero_pfn: the PFN pagemap shows for a zero page, small or huge. */
+export const isZeroPfn = (pfn: number): boolean =>
+  pfn === ZERO_PFN || (pfn >= HUGE_ZERO_PFN && pfn < HUGE_ZERO_PFN + HPAGE_PMD_NR);
+
+/** /sys/kernel/mm/transparent_hugepage/enabled's and defrag's words. */
+export const THP_ENABLED_MODES = ["always", "madvise", "never"] as const;
+export type ThpEnabled = (typeof THP_ENABLED_MODES)[number];
+export const THP_DEFRAG_MODES = ["always", "defer", "defer+madvise", "madvise", "never"] as const;
+export type ThpDefrag = (typeof THP_DEFRAG_MODES)[number];
+
+/** The THP settings and the folios' entire mapcounts. */
+export class ThpState {
+  enabled: ThpEnabled;
+  defrag: ThpDefrag = "madvise";
+  /** Head PFN -> entire mapcount (PMD mappings), for folios mapped by a PMD somewhere. */
+  readonly entire = new Map<number, number>();
+
+  constructor(enabled: ThpEnabled = "madvise") {
+    this.enabled = enabled;
+  }
+
+  entireOf(head: number): number {
+    return this.entire.get(head) ?? 0;
+  }
+
+  addEntire(head: number, delta: number): void {
+    const n = this.entireOf(head) + delta;
+    if (n < 0) throw new Error(`entire mapcount of folio ${head} below zero`);
+    if (n === 0) this.entire.delete(head);
+    else this.entire.set(head, n);
+  }
+
+  /** NR_ANON_THPS: folios some PMD maps. */
+  get anonThps(): number {
+    return this.entire.size;
+  }
+}
+
+/** The sysfs file's text: every mode, the chosen one in brackets. */
+export function showModes(modes: readonly string[], chosen: string): string {
+  return `${modes.map((m) => (m === chosen ? `[${m}]` : m)).join(" ")}\n`;
+}
+
+/** Whether `vma` is private anonymous memory (vma_is_anonymous, not shared). */
+const anonPrivate = (vma: Vma): boolean =>
+  vma.file === null && vma.special === null && !(vma.flags & VM_SHARED);
+
+/**
+ * thp_vma_allowable_orders for the PMD order, the VMA's policy part: a
+ * private anonymous VMA, not VM_NOHUGEPAGE, with enabled=always, or
+ * enabled=madvise and VM_HUGEPAGE.
+ */
+export function thpPolicyAllows(k: Kernel, vma: Vma): boolean {
+  if (!anonPrivate(vma) || vma.flags & VM_NOHUGEPAGE) return false;
+  const mode = k.thp.enabled;
+  return mode === "always" || (mode === "madvise" && (vma.flags & VM_HUGEPAGE) !== 0);
+}
+
+/** thp_vma_suitable_order: the aligned 2 MiB around `addr` lies inside the VMA. */
+export const pmdFits = (vma: Vma, addr: number): boolean => {
+  const haddr = addr - (addr % PMD_SIZE);
+  return haddr >= vma.start && haddr + PMD_SIZE <= vma.end;
+};
+
+/** smaps' THPeligible: a fault somewhere in the VMA may map a PMD THP. */
+export function thpEligible(k: Kernel, vma: Vma): boolean {
+  if (!thpPolicyAllows(k, vma)) return false;
+  const first = Math.ceil(vma.start / PMD_SIZE) * PMD_SIZE;
+  return first + PMD_SIZE <= vma.end;
+}
+
+/** The head of the large folio holding `pfn`, or -1 when it is a small folio. */
+export function largeHead(phys: PhysMem, pfn: number): number {
+  if (phys.large.size === 0) return -1;
+  const head = phys.headOf(pfn);
+  return head !== pfn || phys.large.has(pfn) ? head : -1;
+}
+
+/** Whether `pfn` is a frame of a large folio (reclaim keeps those, see the header). */
+export const isLargeFrame = (phys: PhysMem, pfn: number): boolean => largeHead(phys, pfn) >= 0;
+
+/**
+ * A frame of a large folio lost its last mapping: the folio is freed once
+ * none of its frames is mapped (the last folio_put). Returns 1 if it was.
+ * Frames are usually unmapped in address order, so the frames after `pfn`
+ * are looked at first.
+ */
+export function releaseLargeFrame(phys: PhysMem, head: number, pfn: number): number {
+  const end = head + 2 ** phys.orderOf(head);
+  for (let p = pfn + 1; p < end; p++) if (phys.mapcounts[p] !== 0) return 0;
+  for (let p = head; p < pfn; p++) if (phys.mapcounts[p] !== 0) return 0;
+  for (let p = head; p < end; p++) if (phys.flags[p]! & PG_SWAPCACHE) return 0;
+  phys.freeLarge(head);
+  return 1;
+}
+
+/** Outcomes of a huge fault, for fault.ts to name. */
+export const HUGE_FALLBACK = -1;
+export const HUGE_ZERO = 0;
+export const HUGE_NEW = 1;
+export const HUGE_REUSE = 2;
+export const HUGE_ZERO_COPY = 3;
+/** The PMD was split: the fault goes on at PTE level (do_wp_page). */
+export const HUGE_SPLIT = 4;
+
+const softDirty = (k: Kernel): number => (k.config.softDirty ? PTE_SOFT_DIRTY : 0);
+
+/** Maps the new folio `head` by `mm`'s PMD of region `key` (map_anon_folio_pmd). */
+function mapFolioPmd(k: Kernel, mm: Mm, vma: Vma, key: number, head: number): void {
+  const { phys } = k;
+  const bits =
+    vma.flags & VM_WRITE ? PTE_PRESENT | PTE_WRITE | PTE_DIRTY | softDirty(k) : PTE_PRESENT;
+  const span = mm.pt.span().seek(key);
+  const table = span.writable();
+  for (let i = 0; i < HPAGE_PMD_NR; i++) {
+    table[i] = mkPte(head + i, bits);
+    span.mkYoung(i);
+    phys.incMapcount(head + i);
+    phys.flags[head + i]! |= PG_ANON_EXCLUSIVE;
+    if (vma.flags & VM_LOCKED) mlockFolio(phys, head + i);
+  }
+  mm.pt.setHuge(key);
+  k.thp.addEntire(head, 1);
+  mm.addRss(KIND_ANON, HPAGE_PMD_NR);
+  phys.vm.thpFaultAlloc++;
+}
+
+/**
+ * do_huge_pmd_anonymous_page: a fault where the PMD is none, in a VMA
+ * whose policy allows a THP and where the aligned 2 MiB fits. A read maps
+ * the huge zero page; a write a new PMD-sized folio. HUGE_FALLBACK when
+ * this is not the place for one (the fault goes on at PTE level), or no
+ * aligned 2 MiB of frames is free (thp_fault_fallback).
+ */
+export function doHugePmdAnonymousPage(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  vpn: number,
+  write: boolean,
+  pid: number,
+): number {
+  const key = Math.floor(vpn / PTRS_PER_PTE);
+  if (mm.pt.hasTable(key) || !thpPolicyAllows(k, vma) || !pmdFits(vma, vpn * PAGE_SIZE))
+    return HUGE_FALLBACK;
+  if (!write && k.config.zeroPage) {
+    const span = mm.pt.span().seek(key);
+    const table = span.writable();
+    table.fill(mkPte(ZERO_PFN, PTE_PRESENT));
+    for (let i = 0; i < HPAGE_PMD_NR; i++) span.mkYoung(i);
+    mm.pt.setHuge(key);
+    return HUGE_ZERO;
+  }
+  vma.anonVma ??= newAnonVma();
+  const head = k.phys.allocLarge(KIND_ANON, 0, HPAGE_PMD_ORDER);
+  if (head < 0) {
+    k.phys.vm.thpFaultFallback++;
+    void pid;
+    return HUGE_FALLBACK;
+  }
+  mapFolioPmd(k, mm, vma, key, head);
+  return HUGE_NEW;
+}
+
+/**
+ * do_huge_pmd_wp_page: a write to a write-protected huge PMD. The huge
+ * zero page is replaced by a new folio (do_huge_zero_wp_pmd; if none can
+ * be had, the PMD is split and the write takes a small page). An anonymous
+ * folio that is ours alone (AnonExclusive, or every frame's count is our
+ * one PMD mapping: folio_ref_count 1) is reused whole under its PMD;
+ * otherwise the PMD is split and the write goes on at PTE level, where
+ * do_wp_page copies the one page (HUGE_SPLIT).
+ */
+export function doHugePmdWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): number {
+  const { phys } = k;
+  const key = Math.floor(vpn / PTRS_PER_PTE);
+  const base = key * PTRS_PER_PTE;
+  const first = mm.pt.get(base);
+  if (ptePfn(first) === ZERO_PFN) {
+    const head = phys.allocLarge(KIND_ANON, 0, HPAGE_PMD_ORDER);
+    if (head < 0) {
+      splitHugePmd(k, mm, key);
+      return HUGE_SPLIT;
+    }
+    mm.pt.clearHuge(key);
+    vma.anonVma ??= newAnonVma();
+    mapFolioPmd(k, mm, vma, key, head);
+    return HUGE_ZERO_COPY;
+  }
+  const head = ptePfn(first);
+  let ours = (phys.flags[head]! & PG_ANON_EXCLUSIVE) !== 0;
+  if (!ours && k.thp.entireOf(head) === 1) {
+    ours = true;
+    for (let i = 0; i < HPAGE_PMD_NR && ours; i++) if (phys.refcount(head + i) !== 1) ours = false;
+  }
+  if (!ours) {
+    splitHugePmd(k, mm, key);
+    return HUGE_SPLIT;
+  }
+  const span = mm.pt.span().seek(key);
+  const table = span.writable();
+  const bits = PTE_WRITE | PTE_DIRTY | softDirty(k);
+  for (let i = 0; i < HPAGE_PMD_NR; i++) {
+    table[i] = table[i]! | bits;
+    phys.flags[head + i]! |= PG_ANON_EXCLUSIVE;
+  }
+  return HUGE_REUSE;
+}
+
+/**
+ * __split_huge_pmd: `mm`'s PMD of region `key` becomes a table of 512 PTEs
+ * (the same entries: each frame's total mapcount stays, the folio's entire
+ * mapcount gives its 1 to the frames' own counts). A dirty PMD marks the
+ * folio dirty (folio_set_dirty). The folio itself stays whole.
+ */
+export function splitHugePmd(k: Kernel, mm: Mm, key: number): void {
+  if (!mm.pt.isHuge(key)) return;
+  mm.pt.clearHuge(key);
+  const first = mm.pt.get(key * PTRS_PER_PTE);
+  const head = ptePfn(first);
+  if (head === ZERO_PFN) return;
+  k.thp.addEntire(head, -1);
+  k.phys.vm.thpSplitPmd++;
+  if (pteDirty(first)) for (let i = 0; i < HPAGE_PMD_NR; i++) k.phys.flags[head + i]! |= PG_DIRTY;
+}
+
+/**
+ * vma_adjust_trans_huge and the split_huge_pmd calls of the range
+ * operations (munmap, mprotect, madvise): a huge PMD that [start, end)
+ * covers only in part is split. Those it covers whole stay.
+ */
+export function splitHugePmdsAround(k: Kernel, mm: Mm, start: number, end: number): void {
+  if (mm.pt.hugeKeys().length === 0) return;
+  for (const addr of [start, end]) {
+    if (addr % PMD_SIZE === 0) continue;
+    splitHugePmd(k, mm, Math.floor(addr / PMD_SIZE));
+  }
+}
+
+/** Splits every huge PMD in [start, end) (for operations that handle PTEs only). */
+export function splitHugePmdsIn(k: Kernel, mm: Mm, start: number, end: number): void {
+  for (const key of mm.pt.hugeKeys()) {
+    const at = key * PMD_SIZE;
+    if (at + PMD_SIZE > start && at < end) splitHugePmd(k, mm, key);
+  }
+}
+
+/**
+ * zap_huge_pmd's bookkeeping, before zapRange clears the entries of a huge
+ * PMD that [start, end) covers whole: the folio loses its PMD mapping, and
+ * the table goes with the entries (the region's PMD is none again).
+ * Returns the regions to drop once their entries are zapped.
+ */
+export function zapHugePmds(k: Kernel, mm: Mm, start: number, end: number): number[] {
+  const keys = mm.pt.hugeKeys();
+  if (keys.length === 0) return keys;
+  const whole: number[] = [];
+  for (const key of keys) {
+    const at = key * PMD_SIZE;
+    if (at >= start && at + PMD_SIZE <= end) {
+      const head = ptePfn(mm.pt.get(key * PTRS_PER_PTE));
+      if (head !== ZERO_PFN) k.thp.addEntire(head, -1);
+      mm.pt.clearHuge(key);
+      whole.push(key);
+    } else if (at + PMD_SIZE > start && at < end) splitHugePmd(k, mm, key);
+  }
+  return whole;
+}
+
+/**
+ * MADV_COLLAPSE (mm/khugepaged.c madvise_collapse), synchronous: every
+ * aligned 2 MiB of [start, end) that lies in one of `vmas` is copied into a
+ * new PMD-sized folio mapped by a huge PMD (writable, dirty, young,
+ * AnonExclusive), whatever the enabled mode; holes and zero pages become
+ * zeroed pages of the folio; the old pages lose this mapping and the PTE
+ * table goes. A VMA that is not private anonymous, or is VM_NOHUGEPAGE:
+ * EINVAL. A 2 MiB with nothing mapped (SCAN_PMD_NULL) is skipped and the
+ * call ends EINVAL; one with a swap entry, a swap-cache page or a page of
+ * another large folio is left as it is (the kernel would swap in or
+ * collapse in place, which the model does not) and the call ends EAGAIN.
+ * No aligned 2 MiB of free frames: ENOMEM.
+ */
+export function madviseCollapse(
+  k: Kernel,
+  mm: Mm,
+  vmas: readonly Vma[],
+  start: number,
+  end: number,
+): Result<void> {
+  if (vmas.some((v) => !anonPrivate(v) || v.flags & VM_NOHUGEPAGE)) return failure("EINVAL");
+  const { phys } = k;
+  let last: "EINVAL" | "EAGAIN" | null = null;
+  for (let at = Math.ceil(start / PMD_SIZE) * PMD_SIZE; at + PMD_SIZE <= end; at += PMD_SIZE) {
+    const key = at / PMD_SIZE;
+    const vma = vmas.find((v) => v.start <= at && at + PMD_SIZE <= v.end);
+    if (vma === undefined) {
+      last = "EINVAL";
+      continue;
+    }
+    if (mm.pt.isHuge(key)) continue; // SCAN_PMD_MAPPED
+    if (!mm.pt.hasTable(key)) {
+      last = "EINVAL"; // SCAN_PMD_NULL
+      continue;
+    }
+    const span = mm.pt.span().seek(key);
+    let movable = true;
+    for (let i = 0; i < HPAGE_PMD_NR && movable; i++) {
+      const pte = span.entries[i]!;
+      if (pte === 0) continue;
+      if (!ptePresent(pte)) movable = false;
+      else {
+        const pfn = ptePfn(pte);
+        if (pfn === ZERO_PFN) continue;
+        const f = phys.flags[pfn]!;
+        if ((f & KIND_MASK) !== KIND_ANON || f & PG_SWAPCACHE || isLargeFrame(phys, pfn))
+          movable = false;
+      }
+    }
+    if (!movable) {
+      last = "EAGAIN";
+      continue;
+    }
+    const head = phys.allocLarge(KIND_ANON, 0, HPAGE_PMD_ORDER);
+    if (head < 0) return failure("ENOMEM");
+    phys.vm.thpCollapseAlloc++;
+    vma.anonVma ??= newAnonVma();
+    const table = span.writable();
+    for (let i = 0; i < HPAGE_PMD_NR; i++) {
+      const pte = table[i]!;
+      table[i] = 0;
+      if (pte === 0 || ptePfn(pte) === ZERO_PFN) continue;
+      const pfn = ptePfn(pte);
+      phys.content[head + i] = phys.content[pfn]!;
+      mm.addRss(KIND_ANON, -1);
+      if (phys.decMapcount(pfn) === 0) {
+        phys.setFlags(pfn, phys.flags[pfn]! & ~PG_MLOCKED);
+        releaseAnonPage(phys, k.swap, pfn);
+      }
+    }
+    mapFolioPmd(k, mm, vma, key, head);
+    phys.vm.thpFaultAlloc--; // counted as a collapse, not a fault
+  }
+  return last === null ? success(undefined) : failure(last);
+}
+
+/** copy_huge_pmd: the child maps the folio by its own PMD too. */
+export function copyHugePmd(k: Kernel, parent: PageTable, child: PageTable, key: number): void {
+  child.setHuge(key);
+  const head = ptePfn(parent.get(key * PTRS_PER_PTE));
+  if (head !== ZERO_PFN) k.thp.addEntire(head, 1);
+}
+
+/** AnonHugePages of one VMA, in pages: its huge PMDs that map an anonymous folio. */
+export function anonHugePagesOf(k: Kernel, mm: Mm, vma: Vma): number {
+  let pages = 0;
+  for (const key of mm.pt.hugeKeys()) {
+    const at = key * PMD_SIZE;
+    if (at < vma.start || at >= vma.end) continue;
+    const pfn = ptePfn(mm.pt.get(key * PTRS_PER_PTE));
+    if (pfn !== ZERO_PFN && (k.phys.flags[pfn]! & KIND_MASK) === KIND_ANON) pages += HPAGE_PMD_NR;
+  }
+  return pages;
+}
+
+/** Rebuilds the entire mapcounts from every mm's huge PMDs (after a load). */
+export function recountEntire(k: Kernel): void {
+  k.thp.entire.clear();
+  for (const mm of k.mms())
+    for (const key of mm.pt.hugeKeys()) {
+      const head = ptePfn(mm.pt.get(key * PTRS_PER_PTE));
+      if (head !== ZERO_PFN) k.thp.addEntire(head, 1);
+    }
+}
+
+/**
+ * The invariants of huge PMDs: each maps an order-9 folio's frames in
+ * order (or the zero page throughout) with the same bits; the entire
+ * mapcounts are those the PMDs make. Returns the violations.
+ */
+export function checkHugePmds(k: Kernel): string[] {
+  const v: string[] = [];
+  const counted = new Map<number, number>();
+  for (const mm of k.mms()) {
+    for (const key of mm.pt.hugeKeys()) {
+      const base = key * PTRS_PER_PTE;
+      const first = mm.pt.get(base);
+      const head = ptePfn(first);
+      const zero = head === ZERO_PFN;
+      if (!zero && k.phys.orderOf(head) !== HPAGE_PMD_ORDER) {
+        v.push(
+          `huge PMD at ${(base * PAGE_SIZE).toString(16)} maps pfn ${head}, no PMD folio's head`,
+        );
+        continue;
+      }
+      const bits = first & 15;
+      for (let i = 1; i < HPAGE_PMD_NR; i++) {
+        const pte = mm.pt.get(base + i);
+        if (ptePfn(pte) !== (zero ? ZERO_PFN : head + i) || (pte & 15) !== bits) {
+          v.push(`huge PMD at ${(base * PAGE_SIZE).toString(16)}: entry ${i} differs`);
+          break;
+        }
+      }
+      if (zero && pteWrite(first)) v.push("a huge zero PMD is writable");
+      if (!zero) counted.set(head, (counted.get(head) ?? 0) + 1);
+    }
+  }
+  for (const [head, n] of counted)
+    if (k.thp.entireOf(head) !== n)
+      v.push(`folio ${head}: entire mapcount ${k.thp.entireOf(head)}, PMDs ${n}`);
+  for (const head of k.thp.entire.keys())
+    if (!counted.has(head)) v.push(`folio ${head} has an entire mapcount but no PMD maps it`);
+  for (const [head, order] of k.phys.large) {
+    if ((k.phys.flags[head]! & (KIND_MASK | PG_HUGETLB)) !== KIND_ANON) continue; // hugetlb's are not ours
+    let mapped = false;
+    for (let p = head; p < head + 2 ** order && !mapped; p++)
+      mapped = k.phys.mapcounts[p] !== 0 || (k.phys.flags[p]! & PG_SWAPCACHE) !== 0;
+    if (!mapped) v.push(`anonymous THP ${head} leaked: none of its frames is mapped`);
+  }
+  return v;
+}
