@@ -1,5 +1,5 @@
 /**
- * Writes the `cowsh` command (package.json "bin"): dist/bin/cowsh, a POSIX
+ * Writes the `cowsh` command (package.json "bin"): dist/bin/cowsh.sh, a POSIX
  * sh script. `cowsh` alone at a terminal paints the greeting and the first
  * prompt at once, before Node starts (Node alone takes 40–160 ms to run a
  * line of JavaScript here; sh and three `stty` a few ms), in the terminal's
@@ -13,7 +13,7 @@
  * width where the word-wrapped greeting differs, so both paint the same
  * bytes at every width.
  */
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -66,9 +66,14 @@ ${LAUNCHER_VAR}=$saved exec node "$bin"
 `;
 }
 
-/** Writes dist/bin/cowsh (executable). */
+/**
+ * Writes dist/bin/cowsh.sh (executable). Not dist/bin/cowsh: `node
+ * dist/bin/cowsh` must find the binary, cowsh.js, and an extensionless
+ * file there (an earlier build's launcher) would shadow it: removed.
+ */
 export async function writeLauncher(dist) {
-  const file = join(dist, "bin", "cowsh");
+  rmSync(join(dist, "bin", "cowsh"), { force: true });
+  const file = join(dist, "bin", "cowsh.sh");
   writeFileSync(file, await launcherText(dist));
   chmodSync(file, 0o755);
   return file;

@@ -1,5 +1,5 @@
 /**
- * `npm start`: runs the built `cowsh` command (the launcher, dist/bin/cowsh,
+ * `npm start`: runs the built `cowsh` command (the launcher, dist/bin/cowsh.sh,
  * as `npx cowsh` and a global install do), rebuilding first only when a
  * source file is newer than the build (so an edit is still picked up, and
  * an unchanged tree starts at once). On a terminal it also takes back the
@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BUILT = join(ROOT, "dist", "bin", "cowsh.js");
 /** The `cowsh` command (package.json "bin"), written by the build beside BUILT. */
-const LAUNCHER = join(ROOT, "dist", "bin", "cowsh");
+const LAUNCHER = join(ROOT, "dist", "bin", "cowsh.sh");
 /** What the binary is built from: the source trees and the build's own settings. */
 const SOURCES = [
   "src",

@@ -1,5 +1,5 @@
 /**
- * The terminal as the `cowsh` launcher hands it over (dist/bin/cowsh, which
+ * The terminal as the `cowsh` launcher hands it over (dist/bin/cowsh.sh, which
  * scripts/launcher.mjs writes at build). For `cowsh` alone at a terminal the
  * launcher, a POSIX sh script, saves the terminal's settings (`stty -g`),
  * puts it in raw mode (exactly the mode Node's `setRawMode(true)` sets, see

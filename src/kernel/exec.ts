@@ -48,7 +48,7 @@ import {
   type MmapRequest,
   mapSpecial,
 } from "./mman.js";
-import { RECLAIM_RESERVE, reclaimBeforeFault } from "./reclaim.js";
+import { reclaimBeforeFault } from "./reclaim.js";
 import { failure, panic, type Result, success } from "./result.js";
 import {
   ELF_ET_DYN_BASE,
@@ -479,13 +479,13 @@ function replayResident(
     for (const [state, count] of decodePages(captured.pages)) {
       for (let i = 0; i < count; i++, addr += PAGE_SIZE) {
         if (state === "-") continue;
-        if (k.phys.nrFree < RECLAIM_RESERVE) reclaimBeforeFault(k); // as before any fault
+        reclaimBeforeFault(k); // as before any fault (it returns at once above the reserve)
         if (prefaultPage(k, who, vma, addr, state) < 0) return false;
       }
     }
     if (stack) {
       for (let page = pageDown(who.mm.startStack); page < vma.end; page += PAGE_SIZE) {
-        if (k.phys.nrFree < RECLAIM_RESERVE) reclaimBeforeFault(k);
+        reclaimBeforeFault(k);
         if (prefaultPage(k, who, vma, page, "a") < 0) return false;
       }
     }

@@ -323,7 +323,7 @@ function unmapPage(
     stats.munlock.push(pfn);
   }
   if (left === 0) {
-    phys.setFlags(pfn, phys.flags[pfn]! & ~PG_MLOCKED);
+    if (phys.flags[pfn]! & PG_MLOCKED) phys.setFlags(pfn, phys.flags[pfn]! & ~PG_MLOCKED);
     if (kind === KIND_ANON) return releaseAnonPage(phys, swap, pfn);
   }
   return 0;

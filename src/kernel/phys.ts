@@ -225,7 +225,9 @@ export class PhysMem {
       panic(`freeing pfn ${pfn} with mapcount ${this.mapcountOf(pfn)}`);
     this.flags[pfn] = KIND_FREE;
     this.content[pfn] = 0;
-    this.lruExplicit[pfn] = 0;
+    // Only a written stamp needs clearing: storing 0 over an implicit place would
+    // touch (and make the host allocate) the stamp array's page for nothing.
+    if (this.lruExplicit[pfn] !== 0) this.lruExplicit[pfn] = 0;
     this.pushFree(pfn);
     this.nrFree++;
     this.vm.pgfree++;

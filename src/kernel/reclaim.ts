@@ -12,9 +12,9 @@
  * When no frame is free inside an allocation (allocFrameSlow), reclaim
  * takes no page the allocating process maps (its fault may hold it); then
  * every page-cache page nobody maps is dropped (dirty ones written back
- * first), through the same shrink_folio_list (vmscan.ts); only when none is left does the OOM killer (oom.ts) choose a
- * victim. The fast path (a free frame) stays in
- * Machine.allocFrame.
+ * first), through the same shrink_folio_list (vmscan.ts); only when none
+ * is left does the OOM killer (oom.ts) choose a victim. The fast path (a
+ * free frame) stays in Machine.allocFrame.
  */
 import type { Kernel } from "./kernel.js";
 import { selectVictim } from "./oom.js";

@@ -1,5 +1,5 @@
 /**
- * The `cowsh` command (dist/bin/cowsh, written at build by
+ * The `cowsh` command (dist/bin/cowsh.sh, written at build by
  * scripts/launcher.mjs) with a stand-in `node` first on PATH, which reports
  * how it was started instead of running cowsh:
  * - at a terminal with no arguments it paints exactly the bytes the binary
@@ -28,7 +28,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { earlyScreen, GREETING_WIDTH } from "../../src/cli/greeting.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const LAUNCHER = join(ROOT, "dist/bin/cowsh");
+const LAUNCHER = join(ROOT, "dist/bin/cowsh.sh");
 const BINARY = join(ROOT, "dist/bin/cowsh.js");
 const HAVE_SCRIPT = spawnSync("script", ["--version"]).status === 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -136,5 +136,13 @@ describe.skipIf(!existsSync(LAUNCHER) && !process.env.CI)("the cowsh command (la
       expect(r.stdout).toBe(`<node ${BINARY}><var unset>`);
       expect(r.status).toBe(0);
     }
+  });
+
+  test("`node dist/bin/cowsh` still runs the binary: the launcher does not shadow it", () => {
+    const r = spawnSync(process.execPath, [join(ROOT, "dist/bin/cowsh"), "-c", "echo ok"], {
+      encoding: "utf8",
+    });
+    expect(r.stdout).toBe("ok\n");
+    expect(r.status).toBe(0);
   });
 });

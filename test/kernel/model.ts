@@ -702,6 +702,12 @@ class MremapCmd extends Cmd {
       flags,
       newAddr,
     });
+    if (region.hugetlb) {
+      // mremap of hugetlb mappings is refused in this model (mremap.ts)
+      if (r.ok || r.errno !== "EINVAL") throw new Error("mremap of hugetlb did not fail");
+      if (this.how === "fixed") real.m.munmap(p.pid, newAddr, pages * PAGE_SIZE);
+      return;
+    }
     if (refusedByOvercommit(real, r)) return;
     if (!r.ok) throw new Error(`mremap failed: ${r.errno}`);
     if (this.how === "dontunmap") {

@@ -1,5 +1,5 @@
 /**
- * The `cowsh` command (package.json "bin": dist/bin/cowsh, the launcher that
+ * The `cowsh` command (package.json "bin": dist/bin/cowsh.sh, the launcher that
  * scripts/launcher.mjs writes) in a real terminal. It paints the greeting and
  * the first prompt before Node starts, in raw mode, and execs Node, which
  * takes the terminal over (src/cli/launcher-tty.ts):
@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { paneWithHome, promptLine, ROOT, ready, TMUX_OR_CI, TmuxPane } from "./tmux-pane.js";
 
-const LAUNCHER = join(ROOT, "dist/bin/cowsh");
+const LAUNCHER = join(ROOT, "dist/bin/cowsh.sh");
 
 /** Holds Node before the binary runs, until the file COWSH_TEST_GATE exists. */
 const HOLD = `const fs = require("node:fs");
@@ -178,7 +178,7 @@ describe.skipIf(!TMUX_OR_CI || (!existsSync(LAUNCHER) && !process.env.CI))(
         "new-window",
         "-d",
         "-t",
-        "t",
+        "t:", // the session: the next free index ("t" alone may name window 0, "index 0 in use")
         "env",
         ...vars,
         "script",

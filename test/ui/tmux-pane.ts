@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll } from "vitest";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-/** The bundled binary Node runs (the `cowsh` command, dist/bin/cowsh, execs Node on it). */
+/** The bundled binary Node runs (the `cowsh` command, dist/bin/cowsh.sh, execs Node on it). */
 export const BIN = `${ROOT}dist/bin/cowsh.js`;
 export const HAVE_TMUX = spawnSync("tmux", ["-V"]).status === 0;
 /** Runs under tmux where it is installed, and always under CI (which installs it). */

@@ -36,10 +36,10 @@ const BROWSER_TEST_MS = 120_000;
 /** The size budget of docs/WEB.md, in bytes. */
 const BUDGET = {
   /** The page's script as served (minified), and gzipped. */
-  entry: 900_000,
-  entryGzip: 250_000,
+  entry: 950_000,
+  entryGzip: 265_000,
   /** Everything the page loads before its first prompt: HTML, CSS and the script, gzipped. */
-  firstLoadGzip: 260_000,
+  firstLoadGzip: 275_000,
 };
 
 let outDir = "";
