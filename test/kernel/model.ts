@@ -695,6 +695,8 @@ class MremapCmd extends Cmd {
       flags |= MREMAP_FIXED;
     }
     if (this.how === "dontunmap") flags |= MREMAP_DONTUNMAP;
+    const vma = real.m.tasks.get(p.pid)!.mm!.vmaAt(region.start);
+    const spansVmas = vma !== undefined && vma.end < region.start + region.pages * PAGE_SIZE;
     const r = real.m.mremap(p.pid, {
       addr: region.start,
       oldLen: region.pages * PAGE_SIZE,
@@ -709,6 +711,12 @@ class MremapCmd extends Cmd {
       return;
     }
     if (refusedByOvercommit(real, r)) return;
+    if (!r.ok && r.errno === "EFAULT" && spansVmas) {
+      // KSM advice of part of it (KsmCmd) split the region: mremap refuses
+      // a range of several VMAs (vma_to_resize) and changes nothing
+      if (this.how === "fixed") real.m.munmap(p.pid, newAddr, pages * PAGE_SIZE);
+      return;
+    }
     if (!r.ok) throw new Error(`mremap failed: ${r.errno}`);
     if (this.how === "dontunmap") {
       const { start, writable, backing } = region;
