@@ -5,8 +5,9 @@
  * A move never copies a page. The new VMA is a copy of the old one
  * (copy_vma: same flags, same anon_vma, file offset carried along), the
  * PTEs move to it with their young and dirty bits (move_page_tables:
- * whole PTE tables where a 2 MiB region moves whole to a region without a
- * table, as move_normal_pmd; entry by entry otherwise, as move_ptes), and
+ * a huge PMD moves whole where its 2 MiB moves whole to a region without a
+ * table, as move_huge_pmd, and is split otherwise; whole PTE tables the
+ * same way, as move_normal_pmd; entry by entry otherwise, as move_ptes), and
  * then the old range is unmapped; with MREMAP_DONTUNMAP the old VMA stays,
  * empty, so its next touch faults like fresh memory. Map counts, RSS and
  * swap entries do not change: the same mm maps the same pages.
@@ -37,7 +38,7 @@ import {
   VM_PFNMAP,
   VM_SHARED,
 } from "./constants.js";
-import { splitHugePmdsIn } from "./huge-memory.js";
+import { moveHugePmd, splitHugePmd } from "./huge-memory.js";
 import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
 import { unmapRange } from "./mman.js";
@@ -89,11 +90,6 @@ export function doMremap(k: Kernel, mm: Mm, req: MremapRequest): Result<MremapOu
   // move_hugetlb_page_tables); their entries live in hugetlb.ts's own
   // table, which the moves here do not carry: refused, not corrupted.
   if (vma.flags & VM_HUGETLB) return failure("EINVAL", "hugetlb mappings are not remapped here");
-  // Huge PMDs in the old range become PTE tables first, so the moves and the
-  // shrink below handle PTEs only (Linux moves an aligned PMD whole,
-  // move_huge_pmd: scenario 93, still pending). A call refused after this
-  // point leaves them split, which only AnonHugePages shows.
-  splitHugePmdsIn(k, mm, req.addr, req.addr + oldLen);
   const r = impliesNewAddr(req.flags)
     ? mremapTo(k, mm, vma, req, oldLen, newLen)
     : mremapAt(k, mm, vma, req, oldLen, newLen);
@@ -388,6 +384,18 @@ function movePageTables(k: Kernel, mm: Mm, from: number, to: number, len: number
     const extent = Math.min(PMD_SIZE - within(old), end - old, PMD_SIZE - within(nu));
     const oldKey = regionOf(old / PAGE_SIZE);
     const newKey = regionOf(nu / PAGE_SIZE);
+    if (pt.isHuge(oldKey)) {
+      // move_pgt_entry(HPAGE_PMD): a huge PMD moves whole to an aligned
+      // place whose PMD is none (move_huge_pmd); anywhere else it is split
+      // and its PTEs move below.
+      if (extent === PMD_SIZE && !pt.hasTable(newKey)) {
+        moveHugePmd(k, mm, oldKey, newKey);
+        old += extent;
+        nu += extent;
+        continue;
+      }
+      splitHugePmd(k, mm, oldKey);
+    }
     if (pt.hasTable(oldKey)) {
       if (extent === PMD_SIZE && !pt.hasTable(newKey)) movePteTable(pt, oldKey, newKey);
       else movePtes(mm, old, nu, extent / PAGE_SIZE, softDirty);
