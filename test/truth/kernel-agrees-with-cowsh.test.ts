@@ -286,8 +286,6 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "79-thp-shmem-anon":
     "model in issue 13: shmem THP on shared anonymous memory (shmem_enabled=always)",
   "80-thp-memfd": "model in issue 13: shmem THP on memfd (shmem_enabled=advise)",
-  "93-mremap-thp":
-    "model in issue 13: mremap of PMD-mapped THPs (aligned move, split on unaligned move)",
   "95-mthp-64k": "model in issue 13: multi-size THP (hugepages-64kB/enabled=always)",
 };
 
@@ -309,7 +307,7 @@ const V1045_MACHINE: Partial<KernelConfig> = { ...CAPTURE_MACHINE, protectionKey
 
 /** The capture machine as it was for one scenario: its build, with swap if the scenario needs it. */
 function machineFor(name: string): Partial<KernelConfig> {
-  const machine = Number(name.slice(0, 2)) >= 36 ? V1045_MACHINE : CAPTURE_MACHINE;
+  const machine = Number.parseInt(name, 10) >= 36 ? V1045_MACHINE : CAPTURE_MACHINE;
   const program = read(`scenarios/${name}.c`);
   const needsSwap = program.includes("truth: needs swap");
   // `truth: hugepages N`: run.sh set vm.nr_hugepages to N for the scenario
