@@ -11,6 +11,7 @@
  */
 import { PAGE_SIZE, pageAlignUp, USER_HZ } from "../../src/kernel/constants.js";
 import { INIT_PID } from "../../src/kernel/exit.js";
+import { pageTablePagesOf } from "../../src/kernel/hugetlb.js";
 import { LOGIN_SHELL_PID, type Machine } from "../../src/kernel/machine.js";
 import type { Mm } from "../../src/kernel/mm.js";
 import { dispositionOf, type SignalDisposition } from "../../src/kernel/signal.js";
@@ -62,7 +63,7 @@ export function taskMem(mm: Mm): TaskMem {
     stackVm: mm.stackVm(),
     execVm: mm.execVm(),
     codeBytes: Math.max(0, pageAlignUp(mm.endCode) - pageDown(mm.startCode)),
-    ptePages: mm.pt.pageTablePages(),
+    ptePages: pageTablePagesOf(mm),
     swapents: mm.swapents,
   };
 }

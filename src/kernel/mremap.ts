@@ -38,6 +38,7 @@ import {
   VM_SHARED,
 } from "./constants.js";
 import { splitHugePmdsIn } from "./huge-memory.js";
+import { hugetlbMremap } from "./hugetlb.js";
 import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
 import { unmapRange } from "./mman.js";
@@ -86,9 +87,8 @@ export function doMremap(k: Kernel, mm: Mm, req: MremapRequest): Result<MremapOu
   const vma = mm.vmaAt(req.addr);
   if (vma === undefined) return failure("EFAULT", "no mapping at the old address");
   // Linux moves hugetlb mappings 2 MiB-aligned (align_hugetlb,
-  // move_hugetlb_page_tables); their entries live in hugetlb.ts's own
-  // table, which the moves here do not carry: refused, not corrupted.
-  if (vma.flags & VM_HUGETLB) return failure("EINVAL", "hugetlb mappings are not remapped here");
+  // move_hugetlb_page_tables); their entries live in hugetlb.ts's own table.
+  if (vma.flags & VM_HUGETLB) return hugetlbMremap(k, mm, vma, req, unmapRange);
   // Huge PMDs in the old range become PTE tables first, so the moves and the
   // shrink below handle PTEs only (Linux moves an aligned PMD whole,
   // move_huge_pmd: scenario 93, still pending). A call refused after this
