@@ -136,6 +136,21 @@ function freeHugePage(phys: PhysMem, pool: HugetlbPool, head: number): void {
   } else pool.free.push(head);
 }
 
+/**
+ * `n` reservations given back (hugetlb_acct_memory(h, -n)): with them go
+ * as many free surplus pages, which nobody needs any more
+ * (return_unused_surplus_pages).
+ */
+function unreserve(phys: PhysMem, pool: HugetlbPool, n: number): void {
+  let surplus = Math.min(n, pool.surplus);
+  pool.resv -= n;
+  for (; surplus > 0 && pool.free.length > 0; surplus--) {
+    releaseToBuddy(phys, pool.free.shift()!);
+    pool.surplus--;
+    pool.total--;
+  }
+}
+
 /** A pool page back to the page allocator (update_and_free_hugetlb_folio). */
 function releaseToBuddy(phys: PhysMem, head: number): void {
   for (let pfn = head; pfn < head + HPAGE_PAGES; pfn++) phys.flags[pfn] = KIND_ANON;
@@ -177,7 +192,7 @@ export const newHugetlbFile = (): HugetlbFile => ({
 });
 
 /** The file's huge page index of the 2 MiB page holding `addr` in `vma`. */
-const fileIndex = (vma: Vma, addr: number): number =>
+export const fileIndex = (vma: Vma, addr: number): number =>
   Math.floor((vma.pgoff * PAGE_SIZE + (addr - vma.start)) / HPAGE_SIZE);
 
 /**
@@ -392,8 +407,10 @@ export function unmapHugepageRange(
     }
   }
   if (close && owner) {
+    let given = 0;
     for (let addr = start; addr < end; addr += HPAGE_SIZE)
-      if (file.resv.delete(fileIndex(vma, addr))) k.hugetlb.resv--;
+      if (file.resv.delete(fileIndex(vma, addr))) given++;
+    unreserve(k.phys, k.hugetlb, given);
   }
 }
 
@@ -408,7 +425,7 @@ export function releaseHugetlbFile(k: Kernel, file: HugetlbFile): void {
     freeHugePage(k.phys, k.hugetlb, head);
   }
   file.pages.clear();
-  k.hugetlb.resv -= file.resv.size;
+  unreserve(k.phys, k.hugetlb, file.resv.size);
   file.resv.clear();
 }
 
@@ -579,14 +596,10 @@ function moveHugetlbVma(
   const kept: number[] = [];
   for (let off = 0; off < len; off += HPAGE_SIZE) {
     const index = fileIndex(vma, addr + off);
-    if (file.resv.has(index)) kept.push(index);
+    if (file.resv.delete(index)) kept.push(index);
   }
   unmap(k, mm, addr, len);
-  for (const index of kept) {
-    if (file.resv.has(index)) continue;
-    file.resv.add(index);
-    k.hugetlb.resv++;
-  }
+  for (const index of kept) file.resv.add(index);
   mm.hiwaterVm = hiwaterVm;
 }
 

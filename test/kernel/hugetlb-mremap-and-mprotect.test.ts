@@ -4,8 +4,21 @@
  * that huge entries need (VmPTE). Every script checks the invariants after
  * each command (runScript).
  */
-import { expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
+import { checkInvariants } from "../../src/kernel/invariants.js";
+import { Machine } from "../../src/kernel/machine.js";
+import { loadMachine, saveMachine } from "../../src/kernel/snapshot.js";
+import { createSession, runSource } from "../../src/shell/runtime.js";
 import { runScript } from "../helpers/run-script.js";
+
+/** Runs a script on `m` (checking the invariants after each command); returns stdout and stderr. */
+function run(m: Machine, source: string): string {
+  let out = "";
+  runSource(createSession(m, undefined, { check: true }), source, (b) => {
+    out += b.text;
+  });
+  return out;
+}
 
 /** P with a 4 MiB private hugetlb mapping B, written, and a free 2 MiB-aligned 4 MiB hole at D. */
 const SETUP = `P=$(spawn /bin/sh)
@@ -153,4 +166,92 @@ vmpte
   expect(mapped).toBe(before);
   expect(touched).toBe(before! + 4);
   expect(unmapped).toBe(before);
+});
+
+test("a reservation given back frees a surplus page with it (return_unused_surplus_pages)", () => {
+  const { text, status } = runScript(
+    `P=$(spawn /bin/sh)
+pool() { echo $(grep -E '^HugePages_(Total|Free|Rsvd|Surp):' /proc/meminfo); }
+U=$(mmap $P 4M --hugetlb)
+write $P $U 1 > /dev/null
+echo 0 > /proc/sys/vm/nr_hugepages
+pool
+munmap $P $U 4M
+pool
+`,
+    { hugepages: 5 },
+  );
+  expect(status).toBe(0);
+  expect(lines(text)).toEqual([
+    "HugePages_Total: 2 HugePages_Free: 1 HugePages_Rsvd: 1 HugePages_Surp: 2",
+    "HugePages_Total: 0 HugePages_Free: 0 HugePages_Rsvd: 0 HugePages_Surp: 0",
+  ]);
+});
+
+describe("save and load", () => {
+  test("keep a moved, write-protected, forked hugetlb state with surplus pages, and go on alike", () => {
+    const m = Machine.boot({ hugepages: 6 });
+    const out = run(
+      m,
+      `${SETUP}mremap $P $B 4M 4M --maymove --fixed $D > /dev/null
+V=$(map_at $P 0x200000 --hugetlb)
+S=$(map_at $P 0x200000 --hugetlb --shared); write $P $S 1 > /dev/null
+mprotect $P $D 2M r
+C=$(fork $P)
+echo 2 > /proc/sys/vm/nr_hugepages
+echo $P $C $D $V`,
+    );
+    const [p, c, d, v] = out.trim().split(/\s+/).slice(-4);
+    const loaded = loadMachine(saveMachine(m));
+    if (!loaded.ok) throw new Error(loaded.problem);
+    const copy = loaded.machine;
+    const state = (machine: Machine): string =>
+      run(
+        machine,
+        `cat /proc/${p}/smaps /proc/${c}/smaps /proc/${p}/status; grep Huge /proc/meminfo`,
+      );
+    expect(state(copy)).toBe(state(m));
+    expect(state(m)).toMatch(/HugePages_Surp:\s+[1-9]/);
+    for (const machine of [m, copy])
+      run(
+        machine,
+        `mprotect ${p} ${d} 2M rw; write ${p} ${d} 4M; write ${c} ${v} 1; write ${p} ${v} 1; kill ${c}`,
+      );
+    expect(state(copy)).toBe(state(m));
+    expect(checkInvariants(copy).violations).toEqual([]);
+  });
+});
+
+describe("the invariant checker", () => {
+  test("notices a reservation no owner VMA needs any more", () => {
+    const m = Machine.boot({ hugepages: 4 });
+    run(m, "P=$(spawn /bin/sh); B=$(mmap $P 4M --hugetlb); write $P $B 1");
+    expect(checkInvariants(m).violations).toEqual([]);
+    const file = [...m.hugetlb.files][0]!.hugetlb!;
+    file.resv.add(0); // the page at index 0 is faulted in already
+    m.hugetlb.resv++;
+    expect(checkInvariants(m).violations.join("\n")).toMatch(
+      /index 0 reserved but no owner VMA needs it/,
+    );
+  });
+
+  test("notices a shared entry that does not map its file's page", () => {
+    const m = Machine.boot({ hugepages: 4 });
+    run(m, "P=$(spawn /bin/sh); S=$(mmap $P 4M --hugetlb --shared); write $P $S 4M");
+    expect(checkInvariants(m).violations).toEqual([]);
+    const file = [...m.hugetlb.files][0]!.hugetlb!;
+    const [a, b] = [file.pages.get(0)!, file.pages.get(1)!];
+    file.pages.set(0, b);
+    file.pages.set(1, a);
+    expect(checkInvariants(m).violations.join("\n")).toMatch(/not its file's page/);
+  });
+
+  test("notices free surplus pages that nobody reserved", () => {
+    const m = Machine.boot({ hugepages: 2 });
+    expect(checkInvariants(m).violations).toEqual([]);
+    m.hugetlb.surplus = 1;
+    expect(checkInvariants(m).violations.join("\n")).toMatch(
+      /2 free pages with 1 surplus and 0 reserved/,
+    );
+  });
 });

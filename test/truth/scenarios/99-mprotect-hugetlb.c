@@ -16,6 +16,9 @@
  * does not move while the huge entries sit in a PMD table the process
  * already has; a hugetlb page in a GiB of its own needs a PMD table page
  * of its own (VmPTE +4 at the fault, not at mmap), freed with the VMA.
+ * Surplus: nr_hugepages set to 0 while a page is in use and another
+ * reserved keeps both as surplus; munmap frees the used page and, with its
+ * reservation, the reserved one (return_unused_surplus_pages).
  *
  * truth: hugepages 5
  * mm/mprotect.c mprotect_fixup, change_protection; mm/hugetlb.c
@@ -25,6 +28,7 @@
 #include "../truth.h"
 #include "../swap.h"
 #include "../hugepage.h"
+#include "../commit.h"
 
 static void touch(void *arg)
 {
@@ -129,5 +133,16 @@ int main(void)
     if (munmap(far, 2 * MiB))
         die("munmap far");
     status("P");
+
+    step("surplus");
+    char *sur = map_at(4 * MiB, 0, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+    mem_write("write-first", sur, 1);
+    huge_meminfo("before-shrink");
+    sysctl_set("nr_hugepages", "0\n");
+    huge_meminfo("nr-hugepages-0");
+    if (munmap(sur, 4 * MiB))
+        die("munmap surplus");
+    huge_meminfo("surplus-munmap");
     return truth_end();
 }
