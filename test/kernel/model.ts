@@ -1014,9 +1014,9 @@ const writeArb = fc
 export const allCommands = [
   fc.constant(new SpawnCmd()),
   hugetlbMmapArb,
-  // nr_hugepages, and a quarter as often (a save and load costs a boot) save/load
+  // nr_hugepages, and an eighth as often (a save and load costs a boot) save/load
   fc
-    .tuple(fc.nat(3), fc.integer({ min: 0, max: 6 }))
+    .tuple(fc.nat(7), fc.integer({ min: 0, max: 6 }))
     .map(([k, n]) => (k === 0 ? new SaveLoadCmd() : new NrHugepagesCmd(n))),
   fc.tuple(fc.nat(7), fc.boolean()).map(([p, c]) => new ThpMmapCmd(p, c)),
   fc.tuple(fc.nat(7), fc.nat(7)).map(([p, r]) => new CollapseCmd(p, r)),
