@@ -11,6 +11,7 @@
  */
 import { PAGE_SIZE, pageAlignUp, USER_HZ } from "../../src/kernel/constants.js";
 import { INIT_PID } from "../../src/kernel/exit.js";
+import { hugetlbUsagePages, pageTablePagesOf } from "../../src/kernel/hugetlb.js";
 import { LOGIN_SHELL_PID, type Machine } from "../../src/kernel/machine.js";
 import type { Mm } from "../../src/kernel/mm.js";
 import { dispositionOf, type SignalDisposition } from "../../src/kernel/signal.js";
@@ -41,6 +42,8 @@ export interface TaskMem {
   ptePages: number;
   /** MM_SWAPENTS: swap entries in the page table (VmSwap). */
   swapents: number;
+  /** mm->hugetlb_usage: the hugetlb pages this mm maps, in pages (HugetlbPages). */
+  hugetlbPages: number;
 }
 
 const pageDown = (n: number): number => Math.floor(n / PAGE_SIZE) * PAGE_SIZE;
@@ -62,8 +65,9 @@ export function taskMem(mm: Mm): TaskMem {
     stackVm: mm.stackVm(),
     execVm: mm.execVm(),
     codeBytes: Math.max(0, pageAlignUp(mm.endCode) - pageDown(mm.startCode)),
-    ptePages: mm.pt.pageTablePages(),
+    ptePages: pageTablePagesOf(mm),
     swapents: mm.swapents,
+    hugetlbPages: hugetlbUsagePages(mm),
   };
 }
 
@@ -152,7 +156,7 @@ export function showTaskMem(mem: TaskMem): string {
     memLine("VmLib", lib / 1024) +
     memLine("VmPTE", kb(mem.ptePages)) +
     memLine("VmSwap", kb(mem.swapents)) +
-    memLine("HugetlbPages", 0)
+    memLine("HugetlbPages", kb(mem.hugetlbPages))
   );
 }
 

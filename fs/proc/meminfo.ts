@@ -15,6 +15,7 @@
 import { vmCommitLimit, vmMemoryCommitted } from "../../src/kernel/commit.js";
 import { PAGE_SIZE } from "../../src/kernel/constants.js";
 import { HPAGE_PMD_NR } from "../../src/kernel/huge-memory.js";
+import { pageTablePagesOf } from "../../src/kernel/hugetlb.js";
 import type { Machine } from "../../src/kernel/machine.js";
 import {
   KIND_ANON,
@@ -148,7 +149,7 @@ export function countTasks(m: Machine): TaskCounts {
   for (const mm of m.mms()) {
     c.live++;
     c.vmas += mm.vmas.length;
-    c.pageTables += mm.pt.pageTablePages();
+    c.pageTables += pageTablePagesOf(mm);
   }
   return c;
 }

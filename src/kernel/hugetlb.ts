@@ -31,8 +31,10 @@
  */
 import {
   MAP_NORESERVE,
+  MAX_MAP_COUNT,
   PAGE_SIZE,
   PMD_SIZE,
+  TASK_SIZE,
   VM_HUGETLB,
   VM_SHARED,
   VM_WRITE,
@@ -59,7 +61,7 @@ import {
 } from "./phys.js";
 import { failure, panic, type Result, success } from "./result.js";
 import type { Inode } from "./vfs.js";
-import type { AnonVma, Vma } from "./vma.js";
+import { type AnonVma, copyVma, type Vma } from "./vma.js";
 
 /** The huge page order and size (HPAGE_PMD_ORDER: 2 MiB on x86-64). */
 export const HPAGE_ORDER = 9;
@@ -134,6 +136,21 @@ function freeHugePage(phys: PhysMem, pool: HugetlbPool, head: number): void {
   } else pool.free.push(head);
 }
 
+/**
+ * `n` reservations given back (hugetlb_acct_memory(h, -n)): with them go
+ * as many free surplus pages, which nobody needs any more
+ * (return_unused_surplus_pages).
+ */
+function unreserve(phys: PhysMem, pool: HugetlbPool, n: number): void {
+  let surplus = Math.min(n, pool.surplus);
+  pool.resv -= n;
+  for (; surplus > 0 && pool.free.length > 0; surplus--) {
+    releaseToBuddy(phys, pool.free.shift()!);
+    pool.surplus--;
+    pool.total--;
+  }
+}
+
 /** A pool page back to the page allocator (update_and_free_hugetlb_folio). */
 function releaseToBuddy(phys: PhysMem, head: number): void {
   for (let pfn = head; pfn < head + HPAGE_PAGES; pfn++) phys.flags[pfn] = KIND_ANON;
@@ -175,7 +192,7 @@ export const newHugetlbFile = (): HugetlbFile => ({
 });
 
 /** The file's huge page index of the 2 MiB page holding `addr` in `vma`. */
-const fileIndex = (vma: Vma, addr: number): number =>
+export const fileIndex = (vma: Vma, addr: number): number =>
   Math.floor((vma.pgoff * PAGE_SIZE + (addr - vma.start)) / HPAGE_SIZE);
 
 /**
@@ -390,8 +407,10 @@ export function unmapHugepageRange(
     }
   }
   if (close && owner) {
+    let given = 0;
     for (let addr = start; addr < end; addr += HPAGE_SIZE)
-      if (file.resv.delete(fileIndex(vma, addr))) k.hugetlb.resv--;
+      if (file.resv.delete(fileIndex(vma, addr))) given++;
+    unreserve(k.phys, k.hugetlb, given);
   }
 }
 
@@ -406,7 +425,7 @@ export function releaseHugetlbFile(k: Kernel, file: HugetlbFile): void {
     freeHugePage(k.phys, k.hugetlb, head);
   }
   file.pages.clear();
-  k.hugetlb.resv -= file.resv.size;
+  unreserve(k.phys, k.hugetlb, file.resv.size);
   file.resv.clear();
 }
 
@@ -476,3 +495,150 @@ export function hugetlbPagemap(
     exclusive: phys.mapcountOf(head) === 1,
   };
 }
+
+/* ---- mremap (mm/mremap.c, since 5.17) ---- */
+
+/** What mremap asks of a hugetlb mapping: mremap.ts's request, its lengths page-aligned. */
+export interface HugetlbRemapRequest {
+  readonly addr: number;
+  readonly oldLen: number;
+  readonly newLen: number;
+  /** MREMAP_MAYMOVE, MREMAP_FIXED, MREMAP_DONTUNMAP as mremap.ts has them. */
+  readonly flags: number;
+  readonly newAddr: number;
+}
+
+const MREMAP_FIXED_BIT = 2;
+const MREMAP_DONTUNMAP_BIT = 4;
+
+/** Rounds `n` up to a multiple of the huge page size (ALIGN(len, huge_page_size(h))). */
+const hugeAlignUp = (n: number): number => Math.ceil(n / HPAGE_SIZE) * HPAGE_SIZE;
+
+/**
+ * mremap(2) of the VM_HUGETLB `vma` at req.addr, after check_mremap_params
+ * (scenario 98). align_hugetlb first: both lengths are rounded up to
+ * 2 MiB; the old address, and the new address whatever the flags, must
+ * be 2 MiB-aligned, and the mapping cannot grow (its reservation cannot be
+ * split): EINVAL. Then as any mapping: equal lengths and no new address
+ * change nothing; a shorter one unmaps the tail; MREMAP_DONTUNMAP is
+ * refused (VM_DONTEXPAND); MREMAP_FIXED unmaps the destination and moves
+ * the VMA (copy_vma, same file offset and anon_vma) and its 2 MiB entries
+ * (move_hugetlb_page_tables): no fault, the same pages, the same bits,
+ * the pool unchanged. The reservations of the pages never touched go with
+ * the new VMA (clear_vma_resv_huge_pages on the old one before it is
+ * unmapped). `unmap` is mman.ts's unmapRange.
+ */
+export function hugetlbMremap(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  req: HugetlbRemapRequest,
+  unmap: (k: Kernel, mm: Mm, start: number, len: number) => unknown,
+): Result<{ addr: number; populate: null }> {
+  const { addr, flags } = req;
+  const oldLen = hugeAlignUp(req.oldLen);
+  const newLen = hugeAlignUp(req.newLen);
+  if (addr % HPAGE_SIZE !== 0) return failure("EINVAL", "not at a huge page boundary");
+  if (req.newAddr % HPAGE_SIZE !== 0)
+    return failure("EINVAL", "new address not at a huge page boundary");
+  if (newLen > oldLen) return failure("EINVAL", "a hugetlb mapping cannot grow");
+  const done = { addr, populate: null };
+  if (!(flags & (MREMAP_FIXED_BIT | MREMAP_DONTUNMAP_BIT))) {
+    if (newLen < oldLen) unmap(k, mm, addr + newLen, oldLen - newLen);
+    return success(done);
+  }
+  const to = req.newAddr;
+  if (newLen > TASK_SIZE || to > TASK_SIZE - newLen)
+    return failure("EINVAL", "new range beyond the address space");
+  if (addr + oldLen > to && to + newLen > addr)
+    return failure("EINVAL", "old and new ranges overlap");
+  if (flags & MREMAP_DONTUNMAP_BIT)
+    return failure("EINVAL", "MREMAP_DONTUNMAP of a special mapping");
+  if (newLen > vma.end - addr) return failure("EFAULT", "old range spans several mappings");
+  if (mm.vmas.length >= MAX_MAP_COUNT - 3) return failure("ENOMEM", "too many mappings");
+  unmap(k, mm, to, newLen);
+  if (newLen < oldLen) unmap(k, mm, addr + newLen, oldLen - newLen);
+  const source = mm.vmaAt(addr)!;
+  moveHugetlbVma(k, mm, source, addr, newLen, to, unmap);
+  return success({ addr: to, populate: null });
+}
+
+/**
+ * move_vma for a hugetlb VMA: the new VMA, the entries moved to it, then
+ * the old range unmapped with its reservations kept for the new VMA.
+ * total_vm's peak is as it was before (move_vma restores hiwater_vm).
+ */
+function moveHugetlbVma(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  addr: number,
+  len: number,
+  to: number,
+  unmap: (k: Kernel, mm: Mm, start: number, len: number) => unknown,
+): void {
+  const hiwaterVm = mm.hiwaterVm;
+  const moved = copyVma(vma, {
+    start: to,
+    end: to + len,
+    pgoff: vma.pgoff + (addr - vma.start) / PAGE_SIZE,
+  });
+  mm.mergeAround(mm.insert(moved));
+  for (let off = 0; off < len; off += HPAGE_SIZE) {
+    const from = (addr + off) / HPAGE_SIZE;
+    const pte = mm.hugePtes.get(from);
+    if (pte === undefined) continue;
+    mm.hugePtes.delete(from);
+    mm.hugePtes.set((to + off) / HPAGE_SIZE, pte);
+  }
+  // clear_vma_resv_huge_pages: closing the old range gives back nothing
+  const file = vma.file!.hugetlb!;
+  const kept: number[] = [];
+  for (let off = 0; off < len; off += HPAGE_SIZE) {
+    const index = fileIndex(vma, addr + off);
+    if (file.resv.delete(index)) kept.push(index);
+  }
+  unmap(k, mm, addr, len);
+  for (const index of kept) file.resv.add(index);
+  mm.hiwaterVm = hiwaterVm;
+}
+
+/* ---- mprotect (mm/mprotect.c -> hugetlb_change_protection) ---- */
+
+/**
+ * hugetlb_change_protection over [start, end) of `vma`, whose flags are
+ * the new ones: every entry takes the VMA's page protection, its dirty bit
+ * kept. A shared writable mapping's entries are writable (hugetlbfs needs
+ * no write notification); a private one's never are (PAGE_COPY): after
+ * mprotect back to read-write, a write fault reuses a page of its own, or
+ * copies one still shared after fork (scenario 99).
+ */
+export function hugetlbChangeProtection(mm: Mm, vma: Vma, start: number, end: number): void {
+  const writable = (vma.flags & (VM_WRITE | VM_SHARED)) === (VM_WRITE | VM_SHARED);
+  for (let addr = start; addr < end; addr += HPAGE_SIZE) {
+    const key = addr / HPAGE_SIZE;
+    const pte = mm.hugePtes.get(key);
+    if (pte === undefined) continue;
+    mm.hugePtes.set(key, writable ? pte | PTE_WRITE : pte & ~PTE_WRITE);
+  }
+}
+
+/* ---- page-table pages (VmPTE, PageTables, the OOM killer's badness) ---- */
+
+/**
+ * The page-table pages of `mm` as mm_pgtables_bytes() counts them, its
+ * huge entries included: an entry is a PMD entry, so it needs no PTE table
+ * but the PMD table (and the PUD table) over it; VmPTE grows by 4 kB only
+ * when that 1 GiB had no table yet (scenario 99). Here the table lives as
+ * long as an entry is in it; Linux frees it with the VMA (free_pgtables),
+ * so it stays after MADV_DONTNEED of every entry, where cowsh's falls.
+ */
+export const pageTablePagesOf = (mm: Mm): number => mm.pt.pageTablePages(mm.hugePtes.keys());
+
+/**
+ * mm->hugetlb_usage in 4 KiB pages (status's HugetlbPages): 512 for each
+ * huge entry, counted as Linux adds them at a fault, a fork's copy or a
+ * COW copy and takes them off at a zap; a move changes nothing (checked on
+ * this machine's kernel: 2048 kB per page touched, shared ones included).
+ */
+export const hugetlbUsagePages = (mm: Mm): number => mm.hugePtes.size * HPAGE_PAGES;

@@ -8,7 +8,7 @@
 import { recountCommitted, sizeAccountedObjects } from "./commit.js";
 import { PAGE_SIZE, TASK_SIZE, VM_HUGETLB, VM_PFNMAP, VM_SHARED } from "./constants.js";
 import { checkHugePmds, isLargeFrame } from "./huge-memory.js";
-import { HPAGE_ORDER, HPAGE_PAGES, HPAGE_SIZE } from "./hugetlb.js";
+import { fileIndex, HPAGE_ORDER, HPAGE_PAGES, HPAGE_SIZE } from "./hugetlb.js";
 import type { Machine } from "./machine.js";
 import type { Mm } from "./mm.js";
 import {
@@ -78,6 +78,7 @@ export function checkInvariants(m: Machine): InvariantReport {
     checkHugePtes(m, task.pid, task.mm, counted, v);
   }
   checkHugetlbPool(m, mms, v);
+  checkHugetlbNeeds(m, mms, v);
   for (const inode of m.vfs.cachedInodes())
     for (const entry of inode.swapped.values())
       swapCounted.set(entry, (swapCounted.get(entry) ?? 0) + 1);
@@ -481,4 +482,59 @@ function checkHugetlbPool(m: Machine, mms: ReadonlySet<Mm>, v: string[]): void {
   for (const head of heads)
     if (!(phys.flags[head]! & PG_HUGETLB) || phys.orderOf(head) !== HPAGE_ORDER)
       v.push(`hugetlb: pool page ${head} is not an order-9 hugetlb folio`);
+}
+
+/**
+ * What the hugetlb pool's counters stand for, against what the mappings
+ * still need. Surplus pages are freed as soon as nothing holds them
+ * (free_huge_folio, return_unused_surplus_pages), so while there are any,
+ * the free pages are no more than the reservations. A reserved index is
+ * one not faulted in yet: of a shared file, no page of the file holds it;
+ * of a private one, a VMA of its owner (the anon_vma that reserved) covers
+ * it and has no entry there. Each entry of a shared mapping maps the
+ * file's page at its index, each of a private mapping an anonymous page.
+ */
+function checkHugetlbNeeds(m: Machine, mms: ReadonlySet<Mm>, v: string[]): void {
+  const { phys, hugetlb: pool } = m;
+  if (pool.surplus > 0 && pool.free.length > pool.resv)
+    v.push(
+      `hugetlb: ${pool.free.length} free pages with ${pool.surplus} surplus and ${pool.resv} reserved`,
+    );
+  const ownerNeeds = new Map<Inode, Set<number>>();
+  for (const mm of mms) {
+    for (const vma of mm.vmas) {
+      const file = vma.file?.hugetlb;
+      if (file === undefined) continue;
+      const shared = (vma.flags & VM_SHARED) !== 0;
+      const owner = !shared && vma.anonVma !== null && vma.anonVma === file.owner;
+      for (let addr = vma.start; addr < vma.end; addr += HPAGE_SIZE) {
+        const index = fileIndex(vma, addr);
+        const pte = mm.hugePtes.get(addr / HPAGE_SIZE);
+        if (pte === undefined) {
+          if (owner) {
+            const needs = ownerNeeds.get(vma.file!) ?? new Set<number>();
+            needs.add(index);
+            ownerNeeds.set(vma.file!, needs);
+          }
+          continue;
+        }
+        const head = ptePfn(pte);
+        const at = `hugetlb: entry at ${addr.toString(16)}`;
+        if (shared && file.pages.get(index) !== head)
+          v.push(`${at} maps pfn ${head}, not its file's page ${file.pages.get(index)}`);
+        if (!shared && (phys.flags[head]! & KIND_MASK) !== KIND_ANON)
+          v.push(`${at} of a private mapping maps a page that is not anonymous`);
+      }
+    }
+  }
+  for (const inode of pool.files) {
+    const file = inode.hugetlb!;
+    for (const index of file.resv) {
+      if (file.owner === null) {
+        if (file.pages.has(index))
+          v.push(`hugetlb: file ${inode.ino} index ${index} reserved and in the file`);
+      } else if (!ownerNeeds.get(inode)?.has(index))
+        v.push(`hugetlb: file ${inode.ino} index ${index} reserved but no owner VMA needs it`);
+    }
+  }
 }

@@ -73,6 +73,7 @@ import { wantsWritenotify } from "./fault.js";
 import { madviseCollapse, splitHugePmdsAround, splitHugePmdsIn } from "./huge-memory.js";
 import {
   HPAGE_SIZE,
+  hugetlbChangeProtection,
   hugetlbReservePages,
   isVmHugetlb,
   newHugetlbFile,
@@ -435,15 +436,17 @@ export function doMprotect(
     vma.flags = flags;
     const lo = Math.max(vma.start, start);
     const hi = Math.min(vma.end, end.value);
-    if (flags & VM_WRITE) makeWritable(k, mm, vma, lo, hi);
+    if (isVmHugetlb(vma)) hugetlbChangeProtection(mm, vma, lo, hi);
+    else if (flags & VM_WRITE) makeWritable(k, mm, vma, lo, hi);
     else writeProtect(mm, lo, hi);
   });
   return success(undefined);
 }
 
-/** mprotect_fixup: a private mapping made writable for the first time is charged. */
+/** mprotect_fixup: a private mapping made writable for the first time is charged (never hugetlb). */
 const becomesAccounted = (old: number, want: number): boolean =>
-  (want & VM_WRITE) !== 0 && !(old & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE));
+  (want & VM_WRITE) !== 0 &&
+  !(old & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE));
 
 /**
  * mprotect_fixup: an accounted anonymous mapping made read-only before it

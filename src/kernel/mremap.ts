@@ -40,6 +40,7 @@ import {
   VM_SHARED,
 } from "./constants.js";
 import { moveHugePmd, splitHugePmd } from "./huge-memory.js";
+import { hugetlbMremap } from "./hugetlb.js";
 import type { Kernel } from "./kernel.js";
 import { unmergeKsmPages } from "./ksm.js";
 import type { Mm } from "./mm.js";
@@ -114,9 +115,8 @@ function remapVma(
   who: MremapCaller,
 ): Result<MremapOutcome> {
   // Linux moves hugetlb mappings 2 MiB-aligned (align_hugetlb,
-  // move_hugetlb_page_tables); their entries live in hugetlb.ts's own
-  // table, which the moves here do not carry: refused, not corrupted.
-  if (vma.flags & VM_HUGETLB) return failure("EINVAL", "hugetlb mappings are not remapped here");
+  // move_hugetlb_page_tables); their entries live in hugetlb.ts's own table.
+  if (vma.flags & VM_HUGETLB) return hugetlbMremap(k, mm, vma, req, unmapRange);
   return impliesNewAddr(req.flags)
     ? mremapTo(k, mm, vma, req, oldLen, newLen, who)
     : mremapAt(k, mm, vma, req, oldLen, newLen, who);

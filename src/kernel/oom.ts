@@ -3,6 +3,7 @@
  * the highest badness dies so the others can go on.
  */
 import { PAGE_SIZE } from "./constants.js";
+import { pageTablePagesOf } from "./hugetlb.js";
 import type { Task } from "./task.js";
 
 export const OOM_SCORE_ADJ_MIN = -1000;
@@ -11,7 +12,7 @@ export const OOM_SCORE_ADJ_MIN = -1000;
 function oomBadness(task: Task, totalPages: number): number | null {
   const mm = task.mm;
   if (mm === null || task.pid === 1 || task.oomScoreAdj === OOM_SCORE_ADJ_MIN) return null;
-  const points = mm.rss + mm.pt.pageTablePages();
+  const points = mm.rss + pageTablePagesOf(mm);
   return points + Math.trunc((task.oomScoreAdj * totalPages) / 1000);
 }
 
@@ -39,7 +40,7 @@ export function oomKillMessage(victim: Task): string {
   return (
     `Out of memory: Killed process ${victim.pid} (${victim.comm}) total-vm:${kb(mm.totalVm())}kB, ` +
     `anon-rss:${kb(mm.rssAnon)}kB, file-rss:${kb(mm.rssFile)}kB, shmem-rss:${kb(mm.rssShmem)}kB, ` +
-    `UID:0 pgtables:${kb(mm.pt.pageTablePages())}kB oom_score_adj:${victim.oomScoreAdj}`
+    `UID:0 pgtables:${kb(pageTablePagesOf(mm))}kB oom_score_adj:${victim.oomScoreAdj}`
   );
 }
 

@@ -467,14 +467,18 @@ export class PageTable {
   /**
    * Page-table pages in use, as mm_pgtables_bytes() counts them: PTE tables,
    * plus one PMD table per 1 GiB and one PUD table per 512 GiB that holds any.
+   * `pmdEntries`: regions mapped by PMD entries kept outside these tables
+   * (hugetlb.ts's huge entries), which need the PMD and PUD tables too.
    */
-  pageTablePages(): number {
+  pageTablePages(pmdEntries: Iterable<number> = []): number {
     const pmds = new Set<number>();
     const puds = new Set<number>();
-    for (const key of this.slots.keys()) {
+    const add = (key: number): void => {
       pmds.add(Math.floor(key / PTRS_PER_PTE));
       puds.add(Math.floor(key / (PTRS_PER_PTE * PTRS_PER_PTE)));
-    }
+    };
+    for (const key of this.slots.keys()) add(key);
+    for (const key of pmdEntries) add(key);
     return this.slots.size - this.huge.size + pmds.size + puds.size;
   }
 

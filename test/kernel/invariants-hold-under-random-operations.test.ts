@@ -2,8 +2,9 @@
  * Model-based tests: two thousand random sequences of every process verb
  * (spawn, fork, exec, exit, kill, of the login shell too, timed exits with
  * sleep, mmap of anonymous memory and files, 2 MiB THP regions and
- * MADV_COLLAPSE, munmap, mprotect, brk, reads,
- * writes, msync), run
+ * MADV_COLLAPSE, hugetlb mappings moved and shrunk by mremap and the
+ * pool resized, munmap, mprotect, brk, reads, writes, msync, and save
+ * followed by load), run
  * against a naive model in which fork copies everything. Every read must
  * return what the model says, and every invariant must hold after every
  * step and once every process has exited. `npm run soak` runs a million

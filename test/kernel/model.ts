@@ -10,7 +10,9 @@
  * overcommit mode (in mode 2 a refused call changes nothing), and hugetlb
  * mappings (MAP_HUGETLB, private or shared, reserved or not, from a pool of
  * 4: a fault finding no page is SIGBUS, which the model allows only when
- * the pool had none free).
+ * the pool had none free; moved and shrunk by mremap; the pool resized by
+ * nr_hugepages), and save followed by load, after which the loaded copy
+ * goes on.
  */
 import fc from "fast-check";
 import { OVERCOMMIT_NEVER } from "../../src/kernel/commit.js";
@@ -37,6 +39,7 @@ import { assertInvariants } from "../../src/kernel/invariants.js";
 import type { KernelConfig } from "../../src/kernel/kernel.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE } from "../../src/kernel/mremap.js";
+import { loadMachine, saveMachine } from "../../src/kernel/snapshot.js";
 import type { Inode } from "../../src/kernel/vfs.js";
 import type { VmStat } from "../../src/kernel/vmstat.js";
 
@@ -695,6 +698,11 @@ class MremapCmd extends Cmd {
       flags |= MREMAP_FIXED;
     }
     if (this.how === "dontunmap") flags |= MREMAP_DONTUNMAP;
+    if (region.hugetlb) {
+      if (newAddr !== 0) real.m.munmap(p.pid, newAddr, pages * PAGE_SIZE);
+      remapHugetlb(real, p, region, pages, this.how);
+      return;
+    }
     const vma = real.m.tasks.get(p.pid)!.mm!.vmaAt(region.start);
     const spansVmas = vma !== undefined && vma.end < region.start + region.pages * PAGE_SIZE;
     const r = real.m.mremap(p.pid, {
@@ -704,12 +712,6 @@ class MremapCmd extends Cmd {
       flags,
       newAddr,
     });
-    if (region.hugetlb) {
-      // mremap of hugetlb mappings is refused in this model (mremap.ts)
-      if (r.ok || r.errno !== "EINVAL") throw new Error("mremap of hugetlb did not fail");
-      if (this.how === "fixed") real.m.munmap(p.pid, newAddr, pages * PAGE_SIZE);
-      return;
-    }
     if (refusedByOvercommit(real, r)) return;
     if (!r.ok && r.errno === "EFAULT" && spansVmas) {
       // KSM advice of part of it (KsmCmd) split the region: mremap refuses
@@ -731,6 +733,94 @@ class MremapCmd extends Cmd {
     region.pages = pages;
   }
   toString = () => `mremap(${this.proc}, ${this.region}, ${this.pages}, ${this.how})`;
+}
+
+const HPAGE_PAGES = 512;
+
+/**
+ * mremap of a hugetlb region (scenario 98): lengths round up to 2 MiB, so
+ * `pages` asks for one huge page. Resized: a region of two shrinks to one,
+ * of one stays; with MREMAP_FIXED it moves (and shrinks) to a 2 MiB-aligned
+ * place cut out of a fresh PROT_NONE reservation; MREMAP_DONTUNMAP is
+ * EINVAL. The words go with the pages; a shrunk tail's are gone.
+ */
+function remapHugetlb(
+  real: Real,
+  p: ProcModel,
+  region: RegionModel,
+  pages: number,
+  how: "resize" | "fixed" | "dontunmap",
+): void {
+  const newPages = Math.ceil(pages / HPAGE_PAGES) * HPAGE_PAGES;
+  let newAddr = 0;
+  let flags = MREMAP_MAYMOVE;
+  if (how === "fixed") {
+    const len = newPages * PAGE_SIZE;
+    const reserved = real.m.mmap(p.pid, {
+      addr: 0,
+      length: len + 2 * 1024 * 1024,
+      prot: 0,
+      flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+      file: null,
+      fileWritable: false,
+      offset: 0,
+    });
+    if (!reserved.ok) throw new Error(`mmap failed: ${reserved.errno}`);
+    newAddr = Math.ceil(reserved.value / (2 * 1024 * 1024)) * 2 * 1024 * 1024;
+    // only the aligned destination stays reserved
+    real.m.munmap(p.pid, reserved.value, newAddr - reserved.value);
+    real.m.munmap(p.pid, newAddr + len, reserved.value + 2 * 1024 * 1024 - newAddr);
+    flags |= MREMAP_FIXED;
+  }
+  if (how === "dontunmap") flags |= MREMAP_DONTUNMAP;
+  const r = real.m.mremap(p.pid, {
+    addr: region.start,
+    oldLen: region.pages * PAGE_SIZE,
+    newLen: pages * PAGE_SIZE,
+    flags,
+    newAddr,
+  });
+  if (how === "dontunmap") {
+    if (r.ok || r.errno !== "EINVAL") throw new Error("MREMAP_DONTUNMAP of hugetlb did not fail");
+    return;
+  }
+  if (!r.ok) throw new Error(`hugetlb mremap failed: ${r.errno}`);
+  if (how === "fixed" && r.value.addr !== newAddr)
+    throw new Error("hugetlb mremap moved elsewhere");
+  region.start = r.value.addr;
+  for (const i of [...region.words.keys()]) if (i >= newPages) region.words.delete(i);
+  region.pages = Math.min(region.pages, newPages);
+}
+
+/**
+ * vm.nr_hugepages = count: the pool grows from free memory, or gives back
+ * its free pages; pages in use or reserved stay (surplus). No word changes;
+ * what a later fault finds is AccessCmd's to check.
+ */
+class NrHugepagesCmd extends Cmd {
+  constructor(readonly count: number) {
+    super();
+  }
+  check = () => true;
+  run(_model: Model, real: Real): void {
+    real.m.setNrHugepages(this.count);
+  }
+  toString = () => `nr_hugepages(${this.count})`;
+}
+
+/**
+ * save, then load: the machine goes on as the loaded copy, so every word,
+ * entry, reservation and counter must have come through the image.
+ */
+class SaveLoadCmd extends Cmd {
+  check = () => true;
+  run(_model: Model, real: Real): void {
+    const loaded = loadMachine(saveMachine(real.m));
+    if (!loaded.ok) throw new Error(`load failed: ${loaded.problem}`);
+    loaded.machine.trace = real.m.trace;
+    real.m = loaded.machine;
+  }
+  toString = () => "save_load()";
 }
 
 /* ---- overcommit ---- */
@@ -927,6 +1017,10 @@ const writeArb = fc
 export const allCommands = [
   fc.constant(new SpawnCmd()),
   hugetlbMmapArb,
+  // nr_hugepages, and an eighth as often (a save and load costs a boot) save/load
+  fc
+    .tuple(fc.nat(7), fc.integer({ min: 0, max: 6 }))
+    .map(([k, n]) => (k === 0 ? new SaveLoadCmd() : new NrHugepagesCmd(n))),
   fc.tuple(fc.nat(7), fc.boolean()).map(([p, c]) => new ThpMmapCmd(p, c)),
   fc.tuple(fc.nat(7), fc.nat(7)).map(([p, r]) => new CollapseCmd(p, r)),
   ksmArb,

@@ -121,7 +121,7 @@ smaps $P $B | grep -E '^(Size|Rss):'
   expect(squeezed(text).slice(-2)).toEqual(["Size: 64 kB", "Rss: 64 kB"]);
 });
 
-test("a hugetlb mapping is refused (EINVAL), its pages untouched", () => {
+test("a hugetlb mapping cannot grow (EINVAL), its pages untouched", () => {
   const s = boot({ hugepages: 2 });
   const pid = sh(s, "spawn /bin/sh").stdout.trim();
   const addr = sh(s, `mmap ${pid} 2M --hugetlb`).stdout.trim();

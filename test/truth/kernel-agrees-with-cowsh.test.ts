@@ -267,6 +267,40 @@ const EXEMPTIONS: Readonly<Record<string, readonly Exemption[]>> = {
         "the same approximate peak as #6, seen from the other side: clear_refs 5 resets VmHWM to VmRSS on both, so the kernel's drop is 100 kB smaller (-924 against -1024)",
     },
   ],
+  "98-mremap-hugetlb": [
+    {
+      record: "#15 @status P",
+      fields: ["ΔVmHWM", "ΔVmRSS", "ΔRssAnon"],
+      reason:
+        "the C program's harness: MEASURE writes 16 KiB of stack below the caller first, one new stack page (+4 kB); the hugetlb pages are in no Rss line on either side",
+    },
+    {
+      record: "#59 @status P",
+      fields: ["ΔVmHWM", "ΔVmRSS", "ΔRssFile"],
+      reason:
+        "the C program calls peer_spawn()'s helpers for the first time here: 64 kB of its own text (fault-around)",
+    },
+  ],
+  "99-mprotect-hugetlb": [
+    {
+      record: "#3 @status P",
+      fields: ["ΔVmPeak"],
+      reason:
+        "the C program's past: its loader left VmPeak 36 kB above VmSize (as in 24), so the 12 MiB mapping raises the peak by 36 kB less",
+    },
+    {
+      record: "#5 @status P",
+      fields: ["ΔVmHWM", "ΔVmRSS", "ΔRssAnon"],
+      reason:
+        "the C program's harness: MEASURE writes 16 KiB of stack below the caller first, one new stack page (+4 kB); the hugetlb pages are in no Rss line on either side",
+    },
+    {
+      record: "#38 @status P",
+      fields: ["ΔVmHWM", "ΔVmRSS", "ΔRssAnon", "ΔRssFile"],
+      reason:
+        "the C program calls child_call(), mem_read() and its mprotect helper for the first time: 64 kB of its own text (fault-around) and a stack page",
+    },
+  ],
 };
 
 /** The scenarios with the given file extension in scenarios/, sorted. */
