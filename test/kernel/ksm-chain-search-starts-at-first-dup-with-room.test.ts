@@ -80,6 +80,13 @@ ${COUNTERS}
     chain.live--;
     chain.room = 5;
     expect(checkInvariants(m).violations.join("\n")).toMatch(/starts its search at 5 of 2/);
+    chain.room = 2;
+    const [item] = chain.dups[0]!.items;
+    chain.dups[0]!.items.delete(item);
+    expect(checkInvariants(m).violations.join("\n")).toMatch(
+      /dup 0 of \d+ has room but the search starts at 2/,
+    );
+    chain.dups[0]!.items.add(item);
     chain.room = 0;
     chain.dups[1]!.at = 0;
     expect(checkInvariants(m).violations.join("\n")).toMatch(/dup 1 of chain \d+ says it is 0/);
