@@ -91,6 +91,27 @@ interface StableNode {
   kpfn: number;
   readonly content: number;
   readonly items: Set<RmapItem>;
+  /** Its index in its chain's `dups`; -1 once dropped. */
+  at: number;
+}
+
+/**
+ * The dups of one content, in the order they were made (the order
+ * stable_node_dup's walk meets them). A dropped dup stays in `dups` (`at`
+ * -1) until more than half of them are dropped; then the array is compacted
+ * in place, keeping the order. `room` is where the search starts: every dup
+ * before it was, when `epoch` was current, dropped or live and full
+ * (max_page_sharing items). Nothing before it can have changed since but an
+ * item leaving a dup (removeFromTree moves `room` back to it) or a KSM page
+ * freed or max_page_sharing changed (a new epoch: the next search starts at
+ * the head again, and drops the stale dups it meets, as Linux's walk does).
+ */
+interface Chain {
+  readonly dups: StableNode[];
+  /** Dups not dropped. */
+  live: number;
+  room: number;
+  epoch: number;
 }
 
 interface RmapItem {
@@ -133,21 +154,33 @@ export class KsmState {
   private cursor = -1;
   private cursorAddr = 0;
   private cursorItem = 0;
-  readonly stable = new Map<number, StableNode[]>();
+  /** The frame of the page nextItem() returned last. */
+  private nextPfn = 0;
+  readonly stable = new Map<number, Chain>();
   private unstable = new Map<number, RmapItem>();
   private readonly byPfn = new Map<number, StableNode>();
+  /**
+   * The chains' `room` is trusted in this epoch only. A new one begins when
+   * frames were freed other than by ksmd's own merges (any of them may have
+   * been a KSM page: its node is stale) or max_page_sharing changed.
+   */
+  private epoch = 0;
+  /** phys.vm.pgfree as accounted for by the current epoch. */
+  private seenFrees = -1;
+  /** max_page_sharing in the current epoch. */
+  private seenMax = 0;
 
   /** stable_node_chains: contents with more than one dup. */
   get stableNodeChains(): number {
     let n = 0;
-    for (const dups of this.stable.values()) if (dups.length > 1) n++;
+    for (const chain of this.stable.values()) if (chain.live > 1) n++;
     return n;
   }
 
   /** stable_node_dups: the dups of those chains. */
   get stableNodeDups(): number {
     let n = 0;
-    for (const dups of this.stable.values()) if (dups.length > 1) n += dups.length;
+    for (const chain of this.stable.values()) if (chain.live > 1) n += chain.live;
     return n;
   }
 
@@ -185,8 +218,10 @@ export class KsmState {
   check(k: Kernel, v: string[]): void {
     let shared = 0;
     let sharing = 0;
-    for (const dups of this.stable.values())
-      for (const node of dups) {
+    this.checkChains(k, v);
+    for (const chain of this.stable.values())
+      for (const node of chain.dups) {
+        if (node.at < 0) continue;
         if (node.items.size > 0) {
           shared++;
           sharing += node.items.size - 1;
@@ -222,12 +257,43 @@ export class KsmState {
       });
   }
 
+  /**
+   * The chains' index against what it caches: each chain's live count and
+   * positions, and, while its epoch is current, that every dup before `room`
+   * is dropped or live and full, so that the search may start there.
+   */
+  private checkChains(k: Kernel, v: string[]): void {
+    const current = k.phys.vm.pgfree === this.seenFrees && this.tun.maxPageSharing === this.seenMax;
+    for (const [content, chain] of this.stable) {
+      let live = 0;
+      chain.dups.forEach((node, i) => {
+        if (node.at < 0) {
+          if (node.kpfn !== -1) v.push(`ksm: dropped dup of ${content} keeps pfn ${node.kpfn}`);
+          return;
+        }
+        live++;
+        if (node.at !== i || node.content !== content)
+          v.push(`ksm: dup ${i} of chain ${content} says it is ${node.at} of ${node.content}`);
+        if (current && chain.epoch === this.epoch && i < chain.room) {
+          if (!this.isLive(k, node)) v.push(`ksm: stale dup ${i} of ${content} before its room`);
+          else if (node.items.size < this.tun.maxPageSharing)
+            v.push(`ksm: dup ${i} of ${content} has room but the search starts at ${chain.room}`);
+        }
+      });
+      if (live !== chain.live || live === 0)
+        v.push(`ksm: chain ${content} counts ${chain.live} live dups, holds ${live}`);
+      if (chain.room > chain.dups.length)
+        v.push(`ksm: chain ${content} starts its search at ${chain.room} of ${chain.dups.length}`);
+    }
+  }
+
   /* ---- save and load (snapshot.ts) ---- */
 
   /** The whole state as plain data; an mm is named by the PID of a task using it (-1: exited). */
   save(pidOf: (mm: Mm) => number): KsmImage {
     const nodes: StableNode[] = [];
-    for (const dups of this.stable.values()) nodes.push(...dups);
+    for (const chain of this.stable.values())
+      for (const node of chain.dups) if (node.at >= 0) nodes.push(node);
     const nodeIndex = new Map(nodes.map((n, i) => [n, i]));
     const itemIndex = new Map<RmapItem, [number, number]>();
     this.slots.forEach((slot, si) => {
@@ -279,11 +345,9 @@ export class KsmState {
     ] = image.counters;
     this.nextScanAt = image.nextScanAt;
     [this.cursor, this.cursorAddr, this.cursorItem] = image.cursor;
+    // The chains' index is rebuilt: each search starts at the head once.
     const nodes = image.nodes.map(([kpfn, content, live]): StableNode => {
-      const node: StableNode = { kpfn, content, items: new Set() };
-      const dups = this.stable.get(content);
-      if (dups === undefined) this.stable.set(content, [node]);
-      else dups.push(node);
+      const node = this.addDup(kpfn, content);
       if (live) this.byPfn.set(kpfn, node);
       return node;
     });
@@ -335,9 +399,9 @@ export class KsmState {
   batch(k: Kernel, liveMms: ReadonlyMap<Mm, number>): void {
     let budget = this.tun.pagesToScan;
     while (budget > 0) {
-      const next = this.nextItem(k, liveMms);
-      if (next === null) break;
-      this.cmpAndMergePage(k, next.item, next.pfn);
+      const item = this.nextItem(k, liveMms);
+      if (item === null) break;
+      this.cmpAndMergePage(k, item, this.nextPfn);
       this.pagesScanned++;
       budget--;
     }
@@ -349,11 +413,11 @@ export class KsmState {
     return Math.max(1, this.tun.sleepMillisecs) * 1e6;
   }
 
-  /** scan_get_next_rmap_item: the next present anonymous page, or null at the end of a full scan. */
-  private nextItem(
-    k: Kernel,
-    liveMms: ReadonlyMap<Mm, number>,
-  ): { item: RmapItem; pfn: number } | null {
+  /**
+   * scan_get_next_rmap_item: the rmap item of the next present anonymous
+   * page (its frame in `nextPfn`), or null at the end of a full scan.
+   */
+  private nextItem(k: Kernel, liveMms: ReadonlyMap<Mm, number>): RmapItem | null {
     if (this.cursor === -1) {
       this.enlist(k, liveMms);
       if (this.slots.length === 0) return null;
@@ -392,8 +456,8 @@ export class KsmState {
     void k;
   }
 
-  /** The next page of `slot` from the cursor on, with its rmap item (get_next_rmap_item). */
-  private nextInSlot(k: Kernel, slot: MmSlot): { item: RmapItem; pfn: number } | null {
+  /** The rmap item of the next page of `slot` from the cursor on, its frame in `nextPfn` (get_next_rmap_item). */
+  private nextInSlot(k: Kernel, slot: MmSlot): RmapItem | null {
     const { mm } = slot;
     for (const vma of mm.vmas) {
       if (!(vma.flags & VM_MERGEABLE) || vma.end <= this.cursorAddr) continue;
@@ -406,7 +470,8 @@ export class KsmState {
         const item = this.itemAt(k, slot, addr);
         this.cursorAddr = addr + PAGE_SIZE;
         if (this.shouldSkip(k, item, pfn)) continue;
-        return { item, pfn };
+        this.nextPfn = pfn;
+        return item;
       }
     }
     return null;
@@ -415,10 +480,9 @@ export class KsmState {
   /** The rmap item at `addr`, freeing the ones before it that no page has now. */
   private itemAt(k: Kernel, slot: MmSlot, addr: number): RmapItem {
     const { items } = slot;
-    while (this.cursorItem < items.length && items[this.cursorItem]!.addr < addr) {
-      this.freeItem(k, items[this.cursorItem]!);
-      items.splice(this.cursorItem, 1);
-    }
+    let gone = this.cursorItem;
+    while (gone < items.length && items[gone]!.addr < addr) this.freeItem(k, items[gone++]!);
+    if (gone > this.cursorItem) items.splice(this.cursorItem, gone - this.cursorItem);
     const at = items[this.cursorItem];
     if (at !== undefined && at.addr === addr) {
       this.cursorItem++;
@@ -433,7 +497,9 @@ export class KsmState {
       node: null,
       unstable: false,
     };
-    items.splice(this.cursorItem++, 0, item);
+    if (this.cursorItem === items.length) items.push(item);
+    else items.splice(this.cursorItem, 0, item);
+    this.cursorItem++;
     this.rmapItems++;
     return item;
   }
@@ -465,6 +531,8 @@ export class KsmState {
       if (!this.liveNode(k, node)) return; // dropped with the stale node
       node.items.delete(item);
       item.node = null;
+      const chain = this.stable.get(node.content)!;
+      if (node.at < chain.room) chain.room = node.at; // room again: the search finds it first
       if (node.items.size > 0) this.pagesSharing--;
       else this.pagesShared--;
     } else if (item.unstable) {
@@ -475,10 +543,56 @@ export class KsmState {
 
   /** ksm_get_folio: whether the node's KSM page is still there; a stale node is dropped. */
   private liveNode(k: Kernel, node: StableNode): boolean {
-    if (node.kpfn >= 0 && k.phys.flags[node.kpfn]! & PG_KSM && this.byPfn.get(node.kpfn) === node)
-      return true;
+    if (this.isLive(k, node)) return true;
     this.dropNode(node);
     return false;
+  }
+
+  /** Whether the node's KSM page is still there (liveNode without the drop). */
+  private isLive(k: Kernel, node: StableNode): boolean {
+    return (
+      node.kpfn >= 0 &&
+      (k.phys.flags[node.kpfn]! & PG_KSM) !== 0 &&
+      this.byPfn.get(node.kpfn) === node
+    );
+  }
+
+  /** A new dup of `content` with KSM page `kpfn`, behind the chain's others (byPfn is the caller's). */
+  private addDup(kpfn: number, content: number): StableNode {
+    let chain = this.stable.get(content);
+    if (chain === undefined) {
+      chain = { dups: [], live: 0, room: 0, epoch: this.epoch };
+      this.stable.set(content, chain);
+    }
+    const node: StableNode = { kpfn, content, items: new Set(), at: chain.dups.length };
+    chain.dups.push(node);
+    chain.live++;
+    return node;
+  }
+
+  /** A new epoch if frames were freed behind ksmd's back or max_page_sharing changed. */
+  private syncEpoch(k: Kernel): void {
+    const frees = k.phys.vm.pgfree;
+    if (frees === this.seenFrees && this.tun.maxPageSharing === this.seenMax) return;
+    this.epoch++;
+    this.seenFrees = frees;
+    this.seenMax = this.tun.maxPageSharing;
+  }
+
+  /** Takes the dropped dups out of the chain's array, in place, keeping the order and `room`'s place. */
+  private compact(chain: Chain): void {
+    const { dups } = chain;
+    let n = 0;
+    let room = 0;
+    for (let i = 0; i < dups.length; i++) {
+      const node = dups[i]!;
+      if (i === chain.room) room = n;
+      if (node.at < 0) continue;
+      node.at = n;
+      dups[n++] = node;
+    }
+    chain.room = chain.room >= dups.length ? n : room;
+    dups.length = n;
   }
 
   /** remove_node_from_stable_tree: its items leave it, uncounted. */
@@ -491,23 +605,38 @@ export class KsmState {
     }
     if (node.kpfn >= 0 && this.byPfn.get(node.kpfn) === node) this.byPfn.delete(node.kpfn);
     node.kpfn = -1;
-    const dups = this.stable.get(node.content);
-    if (dups !== undefined) {
-      const left = dups.filter((d) => d !== node);
-      if (left.length === 0) this.stable.delete(node.content);
-      else this.stable.set(node.content, left);
-    }
+    if (node.at < 0) return;
+    node.at = -1; // left in the array until the chain is compacted
+    const chain = this.stable.get(node.content)!;
+    if (--chain.live === 0) this.stable.delete(node.content);
   }
 
-  /** stable_tree_search: a live dup of this content with room, or null. */
+  /**
+   * stable_tree_search: the first live dup of this content with room, or
+   * null; stale dups met on the way are dropped. The walk starts at the
+   * chain's `room` (the dups before it are live and full, or dropped).
+   */
   private stableSearch(k: Kernel, content: number): StableNode | null {
-    const dups = this.stable.get(content);
-    if (dups === undefined) return null;
-    // dropNode() replaces the map's array, never changes this one.
-    for (const dup of dups) {
-      if (!this.liveNode(k, dup)) continue;
-      if (dup.items.size < this.tun.maxPageSharing) return dup;
+    this.syncEpoch(k);
+    const chain = this.stable.get(content);
+    if (chain === undefined) return null;
+    if (chain.epoch !== this.epoch) {
+      chain.epoch = this.epoch;
+      chain.room = 0;
     }
+    if (chain.live * 2 < chain.dups.length) this.compact(chain);
+    // dropNode() leaves the array as it is (compact() runs only here).
+    const { dups } = chain;
+    const max = this.tun.maxPageSharing;
+    for (let i = chain.room; i < dups.length; i++) {
+      const dup = dups[i]!;
+      if (dup.at < 0 || !this.liveNode(k, dup)) continue;
+      if (dup.items.size < max) {
+        chain.room = i;
+        return dup;
+      }
+    }
+    chain.room = dups.length;
     return null;
   }
 
@@ -556,11 +685,8 @@ export class KsmState {
     this.removeFromTree(k, tree);
     this.unstable.delete(content);
     if (!this.replacePage(k, tree, treePfn, pfn)) return;
-    const fresh: StableNode = { kpfn: pfn, content, items: new Set() };
+    const fresh = this.addDup(pfn, content);
     this.byPfn.set(pfn, fresh);
-    const dups = this.stable.get(content);
-    if (dups === undefined) this.stable.set(content, [fresh]);
-    else dups.push(fresh);
     this.append(tree, fresh);
     this.append(item, fresh);
   }
@@ -586,7 +712,11 @@ export class KsmState {
     const vpn = item.addr / PAGE_SIZE;
     mm.pt.set(vpn, mkPte(kpfn, PTE_PRESENT));
     phys.incMapcount(kpfn);
+    // Freeing a page that is not KSM cannot make a node stale: the epoch stays.
+    const frees = phys.vm.pgfree;
+    const ksmPage = phys.flags[pfn]! & PG_KSM;
     if (phys.decMapcount(pfn) === 0) releaseAnonPage(phys, k.swap, pfn);
+    if (!ksmPage && frees === this.seenFrees) this.seenFrees = phys.vm.pgfree;
     return true;
   }
 }
