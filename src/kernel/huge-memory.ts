@@ -46,6 +46,7 @@ import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
 import {
   mkPte,
+  movePteTable,
   type PageTable,
   PTE_DIRTY,
   PTE_PRESENT,
@@ -501,4 +502,20 @@ export function checkHugePmds(k: Kernel): string[] {
     if (!mapped) v.push(`anonymous THP ${head} leaked: none of its frames is mapped`);
   }
   return v;
+}
+
+/**
+ * move_huge_pmd (mremap): `mm`'s huge PMD of region `from` becomes region
+ * `to`'s, which has no table: the same folio, the same entries (marked
+ * soft-dirty under soft-dirty tracking, move_soft_dirty_pmd), the same
+ * young bits. The mapcounts do not change: the same mm maps the same
+ * folio by one PMD. A table shared after fork stays shared.
+ */
+export function moveHugePmd(k: Kernel, mm: Mm, from: number, to: number): void {
+  movePteTable(mm.pt, from, to);
+  mm.pt.setHuge(to);
+  if (!k.config.softDirty) return;
+  const span = mm.pt.span().seek(to);
+  const table = span.writable();
+  for (let i = 0; i < HPAGE_PMD_NR; i++) table[i] = table[i]! | PTE_SOFT_DIRTY;
 }

@@ -13,6 +13,7 @@ import { readWhole } from "../../commands/lib/files/machine-files.js";
 import type { AccessReport } from "../../src/kernel/access.js";
 import {
   MADV_HUGEPAGE,
+  MADV_MERGEABLE,
   MADV_NOHUGEPAGE,
   MADV_PAGEOUT,
   PAGE_SIZE,
@@ -227,4 +228,61 @@ export function cowshThpRun(m: Machine, pages: number): CowshThpRun {
   must(m.exit(p, 0), "exit");
   must(m.wait(p), "wait");
   return { first_touch, fork, anon_huge_kb };
+}
+
+/** One KSM run: the wall time of ksmd's batches over two full scans, and its counters, as kernel-bench ksm. */
+export interface CowshKsmRun {
+  readonly pages: number;
+  /** ns spent in Machine.advance while ksmd made its two full scans (ksmd's batches; simulated sleeps cost nothing). */
+  readonly cpu: number;
+  readonly full_scans: number;
+  readonly pages_scanned: number;
+  readonly pages_shared: number;
+  readonly pages_sharing: number;
+}
+
+/** A machine for cowshKsmRun(pages), ksmd set as ksm-kernel.sh sets the kernel's: running, one full scan a batch, 20 ms sleeps. */
+export function bootForKsm(pages: number): Machine {
+  const m = Machine.boot({ memBytes: pages * PAGE_SIZE + 512 * 1024 * 1024 });
+  Object.assign(m.ksm.tun, { run: 1, pagesToScan: pages, sleepMillisecs: 20, smartScan: 1 });
+  return m;
+}
+
+/**
+ * One run, as kernel-bench ksm: a new process writes `pages` identical pages
+ * (MADV_NOHUGEPAGE), advises MADV_MERGEABLE, and the machine's clock is
+ * advanced by ksmd's sleep until full_scans has moved twice (the first scan
+ * records checksums, the second merges); the time is that spent in
+ * Machine.advance. Then the process exits and ksmd scans once more, so the
+ * next run finds the trees empty, as ksm-kernel.sh waits for the kernel's.
+ */
+export function cowshKsmRun(m: Machine, pages: number): CowshKsmRun {
+  const { ksm } = m;
+  const p = must(m.spawn("/bin/sh", ["sh"]), "spawn");
+  const buf = mapAnon(m, p, pages);
+  touch(m, p, buf, pages, 1);
+  const scans0 = ksm.fullScans;
+  const scanned0 = ksm.pagesScanned;
+  must(m.madvise(p, buf, pages * PAGE_SIZE, MADV_MERGEABLE), "madvise");
+  const step = ksm.tun.sleepMillisecs * 1e6;
+  let cpu = 0;
+  for (let i = 0; ksm.fullScans < scans0 + 2; i++) {
+    if (i > 1000) throw new Error("bench: ksmd did not finish two full scans");
+    cpu += timed(() => m.advance(step));
+  }
+  const run: CowshKsmRun = {
+    pages,
+    cpu,
+    full_scans: ksm.fullScans - scans0,
+    pages_scanned: ksm.pagesScanned - scanned0,
+    pages_shared: ksm.pagesShared,
+    pages_sharing: ksm.pagesSharing,
+  };
+  must(m.exit(p, 0), "exit");
+  must(m.wait(p), "wait");
+  for (let i = 0; ksm.pagesShared + ksm.pagesSharing + ksm.pagesUnshared > 0; i++) {
+    if (i > 1000) throw new Error("bench: ksmd kept the exited run's pages");
+    m.advance(step);
+  }
+  return run;
 }

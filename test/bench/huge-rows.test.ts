@@ -6,7 +6,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { bootForThp, cowshThpRun, procKb } from "./cowsh-micro.js";
+import { bootForKsm, bootForThp, cowshKsmRun, cowshThpRun, procKb } from "./cowsh-micro.js";
 import { compileKernelBench, kernelThp } from "./kernel.js";
 
 const PAGES = 2048; // 8 MiB: four huge pages
@@ -49,5 +49,25 @@ describe("the THP rows", () => {
     expect(r.anon_huge_kb).toBe((PAGES * 4096) / 1024);
     expect(r.first_touch).toBeGreaterThan(0);
     expect(r.fork).toBeGreaterThan(0);
+  });
+});
+
+describe("the KSM row", () => {
+  it("cowsh's run times two full scans that merge every page, as the kernel's counters show", () => {
+    const pages = 1024;
+    const m = bootForKsm(pages);
+    for (let i = 0; i < 2; i++) {
+      const r = cowshKsmRun(m, pages);
+      // What kernel-bench ksm printed for 65,536 pages, scaled: 256 pages a KSM page (max_page_sharing).
+      expect(r).toMatchObject({
+        full_scans: 2,
+        pages_scanned: 2 * pages,
+        pages_shared: pages / 256,
+        pages_sharing: pages - pages / 256,
+      });
+      expect(r.cpu).toBeGreaterThan(0);
+      // ksmd dropped the exited run's pages: the next run starts from empty trees.
+      expect(m.ksm.pagesShared + m.ksm.pagesSharing + m.ksm.pagesUnshared).toBe(0);
+    }
   });
 });

@@ -4,7 +4,7 @@
  * time; see table.ts). Progress goes to stderr, the table to stdout.
  *
  *   node --expose-gc dist/test/bench/run.js [--runs N] [--scale-runs N] [--quick] [--json FILE]
- *                                             [--only startup,swap,thp]
+ *                                             [--only startup,swap,thp,ksm]
  *
  * What each row measures, and how the C program measures the same thing,
  * is documented in docs/PERFORMANCE.md and kernel-bench.c.
@@ -15,12 +15,15 @@ import { cpus, loadavg, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import stripAnsi from "strip-ansi";
 import {
+  bootForKsm,
   bootForMicro,
   bootForSwap,
   bootForThp,
+  type CowshKsmRun,
   type CowshMicroRun,
   type CowshSwapRun,
   type CowshThpRun,
+  cowshKsmRun,
   cowshMicroRun,
   cowshSwapRun,
   cowshThpRun,
@@ -33,10 +36,12 @@ import {
 } from "./experiment.js";
 import {
   compileKernelBench,
+  type KernelKsmRun,
   type KernelMicroRun,
   type KernelScale,
   type KernelSwapRun,
   type KernelThpRun,
+  kernelKsm,
   kernelMicro,
   kernelScale,
   kernelSwap,
@@ -58,7 +63,7 @@ const SWAP_PAGES = 32 * 1024;
 /** The kernel's bookkeeping per resident page that the VmPTE growth does not show: sizeof(struct page). */
 const STRUCT_PAGE_BYTES = 64;
 
-const ONLY_GROUPS = ["startup", "swap", "thp"] as const;
+const ONLY_GROUPS = ["startup", "swap", "thp", "ksm"] as const;
 type OnlyGroup = (typeof ONLY_GROUPS)[number];
 
 interface Options {
@@ -66,7 +71,7 @@ interface Options {
   scaleRuns: number;
   json: string | null;
   /**
-   * Only these groups of rows, in this order (`--only startup,swap,thp`);
+   * Only these groups of rows, in this order (`--only startup,swap,thp,ksm`);
    * empty: every row.
    */
   only: OnlyGroup[];
@@ -286,6 +291,66 @@ function thpRows(binary: string, runs: number): Row[] {
       ...forkRow,
       cowsh: cowsh.map((r) => per2M(r.fork)),
       kernel: kernel.map((r) => per2M(r.fork)),
+    },
+  ];
+}
+
+/** Identical pages KSM scans per run (256 MiB): two full scans of them are timed. */
+const KSM_PAGES = 64 * 1024;
+
+/**
+ * The KSM row: ksmd's time per page scanned over the first two full scans
+ * of KSM_PAGES identical MADV_MERGEABLE pages (checksums, then merging),
+ * kernel-bench ksm (ksmd's CPU time, ksm-kernel.sh setting and restoring
+ * ksmd's tunables under the truth lock) against cowshKsmRun (the time in
+ * Machine.advance), interleaved run by run; one warm-up pair is discarded.
+ * The kernel side needs root and KSM: without them the row says so. Both
+ * sides must end with the same counters, or the row says what differed.
+ */
+function ksmRows(binary: string, runs: number): Row[] {
+  const row: Row = {
+    name: "KSM scan per page (two full scans, merging)",
+    unit: "ns/page",
+    cowsh: [],
+    kernel: [],
+    target: { kind: "ratio", max: 0.5 },
+  };
+  if (process.getuid?.() !== 0) {
+    const missing = "the kernel side needs root (/sys/kernel/mm/ksm/run): not measured";
+    progress(`KSM row: ${missing}`);
+    return [{ ...row, missing }];
+  }
+  progress(
+    `KSM row: ${runs + 1} runs each over ${KSM_PAGES} identical pages, interleaved, the kernel's under the truth lock`,
+  );
+  const kernel: KernelKsmRun[] = [];
+  const cowsh: CowshKsmRun[] = [];
+  const machine = bootForKsm(KSM_PAGES);
+  let missing: string | undefined;
+  for (let i = 0; i <= runs && missing === undefined; i++) {
+    const k = kernelKsm(binary, KSM_PAGES);
+    if ("unavailable" in k) {
+      missing = `KSM unavailable on this kernel (${k.unavailable})`;
+      break;
+    }
+    const c = cowshKsmRun(machine, KSM_PAGES);
+    const counters = (r: KernelKsmRun | CowshKsmRun): string =>
+      `${r.full_scans} scans, ${r.pages_scanned} scanned, ${r.pages_shared} shared, ${r.pages_sharing} sharing`;
+    if (counters(k) !== counters(c))
+      missing = `run ${i}: kernel ${counters(k)}; cowsh ${counters(c)}`;
+    if (i === 0) continue;
+    kernel.push(k);
+    cowsh.push(c);
+  }
+  if (missing !== undefined) {
+    progress(`KSM row: ${missing}`);
+    return [{ ...row, missing }];
+  }
+  return [
+    {
+      ...row,
+      cowsh: cowsh.map((r) => perPage(r.cpu, r.pages_scanned)),
+      kernel: kernel.map((r) => perPage(r.cpu, r.pages_scanned)),
     },
   ];
 }
@@ -523,6 +588,7 @@ async function main(): Promise<void> {
     if (group === "startup") rows.push(...(await startupRows(options.runs)));
     else if (group === "swap") rows.push(...swapRows(binary, options.runs));
     else if (group === "thp") rows.push(...thpRows(binary, options.runs));
+    else if (group === "ksm") rows.push(...ksmRows(binary, options.runs));
   }
   if (options.only.length === 0) {
     const micro = microRows(binary, options.runs);
@@ -530,6 +596,7 @@ async function main(): Promise<void> {
       ...micro.rows,
       ...swapRows(binary, options.runs),
       ...thpRows(binary, options.runs),
+      ...ksmRows(binary, options.runs),
       memoryRow(micro.kernel, Math.min(3, options.runs)),
       experimentRow(binary, dir, options.runs),
       ...(await startupRows(options.runs)),

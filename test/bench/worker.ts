@@ -8,6 +8,7 @@
  *   micro PAGES SLICE [N]   N cowshMicroRuns (1 by default), for profiling
  *                           with --cpu-prof; prints the last one
  *   thp PAGES [N]           N cowshThpRuns (1 by default), the same way
+ *   ksm PAGES [N]           N cowshKsmRuns (1 by default), the same way
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { getHeapSpaceStatistics } from "node:v8";
@@ -15,8 +16,10 @@ import { readWhole } from "../../commands/lib/files/machine-files.js";
 import { PAGE_SIZE } from "../../src/kernel/constants.js";
 import { Machine } from "../../src/kernel/machine.js";
 import {
+  bootForKsm,
   bootForMicro,
   bootForThp,
+  cowshKsmRun,
   cowshMicroRun,
   cowshThpRun,
   mapAnon,
@@ -193,8 +196,14 @@ async function main(argv: readonly string[]): Promise<unknown> {
     for (let i = 0; i < Number(b ?? 1); i++) runs.push(cowshThpRun(m, Number(a)));
     return runs;
   }
+  if (mode === "ksm") {
+    const m = bootForKsm(Number(a));
+    const runs = [];
+    for (let i = 0; i < Number(b ?? 1); i++) runs.push(cowshKsmRun(m, Number(a)));
+    return runs;
+  }
   throw new Error(
-    "usage: worker.js memory PAGES | scale CHILDREN PAGES | micro PAGES SLICE [N] | thp PAGES [N]",
+    "usage: worker.js memory PAGES | scale CHILDREN PAGES | micro PAGES SLICE [N] | thp PAGES [N] | ksm PAGES [N]",
   );
 }
 
