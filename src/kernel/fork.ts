@@ -18,11 +18,17 @@
  * The child shares the parent's PTE table for a 2 MiB region whenever its
  * entries would be identical (PageTable.copyPteRange), instead of copying
  * 512 entries; the result is the same for every reader.
+ *
+ * A huge PMD (copy_huge_pmd) maps one folio's 512 frames in order with the
+ * same bits (checkHugePmds): copyHugePmdFrames does for it what
+ * copyPresentPtes and wrprotectPtes do for 512 PTEs, in tight loops over
+ * the frames' counts and flags, reading one entry instead of 512.
  */
 
 import { vmEnoughMemory } from "./commit.js";
 import {
   PAGE_SIZE,
+  PTRS_PER_PTE,
   VM_ACCOUNT,
   VM_DONTCOPY,
   VM_HUGETLB,
@@ -39,15 +45,23 @@ import type { Kernel } from "./kernel.js";
 import { MM_LAYOUT_FIELDS, Mm, normalPage } from "./mm.js";
 import {
   type CopySpan,
+  PTE_WRITE,
   pteIsSwap,
   pteNone,
+  ptePfn,
   ptePresent,
   pteWrite,
   pteWrprotect,
   SWP_EXCLUSIVE,
   swpEntry,
 } from "./page-table.js";
-import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE, type PhysMem } from "./phys.js";
+import {
+  KIND_ANON,
+  KIND_MASK,
+  MAPCOUNT_SATURATED,
+  PG_ANON_EXCLUSIVE,
+  type PhysMem,
+} from "./phys.js";
 import { type Result, success } from "./result.js";
 import type { SwapState } from "./swap.js";
 import { copyVma, isCowMapping, newAnonVma, type Vma, vmaPages } from "./vma.js";
@@ -143,8 +157,17 @@ function copyPageRange(k: Kernel, parent: Mm, child: Mm, copiedVmas: readonly Vm
         if (span.key !== key) flush();
         key = span.key;
         spans.push({ lo: span.lo, hi: span.hi, clean });
-        if (parent.pt.isHuge(key)) copyHugePmd(k, parent.pt, child.pt, key);
-        const n = copyPresentPtes(phys, k.swap, child, vma, span.entries, span.lo, span.hi);
+        let n: number;
+        if (parent.pt.isHuge(key)) {
+          copyHugePmd(k, parent.pt, child.pt, key);
+          if (span.whole && ptePresent(span.entries[0]!)) {
+            n = copyHugePmdFrames(phys, child, vma, span.entries[0]!);
+            copied += PTRS_PER_PTE;
+            if (cow && n & WRITABLE_SEEN) wrprotectHuge(span.writable());
+            return;
+          }
+          n = copyPresentPtes(phys, k.swap, child, vma, span.entries, span.lo, span.hi);
+        } else n = copyPresentPtes(phys, k.swap, child, vma, span.entries, span.lo, span.hi);
         copied += n & COUNT_MASK;
         if ((cow && n & WRITABLE_SEEN) || n & SWAP_SEEN)
           wrprotectPtes(span.writable(), span.lo, span.hi);
@@ -211,4 +234,36 @@ function wrprotectPtes(table: Uint32Array, lo: number, hi: number): void {
     if (ptePresent(pte)) table[i] = pteWrprotect(pte);
     else if (pteIsSwap(pte)) table[i] = pte & ~SWP_EXCLUSIVE;
   }
+}
+
+/**
+ * copyPresentPtes for a huge PMD whose first entry is `first` (present):
+ * its 512 entries map frames head .. head + 511 with first's bits, so
+ * each frame gains a mapping and loses AnonExclusive in one pass over the
+ * frame arrays, and the child's RSS counts 512 pages of the folio's kind
+ * (the zero page's frames count nothing, as normalPage says). Returns
+ * WRITABLE_SEEN if the entries are writable, else 0.
+ */
+function copyHugePmdFrames(phys: PhysMem, child: Mm, vma: Vma, first: number): number {
+  const writable = pteWrite(first) ? WRITABLE_SEEN : 0;
+  if (normalPage(vma, first) < 0) return writable;
+  const head = ptePfn(first);
+  const end = head + PTRS_PER_PTE;
+  const counts = phys.mapcounts;
+  const flags = phys.flags;
+  const kind = flags[head]! & KIND_MASK;
+  const keep = kind === KIND_ANON ? ~PG_ANON_EXCLUSIVE : ~0;
+  for (let pfn = head; pfn < end; pfn++) {
+    const c = counts[pfn]!;
+    if (c < MAPCOUNT_SATURATED - 1) counts[pfn] = c + 1;
+    else phys.incMapcount(pfn);
+    flags[pfn] = flags[pfn]! & keep;
+  }
+  child.addRss(kind, PTRS_PER_PTE);
+  return writable;
+}
+
+/** wrprotectPtes for a huge PMD's 512 entries, every one present. */
+function wrprotectHuge(table: Uint32Array): void {
+  for (let i = 0; i < PTRS_PER_PTE; i++) table[i] = table[i]! & ~PTE_WRITE;
 }

@@ -115,6 +115,7 @@ export function checkInvariants(m: Machine): InvariantReport {
   }
   checkLazyfreeBatch(m, v);
   if (free !== phys.nrFree) v.push(`nrFree is ${phys.nrFree} but ${free} frames are free`);
+  v.push(...phys.checkAllocator()); // per-block counts, the free stack's live entries
   checkPageCache(m, v);
   checkCommit(m, mms, v);
   checkLru(m, v);

@@ -172,7 +172,8 @@ const KNOWN: Record<string, readonly string[]> = {
     "hugetlb",
   ],
   Vfs: ["root", "mounts", "nextIno", "nextShmemIno", "cached", "now"],
-  // freeStack's spare capacity is not state: only its first freeTop entries are.
+  // freeStack's spare capacity is not state: only its first freeTop entries are
+  // (and of those only the live ones: allocatorState drops the stale).
   // mapcounts and mapcountOverflow are saved as one 32-bit count per frame;
   // largeOrders is recounted from `large` on load.
   PhysMem: [
@@ -188,6 +189,8 @@ const KNOWN: Record<string, readonly string[]> = {
     "freeTop",
     "large",
     "largeOrders",
+    // blockUsed is recounted from the flags on load (restoreAllocator)
+    "blockUsed",
     "vm",
     // lruExplicit, runPfn and runSeq are saved as one stamp per frame (lruStamps)
     "lruExplicit",
