@@ -1,12 +1,14 @@
 /**
  * /sys/kernel/mm/transparent_hugepage (mm/huge_memory.c hugepage_attr_group):
- * `enabled` and `defrag` show every mode with the chosen one in brackets
- * (`always [madvise] never`) and take one mode word (sysfs_streq: a
- * trailing newline is allowed), else EINVAL; `hpage_pmd_size` is 2 MiB
+ * `enabled`, `defrag` and `shmem_enabled` (mm/shmem.c: `always within_size
+ * advise [never] deny force`) show every mode with the chosen one in
+ * brackets (`always [madvise] never`) and take one mode word (sysfs_streq:
+ * a trailing newline is allowed), else EINVAL; `hpage_pmd_size` is 2 MiB
  * and `use_zero_page` 1 (read only here).
  */
 import {
   HPAGE_PMD_NR,
+  SHMEM_ENABLED_MODES,
   showModes,
   THP_DEFRAG_MODES,
   THP_ENABLED_MODES,
@@ -44,6 +46,18 @@ export const THP_ATTRS: SysfsAttrs = new Map<string, SysfsAttr>([
         const mode = parseMode(THP_DEFRAG_MODES, text);
         if (!mode.ok) return mode;
         m.thp.defrag = mode.value;
+        return success(text.length);
+      },
+    },
+  ],
+  [
+    "shmem_enabled",
+    {
+      show: (m) => showModes(SHMEM_ENABLED_MODES, m.thp.shmemEnabled),
+      store: (m, text) => {
+        const mode = parseMode(SHMEM_ENABLED_MODES, text);
+        if (!mode.ok) return mode;
+        m.thp.shmemEnabled = mode.value;
         return success(text.length);
       },
     },

@@ -29,6 +29,8 @@ import type { OvercommitSysctls } from "./commit.js";
 import { PAGE_SIZE, PMD_SIZE, PTRS_PER_PTE, TASK_SIZE } from "./constants.js";
 import { INIT_PID } from "./exit.js";
 import {
+  SHMEM_ENABLED_MODES,
+  type ShmemEnabled,
   THP_DEFRAG_MODES,
   THP_ENABLED_MODES,
   type ThpDefrag,
@@ -109,7 +111,11 @@ export interface MachineImage {
   /** The LRU lists' order; absent in older images (each list then in PFN order). */
   readonly lru?: LruImage;
   /** transparent_hugepage/enabled and defrag; absent in older images (the boot option, madvise). */
-  readonly thp?: { readonly enabled: string; readonly defrag: string };
+  readonly thp?: {
+    readonly enabled: string;
+    readonly defrag: string;
+    readonly shmemEnabled?: string;
+  };
   /** The hugetlb pool (hugetlb.ts); absent when it never held a page. */
   readonly hugetlb?: HugetlbPoolImage;
 }
@@ -325,7 +331,7 @@ export function saveMachine(m: Machine): MachineImage {
     ...(m.swapHeaders.bySeed.size > 0 ? { swapHeaders: saveSwapHeaders(m.swapHeaders) } : {}),
     lru: saveLru(m.phys, bump),
     ...(m.hugetlb.total > 0 ? { hugetlb: saveHugetlbPool(m.hugetlb) } : {}),
-    thp: { enabled: m.thp.enabled, defrag: m.thp.defrag },
+    thp: { enabled: m.thp.enabled, defrag: m.thp.defrag, shmemEnabled: m.thp.shmemEnabled },
   };
 }
 
@@ -730,14 +736,26 @@ function loadConfig(c: Record<string, unknown>): KernelConfig {
     swapBytes: c.swapBytes === undefined ? 0 : int(c.swapBytes, "config.swapBytes"),
     hugepages: c.hugepages === undefined ? 0 : int(c.hugepages, "config.hugepages"),
     thp: c.thp === undefined ? "madvise" : oneOf(c.thp, THP_ENABLED_MODES, "config.thp"),
+    thpShmem:
+      c.thpShmem === undefined
+        ? "never"
+        : oneOf(c.thpShmem, SHMEM_ENABLED_MODES, "config.thpShmem"),
   };
 }
 
 /** The THP settings. */
-function loadThp(t: Record<string, unknown>): { enabled: ThpEnabled; defrag: ThpDefrag } {
+function loadThp(t: Record<string, unknown>): {
+  enabled: ThpEnabled;
+  defrag: ThpDefrag;
+  shmemEnabled: ShmemEnabled | undefined;
+} {
   return {
     enabled: oneOf(t.enabled, THP_ENABLED_MODES, "thp.enabled"),
     defrag: oneOf(t.defrag, THP_DEFRAG_MODES, "thp.defrag"),
+    shmemEnabled:
+      t.shmemEnabled === undefined
+        ? undefined
+        : oneOf(t.shmemEnabled, SHMEM_ENABLED_MODES, "thp.shmemEnabled"),
   };
 }
 

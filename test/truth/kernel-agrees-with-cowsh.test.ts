@@ -283,9 +283,6 @@ const scenarioFiles = (ext: string): string[] =>
  * neither here nor scripted, so the list cannot rot.
  */
 const PENDING_MODEL: Readonly<Record<string, string>> = {
-  "79-thp-shmem-anon":
-    "model in issue 13: shmem THP on shared anonymous memory (shmem_enabled=always)",
-  "80-thp-memfd": "model in issue 13: shmem THP on memfd (shmem_enabled=advise)",
   "85-ksm-merge": "model in issue 13: KSM merging (ksmd, @ksm counters, ksm_stat, smaps KSM)",
   "86-ksm-write-after-merge": "model in issue 13: KSM COW break on write and re-merge",
   "87-ksm-fork": "model in issue 13: fork of KSM-merged pages",
