@@ -603,16 +603,21 @@ const pgoffAligned = (vma: Vma): boolean =>
 
 /**
  * shmem_allowable_huge_orders for the PMD order at page `index` of `vma`'s
- * shmem file (shmem_huge_global_enabled on the internal mount, whose huge
- * option is shmem_enabled; the per-size control of 2048 kB is `inherit`):
- * not VM_NOHUGEPAGE; `deny` never, `force` and `always` always,
- * `within_size` when the file reaches the end of the aligned 2 MiB that
- * holds `index`, `advise` on VM_HUGEPAGE.
+ * shmem file (shmem_huge_global_enabled; the per-size control of 2048 kB
+ * is `inherit`): not VM_NOHUGEPAGE; `deny` never and `force` always, on
+ * every mount; otherwise the mount's huge option: shmem_enabled on the
+ * internal mount (shared anonymous memory, memfd), `never` on the tmpfs
+ * mounts (/dev/shm, mounted without huge=). `always` always, `within_size`
+ * when the file reaches the end of the aligned 2 MiB that holds `index`,
+ * `advise` on VM_HUGEPAGE.
  */
 export function shmemPolicyAllows(k: Kernel, vma: Vma, index: number): boolean {
   if (vma.flags & VM_NOHUGEPAGE) return false;
-  switch (k.thp.shmemEnabled) {
-    case "force":
+  const mode = k.thp.shmemEnabled;
+  if (mode === "force") return true;
+  const { dev } = vma.file!;
+  if (dev.major !== 0 || dev.minor !== 1) return false; // a tmpfs mount: huge=never
+  switch (mode) {
     case "always":
       return true;
     case "within_size": {

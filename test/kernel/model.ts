@@ -104,10 +104,12 @@ function writeModel(r: RegionModel, i: number, word: number): void {
 export function setup(options: Partial<KernelConfig> = {}): { model: Model; real: Real } {
   // A small swap file (255 slots), so that pageouts also find it full.
   // A pool of 4 huge pages (8 MiB), so that hugetlb mappings run out of it.
+  // shmem_enabled=advise: shared anonymous THP regions (ThpMmapCmd) get shmem THPs.
   const m = Machine.boot({
     memBytes: 128 * 1024 * 1024,
     swapBytes: 1024 * 1024,
     hugepages: 4,
+    thpShmem: "advise",
     ...options,
   });
   const files: FileModel[] = [];
@@ -219,13 +221,17 @@ class MmapCmd extends Cmd {
  * A 2 MiB-aligned private anonymous region advised MADV_HUGEPAGE: its first
  * write maps a PMD-sized THP, which the other verbs then fork, write after
  * fork (PMD split and 4 KiB copy), munmap, mprotect, page out and free in
- * part (PMD splits), or collapse back (`collapse`: MADV_COLLAPSE).
+ * part (PMD splits), move (mremap: the PMD whole, or split), or collapse
+ * back (`collapse`: MADV_COLLAPSE). `shared`: shared anonymous memory
+ * instead, advised MADV_HUGEPAGE under shmem_enabled=advise (setup): a
+ * PMD-sized shmem folio in its page cache, mapped by PMD (a split zaps it).
  * Placed inside a PROT_NONE MAP_NORESERVE reservation, as hugepage.h does.
  */
 class ThpMmapCmd extends Cmd {
   constructor(
     readonly proc: number,
     readonly collapse: boolean,
+    readonly shared = false,
   ) {
     super();
   }
@@ -248,16 +254,17 @@ class ThpMmapCmd extends Cmd {
       addr: start,
       length: HUGE,
       prot: 3,
-      flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+      flags: (this.shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS | MAP_FIXED,
       file: null,
       fileWritable: true,
       offset: 0,
     });
     if (refusedByOvercommit(real, r)) return;
     if (!r.ok) throw new Error(`mmap failed: ${r.errno}`);
+    const collapse = this.collapse && !this.shared;
     if (
-      !real.m.madvise(p.pid, start, HUGE, this.collapse ? MADV_COLLAPSE : MADV_HUGEPAGE).ok &&
-      !this.collapse
+      !real.m.madvise(p.pid, start, HUGE, collapse ? MADV_COLLAPSE : MADV_HUGEPAGE).ok &&
+      !collapse
     )
       throw new Error("madvise hugepage failed");
     p.regions.push({
@@ -265,10 +272,11 @@ class ThpMmapCmd extends Cmd {
       pages: HUGE / PAGE_SIZE,
       writable: true,
       words: new Map(),
-      backing: null,
+      backing: this.shared ? { words: new Map<number, number>(), pgoff: 0, shared: true } : null,
     });
   }
-  toString = () => `thp_mmap(${this.proc}${this.collapse ? ", collapse" : ""})`;
+  toString = () =>
+    `thp_mmap(${this.proc}${this.collapse ? ", collapse" : ""}${this.shared ? ", shared" : ""})`;
 }
 
 /** MADV_COLLAPSE of a whole region: what anyone reads stays the same. */
@@ -665,7 +673,7 @@ class MremapCmd extends Cmd {
     readonly proc: number,
     readonly region: number,
     readonly pages: number,
-    readonly how: "resize" | "fixed" | "dontunmap",
+    readonly how: "resize" | "fixed" | "aligned" | "dontunmap",
   ) {
     super();
   }
@@ -678,10 +686,12 @@ class MremapCmd extends Cmd {
     if (region.backing !== null) pages = Math.min(pages, region.pages);
     let flags = MREMAP_MAYMOVE;
     let newAddr = 0;
-    if (this.how === "fixed") {
+    // "aligned": to a 2 MiB boundary, where a THP region's PMDs move whole
+    const slack = this.how === "aligned" ? 2 * 1024 * 1024 : 0;
+    if (this.how === "fixed" || this.how === "aligned") {
       const reserved = real.m.mmap(p.pid, {
         addr: 0,
-        length: pages * PAGE_SIZE,
+        length: pages * PAGE_SIZE + slack,
         prot: 0,
         flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
         file: null,
@@ -689,7 +699,7 @@ class MremapCmd extends Cmd {
         offset: 0,
       });
       if (!reserved.ok) throw new Error(`mmap failed: ${reserved.errno}`);
-      newAddr = reserved.value;
+      newAddr = slack === 0 ? reserved.value : Math.ceil(reserved.value / slack) * slack;
       flags |= MREMAP_FIXED;
     }
     if (this.how === "dontunmap") flags |= MREMAP_DONTUNMAP;
@@ -703,7 +713,8 @@ class MremapCmd extends Cmd {
     if (region.hugetlb) {
       // mremap of hugetlb mappings is refused in this model (mremap.ts)
       if (r.ok || r.errno !== "EINVAL") throw new Error("mremap of hugetlb did not fail");
-      if (this.how === "fixed") real.m.munmap(p.pid, newAddr, pages * PAGE_SIZE);
+      if (this.how === "fixed" || this.how === "aligned")
+        real.m.munmap(p.pid, newAddr, pages * PAGE_SIZE);
       return;
     }
     if (refusedByOvercommit(real, r)) return;
@@ -883,6 +894,7 @@ export const allCommands = [
   fc.constant(new SpawnCmd()),
   hugetlbMmapArb,
   fc.tuple(fc.nat(7), fc.boolean()).map(([p, c]) => new ThpMmapCmd(p, c)),
+  fc.nat(7).map((p) => new ThpMmapCmd(p, false, true)),
   fc.tuple(fc.nat(7), fc.nat(7)).map(([p, r]) => new CollapseCmd(p, r)),
   mmapArb,
   mmapArb,
@@ -911,9 +923,16 @@ export const allCommands = [
       fc.nat(7),
       fc.nat(7),
       fc.integer({ min: 1, max: 40 }),
-      fc.constantFrom("resize" as const, "fixed" as const, "dontunmap" as const),
+      fc.integer({ min: 1, max: 512 }),
+      fc.constantFrom(
+        "resize" as const,
+        "fixed" as const,
+        "aligned" as const,
+        "dontunmap" as const,
+      ),
     )
-    .map(([p, r, n, how]) => new MremapCmd(p, r, n, how)),
+    // a THP region moves whole (512 pages) or in part, else small sizes
+    .map(([p, r, n, big, how]) => new MremapCmd(p, r, how === "aligned" ? big : n, how)),
   pageoutArb,
   pageoutArb,
   overcommitArb,

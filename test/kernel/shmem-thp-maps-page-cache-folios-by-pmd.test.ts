@@ -107,7 +107,7 @@ sm $A
   ]);
 });
 
-test("within_size needs the file to reach the end of the 2 MiB; deny refuses and force grants, whatever the advice", () => {
+test("within_size needs the file to reach the end of the 2 MiB; deny refuses and force grants, whatever the advice; /dev/shm stays small", () => {
   const { text, status } = runScript(`${SETUP}
 echo within_size > ${SYSFS}
 M=$(mmap $P 3M --memfd odd)
@@ -125,6 +125,11 @@ write $P $A 2M -v
 munmap $P $A 4M
 map_shm
 write $P $A 2M -v
+munmap $P $A 4M
+echo always > ${SYSFS}
+truncate -s 4M /dev/shm/f
+mmap $P 4M --file /dev/shm/f --shared --fixed $A > /dev/null
+write $P $A 2M -v
 `);
   expect(status).toBe(0);
   const faults = squeezed(text).filter((l) => l.startsWith("minflt="));
@@ -134,6 +139,7 @@ write $P $A 2M -v
   expect(faults[1]).toMatch(/^minflt=512 /); // deny, even advised
   expect(faults[2]).toMatch(/^minflt=512 /); // force, but nohugepage
   expect(faults[3]).toMatch(/^minflt=1 /); // force
+  expect(faults[4]).toMatch(/^minflt=512 /); // /dev/shm is a tmpfs mount without huge=
 });
 
 test("munmap of one page or MADV_DONTNEED of a part zaps the whole PMD; the folio stays cached until the last mapping goes", () => {
