@@ -24,6 +24,7 @@ import {
 } from "../../src/kernel/huge-memory.js";
 import { HPAGE_SIZE, hugetlbPagemap, hugetlbSmaps, isVmHugetlb } from "../../src/kernel/hugetlb.js";
 import type { Kernel } from "../../src/kernel/kernel.js";
+import { PG_KSM } from "../../src/kernel/ksm.js";
 import type { Mm } from "../../src/kernel/mm.js";
 import {
   type PteSpan,
@@ -65,6 +66,8 @@ export interface MemSizeStats {
   privateDirty: number;
   referenced: number;
   anonymous: number;
+  /** Pages that are KSM pages (smaps `KSM:`). */
+  ksm: number;
   pss: number;
   pssDirty: number;
   pssAnon: number;
@@ -93,6 +96,7 @@ export const emptyStats = (): MemSizeStats => ({
   privateDirty: 0,
   referenced: 0,
   anonymous: 0,
+  ksm: 0,
   pss: 0,
   pssDirty: 0,
   pssAnon: 0,
@@ -192,6 +196,7 @@ function addStats(mss: MemSizeStats, more: MemSizeStats): void {
   mss.privateDirty += more.privateDirty;
   mss.referenced += more.referenced;
   mss.anonymous += more.anonymous;
+  mss.ksm += more.ksm;
   mss.pss += more.pss;
   mss.pssDirty += more.pssDirty;
   mss.pssAnon += more.pssAnon;
@@ -223,6 +228,7 @@ function accountSpan(
   let privateDirty = 0;
   let referenced = 0;
   let anonymous = 0;
+  let ksm = 0;
   let pss = 0;
   let pssDirty = 0;
   let pssAnon = 0;
@@ -242,6 +248,7 @@ function accountSpan(
     const mc = raw === MAPCOUNT_SATURATED ? phys.mapcountOf(pfn) : raw;
     resident++;
     if (kind === KIND_ANON) anonymous++;
+    if (f & PG_KSM) ksm++;
     if (youngAt(youngBits, i) || f & PG_REFERENCED) referenced++;
     const dirty = pteDirty(pte) || (f & PG_DIRTY) !== 0;
     if (f & PG_LAZYFREE && !dirty) lazyFree++;
@@ -263,6 +270,7 @@ function accountSpan(
   mss.privateDirty += privateDirty;
   mss.referenced += referenced;
   mss.anonymous += anonymous;
+  mss.ksm += ksm;
   mss.pss += pss;
   mss.pssDirty += pssDirty;
   mss.pssAnon += pssAnon;
@@ -363,7 +371,7 @@ function showSmapTail(mss: MemSizeStats): string {
     field("Private_Dirty", kb(mss.privateDirty)) +
     field("Referenced", kb(mss.referenced)) +
     field("Anonymous", kb(mss.anonymous)) +
-    field("KSM", 0) +
+    field("KSM", kb(mss.ksm)) +
     field("LazyFree", kb(mss.lazyFree)) +
     field("AnonHugePages", kb(mss.anonHuge)) +
     field("ShmemPmdMapped", kb(mss.shmemHuge)) +
