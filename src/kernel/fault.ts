@@ -35,6 +35,7 @@ import {
   doHugePmdWpPage,
   HUGE_FALLBACK,
   HUGE_SPLIT,
+  mthpAnonymousPage,
   shmemHugeFault,
   thpPolicyAllows,
 } from "./huge-memory.js";
@@ -335,6 +336,14 @@ function doAnonymousPage(vmf: VmFault): number {
   if (!vmf.write && k.config.zeroPage) {
     vmf.who.mm.pt.install(vmf.vpn, mkPte(ZERO_PFN, PTE_PRESENT));
     return ZERO_PAGE;
+  }
+  if (k.thp.mthpOn) {
+    // mTHP sizes (huge-memory.ts): a folio of 16 kB … 1 MiB mapped by its PTEs at once
+    const nr = mthpAnonymousPage(k, vmf.who.mm, vma, vmf.vpn, writableDirty(k, vma));
+    if (nr > 0) {
+      vmf.mapped = nr;
+      return NEW_PAGE;
+    }
   }
   const pfn = newAnonPage(vmf, 0);
   if (pfn < 0) return VM_FAULT_OOM;

@@ -111,12 +111,29 @@ export const SHMEM_ENABLED_MODES = [
 ] as const;
 export type ShmemEnabled = (typeof SHMEM_ENABLED_MODES)[number];
 
+/**
+ * Multi-size THP (mTHP) for anonymous memory: the folio orders of
+ * /sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/enabled on x86-64,
+ * 16 kB (order 2) to 2048 kB (the PMD order), and their words.
+ */
+export const MTHP_ORDERS = [2, 3, 4, 5, 6, 7, 8, 9] as const;
+export const MTHP_MODES = ["always", "inherit", "madvise", "never"] as const;
+export type MthpMode = (typeof MTHP_MODES)[number];
+
+/** The kernel's defaults: every size `never` but the PMD size, which follows `enabled` (inherit). */
+const defaultSizes = (): Map<number, MthpMode> =>
+  new Map(MTHP_ORDERS.map((o) => [o, o === HPAGE_PMD_ORDER ? "inherit" : "never"]));
+
 /** The THP settings and the folios' entire mapcounts. */
 export class ThpState {
   enabled: ThpEnabled;
   defrag: ThpDefrag = "madvise";
   /** shmem_enabled: huge pages of the internal shmem mount (shared anonymous memory, memfd). */
   shmemEnabled: ShmemEnabled;
+  /** hugepages-<size>kB/enabled, by folio order (MTHP_ORDERS); set through setSize. */
+  readonly sizes: ReadonlyMap<number, MthpMode> = defaultSizes();
+  /** Whether some size below the PMD's is not `never` (the fault then tries mTHP). */
+  mthpOn = false;
   /** Head PFN -> entire mapcount (PMD mappings), for anonymous folios mapped by a PMD somewhere. */
   readonly entire = new Map<number, number>();
   /** The same for shmem folios (page-cache THPs): their count is NR_SHMEM_PMDMAPPED. */
@@ -145,6 +162,12 @@ export class ThpState {
     return this.entire.size;
   }
 
+  /** hugepages-<size>kB/enabled of folio order `order` becomes `mode`. */
+  setSize(order: number, mode: MthpMode): void {
+    (this.sizes as Map<number, MthpMode>).set(order, mode);
+    this.mthpOn = [...this.sizes].some(([o, m]) => o < HPAGE_PMD_ORDER && m !== "never");
+  }
+
   /** NR_SHMEM_PMDMAPPED: shmem folios some PMD maps. */
   get shmemPmdMapped(): number {
     return this.shmemEntire.size;
@@ -170,12 +193,18 @@ const anonPrivate = (vma: Vma): boolean =>
 
 /**
  * thp_vma_allowable_orders for the PMD order, the VMA's policy part: a
- * private anonymous VMA, not VM_NOHUGEPAGE, with enabled=always, or
- * enabled=madvise and VM_HUGEPAGE.
+ * private anonymous VMA, not VM_NOHUGEPAGE, whose PMD size is `always`,
+ * or `madvise` and VM_HUGEPAGE (`inherit`: as `enabled` says).
  */
 export function thpPolicyAllows(k: Kernel, vma: Vma): boolean {
+  return orderAllows(k, vma, HPAGE_PMD_ORDER);
+}
+
+/** thp_vma_allowable_orders' policy for one anonymous folio order (mTHP sizes included). */
+function orderAllows(k: Kernel, vma: Vma, order: number): boolean {
   if (!anonPrivate(vma) || vma.flags & VM_NOHUGEPAGE) return false;
-  const mode = k.thp.enabled;
+  const size = k.thp.sizes.get(order) ?? "never";
+  const mode = size === "inherit" ? k.thp.enabled : size;
   return mode === "always" || (mode === "madvise" && (vma.flags & VM_HUGEPAGE) !== 0);
 }
 
@@ -187,11 +216,21 @@ export const pmdFits = (vma: Vma, addr: number): boolean => {
 
 /** smaps' THPeligible: a fault somewhere in the VMA may map a PMD THP. */
 export function thpEligible(k: Kernel, vma: Vma): boolean {
-  if (vma.file?.shmem) {
-    if (!shmemPolicyAllows(k, vma, vma.pgoff) || !pgoffAligned(vma)) return false;
-  } else if (!thpPolicyAllows(k, vma)) return false;
   const first = Math.ceil(vma.start / PMD_SIZE) * PMD_SIZE;
-  return first + PMD_SIZE <= vma.end;
+  const fits = first + PMD_SIZE <= vma.end;
+  if (vma.file?.shmem) return fits && shmemPolicyAllows(k, vma, vma.pgoff) && pgoffAligned(vma);
+  if (fits && thpPolicyAllows(k, vma)) return true;
+  return k.thp.mthpOn && mthpEligible(k, vma);
+}
+
+/** THPeligible through an mTHP size: an allowed order has an aligned folio inside the VMA. */
+function mthpEligible(k: Kernel, vma: Vma): boolean {
+  for (const order of MTHP_ORDERS) {
+    if (order === HPAGE_PMD_ORDER || !orderAllows(k, vma, order)) continue;
+    const size = PAGE_SIZE * 2 ** order;
+    if (Math.ceil(vma.start / size) * size + size <= vma.end) return true;
+  }
+  return false;
 }
 
 /** The head of the large folio holding `pfn`, or -1 when it is a small folio. */
@@ -770,4 +809,41 @@ export function shmemThps(k: Kernel): number {
   for (const [head, order] of k.phys.large)
     if (order === HPAGE_PMD_ORDER && isShmemFolio(k.phys, head)) n++;
   return n;
+}
+
+/* ---- mTHP: anonymous folios smaller than a PMD, mapped by PTEs (mm/memory.c alloc_anon_folio) ---- */
+
+/**
+ * do_anonymous_page's write path with mTHP sizes enabled (alloc_anon_folio):
+ * the highest allowed order below the PMD's whose aligned range around
+ * `vpn` lies in the VMA and has every PTE none gets a new folio of that
+ * order, mapped by its PTEs at once (writable, dirty, young, AnonExclusive;
+ * `bits`); an order whose frames cannot be had falls back to the next.
+ * Returns the pages mapped, or 0 when no size fits (a 4 KiB page then).
+ * smaps counts these folios in no huge line (AnonHugePages is PMD
+ * mappings only); kpageflags shows their THP and COMPOUND bits.
+ */
+export function mthpAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, bits: number): number {
+  const { phys } = k;
+  for (let order = HPAGE_PMD_ORDER - 1; order >= MTHP_ORDERS[0]; order--) {
+    if (!orderAllows(k, vma, order)) continue;
+    const nr = 2 ** order;
+    const base = vpn - (vpn % nr);
+    if (base * PAGE_SIZE < vma.start || (base + nr) * PAGE_SIZE > vma.end) continue;
+    let none = true;
+    for (let i = 0; i < nr && none; i++) none = mm.pt.get(base + i) === 0;
+    if (!none) continue;
+    const head = phys.allocLarge(KIND_ANON, 0, order);
+    if (head < 0) continue;
+    vma.anonVma ??= newAnonVma();
+    for (let i = 0; i < nr; i++) {
+      mm.pt.install(base + i, mkPte(head + i, bits));
+      phys.incMapcount(head + i);
+      phys.flags[head + i]! |= PG_ANON_EXCLUSIVE;
+      if (vma.flags & VM_LOCKED) mlockFolio(phys, head + i);
+    }
+    mm.addRss(KIND_ANON, nr);
+    return nr;
+  }
+  return 0;
 }

@@ -47,6 +47,7 @@ import {
 import { dupMm } from "./fork.js";
 import { populateRange } from "./gup.js";
 import {
+  type MthpMode,
   recountEntire,
   type ShmemEnabled,
   type ThpDefrag,
@@ -124,6 +125,8 @@ export interface MachineParts {
         readonly defrag: ThpDefrag;
         /** Absent in images saved before shmem THP (the boot option, never). */
         readonly shmemEnabled?: ShmemEnabled | undefined;
+        /** mTHP sizes' modes by order; absent in older images (the defaults). */
+        readonly sizes?: readonly (readonly [number, MthpMode])[] | undefined;
       }
     | undefined;
   /** The process table, in its order. */
@@ -191,6 +194,7 @@ export class Machine implements Kernel, Timeline {
       parts?.thp?.shmemEnabled ?? config.thpShmem ?? "never",
     );
     if (parts?.thp !== undefined) this.thp.defrag = parts.thp.defrag;
+    for (const [order, mode] of parts?.thp?.sizes ?? []) this.thp.setSize(order, mode);
     if (parts !== undefined) {
       this.phys = parts.phys;
       this.vfs = parts.vfs;

@@ -7,7 +7,8 @@
  * The commands cover every process verb: spawn, fork, exec, exit, kill
  * (of the login shell too), wait, timed actions with sleep, mmap (anonymous and file, private and
  * shared), munmap, mprotect, mremap, brk, read, write and msync, and the
- * overcommit mode (in mode 2 a refused call changes nothing), and hugetlb
+ * overcommit mode (in mode 2 a refused call changes nothing), THP regions
+ * (private, and shared anonymous ones with shmem THPs), mTHP sizes, and hugetlb
  * mappings (MAP_HUGETLB, private or shared, reserved or not, from a pool of
  * 4: a fault finding no page is SIGBUS, which the model allows only when
  * the pool had none free).
@@ -279,6 +280,25 @@ class ThpMmapCmd extends Cmd {
   }
   toString = () =>
     `thp_mmap(${this.proc}${this.collapse ? ", collapse" : ""}${this.shared ? ", shared" : ""})`;
+}
+
+/**
+ * hugepages-<size>kB/enabled of an mTHP size (16 kB … 1 MiB): `always`
+ * makes the next write faults map folios of that size by their PTEs, which
+ * the other verbs then fork, copy, unmap and page out (kept) as large folios.
+ */
+class MthpCmd extends Cmd {
+  constructor(
+    readonly order: number,
+    readonly mode: "always" | "never",
+  ) {
+    super();
+  }
+  check = () => true;
+  run(_model: Model, real: Real): void {
+    real.m.thp.setSize(this.order, this.mode);
+  }
+  toString = () => `mthp(${4 << this.order}kB, ${this.mode})`;
 }
 
 /** MADV_COLLAPSE of a whole region: what anyone reads stays the same. */
@@ -937,6 +957,9 @@ export const allCommands = [
   hugetlbMmapArb,
   fc.tuple(fc.nat(7), fc.boolean()).map(([p, c]) => new ThpMmapCmd(p, c)),
   fc.nat(7).map((p) => new ThpMmapCmd(p, false, true)),
+  fc
+    .tuple(fc.integer({ min: 2, max: 8 }), fc.constantFrom("always" as const, "never" as const))
+    .map(([o, mode]) => new MthpCmd(o, mode)),
   fc.tuple(fc.nat(7), fc.nat(7)).map(([p, r]) => new CollapseCmd(p, r)),
   ksmArb,
   ksmArb,
