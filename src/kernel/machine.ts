@@ -371,11 +371,14 @@ export class Machine implements Kernel, Timeline {
   mremap(pid: number, req: MremapRequest): Result<{ addr: number; faults: AccessReport }> {
     const t = this.live(pid);
     if (!t.ok) return t;
-    const r = this.refused(t.value, doMremap(this, t.value.mm, req));
+    const minflt = t.value.minflt;
+    const r = this.refused(t.value, doMremap(this, t.value.mm, req, t.value));
     if (!r.ok) return r;
     this.collectOrphans();
+    const broken = t.value.minflt - minflt; // KSM pages the move broke
     const [start, end] = r.value.populate ?? [r.value.addr, r.value.addr];
-    return success({ addr: r.value.addr, faults: populateRange(this, t.value, start, end) });
+    const faults = populateRange(this, t.value, start, end);
+    return success({ addr: r.value.addr, faults: { ...faults, minflt: faults.minflt + broken } });
   }
 
   /** do_exit, then the files only the dead process held are freed. */

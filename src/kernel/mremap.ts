@@ -35,11 +35,13 @@ import {
   VM_LOCKED,
   VM_LOCKED_MASK,
   VM_MAYSHARE,
+  VM_MERGEABLE,
   VM_PFNMAP,
   VM_SHARED,
 } from "./constants.js";
 import { moveHugePmd, splitHugePmd } from "./huge-memory.js";
 import type { Kernel } from "./kernel.js";
+import { unmergeKsmPages } from "./ksm.js";
 import type { Mm } from "./mm.js";
 import { unmapRange } from "./mman.js";
 import { movePteTable, PTE_SOFT_DIRTY, regionOf } from "./page-table.js";
@@ -79,21 +81,87 @@ const pageAligned = (n: number): boolean => n % PAGE_SIZE === 0;
 const impliesNewAddr = (flags: number): boolean =>
   (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) !== 0;
 
+/** Who made the call: its faults count the KSM pages a move breaks. */
+export interface MremapCaller {
+  readonly pid: number;
+  minflt: number;
+}
+
 /** mremap(2) by the task owning `mm`. */
-export function doMremap(k: Kernel, mm: Mm, req: MremapRequest): Result<MremapOutcome> {
+export function doMremap(
+  k: Kernel,
+  mm: Mm,
+  req: MremapRequest,
+  who: MremapCaller = { pid: 0, minflt: 0 },
+): Result<MremapOutcome> {
   const checked = checkParams(mm, req);
   if (!checked.ok) return checked;
   const [oldLen, newLen] = checked.value;
+  if (req.flags & MREMAP_FIXED && oldLen === newLen) return remapMove(k, mm, req, oldLen, who);
   const vma = mm.vmaAt(req.addr);
   if (vma === undefined) return failure("EFAULT", "no mapping at the old address");
+  return remapVma(k, mm, vma, req, oldLen, newLen, who);
+}
+
+/** The call on the one VMA the old range starts in. */
+function remapVma(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  req: MremapRequest,
+  oldLen: number,
+  newLen: number,
+  who: MremapCaller,
+): Result<MremapOutcome> {
   // Linux moves hugetlb mappings 2 MiB-aligned (align_hugetlb,
   // move_hugetlb_page_tables); their entries live in hugetlb.ts's own
   // table, which the moves here do not carry: refused, not corrupted.
   if (vma.flags & VM_HUGETLB) return failure("EINVAL", "hugetlb mappings are not remapped here");
-  const r = impliesNewAddr(req.flags)
-    ? mremapTo(k, mm, vma, req, oldLen, newLen)
-    : mremapAt(k, mm, vma, req, oldLen, newLen);
-  return r;
+  return impliesNewAddr(req.flags)
+    ? mremapTo(k, mm, vma, req, oldLen, newLen, who)
+    : mremapAt(k, mm, vma, req, oldLen, newLen, who);
+}
+
+/**
+ * remap_move (Linux 6.17, scenario 106): a move with MREMAP_FIXED that
+ * keeps the length may span several VMAs and the holes between them. The
+ * range must start in a VMA (EFAULT); each VMA's part then moves on its
+ * own, as a one-VMA move to the same offset from the new address, so the
+ * holes stay holes there (what the destination had in them stays mapped).
+ * A part that fails ends the call with its error, the parts before it
+ * moved, as in Linux. Returns the first part's outcome: the new address.
+ */
+function remapMove(
+  k: Kernel,
+  mm: Mm,
+  req: MremapRequest,
+  len: number,
+  who: MremapCaller,
+): Result<MremapOutcome> {
+  const { addr, newAddr } = req;
+  const end = addr + len;
+  if (len > TASK_SIZE || newAddr > TASK_SIZE - len)
+    return failure("EINVAL", "new range beyond the address space");
+  if (end > newAddr && newAddr + len > addr) return failure("EINVAL", "old and new ranges overlap");
+  let first: Result<MremapOutcome> = failure("EFAULT", "no mapping at the old address");
+  let target = newAddr;
+  let lastEnd = addr;
+  for (let at = addr; at < end; ) {
+    const vma = mm.vmas[mm.findIndex(at)];
+    if (vma === undefined || vma.start >= end) break;
+    if (at === addr && vma.start > addr) return failure("EFAULT", "no mapping at the old address");
+    const from = Math.max(vma.start, at);
+    const to = Math.min(vma.end, end);
+    const part = { ...req, addr: from, oldLen: to - from, newLen: to - from };
+    const gap = at === addr ? 0 : vma.start - lastEnd;
+    lastEnd = vma.end;
+    const r = remapVma(k, mm, vma, { ...part, newAddr: target + gap }, to - from, to - from, who);
+    if (!r.ok) return r;
+    if (at === addr) first = r;
+    target = r.value.addr + (to - from);
+    at = to;
+  }
+  return first;
 }
 
 /** check_mremap_params: returns the page-aligned old and new lengths. */
@@ -122,6 +190,7 @@ function mremapAt(
   req: MremapRequest,
   oldLen: number,
   newLen: number,
+  who: MremapCaller,
 ): Result<MremapOutcome> {
   const { addr } = req;
   const done = { addr, populate: null };
@@ -148,6 +217,7 @@ function mremapAt(
   if (!(req.flags & MREMAP_MAYMOVE)) return failure("ENOMEM", "cannot grow in place");
   const to = unmappedArea(mm, vma, addr, newLen, 0);
   if (!to.ok) return to;
+  if (!breakKsm(k, mm, vma, addr, oldLen, who)) return failure("ENOMEM");
   const checked = checkMove(k, mm, vma, oldLen, newLen, req.flags, 0);
   if (!checked.ok) return checked;
   return success(moveVma(k, mm, vma, addr, oldLen, newLen, to.value, req.flags));
@@ -161,6 +231,7 @@ function mremapTo(
   req: MremapRequest,
   oldLen: number,
   newLen: number,
+  who: MremapCaller,
 ): Result<MremapOutcome> {
   const { addr, flags } = req;
   if (newLen > TASK_SIZE || req.newAddr > TASK_SIZE - newLen)
@@ -191,6 +262,7 @@ function mremapTo(
   const freed =
     (fixed ? accountedIn(mm, to, to + newLen) : 0) +
     (shrink ? accountedIn(mm, addr + newLen, addr + oldLen) : 0);
+  if (!breakKsm(k, mm, vma, addr, moved, who)) return failure("ENOMEM");
   const checked = checkMove(k, mm, vma, moved, newLen, flags, freed);
   if (!checked.ok) return checked;
   if (fixed) unmapRange(k, mm, to, newLen);
@@ -259,6 +331,24 @@ function charge(k: Kernel, mm: Mm, vma: Vma, pages: number, freed: number): Resu
   const r = vmEnoughMemory(k, mm, pages);
   k.commit.acct(freed);
   return r;
+}
+
+/**
+ * prep_move_vma's ksm_madvise(MADV_UNMERGEABLE): the KSM pages of the
+ * range to move are broken first (private copies, each a minor fault of
+ * the caller), lest they turn up at the new place where other KSM pages
+ * were; the VMA stays VM_MERGEABLE, so ksmd merges them again later.
+ * False when memory ran out.
+ */
+function breakKsm(
+  k: Kernel,
+  mm: Mm,
+  vma: Vma,
+  addr: number,
+  len: number,
+  who: MremapCaller,
+): boolean {
+  return !(vma.flags & VM_MERGEABLE) || unmergeKsmPages(k, who, mm, addr, addr + len);
 }
 
 /** prep_move_vma's room check and the move's charge (kept on success). */

@@ -744,7 +744,10 @@ class MremapCmd extends Cmd {
     if (refusedByOvercommit(real, r)) return;
     if (!r.ok && r.errno === "EFAULT" && spansVmas) {
       // KSM advice of part of it (KsmCmd) split the region: mremap refuses
-      // a range of several VMAs (vma_to_resize) and changes nothing
+      // a range of several VMAs (vma_to_resize) and changes nothing, unless
+      // it is a same-length MREMAP_FIXED move (remap_move, Linux 6.17)
+      if (this.how === "fixed" && pages === region.pages)
+        throw new Error("a same-length fixed move across VMAs failed");
       if (this.how === "fixed") real.m.munmap(p.pid, newAddr, pages * PAGE_SIZE);
       return;
     }

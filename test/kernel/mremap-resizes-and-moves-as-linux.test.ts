@@ -99,7 +99,7 @@ mremap $P $B 64K 128K --maymove --dontunmap
 mremap $P $B 64K 64K --maymove --fixed $B+32K
 mremap $P $B 64K 64K --maymove --fixed 0x10000001
 mremap $P $R+128K 4K 8K
-mremap $P $B 128K 128K --maymove --fixed 0x10000000
+mremap $P $B 128K 192K --maymove --fixed 0x10000000
 mremap $P [vdso] 4K 8K
 smaps $P $B | grep -E '^(Size|Rss):'
 `);
