@@ -14,7 +14,7 @@
 
 import { vmCommitLimit, vmMemoryCommitted } from "../../src/kernel/commit.js";
 import { PAGE_SIZE } from "../../src/kernel/constants.js";
-import { HPAGE_PMD_NR } from "../../src/kernel/huge-memory.js";
+import { HPAGE_PMD_NR, shmemThps } from "../../src/kernel/huge-memory.js";
 import { pageTablePagesOf } from "../../src/kernel/hugetlb.js";
 import type { Machine } from "../../src/kernel/machine.js";
 import {
@@ -261,8 +261,8 @@ export function collectMeminfo(m: Machine): Meminfo {
     ["VmallocChunk", 0],
     ["Percpu", PERCPU_KB],
     ["AnonHugePages", (m.thp.anonThps * HPAGE_PMD_NR * PAGE_SIZE) / 1024], // NR_ANON_THPS
-    ["ShmemHugePages", 0],
-    ["ShmemPmdMapped", 0],
+    ["ShmemHugePages", (shmemThps(m) * HPAGE_PMD_NR * PAGE_SIZE) / 1024], // NR_SHMEM_THPS
+    ["ShmemPmdMapped", (m.thp.shmemPmdMapped * HPAGE_PMD_NR * PAGE_SIZE) / 1024], // NR_SHMEM_PMDMAPPED
     ["FileHugePages", 0],
     ["FilePmdMapped", 0],
     ["Balloon", 0],

@@ -128,7 +128,7 @@ export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
     hi |= KPF_HI_MLOCKED;
   }
   const head = largeHead(phys, pfn);
-  if (head >= 0 && kind === KIND_ANON && !(f & PG_HUGETLB))
+  if (head >= 0 && (kind === KIND_ANON || kind === KIND_SHMEM) && !(f & PG_HUGETLB))
     lo |= KPF_THP | (head === pfn ? KPF_COMPOUND_HEAD : KPF_COMPOUND_TAIL);
   out.lo = lo;
   out.hi = hi;

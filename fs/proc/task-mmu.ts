@@ -16,7 +16,12 @@ import {
   VM_SOFTDIRTY,
   VM_WRITE,
 } from "../../src/kernel/constants.js";
-import { anonHugePagesOf, HUGE_ZERO_PFN, thpEligible } from "../../src/kernel/huge-memory.js";
+import {
+  anonHugePagesOf,
+  HUGE_ZERO_PFN,
+  shmemPmdPagesOf,
+  thpEligible,
+} from "../../src/kernel/huge-memory.js";
 import { HPAGE_SIZE, hugetlbPagemap, hugetlbSmaps, isVmHugetlb } from "../../src/kernel/hugetlb.js";
 import type { Kernel } from "../../src/kernel/kernel.js";
 import { PG_KSM } from "../../src/kernel/ksm.js";
@@ -79,6 +84,8 @@ export interface MemSizeStats {
   privateHugetlb: number;
   /** Pages mapped by a huge PMD of an anonymous THP (smaps_pmd_entry: AnonHugePages). */
   anonHuge: number;
+  /** Pages mapped by a huge PMD of a shmem THP (smaps_pmd_entry: ShmemPmdMapped). */
+  shmemHuge: number;
 }
 
 export const emptyStats = (): MemSizeStats => ({
@@ -102,6 +109,7 @@ export const emptyStats = (): MemSizeStats => ({
   sharedHugetlb: 0,
   privateHugetlb: 0,
   anonHuge: 0,
+  shmemHuge: 0,
 });
 
 /**
@@ -366,7 +374,7 @@ function showSmapTail(mss: MemSizeStats): string {
     field("KSM", kb(mss.ksm)) +
     field("LazyFree", kb(mss.lazyFree)) +
     field("AnonHugePages", kb(mss.anonHuge)) +
-    field("ShmemPmdMapped", 0) +
+    field("ShmemPmdMapped", kb(mss.shmemHuge)) +
     field("FilePmdMapped", 0) +
     field("Shared_Hugetlb", mss.sharedHugetlb) +
     `Private_Hugetlb: ${String(mss.privateHugetlb).padStart(7)} kB\n` +
@@ -389,6 +397,7 @@ export function smapsBlock(
   const mss = emptyStats();
   gatherStats(phys, mm, vma, mss, undefined, swap);
   if (k !== null) mss.anonHuge += anonHugePagesOf(k, mm, vma);
+  if (k !== null) mss.shmemHuge += shmemPmdPagesOf(k, mm, vma);
   return smapsText(
     mapsLine(mm, vma),
     (vma.end - vma.start) / 1024,
@@ -452,6 +461,7 @@ export function rollupStats(
   for (const vma of mm.vmas) {
     gatherStats(phys, mm, vma, mss, memo, swap);
     if (k !== null) mss.anonHuge += anonHugePagesOf(k, mm, vma);
+    if (k !== null) mss.shmemHuge += shmemPmdPagesOf(k, mm, vma);
   }
   return mss;
 }
@@ -538,7 +548,8 @@ export function pagemapEntries(
           // pagemap_pmd_range: a huge PMD's pages; exclusive while one PMD maps the folio.
           const head = ptePfn(span.entries[0]!);
           const zero = head === ZERO_PFN;
-          word |= PM_PRESENT_HI | (zero ? PM_FILE_HI : 0);
+          const file = zero || (phys.flags[head]! & KIND_MASK) !== KIND_ANON; // a shmem THP
+          word |= PM_PRESENT_HI | (file ? PM_FILE_HI : 0);
           if (!zero && k.thp.entireOf(head) === 1) word |= PM_MMAP_EXCLUSIVE_HI;
           view.setUint32(n * 8, (zero ? HUGE_ZERO_PFN : head) + i, true);
         } else if (ptePresent(pte)) {

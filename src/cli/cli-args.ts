@@ -9,7 +9,7 @@
  * script's `cowsh -c '…'` or `cowsh FILE` never needs it.
  */
 import { parseSize } from "../../commands/lib/args/operands.js";
-import { THP_ENABLED_MODES } from "../kernel/huge-memory.js";
+import { SHMEM_ENABLED_MODES, THP_ENABLED_MODES } from "../kernel/huge-memory.js";
 import { DEFAULT_CONFIG, type KernelConfig } from "../kernel/kernel.js";
 
 export const VERSION = "0.1.0";
@@ -34,6 +34,8 @@ export interface CliArgs {
   readonly hugepages: number;
   /** transparent_hugepage/enabled at boot: always, madvise or never. */
   readonly thp: string;
+  /** transparent_hugepage/shmem_enabled at boot. */
+  readonly thpShmem: string;
   /** Replay this script in the interactive UI, typing each line. */
   readonly play: string | undefined;
   /** Ask the learner to predict the figures marked `# quiz: FIELD` in this script. */
@@ -159,6 +161,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: DEFAULT_CONFIG.thp,
     describe:
       "transparent huge pages at boot: always, madvise or never (transparent_hugepage/enabled)",
+  },
+  {
+    name: "thp-shmem",
+    key: "thpShmem",
+    type: "string",
+    default: DEFAULT_CONFIG.thpShmem,
+    describe:
+      "shmem huge pages at boot: always, within_size, advise, never, deny or force (transparent_hugepage/shmem_enabled)",
   },
   {
     name: "play",
@@ -318,8 +328,12 @@ export function kernelConfig(args: CliArgs): KernelConfig | string {
     return `cowsh: --hugepages: must be a whole number, 0 or more`;
   const thp = THP_ENABLED_MODES.find((m) => m === args.thp);
   if (thp === undefined) return `cowsh: --thp: must be always, madvise or never`;
+  const thpShmem = SHMEM_ENABLED_MODES.find((m) => m === args.thpShmem);
+  if (thpShmem === undefined)
+    return `cowsh: --thp-shmem: must be always, within_size, advise, never, deny or force`;
   return {
     thp,
+    thpShmem,
     hugepages: args.hugepages,
     protectionKeys: DEFAULT_CONFIG.protectionKeys,
     swapBytes,
@@ -347,7 +361,7 @@ export function checkFrontEndArgs(args: CliArgs): string | undefined {
 
 /** Options a script may set for itself: the machine's, and -e. */
 const DIRECTIVE_OPTIONS =
-  /^(?:--(?:no-)?(?:mem|zero-page|soft-dirty|anon-names|fault-around|readahead-kb|swap|hugepages|thp|errexit)(?:=.*)?|-e)$/;
+  /^(?:--(?:no-)?(?:mem|zero-page|soft-dirty|anon-names|fault-around|readahead-kb|swap|hugepages|thp|thp-shmem|errexit)(?:=.*)?|-e)$/;
 
 /**
  * The options written in a script's first lines, in order: those after

@@ -14,6 +14,7 @@ import {
   VM_FAULT_SIGBUS,
   VmFault,
 } from "./fault.js";
+import { pmdMkdirty } from "./huge-memory.js";
 import { hugetlbFault, hugetlbFrame } from "./hugetlb.js";
 import type { Kernel } from "./kernel.js";
 import type { Mm } from "./mm.js";
@@ -163,7 +164,13 @@ export function accessRange(
       // The MMU sets the accessed bit, and on a store the dirty bit. A writable
       // PTE's table is never shared (page-table.ts), so set() copies nothing.
       span.mkYoung(i);
-      if (write && !pteDirty(pte)) span.set(i, pte | dirtyBits);
+      if (write && !pteDirty(pte)) {
+        // a huge PMD has one dirty bit (huge-memory.ts): all its entries take it
+        if (mm.pt.isHuge(key)) {
+          pmdMkdirty(mm, key, dirtyBits);
+          span.reload();
+        } else span.set(i, pte | dirtyBits);
+      }
       const pfn = ptePfn(pte);
       if (write && word !== null) {
         const w = typeof word === "function" ? word() : word;

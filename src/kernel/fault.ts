@@ -35,6 +35,8 @@ import {
   doHugePmdWpPage,
   HUGE_FALLBACK,
   HUGE_SPLIT,
+  mthpAnonymousPage,
+  shmemHugeFault,
   thpPolicyAllows,
 } from "./huge-memory.js";
 import type { Kernel } from "./kernel.js";
@@ -249,14 +251,22 @@ export function handleMmFault(
   return code;
 }
 
-/** The fault codes of huge-memory.ts's outcomes (HUGE_ZERO … HUGE_ZERO_COPY). */
-const HUGE_CODES = [ZERO_PAGE, NEW_PAGE, REUSE, ZERO_COPY];
+/** The fault codes of huge-memory.ts's outcomes (HUGE_ZERO … HUGE_ZERO_COPY, HUGE_FILE_READ, HUGE_SHARED_WRITE). */
+const HUGE_CODES = [ZERO_PAGE, NEW_PAGE, REUSE, ZERO_COPY, -1, FILE_READ, SHARED_WRITE];
 
 /** A fault on a none PTE: a huge PMD where one may go (create_huge_pmd), else the VMA's own fault. */
 function noPage(vmf: VmFault): number {
   const { k, vma, who } = vmf;
   if (thpPolicyAllows(k, vma)) {
     const huge = doHugePmdAnonymousPage(k, who.mm, vma, vmf.vpn, vmf.write, who.pid);
+    if (huge !== HUGE_FALLBACK) {
+      vmf.mapped = PTRS_PER_PTE;
+      return HUGE_CODES[huge]!;
+    }
+  } else if (vma.file?.shmem) {
+    // shmem THP (huge-memory.ts): a read maps as vm_page_prot, a write writable and dirty
+    const bits = vmf.write ? PTE_PRESENT | PTE_WRITE | PTE_DIRTY | softDirty(k) : readBits(k, vma);
+    const huge = shmemHugeFault(k, who.mm, vma, vmf.vpn, bits);
     if (huge !== HUGE_FALLBACK) {
       vmf.mapped = PTRS_PER_PTE;
       return HUGE_CODES[huge]!;
@@ -326,6 +336,14 @@ function doAnonymousPage(vmf: VmFault): number {
   if (!vmf.write && k.config.zeroPage) {
     vmf.who.mm.pt.install(vmf.vpn, mkPte(ZERO_PFN, PTE_PRESENT));
     return ZERO_PAGE;
+  }
+  if (k.thp.mthpOn) {
+    // mTHP sizes (huge-memory.ts): a folio of 16 kB … 1 MiB mapped by its PTEs at once
+    const nr = mthpAnonymousPage(k, vmf.who.mm, vma, vmf.vpn, writableDirty(k, vma));
+    if (nr > 0) {
+      vmf.mapped = nr;
+      return NEW_PAGE;
+    }
   }
   const pfn = newAnonPage(vmf, 0);
   if (pfn < 0) return VM_FAULT_OOM;

@@ -43,8 +43,17 @@ export function addToPageCache(k: Kernel, inode: Inode, index: number, pid: numb
   return pfn;
 }
 
-/** filemap_remove_folio: page `index` of `inode` leaves the cache and its frame is freed. */
+/**
+ * filemap_remove_folio: page `index` of `inode` leaves the cache and its
+ * frame is freed. A frame of a shmem THP (huge-memory.ts) that nothing maps
+ * (so no PMD maps the folio) splits the folio first, as truncation and
+ * eviction split a large folio they do not take whole.
+ */
 export function deleteFromPageCache(phys: PhysMem, inode: Inode, index: number, pfn: number): void {
+  if (phys.large.size > 0) {
+    const head = phys.headOf(pfn);
+    if (phys.large.has(head)) phys.splitLarge(head);
+  }
   inode.cache.set(index, 0);
   phys.flags[pfn]! &= ~PG_CACHED;
   phys.free(pfn);

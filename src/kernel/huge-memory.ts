@@ -60,8 +60,10 @@ import {
 import {
   KIND_ANON,
   KIND_MASK,
+  KIND_SHMEM,
   mlockFolio,
   PG_ANON_EXCLUSIVE,
+  PG_CACHED,
   PG_DIRTY,
   PG_HUGETLB,
   PG_MLOCKED,
@@ -71,6 +73,7 @@ import {
 } from "./phys.js";
 import { failure, type Result, success } from "./result.js";
 import { releaseAnonPage } from "./swap.js";
+import type { Inode } from "./vfs.js";
 import { newAnonVma, type Vma } from "./vma.js";
 
 /** HPAGE_PMD_ORDER: a PMD-sized folio is 2^9 frames. */
@@ -93,33 +96,91 @@ export type ThpEnabled = (typeof THP_ENABLED_MODES)[number];
 export const THP_DEFRAG_MODES = ["always", "defer", "defer+madvise", "madvise", "never"] as const;
 export type ThpDefrag = (typeof THP_DEFRAG_MODES)[number];
 
+/**
+ * /sys/kernel/mm/transparent_hugepage/shmem_enabled's words, in the order
+ * the kernel shows them (shmem_enabled_show). `deny` and `force` are the
+ * testing overrides: never / always for every shmem mount.
+ */
+export const SHMEM_ENABLED_MODES = [
+  "always",
+  "within_size",
+  "advise",
+  "never",
+  "deny",
+  "force",
+] as const;
+export type ShmemEnabled = (typeof SHMEM_ENABLED_MODES)[number];
+
+/**
+ * Multi-size THP (mTHP) for anonymous memory: the folio orders of
+ * /sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/enabled on x86-64,
+ * 16 kB (order 2) to 2048 kB (the PMD order), and their words.
+ */
+export const MTHP_ORDERS = [2, 3, 4, 5, 6, 7, 8, 9] as const;
+export const MTHP_MODES = ["always", "inherit", "madvise", "never"] as const;
+export type MthpMode = (typeof MTHP_MODES)[number];
+
+/** The kernel's defaults: every size `never` but the PMD size, which follows `enabled` (inherit). */
+const defaultSizes = (): Map<number, MthpMode> =>
+  new Map(MTHP_ORDERS.map((o) => [o, o === HPAGE_PMD_ORDER ? "inherit" : "never"]));
+
 /** The THP settings and the folios' entire mapcounts. */
 export class ThpState {
   enabled: ThpEnabled;
   defrag: ThpDefrag = "madvise";
-  /** Head PFN -> entire mapcount (PMD mappings), for folios mapped by a PMD somewhere. */
+  /** shmem_enabled: huge pages of the internal shmem mount (shared anonymous memory, memfd). */
+  shmemEnabled: ShmemEnabled;
+  /** hugepages-<size>kB/enabled, by folio order (MTHP_ORDERS); set through setSize. */
+  readonly sizes: ReadonlyMap<number, MthpMode> = defaultSizes();
+  /** Whether some size below the PMD's is not `never` (the fault then tries mTHP). */
+  mthpOn = false;
+  /** Head PFN -> entire mapcount (PMD mappings), for anonymous folios mapped by a PMD somewhere. */
   readonly entire = new Map<number, number>();
+  /** The same for shmem folios (page-cache THPs): their count is NR_SHMEM_PMDMAPPED. */
+  readonly shmemEntire = new Map<number, number>();
 
-  constructor(enabled: ThpEnabled = "madvise") {
+  constructor(enabled: ThpEnabled = "madvise", shmemEnabled: ShmemEnabled = "never") {
     this.enabled = enabled;
+    this.shmemEnabled = shmemEnabled;
   }
 
   entireOf(head: number): number {
-    return this.entire.get(head) ?? 0;
+    return this.entire.get(head) ?? this.shmemEntire.get(head) ?? 0;
   }
 
-  addEntire(head: number, delta: number): void {
-    const n = this.entireOf(head) + delta;
+  /** Adds `delta` PMD mappings to folio `head` (`shmem`: a page-cache folio). */
+  addEntire(head: number, delta: number, shmem = false): void {
+    const map = shmem ? this.shmemEntire : this.entire;
+    const n = (map.get(head) ?? 0) + delta;
     if (n < 0) throw new Error(`entire mapcount of folio ${head} below zero`);
-    if (n === 0) this.entire.delete(head);
-    else this.entire.set(head, n);
+    if (n === 0) map.delete(head);
+    else map.set(head, n);
   }
 
-  /** NR_ANON_THPS: folios some PMD maps. */
+  /** NR_ANON_THPS: anonymous folios some PMD maps. */
   get anonThps(): number {
     return this.entire.size;
   }
+
+  /** hugepages-<size>kB/enabled of folio order `order` becomes `mode`. */
+  setSize(order: number, mode: MthpMode): void {
+    (this.sizes as Map<number, MthpMode>).set(order, mode);
+    this.mthpOn = [...this.sizes].some(([o, m]) => o < HPAGE_PMD_ORDER && m !== "never");
+  }
+
+  /** NR_SHMEM_PMDMAPPED: shmem folios some PMD maps. */
+  get shmemPmdMapped(): number {
+    return this.shmemEntire.size;
+  }
 }
+
+/** Whether `head` is a shmem (page-cache) folio, as opposed to an anonymous one. */
+const isShmemFolio = (phys: PhysMem, head: number): boolean =>
+  (phys.flags[head]! & KIND_MASK) === KIND_SHMEM;
+
+/** Adds `delta` PMD mappings to folio `head`, anonymous or shmem. */
+const addEntireOf = (k: Kernel, head: number, delta: number): void =>
+  k.thp.addEntire(head, delta, isShmemFolio(k.phys, head));
 
 /** The sysfs file's text: every mode, the chosen one in brackets. */
 export function showModes(modes: readonly string[], chosen: string): string {
@@ -132,12 +193,18 @@ const anonPrivate = (vma: Vma): boolean =>
 
 /**
  * thp_vma_allowable_orders for the PMD order, the VMA's policy part: a
- * private anonymous VMA, not VM_NOHUGEPAGE, with enabled=always, or
- * enabled=madvise and VM_HUGEPAGE.
+ * private anonymous VMA, not VM_NOHUGEPAGE, whose PMD size is `always`,
+ * or `madvise` and VM_HUGEPAGE (`inherit`: as `enabled` says).
  */
 export function thpPolicyAllows(k: Kernel, vma: Vma): boolean {
+  return orderAllows(k, vma, HPAGE_PMD_ORDER);
+}
+
+/** thp_vma_allowable_orders' policy for one anonymous folio order (mTHP sizes included). */
+function orderAllows(k: Kernel, vma: Vma, order: number): boolean {
   if (!anonPrivate(vma) || vma.flags & VM_NOHUGEPAGE) return false;
-  const mode = k.thp.enabled;
+  const size = k.thp.sizes.get(order) ?? "never";
+  const mode = size === "inherit" ? k.thp.enabled : size;
   return mode === "always" || (mode === "madvise" && (vma.flags & VM_HUGEPAGE) !== 0);
 }
 
@@ -149,9 +216,21 @@ export const pmdFits = (vma: Vma, addr: number): boolean => {
 
 /** smaps' THPeligible: a fault somewhere in the VMA may map a PMD THP. */
 export function thpEligible(k: Kernel, vma: Vma): boolean {
-  if (!thpPolicyAllows(k, vma)) return false;
   const first = Math.ceil(vma.start / PMD_SIZE) * PMD_SIZE;
-  return first + PMD_SIZE <= vma.end;
+  const fits = first + PMD_SIZE <= vma.end;
+  if (vma.file?.shmem) return fits && shmemPolicyAllows(k, vma, vma.pgoff) && pgoffAligned(vma);
+  if (fits && thpPolicyAllows(k, vma)) return true;
+  return k.thp.mthpOn && mthpEligible(k, vma);
+}
+
+/** THPeligible through an mTHP size: an allowed order has an aligned folio inside the VMA. */
+function mthpEligible(k: Kernel, vma: Vma): boolean {
+  for (const order of MTHP_ORDERS) {
+    if (order === HPAGE_PMD_ORDER || !orderAllows(k, vma, order)) continue;
+    const size = PAGE_SIZE * 2 ** order;
+    if (Math.ceil(vma.start / size) * size + size <= vma.end) return true;
+  }
+  return false;
 }
 
 /** The head of the large folio holding `pfn`, or -1 when it is a small folio. */
@@ -273,6 +352,7 @@ export function doHugePmdWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): numbe
     return HUGE_ZERO_COPY;
   }
   const head = ptePfn(first);
+  if (isShmemFolio(phys, head)) return shmemHugeWp(k, mm, key, softDirty(k));
   let ours = (phys.flags[head]! & PG_ANON_EXCLUSIVE) !== 0;
   if (!ours && k.thp.entireOf(head) === 1) {
     ours = true;
@@ -296,13 +376,19 @@ export function doHugePmdWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): numbe
  * __split_huge_pmd: `mm`'s PMD of region `key` becomes a table of 512 PTEs
  * (the same entries: each frame's total mapcount stays, the folio's entire
  * mapcount gives its 1 to the frames' own counts). A dirty PMD marks the
- * folio dirty (folio_set_dirty). The folio itself stays whole.
+ * folio dirty (folio_set_dirty). The folio itself stays whole. A PMD
+ * mapping a shmem folio is zapped instead (zapShmemPmd), as
+ * __split_huge_pmd_locked does for every VMA that is not anonymous.
  */
 export function splitHugePmd(k: Kernel, mm: Mm, key: number): void {
   if (!mm.pt.isHuge(key)) return;
-  mm.pt.clearHuge(key);
   const first = mm.pt.get(key * PTRS_PER_PTE);
   const head = ptePfn(first);
+  if (head !== ZERO_PFN && isShmemFolio(k.phys, head)) {
+    zapShmemPmd(k, mm, key);
+    return;
+  }
+  mm.pt.clearHuge(key);
   if (head === ZERO_PFN) return;
   k.thp.addEntire(head, -1);
   k.phys.vm.thpSplitPmd++;
@@ -322,11 +408,18 @@ export function splitHugePmdsAround(k: Kernel, mm: Mm, start: number, end: numbe
   }
 }
 
-/** Splits every huge PMD in [start, end) (for operations that handle PTEs only). */
+/**
+ * Splits every huge PMD of an anonymous folio in [start, end) (for
+ * operations that handle PTEs only: MADV_COLD, PAGEOUT, FREE). A shmem
+ * folio's PMD stays: splitting it would zap it, and reclaim does not take
+ * THPs (the header).
+ */
 export function splitHugePmdsIn(k: Kernel, mm: Mm, start: number, end: number): void {
   for (const key of mm.pt.hugeKeys()) {
     const at = key * PMD_SIZE;
-    if (at + PMD_SIZE > start && at < end) splitHugePmd(k, mm, key);
+    if (at + PMD_SIZE <= start || at >= end) continue;
+    const head = ptePfn(mm.pt.get(key * PTRS_PER_PTE));
+    if (head === ZERO_PFN || !isShmemFolio(k.phys, head)) splitHugePmd(k, mm, key);
   }
 }
 
@@ -344,7 +437,7 @@ export function zapHugePmds(k: Kernel, mm: Mm, start: number, end: number): numb
     const at = key * PMD_SIZE;
     if (at >= start && at + PMD_SIZE <= end) {
       const head = ptePfn(mm.pt.get(key * PTRS_PER_PTE));
-      if (head !== ZERO_PFN) k.thp.addEntire(head, -1);
+      if (head !== ZERO_PFN) addEntireOf(k, head, -1);
       mm.pt.clearHuge(key);
       whole.push(key);
     } else if (at + PMD_SIZE > start && at < end) splitHugePmd(k, mm, key);
@@ -432,7 +525,7 @@ export function madviseCollapse(
 export function copyHugePmd(k: Kernel, parent: PageTable, child: PageTable, key: number): void {
   child.setHuge(key);
   const head = ptePfn(parent.get(key * PTRS_PER_PTE));
-  if (head !== ZERO_PFN) k.thp.addEntire(head, 1);
+  if (head !== ZERO_PFN) addEntireOf(k, head, 1);
 }
 
 /** AnonHugePages of one VMA, in pages: its huge PMDs that map an anonymous folio. */
@@ -450,10 +543,11 @@ export function anonHugePagesOf(k: Kernel, mm: Mm, vma: Vma): number {
 /** Rebuilds the entire mapcounts from every mm's huge PMDs (after a load). */
 export function recountEntire(k: Kernel): void {
   k.thp.entire.clear();
+  k.thp.shmemEntire.clear();
   for (const mm of k.mms())
     for (const key of mm.pt.hugeKeys()) {
       const head = ptePfn(mm.pt.get(key * PTRS_PER_PTE));
-      if (head !== ZERO_PFN) k.thp.addEntire(head, 1);
+      if (head !== ZERO_PFN) addEntireOf(k, head, 1);
     }
 }
 
@@ -492,14 +586,26 @@ export function checkHugePmds(k: Kernel): string[] {
   for (const [head, n] of counted)
     if (k.thp.entireOf(head) !== n)
       v.push(`folio ${head}: entire mapcount ${k.thp.entireOf(head)}, PMDs ${n}`);
-  for (const head of k.thp.entire.keys())
+  for (const head of [...k.thp.entire.keys(), ...k.thp.shmemEntire.keys()])
     if (!counted.has(head)) v.push(`folio ${head} has an entire mapcount but no PMD maps it`);
+  for (const [head, n] of counted)
+    if (k.thp.entire.has(head) === isShmemFolio(k.phys, head) && n > 0)
+      v.push(`folio ${head}'s entire mapcount is kept as the wrong kind's`);
   for (const [head, order] of k.phys.large) {
     if ((k.phys.flags[head]! & (KIND_MASK | PG_HUGETLB)) !== KIND_ANON) continue; // hugetlb's are not ours
     let mapped = false;
     for (let p = head; p < head + 2 ** order && !mapped; p++)
       mapped = k.phys.mapcounts[p] !== 0 || (k.phys.flags[p]! & PG_SWAPCACHE) !== 0;
     if (!mapped) v.push(`anonymous THP ${head} leaked: none of its frames is mapped`);
+  }
+  for (const [head, order] of k.phys.large) {
+    if (!isShmemFolio(k.phys, head)) continue;
+    // a page-cache THP leaves the cache only split (deleteFromPageCache)
+    for (let p = head; p < head + 2 ** order; p++)
+      if (!(k.phys.flags[p]! & PG_CACHED)) {
+        v.push(`shmem THP ${head}: frame ${p} is not in the page cache`);
+        break;
+      }
   }
   return v;
 }
@@ -518,4 +624,226 @@ export function moveHugePmd(k: Kernel, mm: Mm, from: number, to: number): void {
   const span = mm.pt.span().seek(to);
   const table = span.writable();
   for (let i = 0; i < HPAGE_PMD_NR; i++) table[i] = table[i]! | PTE_SOFT_DIRTY;
+}
+
+/* ---- shmem THP: PMD-sized folios in the page cache (mm/shmem.c, do_set_pmd) ---- */
+
+/** Fault outcomes of a shmem PMD (fault.ts names them FILE_READ and SHARED_WRITE). */
+export const HUGE_FILE_READ = 5;
+export const HUGE_SHARED_WRITE = 6;
+
+/**
+ * thp_vma_suitable_order's file part: the VMA's start and its file offset
+ * lie at the same place within 2 MiB, so a folio at an aligned index maps
+ * at an aligned address.
+ */
+const pgoffAligned = (vma: Vma): boolean =>
+  (vma.start / PAGE_SIZE - vma.pgoff) % HPAGE_PMD_NR === 0;
+
+/**
+ * shmem_allowable_huge_orders for the PMD order at page `index` of `vma`'s
+ * shmem file (shmem_huge_global_enabled; the per-size control of 2048 kB
+ * is `inherit`): not VM_NOHUGEPAGE; `deny` never and `force` always, on
+ * every mount; otherwise the mount's huge option: shmem_enabled on the
+ * internal mount (shared anonymous memory, memfd), `never` on the tmpfs
+ * mounts (/dev/shm, mounted without huge=). `always` always, `within_size`
+ * when the file reaches the end of the aligned 2 MiB that holds `index`,
+ * `advise` on VM_HUGEPAGE.
+ */
+export function shmemPolicyAllows(k: Kernel, vma: Vma, index: number): boolean {
+  if (vma.flags & VM_NOHUGEPAGE) return false;
+  const mode = k.thp.shmemEnabled;
+  if (mode === "force") return true;
+  const { dev } = vma.file!;
+  if (dev.major !== 0 || dev.minor !== 1) return false; // a tmpfs mount: huge=never
+  switch (mode) {
+    case "always":
+      return true;
+    case "within_size": {
+      const end = Math.ceil((index + 1) / HPAGE_PMD_NR) * HPAGE_PMD_NR;
+      return Math.ceil(vma.file!.size / PAGE_SIZE) >= end;
+    }
+    case "advise":
+      return (vma.flags & VM_HUGEPAGE) !== 0;
+    default:
+      return false;
+  }
+}
+
+/**
+ * A fault where the PMD is none in a shared shmem VMA (shmem_fault, then
+ * finish_fault's or filemap_map_pmd's do_set_pmd): the PMD-sized folio at
+ * the aligned index is mapped by one PMD with `bits` (the caller's: a
+ * read maps as vm_page_prot, a write writable and dirty); a write marks
+ * the folio dirty. The folio is the one in the page cache, or, where the
+ * policy allows one (shmemPolicyAllows) and nothing of the 2 MiB is cached
+ * or swapped, a new one (clean, zeroed) added to the cache. HUGE_FALLBACK
+ * when a PMD cannot map here (a table exists, the aligned 2 MiB is not in
+ * the VMA or passes the end of the file, small pages are cached there, no
+ * aligned 2 MiB of frames is free): the fault goes on with small pages.
+ * Private mappings of shmem files are not mapped by PMD here (the kernel
+ * maps a read by PMD and splits it at the first write): they map the
+ * folio's pages by PTEs.
+ */
+export function shmemHugeFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, bits: number): number {
+  const key = Math.floor(vpn / PTRS_PER_PTE);
+  if (
+    !(vma.flags & VM_SHARED) ||
+    mm.pt.hasTable(key) ||
+    vma.flags & VM_NOHUGEPAGE ||
+    !pmdFits(vma, vpn * PAGE_SIZE) ||
+    !pgoffAligned(vma)
+  )
+    return HUGE_FALLBACK;
+  const inode = vma.file!;
+  const index = vma.pgoff + (vpn - vma.start / PAGE_SIZE);
+  const hindex = index - (index % HPAGE_PMD_NR);
+  if (hindex + HPAGE_PMD_NR > Math.ceil(inode.size / PAGE_SIZE)) return HUGE_FALLBACK;
+  const { phys } = k;
+  let head = inode.cache.get(hindex);
+  if (head !== 0) {
+    if (phys.orderOf(head) !== HPAGE_PMD_ORDER) return HUGE_FALLBACK;
+  } else {
+    if (!shmemPolicyAllows(k, vma, index) || cachedIn(inode, hindex)) return HUGE_FALLBACK;
+    head = phys.allocLarge(KIND_SHMEM, 0, HPAGE_PMD_ORDER);
+    if (head < 0) return HUGE_FALLBACK;
+    for (let i = 0; i < HPAGE_PMD_NR; i++) {
+      phys.flags[head + i]! |= PG_CACHED;
+      inode.cache.set(hindex + i, head + i);
+    }
+    k.vfs.noteCached(inode);
+  }
+  const span = mm.pt.span().seek(key);
+  const table = span.writable();
+  const write = (bits & PTE_DIRTY) !== 0;
+  for (let i = 0; i < HPAGE_PMD_NR; i++) {
+    table[i] = mkPte(head + i, bits);
+    span.mkYoung(i);
+    phys.incMapcount(head + i);
+    if (write) phys.flags[head + i]! |= PG_DIRTY;
+    if (vma.flags & VM_LOCKED) mlockFolio(phys, head + i);
+  }
+  mm.pt.setHuge(key);
+  k.thp.addEntire(head, 1, true);
+  mm.addRss(KIND_SHMEM, HPAGE_PMD_NR);
+  return write ? HUGE_SHARED_WRITE : HUGE_FILE_READ;
+}
+
+/** Whether any page of the 2 MiB at `hindex` is cached or swapped (shmem_alloc_and_add_folio's xa_find). */
+function cachedIn(inode: Inode, hindex: number): boolean {
+  for (let i = 0; i < HPAGE_PMD_NR; i++) {
+    if (inode.cache.get(hindex + i) !== 0) return true;
+    if (inode.swapped.size > 0 && inode.swapped.has(hindex + i)) return true;
+  }
+  return false;
+}
+
+/**
+ * __split_huge_pmd_locked for a VMA that is not anonymous: the PMD is
+ * zapped whole, no PTE table is made (the next touch faults and maps the
+ * folio again); a dirty PMD marks the folio dirty. The folio stays in the
+ * page cache.
+ */
+function zapShmemPmd(k: Kernel, mm: Mm, key: number): void {
+  const { phys } = k;
+  const span = mm.pt.span().seek(key);
+  const table = span.writable();
+  const head = ptePfn(table[0]!);
+  const dirty = pteDirty(table[0]!);
+  for (let i = 0; i < HPAGE_PMD_NR; i++) {
+    table[i] = 0;
+    if (dirty) phys.flags[head + i]! |= PG_DIRTY;
+    if (phys.decMapcount(head + i) === 0 && phys.flags[head + i]! & PG_MLOCKED)
+      phys.setFlags(head + i, phys.flags[head + i]! & ~PG_MLOCKED);
+  }
+  k.thp.addEntire(head, -1, true);
+  mm.addRss(KIND_SHMEM, -HPAGE_PMD_NR);
+  mm.pt.clearHuge(key);
+  mm.pt.freeTable(key);
+  k.phys.vm.thpSplitPmd++;
+}
+
+/**
+ * A write to a write-protected PMD of a shmem folio in a shared VMA
+ * (wp_huge_pmd: shmem has no huge_fault, so the PMD is split, that is
+ * zapped, and the fault goes on at PTE level, where do_shared_fault's
+ * finish_fault maps the folio by PMD again, writable and dirty): the
+ * PMD becomes writable and dirty, the folio dirty.
+ */
+function shmemHugeWp(k: Kernel, mm: Mm, key: number, softDirtyBit: number): number {
+  const span = mm.pt.span().seek(key);
+  const table = span.writable();
+  const head = ptePfn(table[0]!);
+  for (let i = 0; i < HPAGE_PMD_NR; i++) {
+    table[i] = table[i]! | PTE_WRITE | PTE_DIRTY | softDirtyBit;
+    span.mkYoung(i);
+    k.phys.flags[head + i]! |= PG_DIRTY;
+  }
+  return HUGE_SHARED_WRITE;
+}
+
+/**
+ * The MMU's store through a writable, clean huge PMD: the PMD's dirty bit
+ * (and soft-dirty, `bits`), on all its entries.
+ */
+export function pmdMkdirty(mm: Mm, key: number, bits: number): void {
+  const table = mm.pt.span().seek(key).writable();
+  for (let i = 0; i < HPAGE_PMD_NR; i++) table[i] = table[i]! | bits;
+}
+
+/** ShmemPmdMapped of one VMA, in pages: its huge PMDs that map a shmem folio. */
+export function shmemPmdPagesOf(k: Kernel, mm: Mm, vma: Vma): number {
+  let pages = 0;
+  for (const key of mm.pt.hugeKeys()) {
+    const at = key * PMD_SIZE;
+    if (at < vma.start || at >= vma.end) continue;
+    const pfn = ptePfn(mm.pt.get(key * PTRS_PER_PTE));
+    if (pfn !== ZERO_PFN && isShmemFolio(k.phys, pfn)) pages += HPAGE_PMD_NR;
+  }
+  return pages;
+}
+
+/** NR_SHMEM_THPS: PMD-sized shmem folios (in the page cache), for meminfo's ShmemHugePages. */
+export function shmemThps(k: Kernel): number {
+  let n = 0;
+  for (const [head, order] of k.phys.large)
+    if (order === HPAGE_PMD_ORDER && isShmemFolio(k.phys, head)) n++;
+  return n;
+}
+
+/* ---- mTHP: anonymous folios smaller than a PMD, mapped by PTEs (mm/memory.c alloc_anon_folio) ---- */
+
+/**
+ * do_anonymous_page's write path with mTHP sizes enabled (alloc_anon_folio):
+ * the highest allowed order below the PMD's whose aligned range around
+ * `vpn` lies in the VMA and has every PTE none gets a new folio of that
+ * order, mapped by its PTEs at once (writable, dirty, young, AnonExclusive;
+ * `bits`); an order whose frames cannot be had falls back to the next.
+ * Returns the pages mapped, or 0 when no size fits (a 4 KiB page then).
+ * smaps counts these folios in no huge line (AnonHugePages is PMD
+ * mappings only); kpageflags shows their THP and COMPOUND bits.
+ */
+export function mthpAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, bits: number): number {
+  const { phys } = k;
+  for (let order = HPAGE_PMD_ORDER - 1; order >= MTHP_ORDERS[0]; order--) {
+    if (!orderAllows(k, vma, order)) continue;
+    const nr = 2 ** order;
+    const base = vpn - (vpn % nr);
+    if (base * PAGE_SIZE < vma.start || (base + nr) * PAGE_SIZE > vma.end) continue;
+    let none = true;
+    for (let i = 0; i < nr && none; i++) none = mm.pt.get(base + i) === 0;
+    if (!none) continue;
+    const head = phys.allocLarge(KIND_ANON, 0, order);
+    if (head < 0) continue;
+    vma.anonVma ??= newAnonVma();
+    for (let i = 0; i < nr; i++) {
+      mm.pt.install(base + i, mkPte(head + i, bits));
+      phys.incMapcount(head + i);
+      phys.flags[head + i]! |= PG_ANON_EXCLUSIVE;
+      if (vma.flags & VM_LOCKED) mlockFolio(phys, head + i);
+    }
+    mm.addRss(KIND_ANON, nr);
+    return nr;
+  }
+  return 0;
 }

@@ -4,7 +4,7 @@
  */
 import type { CommitState } from "./commit.js";
 import type { KernelEvent } from "./events.js";
-import type { ThpEnabled, ThpState } from "./huge-memory.js";
+import type { ShmemEnabled, ThpEnabled, ThpState } from "./huge-memory.js";
 import type { HugetlbPool } from "./hugetlb.js";
 import type { Mm } from "./mm.js";
 import type { PhysMem } from "./phys.js";
@@ -36,6 +36,8 @@ export interface KernelConfig {
   readonly hugepages: number;
   /** transparent_hugepage/enabled at boot (`--thp`): "madvise", as on the capture machine. */
   readonly thp: ThpEnabled;
+  /** transparent_hugepage/shmem_enabled at boot (`--thp-shmem`): "never", the kernel's default. */
+  readonly thpShmem: ShmemEnabled;
 }
 
 export const DEFAULT_CONFIG: KernelConfig = {
@@ -49,6 +51,7 @@ export const DEFAULT_CONFIG: KernelConfig = {
   swapBytes: 0,
   hugepages: 0,
   thp: "madvise",
+  thpShmem: "never",
 };
 
 export interface Kernel {

@@ -46,7 +46,14 @@ import {
 } from "./filemap.js";
 import { dupMm } from "./fork.js";
 import { populateRange } from "./gup.js";
-import { recountEntire, type ThpDefrag, type ThpEnabled, ThpState } from "./huge-memory.js";
+import {
+  type MthpMode,
+  recountEntire,
+  type ShmemEnabled,
+  type ThpDefrag,
+  type ThpEnabled,
+  ThpState,
+} from "./huge-memory.js";
 import { HugetlbPool, releaseHugetlbOrphans, setNrHugepages } from "./hugetlb.js";
 import { DEFAULT_CONFIG, type Kernel, type KernelConfig } from "./kernel.js";
 import { type KsmImage, KsmState } from "./ksm.js";
@@ -112,7 +119,16 @@ export interface MachineParts {
   /** The swap headers mkswap wrote (swapon.ts); absent in older images (none). */
   readonly swapHeaders?: SwapHeaders | undefined;
   /** transparent_hugepage/enabled and defrag; absent in older images (the boot option, madvise). */
-  readonly thp?: { readonly enabled: ThpEnabled; readonly defrag: ThpDefrag } | undefined;
+  readonly thp?:
+    | {
+        readonly enabled: ThpEnabled;
+        readonly defrag: ThpDefrag;
+        /** Absent in images saved before shmem THP (the boot option, never). */
+        readonly shmemEnabled?: ShmemEnabled | undefined;
+        /** mTHP sizes' modes by order; absent in older images (the defaults). */
+        readonly sizes?: readonly (readonly [number, MthpMode])[] | undefined;
+      }
+    | undefined;
   /** The process table, in its order. */
   readonly tasks: readonly Task[];
   readonly now: number;
@@ -173,8 +189,12 @@ export class Machine implements Kernel, Timeline {
   /** A machine at power-on, or over restored parts (see restore). */
   private constructor(config: KernelConfig, parts?: MachineParts) {
     this.config = config;
-    this.thp = new ThpState(parts?.thp?.enabled ?? config.thp ?? "madvise");
+    this.thp = new ThpState(
+      parts?.thp?.enabled ?? config.thp ?? "madvise",
+      parts?.thp?.shmemEnabled ?? config.thpShmem ?? "never",
+    );
     if (parts?.thp !== undefined) this.thp.defrag = parts.thp.defrag;
+    for (const [order, mode] of parts?.thp?.sizes ?? []) this.thp.setSize(order, mode);
     if (parts !== undefined) {
       this.phys = parts.phys;
       this.vfs = parts.vfs;

@@ -29,6 +29,11 @@ import type { OvercommitSysctls } from "./commit.js";
 import { PAGE_SIZE, PMD_SIZE, PTRS_PER_PTE, TASK_SIZE } from "./constants.js";
 import { INIT_PID } from "./exit.js";
 import {
+  MTHP_MODES,
+  MTHP_ORDERS,
+  type MthpMode,
+  SHMEM_ENABLED_MODES,
+  type ShmemEnabled,
   THP_DEFRAG_MODES,
   THP_ENABLED_MODES,
   type ThpDefrag,
@@ -114,7 +119,13 @@ export interface MachineImage {
   /** The content generator of `write --random`; absent in older images. */
   readonly randomState?: number;
   /** transparent_hugepage/enabled and defrag; absent in older images (the boot option, madvise). */
-  readonly thp?: { readonly enabled: string; readonly defrag: string };
+  readonly thp?: {
+    readonly enabled: string;
+    readonly defrag: string;
+    readonly shmemEnabled?: string;
+    /** mTHP sizes as [order, mode]; absent in older images (the defaults). */
+    readonly sizes?: readonly (readonly [number, string])[];
+  };
   /** The hugetlb pool (hugetlb.ts); absent when it never held a page. */
   readonly hugetlb?: HugetlbPoolImage;
 }
@@ -332,7 +343,12 @@ export function saveMachine(m: Machine): MachineImage {
     ksm: m.ksm.save((mm) => [...m.tasks.values()].find((t) => t.mm === mm)?.pid ?? -1),
     randomState: m.randomState,
     ...(m.hugetlb.total > 0 ? { hugetlb: saveHugetlbPool(m.hugetlb) } : {}),
-    thp: { enabled: m.thp.enabled, defrag: m.thp.defrag },
+    thp: {
+      enabled: m.thp.enabled,
+      defrag: m.thp.defrag,
+      shmemEnabled: m.thp.shmemEnabled,
+      sizes: [...m.thp.sizes],
+    },
   };
 }
 
@@ -789,14 +805,38 @@ function loadConfig(c: Record<string, unknown>): KernelConfig {
     swapBytes: c.swapBytes === undefined ? 0 : int(c.swapBytes, "config.swapBytes"),
     hugepages: c.hugepages === undefined ? 0 : int(c.hugepages, "config.hugepages"),
     thp: c.thp === undefined ? "madvise" : oneOf(c.thp, THP_ENABLED_MODES, "config.thp"),
+    thpShmem:
+      c.thpShmem === undefined
+        ? "never"
+        : oneOf(c.thpShmem, SHMEM_ENABLED_MODES, "config.thpShmem"),
   };
 }
 
 /** The THP settings. */
-function loadThp(t: Record<string, unknown>): { enabled: ThpEnabled; defrag: ThpDefrag } {
+function loadThp(t: Record<string, unknown>): {
+  enabled: ThpEnabled;
+  defrag: ThpDefrag;
+  shmemEnabled: ShmemEnabled | undefined;
+  sizes: [number, MthpMode][] | undefined;
+} {
+  const sizes =
+    t.sizes === undefined
+      ? undefined
+      : list(t.sizes, "thp.sizes").map((e, i): [number, MthpMode] => {
+          const pair = list(e, `thp.sizes[${i}]`);
+          const order = int(pair[0], `thp.sizes[${i}][0]`);
+          if (!(MTHP_ORDERS as readonly number[]).includes(order))
+            problem(`thp.sizes[${i}][0]`, "not an mTHP order");
+          return [order, oneOf(pair[1], MTHP_MODES, `thp.sizes[${i}][1]`)];
+        });
   return {
+    sizes,
     enabled: oneOf(t.enabled, THP_ENABLED_MODES, "thp.enabled"),
     defrag: oneOf(t.defrag, THP_DEFRAG_MODES, "thp.defrag"),
+    shmemEnabled:
+      t.shmemEnabled === undefined
+        ? undefined
+        : oneOf(t.shmemEnabled, SHMEM_ENABLED_MODES, "thp.shmemEnabled"),
   };
 }
 

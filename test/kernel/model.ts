@@ -7,7 +7,8 @@
  * The commands cover every process verb: spawn, fork, exec, exit, kill
  * (of the login shell too), wait, timed actions with sleep, mmap (anonymous and file, private and
  * shared), munmap, mprotect, mremap, brk, read, write and msync, and the
- * overcommit mode (in mode 2 a refused call changes nothing), and hugetlb
+ * overcommit mode (in mode 2 a refused call changes nothing), THP regions
+ * (private, and shared anonymous ones with shmem THPs), mTHP sizes, and hugetlb
  * mappings (MAP_HUGETLB, private or shared, reserved or not, from a pool of
  * 4: a fault finding no page is SIGBUS, which the model allows only when
  * the pool had none free; moved and shrunk by mremap; the pool resized by
@@ -109,10 +110,12 @@ function writeModel(r: RegionModel, i: number, word: number): void {
 export function setup(options: Partial<KernelConfig> = {}): { model: Model; real: Real } {
   // A small swap file (255 slots), so that pageouts also find it full.
   // A pool of 4 huge pages (8 MiB), so that hugetlb mappings run out of it.
+  // shmem_enabled=advise: shared anonymous THP regions (ThpMmapCmd) get shmem THPs.
   const m = Machine.boot({
     memBytes: 128 * 1024 * 1024,
     swapBytes: 1024 * 1024,
     hugepages: 4,
+    thpShmem: "advise",
     ...options,
   });
   const files: FileModel[] = [];
@@ -224,13 +227,17 @@ class MmapCmd extends Cmd {
  * A 2 MiB-aligned private anonymous region advised MADV_HUGEPAGE: its first
  * write maps a PMD-sized THP, which the other verbs then fork, write after
  * fork (PMD split and 4 KiB copy), munmap, mprotect, page out and free in
- * part (PMD splits), or collapse back (`collapse`: MADV_COLLAPSE).
+ * part (PMD splits), move (mremap: the PMD whole, or split), or collapse
+ * back (`collapse`: MADV_COLLAPSE). `shared`: shared anonymous memory
+ * instead, advised MADV_HUGEPAGE under shmem_enabled=advise (setup): a
+ * PMD-sized shmem folio in its page cache, mapped by PMD (a split zaps it).
  * Placed inside a PROT_NONE MAP_NORESERVE reservation, as hugepage.h does.
  */
 class ThpMmapCmd extends Cmd {
   constructor(
     readonly proc: number,
     readonly collapse: boolean,
+    readonly shared = false,
   ) {
     super();
   }
@@ -253,16 +260,17 @@ class ThpMmapCmd extends Cmd {
       addr: start,
       length: HUGE,
       prot: 3,
-      flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+      flags: (this.shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS | MAP_FIXED,
       file: null,
       fileWritable: true,
       offset: 0,
     });
     if (refusedByOvercommit(real, r)) return;
     if (!r.ok) throw new Error(`mmap failed: ${r.errno}`);
+    const collapse = this.collapse && !this.shared;
     if (
-      !real.m.madvise(p.pid, start, HUGE, this.collapse ? MADV_COLLAPSE : MADV_HUGEPAGE).ok &&
-      !this.collapse
+      !real.m.madvise(p.pid, start, HUGE, collapse ? MADV_COLLAPSE : MADV_HUGEPAGE).ok &&
+      !collapse
     )
       throw new Error("madvise hugepage failed");
     p.regions.push({
@@ -270,10 +278,30 @@ class ThpMmapCmd extends Cmd {
       pages: HUGE / PAGE_SIZE,
       writable: true,
       words: new Map(),
-      backing: null,
+      backing: this.shared ? { words: new Map<number, number>(), pgoff: 0, shared: true } : null,
     });
   }
-  toString = () => `thp_mmap(${this.proc}${this.collapse ? ", collapse" : ""})`;
+  toString = () =>
+    `thp_mmap(${this.proc}${this.collapse ? ", collapse" : ""}${this.shared ? ", shared" : ""})`;
+}
+
+/**
+ * hugepages-<size>kB/enabled of an mTHP size (16 kB … 1 MiB): `always`
+ * makes the next write faults map folios of that size by their PTEs, which
+ * the other verbs then fork, copy, unmap and page out (kept) as large folios.
+ */
+class MthpCmd extends Cmd {
+  constructor(
+    readonly order: number,
+    readonly mode: "always" | "never",
+  ) {
+    super();
+  }
+  check = () => true;
+  run(_model: Model, real: Real): void {
+    real.m.thp.setSize(this.order, this.mode);
+  }
+  toString = () => `mthp(${4 << this.order}kB, ${this.mode})`;
 }
 
 /** MADV_COLLAPSE of a whole region: what anyone reads stays the same. */
@@ -670,7 +698,7 @@ class MremapCmd extends Cmd {
     readonly proc: number,
     readonly region: number,
     readonly pages: number,
-    readonly how: "resize" | "fixed" | "dontunmap",
+    readonly how: "resize" | "fixed" | "aligned" | "dontunmap",
   ) {
     super();
   }
@@ -683,10 +711,14 @@ class MremapCmd extends Cmd {
     if (region.backing !== null) pages = Math.min(pages, region.pages);
     let flags = MREMAP_MAYMOVE;
     let newAddr = 0;
-    if (this.how === "fixed") {
+    let reservedAt = 0;
+    // "aligned": to a 2 MiB boundary, where a THP region's PMDs move whole
+    const slack = this.how === "aligned" ? 2 * 1024 * 1024 : 0;
+    const fixed = this.how === "fixed" || this.how === "aligned";
+    if (fixed) {
       const reserved = real.m.mmap(p.pid, {
         addr: 0,
-        length: pages * PAGE_SIZE,
+        length: pages * PAGE_SIZE + slack,
         prot: 0,
         flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
         file: null,
@@ -694,13 +726,14 @@ class MremapCmd extends Cmd {
         offset: 0,
       });
       if (!reserved.ok) throw new Error(`mmap failed: ${reserved.errno}`);
-      newAddr = reserved.value;
+      reservedAt = reserved.value;
+      newAddr = slack === 0 ? reserved.value : Math.ceil(reserved.value / slack) * slack;
       flags |= MREMAP_FIXED;
     }
     if (this.how === "dontunmap") flags |= MREMAP_DONTUNMAP;
     if (region.hugetlb) {
-      if (newAddr !== 0) real.m.munmap(p.pid, newAddr, pages * PAGE_SIZE);
-      remapHugetlb(real, p, region, pages, this.how);
+      if (fixed) real.m.munmap(p.pid, reservedAt, pages * PAGE_SIZE + slack);
+      remapHugetlb(real, p, region, pages, this.how === "aligned" ? "fixed" : this.how);
       return;
     }
     const vma = real.m.tasks.get(p.pid)!.mm!.vmaAt(region.start);
@@ -717,9 +750,9 @@ class MremapCmd extends Cmd {
       // KSM advice of part of it (KsmCmd) split the region: mremap refuses
       // a range of several VMAs (vma_to_resize) and changes nothing, unless
       // it is a same-length MREMAP_FIXED move (remap_move, Linux 6.17)
-      if (this.how === "fixed" && pages === region.pages)
+      if (fixed && pages === region.pages)
         throw new Error("a same-length fixed move across VMAs failed");
-      if (this.how === "fixed") real.m.munmap(p.pid, newAddr, pages * PAGE_SIZE);
+      if (fixed) real.m.munmap(p.pid, reservedAt, pages * PAGE_SIZE + slack);
       return;
     }
     if (!r.ok) throw new Error(`mremap failed: ${r.errno}`);
@@ -1022,6 +1055,10 @@ export const allCommands = [
     .tuple(fc.nat(7), fc.integer({ min: 0, max: 6 }))
     .map(([k, n]) => (k === 0 ? new SaveLoadCmd() : new NrHugepagesCmd(n))),
   fc.tuple(fc.nat(7), fc.boolean()).map(([p, c]) => new ThpMmapCmd(p, c)),
+  fc.nat(7).map((p) => new ThpMmapCmd(p, false, true)),
+  fc
+    .tuple(fc.integer({ min: 2, max: 8 }), fc.constantFrom("always" as const, "never" as const))
+    .map(([o, mode]) => new MthpCmd(o, mode)),
   fc.tuple(fc.nat(7), fc.nat(7)).map(([p, r]) => new CollapseCmd(p, r)),
   ksmArb,
   ksmArb,
@@ -1052,9 +1089,16 @@ export const allCommands = [
       fc.nat(7),
       fc.nat(7),
       fc.integer({ min: 1, max: 40 }),
-      fc.constantFrom("resize" as const, "fixed" as const, "dontunmap" as const),
+      fc.integer({ min: 1, max: 512 }),
+      fc.constantFrom(
+        "resize" as const,
+        "fixed" as const,
+        "aligned" as const,
+        "dontunmap" as const,
+      ),
     )
-    .map(([p, r, n, how]) => new MremapCmd(p, r, n, how)),
+    // a THP region moves whole (512 pages) or in part, else small sizes
+    .map(([p, r, n, big, how]) => new MremapCmd(p, r, how === "aligned" ? big : n, how)),
   pageoutArb,
   pageoutArb,
   overcommitArb,

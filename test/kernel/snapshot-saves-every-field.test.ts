@@ -53,8 +53,9 @@ const KNOWN: Record<string, readonly string[]> = {
   ],
   // files is the hugetlbfs files the VMAs map, found again from them on load.
   HugetlbPool: ["free", "total", "resv", "surplus", "files"],
-  // enabled and defrag are saved; entire is recounted from the huge PMDs on load.
-  ThpState: ["enabled", "defrag", "entire"],
+  // enabled, defrag, shmemEnabled and sizes are saved (mthpOn follows sizes);
+  // entire and shmemEntire are recounted from the huge PMDs on load.
+  ThpState: ["enabled", "defrag", "shmemEnabled", "sizes", "mthpOn", "entire", "shmemEntire"],
   // committed and objects are recounted from the mappings on load; unchecked
   // and refused live only inside one system call; the rl* fields are
   // printk's rate limit, which starts afresh.

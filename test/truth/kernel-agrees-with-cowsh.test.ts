@@ -316,12 +316,7 @@ const scenarioFiles = (ext: string): string[] =>
  * is written; the first test fails if one is here and has a script, or is
  * neither here nor scripted, so the list cannot rot.
  */
-const PENDING_MODEL: Readonly<Record<string, string>> = {
-  "79-thp-shmem-anon":
-    "model in issue 13: shmem THP on shared anonymous memory (shmem_enabled=always)",
-  "80-thp-memfd": "model in issue 13: shmem THP on memfd (shmem_enabled=advise)",
-  "95-mthp-64k": "model in issue 13: multi-size THP (hugepages-64kB/enabled=always)",
-};
+const PENDING_MODEL: Readonly<Record<string, string>> = {};
 
 /** Every scenario that has a cowsh script: these are compared. */
 const scenarios = scenarioFiles(".cowsh");

@@ -21,6 +21,7 @@ describe("quickParse", () => {
     [["--mem=1G", "--no-zero-page", "--soft-dirty", "--no-anon-names", "x.cowsh"]],
     [["--fault-around", "4096", "--readahead-kb=0", "-c", "ps"]],
     [["--check", "--command", "ps"]],
+    [["--thp", "always", "--thp-shmem=within_size", "-c", "ps"]],
     [["--load", "m.img"]],
     [["--play", "demo/x.cowsh", "--typing-speed", "50", "--pause-ms", "0", "--record", "x.cast"]],
     [["--quiz", "demo/x.cowsh", "--time-scale", "0.5"]],
