@@ -33,8 +33,15 @@ const KNOWN: Record<string, readonly string[]> = {
     "ksm",
     "randomState",
   ],
-  // KsmState (ksm.ts): saved whole by its save(); liveMms() is a method.
+  // KsmState (ksm.ts): saved whole by its save(); liveMms() is a method;
+  // nextPfn is scratch between nextItem() and its caller inside one batch;
+  // epoch, seenFrees and seenMax date the chains' search index, which a load
+  // starts afresh (each chain's first search then starts at its head).
   KsmState: [
+    "nextPfn",
+    "epoch",
+    "seenFrees",
+    "seenMax",
     "tun",
     "pagesShared",
     "pagesSharing",
