@@ -9,12 +9,14 @@ import { kpageflags, type U64 } from "../../../fs/proc/page.js";
 import { vmaName } from "../../../fs/proc/task-mmu.js";
 import {
   PAGE_SIZE,
+  PMD_SIZE,
   VM_LOCKED,
   VM_PFNMAP,
   VM_SHARED,
   VM_SOFTDIRTY,
   VM_WRITE,
 } from "../../../src/kernel/constants.js";
+import { isVmHugetlb } from "../../../src/kernel/hugetlb.js";
 import type { Machine } from "../../../src/kernel/machine.js";
 import type { Mm } from "../../../src/kernel/mm.js";
 import {
@@ -49,6 +51,7 @@ import type { Task } from "../../../src/kernel/task.js";
 import { fileIndex, isAnonymous, type Vma } from "../../../src/kernel/vma.js";
 import { vmaLabel, vmaPerms } from "../../../src/views/vma-label.js";
 import { isNormal, type Page, pssSentence } from "./facts.js";
+import { explainHugetlbPage, hugeSection } from "./huge.js";
 import { plural, section, wrap } from "./prose.js";
 import { readSection, writeSection } from "./write.js";
 
@@ -56,6 +59,14 @@ import { readSection, writeSection } from "./write.js";
 export function explainPage(m: Machine, task: Task & { mm: Mm }, vma: Vma, at: number): string {
   const addr = Math.floor(at / PAGE_SIZE) * PAGE_SIZE;
   const vpn = addr / PAGE_SIZE;
+  if (isVmHugetlb(vma))
+    return explainHugetlbPage(
+      m,
+      task,
+      vma,
+      addr,
+      heading({ m, task, vma, addr, pte: 0, pfn: -1, young: false }, at),
+    );
   const pte = task.mm.pt.get(vpn);
   if (pteIsSwap(pte))
     return `${[...heading({ m, task, vma, addr, pte, pfn: -1, young: false }, at), "", ...swapSection(m, vma, pte)].join("\n")}\n`;
@@ -74,14 +85,31 @@ export function explainPage(m: Machine, task: Task & { mm: Mm }, vma: Vma, at: n
     "",
     ...pteSection(page),
     ...(pteNone(pte) ? [] : ["", ...frameSection(page)]),
+    ...hugeBlock(page),
     ...(pteNone(pte) || (vma.flags & VM_PFNMAP) !== 0 ? [] : ["", ...mappedBy(page, mappers)]),
     "",
     ...smapsSection(page, mappers),
     "",
-    ...writeSection(page, mappers),
+    ...(hugeZeroWrite(page) ?? writeSection(page, mappers)),
     ...(pteNone(pte) ? ["", ...readSection(page)] : []),
   ];
   return `${lines.join("\n")}\n`;
+}
+
+/** The huge-page section after a blank line, or nothing. */
+function hugeBlock(p: Page): string[] {
+  if (p.vma.flags & VM_PFNMAP) return [];
+  const lines = hugeSection(p);
+  return lines.length === 0 ? [] : ["", ...lines];
+}
+
+/** A write to the huge zero page (do_huge_pmd_wp_page), which is not the small zero page's story. */
+function hugeZeroWrite(p: Page): string[] | null {
+  if (p.pfn !== ZERO_PFN || !p.task.mm.pt.isHuge(Math.floor(p.addr / PMD_SIZE))) return null;
+  if (!(p.vma.flags & VM_WRITE)) return null;
+  return section("A write now: do_huge_pmd_wp_page, a new THP", [
+    "The PMD maps the huge zero page read-only: the write fault allocates a zeroed 2 MiB folio and maps it by the PMD, writable and dirty (do_huge_zero_wp_pmd). 1 minor fault for all 512 pages; smaps: Rss, Pss, Private_Dirty, Anonymous and AnonHugePages grow by 2048 kB. With no 2 MiB of frames free, the PMD is split and the write takes one small page.",
+  ]);
 }
 
 function heading(p: Page, at: number): string[] {
