@@ -201,8 +201,8 @@ export interface FramesView {
   readonly firstUsable: number;
   readonly highWater: number;
   readonly runs: Runs;
-  /** Head PFNs of the compound pages drawn (a cell holding one shows the head). */
-  readonly heads: readonly number[];
+  /** The compound pages drawn, as head PFN and head state (a cell holding a head shows it). */
+  readonly heads: readonly (readonly [pfn: number, state: number])[];
   readonly totals: FrameTotals;
   readonly meminfo: MeminfoFigures;
 }
@@ -300,6 +300,17 @@ function meminfoFigures(m: Machine): MeminfoFigures {
   };
 }
 
+/** The heads of the compound pages in [first, end) in use, with their head state, by PFN. */
+function headsIn(phys: PhysMem, first: number, end: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const head of phys.large.keys()) {
+    if (head < first || head >= end) continue;
+    const hugetlb = (phys.flags[head]! & PG_HUGETLB) !== 0;
+    out.push([head, hugetlb ? FRAME_HUGETLB_HEAD : FRAME_THP_HEAD]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
 /** Collects the picture: the frames handed out so far, or with `all` every frame of RAM. */
 export function collectFrames(m: Machine, all: boolean): FramesView {
   const { phys } = m;
@@ -319,7 +330,7 @@ export function collectFrames(m: Machine, all: boolean): FramesView {
     firstUsable: phys.firstUsable,
     highWater: phys.highWater,
     runs: b.runs,
-    heads: [...phys.large.keys()].filter((h) => h >= first && h < end).sort((x, y) => x - y),
+    heads: headsIn(phys, first, end),
     totals: frameTotals(m),
     meminfo: meminfoFigures(m),
   };
@@ -343,11 +354,14 @@ export function layoutFrames(view: FramesView, columns: number): FramesLayout {
   const scale = scaleFor(view.count, perRow * FRAMES_MAX_ROWS);
   const cells = groupCells(view.runs, view.count, scale, FRAME_MIXED, FRAME_STATES);
   // A cell holding a compound page's head shows the head, whatever else it holds of the page.
-  for (const head of view.heads) {
+  for (const [head, headState] of view.heads) {
     const cell = Math.floor((head - view.first) / scale);
     const state = cells.states[cell];
-    if (state === FRAME_THP_TAIL) cells.states[cell] = FRAME_THP_HEAD;
-    else if (state === FRAME_HUGETLB_TAIL) cells.states[cell] = FRAME_HUGETLB_HEAD;
+    const tail = headState === FRAME_THP_HEAD ? FRAME_THP_TAIL : FRAME_HUGETLB_TAIL;
+    if (state === tail || state === FRAME_MIXED) {
+      cells.states[cell] = headState;
+      cells.counts[cell] = 0;
+    }
   }
   const lines: FramesLine[] = [];
   for (let from = 0; from < cells.states.length; from += perRow) {
