@@ -453,12 +453,13 @@ function compoundLines(view: FramesView): string[] {
   const order = `order ${c.order}, ${2 ** c.order} frames each`;
   if (c.thp > 0)
     out.push(
-      `compound: ${plural(c.thp, "THP")} (${order}); ${c.thpPmdMapped} mapped by a PMD: AnonHugePages ${mi.AnonHugePages} kB`,
+      `THPs: ${c.thp} (${order}), ${c.thpPmdMapped} mapped by a PMD: AnonHugePages ${mi.AnonHugePages} kB`,
     );
   const pool = c.hugetlbInUse + c.hugetlbFree;
   if (pool > 0)
     out.push(
-      `hugetlb pool: ${plural(pool, "page")} (${order}), ${c.hugetlbInUse} in use, ${c.hugetlbFree} free, ${mi.HugePages_Rsvd} reserved: HugePages_Total ${mi.HugePages_Total}, HugePages_Free ${mi.HugePages_Free}, HugePages_Rsvd ${mi.HugePages_Rsvd}`,
+      `hugetlb pool: ${plural(pool, "page")} (${order}), ${c.hugetlbInUse} in use, ${c.hugetlbFree} free,`,
+      `  ${mi.HugePages_Rsvd} reserved: HugePages_Total ${mi.HugePages_Total}, HugePages_Free ${mi.HugePages_Free}, HugePages_Rsvd ${mi.HugePages_Rsvd}`,
     );
   return out;
 }

@@ -163,7 +163,10 @@ describe("frames with compound pages", () => {
     expect(t.get("free")![1]).toBe(meminfo.get("MemFree"));
     expect(out).not.toContain("mapped by no PTE");
     expect(out).toMatch(/\n[0-9a-f]{6} h{64}\n/);
-    expect(out).toContain("hugetlb pool: 2 pages (order 9, 512 frames each), 0 in use, 2 free");
+    expect(out).toContain(
+      "hugetlb pool: 2 pages (order 9, 512 frames each), 0 in use, 2 free,\n  0 reserved: HugePages_Total 2, HugePages_Free 2, HugePages_Rsvd 0\n",
+    );
+    expect(longest(out)).toBeLessThanOrEqual(80);
     expect(out).toContain("h hugetlb pool, free");
   });
 
@@ -173,7 +176,7 @@ describe("frames with compound pages", () => {
     const out = sh(s, "frames --width 140").stdout;
     expect(out).toMatch(/ Gg{127}\n/);
     expect(out).toMatch(/ h{128}\n/);
-    expect(out).toContain("1 in use, 1 free, 0 reserved");
+    expect(out).toContain("1 in use, 1 free,\n  0 reserved");
   });
 
   test("THPs: T at each head (even when a cell holds 4 frames), t over the tails; AnonPages still counts them", () => {
@@ -186,8 +189,9 @@ describe("frames with compound pages", () => {
     expect(out).toMatch(/\n009600 Tt{63}\n/);
     expect(out).toMatch(/\n009800 Tt{63}\n/);
     expect(out).toContain(
-      "compound: 2 THPs (order 9, 512 frames each); 2 mapped by a PMD: AnonHugePages 4096 kB",
+      "THPs: 2 (order 9, 512 frames each), 2 mapped by a PMD: AnonHugePages 4096 kB\n",
     );
+    expect(longest(out)).toBeLessThanOrEqual(80);
     const meminfo = kbFields(sh(s, "cat /proc/meminfo").stdout);
     expect(totals(out).get("anon")![1]).toBe(meminfo.get("AnonPages"));
     const colour = framesAnsi(view, 80).map((l) => stripAnsi(l));
