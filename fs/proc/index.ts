@@ -3,12 +3,14 @@
  * files at the top. Each file is generated from the machine when it is
  * read, so /proc is always consistent with the kernel.
  */
+
 import type { Machine } from "../../src/kernel/machine.js";
 import { failure, type Result, success } from "../../src/kernel/result.js";
 import type { Task } from "../../src/kernel/task.js";
 import { showStat, showStatm, showStatus } from "./array.js";
 import { commWrite, showCmdline, showComm, showEnviron } from "./base.js";
 import { clearRefsWrite } from "./clear-refs.js";
+import { showKsmMergingPages, showKsmStat } from "./ksm.js";
 import { showMeminfo } from "./meminfo.js";
 import { showLoadavg, showStat as showSystemStat, showUptime, showVersion } from "./misc.js";
 import { kpagecount, kpageflags, type PfnEntry, pfnEntries } from "./page.js";
@@ -91,6 +93,8 @@ export const PID_FILES = new Map<string, PidFileMaker>([
       ),
   ],
   ["environ", (_m, t) => text(() => showEnviron(t))],
+  ["ksm_merging_pages", (m, t) => text(() => success(showKsmMergingPages(m, t)))],
+  ["ksm_stat", (m, t) => text(() => success(showKsmStat(m, t)))],
   ["maps", (_m, t) => text(() => success(showMaps(t.mm)))],
   ["pagemap", (m, t) => pagemapFile(m, t)],
   [

@@ -17,7 +17,9 @@
  * A page accessed twice (folio_mark_accessed) is ACTIVE instead of
  * REFERENCED. Every page is order 0, so COMPOUND_* and THP never appear.
  */
+
 import { HPAGE_PMD_NR, HUGE_ZERO_PFN, largeHead } from "../../src/kernel/huge-memory.js";
+import { PG_KSM } from "../../src/kernel/ksm.js";
 import {
   KIND_ANON,
   KIND_FREE,
@@ -54,6 +56,7 @@ const KPF_COMPOUND_HEAD = 1 << 15;
 const KPF_COMPOUND_TAIL = 1 << 16;
 const KPF_HUGE = 1 << 17;
 const KPF_UNEVICTABLE = 1 << 18;
+const KPF_KSM = 1 << 21;
 const KPF_ZERO_PAGE = 1 << 24;
 const KPF_THP = 1 << 22;
 /* Kernel-internal KPF_* bits 32-63 (include/linux/kernel-page-flags.h), in the high word. */
@@ -110,6 +113,7 @@ export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
   if (kind === KIND_ANON) lo |= f & PG_LAZYFREE ? KPF_ANON : KPF_ANON | KPF_SWAPBACKED;
   if (kind === KIND_SHMEM) lo |= KPF_SWAPBACKED;
   if (f & PG_DIRTY) lo |= KPF_DIRTY;
+  if (f & PG_KSM) lo |= KPF_KSM;
   if (f & PG_REFERENCED) lo |= KPF_REFERENCED;
   if (f & PG_ACTIVE) lo |= KPF_ACTIVE;
   if (f & PG_READAHEAD) lo |= KPF_RECLAIM;

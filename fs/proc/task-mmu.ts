@@ -19,6 +19,7 @@ import {
 import { anonHugePagesOf, HUGE_ZERO_PFN, thpEligible } from "../../src/kernel/huge-memory.js";
 import { HPAGE_SIZE, hugetlbPagemap, hugetlbSmaps, isVmHugetlb } from "../../src/kernel/hugetlb.js";
 import type { Kernel } from "../../src/kernel/kernel.js";
+import { PG_KSM } from "../../src/kernel/ksm.js";
 import type { Mm } from "../../src/kernel/mm.js";
 import {
   type PteSpan,
@@ -60,6 +61,8 @@ export interface MemSizeStats {
   privateDirty: number;
   referenced: number;
   anonymous: number;
+  /** Pages that are KSM pages (smaps `KSM:`). */
+  ksm: number;
   pss: number;
   pssDirty: number;
   pssAnon: number;
@@ -86,6 +89,7 @@ export const emptyStats = (): MemSizeStats => ({
   privateDirty: 0,
   referenced: 0,
   anonymous: 0,
+  ksm: 0,
   pss: 0,
   pssDirty: 0,
   pssAnon: 0,
@@ -184,6 +188,7 @@ function addStats(mss: MemSizeStats, more: MemSizeStats): void {
   mss.privateDirty += more.privateDirty;
   mss.referenced += more.referenced;
   mss.anonymous += more.anonymous;
+  mss.ksm += more.ksm;
   mss.pss += more.pss;
   mss.pssDirty += more.pssDirty;
   mss.pssAnon += more.pssAnon;
@@ -215,6 +220,7 @@ function accountSpan(
   let privateDirty = 0;
   let referenced = 0;
   let anonymous = 0;
+  let ksm = 0;
   let pss = 0;
   let pssDirty = 0;
   let pssAnon = 0;
@@ -234,6 +240,7 @@ function accountSpan(
     const mc = raw === MAPCOUNT_SATURATED ? phys.mapcountOf(pfn) : raw;
     resident++;
     if (kind === KIND_ANON) anonymous++;
+    if (f & PG_KSM) ksm++;
     if (youngAt(youngBits, i) || f & PG_REFERENCED) referenced++;
     const dirty = pteDirty(pte) || (f & PG_DIRTY) !== 0;
     if (f & PG_LAZYFREE && !dirty) lazyFree++;
@@ -255,6 +262,7 @@ function accountSpan(
   mss.privateDirty += privateDirty;
   mss.referenced += referenced;
   mss.anonymous += anonymous;
+  mss.ksm += ksm;
   mss.pss += pss;
   mss.pssDirty += pssDirty;
   mss.pssAnon += pssAnon;
@@ -355,7 +363,7 @@ function showSmapTail(mss: MemSizeStats): string {
     field("Private_Dirty", kb(mss.privateDirty)) +
     field("Referenced", kb(mss.referenced)) +
     field("Anonymous", kb(mss.anonymous)) +
-    field("KSM", 0) +
+    field("KSM", kb(mss.ksm)) +
     field("LazyFree", kb(mss.lazyFree)) +
     field("AnonHugePages", kb(mss.anonHuge)) +
     field("ShmemPmdMapped", 0) +

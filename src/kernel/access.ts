@@ -45,8 +45,12 @@ export const SIGBUS = 7;
 export const SIGKILL = 9;
 export const SIGSEGV = 11;
 
+/** Gives each page a store writes its own content word (`write --random`). */
+export type WordSource = () => number;
+
 /**
- * Touches every page of [start, start + length): stores `word` (write; null
+ * Touches every page of [start, start + length): stores `word` (write; a
+ * WordSource gives every page the next word it yields; null
  * faults the page in writable without changing it, as get_user_pages with
  * FOLL_WRITE does) or loads (read). With `add`, a store adds `word` to
  * what the page held, as a store to part of a page keeps the rest: the
@@ -61,7 +65,7 @@ export function accessRange(
   start: number,
   length: number,
   write: boolean,
-  word: number | null,
+  word: number | WordSource | null,
   collectWords: boolean,
   add = false,
 ): AccessReport {
@@ -133,8 +137,10 @@ export function accessRange(
           byKind[FAULT_KINDS.indexOf(fault)]!++;
           pfn = hugetlbFrame(mm, addr, write);
         }
-        if (write && word !== null) content[pfn] = add ? (content[pfn]! + word) >>> 0 : word;
-        else report.words?.push(content[pfn]!);
+        if (write && word !== null) {
+          const w = typeof word === "function" ? word() : word;
+          content[pfn] = add ? (content[pfn]! + w) >>> 0 : w;
+        } else report.words?.push(content[pfn]!);
         pages++;
         continue;
       }
@@ -159,8 +165,10 @@ export function accessRange(
       span.mkYoung(i);
       if (write && !pteDirty(pte)) span.set(i, pte | dirtyBits);
       const pfn = ptePfn(pte);
-      if (write && word !== null) content[pfn] = add ? (content[pfn]! + word) >>> 0 : word;
-      else report.words?.push(content[pfn]!);
+      if (write && word !== null) {
+        const w = typeof word === "function" ? word() : word;
+        content[pfn] = add ? (content[pfn]! + w) >>> 0 : w;
+      } else report.words?.push(content[pfn]!);
       pages++;
     }
   }

@@ -81,6 +81,8 @@ export const MADV_DONTNEED = 4;
 export const MADV_FREE = 8;
 export const MADV_DONTFORK = 10;
 export const MADV_DOFORK = 11;
+export const MADV_MERGEABLE = 12;
+export const MADV_UNMERGEABLE = 13;
 export const MADV_HUGEPAGE = 14;
 export const MADV_NOHUGEPAGE = 15;
 export const MADV_DONTDUMP = 16;
@@ -103,6 +105,8 @@ export const MADV_BY_NAME: Readonly<Record<string, number>> = {
   free: MADV_FREE,
   dontfork: MADV_DONTFORK,
   dofork: MADV_DOFORK,
+  mergeable: MADV_MERGEABLE,
+  unmergeable: MADV_UNMERGEABLE,
   hugepage: MADV_HUGEPAGE,
   nohugepage: MADV_NOHUGEPAGE,
   dontdump: MADV_DONTDUMP,

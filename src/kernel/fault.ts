@@ -38,6 +38,7 @@ import {
   thpPolicyAllows,
 } from "./huge-memory.js";
 import type { Kernel } from "./kernel.js";
+import { PG_KSM } from "./ksm.js";
 import type { Mm } from "./mm.js";
 import {
   mkPte,
@@ -379,6 +380,7 @@ function doWpPage(vmf: VmFault, pte: number): number {
  */
 function canReuseAnon(k: Kernel, pfn: number, flags: number): boolean {
   if (flags & PG_ANON_EXCLUSIVE) return true;
+  if (flags & PG_KSM) return false; // a KSM page is never reused (folio_test_ksm)
   const { phys } = k;
   if (flags & PG_SWAPCACHE && phys.mapcountOf(pfn) === 1) k.swap.freeSwap(phys, pfn);
   return phys.refcount(pfn) === 1;

@@ -118,6 +118,7 @@ export function checkInvariants(m: Machine): InvariantReport {
   checkCommit(m, mms, v);
   checkLru(m, v);
   checkLruOrder(m, v);
+  m.ksm.check(m, v);
   return { violations: v, pssFixed, mappedFrames };
 }
 

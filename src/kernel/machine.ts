@@ -11,7 +11,7 @@
  * Boot is deterministic: init is PID 1, a login shell PID 2, PIDs are handed
  * out in order, and there is no address-space randomisation.
  */
-import { type AccessReport, accessRange, SIGKILL, SIGSEGV } from "./access.js";
+import { type AccessReport, accessRange, SIGKILL, SIGSEGV, type WordSource } from "./access.js";
 import { clearRefs } from "./clear-refs.js";
 import {
   CommitState,
@@ -49,6 +49,7 @@ import { populateRange } from "./gup.js";
 import { recountEntire, type ThpDefrag, type ThpEnabled, ThpState } from "./huge-memory.js";
 import { HugetlbPool, releaseHugetlbOrphans, setNrHugepages } from "./hugetlb.js";
 import { DEFAULT_CONFIG, type Kernel, type KernelConfig } from "./kernel.js";
+import { type KsmImage, KsmState } from "./ksm.js";
 import type { Mm, ZapStats } from "./mm.js";
 import {
   clearMlocked,
@@ -119,6 +120,10 @@ export interface MachineParts {
   readonly nextPid: number;
   readonly log: readonly string[];
   readonly logTimes: readonly number[];
+  /** KSM's state (ksm.ts); absent in older images (ksmd as at boot). */
+  readonly ksm?: KsmImage | undefined;
+  /** randomWord()'s generator; absent in older images (as at boot). */
+  readonly randomState?: number | undefined;
 }
 
 export class Machine implements Kernel, Timeline {
@@ -137,6 +142,10 @@ export class Machine implements Kernel, Timeline {
   trace: ((event: KernelEvent) => void) | null = null;
   /** Nanoseconds since boot. */
   now = 0;
+  /** The state of randomWord()'s generator. */
+  randomState = 0x2545f491;
+  /** KSM: ksmd's tunables, trees and counters (ksm.ts). */
+  readonly ksm = new KsmState();
   /** Wall-clock seconds of the boot (btime), fixed so output is reproducible. */
   readonly bootTime = 1_798_761_600; // 2027-01-01 00:00:00 UTC
   /** Messages the kernel logged (OOM kills), for the shell to show. */
@@ -203,6 +212,9 @@ export class Machine implements Kernel, Timeline {
     m.nextPid = parts.nextPid;
     for (const line of parts.log) m.log.push(line);
     for (const at of parts.logTimes) m.logTimes.push(at);
+    if (parts.ksm !== undefined)
+      m.ksm.restore(parts.ksm, (pid) => m.tasks.get(pid)?.mm ?? undefined);
+    if (parts.randomState !== undefined) m.randomState = parts.randomState;
     return m;
   }
 
@@ -547,7 +559,7 @@ export class Machine implements Kernel, Timeline {
     addr: number,
     length: number,
     write: boolean,
-    word: number | null = 0,
+    word: number | WordSource | null = 0,
     collect = false,
     add = false,
   ): Result<AccessReport> {
@@ -743,6 +755,27 @@ export class Machine implements Kernel, Timeline {
     } else this.access(task.pid, step.addr, step.length, step.kind === "write");
   }
 
+  /**
+   * The next word of the content generator (`write --random`): xorshift32,
+   * never 0 (a zeroed page's word), deterministic from boot.
+   */
+  randomWord(): number {
+    let x = this.randomState;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.randomState = x >>> 0;
+    return this.randomState;
+  }
+
+  /** Every live mm with its task's PID (for ksmd). */
+  liveMms(): Map<Mm, number> {
+    const found = new Map<Mm, number>();
+    for (const t of this.tasks.values())
+      if (t.mm !== null && !found.has(t.mm)) found.set(t.mm, t.pid);
+    return found;
+  }
+
   /** The login shell's wait status if it died since the last call, else null. */
   takeLoginShellDeath(): number | null {
     const status = this.loginShellStatus;
@@ -757,7 +790,14 @@ export class Machine implements Kernel, Timeline {
 
   /** Advances the clock by `ns`, running every action that falls due, in time order. */
   advance(ns: number): void {
-    advanceTo(this, this.now + Math.max(0, ns), (task) => this.runActions(task));
+    const target = this.now + Math.max(0, ns);
+    // ksmd's batches (ksm.ts) interleave with the tasks' timed actions.
+    for (let at = this.ksm.nextBatch(this, this.now, target); at !== null; ) {
+      advanceTo(this, at, (task) => this.runActions(task));
+      this.ksm.batch(this, this.liveMms());
+      at = this.ksm.nextBatch(this, this.now, target);
+    }
+    advanceTo(this, target, (task) => this.runActions(task));
     this.vfs.now = this.bootTime + Math.floor(this.now / NSEC_PER_SEC);
   }
 

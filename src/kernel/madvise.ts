@@ -24,6 +24,7 @@ import {
 import { fadviseWillneed, shmemSwapinRange } from "./filemap.js";
 import { populateRange } from "./gup.js";
 import type { Kernel } from "./kernel.js";
+import { PG_KSM } from "./ksm.js";
 import { type Mm, normalPage } from "./mm.js";
 import {
   PTE_DIRTY,
@@ -88,6 +89,7 @@ function coldOrPageoutPtes(k: Kernel, mm: Mm, vma: Vma, span: PteSpan, pageout: 
     if (!pageout) span.mkOld(i);
     phys.setFlags(pfn, f & ~(PG_REFERENCED | PG_ACTIVE));
     if (!pageout) continue;
+    if (f & PG_KSM) continue; // KSM pages stay in RAM in this model (ksm.ts)
     const kind = f & KIND_MASK;
     if (kind === KIND_SHMEM) {
       owners ??= new Map();

@@ -20,6 +20,7 @@ import {
   MADV_FREE,
   MADV_HUGEPAGE,
   MADV_KEEPONFORK,
+  MADV_MERGEABLE,
   MADV_NOHUGEPAGE,
   MADV_NORMAL,
   MADV_PAGEOUT,
@@ -27,6 +28,7 @@ import {
   MADV_POPULATE_WRITE,
   MADV_RANDOM,
   MADV_SEQUENTIAL,
+  MADV_UNMERGEABLE,
   MADV_WILLNEED,
   MADV_WIPEONFORK,
   MAP_ANONYMOUS,
@@ -55,6 +57,7 @@ import {
   VM_MAYEXEC,
   VM_MAYREAD,
   VM_MAYWRITE,
+  VM_MERGEABLE,
   VM_NOHUGEPAGE,
   VM_NORESERVE,
   VM_PFNMAP,
@@ -76,6 +79,7 @@ import {
   unmapHugepageRange,
 } from "./hugetlb.js";
 import type { Kernel } from "./kernel.js";
+import { ksmCompatible, unmergeKsmPages } from "./ksm.js";
 import {
   canMadvLru,
   coldOrPageout,
@@ -509,6 +513,27 @@ function makeWritable(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): 
   });
 }
 
+/**
+ * KSM's advice: VM_MERGEABLE set (`on`) or cleared in the part of
+ * [start, end) of each of `vmas` that `changes`; the others are neither
+ * split nor changed (madvise_update_vma returns early when the flags stay),
+ * so a hugetlb VMA is left whole wherever the range cuts it.
+ */
+function modifyKsmFlags(
+  mm: Mm,
+  vmas: readonly Vma[],
+  start: number,
+  end: number,
+  changes: (vma: Vma) => boolean,
+  on: number,
+): void {
+  const parts = vmas
+    .filter(changes)
+    .map((v) => [Math.max(start, v.start), Math.min(end, v.end)] as const);
+  for (const [from, to] of parts)
+    modifyFlags(mm, from, to, (v) => (v.flags = (v.flags & ~VM_MERGEABLE) | on));
+}
+
 /** Advice that acts on pages and leaves the VMAs whole (no split, so no hugetlb alignment to keep). */
 const ADVICE_WITHOUT_SPLIT = new Set([
   MADV_DONTNEED,
@@ -518,6 +543,9 @@ const ADVICE_WITHOUT_SPLIT = new Set([
   MADV_WILLNEED,
   MADV_POPULATE_READ,
   MADV_POPULATE_WRITE,
+  // ksm_madvise changes only the VMAs KSM can handle (modifyKsmFlags)
+  MADV_MERGEABLE,
+  MADV_UNMERGEABLE,
 ]);
 
 /**
@@ -565,6 +593,19 @@ export function doMadvise(
       break;
     case MADV_KEEPONFORK:
       set(0, VM_WIPEONFORK);
+      break;
+    case MADV_MERGEABLE: // ksm_madvise: only the VMAs KSM can merge
+      modifyKsmFlags(mm, vmas, start, end.value, (v) => ksmCompatible(v), VM_MERGEABLE);
+      break;
+    case MADV_UNMERGEABLE:
+      for (const vma of vmas) {
+        if (!(vma.flags & VM_MERGEABLE)) continue;
+        const from = Math.max(start, vma.start);
+        const to = Math.min(end.value, vma.end);
+        if (!unmergeKsmPages(k, who ?? { pid: 0, minflt: 0 }, mm, from, to))
+          return failure("ENOMEM");
+      }
+      modifyKsmFlags(mm, vmas, start, end.value, (v) => (v.flags & VM_MERGEABLE) !== 0, 0);
       break;
     case MADV_HUGEPAGE:
       set(VM_HUGEPAGE, VM_NOHUGEPAGE);

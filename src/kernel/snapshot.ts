@@ -37,6 +37,7 @@ import {
 import { HugetlbPool, newHugetlbFile } from "./hugetlb.js";
 import { checkInvariants } from "./invariants.js";
 import type { KernelConfig } from "./kernel.js";
+import type { KsmImage, KsmTunables } from "./ksm.js";
 import { LOGIN_SHELL_PID, Machine, PID_MAX } from "./machine.js";
 import { MM_SAVED_NUMBERS, Mm, type MmSavedNumber } from "./mm.js";
 import { PteTable, ptePresent } from "./page-table.js";
@@ -108,6 +109,10 @@ export interface MachineImage {
   readonly swapHeaders?: SwapHeadersImage;
   /** The LRU lists' order; absent in older images (each list then in PFN order). */
   readonly lru?: LruImage;
+  /** KSM (ksm.ts); absent in older images (ksmd as at boot). */
+  readonly ksm?: KsmImage;
+  /** The content generator of `write --random`; absent in older images. */
+  readonly randomState?: number;
   /** transparent_hugepage/enabled and defrag; absent in older images (the boot option, madvise). */
   readonly thp?: { readonly enabled: string; readonly defrag: string };
   /** The hugetlb pool (hugetlb.ts); absent when it never held a page. */
@@ -324,6 +329,8 @@ export function saveMachine(m: Machine): MachineImage {
     ...swapRuntimeOf(m.swap),
     ...(m.swapHeaders.bySeed.size > 0 ? { swapHeaders: saveSwapHeaders(m.swapHeaders) } : {}),
     lru: saveLru(m.phys, bump),
+    ksm: m.ksm.save((mm) => [...m.tasks.values()].find((t) => t.mm === mm)?.pid ?? -1),
+    randomState: m.randomState,
     ...(m.hugetlb.total > 0 ? { hugetlb: saveHugetlbPool(m.hugetlb) } : {}),
     thp: { enabled: m.thp.enabled, defrag: m.thp.defrag },
   };
@@ -611,6 +618,11 @@ function load(image: Record<string, unknown>): Machine {
     sysctls:
       image.sysctls === undefined ? undefined : loadSysctls(record(image.sysctls, "sysctls")),
     swapHeaders: loadSwapHeaders(image.swapHeaders),
+    ksm: image.ksm === undefined ? undefined : loadKsm(record(image.ksm, "ksm"), phys, tasks),
+    randomState:
+      image.randomState === undefined
+        ? undefined
+        : int(image.randomState, "randomState", 1, 0xffffffff),
     thp: image.thp === undefined ? undefined : loadThp(record(image.thp, "thp")),
     vfs: Vfs.restore(root, vfsState),
     tasks,
@@ -623,6 +635,53 @@ function load(image: Record<string, unknown>): Machine {
   if (report.violations.length > 0) problem("machine", report.violations[0]!);
   // checkInvariants tidied that machine's page-cache list; hand out one with the list as saved.
   return Machine.restore({ ...parts, vfs: Vfs.restore(root, vfsState) });
+}
+
+/** KSM's state, every number in range and every index naming what exists. */
+function loadKsm(x: Record<string, unknown>, phys: PhysMem, tasks: readonly Task[]): KsmImage {
+  const t = record(x.tun, "ksm.tun");
+  const U = 2 ** 31 - 1;
+  const tun: KsmTunables = {
+    run: int(t.run, "ksm.tun.run", 0, 1),
+    pagesToScan: int(t.pagesToScan, "ksm.tun.pagesToScan", 0, U),
+    sleepMillisecs: int(t.sleepMillisecs, "ksm.tun.sleepMillisecs", 0, 60_000),
+    maxPageSharing: int(t.maxPageSharing, "ksm.tun.maxPageSharing", 2, U),
+    smartScan: int(t.smartScan, "ksm.tun.smartScan", 0, 1),
+  };
+  const tuple = <T extends number[]>(v: unknown, at: string, n: number, min = 0): T => {
+    const l = list(v, at);
+    if (l.length !== n) problem(at, `not ${n} numbers`);
+    return l.map((e, i) => int(e, `${at}[${i}]`, min)) as T;
+  };
+  const counters = tuple<KsmImage["counters"]>(x.counters, "ksm.counters", 6);
+  const cursor = tuple<KsmImage["cursor"]>(x.cursor, "ksm.cursor", 3, -1);
+  const nextScanAt = x.nextScanAt === null ? null : int(x.nextScanAt, "ksm.nextScanAt");
+  const nodes = list(x.nodes, "ksm.nodes").map((n, i) => {
+    const [kpfn, content, live] = tuple<[number, number, number]>(n, `ksm.nodes[${i}]`, 3, -1);
+    if (kpfn >= phys.nrFrames || content > 0xffffffff || live > 1 || (live === 1 && kpfn < 0))
+      problem(`ksm.nodes[${i}]`, "out of range");
+    return [kpfn, content, live] as [number, number, number];
+  });
+  const pids = new Set(tasks.filter((task) => task.mm !== null).map((task) => task.pid));
+  const slots = list(x.slots, "ksm.slots").map((sv, si) => {
+    const s = record(sv, `ksm.slots[${si}]`);
+    const pid = int(s.pid, `ksm.slots[${si}].pid`, -1, PID_MAX);
+    if (pid >= 0 && !pids.has(pid)) problem(`ksm.slots[${si}].pid`, "no such process");
+    const items = list(s.items, `ksm.slots[${si}].items`).map((iv, ii) => {
+      const at = `ksm.slots[${si}].items[${ii}]`;
+      const item = tuple<[number, number, number, number, number, number]>(iv, at, 6, -1);
+      if (item[4] >= nodes.length || item[5] > 1 || item[2] > 255) problem(at, "out of range");
+      return item;
+    });
+    return { pid, items };
+  });
+  const unstable = list(x.unstable, "ksm.unstable").map((u, i) => {
+    const at = `ksm.unstable[${i}]`;
+    const e = tuple<[number, number, number]>(u, at, 3);
+    if (slots[e[1]]?.items[e[2]] === undefined) problem(at, "names no rmap item");
+    return e;
+  });
+  return { tun, counters, nextScanAt, cursor, nodes, slots, unstable };
 }
 
 /**

@@ -52,6 +52,7 @@ import type { PageoutKind } from "./events.js";
 import { deleteFromPageCache, SHMEM_KEPT, SHMEM_SWAPPED, shmemWriteout } from "./filemap.js";
 import { isLargeFrame } from "./huge-memory.js";
 import type { Kernel } from "./kernel.js";
+import { PG_KSM } from "./ksm.js";
 import { lruOldest } from "./lru.js";
 import { type Mm, normalPage } from "./mm.js";
 import {
@@ -516,6 +517,7 @@ function shrinkFolioList(
     const r = refs?.get(pfn);
     if (r?.kept) continue;
     if (isLargeFrame(phys, pfn)) continue; // THPs are not swapped this round (huge-memory.ts)
+    if (f & PG_KSM) continue; // nor KSM pages (ksm.ts): their stable node would have to go with them
     const verdict = refs === null ? RECLAIM : checkReferences(phys, pfn, r);
     if (verdict === ACTIVATE) activate(phys, pfn, sc);
     if (verdict === ACTIVATE || verdict === KEEP) continue;

@@ -37,6 +37,9 @@ export function machineDigest(m: Machine, withLog = true): string {
     `${sw.lazyfreeBatch.join(",")} ${sw.pageCluster} ${sw.raHits} ${sw.raPrevOffset} ${sw.raLastPages}`,
   );
   h.word(phys.nrFree);
+  // KSM: ksmd's tunables, counters, cursor, next wake-up, trees and rmap items.
+  const pidOf = (mm: unknown) => [...m.tasks.values()].find((t) => t.mm === mm)?.pid ?? -1;
+  h.text(JSON.stringify(m.ksm.save(pidOf)));
   for (let pfn = 0; pfn < phys.highWater; pfn++) {
     h.word(phys.mapcountOf(pfn));
     h.word(phys.flags[pfn]!);

@@ -19,9 +19,11 @@ import {
   MADV_COLLAPSE,
   MADV_FREE,
   MADV_HUGEPAGE,
+  MADV_MERGEABLE,
   MADV_PAGEOUT,
   MADV_POPULATE_READ,
   MADV_POPULATE_WRITE,
+  MADV_UNMERGEABLE,
   MAP_ANONYMOUS,
   MAP_FIXED,
   MAP_HUGETLB,
@@ -693,6 +695,8 @@ class MremapCmd extends Cmd {
       flags |= MREMAP_FIXED;
     }
     if (this.how === "dontunmap") flags |= MREMAP_DONTUNMAP;
+    const vma = real.m.tasks.get(p.pid)!.mm!.vmaAt(region.start);
+    const spansVmas = vma !== undefined && vma.end < region.start + region.pages * PAGE_SIZE;
     const r = real.m.mremap(p.pid, {
       addr: region.start,
       oldLen: region.pages * PAGE_SIZE,
@@ -707,6 +711,12 @@ class MremapCmd extends Cmd {
       return;
     }
     if (refusedByOvercommit(real, r)) return;
+    if (!r.ok && r.errno === "EFAULT" && spansVmas) {
+      // KSM advice of part of it (KsmCmd) split the region: mremap refuses
+      // a range of several VMAs (vma_to_resize) and changes nothing
+      if (this.how === "fixed") real.m.munmap(p.pid, newAddr, pages * PAGE_SIZE);
+      return;
+    }
     if (!r.ok) throw new Error(`mremap failed: ${r.errno}`);
     if (this.how === "dontunmap") {
       const { start, writable, backing } = region;
@@ -836,6 +846,38 @@ class PopulateCmd extends Cmd {
     `populate_${this.write ? "write" : "read"}(${this.proc}, ${this.region}, ${this.first}, ${this.count})`;
 }
 
+/**
+ * MADV_MERGEABLE or MADV_UNMERGEABLE of part of a region, with ksmd running
+ * fast (a batch of 64 pages every simulated millisecond): whatever KSM
+ * merges, breaks or copies, every page must still read what was written.
+ * Shared mappings are left alone by MADV_MERGEABLE; neither advice fails.
+ */
+class KsmCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly region: number,
+    readonly first: number,
+    readonly count: number,
+    readonly unmerge: boolean,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => withRegions(m).length > 0;
+  run(model: Model, real: Real): void {
+    const { p, count, addr } = pickRange(model, this);
+    Object.assign(real.m.ksm.tun, { run: 1, pagesToScan: 64, sleepMillisecs: 1 });
+    const advice = this.unmerge ? MADV_UNMERGEABLE : MADV_MERGEABLE;
+    const r = real.m.madvise(p.pid, addr, count * PAGE_SIZE, advice);
+    if (!r.ok) throw new Error(`madvise ${this.unmerge ? "un" : ""}mergeable failed: ${r.errno}`);
+  }
+  toString = () =>
+    `${this.unmerge ? "unmergeable" : "mergeable"}(${this.proc}, ${this.region}, ${this.first}, ${this.count})`;
+}
+
+const ksmArb = fc
+  .tuple(fc.nat(7), fc.nat(7), fc.nat(63), fc.integer({ min: 1, max: 40 }), fc.nat(3))
+  .map(([p, r, f, c, u]) => new KsmCmd(p, r, f, c, u === 0));
+
 const mmapArb = fc
   .tuple(
     fc.nat(7),
@@ -884,6 +926,8 @@ export const allCommands = [
   hugetlbMmapArb,
   fc.tuple(fc.nat(7), fc.boolean()).map(([p, c]) => new ThpMmapCmd(p, c)),
   fc.tuple(fc.nat(7), fc.nat(7)).map(([p, r]) => new CollapseCmd(p, r)),
+  ksmArb,
+  ksmArb,
   mmapArb,
   mmapArb,
   mmapArb,

@@ -69,6 +69,10 @@ mmap $S 1M --name later
 run $S 'sleep 2; write later 512K; sleep 1; exit 4'
 R=$(spawn /bin/sh)
 run $R 'sleep 3; exec /bin/sleep 4'
+mmap $P 256K --name same
+write $P same
+madvise $P same 256K mergeable
+echo 1 > /sys/kernel/mm/ksm/run
 sleep 1
 Q=$(fork $P)
 exec $Q /bin/true

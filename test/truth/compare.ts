@@ -154,6 +154,9 @@ function compareRecord(k: TruthRecord, c: TruthRecord, deltas: DeltaTracker, fou
     case "sysctl":
       compareFields(k, c, ["written", "error", "value"], found);
       break;
+    case "ksm":
+      compareFields(k, c, [...k.fields.keys()], found);
+      break;
   }
 }
 

@@ -286,15 +286,9 @@ const PENDING_MODEL: Readonly<Record<string, string>> = {
   "79-thp-shmem-anon":
     "model in issue 13: shmem THP on shared anonymous memory (shmem_enabled=always)",
   "80-thp-memfd": "model in issue 13: shmem THP on memfd (shmem_enabled=advise)",
-  "85-ksm-merge": "model in issue 13: KSM merging (ksmd, @ksm counters, ksm_stat, smaps KSM)",
-  "86-ksm-write-after-merge": "model in issue 13: KSM COW break on write and re-merge",
-  "87-ksm-fork": "model in issue 13: fork of KSM-merged pages",
-  "88-ksm-unmerge": "model in issue 13: MADV_UNMERGEABLE",
   "93-mremap-thp":
     "model in issue 13: mremap of PMD-mapped THPs (aligned move, split on unaligned move)",
-  "94-ksm-max-page-sharing": "model in issue 13: KSM stable node chains (max_page_sharing)",
   "95-mthp-64k": "model in issue 13: multi-size THP (hugepages-64kB/enabled=always)",
-  "97-ksm-two-processes": "model in issue 13: KSM merging the pages of two processes",
 };
 
 /** Every scenario that has a cowsh script: these are compared. */

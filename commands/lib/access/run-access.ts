@@ -6,8 +6,9 @@
  * the chunks touch the same pages in the same order as one access would.
  */
 import { hex, hexPad } from "../../../fs/hex.js";
-import type { AccessReport } from "../../../src/kernel/access.js";
+import type { AccessReport, WordSource } from "../../../src/kernel/access.js";
 import { PAGE_SIZE } from "../../../src/kernel/constants.js";
+import type { Machine } from "../../../src/kernel/machine.js";
 import { type GetoptSpec, getopt, hasOption, lastValue } from "../../../src/shell/getopt.js";
 import {
   type Block,
@@ -38,6 +39,8 @@ const spec = (name: string): GetoptSpec => ({
     { key: "v", short: "v", long: "verbose" },
     { key: "value", long: "value", arg: "required" },
     { key: "words", long: "words" },
+    { key: "byte", long: "byte", arg: "required" },
+    { key: "random", long: "random" },
   ],
 });
 
@@ -79,6 +82,8 @@ export function* accessSteps(
   const word = valueText === undefined ? 1 : parseSize(valueText);
   if (word === null || word > 0xffffffff)
     return usage(`${cmd}: invalid value: '${valueText}' (a 32-bit word)`);
+  const fill = contentOf(cmd, m, word, lastValue(options, "byte"), hasOption(options, "random"));
+  if (typeof fill === "string") return usage(fill);
   const words = hasOption(options, "words");
   const { pid } = task.value;
   const start = target.value.addr;
@@ -90,7 +95,7 @@ export function* accessSteps(
     const next = chunked
       ? Math.min(end, Math.floor(at / PAGE_SIZE) * PAGE_SIZE + CHUNK_BYTES)
       : end;
-    const r = m.access(pid, at, next - at, write, word, words && !write);
+    const r = m.access(pid, at, next - at, write, fill, words && !write);
     if (!r.ok) return failed(cmd, String(pid), r);
     report = report === undefined ? r.value : addReport(report, r.value);
     at = next;
@@ -106,6 +111,29 @@ export function* accessSteps(
   }
   if (hasOption(options, "v")) blocks.push(out(`${faultSummary(report)}\n`));
   return signalled(report, pid, cmd, blocks) ?? ok(...blocks);
+}
+
+/**
+ * What each written page holds: `--byte N` a page filled with byte N (its
+ * content word N * 0x01010101, the page's first word), `--random` its own
+ * word per page (the machine's generator), else the one `word`. An error
+ * message for a bad or conflicting option.
+ */
+function contentOf(
+  cmd: string,
+  m: Machine,
+  word: number,
+  byteText: string | undefined,
+  random: boolean,
+): number | WordSource | string {
+  if (cmd === "read" && (byteText !== undefined || random))
+    return `read: --byte and --random are options of write`;
+  if (byteText !== undefined && random) return `${cmd}: --byte and --random exclude each other`;
+  if (random) return () => m.randomWord();
+  if (byteText === undefined) return word;
+  const n = parseSize(byteText);
+  if (n === null || n > 255) return `${cmd}: invalid byte: '${byteText}' (0-255)`;
+  return Math.imul(n, 0x01010101) >>> 0;
 }
 
 /** `into` with `more`'s counts, words and signal added: the report of the two accesses as one. */
