@@ -8,6 +8,7 @@ import { type Command, ok } from "../src/shell/types.js";
 import {
   collectFrames,
   FRAMES_COMPOUND_LEGEND,
+  FRAMES_KSM_LEGEND,
   FRAMES_LEGEND,
   framesText,
 } from "../src/views/frames.js";
@@ -38,6 +39,8 @@ export const frames: Command = {
     "pool apart (Hugetlb) and list the compound pages beside AnonHugePages",
     "and HugePages_*:",
     ...FRAMES_COMPOUND_LEGEND.slice(1).map((line) => `  ${line}`),
+    "and KSM's stable pages (the frames ksmd merged equal pages into):",
+    `  ${FRAMES_KSM_LEGEND}`,
   ],
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);

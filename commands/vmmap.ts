@@ -9,6 +9,7 @@ import { type Command, err, fail, ok } from "../src/shell/types.js";
 import {
   collectVmmap,
   VMMAP_HUGE_LEGEND,
+  VMMAP_KSM_LEGEND,
   VMMAP_LEGEND,
   VMMAP_SWAP_LEGEND,
   vmmapText,
@@ -41,6 +42,8 @@ export const vmmap: Command = {
     "or a 2 MiB hugetlb page, is one item (one cell), not 512; the heading",
     "then counts items (1024 pages as 513 items: 1 huge page and 512 pages).",
     ...VMMAP_HUGE_LEGEND.slice(1).map((line) => `  ${line}`),
+    "and, when it has pages ksmd merged (madvise ... mergeable):",
+    `  ${VMMAP_KSM_LEGEND}`,
   ],
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);

@@ -16,6 +16,7 @@ import {
   FRAME_HUGETLB_HEAD,
   FRAME_HUGETLB_TAIL,
   FRAME_KERNEL,
+  FRAME_KSM,
   FRAME_MIXED,
   FRAME_SHMEM,
   FRAME_SHMEM_UNMAPPED,
@@ -27,6 +28,7 @@ import {
   framesHeading,
   framesSummary,
   hasCompoundStates,
+  hasKsmFrames,
   layoutFrames,
 } from "../views/frames.js";
 import { type CellPainter, cellRowAnsi, countGlyph, legendAnsi } from "./cells-ansi.js";
@@ -64,6 +66,8 @@ export const paintFrame: CellPainter = (state, count) => {
       return { char, color: "black", backgroundColor: "green" };
     case FRAME_HUGETLB_FREE:
       return { char, color: "green" };
+    case FRAME_KSM:
+      return { char, color: "white", backgroundColor: "blue", bold: true };
     default:
       return { char: FRAME_CHARS[FRAME_MIXED]!, color: "white", backgroundColor: "gray" };
   }
@@ -105,6 +109,7 @@ export function framesAnsi(view: FramesView, columns: number): string[] {
     ...(hasCompoundStates(view)
       ? [FRAME_THP_HEAD, FRAME_THP_TAIL, FRAME_HUGETLB_HEAD, FRAME_HUGETLB_TAIL, FRAME_HUGETLB_FREE]
       : []),
+    ...(hasKsmFrames(view) ? [FRAME_KSM] : []),
   ];
   const samples = order.map((state) => ({
     style: paintFrame(state, 0),

@@ -7,6 +7,7 @@
 import { foldedText } from "../views/cells.js";
 import {
   hasHugeStates,
+  hasKsmStates,
   hasSwapStates,
   layoutVmmap,
   PAGE_ABSENT,
@@ -14,6 +15,7 @@ import {
   PAGE_HUGE_ZERO,
   PAGE_HUGETLB,
   PAGE_HUGETLB_SHARED,
+  PAGE_KSM,
   PAGE_LAZYFREE,
   PAGE_MIXED,
   PAGE_PFNMAP,
@@ -64,6 +66,12 @@ export const paintPage: CellPainter = (state, count) => {
       return { char, color: "blue", bold: true };
     case PAGE_HUGETLB:
       return { char, color: "black", backgroundColor: "green", bold: true };
+    case PAGE_KSM:
+      return {
+        char: count >= 2 ? countGlyph(count) : char,
+        color: "white",
+        backgroundColor: "blue",
+      };
     case PAGE_HUGETLB_SHARED:
       return { char: countGlyph(count), color: "black", backgroundColor: "cyan", bold: true };
     default:
@@ -110,6 +118,7 @@ export function vmmapAnsi(view: VmmapView, columns: number): string[] {
     ...(hasHugeStates(view)
       ? [PAGE_THP, PAGE_THP_SHARED, PAGE_HUGE_ZERO, PAGE_HUGETLB, PAGE_HUGETLB_SHARED]
       : []),
+    ...(hasKsmStates(view) ? [PAGE_KSM] : []),
   ];
   const samples = order.map((state) => ({
     style: paintPage(state, 2),

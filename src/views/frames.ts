@@ -11,6 +11,7 @@
  */
 import { hex, hexPad } from "../../fs/hex.js";
 import { collectMeminfo } from "../../fs/proc/meminfo.js";
+import { PG_KSM } from "../kernel/ksm.js";
 import type { Machine } from "../kernel/machine.js";
 import {
   KIND_ANON,
@@ -56,9 +57,11 @@ export const FRAME_HUGETLB_HEAD = 12;
 export const FRAME_HUGETLB_TAIL = 13;
 /** A frame of a free page of the hugetlb pool (out of MemFree, but no one's yet). */
 export const FRAME_HUGETLB_FREE = 14;
-const FRAME_STATES = 15;
+/** A KSM page (ksmd's stable page: the one frame pages of equal content were merged into). */
+export const FRAME_KSM = 15;
+const FRAME_STATES = 16;
 
-export const FRAME_CHARS = "#.AFfSsa~wTtGgh";
+export const FRAME_CHARS = "#.AFfSsa~wTtGghK";
 
 export const FRAME_STATE_NAMES: readonly string[] = [
   "kernel",
@@ -76,7 +79,18 @@ export const FRAME_STATE_NAMES: readonly string[] = [
   "hugetlb page head",
   "hugetlb page tail",
   "hugetlb pool, free",
+  "KSM page",
 ];
+
+/** The legend's line for KSM pages, printed when the picture has any. */
+export const FRAMES_KSM_LEGEND =
+  "K KSM page: one frame for every page of its content that ksmd merged";
+
+/** Whether any cell of the view is a KSM page. */
+export function hasKsmFrames(view: FramesView): boolean {
+  for (let i = 0; i < view.runs.length; i += 3) if (view.runs[i] === FRAME_KSM) return true;
+  return false;
+}
 
 /** Whether a state is one of a compound page's (their legend lines show only then). */
 export const isCompoundState = (state: number): boolean =>
@@ -229,7 +243,12 @@ function frameRuns(
   const compound = poolFree === undefined ? null : new CompoundCursor(phys, first);
   for (let pfn = first; pfn < used; pfn++) {
     const head = compound === null ? -1 : compound.at(pfn);
-    const state = head < 0 ? frameState(phys, pfn) : compoundState(phys, pfn, head, poolFree!);
+    const state =
+      head >= 0
+        ? compoundState(phys, pfn, head, poolFree!)
+        : compound !== null && phys.flags[pfn]! & PG_KSM
+          ? FRAME_KSM
+          : frameState(phys, pfn);
     b.push(state, countOf(phys, pfn));
   }
   if (end > used) b.push(FRAME_FREE, 0, end - Math.max(first, used));
@@ -482,6 +501,7 @@ export function framesText(view: FramesView, columns: number): string {
   out.push("", ...FRAMES_LEGEND);
   if (view.totals.swapCached > 0) out.push(FRAMES_SWAP_LEGEND);
   if (hasCompoundStates(view)) out.push(...FRAMES_COMPOUND_LEGEND);
+  if (hasKsmFrames(view)) out.push(FRAMES_KSM_LEGEND);
   out.push("", ...framesSummary(view));
   return `${out.join("\n")}\n`;
 }

@@ -17,6 +17,7 @@
 import { hexPad } from "../../fs/hex.js";
 import { PAGE_SIZE, PTRS_PER_PTE, VM_PFNMAP } from "../kernel/constants.js";
 import { HPAGE_SIZE, isVmHugetlb } from "../kernel/hugetlb.js";
+import { PG_KSM } from "../kernel/ksm.js";
 import type { Mm } from "../kernel/mm.js";
 import { pteDirty, pteIsSwap, ptePfn, ptePresent, swpEntry } from "../kernel/page-table.js";
 import { PG_DIRTY, PG_LAZYFREE, type PhysMem, ZERO_PFN } from "../kernel/phys.js";
@@ -61,10 +62,12 @@ export const PAGE_HUGE_ZERO = 13;
 export const PAGE_HUGETLB = 14;
 /** A hugetlb page mapped more than once (Shared_Hugetlb; the map count shows). */
 export const PAGE_HUGETLB_SHARED = 15;
-export const PAGE_STATES = 16;
+/** A KSM page: ksmd merged pages of equal content into it (smaps' KSM; the map count shows). */
+export const PAGE_KSM = 16;
+export const PAGE_STATES = 17;
 
 /** The plain character of each state, indexed by state. */
-export const PAGE_CHARS = ".0xpPsS~wcfHTZGU";
+export const PAGE_CHARS = ".0xpPsS~wcfHTZGUK";
 
 export const PAGE_STATE_NAMES: readonly string[] = [
   "not present",
@@ -83,6 +86,7 @@ export const PAGE_STATE_NAMES: readonly string[] = [
   "huge zero page",
   "hugetlb page, private",
   "hugetlb page, shared",
+  "KSM page (merged)",
 ];
 
 /** Whether a state is one of the swap and lazy-free ones (their legend line shows only then). */
@@ -95,6 +99,7 @@ export const isHugeState = (state: number): boolean =>
 
 /** Whether a cell of the state shows a map count under it. */
 export const isSharedState = (state: number): boolean =>
+  state === PAGE_KSM ||
   state === PAGE_SHARED_CLEAN ||
   state === PAGE_SHARED_DIRTY ||
   state === PAGE_THP_SHARED ||
@@ -139,14 +144,15 @@ export interface VmaItems {
 }
 
 /**
- * The state of a present small page (smaps_pte_entry's accounting). KSM
- * pages, once KSM is on main, are one more case here.
+ * The state of a present small page (smaps_pte_entry's accounting); a KSM
+ * page is drawn as such, whatever its map count, as smaps counts it in KSM.
  */
 function smallPageState(phys: PhysMem, pte: number, b: RunBuilder): void {
   const pfn = ptePfn(pte);
   const mapcount = phys.mapcountOf(pfn);
   const dirty = pteDirty(pte) || (phys.flags[pfn]! & PG_DIRTY) !== 0;
-  if (phys.flags[pfn]! & PG_LAZYFREE) b.push(PAGE_LAZYFREE, 0);
+  if (phys.flags[pfn]! & PG_KSM) b.push(PAGE_KSM, mapcount);
+  else if (phys.flags[pfn]! & PG_LAZYFREE) b.push(PAGE_LAZYFREE, 0);
   else if (mapcount < 2) b.push(dirty ? PAGE_PRIVATE_DIRTY : PAGE_PRIVATE_CLEAN, 0);
   else b.push(dirty ? PAGE_SHARED_DIRTY : PAGE_SHARED_CLEAN, mapcount);
 }
@@ -347,6 +353,13 @@ export const hasSwapStates = (view: VmmapView): boolean => hasStates(view, isSwa
 /** Whether any item of the view is a huge page. */
 export const hasHugeStates = (view: VmmapView): boolean => hasStates(view, isHugeState);
 
+/** The legend's line for KSM pages, printed when the picture has any. */
+export const VMMAP_KSM_LEGEND =
+  "K KSM page: merged by ksmd, shared by content (under it: map count)";
+
+/** Whether any page of the view is a KSM page. */
+export const hasKsmStates = (view: VmmapView): boolean => hasStates(view, (s) => s === PAGE_KSM);
+
 /** A row's characters, and the map-count line under it (empty when no cell is shared). */
 function plainLine(line: PictureLine): [cells: string, counts: string] {
   let cells = "";
@@ -374,5 +387,6 @@ export function vmmapText(view: VmmapView, columns: number): string {
   out.push("", ...VMMAP_LEGEND);
   if (hasSwapStates(view)) out.push(VMMAP_SWAP_LEGEND);
   if (hasHugeStates(view)) out.push(...VMMAP_HUGE_LEGEND);
+  if (hasKsmStates(view)) out.push(VMMAP_KSM_LEGEND);
   return `${out.join("\n")}\n`;
 }

@@ -52,6 +52,7 @@ import { fileIndex, isAnonymous, type Vma } from "../../../src/kernel/vma.js";
 import { vmaLabel, vmaPerms } from "../../../src/views/vma-label.js";
 import { isNormal, type Page, pssSentence } from "./facts.js";
 import { explainHugetlbPage, hugeSection } from "./huge.js";
+import { ksmSection, ksmWriteSection } from "./ksm.js";
 import { plural, section, wrap } from "./prose.js";
 import { readSection, writeSection } from "./write.js";
 
@@ -86,15 +87,19 @@ export function explainPage(m: Machine, task: Task & { mm: Mm }, vma: Vma, at: n
     ...pteSection(page),
     ...(pteNone(pte) ? [] : ["", ...frameSection(page)]),
     ...hugeBlock(page),
+    ...blank(ksmSection(page, mappers)),
     ...(pteNone(pte) || (vma.flags & VM_PFNMAP) !== 0 ? [] : ["", ...mappedBy(page, mappers)]),
     "",
     ...smapsSection(page, mappers),
     "",
-    ...(hugeZeroWrite(page) ?? writeSection(page, mappers)),
+    ...(hugeZeroWrite(page) ?? ksmWriteSection(page) ?? writeSection(page, mappers)),
     ...(pteNone(pte) ? ["", ...readSection(page)] : []),
   ];
   return `${lines.join("\n")}\n`;
 }
+
+/** A section after a blank line, or nothing when it is empty. */
+const blank = (lines: readonly string[]): string[] => (lines.length === 0 ? [] : ["", ...lines]);
 
 /** The huge-page section after a blank line, or nothing. */
 function hugeBlock(p: Page): string[] {
