@@ -61,7 +61,7 @@ export const paintPage: CellPainter = (state, count) => {
     case PAGE_THP:
       return { char, color: "black", backgroundColor: "yellow", bold: true };
     case PAGE_THP_SHARED:
-      return { char: countGlyph(count), color: "white", backgroundColor: "magenta", bold: true };
+      return { char: countGlyph(count), color: "white", backgroundColor: "red", bold: true };
     case PAGE_HUGE_ZERO:
       return { char, color: "blue", bold: true };
     case PAGE_HUGETLB:
@@ -73,7 +73,7 @@ export const paintPage: CellPainter = (state, count) => {
         backgroundColor: "blue",
       };
     case PAGE_HUGETLB_SHARED:
-      return { char: countGlyph(count), color: "black", backgroundColor: "cyan", bold: true };
+      return { char: countGlyph(count), color: "black", backgroundColor: "green", bold: true };
     default:
       return { char: PAGE_CHARS[PAGE_MIXED]!, color: "white", backgroundColor: "gray" };
   }

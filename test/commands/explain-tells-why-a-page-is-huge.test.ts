@@ -172,4 +172,23 @@ describe("explain PID ADDR: hugetlb pages", () => {
     expect(none).toContain("The pool has no free page: the process gets SIGBUS.");
     expect(flat(run("explain $P $H"))).toContain("This mapping owns the reservation");
   });
+
+  test("explain PID MAPPING of a hugetlb mapping: its huge pages, *_Hugetlb, why THPeligible is 0", () => {
+    const run = session(
+      { hugepages: 2 },
+      "P=$(spawn /bin/sh)\nH=$(mmap $P 4M --hugetlb)\nwrite $P $H 4K",
+    );
+    const out = run("explain $P anon_hugepage");
+    expect(flat(out)).toContain(
+      "1024 pages (4096 kB) in 2 huge pages of 2 MiB: 1 mapped, by PMD-level entries that no PTE walk sees.",
+    );
+    expect(out).toContain(
+      "Private_Hugetlb:    2048 kB = hugetlb pages mapped once, 2048 kB each\n",
+    );
+    expect(flat(out)).toContain(
+      "THPeligible: 0 A hugetlb mapping (VM_HUGETLB) has its own 2 MiB pages from the pool, never transparent ones",
+    );
+    expect(eligible(run, "$H")).toBe(0);
+    expect(longest(out)).toBeLessThanOrEqual(80);
+  });
 });

@@ -7,11 +7,16 @@ import stripAnsi from "strip-ansi";
 import { describe, expect, test } from "vitest";
 import { smapsBlock } from "../../fs/proc/task-mmu.js";
 import { framesAnsi } from "../../src/ui/frames-ansi.js";
-import { vmmapAnsi } from "../../src/ui/vmmap-ansi.js";
+import { paintPage, vmmapAnsi } from "../../src/ui/vmmap-ansi.js";
 import { tallyRuns } from "../../src/views/cells.js";
 import type { FramesView } from "../../src/views/frames.js";
 import {
   itemAddr,
+  PAGE_CHARS,
+  PAGE_HUGETLB_SHARED,
+  PAGE_KSM,
+  PAGE_SHARED_CLEAN,
+  PAGE_SHARED_DIRTY,
   PAGE_STATES,
   PAGE_THP,
   PAGE_THP_SHARED,
@@ -111,6 +116,25 @@ describe("vmmap with transparent huge pages", () => {
     // the shared THP cell shows its map count
     expect(plain).toContain("7ffff7a00000 2");
   });
+});
+
+test("every page state has its own character and its own look in colour", () => {
+  expect(new Set(PAGE_CHARS).size).toBe(PAGE_STATES);
+  const looks = new Set<string>();
+  for (let state = 0; state < PAGE_STATES; state++) {
+    const { char, ...style } = paintPage(state, 0);
+    looks.add(`${char}:${JSON.stringify(style)}`);
+  }
+  expect(looks.size).toBe(PAGE_STATES);
+  // cells that show a map count instead of a letter are told apart by their background
+  const sharedBackgrounds = [
+    PAGE_SHARED_CLEAN,
+    PAGE_SHARED_DIRTY,
+    PAGE_THP_SHARED,
+    PAGE_HUGETLB_SHARED,
+    PAGE_KSM,
+  ].map((state) => paintPage(state, 2).backgroundColor);
+  expect(new Set(sharedBackgrounds).size).toBe(sharedBackgrounds.length);
 });
 
 describe("vmmap with hugetlb pages", () => {

@@ -10,6 +10,7 @@
 import { emptyStats, gatherStats, type MemSizeStats, pssKb } from "../../../fs/proc/task-mmu.js";
 import { PAGE_SIZE, VM_LOCKED, VM_PFNMAP } from "../../../src/kernel/constants.js";
 import { anonHugePagesOf } from "../../../src/kernel/huge-memory.js";
+import { isVmHugetlb } from "../../../src/kernel/hugetlb.js";
 import type { Machine } from "../../../src/kernel/machine.js";
 import type { Mm } from "../../../src/kernel/mm.js";
 import {
@@ -193,9 +194,15 @@ export function explainVma(m: Machine, task: Task & { mm: Mm }, vma: Vma): strin
   mss.anonHuge += anonHugePagesOf(m, mm, vma);
   const lines = [
     `pid ${task.pid} (${task.comm}): ${vmaLabel(mm, vma)}`,
-    `${plural(pages, "page")} (${pages * 4} kB): ${walk.present} present and counted, ${absent} not present${
-      walk.zero > 0 ? `, ${walk.zero} on the zero page` : ""
-    }${walk.special > 0 ? `, ${walk.special} raw PFNs` : ""}${swapped > 0 ? `, ${swapped} swapped out` : ""}.`,
+    ...(isVmHugetlb(vma)
+      ? wrap(
+          `${plural(pages, "page")} (${pages * 4} kB) in ${plural(pages / 512, "huge page")} of 2 MiB: ${(mss.privateHugetlb + mss.sharedHugetlb) / 2048} mapped, by PMD-level entries that no PTE walk sees.`,
+        )
+      : [
+          `${plural(pages, "page")} (${pages * 4} kB): ${walk.present} present and counted, ${absent} not present${
+            walk.zero > 0 ? `, ${walk.zero} on the zero page` : ""
+          }${walk.special > 0 ? `, ${walk.special} raw PFNs` : ""}${swapped > 0 ? `, ${swapped} swapped out` : ""}.`,
+        ]),
   ];
   if (g.length > 0) lines.push("", ...groupTable(g));
   lines.push(
@@ -268,6 +275,7 @@ function hugeLines(mss: MemSizeStats): string[] {
       `${field("Shared_Hugetlb", mss.sharedHugetlb)} = hugetlb pages mapped more than once`,
       ...wrap("Hugetlb pages are not in Rss or Pss: only these two lines count them."),
     );
+  if (out.length > 0) out.push("");
   return out;
 }
 
