@@ -64,6 +64,10 @@ describe("explain PID ADDR: THPs (the tests run in order, on one machine)", () =
       "Huge page: the huge zero page, by one PMD over 0x7ffff7a00000-0x7ffff7c00000",
     );
     expect(out).toContain("A write now: do_huge_pmd_wp_page, a new THP");
+    // its frame as pagemap names it, and no list of the 512 PTEs that map the zero page
+    const pfn = /pfn=(0x[0-9a-f]+)/.exec(run("pagemap $P buf+3M"))![1];
+    expect(out).toContain(`Frame: PFN ${pfn}, a page of the huge zero page`);
+    expect(out).not.toContain("Mapped by");
   });
 
   test("after fork and a write: the written 2 MiB is a split THP, mapped by PTEs", () => {
