@@ -30,6 +30,27 @@
  *       (run.ts sets one up as root, under the truth lock) and one CPU
  *       (madvise drains only the local CPU's LRU batches: run it under
  *       taskset).
+ *   kernel-bench thp RUNS PAGES
+ *       RUNS times: a private anonymous buffer of PAGES pages (a multiple
+ *       of 512) on a 2 MiB boundary (carved out of a larger mapping),
+ *       MADV_HUGEPAGE (THP in `madvise` mode needs it); each page written
+ *       once, timed (first touch: one huge page fault per 2 MiB, the other
+ *       511 stores hit it); AnonHugePages of smaps_rollup then, to be sure
+ *       huge pages were used; fork() timed in the parent as in `micro`
+ *       (the child _exits at once). Prints {"unavailable": WHY} instead
+ *       when transparent_hugepage/enabled is `never` or missing.
+ *   kernel-bench ksm PAGES
+ *       KSM's scan: a private anonymous buffer of PAGES pages
+ *       (MADV_NOHUGEPAGE), each page written with the same byte (identical
+ *       pages), then MADV_MERGEABLE; waits until full_scans has advanced
+ *       twice (the first scan records checksums, the second merges) and
+ *       prints ksmd's CPU time over them (/proc/PID/schedstat of the ksmd
+ *       thread: on-CPU ns, so its sleeps between batches do not count),
+ *       the wall time, and the pages_scanned, pages_shared and
+ *       pages_sharing counters. Needs ksmd running with pages_to_scan of
+ *       at least PAGES (one batch is one full scan) and sleep_millisecs
+ *       long enough to read the counters between scans: ksm-kernel.sh sets
+ *       them as root and restores them, under the truth lock.
  *   kernel-bench scale CHILDREN PAGES
  *       A PAGES-page parent forks CHILDREN children; child i writes the
  *       i % 100-th hundredth of the buffer; then the parent reads every
@@ -472,6 +493,160 @@ static int scale(int children, size_t pages)
     return 0;
 }
 
+/* ---- thp ---- */
+
+#define PMD (2 * MiB)
+
+/* The selected word of transparent_hugepage/enabled ("always", "madvise", "never"), or NULL. */
+static const char *thp_mode(void)
+{
+    static char text[128];
+    int fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return NULL;
+    text[n] = 0;
+    char *open_ = strchr(text, '['), *close_ = open_ ? strchr(open_, ']') : NULL;
+    if (!close_)
+        return NULL;
+    *close_ = 0;
+    return open_ + 1;
+}
+
+/* `pages` pages on a 2 MiB boundary: a larger mapping, its unaligned ends unmapped. */
+static char *map_aligned(size_t pages)
+{
+    size_t len = pages * PAGE;
+    char *raw = mmap(NULL, len + PMD, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED)
+        die("mmap");
+    char *p = (char *)(((uintptr_t)raw + PMD - 1) & ~(uintptr_t)(PMD - 1));
+    if (p > raw && munmap(raw, (size_t)(p - raw)))
+        die("munmap");
+    size_t tail = (size_t)(raw + len + PMD - (p + len));
+    if (tail && munmap(p + len, tail))
+        die("munmap");
+    return p;
+}
+
+static int thp_bench(int runs, size_t pages)
+{
+    const char *mode = thp_mode();
+    if (!mode || !strcmp(mode, "never")) {
+        printf("{\"unavailable\": \"transparent_hugepage/enabled is %s\"}\n", mode ? mode : "missing");
+        return 0;
+    }
+    printf("{\"pages\": %zu, \"mode\": \"%s\", \"runs\": [", pages, mode);
+    for (int r = 0; r < runs; r++) {
+        char *buf = map_aligned(pages);
+        if (madvise(buf, pages * PAGE, MADV_HUGEPAGE))
+            die("madvise(MADV_HUGEPAGE)");
+        uint64_t t0 = now_ns();
+        touch(buf, pages, 1);
+        uint64_t first_touch = now_ns() - t0;
+        long huge_kb = proc_kb("/proc/self/smaps_rollup", "AnonHugePages");
+
+        t0 = now_ns();
+        pid_t child = fork();
+        if (child == 0)
+            _exit(0);
+        uint64_t fork_ns = now_ns() - t0;
+        if (child < 0)
+            die("fork");
+        reap(child);
+        munmap(buf, pages * PAGE);
+        printf("%s{\"first_touch\": %llu, \"fork\": %llu, \"anon_huge_kb\": %ld}", r ? ", " : "",
+               (unsigned long long)first_touch, (unsigned long long)fork_ns, huge_kb);
+        fflush(stdout);
+    }
+    printf("]}\n");
+    return 0;
+}
+
+/* ---- ksm ---- */
+
+#define KSM_DIR "/sys/kernel/mm/ksm/"
+
+/* A number read from /sys/kernel/mm/ksm/NAME. */
+static long ksm_value(const char *name)
+{
+    char path[128], text[64];
+    snprintf(path, sizeof path, KSM_DIR "%s", name);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        die(path);
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        die(path);
+    text[n] = 0;
+    return atol(text);
+}
+
+/* The PID of the ksmd kernel thread, or -1. */
+static pid_t ksmd_pid(void)
+{
+    for (pid_t pid = 2; pid < 4096; pid++) {
+        char path[64], comm[32];
+        snprintf(path, sizeof path, "/proc/%d/comm", pid);
+        int fd = open(path, O_RDONLY);
+        if (fd < 0)
+            continue;
+        ssize_t n = read(fd, comm, sizeof comm - 1);
+        close(fd);
+        if (n == 5 && !strncmp(comm, "ksmd\n", 5))
+            return pid;
+    }
+    return -1;
+}
+
+/* ns the thread `pid` has spent on a CPU (the first field of /proc/PID/schedstat). */
+static uint64_t cpu_ns(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/schedstat", pid);
+    size_t n = read_file(path);
+    file_buf[n] = 0;
+    return strtoull(file_buf, NULL, 10);
+}
+
+static int ksm_bench(size_t pages)
+{
+    pid_t ksmd = ksmd_pid();
+    if (ksmd < 0) {
+        printf("{\"unavailable\": \"no ksmd thread\"}\n");
+        return 0;
+    }
+    if (ksm_value("run") != 1 || (size_t)ksm_value("pages_to_scan") < pages) {
+        fprintf(stderr, "kernel-bench ksm: ksmd must run with pages_to_scan >= %zu\n", pages);
+        return 1;
+    }
+    char *buf = map_anon(pages, 0);
+    touch(buf, pages, 1);
+    long scans0 = ksm_value("full_scans"), scanned0 = ksm_value("pages_scanned");
+    uint64_t cpu0 = cpu_ns(ksmd), t0 = now_ns();
+    if (madvise(buf, pages * PAGE, MADV_MERGEABLE))
+        die("madvise(MADV_MERGEABLE)");
+    long scans;
+    int polls = 0;
+    while ((scans = ksm_value("full_scans")) < scans0 + 2) {
+        if (++polls > 600000)
+            die("ksmd did not finish two full scans in 60 s");
+        usleep(100);
+    }
+    uint64_t cpu = cpu_ns(ksmd) - cpu0, wall = now_ns() - t0;
+    long scanned = ksm_value("pages_scanned") - scanned0;
+    long shared = ksm_value("pages_shared"), sharing = ksm_value("pages_sharing");
+    munmap(buf, pages * PAGE);
+    printf("{\"pages\": %zu, \"cpu\": %llu, \"wall\": %llu, \"full_scans\": %ld, \"pages_scanned\": %ld, "
+           "\"pages_shared\": %ld, \"pages_sharing\": %ld}\n",
+           pages, (unsigned long long)cpu, (unsigned long long)wall, scans - scans0, scanned, shared, sharing);
+    return 0;
+}
+
 /* ---- swap ---- */
 
 #ifndef MADV_PAGEOUT
@@ -527,6 +702,11 @@ int main(int argc, char **argv)
         return scale(atoi(argv[2]), (size_t)atol(argv[3]));
     if (argc >= 4 && !strcmp(argv[1], "swap"))
         return swap_bench(atoi(argv[2]), (size_t)atol(argv[3]));
-    fprintf(stderr, "usage: kernel-bench micro RUNS PAGES SLICE | experiment | scale CHILDREN PAGES | swap RUNS PAGES\n");
+    if (argc >= 4 && !strcmp(argv[1], "thp"))
+        return thp_bench(atoi(argv[2]), (size_t)atol(argv[3]));
+    if (argc >= 3 && !strcmp(argv[1], "ksm"))
+        return ksm_bench((size_t)atol(argv[2]));
+    fprintf(stderr, "usage: kernel-bench micro RUNS PAGES SLICE | experiment | scale CHILDREN PAGES | swap RUNS PAGES"
+                    " | thp RUNS PAGES | ksm PAGES\n");
     return 2;
 }

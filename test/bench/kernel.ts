@@ -102,3 +102,50 @@ export function kernelSwap(binary: string, pages: number): KernelSwapRun {
     mib,
   ]).runs[0]!;
 }
+
+/** One run of `kernel-bench thp`: nanoseconds for the first touch and the fork, and AnonHugePages after the touch. */
+export interface KernelThpRun {
+  readonly first_touch: number;
+  readonly fork: number;
+  readonly anon_huge_kb: number;
+}
+
+/** `kernel-bench thp 1 PAGES`: one run, or why THP could not be measured (transparent_hugepage/enabled is `never`). */
+export function kernelThp(binary: string, pages: number): KernelThpRun | { unavailable: string } {
+  const out = runJson<{ runs?: KernelThpRun[]; unavailable?: string }>(binary, [
+    "thp",
+    "1",
+    String(pages),
+  ]);
+  if (out.unavailable !== undefined || out.runs === undefined)
+    return { unavailable: out.unavailable ?? "no runs" };
+  return out.runs[0]!;
+}
+
+/** `kernel-bench ksm PAGES`: ksmd's CPU and wall time over two full scans, and the counters (field meanings in kernel-bench.c). */
+export interface KernelKsmRun {
+  readonly pages: number;
+  readonly cpu: number;
+  readonly wall: number;
+  readonly full_scans: number;
+  readonly pages_scanned: number;
+  readonly pages_shared: number;
+  readonly pages_sharing: number;
+}
+
+/**
+ * One `kernel-bench ksm PAGES` with ksmd started and its tunables set by
+ * ksm-kernel.sh, which restores them afterwards, under the truth lock. Needs
+ * root; without KSM the script says why instead of a run.
+ */
+export function kernelKsm(binary: string, pages: number): KernelKsmRun | { unavailable: string } {
+  const script = join(repoRoot(), "test", "bench", "ksm-kernel.sh");
+  const out = runJson<KernelKsmRun | { unavailable: string }>("flock", [
+    TRUTH_LOCK,
+    "sh",
+    script,
+    binary,
+    String(pages),
+  ]);
+  return out;
+}

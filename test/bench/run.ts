@@ -4,7 +4,7 @@
  * time; see table.ts). Progress goes to stderr, the table to stdout.
  *
  *   node --expose-gc dist/test/bench/run.js [--runs N] [--scale-runs N] [--quick] [--json FILE]
- *                                             [--only startup|swap]
+ *                                             [--only startup,swap,thp,ksm]
  *
  * What each row measures, and how the C program measures the same thing,
  * is documented in docs/PERFORMANCE.md and kernel-bench.c.
@@ -15,12 +15,18 @@ import { cpus, loadavg, release, tmpdir } from "node:os";
 import { join } from "node:path";
 import stripAnsi from "strip-ansi";
 import {
+  bootForKsm,
   bootForMicro,
   bootForSwap,
+  bootForThp,
+  type CowshKsmRun,
   type CowshMicroRun,
   type CowshSwapRun,
+  type CowshThpRun,
+  cowshKsmRun,
   cowshMicroRun,
   cowshSwapRun,
+  cowshThpRun,
 } from "./cowsh-micro.js";
 import {
   runCowshExperiment,
@@ -30,12 +36,16 @@ import {
 } from "./experiment.js";
 import {
   compileKernelBench,
+  type KernelKsmRun,
   type KernelMicroRun,
   type KernelScale,
   type KernelSwapRun,
+  type KernelThpRun,
+  kernelKsm,
   kernelMicro,
   kernelScale,
   kernelSwap,
+  kernelThp,
 } from "./kernel.js";
 import { benchModule, cowshCommand, cowshMain } from "./paths.js";
 import { onPty, timeToExit, timeToOutput } from "./startup.js";
@@ -53,18 +63,27 @@ const SWAP_PAGES = 32 * 1024;
 /** The kernel's bookkeeping per resident page that the VmPTE growth does not show: sizeof(struct page). */
 const STRUCT_PAGE_BYTES = 64;
 
+const ONLY_GROUPS = ["startup", "swap", "thp", "ksm"] as const;
+type OnlyGroup = (typeof ONLY_GROUPS)[number];
+
 interface Options {
   runs: number;
   scaleRuns: number;
   json: string | null;
-  /** Only the start-up rows (a quick check of start-up work). */
-  startupOnly: boolean;
-  /** Only the swap rows. */
-  swapOnly: boolean;
+  /**
+   * Only these groups of rows, in this order (`--only startup,swap,thp,ksm`);
+   * empty: every row.
+   */
+  only: OnlyGroup[];
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { runs: 5, scaleRuns: 3, json: null, startupOnly: false, swapOnly: false };
+  const o: Options = {
+    runs: 5,
+    scaleRuns: 3,
+    json: null,
+    only: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") {
@@ -73,12 +92,12 @@ function parseOptions(argv: readonly string[]): Options {
     } else if (a === "--runs") o.runs = Number(argv[++i]);
     else if (a === "--scale-runs") o.scaleRuns = Number(argv[++i]);
     else if (a === "--json") o.json = argv[++i] ?? null;
-    else if (a === "--only" && argv[i + 1] === "startup") {
-      o.startupOnly = true;
-      i++;
-    } else if (a === "--only" && argv[i + 1] === "swap") {
-      o.swapOnly = true;
-      i++;
+    else if (a === "--only") {
+      for (const group of (argv[++i] ?? "").split(",")) {
+        if (!ONLY_GROUPS.includes(group as OnlyGroup))
+          throw new Error(`bench: --only takes ${ONLY_GROUPS.join(", ")}, not ${group}`);
+        o.only.push(group as OnlyGroup);
+      }
     } else throw new Error(`bench: unknown option ${a}`);
   }
   if (!(o.runs >= 1 && o.scaleRuns >= 1))
@@ -203,6 +222,135 @@ function swapRows(binary: string, runs: number): Row[] {
       ...swapin,
       cowsh: cowsh.map((r) => perPage(r.swapin, SWAP_PAGES)),
       kernel: kernel.map((r) => perPage(r.swapin, SWAP_PAGES)),
+    },
+  ];
+}
+
+/** Pages of a 2 MiB huge page (HPAGE_PMD_NR). */
+const PMD_PAGES = 512;
+
+/**
+ * The THP rows: kernel-bench thp against cowshThpRun over a 1 GiB buffer
+ * on a 2 MiB boundary with MADV_HUGEPAGE, interleaved run by run; one
+ * warm-up pair is discarded. Both per 2 MiB huge page: the first touch
+ * (one huge fault and 511 stores into it) and fork (timed as the fork row
+ * times it). Every run's AnonHugePages must be the whole buffer on both
+ * sides, or the rows say what was mapped instead of a figure.
+ */
+function thpRows(binary: string, runs: number): Row[] {
+  const touchRow: Row = {
+    name: "THP first touch per 2 MiB",
+    unit: "ns/2 MiB",
+    cowsh: [],
+    kernel: [],
+    target: { kind: "ratio", max: 0.5 },
+  };
+  const forkRow: Row = {
+    name: "fork of a 1 GiB THP-backed process",
+    unit: "ns/2 MiB",
+    cowsh: [],
+    kernel: [],
+    target: { kind: "ratio", max: 0.5 },
+  };
+  progress(
+    `THP rows: ${runs + 1} runs each over 1 GiB (MADV_HUGEPAGE, 2 MiB aligned), interleaved (the first pair is a warm-up)`,
+  );
+  const kernel: KernelThpRun[] = [];
+  const cowsh: CowshThpRun[] = [];
+  const machine = bootForThp(GiB_PAGES);
+  const wholeKb = (GiB_PAGES * 4096) / 1024;
+  let missing: string | undefined;
+  for (let i = 0; i <= runs && missing === undefined; i++) {
+    const k = kernelThp(binary, GiB_PAGES);
+    if ("unavailable" in k) {
+      missing = `THP unavailable on this kernel (${k.unavailable})`;
+      break;
+    }
+    const c = cowshThpRun(machine, GiB_PAGES);
+    if (k.anon_huge_kb !== wholeKb || c.anon_huge_kb !== wholeKb)
+      missing = `run ${i}: AnonHugePages kernel ${k.anon_huge_kb} kB, cowsh ${c.anon_huge_kb} kB of ${wholeKb}: not all huge`;
+    if (i === 0) continue;
+    kernel.push(k);
+    cowsh.push(c);
+  }
+  if (missing !== undefined) {
+    progress(`THP rows: ${missing}`);
+    return [
+      { ...touchRow, missing },
+      { ...forkRow, missing },
+    ];
+  }
+  const per2M = (ns: number): number => ns / (GiB_PAGES / PMD_PAGES);
+  return [
+    {
+      ...touchRow,
+      cowsh: cowsh.map((r) => per2M(r.first_touch)),
+      kernel: kernel.map((r) => per2M(r.first_touch)),
+    },
+    {
+      ...forkRow,
+      cowsh: cowsh.map((r) => per2M(r.fork)),
+      kernel: kernel.map((r) => per2M(r.fork)),
+    },
+  ];
+}
+
+/** Identical pages KSM scans per run (256 MiB): two full scans of them are timed. */
+const KSM_PAGES = 64 * 1024;
+
+/**
+ * The KSM row: ksmd's time per page scanned over the first two full scans
+ * of KSM_PAGES identical MADV_MERGEABLE pages (checksums, then merging),
+ * kernel-bench ksm (ksmd's CPU time, ksm-kernel.sh setting and restoring
+ * ksmd's tunables under the truth lock) against cowshKsmRun (the time in
+ * Machine.advance), interleaved run by run; one warm-up pair is discarded.
+ * The kernel side needs root and KSM: without them the row says so. Both
+ * sides must end with the same counters, or the row says what differed.
+ */
+function ksmRows(binary: string, runs: number): Row[] {
+  const row: Row = {
+    name: "KSM scan per page (two full scans, merging)",
+    unit: "ns/page",
+    cowsh: [],
+    kernel: [],
+    target: { kind: "ratio", max: 0.5 },
+  };
+  if (process.getuid?.() !== 0) {
+    const missing = "the kernel side needs root (/sys/kernel/mm/ksm/run): not measured";
+    progress(`KSM row: ${missing}`);
+    return [{ ...row, missing }];
+  }
+  progress(
+    `KSM row: ${runs + 1} runs each over ${KSM_PAGES} identical pages, interleaved, the kernel's under the truth lock`,
+  );
+  const kernel: KernelKsmRun[] = [];
+  const cowsh: CowshKsmRun[] = [];
+  const machine = bootForKsm(KSM_PAGES);
+  let missing: string | undefined;
+  for (let i = 0; i <= runs && missing === undefined; i++) {
+    const k = kernelKsm(binary, KSM_PAGES);
+    if ("unavailable" in k) {
+      missing = `KSM unavailable on this kernel (${k.unavailable})`;
+      break;
+    }
+    const c = cowshKsmRun(machine, KSM_PAGES);
+    const counters = (r: KernelKsmRun | CowshKsmRun): string =>
+      `${r.full_scans} scans, ${r.pages_scanned} scanned, ${r.pages_shared} shared, ${r.pages_sharing} sharing`;
+    if (counters(k) !== counters(c))
+      missing = `run ${i}: kernel ${counters(k)}; cowsh ${counters(c)}`;
+    if (i === 0) continue;
+    kernel.push(k);
+    cowsh.push(c);
+  }
+  if (missing !== undefined) {
+    progress(`KSM row: ${missing}`);
+    return [{ ...row, missing }];
+  }
+  return [
+    {
+      ...row,
+      cowsh: cowsh.map((r) => perPage(r.cpu, r.pages_scanned)),
+      kernel: kernel.map((r) => perPage(r.cpu, r.pages_scanned)),
     },
   ];
 }
@@ -436,13 +584,19 @@ async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = loadavg()[0]!;
   const rows: Row[] = [];
-  if (options.startupOnly) rows.push(...(await startupRows(options.runs)));
-  else if (options.swapOnly) rows.push(...swapRows(binary, options.runs));
-  else {
+  for (const group of options.only) {
+    if (group === "startup") rows.push(...(await startupRows(options.runs)));
+    else if (group === "swap") rows.push(...swapRows(binary, options.runs));
+    else if (group === "thp") rows.push(...thpRows(binary, options.runs));
+    else if (group === "ksm") rows.push(...ksmRows(binary, options.runs));
+  }
+  if (options.only.length === 0) {
     const micro = microRows(binary, options.runs);
     rows.push(
       ...micro.rows,
       ...swapRows(binary, options.runs),
+      ...thpRows(binary, options.runs),
+      ...ksmRows(binary, options.runs),
       memoryRow(micro.kernel, Math.min(3, options.runs)),
       experimentRow(binary, dir, options.runs),
       ...(await startupRows(options.runs)),

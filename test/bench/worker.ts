@@ -7,13 +7,25 @@
  *   scale CHILDREN PAGES    the 1,000-children scenario: time and memory
  *   micro PAGES SLICE [N]   N cowshMicroRuns (1 by default), for profiling
  *                           with --cpu-prof; prints the last one
+ *   thp PAGES [N]           N cowshThpRuns (1 by default), the same way
+ *   ksm PAGES [N]           N cowshKsmRuns (1 by default), the same way
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { getHeapSpaceStatistics } from "node:v8";
 import { readWhole } from "../../commands/lib/files/machine-files.js";
 import { PAGE_SIZE } from "../../src/kernel/constants.js";
 import { Machine } from "../../src/kernel/machine.js";
-import { bootForMicro, cowshMicroRun, mapAnon, must, touch } from "./cowsh-micro.js";
+import {
+  bootForKsm,
+  bootForMicro,
+  bootForThp,
+  cowshKsmRun,
+  cowshMicroRun,
+  cowshThpRun,
+  mapAnon,
+  must,
+  touch,
+} from "./cowsh-micro.js";
 import { nowNs } from "./stats.js";
 
 const MiB = 1024 * 1024;
@@ -178,7 +190,21 @@ async function main(argv: readonly string[]): Promise<unknown> {
     for (let i = 1; i < Number(argv[3] ?? 1); i++) run = cowshMicroRun(m, Number(a), Number(b));
     return run;
   }
-  throw new Error("usage: worker.js memory PAGES | scale CHILDREN PAGES | micro PAGES SLICE [N]");
+  if (mode === "thp") {
+    const m = bootForThp(Number(a));
+    const runs = [];
+    for (let i = 0; i < Number(b ?? 1); i++) runs.push(cowshThpRun(m, Number(a)));
+    return runs;
+  }
+  if (mode === "ksm") {
+    const m = bootForKsm(Number(a));
+    const runs = [];
+    for (let i = 0; i < Number(b ?? 1); i++) runs.push(cowshKsmRun(m, Number(a)));
+    return runs;
+  }
+  throw new Error(
+    "usage: worker.js memory PAGES | scale CHILDREN PAGES | micro PAGES SLICE [N] | thp PAGES [N] | ksm PAGES [N]",
+  );
 }
 
 process.stdout.write(`${JSON.stringify(await main(process.argv.slice(2)))}\n`);

@@ -2,7 +2,7 @@
 # run.sh: build the ground-truth scenarios, run them on the real kernel and
 # write their output as fixtures.
 #
-#   test/truth/run.sh                 all scenarios -> test/truth/fixtures/
+#   test/truth/run.sh                 all scenarios (NN-name.c, NNN-name.c) -> test/truth/fixtures/
 #   test/truth/run.sh 05 pss          only scenarios whose name contains a word
 #   test/truth/run.sh --repeat N ...  also run each scenario N more times into
 #                                     /tmp/cowsh-truth/runs and list every
@@ -230,12 +230,13 @@ cc $cflags -o "$bin/probe-machine" "$here/probe-machine.c"
 run "$bin/probe-machine" "$fixtures/machine.txt"
 cat "$fixtures/machine.txt"
 
-for src in "$here"/scenarios/[0-9][0-9]-*.c; do
+for src in "$here"/scenarios/[0-9][0-9]-*.c "$here"/scenarios/[0-9][0-9][0-9]-*.c; do
+    [ -e "$src" ] || continue
     name=$(basename "$src" .c)
     selected "$name" "$@" || continue
     cc $cflags -o "$bin/$name" "$src"
     if grep -q 'truth: needs swap' "$src"; then swap_on; else swap_off; fi
-    case $name in [0-6]*) ;; *) huge_setup "$src" ;; esac
+    case $name in [0-6][0-9]-*) ;; *) huge_setup "$src" ;; esac
     if ! run "$bin/$name" "$fixtures/$name.out"; then
         oc_restore
         huge_restore
@@ -248,7 +249,7 @@ for src in "$here"/scenarios/[0-9][0-9]-*.c; do
     echo "$name: $(grep -c '^@' "$fixtures/$name.out") records"
     i=1
     while [ "$i" -le "$repeat" ]; do
-        case $name in [0-6]*) ;; *) huge_setup "$src" ;; esac
+        case $name in [0-6][0-9]-*) ;; *) huge_setup "$src" ;; esac
         run "$bin/$name" "$runs/$name.$i.out" || failed=1
         oc_restore
         huge_restore
