@@ -15,6 +15,13 @@ export const explain: Command = {
   usage: [
     "explain PID ADDR|MAPPING+OFFSET   the story of the page there",
     "explain PID MAPPING               how each smaps line of the mapping arises",
+    "",
+    "A page mapped by a huge PMD (a THP, or the huge zero page after a read), a",
+    "frame of a split THP, and a page of a hugetlb mapping (its 2 MiB entry, the",
+    "pool, Private/Shared_Hugetlb, the 2 MiB copy or SIGBUS of the next write)",
+    "are told as such; so is why an eligible page is small. A mapping's",
+    "explanation ends with why THPeligible is 0 or 1 (THP mode, hg/nh, kind of",
+    "memory, whether an aligned 2 MiB fits) and AnonHugePages.",
   ],
   run(ctx, argv) {
     if (argv.length > 2) return usage(`explain: too many arguments: '${argv[2]}'`);

@@ -5,7 +5,13 @@
  */
 import { type GetoptSpec, getopt, hasOption, lastValue } from "../src/shell/getopt.js";
 import { type Command, ok } from "../src/shell/types.js";
-import { collectFrames, FRAMES_LEGEND, framesText } from "../src/views/frames.js";
+import {
+  collectFrames,
+  FRAMES_COMPOUND_LEGEND,
+  FRAMES_KSM_LEGEND,
+  FRAMES_LEGEND,
+  framesText,
+} from "../src/views/frames.js";
 import { machineOf, usage } from "./lib/args/operands.js";
 import { widthArg } from "./lib/args/width.js";
 
@@ -28,6 +34,13 @@ export const frames: Command = {
     "every frame of RAM. A cell stands for 1, 2, 4… frames (the heading says);",
     "a cell for several shows the owner of more than half of them, else ~.",
     ...FRAMES_LEGEND.map((line) => `  ${line}`),
+    "Compound pages (THPs, hugetlb pages: 512 frames, order 9) show as such,",
+    "a cell holding a head showing the head; the totals count the hugetlb",
+    "pool apart (Hugetlb) and list the compound pages beside AnonHugePages",
+    "and HugePages_*:",
+    ...FRAMES_COMPOUND_LEGEND.slice(1).map((line) => `  ${line}`),
+    "and KSM's stable pages (the frames ksmd merged equal pages into):",
+    `  ${FRAMES_KSM_LEGEND}`,
   ],
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);

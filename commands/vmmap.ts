@@ -6,7 +6,14 @@
  */
 import { type GetoptSpec, getopt, lastValue } from "../src/shell/getopt.js";
 import { type Command, err, fail, ok } from "../src/shell/types.js";
-import { collectVmmap, VMMAP_LEGEND, VMMAP_SWAP_LEGEND, vmmapText } from "../src/views/vmmap.js";
+import {
+  collectVmmap,
+  VMMAP_HUGE_LEGEND,
+  VMMAP_KSM_LEGEND,
+  VMMAP_LEGEND,
+  VMMAP_SWAP_LEGEND,
+  vmmapText,
+} from "../src/views/vmmap.js";
 import { hex, livePidArg, machineOf, targetArg, usage } from "./lib/args/operands.js";
 import { widthArg } from "./lib/args/width.js";
 
@@ -31,6 +38,12 @@ export const vmmap: Command = {
     ...VMMAP_LEGEND.map((line) => `  ${line}`),
     "and, when the picture has any (swapped or MADV_FREE'd pages):",
     `  ${VMMAP_SWAP_LEGEND}`,
+    "and, when it has huge pages: a transparent huge page mapped by one PMD,",
+    "or a 2 MiB hugetlb page, is one item (one cell), not 512; the heading",
+    "then counts items (1024 pages as 513 items: 1 huge page and 512 pages).",
+    ...VMMAP_HUGE_LEGEND.slice(1).map((line) => `  ${line}`),
+    "and, when it has pages ksmd merged (madvise ... mergeable):",
+    `  ${VMMAP_KSM_LEGEND}`,
   ],
   run(ctx, argv) {
     const parsed = getopt(SPEC, argv);

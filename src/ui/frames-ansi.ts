@@ -12,15 +12,23 @@ import {
   FRAME_FILE,
   FRAME_FILE_CACHED,
   FRAME_FREE,
+  FRAME_HUGETLB_FREE,
+  FRAME_HUGETLB_HEAD,
+  FRAME_HUGETLB_TAIL,
   FRAME_KERNEL,
+  FRAME_KSM,
   FRAME_MIXED,
   FRAME_SHMEM,
   FRAME_SHMEM_UNMAPPED,
   FRAME_STATE_NAMES,
   FRAME_SWAPCACHE,
+  FRAME_THP_HEAD,
+  FRAME_THP_TAIL,
   type FramesView,
   framesHeading,
   framesSummary,
+  hasCompoundStates,
+  hasKsmFrames,
   layoutFrames,
 } from "../views/frames.js";
 import { type CellPainter, cellRowAnsi, countGlyph, legendAnsi } from "./cells-ansi.js";
@@ -48,6 +56,18 @@ export const paintFrame: CellPainter = (state, count) => {
       return { char, color: "cyan" };
     case FRAME_SWAPCACHE:
       return { char, color: "red" };
+    case FRAME_THP_HEAD:
+      return { char, color: "black", backgroundColor: "yellow", bold: true };
+    case FRAME_THP_TAIL:
+      return { char, color: "black", backgroundColor: "yellow" };
+    case FRAME_HUGETLB_HEAD:
+      return { char, color: "black", backgroundColor: "green", bold: true };
+    case FRAME_HUGETLB_TAIL:
+      return { char, color: "black", backgroundColor: "green" };
+    case FRAME_HUGETLB_FREE:
+      return { char, color: "green" };
+    case FRAME_KSM:
+      return { char, color: "white", backgroundColor: "blue", bold: true };
     default:
       return { char: FRAME_CHARS[FRAME_MIXED]!, color: "white", backgroundColor: "gray" };
   }
@@ -83,7 +103,14 @@ export function framesAnsi(view: FramesView, columns: number): string[] {
     if (line.same > 0) out.push(styled({ dimColor: true }, foldedText(line)));
   }
   out.push("");
-  const order = view.totals.swapCached > 0 ? [...LEGEND_ORDER, FRAME_SWAPCACHE] : LEGEND_ORDER;
+  const order = [
+    ...LEGEND_ORDER,
+    ...(view.totals.swapCached > 0 ? [FRAME_SWAPCACHE] : []),
+    ...(hasCompoundStates(view)
+      ? [FRAME_THP_HEAD, FRAME_THP_TAIL, FRAME_HUGETLB_HEAD, FRAME_HUGETLB_TAIL, FRAME_HUGETLB_FREE]
+      : []),
+    ...(hasKsmFrames(view) ? [FRAME_KSM] : []),
+  ];
   const samples = order.map((state) => ({
     style: paintFrame(state, 0),
     name: FRAME_STATE_NAMES[state]!,

@@ -6,10 +6,16 @@
  */
 import { foldedText } from "../views/cells.js";
 import {
+  hasHugeStates,
+  hasKsmStates,
   hasSwapStates,
   layoutVmmap,
   PAGE_ABSENT,
   PAGE_CHARS,
+  PAGE_HUGE_ZERO,
+  PAGE_HUGETLB,
+  PAGE_HUGETLB_SHARED,
+  PAGE_KSM,
   PAGE_LAZYFREE,
   PAGE_MIXED,
   PAGE_PFNMAP,
@@ -20,6 +26,8 @@ import {
   PAGE_STATE_NAMES,
   PAGE_SWAPCACHED,
   PAGE_SWAPPED,
+  PAGE_THP,
+  PAGE_THP_SHARED,
   PAGE_ZERO,
   type VmmapView,
 } from "../views/vmmap.js";
@@ -50,6 +58,22 @@ export const paintPage: CellPainter = (state, count) => {
       return { char, color: "yellow" };
     case PAGE_LAZYFREE:
       return { char, color: "black", backgroundColor: "white" };
+    case PAGE_THP:
+      return { char, color: "black", backgroundColor: "yellow", bold: true };
+    case PAGE_THP_SHARED:
+      return { char: countGlyph(count), color: "white", backgroundColor: "red", bold: true };
+    case PAGE_HUGE_ZERO:
+      return { char, color: "blue", bold: true };
+    case PAGE_HUGETLB:
+      return { char, color: "black", backgroundColor: "green", bold: true };
+    case PAGE_KSM:
+      return {
+        char: count >= 2 ? countGlyph(count) : char,
+        color: "white",
+        backgroundColor: "blue",
+      };
+    case PAGE_HUGETLB_SHARED:
+      return { char: countGlyph(count), color: "black", backgroundColor: "green", bold: true };
     default:
       return { char: PAGE_CHARS[PAGE_MIXED]!, color: "white", backgroundColor: "gray" };
   }
@@ -88,9 +112,14 @@ export function vmmapAnsi(view: VmmapView, columns: number): string[] {
     }
   }
   out.push("");
-  const order = hasSwapStates(view)
-    ? [...LEGEND_ORDER, PAGE_SWAPPED, PAGE_SWAPCACHED, PAGE_LAZYFREE]
-    : LEGEND_ORDER;
+  const order = [
+    ...LEGEND_ORDER,
+    ...(hasSwapStates(view) ? [PAGE_SWAPPED, PAGE_SWAPCACHED, PAGE_LAZYFREE] : []),
+    ...(hasHugeStates(view)
+      ? [PAGE_THP, PAGE_THP_SHARED, PAGE_HUGE_ZERO, PAGE_HUGETLB, PAGE_HUGETLB_SHARED]
+      : []),
+    ...(hasKsmStates(view) ? [PAGE_KSM] : []),
+  ];
   const samples = order.map((state) => ({
     style: paintPage(state, 2),
     name: PAGE_STATE_NAMES[state]!,
@@ -99,5 +128,7 @@ export function vmmapAnsi(view: VmmapView, columns: number): string[] {
   out.push(
     styled({ dimColor: true }, "shared cells show their map count (2 to 9, + for 10 or more)"),
   );
+  if (hasHugeStates(view))
+    out.push(styled({ dimColor: true }, "a huge page (2 MiB, 512 pages) is one item, one cell"));
   return out;
 }

@@ -9,12 +9,15 @@ import { kpageflags, type U64 } from "../../../fs/proc/page.js";
 import { vmaName } from "../../../fs/proc/task-mmu.js";
 import {
   PAGE_SIZE,
+  PMD_SIZE,
   VM_LOCKED,
   VM_PFNMAP,
   VM_SHARED,
   VM_SOFTDIRTY,
   VM_WRITE,
 } from "../../../src/kernel/constants.js";
+import { HUGE_ZERO_PFN } from "../../../src/kernel/huge-memory.js";
+import { isVmHugetlb } from "../../../src/kernel/hugetlb.js";
 import type { Machine } from "../../../src/kernel/machine.js";
 import type { Mm } from "../../../src/kernel/mm.js";
 import {
@@ -49,6 +52,8 @@ import type { Task } from "../../../src/kernel/task.js";
 import { fileIndex, isAnonymous, type Vma } from "../../../src/kernel/vma.js";
 import { vmaLabel, vmaPerms } from "../../../src/views/vma-label.js";
 import { isNormal, type Page, pssSentence } from "./facts.js";
+import { explainHugetlbPage, hugeSection } from "./huge.js";
+import { ksmSection, ksmWriteSection } from "./ksm.js";
 import { plural, section, wrap } from "./prose.js";
 import { readSection, writeSection } from "./write.js";
 
@@ -56,6 +61,14 @@ import { readSection, writeSection } from "./write.js";
 export function explainPage(m: Machine, task: Task & { mm: Mm }, vma: Vma, at: number): string {
   const addr = Math.floor(at / PAGE_SIZE) * PAGE_SIZE;
   const vpn = addr / PAGE_SIZE;
+  if (isVmHugetlb(vma))
+    return explainHugetlbPage(
+      m,
+      task,
+      vma,
+      addr,
+      heading({ m, task, vma, addr, pte: 0, pfn: -1, young: false }, at),
+    );
   const pte = task.mm.pt.get(vpn);
   if (pteIsSwap(pte))
     return `${[...heading({ m, task, vma, addr, pte, pfn: -1, young: false }, at), "", ...swapSection(m, vma, pte)].join("\n")}\n`;
@@ -74,14 +87,41 @@ export function explainPage(m: Machine, task: Task & { mm: Mm }, vma: Vma, at: n
     "",
     ...pteSection(page),
     ...(pteNone(pte) ? [] : ["", ...frameSection(page)]),
-    ...(pteNone(pte) || (vma.flags & VM_PFNMAP) !== 0 ? [] : ["", ...mappedBy(page, mappers)]),
+    ...hugeBlock(page),
+    ...blank(ksmSection(page, mappers)),
+    ...(pteNone(pte) || (vma.flags & VM_PFNMAP) !== 0 || onHugeZero(page)
+      ? []
+      : ["", ...mappedBy(page, mappers)]),
     "",
     ...smapsSection(page, mappers),
     "",
-    ...writeSection(page, mappers),
+    ...(hugeZeroWrite(page) ?? ksmWriteSection(page) ?? writeSection(page, mappers)),
     ...(pteNone(pte) ? ["", ...readSection(page)] : []),
   ];
   return `${lines.join("\n")}\n`;
+}
+
+/** Whether the page is the huge zero page, mapped by a huge PMD. */
+const onHugeZero = (p: Page): boolean =>
+  p.pfn === ZERO_PFN && p.task.mm.pt.isHuge(Math.floor(p.addr / PMD_SIZE));
+
+/** A section after a blank line, or nothing when it is empty. */
+const blank = (lines: readonly string[]): string[] => (lines.length === 0 ? [] : ["", ...lines]);
+
+/** The huge-page section after a blank line, or nothing. */
+function hugeBlock(p: Page): string[] {
+  if (p.vma.flags & VM_PFNMAP) return [];
+  const lines = hugeSection(p);
+  return lines.length === 0 ? [] : ["", ...lines];
+}
+
+/** A write to the huge zero page (do_huge_pmd_wp_page), which is not the small zero page's story. */
+function hugeZeroWrite(p: Page): string[] | null {
+  if (!onHugeZero(p)) return null;
+  if (!(p.vma.flags & VM_WRITE)) return null;
+  return section("A write now: do_huge_pmd_wp_page, a new THP", [
+    "The PMD maps the huge zero page read-only: the write fault allocates a zeroed 2 MiB folio and maps it by the PMD, writable and dirty (do_huge_zero_wp_pmd). 1 minor fault for all 512 pages; smaps: Rss, Pss, Private_Dirty, Anonymous and AnonHugePages grow by 2048 kB. With no 2 MiB of frames free, the PMD is split and the write takes one small page.",
+  ]);
 }
 
 function heading(p: Page, at: number): string[] {
@@ -238,6 +278,14 @@ function frameSection(p: Page): string[] {
     return section(`Frame: PFN ${hex(pfn)}, raw kernel memory`, [
       "The mapping is VM_PFNMAP: there is no struct page to count, so vm_normal_page() returns NULL for it.",
     ]);
+  if (pfn === ZERO_PFN && onHugeZero(p))
+    return section(
+      `Frame: PFN ${hex(HUGE_ZERO_PFN + (p.addr % PMD_SIZE) / PAGE_SIZE)}, a page of the huge zero page`,
+      [
+        "Kernel memory full of zeros, 2 MiB of it, mapped read-only by one PMD where untouched THP-eligible memory was read (do_huge_pmd_anonymous_page). pagemap shows its own frames, after the huge zero page's first PFN.",
+        "It takes no map count: vm_normal_page() returns NULL for it.",
+      ],
+    );
   if (pfn === ZERO_PFN)
     return section(`Frame: PFN ${hex(pfn)}, the shared zero page`, [
       "Kernel memory full of zeros, mapped read-only wherever untouched anonymous memory was read (do_anonymous_page, mainline).",

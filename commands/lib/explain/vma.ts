@@ -9,6 +9,8 @@
  */
 import { emptyStats, gatherStats, type MemSizeStats, pssKb } from "../../../fs/proc/task-mmu.js";
 import { PAGE_SIZE, VM_LOCKED, VM_PFNMAP } from "../../../src/kernel/constants.js";
+import { anonHugePagesOf } from "../../../src/kernel/huge-memory.js";
+import { isVmHugetlb } from "../../../src/kernel/hugetlb.js";
 import type { Machine } from "../../../src/kernel/machine.js";
 import type { Mm } from "../../../src/kernel/mm.js";
 import {
@@ -30,6 +32,7 @@ import type { Task } from "../../../src/kernel/task.js";
 import type { Vma } from "../../../src/kernel/vma.js";
 import { vmaLabel } from "../../../src/views/vma-label.js";
 import { pssShare } from "./facts.js";
+import { thpEligibleLines } from "./huge.js";
 import { plural, wrap } from "./prose.js";
 
 /** Pages that count the same way: one map count, clean or dirty, one kind of frame. */
@@ -188,11 +191,18 @@ export function explainVma(m: Machine, task: Task & { mm: Mm }, vma: Vma): strin
   const anon = pick((x) => x.kind === KIND_ANON).reduce((a, x) => a + x.pages, 0);
   const mss = emptyStats();
   gatherStats(m.phys, mm, vma, mss, undefined, m.swap);
+  mss.anonHuge += anonHugePagesOf(m, mm, vma);
   const lines = [
     `pid ${task.pid} (${task.comm}): ${vmaLabel(mm, vma)}`,
-    `${plural(pages, "page")} (${pages * 4} kB): ${walk.present} present and counted, ${absent} not present${
-      walk.zero > 0 ? `, ${walk.zero} on the zero page` : ""
-    }${walk.special > 0 ? `, ${walk.special} raw PFNs` : ""}${swapped > 0 ? `, ${swapped} swapped out` : ""}.`,
+    ...(isVmHugetlb(vma)
+      ? wrap(
+          `${plural(pages, "page")} (${pages * 4} kB) in ${plural(pages / 512, "huge page")} of 2 MiB: ${(mss.privateHugetlb + mss.sharedHugetlb) / 2048} mapped, by PMD-level entries that no PTE walk sees.`,
+        )
+      : [
+          `${plural(pages, "page")} (${pages * 4} kB): ${walk.present} present and counted, ${absent} not present${
+            walk.zero > 0 ? `, ${walk.zero} on the zero page` : ""
+          }${walk.special > 0 ? `, ${walk.special} raw PFNs` : ""}${swapped > 0 ? `, ${swapped} swapped out` : ""}.`,
+        ]),
   ];
   if (g.length > 0) lines.push("", ...groupTable(g));
   lines.push(
@@ -246,7 +256,27 @@ export function explainVma(m: Machine, task: Task & { mm: Mm }, vma: Vma): strin
       ),
     );
   lines.push(...crossCheck(mss, walk, g, fixed));
+  lines.push("", ...hugeLines(mss), ...thpEligibleLines(m, mm, vma));
   return `${lines.join("\n")}\n`;
+}
+
+/** AnonHugePages and the hugetlb lines, when the mapping has any. */
+function hugeLines(mss: MemSizeStats): string[] {
+  const out: string[] = [];
+  if (mss.anonHuge > 0) {
+    const huge = mss.anonHuge / 512;
+    out.push(
+      `${field("AnonHugePages", mss.anonHuge * 4)} = ${plural(huge, "huge PMD")} × 2048 kB: each maps a THP whole (its pages are in Rss and Pss above too)`,
+    );
+  }
+  if (mss.privateHugetlb + mss.sharedHugetlb > 0)
+    out.push(
+      `${field("Private_Hugetlb", mss.privateHugetlb)} = hugetlb pages mapped once, 2048 kB each`,
+      `${field("Shared_Hugetlb", mss.sharedHugetlb)} = hugetlb pages mapped more than once`,
+      ...wrap("Hugetlb pages are not in Rss or Pss: only these two lines count them."),
+    );
+  if (out.length > 0) out.push("");
+  return out;
 }
 
 /** Swap and SwapPss as sums, and what the swapped pages' next touch costs. */
