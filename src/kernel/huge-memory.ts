@@ -671,6 +671,21 @@ export function shmemPolicyAllows(k: Kernel, vma: Vma, index: number): boolean {
 }
 
 /**
+ * Whether mmap places a shmem mapping of `len` bytes (shared anonymous
+ * memory when `file` is null, else a shmem file) for PMD mappings
+ * (shmem_get_unmapped_area): not with `deny` or below 2 MiB; always with
+ * `force`; else when the mount's huge option is not never: shmem_enabled
+ * on the internal mount (shared anonymous memory, memfd), never on tmpfs.
+ */
+export function shmemAlignsMapping(k: Kernel, file: Inode | null, len: number): boolean {
+  const mode = k.thp.shmemEnabled;
+  if (mode === "deny" || len < PMD_SIZE) return false;
+  if (mode === "force") return true;
+  const internal = file === null || (file.dev.major === 0 && file.dev.minor === 1);
+  return internal && mode !== "never";
+}
+
+/**
  * A fault where the PMD is none in a shared shmem VMA (shmem_fault, then
  * finish_fault's or filemap_map_pmd's do_set_pmd): the PMD-sized folio at
  * the aligned index is mapped by one PMD with `bits` (the caller's: a

@@ -70,7 +70,12 @@ import {
   VM_WRITE,
 } from "./constants.js";
 import { wantsWritenotify } from "./fault.js";
-import { madviseCollapse, splitHugePmdsAround, splitHugePmdsIn } from "./huge-memory.js";
+import {
+  madviseCollapse,
+  shmemAlignsMapping,
+  splitHugePmdsAround,
+  splitHugePmdsIn,
+} from "./huge-memory.js";
 import {
   HPAGE_SIZE,
   hugetlbChangeProtection,
@@ -174,7 +179,7 @@ function mmapCheck(k: Kernel, req: MmapRequest): Result<number> {
 }
 
 /** Chooses the address (get_unmapped_area, with THP alignment of 2 MiB multiples). */
-function chooseAddress(mm: Mm, req: MmapRequest, len: number): Result<number> {
+function chooseAddress(k: Kernel, mm: Mm, req: MmapRequest, len: number): Result<number> {
   if (req.flags & MAP_FIXED) return success(req.addr);
   if (req.flags & MAP_FIXED_NOREPLACE)
     return mm.isFree(req.addr, req.addr + len) ? success(req.addr) : failure("EEXIST");
@@ -183,9 +188,11 @@ function chooseAddress(mm: Mm, req: MmapRequest, len: number): Result<number> {
     if (hint >= 0x10000 && hint + len <= mm.mmapBase && mm.isFree(hint, hint + len))
       return success(hint);
   }
+  if (req.file === null ? req.flags & MAP_SHARED : req.file.shmem)
+    return shmemUnmappedArea(k, mm, req, len);
   // Private anonymous memory whose length is a multiple of 2 MiB, and file mappings
   // covering at least one aligned 2 MiB of the file, are THP-aligned
-  // (__get_unmapped_area -> thp_get_unmapped_area). Shared anonymous memory is not.
+  // (__get_unmapped_area -> thp_get_unmapped_area).
   const pgoff = req.offset / PAGE_SIZE;
   let align = false;
   if (req.file === null) align = !(req.flags & MAP_SHARED) && len % PMD_SIZE === 0;
@@ -195,6 +202,27 @@ function chooseAddress(mm: Mm, req: MmapRequest, len: number): Result<number> {
   }
   const addr = mm.unmappedArea(len, align, pgoff);
   return addr < 0 ? failure("ENOMEM", "no free address range") : success(addr);
+}
+
+/**
+ * shmem_get_unmapped_area, for shared anonymous memory and shmem files
+ * (scenario 100): the plain top-down address, unless PMD mappings may come
+ * (shmemAlignsMapping) and it is not at the file offset's place within
+ * 2 MiB; then an area 2 MiB - 4 KiB longer is found and the start moved up
+ * to that place, leaving the rest of the inflated area free.
+ */
+function shmemUnmappedArea(k: Kernel, mm: Mm, req: MmapRequest, len: number): Result<number> {
+  const plain = mm.unmappedArea(len, false, 0);
+  if (plain < 0) return failure("ENOMEM", "no free address range");
+  if (!shmemAlignsMapping(k, req.file, len)) return success(plain);
+  const offset = req.file === null ? 0 : req.offset % PMD_SIZE;
+  if ((offset !== 0 && offset + len < 2 * PMD_SIZE) || plain % PMD_SIZE === offset)
+    return success(plain);
+  const inflated = mm.unmappedArea(len + PMD_SIZE - PAGE_SIZE, false, 0);
+  if (inflated < 0) return success(plain);
+  const inflatedOffset = inflated % PMD_SIZE;
+  const at = inflated + offset - inflatedOffset + (inflatedOffset > offset ? PMD_SIZE : 0);
+  return success(at > TASK_SIZE - len ? plain : at);
 }
 
 /** mmap(2). The new VMA merges with compatible neighbours. Returns the start address. */
@@ -213,7 +241,7 @@ export function doMmap(
   }
   if (req.flags & MAP_HUGETLB) return mmapHugetlb(k, mm, req, flags.value);
   const len = pageAlignUp(req.length);
-  const where = chooseAddress(mm, req, len);
+  const where = chooseAddress(k, mm, req, len);
   if (!where.ok) return where;
   const addr = where.value;
   const shared = (req.flags & MAP_SHARED) !== 0;
