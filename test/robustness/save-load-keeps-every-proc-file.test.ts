@@ -252,6 +252,7 @@ write $C buf 16M
       swapBytes: 4 * 1024 * 1024,
       thp: "always" as const,
       hugepages: 2,
+      thpShmem: "advise" as const,
     };
     const a = scenario(config, "P=$(spawn /bin/sh)\nmmap $P 1M\nread $P 0x7ffff7f00000 4K\n");
     const b = reloaded(a);
