@@ -38,9 +38,12 @@ export async function launcherText(dist) {
     ([text, widths]) => `  ${widths.join("|")}) printf '%s' ${quote(text)} ;;`,
   );
   const signals = ["HUP", "INT", "QUIT", "TERM"];
-  return `#!/bin/sh
-# The cowsh command, written by scripts/launcher.mjs at build from
+  const shell = `# The cowsh command, written by scripts/launcher.mjs at build from
 # src/cli/greeting.ts and src/cli/launcher-tty.ts: do not edit.
+#
+# Both a shell script and a Node script: sh runs the lines below (the
+# first line is the no-op command ':'), Node reads them as a comment and
+# runs the binary beside it, so \`node cowsh.sh ARGS\` works as cowsh does.
 #
 # cowsh alone at a terminal: saves the terminal's settings, puts it in raw
 # mode (keys typed now wait, unechoed, for the app), paints the greeting
@@ -50,7 +53,7 @@ export async function launcherText(dist) {
 unset ${LAUNCHER_VAR}
 self=$0
 if [ -L "$self" ]; then self=$(readlink -f -- "$self") || exit 127; fi
-case $self in */*) bin=\${self%/*}/cowsh.js ;; *) bin=./cowsh.js ;; esac
+case $self in *[/]*) bin=\${self%/*}/cowsh.js ;; *) bin=./cowsh.js ;; esac
 if [ $# -gt 0 ] || [ ! -t 0 ] || [ ! -t 1 ]; then exec node "$bin" "$@"; fi
 saved=$(stty -g 2>/dev/null) || exec node "$bin"
 # Until Node runs: a fatal signal puts the settings back and still kills.
@@ -63,6 +66,18 @@ ${branches.join("\n")}
   *) printf '%s' ${quote(wide)} ;;
 esac
 ${LAUNCHER_VAR}=$saved exec node "$bin"
+exit 127
+`;
+  if (shell.includes("*/")) throw new Error("launcher: the shell part would end the JavaScript comment");
+  // For sh, Node's lines are the body of a here-document it never reaches,
+  // ended by a line Node reads as a comment: \`sh -n\` accepts the file too.
+  return `#!/bin/sh
+':' /*
+${shell}: <<'// end of the Node part'
+*/
+// Node: the binary beside this file, with the same arguments.
+require("./cowsh.js");
+// end of the Node part
 `;
 }
 

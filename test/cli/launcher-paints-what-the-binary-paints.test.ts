@@ -145,4 +145,17 @@ describe.skipIf(!existsSync(LAUNCHER) && !process.env.CI)("the cowsh command (la
     expect(r.stdout).toBe("ok\n");
     expect(r.status).toBe(0);
   });
+
+  test("`node dist/bin/cowsh.sh` runs the binary too, and sh parses the whole launcher", () => {
+    const args = [join(ROOT, "demo/fork-exec.cowsh")];
+    const viaLauncher = spawnSync(process.execPath, [LAUNCHER, ...args], { encoding: "utf8" });
+    const direct = spawnSync(process.execPath, [BINARY, ...args], { encoding: "utf8" });
+    expect(viaLauncher.stderr).toBe("");
+    expect(viaLauncher.stdout).toMatch(/^Shared_Dirty: +16384 kB$/m);
+    expect(viaLauncher.stdout).toBe(direct.stdout);
+    expect(viaLauncher.status).toBe(direct.status);
+    const piped = spawnSync(process.execPath, [LAUNCHER], { encoding: "utf8", input: "exit 3\n" });
+    expect(piped.status).toBe(3);
+    expect(spawnSync("sh", ["-n", LAUNCHER]).status).toBe(0);
+  });
 });
