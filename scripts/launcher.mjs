@@ -68,7 +68,8 @@ esac
 ${LAUNCHER_VAR}=$saved exec node "$bin"
 exit 127
 `;
-  if (shell.includes("*/")) throw new Error("launcher: the shell part would end the JavaScript comment");
+  if (shell.includes("*/"))
+    throw new Error("launcher: the shell part would end the JavaScript comment");
   // For sh, Node's lines are the body of a here-document it never reaches,
   // ended by a line Node reads as a comment: \`sh -n\` accepts the file too.
   return `#!/bin/sh
