@@ -8,7 +8,7 @@
  * NEWADDR may be written as ADDR does: an address, or a mapping's name
  * (a reservation to move into), with +OFFSET.
  */
-import { MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE } from "../src/kernel/mremap.js";
+import { MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE } from "../src/kernel/constants.js";
 import { type GetoptSpec, getopt, hasOption, lastValue } from "../src/shell/getopt.js";
 import { type Command, ok, out } from "../src/shell/types.js";
 import { faultSummary } from "./lib/access/fault-summary.js";

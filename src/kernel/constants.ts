@@ -95,6 +95,11 @@ export const MADV_POPULATE_READ = 22;
 export const MADV_POPULATE_WRITE = 23;
 export const MADV_COLLAPSE = 25;
 
+/** The MREMAP_* flags (include/uapi/linux/mman.h). */
+export const MREMAP_MAYMOVE = 1;
+export const MREMAP_FIXED = 2;
+export const MREMAP_DONTUNMAP = 4;
+
 /** The madvise advice values by name, lower case without MADV_ ("dontneed"). */
 export const MADV_BY_NAME: Readonly<Record<string, number>> = {
   normal: MADV_NORMAL,

@@ -32,6 +32,8 @@
 import {
   MAP_NORESERVE,
   MAX_MAP_COUNT,
+  MREMAP_DONTUNMAP,
+  MREMAP_FIXED,
   PAGE_SIZE,
   PMD_SIZE,
   TASK_SIZE,
@@ -503,13 +505,10 @@ export interface HugetlbRemapRequest {
   readonly addr: number;
   readonly oldLen: number;
   readonly newLen: number;
-  /** MREMAP_MAYMOVE, MREMAP_FIXED, MREMAP_DONTUNMAP as mremap.ts has them. */
+  /** MREMAP_MAYMOVE, MREMAP_FIXED, MREMAP_DONTUNMAP. */
   readonly flags: number;
   readonly newAddr: number;
 }
-
-const MREMAP_FIXED_BIT = 2;
-const MREMAP_DONTUNMAP_BIT = 4;
 
 /** Rounds `n` up to a multiple of the huge page size (ALIGN(len, huge_page_size(h))). */
 const hugeAlignUp = (n: number): number => Math.ceil(n / HPAGE_SIZE) * HPAGE_SIZE;
@@ -543,7 +542,7 @@ export function hugetlbMremap(
     return failure("EINVAL", "new address not at a huge page boundary");
   if (newLen > oldLen) return failure("EINVAL", "a hugetlb mapping cannot grow");
   const done = { addr, populate: null };
-  if (!(flags & (MREMAP_FIXED_BIT | MREMAP_DONTUNMAP_BIT))) {
+  if (!(flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))) {
     if (newLen < oldLen) unmap(k, mm, addr + newLen, oldLen - newLen);
     return success(done);
   }
@@ -552,8 +551,7 @@ export function hugetlbMremap(
     return failure("EINVAL", "new range beyond the address space");
   if (addr + oldLen > to && to + newLen > addr)
     return failure("EINVAL", "old and new ranges overlap");
-  if (flags & MREMAP_DONTUNMAP_BIT)
-    return failure("EINVAL", "MREMAP_DONTUNMAP of a special mapping");
+  if (flags & MREMAP_DONTUNMAP) return failure("EINVAL", "MREMAP_DONTUNMAP of a special mapping");
   if (newLen > vma.end - addr) return failure("EFAULT", "old range spans several mappings");
   if (mm.vmas.length >= MAX_MAP_COUNT - 3) return failure("ENOMEM", "too many mappings");
   unmap(k, mm, to, newLen);

@@ -24,6 +24,9 @@
 import { accountedPages, vmEnoughMemory } from "./commit.js";
 import {
   MAX_MAP_COUNT,
+  MREMAP_DONTUNMAP,
+  MREMAP_FIXED,
+  MREMAP_MAYMOVE,
   PAGE_SIZE,
   PMD_SIZE,
   PTRS_PER_PTE,
@@ -49,10 +52,6 @@ import { movePteTable, PTE_SOFT_DIRTY, regionOf } from "./page-table.js";
 import { failure, type Result, success } from "./result.js";
 import { copyVma, isAnonymous, type Vma } from "./vma.js";
 
-/** The MREMAP_* flags (include/uapi/linux/mman.h). */
-export const MREMAP_MAYMOVE = 1;
-export const MREMAP_FIXED = 2;
-export const MREMAP_DONTUNMAP = 4;
 const MREMAP_ALL = MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP;
 
 /** The lowest address mmap hands out (mmap_min_addr). */

@@ -33,13 +33,15 @@ import {
   MAP_NORESERVE,
   MAP_PRIVATE,
   MAP_SHARED,
+  MREMAP_DONTUNMAP,
+  MREMAP_FIXED,
+  MREMAP_MAYMOVE,
   NSEC_PER_SEC,
   PAGE_SIZE,
 } from "../../src/kernel/constants.js";
 import { assertInvariants } from "../../src/kernel/invariants.js";
 import type { KernelConfig } from "../../src/kernel/kernel.js";
 import { Machine } from "../../src/kernel/machine.js";
-import { MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE } from "../../src/kernel/mremap.js";
 import { loadMachine, saveMachine } from "../../src/kernel/snapshot.js";
 import type { Inode } from "../../src/kernel/vfs.js";
 import type { VmStat } from "../../src/kernel/vmstat.js";
