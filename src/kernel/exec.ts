@@ -28,6 +28,7 @@ import {
   MAP_NORESERVE,
   MAP_PRIVATE,
   MAP_SHARED,
+  MAP_STACK,
   PAGE_SIZE,
   pageAlignUp,
   protFromRwx,
@@ -54,8 +55,10 @@ import {
   ELF_ET_DYN_BASE,
   type ElfLoad,
   type ElfSpec,
+  LAZY_PROGRAMS,
   PROGRAMS,
   type ProgramSpec,
+  programImage,
   type ResidentVma,
   STACK_RLIMIT,
   STACK_TOP,
@@ -95,7 +98,9 @@ export function findExecutable(vfs: Vfs, path: string): Result<Executable> {
  * running a command, not an interactive one), else the first.
  */
 function programFor(path: string, argv: readonly string[] = []): ProgramSpec | undefined {
-  const own = PROGRAMS.filter((p) => p.path === path && p.parent === undefined);
+  const own = [...PROGRAMS, ...lazyImagesAt(path)].filter(
+    (p) => p.path === path && p.parent === undefined,
+  );
   const args = argv.slice(1).join("\0");
   return (
     own.find((p) => p.argv.slice(1).join("\0") === args) ??
@@ -104,6 +109,10 @@ function programFor(path: string, argv: readonly string[] = []): ProgramSpec | u
     PROGRAMS.find((p) => p.path === path)
   );
 }
+
+/** The lazily read images of the programs at `path` (read now if not yet). */
+const lazyImagesAt = (path: string): ProgramSpec[] =>
+  LAZY_PROGRAMS.filter((p) => p.path === path).flatMap((p) => programImage(p.name) ?? []);
 
 /** MAX_ARG_STRLEN (32 pages) and the argument space, a quarter of the 8 MiB stack rlimit. */
 const MAX_ARG_STRLEN = 32 * PAGE_SIZE;
@@ -365,6 +374,7 @@ const MAP_BITS: Readonly<Record<string, number>> = {
   MAP_ANONYMOUS,
   MAP_NORESERVE,
   MAP_FIXED_NOREPLACE,
+  MAP_STACK,
 };
 const mapFlagsOf = (flags: readonly string[]): number =>
   flags.reduce((bits, f) => bits | (MAP_BITS[f] ?? 0), 0);
@@ -410,7 +420,7 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
             fileWritable: fd?.writable ?? false,
             offset: e.offset,
           },
-          () => panic("exec replay: shared anonymous memory at start-up"),
+          () => k.vfs.newShmemObject(0), // nginx's shared zone: MAP_SHARED|MAP_ANONYMOUS
         );
         expect(`mmap(${e.length})`, r.ok ? r.value : -1, e.result);
         break;
