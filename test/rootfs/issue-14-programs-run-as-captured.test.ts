@@ -5,8 +5,10 @@
  * interpreter with another script waits to be told what to do.
  */
 import { expect, test } from "vitest";
+import { showSmaps } from "../../fs/proc/task-mmu.js";
 import { NSEC_PER_SEC } from "../../src/kernel/constants.js";
 import { Machine } from "../../src/kernel/machine.js";
+import { loadMachine, saveMachine } from "../../src/kernel/snapshot.js";
 import "./program-images.js";
 
 const SECOND = NSEC_PER_SEC;
@@ -36,4 +38,20 @@ test.each([
   if (!pid.ok) throw new Error(pid.errno);
   m.advance(5000 * SECOND);
   expect(m.tasks.get(pid.value)!.isZombie).toBe(false);
+});
+
+test("a machine running redis-server and a forked nginx saves and loads with the same smaps", () => {
+  const m = Machine.boot();
+  const redis = m.spawn("/usr/bin/redis-server", ["redis-server", "--port", "0"]);
+  const nginx = m.spawn("/usr/sbin/nginx", ["nginx", "-c", "/etc/nginx/cowsh.conf"]);
+  if (!redis.ok || !nginx.ok) throw new Error("spawn");
+  const worker = m.fork(nginx.value);
+  if (!worker.ok) throw new Error(worker.errno);
+  const loaded = loadMachine(structuredClone(saveMachine(m)));
+  if (!loaded.ok) throw new Error(loaded.problem);
+  for (const pid of [redis.value, nginx.value, worker.value]) {
+    const smaps = (machine: Machine): string =>
+      showSmaps(machine.phys, machine.tasks.get(pid)!.mm, false);
+    expect(smaps(loaded.machine)).toBe(smaps(m));
+  }
 });
