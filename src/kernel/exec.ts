@@ -49,6 +49,7 @@ import {
   type MmapRequest,
   mapSpecial,
 } from "./mman.js";
+import { pteIsSwap } from "./page-table.js";
 import { reclaimBeforeFault } from "./reclaim.js";
 import { failure, panic, type Result, success } from "./result.js";
 import {
@@ -451,6 +452,13 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
   }
 }
 
+/**
+ * A page the replay made resident a moment ago (the exec image's, before
+ * the start-up's) and reclaim has since swapped out: it exists, and stays
+ * where reclaim put it; mapping it again would leak its swap slot.
+ */
+const swappedOut = (mm: Mm, addr: number): boolean => pteIsSwap(mm.pt.get(addr / PAGE_SIZE));
+
 /** Run-length pages: "f12 -4 a3" -> [["f", 12], ["-", 4], ["a", 3]]. */
 function decodePages(pages: string): [string, number][] {
   return pages
@@ -488,13 +496,14 @@ function replayResident(
     let addr = captured.start;
     for (const [state, count] of decodePages(captured.pages)) {
       for (let i = 0; i < count; i++, addr += PAGE_SIZE) {
-        if (state === "-") continue;
+        if (state === "-" || swappedOut(who.mm, addr)) continue;
         reclaimBeforeFault(k); // as before any fault (it returns at once above the reserve)
         if (prefaultPage(k, who, vma, addr, state) < 0) return false;
       }
     }
     if (stack) {
       for (let page = pageDown(who.mm.startStack); page < vma.end; page += PAGE_SIZE) {
+        if (swappedOut(who.mm, page)) continue;
         reclaimBeforeFault(k);
         if (prefaultPage(k, who, vma, page, "a") < 0) return false;
       }
