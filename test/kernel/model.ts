@@ -1108,7 +1108,11 @@ export const allCommands = [
   forkArb,
   forkArb,
   fc.nat(7).map((p) => new ExecCmd(p)),
-  fc.tuple(fc.nat(7), fc.nat(3)).map(([p, k]) => new ExecProgramCmd(p, k)), // issue 14 (t-programs)
+  // issue 14 (t-programs): one in eight of these execs a larger program (redis-server is
+  // 11.6 MiB of start-up to replay), so that the run stays within its budget
+  fc
+    .tuple(fc.nat(7), fc.nat(31))
+    .map(([p, k]) => (k < 4 ? new ExecProgramCmd(p, k) : new ExecCmd(p))),
   fc.tuple(fc.nat(7), fc.boolean()).map(([p, s]) => new ExitCmd(p, s)),
   fc.constant(new KillShellCmd()),
   fc.tuple(fc.nat(7), fc.integer({ min: 1, max: 5 })).map(([p, s]) => new RunCmd(p, s)),
