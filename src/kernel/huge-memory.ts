@@ -440,8 +440,8 @@ export function splitHugePmdsIn(k: Kernel, mm: Mm, start: number, end: number): 
  * whole (releaseAnonPage: one free of the folio).
  */
 export function zapHugePmds(k: Kernel, mm: Mm, start: number, end: number, stats: ZapStats): void {
-  if (mm.pt.hugeKeys().length === 0) return;
-  for (const key of mm.pt.hugeKeys()) {
+  const keys = mm.pt.hugeKeys();
+  for (const key of keys) {
     const at = key * PMD_SIZE;
     if (at >= start && at + PMD_SIZE <= end) zapHugePmd(k, mm, key, stats);
     else if (at + PMD_SIZE > start && at < end) splitHugePmd(k, mm, key);
