@@ -75,7 +75,7 @@ export interface FrameCounts {
 
 /** Scans the frames; above highWater every frame is free. */
 export function countFrames(phys: PhysMem): FrameCounts {
-  const { flags, mapcounts } = phys;
+  const { flags } = phys;
   const c: FrameCounts = {
     free: phys.nrFrames - phys.highWater,
     anonMapped: 0,
@@ -98,7 +98,7 @@ export function countFrames(phys: PhysMem): FrameCounts {
       continue;
     }
     if (f & PG_HUGETLB) continue; // the hugetlb pool's: HugePages_*, not AnonPages or Cached
-    const isMapped = mapcounts[pfn]! > 0;
+    const isMapped = phys.mapcountOf(pfn) > 0;
     if (f & PG_CACHED) c.cached++;
     if (f & PG_MLOCKED) c.mlocked++;
     // anonymous and shmem pages are swap-backed: the anon lists; page cache

@@ -43,7 +43,6 @@ import {
   KIND_ANON,
   KIND_MASK,
   KIND_SHMEM,
-  MAPCOUNT_SATURATED,
   PG_DIRTY,
   PG_LAZYFREE,
   PG_REFERENCED,
@@ -217,7 +216,7 @@ function accountSpan(
   young: boolean,
   mss: MemSizeStats,
 ): void {
-  const { mapcounts, flags } = phys;
+  const { flags } = phys;
   const table = span.entries;
   const youngBits = young ? span.youngBits() : null;
   const { lo, hi } = span;
@@ -244,8 +243,7 @@ function accountSpan(
     if (pfn === ZERO_PFN) continue;
     const f = flags[pfn]!;
     const kind = f & KIND_MASK;
-    const raw = mapcounts[pfn]!;
-    const mc = raw === MAPCOUNT_SATURATED ? phys.mapcountOf(pfn) : raw;
+    const mc = phys.mapcountOf(pfn); // own + the folio's PMD mappings
     resident++;
     if (kind === KIND_ANON) anonymous++;
     if (f & PG_KSM) ksm++;
@@ -550,7 +548,7 @@ export function pagemapEntries(
           const zero = head === ZERO_PFN;
           const file = zero || (phys.flags[head]! & KIND_MASK) !== KIND_ANON; // a shmem THP
           word |= PM_PRESENT_HI | (file ? PM_FILE_HI : 0);
-          if (!zero && k.thp.entireOf(head) === 1) word |= PM_MMAP_EXCLUSIVE_HI;
+          if (!zero && k.phys.entireOf(head) === 1) word |= PM_MMAP_EXCLUSIVE_HI;
           view.setUint32(n * 8, (zero ? HUGE_ZERO_PFN : head) + i, true);
         } else if (ptePresent(pte)) {
           const pfn = ptePfn(pte);
