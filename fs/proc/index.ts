@@ -145,7 +145,7 @@ export const SYSTEM_FILES = new Map<string, SystemFileMaker>([
   ["stat", (m) => text(() => success(showSystemStat(m)))],
   ["swaps", (m) => text(() => success(showSwaps(m.swap)))],
   ["uptime", (m) => text(() => success(showUptime(m)))],
-  ["version", () => text(() => success(showVersion()))],
+  ["version", (m) => text(() => success(showVersion(m)))],
   ["vmstat", (m) => text(() => success(showVmstat(m)))],
 ]);
 
