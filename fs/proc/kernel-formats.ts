@@ -15,7 +15,7 @@
 import type { KernelVersion } from "../../src/kernel/kernel.js";
 
 /** A /proc file whose lines differ between versions. */
-export type FormattedFile = "smaps" | "smaps_rollup" | "status" | "meminfo";
+export type FormattedFile = "smaps" | "smaps_rollup" | "status" | "meminfo" | "ksm_stat";
 
 /** One line of a file: its label, and the releases that print it. */
 export interface LineRow {
@@ -230,11 +230,26 @@ const MEMINFO: readonly LineRow[] = [
   { label: "DirectMap1G" },
 ];
 
+/**
+ * /proc/PID/ksm_stat (proc_pid_ksm_stat, fs/proc/base.c), `name value`
+ * lines. The file itself came in 6.1: an older version reads it empty
+ * (the model still lists it; see docs/KERNEL-FORMATS.md).
+ */
+const KSM_STAT: readonly LineRow[] = [
+  { label: "ksm_rmap_items", since: "6.1" },
+  { label: "ksm_zero_pages", since: "6.6" },
+  { label: "ksm_merging_pages", since: "6.4" },
+  { label: "ksm_process_profit", since: "6.4" },
+  { label: "ksm_merge_any", since: "6.14" },
+  { label: "ksm_mergeable", since: "6.14" },
+];
+
 const ROWS: Readonly<Record<FormattedFile, readonly LineRow[]>> = {
   smaps: SMAPS,
   smaps_rollup: SMAPS_ROLLUP,
   status: STATUS,
   meminfo: MEMINFO,
+  ksm_stat: KSM_STAT,
 };
 
 /** Every row of `file`, 6.18's order (the tests read the table through this). */
@@ -392,8 +407,11 @@ export interface ProcFormat {
   apply(file: FormattedFile, text: string): string;
 }
 
-/** A line's label: the word before its first colon, or null for a maps line. */
-const LABEL = /^([A-Za-z][A-Za-z0-9_()]*):/;
+/**
+ * A line's label: the word before its first colon (or space, in ksm_stat's
+ * `name value` lines); no match for a maps line, which starts with an address.
+ */
+export const LABEL = /^([A-Za-z][A-Za-z0-9_()]*)[: ]/;
 
 function makeFormat(version: KernelVersion): ProcFormat {
   const labels = {} as Record<FormattedFile, readonly string[]>;

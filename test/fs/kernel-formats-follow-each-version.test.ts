@@ -27,7 +27,7 @@ const labelsOf = (text: string): string[] =>
   text
     .trimEnd()
     .split("\n")
-    .map((l) => /^([A-Za-z][A-Za-z0-9_()]*):/.exec(l)?.[1])
+    .map((l) => /^([A-Za-z][A-Za-z0-9_()]*)[: ]/.exec(l)?.[1])
     .filter((l): l is string => l !== undefined);
 
 /** The smaps blocks of `text`, each as its labels. */
@@ -80,8 +80,12 @@ describe.each(KERNEL_VERSIONS)("--kernel %s prints the table's lines, in its ord
     expect(labelsOf(read(v, "/proc/meminfo"))).toEqual(fmt.labels("meminfo"));
   });
 
+  test("ksm_stat", () => {
+    expect(labelsOf(read(v, "/proc/PID/ksm_stat"))).toEqual(fmt.labels("ksm_stat"));
+  });
+
   test("the table's lines for this version are 6.18's, some left out, none moved", () => {
-    for (const file of ["smaps", "smaps_rollup", "status", "meminfo"] as const) {
+    for (const file of ["smaps", "smaps_rollup", "status", "meminfo", "ksm_stat"] as const) {
       const all = rowsOf(file).map((r) => r.label);
       const mine = fmt.labels(file);
       expect(mine).toEqual(all.filter((l) => mine.includes(l)));
@@ -217,6 +221,17 @@ describe("hand-written expectations from each version's sources", () => {
     expect(m61).toContain("SecPageTables");
     expect(labelsOf(read("6.12", "/proc/meminfo"))).not.toContain("Balloon");
     expect(labelsOf(read("6.18", "/proc/meminfo"))).toContain("Balloon");
+  });
+
+  // fs/proc/base.c proc_pid_ksm_stat: rmap_items 6.1, merging_pages and process_profit 6.4,
+  // zero_pages 6.6, merge_any and mergeable 6.14
+  test("ksm_stat grows line by line", () => {
+    expect(read("5.15", "/proc/PID/ksm_stat")).toBe("");
+    expect(read("6.1", "/proc/PID/ksm_stat")).toBe("ksm_rmap_items 0\n");
+    expect(read("6.12", "/proc/PID/ksm_stat")).toBe(
+      "ksm_rmap_items 0\nksm_zero_pages 0\nksm_merging_pages 0\nksm_process_profit 0\n",
+    );
+    expect(read("6.18", "/proc/PID/ksm_stat")).toContain("ksm_merge_any: no\nksm_mergeable: no\n");
   });
 
   test("VmFlags: dw until 5.15, ?? for VM_LOCKONFAULT until 6.2, lf after", () => {
