@@ -84,6 +84,20 @@ describe.each(KERNEL_VERSIONS)("--kernel %s prints the table's lines, in its ord
     expect(labelsOf(read(v, "/proc/PID/ksm_stat"))).toEqual(fmt.labels("ksm_stat"));
   });
 
+  test("golden: a sleep's first smaps block, smaps_rollup, status, ksm_stat; meminfo; version", async () => {
+    const smaps = read(v, "/proc/PID/smaps");
+    const first = smaps.slice(0, smaps.indexOf("\n", smaps.indexOf("VmFlags:")) + 1);
+    const text = [
+      first,
+      read(v, "/proc/PID/smaps_rollup"),
+      read(v, "/proc/PID/status"),
+      read(v, "/proc/PID/ksm_stat"),
+      read(v, "/proc/meminfo"),
+      read(v, "/proc/version"),
+    ].join("----\n");
+    await expect(text).toMatchFileSnapshot(`golden/kernel-${v}.txt`);
+  });
+
   test("the table's lines for this version are 6.18's, some left out, none moved", () => {
     for (const file of ["smaps", "smaps_rollup", "status", "meminfo", "ksm_stat"] as const) {
       const all = rowsOf(file).map((r) => r.label);
