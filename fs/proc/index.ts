@@ -10,6 +10,7 @@ import type { Task } from "../../src/kernel/task.js";
 import { showStat, showStatm, showStatus } from "./array.js";
 import { commWrite, showCmdline, showComm, showEnviron } from "./base.js";
 import { clearRefsWrite } from "./clear-refs.js";
+import { procFormat } from "./kernel-formats.js";
 import { showKsmMergingPages, showKsmStat } from "./ksm.js";
 import { showMeminfo } from "./meminfo.js";
 import { showLoadavg, showStat as showSystemStat, showUptime, showVersion } from "./misc.js";
@@ -93,8 +94,11 @@ export const PID_FILES = new Map<string, PidFileMaker>([
       ),
   ],
   ["environ", (_m, t) => text(() => showEnviron(t))],
-  ["ksm_merging_pages", (m, t) => text(() => success(showKsmMergingPages(m, t)))],
-  ["ksm_stat", (m, t) => text(() => success(showKsmStat(m, t)))],
+  [
+    "ksm_merging_pages",
+    (m, t) => text(() => since(m, "ksm_merging_pages", () => showKsmMergingPages(m, t))),
+  ],
+  ["ksm_stat", (m, t) => text(() => since(m, "ksm_stat", () => showKsmStat(m, t)))],
   ["maps", (_m, t) => text(() => success(showMaps(t.mm)))],
   ["pagemap", (m, t) => pagemapFile(m, t)],
   [
@@ -115,6 +119,10 @@ export const PID_FILES = new Map<string, PidFileMaker>([
   ["statm", (_m, t) => text(() => success(showStatm(t)))],
   ["status", (m, t) => text(() => success(showStatus(m, t)))],
 ]);
+
+/** `show()` if the kernel version has /proc/PID/`name` (kernel-formats.ts), else ENOENT. */
+const since = (m: Machine, name: string, show: () => string): Result<string> =>
+  procFormat(m.config.kernelVersion).hasPidFile(name) ? success(show()) : failure("ENOENT");
 
 /**
  * /proc/PID/pagemap: one u64 per page of user space; 8-byte aligned reads

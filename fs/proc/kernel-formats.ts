@@ -232,8 +232,7 @@ const MEMINFO: readonly LineRow[] = [
 
 /**
  * /proc/PID/ksm_stat (proc_pid_ksm_stat, fs/proc/base.c), `name value`
- * lines. The file itself came in 6.1: an older version reads it empty
- * (the model still lists it; see docs/KERNEL-FORMATS.md).
+ * lines. The file itself came in 6.1 (PID_FILE_SINCE).
  */
 const KSM_STAT: readonly LineRow[] = [
   { label: "ksm_rmap_items", since: "6.1" },
@@ -388,6 +387,18 @@ function banner(v: KernelVersion): string {
   return `Linux version ${v}.0-cowsh (builder@sandboxing) (${compiler}) #1 SMP${preempt} @0\n`;
 }
 
+/* ---- files that came later ---- */
+
+/**
+ * /proc/PID files younger than 4.19 (pid_entry tgid_base_stuff,
+ * fs/proc/base.c): an older version has no such file. Reading one fails
+ * with ENOENT; `ls /proc/PID` still lists it (the listing is fs/vfs.ts's).
+ */
+const PID_FILE_SINCE: ReadonlyMap<string, string> = new Map([
+  ["ksm_merging_pages", "5.19"],
+  ["ksm_stat", "6.1"],
+]);
+
 /* ---- one version's format ---- */
 
 /** Everything fs/proc needs to print one version's files. */
@@ -399,6 +410,8 @@ export interface ProcFormat {
   readonly mnemonics: readonly string[];
   /** /proc/version. */
   readonly banner: string;
+  /** Whether this version has /proc/PID/`name` (the files of PID_FILES that came later lack it). */
+  hasPidFile(name: string): boolean;
   /**
    * `text` (the 6.18 layout of `file`) as this version prints it: lines it
    * lacks dropped, the others laid out as it lays them out. Lines without
@@ -433,6 +446,10 @@ function makeFormat(version: KernelVersion): ProcFormat {
     labels: (file) => labels[file],
     mnemonics,
     banner: banner(version),
+    hasPidFile(name) {
+      const since = PID_FILE_SINCE.get(name);
+      return since === undefined || atLeast(version, since);
+    },
     apply(file, text) {
       if (identity) return text;
       const out: string[] = [];

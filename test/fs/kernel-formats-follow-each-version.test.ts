@@ -20,7 +20,7 @@ import {
 import { KERNEL_VERSIONS, type KernelVersion } from "../../src/kernel/kernel.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { loadMachine, saveMachine } from "../../src/kernel/snapshot.js";
-import { readText } from "./proc-helpers.js";
+import { readError, readText } from "./proc-helpers.js";
 
 /** Labels of the lines of `text` that have one (maps lines have none). */
 const labelsOf = (text: string): string[] =>
@@ -80,7 +80,8 @@ describe.each(KERNEL_VERSIONS)("--kernel %s prints the table's lines, in its ord
     expect(labelsOf(read(v, "/proc/meminfo"))).toEqual(fmt.labels("meminfo"));
   });
 
-  test("ksm_stat", () => {
+  test("ksm_stat (6.1 and later)", () => {
+    if (!fmt.hasPidFile("ksm_stat")) return;
     expect(labelsOf(read(v, "/proc/PID/ksm_stat"))).toEqual(fmt.labels("ksm_stat"));
   });
 
@@ -91,7 +92,7 @@ describe.each(KERNEL_VERSIONS)("--kernel %s prints the table's lines, in its ord
       first,
       read(v, "/proc/PID/smaps_rollup"),
       read(v, "/proc/PID/status"),
-      read(v, "/proc/PID/ksm_stat"),
+      procFormat(v).hasPidFile("ksm_stat") ? read(v, "/proc/PID/ksm_stat") : "(no ksm_stat)\n",
       read(v, "/proc/meminfo"),
       read(v, "/proc/version"),
     ].join("----\n");
@@ -239,8 +240,11 @@ describe("hand-written expectations from each version's sources", () => {
 
   // fs/proc/base.c proc_pid_ksm_stat: rmap_items 6.1, merging_pages and process_profit 6.4,
   // zero_pages 6.6, merge_any and mergeable 6.14
-  test("ksm_stat grows line by line", () => {
-    expect(read("5.15", "/proc/PID/ksm_stat")).toBe("");
+  test("ksm_stat grows line by line; before 6.1 there is none, before 5.19 no ksm_merging_pages", () => {
+    const { m, pid } = machines.get("5.15")!;
+    expect(readError(m, `/proc/${pid}/ksm_stat`)).toBe("ENOENT");
+    expect(readError(m, `/proc/${pid}/ksm_merging_pages`)).toBe("ENOENT");
+    expect(read("6.1", "/proc/PID/ksm_merging_pages")).toBe("0\n");
     expect(read("6.1", "/proc/PID/ksm_stat")).toBe("ksm_rmap_items 0\n");
     expect(read("6.12", "/proc/PID/ksm_stat")).toBe(
       "ksm_rmap_items 0\nksm_zero_pages 0\nksm_merging_pages 0\nksm_process_profit 0\n",
