@@ -399,6 +399,22 @@ const PID_FILE_SINCE: ReadonlyMap<string, string> = new Map([
   ["ksm_stat", "6.1"],
 ]);
 
+/**
+ * /sys attributes younger than 4.19, by path below /sys (a prefix ending in
+ * "-" covers a family of directories). An older version has none of them.
+ */
+const SYSFS_SINCE: readonly (readonly [path: string, since: string])[] = [
+  // Stefan Roesch, d21077fbc2fc "mm: add new KSM process and sysfs knobs" (6.4)
+  ["kernel/mm/ksm/general_profit", "6.4"],
+  // xu xin, KSM-placed zero pages (6.6, inferred as ksm_stat's ksm_zero_pages)
+  ["kernel/mm/ksm/ksm_zero_pages", "6.6"],
+  // Stefan Roesch, b348b5fe2b5f "mm/ksm: add pages scanned metric" and smart scan (6.7)
+  ["kernel/mm/ksm/pages_scanned", "6.7"],
+  ["kernel/mm/ksm/smart_scan", "6.7"],
+  // Ryan Roberts, multi-size THP: transparent_hugepage/hugepages-<size>kB/ (6.8)
+  ["kernel/mm/transparent_hugepage/hugepages-", "6.8"],
+];
+
 /* ---- one version's format ---- */
 
 /** Everything fs/proc needs to print one version's files. */
@@ -412,6 +428,8 @@ export interface ProcFormat {
   readonly banner: string;
   /** Whether this version has /proc/PID/`name` (the files of PID_FILES that came later lack it). */
   hasPidFile(name: string): boolean;
+  /** Whether this version has the /sys attribute at `path` (below /sys). */
+  hasSysfs(path: string): boolean;
   /**
    * `text` (the 6.18 layout of `file`) as this version prints it: lines it
    * lacks dropped, the others laid out as it lays them out. Lines without
@@ -449,6 +467,9 @@ function makeFormat(version: KernelVersion): ProcFormat {
     hasPidFile(name) {
       const since = PID_FILE_SINCE.get(name);
       return since === undefined || atLeast(version, since);
+    },
+    hasSysfs(path) {
+      return SYSFS_SINCE.every(([p, since]) => !path.startsWith(p) || atLeast(version, since));
     },
     apply(file, text) {
       if (identity) return text;

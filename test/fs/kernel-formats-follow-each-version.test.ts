@@ -8,6 +8,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { procFormat, rowsOf } from "../../fs/proc/kernel-formats.js";
 import { vmFlagsString } from "../../fs/proc/vm-flags.js";
+import { resolve } from "../../fs/vfs.js";
 import { directiveArgs, kernelConfig, quickParse } from "../../src/cli/cli-args.js";
 import { decodeImage, encodeImage } from "../../src/image/machine-image.js";
 import {
@@ -250,6 +251,29 @@ describe("hand-written expectations from each version's sources", () => {
       "ksm_rmap_items 0\nksm_zero_pages 0\nksm_merging_pages 0\nksm_process_profit 0\n",
     );
     expect(read("6.18", "/proc/PID/ksm_stat")).toContain("ksm_merge_any: no\nksm_mergeable: no\n");
+  });
+
+  test("/sys/kernel/mm: KSM's general_profit 6.4, ksm_zero_pages 6.6, pages_scanned and smart_scan 6.7; mTHP sizes 6.8", () => {
+    const ls = (v: KernelVersion, path: string): string[] => {
+      const node = resolve(machines.get(v)!.m, path);
+      if (!node.ok || node.value.kind !== "dir") return [];
+      return node.value.entries();
+    };
+    const young = ["general_profit", "ksm_zero_pages", "pages_scanned", "smart_scan"];
+    expect(ls("6.1", "/sys/kernel/mm/ksm").filter((n) => young.includes(n))).toEqual([]);
+    expect(ls("6.6", "/sys/kernel/mm/ksm").filter((n) => young.includes(n))).toEqual([
+      "general_profit",
+      "ksm_zero_pages",
+    ]);
+    expect(ls("6.8", "/sys/kernel/mm/ksm").filter((n) => young.includes(n))).toEqual(young);
+    const { m } = machines.get("6.6")!;
+    expect(resolve(m, "/sys/kernel/mm/ksm/smart_scan").ok).toBe(false);
+    expect(
+      ls("6.6", "/sys/kernel/mm/transparent_hugepage").some((n) => n.startsWith("hugepages-")),
+    ).toBe(false);
+    expect(resolve(m, "/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled").ok).toBe(false);
+    expect(ls("6.8", "/sys/kernel/mm/transparent_hugepage")).toContain("hugepages-64kB");
+    expect(ls("6.18", "/sys/kernel/mm/transparent_hugepage")).toContain("hugepages-2048kB");
   });
 
   test("VmFlags: dw until 5.15, ?? for VM_LOCKONFAULT until 6.2, lf after", () => {
