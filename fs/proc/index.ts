@@ -74,6 +74,10 @@ export function procFileMode(name: string): number {
 const text = (read: () => Result<string>, write?: (text: string) => Result<number>): TextFile =>
   write === undefined ? { kind: "text", read } : { kind: "text", read, write };
 
+/** `show()` if the kernel version has /proc/PID/`name` (kernel-formats.ts), else ENOENT. */
+const since = (m: Machine, name: string, show: () => string): Result<string> =>
+  procFormat(m.config.kernelVersion).hasPidFile(name) ? success(show()) : failure("ENOENT");
+
 /** Files every /proc/PID directory holds, in `ls` order. */
 export const PID_FILES = new Map<string, PidFileMaker>([
   [
@@ -119,10 +123,6 @@ export const PID_FILES = new Map<string, PidFileMaker>([
   ["statm", (_m, t) => text(() => success(showStatm(t)))],
   ["status", (m, t) => text(() => success(showStatus(m, t)))],
 ]);
-
-/** `show()` if the kernel version has /proc/PID/`name` (kernel-formats.ts), else ENOENT. */
-const since = (m: Machine, name: string, show: () => string): Result<string> =>
-  procFormat(m.config.kernelVersion).hasPidFile(name) ? success(show()) : failure("ENOENT");
 
 /**
  * /proc/PID/pagemap: one u64 per page of user space; 8-byte aligned reads
