@@ -359,7 +359,7 @@ export interface MnemonicRow {
 }
 
 export const MNEMONIC_ROWS: readonly MnemonicRow[] = [
-  // VM_DENYWRITE, removed with the flag in 5.15 (commit 8d0920bde5eb "mm: remove VM_DENYWRITE")
+  // VM_DENYWRITE, removed with the flag in 5.15 (David Hildenbrand, "mm: remove VM_DENYWRITE")
   { bit: 11, text: "dw", until: "5.15" },
   // VM_LOCKONFAULT had no mnemonic until 6.2 ("mm: do not show ?? for
   // VM_LOCKONFAULT pages"): the table's default "??" printed instead
