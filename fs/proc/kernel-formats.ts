@@ -274,7 +274,8 @@ const kbValue = (value: string): string => value.trim().replace(/ kB$/, "");
 
 export const LAYOUTS: readonly LayoutRow[] = [
   // "THPeligible:    %d" (commit 7635d9cbe832, 5.0), then "THPeligible:\t\t%d"
-  // (c06306696f83, 5.3), then back to four spaces (5.9), then "%8u" (6.6)
+  // (c06306696f83, 5.3), then back to four spaces (5.9), then "%8u" (Hugh
+  // Dickins, "mm,thp: fix smaps THPeligible output alignment", 6.6)
   {
     file: "smaps",
     label: "THPeligible",
@@ -406,10 +407,11 @@ const PID_FILE_SINCE: ReadonlyMap<string, string> = new Map([
 const SYSFS_SINCE: readonly (readonly [path: string, since: string])[] = [
   // Stefan Roesch, d21077fbc2fc "mm: add new KSM process and sysfs knobs" (6.4)
   ["kernel/mm/ksm/general_profit", "6.4"],
-  // xu xin, KSM-placed zero pages (6.6, inferred as ksm_stat's ksm_zero_pages)
+  // xu xin, "ksm: support tracking KSM-placed zero-pages", and Stefan Roesch,
+  // "mm/ksm: add pages scanned metric": both in "MM updates for 6.6-rc1"
   ["kernel/mm/ksm/ksm_zero_pages", "6.6"],
-  // Stefan Roesch, b348b5fe2b5f "mm/ksm: add pages scanned metric" and smart scan (6.7)
-  ["kernel/mm/ksm/pages_scanned", "6.7"],
+  ["kernel/mm/ksm/pages_scanned", "6.6"],
+  // Stefan Roesch's smart scan (6.7, with the smaps KSM line)
   ["kernel/mm/ksm/smart_scan", "6.7"],
   // Ryan Roberts, multi-size THP: transparent_hugepage/hugepages-<size>kB/ (6.8)
   ["kernel/mm/transparent_hugepage/hugepages-", "6.8"],
