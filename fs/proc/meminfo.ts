@@ -36,6 +36,7 @@ import {
   LRU_UNEVICTABLE,
   lruOf,
 } from "../../src/kernel/vmscan.js";
+import { procFormat } from "./kernel-formats.js";
 
 /** CPUs of the simulated machine (the capture machine has 2). */
 export const NR_CPUS = 2;
@@ -299,7 +300,8 @@ function meminfoLine(label: string, value: number): string {
 
 /** /proc/meminfo. */
 export function showMeminfo(m: Machine): string {
-  return collectMeminfo(m)
+  const text = collectMeminfo(m)
     .map(([label, value]) => meminfoLine(label, value))
     .join("");
+  return procFormat(m.config.kernelVersion).apply("meminfo", text);
 }
