@@ -307,9 +307,14 @@ export class Machine implements Kernel, Timeline {
     return success(task as Task & { mm: Mm });
   }
 
-  /** Every live mm, for operations that reach across processes (writeback). */
+  /** Every live mm once (a vfork child's is its parent's), for operations that reach across processes (writeback). */
   *mms(): Generator<Mm> {
-    for (const task of this.tasks.values()) if (task.mm !== null) yield task.mm;
+    const seen = new Set<Mm>();
+    for (const task of this.tasks.values())
+      if (task.mm !== null && !seen.has(task.mm)) {
+        seen.add(task.mm);
+        yield task.mm;
+      }
   }
 
   pidOf(mm: Mm): number {
