@@ -100,6 +100,7 @@ import {
   vforkBlocked,
   vforkRelease,
   vforkWait,
+  vforkWaiting,
 } from "./vfork.js";
 import type { Inode, Vfs } from "./vfs.js";
 
@@ -732,6 +733,7 @@ export class Machine implements Kernel, Timeline {
     if (!t.ok) return t;
     const child = t.value;
     if (pid === INIT_PID) return failure("ECHILD"); // nobody's child
+    if (vforkWaiting(child)) return failure("EAGAIN", "it waits in vfork for its child");
     if (!child.isZombie) {
       const end = exitTime(child, this.now);
       if (end === null) return failure("EAGAIN", "it will never exit by itself");
@@ -747,7 +749,7 @@ export class Machine implements Kernel, Timeline {
   /** Whether wait(pid) can complete: the task is a zombie, or will exit by itself. */
   canWait(pid: number): boolean {
     const task = this.tasks.get(pid);
-    if (task === undefined || pid === INIT_PID) return false;
+    if (task === undefined || pid === INIT_PID || vforkWaiting(task)) return false;
     return task.isZombie || exitTime(task, this.now) !== null;
   }
 

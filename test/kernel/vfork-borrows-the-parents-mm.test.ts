@@ -138,6 +138,20 @@ test("a parent's timed behaviour pauses while it waits, and resumes where it was
   expect(addr).toBeGreaterThan(0);
 });
 
+test("waiting for a parent that waits in vfork is refused: it exits only once its child lets it run", () => {
+  const { m, p } = parentWithPages(1);
+  must(m.run(p, [{ kind: "sleep", ns: 1e9 }, { kind: "exit", status: 5 }]));
+  const c = must(m.vfork(p));
+  expect(m.canWait(p)).toBe(false);
+  const r = m.wait(p);
+  expect(!r.ok && r.errno).toBe("EAGAIN");
+  expect(m.tasks.get(p)!.isZombie).toBe(false);
+  must(m.exit(c, 0));
+  expect(m.canWait(p)).toBe(true);
+  expect(must(m.wait(p)).status).toBe(5 << 8);
+  assertInvariants(m);
+});
+
 test("the invariant checker catches a parent waiting for a child that no longer shares its mm", () => {
   const { m, p } = parentWithPages(1);
   const c = must(m.vfork(p));
