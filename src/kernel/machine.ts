@@ -95,6 +95,7 @@ import {
 import { type Action, Task } from "./task.js";
 import {
   MAP_STACK_VM_FLAGS,
+  mmSharers,
   spawnStackBytes,
   spawnStackTouched,
   vforkBlocked,
@@ -363,7 +364,11 @@ export class Machine implements Kernel, Timeline {
       this.logTimes.push(this.now);
     }
     this.trace?.({ kind: "oom-kill", pid: victim.pid, comm: victim.comm, message });
+    const mm = victim.mm;
     this.die(victim, signaledStatus(SIGKILL));
+    // Every other process sharing the mm (a vfork pair) gets SIGKILL too; not init (nor, in cowsh, the login shell).
+    for (const t of mmSharers(this, mm))
+      if (t.pid !== INIT_PID && t.pid !== LOGIN_SHELL_PID) this.die(t, signaledStatus(SIGKILL));
   }
 
   mmap(pid: number, req: MmapRequest): Result<number> {

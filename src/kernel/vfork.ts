@@ -20,6 +20,7 @@
  * munmaps the stack.
  */
 import { PAGE_SIZE, pageAlignUp, VM_NOHUGEPAGE } from "./constants.js";
+import type { Mm } from "./mm.js";
 import { failure, type Result } from "./result.js";
 import type { Task } from "./task.js";
 
@@ -85,6 +86,11 @@ function wakeParent(table: VforkTable, parent: Task): void {
     parent.wakeAt = table.now + parent.vforkPausedNs;
     parent.vforkPausedNs = null;
   }
+}
+
+/** The live tasks using `mm` (a vfork pair's both sides), for __oom_kill_process. */
+export function mmSharers(table: VforkTable, mm: Mm | null): Task[] {
+  return mm === null ? [] : [...table.tasks.values()].filter((t) => t.mm === mm);
 }
 
 /** The size of the stack glibc 2.36's __spawnix maps for `argc` arguments. */

@@ -6,7 +6,7 @@
  * checker knows a vfork pair, and an image keeps one.
  */
 import { expect, test } from "vitest";
-import { PAGE_SIZE } from "../../src/kernel/constants.js";
+import { MAP_NORESERVE, PAGE_SIZE } from "../../src/kernel/constants.js";
 import { assertInvariants, checkInvariants } from "../../src/kernel/invariants.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { ptePfn, ptePresent, pteWrite } from "../../src/kernel/page-table.js";
@@ -110,6 +110,30 @@ test("SIGKILL wakes the waiting parent, which dies; the child goes on alone with
   assertInvariants(m);
 });
 
+test("the OOM killer kills both sides of a vfork pair: they share the mm it frees", () => {
+  const m = Machine.boot({ memBytes: 64 * 1024 * 1024 });
+  const p = must(m.spawn("/bin/sh", ["sh"]));
+  const c = must(m.vfork(p));
+  const big = must(
+    m.mmap(c, {
+      addr: 0,
+      length: 100 * 1024 * 1024,
+      prot: Machine.RW,
+      flags: Machine.ANON_PRIVATE | MAP_NORESERVE,
+      file: null,
+      fileWritable: false,
+      offset: 0,
+    }),
+  );
+  const r = must(m.access(c, big, 100 * 1024 * 1024, true));
+  expect(r.signal?.signo).toBe(9);
+  // both dead (the child, orphaned, reaped by init)
+  expect(m.tasks.get(p)?.mm ?? null).toBeNull();
+  expect(m.tasks.get(c)?.mm ?? null).toBeNull();
+  expect(m.log.join("\n")).toContain("Out of memory: Killed process");
+  assertInvariants(m);
+});
+
 test("killing the child ends the wait as its exit does", () => {
   const { m, p } = parentWithPages(1);
   const c = must(m.vfork(p));
@@ -140,7 +164,12 @@ test("a parent's timed behaviour pauses while it waits, and resumes where it was
 
 test("waiting for a parent that waits in vfork is refused: it exits only once its child lets it run", () => {
   const { m, p } = parentWithPages(1);
-  must(m.run(p, [{ kind: "sleep", ns: 1e9 }, { kind: "exit", status: 5 }]));
+  must(
+    m.run(p, [
+      { kind: "sleep", ns: 1e9 },
+      { kind: "exit", status: 5 },
+    ]),
+  );
   const c = must(m.vfork(p));
   expect(m.canWait(p)).toBe(false);
   const r = m.wait(p);
