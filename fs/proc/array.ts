@@ -17,6 +17,7 @@ import type { Mm } from "../../src/kernel/mm.js";
 import { dispositionOf, type SignalDisposition } from "../../src/kernel/signal.js";
 import { commOf, STATE_NAMES, type Task } from "../../src/kernel/task.js";
 import { hexPad } from "../hex.js";
+import { procFormat } from "./kernel-formats.js";
 import { NR_CPUS, totalramPages } from "./meminfo.js";
 
 /* ---- collect ---- */
@@ -171,6 +172,11 @@ const ROOT_CAPS = 0x1fffeffffff;
  * untag_mask.
  */
 export function showStatus(m: Machine, task: Task): string {
+  return procFormat(m.config.kernelVersion).apply("status", showStatusLines(m, task));
+}
+
+/** The status text in 6.18's layout, every line it prints (kernel-formats.ts drops what older versions lack). */
+function showStatusLines(m: Machine, task: Task): string {
   const id = taskIdentity(m, task);
   const pid = task.pid;
   let out = `Name:\t${escapeComm(task.comm)}\n`;
