@@ -56,6 +56,7 @@ import { bracket, test } from "./test.js";
 import { trace, traced } from "./trace.js";
 import { colon, falseCommand, trueCommand } from "./true.js";
 import { truncate } from "./truncate.js";
+import { vfork } from "./vfork.js";
 import { vmmap } from "./vmmap.js";
 import { wait } from "./wait.js";
 import { wc } from "./wc.js";
@@ -65,6 +66,7 @@ const ALL: readonly Command[] = [
   // processes
   spawn,
   fork,
+  vfork,
   exec,
   _exit,
   kill,

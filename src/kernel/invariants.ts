@@ -42,6 +42,7 @@ import {
   ZERO_PFN,
 } from "./phys.js";
 import { FOLIO_BATCH_SIZE } from "./swap.js";
+import { checkVfork } from "./vfork.js";
 import type { Inode } from "./vfs.js";
 import type { Vma } from "./vma.js";
 import { LRU_UNEVICTABLE, lruOf, lruSizes } from "./vmscan.js";
@@ -85,6 +86,7 @@ export function checkInvariants(m: Machine): InvariantReport {
   checkSwap(m, swapCounted, v);
   v.push(...checkTableSharing([...mms].map((mm) => mm.pt)));
   v.push(...checkHugePmds(m)); // huge PMDs, entire mapcounts, compound pages
+  v.push(...checkVfork(m)); // vfork pairs (vfork.ts)
   let pssFixed = 0;
   let mappedFrames = 0;
   let free = phys.nrFrames - top; // never allocated

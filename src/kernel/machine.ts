@@ -57,7 +57,7 @@ import {
 import { HugetlbPool, releaseHugetlbOrphans, setNrHugepages } from "./hugetlb.js";
 import { DEFAULT_CONFIG, type Kernel, type KernelConfig } from "./kernel.js";
 import { type KsmImage, KsmState } from "./ksm.js";
-import type { Mm, ZapStats } from "./mm.js";
+import { type Mm, mmget, type ZapStats } from "./mm.js";
 import {
   clearMlocked,
   doBrk,
@@ -93,9 +93,23 @@ import {
   sysSwapon,
 } from "./swapon.js";
 import { type Action, Task } from "./task.js";
+import {
+  MAP_STACK_VM_FLAGS,
+  mmSharers,
+  spawnStackBytes,
+  spawnStackTouched,
+  vforkBlocked,
+  vforkRelease,
+  vforkWait,
+  vforkWaiting,
+} from "./vfork.js";
 import type { Inode, Vfs } from "./vfs.js";
 
 export const LOGIN_SHELL_PID = 2;
+
+/** How spawn starts a program (`spawn --via`). */
+export type SpawnVia = "fork" | "vfork" | "posix-spawn";
+export const SPAWN_VIAS: readonly SpawnVia[] = ["fork", "vfork", "posix-spawn"];
 
 /** Free memory when the reserves are set at boot (init_user_reserve): the frames never handed out. */
 const freeKbytesAtBoot = (phys: PhysMem): number =>
@@ -291,12 +305,19 @@ export class Machine implements Kernel, Timeline {
   private live(pid: number): Result<Task & { mm: Mm }> {
     const task = this.tasks.get(pid);
     if (task === undefined || task.mm === null) return failure("ESRCH");
+    const blocked = vforkBlocked(task);
+    if (blocked !== null) return blocked;
     return success(task as Task & { mm: Mm });
   }
 
-  /** Every live mm, for operations that reach across processes (writeback). */
+  /** Every live mm once (a vfork child's is its parent's), for operations that reach across processes (writeback). */
   *mms(): Generator<Mm> {
-    for (const task of this.tasks.values()) if (task.mm !== null) yield task.mm;
+    const seen = new Set<Mm>();
+    for (const task of this.tasks.values())
+      if (task.mm !== null && !seen.has(task.mm)) {
+        seen.add(task.mm);
+        yield task.mm;
+      }
   }
 
   pidOf(mm: Mm): number {
@@ -344,7 +365,11 @@ export class Machine implements Kernel, Timeline {
       this.logTimes.push(this.now);
     }
     this.trace?.({ kind: "oom-kill", pid: victim.pid, comm: victim.comm, message });
+    const mm = victim.mm;
     this.die(victim, signaledStatus(SIGKILL));
+    // Every other process sharing the mm (a vfork pair) gets SIGKILL too; not init (nor, in cowsh, the login shell).
+    for (const t of mmSharers(this, mm))
+      if (t.pid !== INIT_PID && t.pid !== LOGIN_SHELL_PID) this.die(t, signaledStatus(SIGKILL));
   }
 
   mmap(pid: number, req: MmapRequest): Result<number> {
@@ -385,6 +410,7 @@ export class Machine implements Kernel, Timeline {
   /** do_exit, then the files only the dead process held are freed. */
   private die(task: Task, status: number): void {
     if (task.pid === LOGIN_SHELL_PID && !task.isZombie) this.loginShellStatus = status;
+    vforkRelease(this, task); // mm_release in exit_mm: a vfork parent runs again
     doExit(this, this, task, status);
     this.collectOrphans();
   }
@@ -645,6 +671,8 @@ export class Machine implements Kernel, Timeline {
   ): Result<void> {
     const task = this.tasks.get(pid);
     if (task === undefined || task.isZombie) return failure("ESRCH");
+    const blocked = vforkBlocked(task);
+    if (blocked !== null) return blocked;
     const r = this.doExec(task, path, argv, options);
     if (r.ok && !task.isZombie) this.runActions(task);
     return r;
@@ -661,7 +689,9 @@ export class Machine implements Kernel, Timeline {
     if (!found.ok) return found;
     const args = checkArgs(path, argv, options.env ?? []);
     if (!args.ok) return args;
-    if (!execImage(this, task, found.value, argv, options, path)) {
+    const imaged = execImage(this, task, found.value, argv, options, path);
+    vforkRelease(this, task); // mm_release in exec_mmap: a vfork parent runs again
+    if (!imaged) {
       // Memory ran out while the new program started, past the point of no
       // return: the OOM killer has killed it (the usual victim: the only
       // killable task), or, when it chose nobody, it dies the same way.
@@ -709,6 +739,7 @@ export class Machine implements Kernel, Timeline {
     if (!t.ok) return t;
     const child = t.value;
     if (pid === INIT_PID) return failure("ECHILD"); // nobody's child
+    if (vforkWaiting(child)) return failure("EAGAIN", "it waits in vfork for its child");
     if (!child.isZombie) {
       const end = exitTime(child, this.now);
       if (end === null) return failure("EAGAIN", "it will never exit by itself");
@@ -724,7 +755,7 @@ export class Machine implements Kernel, Timeline {
   /** Whether wait(pid) can complete: the task is a zombie, or will exit by itself. */
   canWait(pid: number): boolean {
     const task = this.tasks.get(pid);
-    if (task === undefined || pid === INIT_PID) return false;
+    if (task === undefined || pid === INIT_PID || vforkWaiting(task)) return false;
     return task.isZombie || exitTime(task, this.now) !== null;
   }
 
@@ -744,6 +775,83 @@ export class Machine implements Kernel, Timeline {
     const r = this.exec(child.value, path, argv);
     if (!r.ok) return r;
     return child;
+  }
+
+  /* ---- vfork and posix_spawn (vfork.ts) ---- */
+
+  /**
+   * vfork(2) by `pid`: the child borrows the parent's mm (no page copied,
+   * no PTE changed) and the parent sleeps in `D` until the child execs or
+   * exits. The child's PID.
+   */
+  vfork(pid: number): Result<number> {
+    const t = this.live(pid);
+    if (!t.ok) return t;
+    if (this.tasks.size >= MAX_TASKS || this.nextPid >= PID_MAX)
+      return failure("EAGAIN", "too many processes");
+    const parent = t.value;
+    mmget(parent.mm);
+    const child = this.newTask(parent.pid, parent.comm, parent.mm);
+    child.argv = parent.argv;
+    child.env = parent.env;
+    child.exe = parent.exe;
+    child.pgrp = parent.pgrp;
+    child.session = parent.session;
+    child.forkNoExec = true;
+    child.oomScoreAdj = parent.pid === LOGIN_SHELL_PID ? 0 : parent.oomScoreAdj;
+    vforkWait(this, parent, child);
+    this.trace?.({ kind: "fork", parent: parent.pid, child: child.pid, copied: 0 });
+    return success(child.pid);
+  }
+
+  /**
+   * spawn with the way the login shell starts the child: fork then exec
+   * (spawn), vfork then exec, or glibc's posix_spawn (a stack mapped in
+   * the shell's mm for the child, which faults in its top page, execs,
+   * and the stack is unmapped again).
+   */
+  spawnVia(via: SpawnVia, path: string, argv: readonly string[]): Result<number> {
+    if (via === "fork") return this.spawn(path, argv);
+    const found = findExecutable(this.vfs, path);
+    if (!found.ok) return found;
+    const args = checkArgs(path, argv, []);
+    if (!args.ok) return args;
+    const shell = this.shellPid;
+    let stack = 0;
+    const bytes = spawnStackBytes(argv.length);
+    if (via === "posix-spawn") {
+      const r = this.mmap(shell, {
+        addr: 0,
+        length: bytes,
+        prot: PROT_READ | PROT_WRITE,
+        flags: MAP_PRIVATE | MAP_ANONYMOUS,
+        file: null,
+        fileWritable: false,
+        offset: 0,
+      });
+      if (!r.ok) return r;
+      stack = r.value;
+      // MAP_STACK: do_mmap marks the new VMA VM_NOHUGEPAGE (6.7 and later).
+      const vma = this.tasks.get(shell)!.mm!.vmaAt(stack);
+      if (vma !== undefined && vma.start === stack && vma.end === stack + bytes)
+        vma.flags |= MAP_STACK_VM_FLAGS;
+    }
+    const child = this.vfork(shell);
+    if (!child.ok) {
+      if (stack !== 0) this.munmap(shell, stack, bytes);
+      return child;
+    }
+    this.tasks.get(child.value)!.pgrp = child.value;
+    if (stack !== 0) this.access(child.value, spawnStackTouched(stack, bytes), 1, true);
+    const r = this.exec(child.value, path, argv);
+    if (!r.ok) {
+      // The child _exits(127) and posix_spawn reaps it (vfork: the caller would).
+      const task = this.tasks.get(child.value)!;
+      this.die(task, exitedStatus(127));
+      reap(this, task);
+    }
+    if (stack !== 0 && this.tasks.get(shell)?.mm != null) this.munmap(shell, stack, bytes);
+    return r.ok ? child : r;
   }
 
   /* ---- time ---- */

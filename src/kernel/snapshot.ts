@@ -241,7 +241,82 @@ export type TaskImage = { readonly [K in (typeof TASK_NUMBERS)[number]]: number 
   readonly wakeAt: number | null;
   readonly forkNoExec: boolean;
   readonly mm: MmImage | null;
-};
+} & VforkImage;
+
+/* ---- vfork (vfork.ts): a pair's links, and an mm the child borrows ---- */
+
+/** A vfork pair's fields of a task; absent in older images and on tasks outside a pair. */
+interface VforkImage {
+  /** The task uses the mm saved with this earlier task (a vfork child), instead of `mm`. */
+  readonly mmOf?: number;
+  readonly vforkParent?: number;
+  readonly vforkChild?: number;
+  readonly vforkSavedState?: TaskState;
+  readonly vforkPausedNs?: number;
+}
+
+/** The mms saved so far in one save, with the task that holds each. */
+const savedMms = new WeakMap<Saving, Map<Mm, number>>();
+
+/** saveTask's mm: saved with the first task using it; the others name that task. */
+function saveTaskMm(task: Task, s: Saving): { mm: MmImage | null } & VforkImage {
+  if (task.mm === null) return { mm: null };
+  const saved = savedMms.get(s) ?? new Map<Mm, number>();
+  savedMms.set(s, saved);
+  const holder = saved.get(task.mm);
+  if (holder !== undefined) return { mm: null, mmOf: holder };
+  saved.set(task.mm, task.pid);
+  return { mm: saveMm(task.mm, s) };
+}
+
+function saveVfork(task: Task): VforkImage {
+  if (task.vforkParent === null && task.vforkChild === null) return {};
+  return {
+    ...(task.vforkParent === null ? {} : { vforkParent: task.vforkParent }),
+    ...(task.vforkChild === null
+      ? {}
+      : {
+          vforkChild: task.vforkChild,
+          vforkSavedState: task.vforkSavedState,
+          ...(task.vforkPausedNs === null ? {} : { vforkPausedNs: task.vforkPausedNs }),
+        }),
+  };
+}
+
+/** Tasks loaded with `mmOf`: linked to that task's mm once every task is loaded. */
+const borrowers = new WeakMap<Task, number>();
+
+function loadVfork(task: Task, x: Record<string, unknown>, at: string): void {
+  const pid = (k: string) => (x[k] === undefined ? null : int(x[k], `${at}.${k}`, 1, PID_MAX));
+  task.vforkParent = pid("vforkParent");
+  task.vforkChild = pid("vforkChild");
+  if (x.vforkSavedState !== undefined) {
+    const state = text(x.vforkSavedState, `${at}.vforkSavedState`);
+    if (!Object.hasOwn(STATE_NAMES, state)) problem(`${at}.vforkSavedState`, `'${state}'`);
+    task.vforkSavedState = state as TaskState;
+  }
+  task.vforkPausedNs =
+    x.vforkPausedNs === undefined ? null : int(x.vforkPausedNs, `${at}.vforkPausedNs`);
+  const mmOf = pid("mmOf");
+  if (mmOf !== null) {
+    if (x.mm !== null) problem(`${at}.mmOf`, "a task with its own mm");
+    borrowers.set(task, mmOf);
+  }
+}
+
+/** Each task loaded with `mmOf` uses that earlier task's mm (mmget). */
+function linkBorrowedMms(tasks: readonly Task[]): void {
+  const byPid = new Map(tasks.map((t) => [t.pid, t]));
+  for (const task of tasks) {
+    const of = borrowers.get(task);
+    if (of === undefined) continue;
+    const holder = byPid.get(of);
+    if (holder === undefined || holder.mm === null || borrowers.has(holder))
+      problem(`tasks.${task.pid}.mmOf`, `${of} holds no saved mm`);
+    task.mm = holder.mm;
+    task.mm.users++;
+  }
+}
 
 const MM_NUMBERS = MM_SAVED_NUMBERS;
 
@@ -394,12 +469,12 @@ function saveTask(task: Task, s: Saving): TaskImage {
     actions: task.actions.map((a) => ({ ...a })),
     wakeAt: task.wakeAt,
     forkNoExec: task.forkNoExec,
-    mm: task.mm === null ? null : saveMm(task.mm, s),
+    ...saveTaskMm(task, s),
+    ...saveVfork(task),
   };
 }
 
 function saveMm(mm: Mm, s: Saving): MmImage {
-  if (mm.users !== 1) throw new Error("save: an mm shared by several tasks cannot be saved yet");
   const numbers = Object.fromEntries(MM_NUMBERS.map((k) => [k, mm[k]])) as {
     [K in MmSavedNumber]: number;
   };
@@ -618,6 +693,7 @@ function load(image: Record<string, unknown>): Machine {
   const tasks = list(image.tasks, "tasks").map((t, i) =>
     loadTask(record(t, `tasks[${i}]`), `tasks[${i}]`, { inodes, tables, anonVmas }),
   );
+  linkBorrowedMms(tasks);
   tables.checkSharers();
   const nextPid = int(image.nextPid, "nextPid", 1, PID_MAX);
   checkTaskTable(tasks, nextPid);
@@ -1144,7 +1220,9 @@ function loadTask(x: Record<string, unknown>, at: string, refs: Refs): Task {
   task.wakeAt = orNull(x.wakeAt, (w) => int(w, `${at}.wakeAt`));
   task.forkNoExec = bool(x.forkNoExec, `${at}.forkNoExec`);
   task.mm = orNull(x.mm, (mm) => loadMm(record(mm, `${at}.mm`), `${at}.mm`, refs));
-  if (task.isZombie !== (task.mm === null)) problem(at, "a zombie has no mm, and only a zombie");
+  loadVfork(task, x, at);
+  if (task.isZombie !== (task.mm === null && !borrowers.has(task)))
+    problem(at, "a zombie has no mm, and only a zombie");
   return task;
 }
 

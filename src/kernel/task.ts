@@ -55,6 +55,16 @@ export class Task {
   /** exit_signal: SIGCHLD (17) for children of fork. */
   readonly exitSignal = 17;
 
+  /* ---- vfork (vfork.ts) ---- */
+  /** A vfork child until it execs or exits: the PID of the parent waiting for it (vfork_done). */
+  vforkParent: number | null = null;
+  /** A parent sleeping in vfork: the child it waits for, else null. */
+  vforkChild: number | null = null;
+  /** The state to return to when the vfork wait ends. */
+  vforkSavedState: TaskState = "S";
+  /** The rest of a timed sleep the vfork wait interrupted (ns), else null. */
+  vforkPausedNs: number | null = null;
+
   constructor(pid: number, ppid: number, comm: string, mm: Mm | null, startTime: number) {
     this.pid = pid;
     this.ppid = ppid;

@@ -4,7 +4,7 @@
  * exec and exit drop everything. Reads in the real machine must return
  * what the model says, which is what proves COW invisible to programs.
  *
- * The commands cover every process verb: spawn, fork, exec, exit, kill
+ * The commands cover every process verb: spawn (also --via vfork and posix-spawn), fork, vfork, exec, exit, kill
  * (of the login shell too), wait, timed actions with sleep, mmap (anonymous and file, private and
  * shared), munmap, mprotect, mremap, brk, read, write and msync, and the
  * overcommit mode (in mode 2 a refused call changes nothing), THP regions
@@ -888,6 +888,109 @@ class SaveLoadCmd extends Cmd {
   toString = () => "save_load()";
 }
 
+/* ---- vfork and posix_spawn (t-spawn) ---- */
+
+/** How a vfork pair's wait ends in VforkCmd. */
+type VforkEnd = "exec" | "exit" | "kill-child" | "kill-parent" | "save-load-exec";
+
+/**
+ * vfork by a test process; the child writes pages of one of the parent's
+ * regions (they land in the parent's mm: the model writes the parent's
+ * region); then the wait ends one of the VforkEnd ways. The parent runs
+ * again (or, killed, leaves its regions to the child, which goes on alone
+ * with the mm).
+ */
+class VforkCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly region: number,
+    readonly first: number,
+    readonly count: number,
+    readonly end: VforkEnd,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => m.procs.length > 0 && m.procs.length < 8;
+  run(model: Model, real: Real): void {
+    const p = pick(model.procs, this.proc)!;
+    const r = real.m.vfork(p.pid);
+    if (!r.ok) throw new Error(`vfork failed: ${r.errno}`);
+    const child = r.value;
+    if (real.m.tasks.get(p.pid)!.state !== "D") throw new Error("the vfork parent is not in D");
+    const writable = p.regions.filter((g) => g.writable && !g.hugetlb && !g.lazy?.size);
+    const region = pick(writable, this.region);
+    if (region !== undefined) {
+      const first = this.first % region.pages;
+      const count = Math.min(this.count, region.pages - first);
+      const word = model.nextWord++;
+      const w = real.m.access(
+        child,
+        region.start + first * PAGE_SIZE,
+        count * PAGE_SIZE,
+        true,
+        word,
+      );
+      if (!w.ok || w.value.signal !== null) throw new Error("the vfork child's write failed");
+      for (let i = 0; i < count; i++) writeModel(region, first + i, word);
+    }
+    const must = (x: { ok: boolean; errno?: string }, what: string): void => {
+      if (!x.ok) throw new Error(`${what} failed: ${x.errno}`);
+    };
+    switch (this.end) {
+      case "save-load-exec":
+        new SaveLoadCmd().run(model, real);
+        if (real.m.tasks.get(child)!.mm !== real.m.tasks.get(p.pid)!.mm)
+          throw new Error("a loaded vfork pair does not share its mm");
+        must(real.m.exec(child, "/bin/sh", ["sh"]), "exec");
+        model.procs.push({ pid: child, regions: [], exitsAt: null });
+        break;
+      case "exec":
+        must(real.m.exec(child, "/bin/sh", ["sh"]), "exec");
+        model.procs.push({ pid: child, regions: [], exitsAt: null });
+        break;
+      case "exit":
+      case "kill-child":
+        must(this.end === "exit" ? real.m.exit(child, 0) : real.m.kill(child, 9), this.end);
+        must(real.m.wait(child), "wait");
+        break;
+      case "kill-parent":
+        must(real.m.kill(p.pid, 9), "kill");
+        model.procs.push({ pid: child, regions: p.regions, exitsAt: null });
+        died(model, real, p);
+        return;
+    }
+    if (real.m.tasks.get(p.pid)!.state === "D") throw new Error("the vfork parent still waits");
+  }
+  toString = () =>
+    `vfork(${this.proc}, child writes ${this.count} at ${this.region}:${this.first}, ${this.end})`;
+}
+
+/** spawn --via vfork or posix-spawn: the shell (or init) starts a test process. */
+class SpawnViaCmd extends Cmd {
+  constructor(readonly via: "vfork" | "posix-spawn") {
+    super();
+  }
+  check = (m: Readonly<Model>) => m.procs.length < 8;
+  run(model: Model, real: Real): void {
+    const r = real.m.spawnVia(this.via, "/bin/sh", ["sh"]);
+    if (refusedByOvercommit(real, r)) return;
+    if (!r.ok) throw new Error(`spawn --via ${this.via} failed: ${r.errno}`);
+    model.procs.push({ pid: r.value, regions: [], exitsAt: null });
+  }
+  toString = () => `spawn(--via ${this.via})`;
+}
+
+const VFORK_ENDS: readonly VforkEnd[] = ["exec", "exit", "kill-child", "kill-parent"];
+const vforkArb = fc
+  .tuple(fc.nat(7), fc.nat(7), fc.nat(63), fc.integer({ min: 1, max: 40 }), fc.nat(15))
+  // the four ends alike; a save and load (a boot's cost) one time in sixteen
+  .map(
+    ([p, r, f, c, k]) => new VforkCmd(p, r, f, c, k === 0 ? "save-load-exec" : VFORK_ENDS[k % 4]!),
+  );
+const spawnViaArb = fc
+  .constantFrom("vfork" as const, "posix-spawn" as const)
+  .map((via) => new SpawnViaCmd(via));
+
 /* ---- overcommit ---- */
 
 /**
@@ -1113,6 +1216,8 @@ export const allCommands = [
   fc
     .tuple(fc.nat(7), fc.nat(31))
     .map(([p, k]) => (k < 4 ? new ExecProgramCmd(p, k) : new ExecCmd(p))),
+  vforkArb, // vfork and posix_spawn (t-spawn)
+  spawnViaArb,
   fc.tuple(fc.nat(7), fc.boolean()).map(([p, s]) => new ExitCmd(p, s)),
   fc.constant(new KillShellCmd()),
   fc.tuple(fc.nat(7), fc.integer({ min: 1, max: 5 })).map(([p, s]) => new RunCmd(p, s)),

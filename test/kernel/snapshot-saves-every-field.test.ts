@@ -120,8 +120,12 @@ const KNOWN: Record<string, readonly string[]> = {
     "forkNoExec",
     "oomScoreAdj",
     "exitSignal",
+    "vforkParent",
+    "vforkChild",
+    "vforkSavedState",
+    "vforkPausedNs",
   ],
-  // users (mm_users) is not saved: an image refuses an mm shared by several tasks.
+  // users (mm_users) is not saved: a load counts the tasks using the mm (a vfork child names its parent's).
   Mm: [
     "vmas",
     "pt",

@@ -301,6 +301,35 @@ const EXEMPTIONS: Readonly<Record<string, readonly Exemption[]>> = {
         "the C program calls child_call(), mem_read() and its mprotect helper for the first time: 64 kB of its own text (fault-around) and a stack page",
     },
   ],
+  // vfork and posix_spawn (t-spawn)
+  "117-posix-spawn": [
+    {
+      record: "#8 @status C",
+      fields: ["ΔVmPeak"],
+      reason:
+        "the C program's warm-up posix_spawn (spawn_warm, before step 1) already mapped a spawn stack and its file-action heap: the measured one raises no peak; cowsh's C has no warm-up",
+    },
+    {
+      record: "#16 @status C",
+      fields: ["ΔVmHWM"],
+      reason:
+        "munmap's update_hiwater_rss() reads the per-CPU RSS counters approximately (as 16-munmap-middle): the kernel's peak stays 4 kB behind the stack page the child touched",
+    },
+  ],
+  "118-seed-three-ways": [
+    {
+      record: "#10 @stat C",
+      fields: ["Δminflt"],
+      reason:
+        "the C program's own stack and data pages, write-protected by the fork, fault once each as it runs on (1 here, 10 in the next window); cowsh's shell touches none of its own memory",
+    },
+    {
+      record: "#18 @stat C",
+      fields: ["Δminflt"],
+      reason:
+        "the 4096 copy-on-write faults of the buffer plus 10 of the C program's own stack and data pages, write-protected by the fork",
+    },
+  ],
 };
 
 /** The scenarios with the given file extension in scenarios/, sorted. */
