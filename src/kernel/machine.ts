@@ -93,6 +93,7 @@ import {
   sysSwapon,
 } from "./swapon.js";
 import { type Action, Task } from "./task.js";
+import { createThread, deThread, endOtherThreads, exitThread, forkedFromThread } from "./thread.js";
 import type { Inode, Vfs } from "./vfs.js";
 
 export const LOGIN_SHELL_PID = 2;
@@ -270,6 +271,13 @@ export class Machine implements Kernel, Timeline {
     return task;
   }
 
+  /** A new task with the next free ID, for clone (thread.ts); EAGAIN as fork when none is left. */
+  allocTask(ppid: number, comm: string, mm: Mm): Result<Task> {
+    if (this.tasks.size >= MAX_TASKS || this.nextPid >= PID_MAX)
+      return failure("EAGAIN", "too many processes");
+    return success(this.newTask(ppid, comm, mm));
+  }
+
   /**
    * The process the console's commands run as: the login shell, or init
    * once the login shell is gone (killed, or exited). /proc/self names it.
@@ -293,9 +301,10 @@ export class Machine implements Kernel, Timeline {
     return success(task as Task & { mm: Mm });
   }
 
-  /** Every live mm, for operations that reach across processes (writeback). */
+  /** Every live mm once (a thread group's tasks share one), for operations that reach across processes (writeback). */
   *mms(): Generator<Mm> {
-    for (const task of this.tasks.values()) if (task.mm !== null) yield task.mm;
+    for (const task of this.tasks.values())
+      if (task.mm !== null && task.tgid === task.pid) yield task.mm;
   }
 
   pidOf(mm: Mm): number {
@@ -382,7 +391,8 @@ export class Machine implements Kernel, Timeline {
   }
 
   /** do_exit, then the files only the dead process held are freed. */
-  private die(task: Task, status: number): void {
+  private die(dying: Task, status: number): void {
+    const task = endOtherThreads(this, this, dying); // exit_group: the whole thread group
     if (task.pid === LOGIN_SHELL_PID && !task.isZombie) this.loginShellStatus = status;
     doExit(this, this, task, status);
     this.collectOrphans();
@@ -628,6 +638,7 @@ export class Machine implements Kernel, Timeline {
     child.session = parent.session;
     child.forkNoExec = true;
     child.oomScoreAdj = parent.pid === LOGIN_SHELL_PID ? 0 : parent.oomScoreAdj;
+    if (parent.tgid !== parent.pid || parent.group !== null) forkedFromThread(this, parent, child);
     this.trace?.({ kind: "fork", parent: parent.pid, child: child.pid, copied });
     return success(child.pid);
   }
@@ -645,13 +656,14 @@ export class Machine implements Kernel, Timeline {
     const task = this.tasks.get(pid);
     if (task === undefined || task.isZombie) return failure("ESRCH");
     const r = this.doExec(task, path, argv, options);
-    if (r.ok && !task.isZombie) this.runActions(task);
+    const execed = this.tasks.get(task.tgid) ?? task; // de_thread: a thread execs as the leader
+    if (r.ok && !execed.isZombie) this.runActions(execed);
     return r;
   }
 
   /** The exec itself: the new image, and the new program's own behaviour queued (not yet run). */
   private doExec(
-    task: Task,
+    caller: Task,
     path: string,
     argv: readonly string[],
     options: ExecOptions = {},
@@ -660,6 +672,7 @@ export class Machine implements Kernel, Timeline {
     if (!found.ok) return found;
     const args = checkArgs(path, argv, options.env ?? []);
     if (!args.ok) return args;
+    const task = deThread(this, this, caller); // the point of no return: the other threads go
     if (!execImage(this, task, found.value, argv, options, path)) {
       // Memory ran out while the new program started, past the point of no
       // return: the OOM killer has killed it (the usual victim: the only
@@ -707,7 +720,7 @@ export class Machine implements Kernel, Timeline {
     const t = this.task(pid);
     if (!t.ok) return t;
     const child = t.value;
-    if (pid === INIT_PID) return failure("ECHILD"); // nobody's child
+    if (pid === INIT_PID || child.tgid !== child.pid) return failure("ECHILD"); // nobody's child
     if (!child.isZombie) {
       const end = exitTime(child, this.now);
       if (end === null) return failure("EAGAIN", "it will never exit by itself");
@@ -745,6 +758,18 @@ export class Machine implements Kernel, Timeline {
     return child;
   }
 
+  /* ---- threads (thread.ts) ---- */
+
+  /** pthread_create by the task `tid` (a process or one of its threads): the new thread's TID. */
+  createThread(tid: number): Result<number> {
+    return createThread(this, tid);
+  }
+
+  /** The thread `tid` returns from its start routine and is joined. */
+  exitThread(tid: number): Result<void> {
+    return exitThread(this, tid);
+  }
+
   /* ---- time ---- */
 
   /** Gives a process actions to perform from now on, in simulated time. */
@@ -767,6 +792,9 @@ export class Machine implements Kernel, Timeline {
     else if (step.kind === "exec") {
       // The new program's behaviour replaces whatever was queued.
       const r = this.doExec(task, step.path, step.argv);
+      const leader = this.tasks.get(task.tgid);
+      if (r.ok && leader !== undefined && leader !== task && !leader.isZombie)
+        this.runActions(leader);
       if (!r.ok) {
         // as dash's `exec` fails: its message, then exit 126 (EACCES) or 127
         const denied = r.errno === "EACCES";
