@@ -349,3 +349,44 @@ export function forkedFromThread(h: ThreadHost, parent: Task, child: Task): void
     else if (s.tid !== 0) h.access(child.pid, top - DESCRIPTOR_PAGES * PAGE_SIZE, 1, true);
   }
 }
+
+/**
+ * What must hold of the thread groups (the model test and the soak check
+ * it beside checkInvariants): every task's group leader exists and leads
+ * itself; a live group's tasks share one mm, and every mm's mm_users counts
+ * the tasks using it (another group may borrow it too: CLONE_VM without
+ * CLONE_THREAD, as vfork); a glibc stack names a task of the group or the
+ * cache and lies inside a mapping. Returns the violations.
+ */
+export function checkThreadGroups(tasks: ReadonlyMap<number, Task>): string[] {
+  const v: string[] = [];
+  const users = new Map<Mm, number>();
+  const owner = new Map<Mm, number>();
+  for (const t of tasks.values()) {
+    const leader = tasks.get(t.tgid);
+    if (leader === undefined || leader.tgid !== leader.pid)
+      v.push(`task ${t.pid}: its group leader ${t.tgid} is not a process`);
+    else if (t !== leader && t.mm !== leader.mm)
+      v.push(`thread ${t.pid} does not share its leader ${t.tgid}'s mm`);
+    if (t !== leader && t.isZombie)
+      v.push(`thread ${t.pid} is a zombie (threads are released at once)`);
+    if (t.mm === null) continue;
+    users.set(t.mm, (users.get(t.mm) ?? 0) + 1);
+    if (!owner.has(t.mm)) owner.set(t.mm, t.tgid);
+  }
+  for (const [mm, n] of users)
+    if (mm.users !== n)
+      v.push(`mm of group ${owner.get(mm)}: mm_users ${mm.users}, ${n} tasks use it`);
+  for (const t of tasks.values()) {
+    if (t.group === null || t.mm === null) continue;
+    for (const s of t.group.stacks) {
+      if (s.tid !== 0 && tasks.get(s.tid)?.tgid !== t.pid)
+        v.push(
+          `group ${t.pid}: stack at 0x${s.base.toString(16)} names ${s.tid}, not one of its tasks`,
+        );
+      if (t.mm.vmaAt(stackTop(s) - PAGE_SIZE) === undefined)
+        v.push(`group ${t.pid}: stack at 0x${s.base.toString(16)} is not mapped`);
+    }
+  }
+  return v;
+}
