@@ -693,7 +693,7 @@ export class Machine implements Kernel, Timeline {
   exit(pid: number, code: number): Result<void> {
     const t = this.live(pid);
     if (!t.ok) return t;
-    if (pid === INIT_PID) return failure("EPERM", "init cannot exit");
+    if (t.value.tgid === INIT_PID) return failure("EPERM", "init cannot exit");
     this.die(t.value, exitedStatus(code));
     return success(undefined);
   }
@@ -707,7 +707,7 @@ export class Machine implements Kernel, Timeline {
     const t = this.task(pid);
     if (!t.ok) return t;
     const task = t.value;
-    if (!task.isZombie && signalKills(task, signo, pid === LOGIN_SHELL_PID))
+    if (!task.isZombie && signalKills(task, signo, task.tgid === LOGIN_SHELL_PID))
       this.die(task, signaledStatus(signo));
     return success(undefined);
   }

@@ -151,3 +151,17 @@ test("a thread of a thread is the same group's; its stack goes below the last", 
   expect(task(m, t2).tgid).toBe(p);
   expect(showStatus(m, task(m, p))).toContain("Threads:\t3\n");
 });
+
+test("a signal to a thread is the group's: init's threads die of nothing, the login shell's keep its dispositions", () => {
+  const m = Machine.boot();
+  const i1 = ok(m.createThread(1));
+  ok(m.kill(i1, 9));
+  expect(m.tasks.has(i1)).toBe(true);
+  const ex = m.exit(i1, 0);
+  expect(ex.ok ? "exited" : ex.errno).toBe("EPERM");
+  const s1 = ok(m.createThread(2));
+  ok(m.kill(s1, 15)); // the interactive bash ignores SIGTERM
+  expect(m.tasks.has(s1)).toBe(true);
+  expect(task(m, 2).isZombie).toBe(false);
+  expect(checkThreadGroups(m.tasks)).toEqual([]);
+});
