@@ -88,3 +88,18 @@ test("plain ps shows processes; -L and -T a row per thread, as procps", () => {
     "    3     4    3     4     4 sh",
   );
 });
+
+test("thread sets $!; without a PID, or of a zombie, it is a usage error", () => {
+  const s = session();
+  expect(sh(s, "T3=$(thread $P); echo $T3").stdout).toBe("6\n");
+  sh(s, "thread $T1 > /dev/null");
+  expect(sh(s, "echo $!").stdout).toBe("7\n");
+  const none = sh(s, "thread");
+  expect([none.status, none.stderr]).toEqual([
+    2,
+    "thread: usage: thread PID | thread --exit TID\n",
+  ]);
+  expect(sh(s, "thread --exit").status).toBe(2);
+  sh(s, "C=$(fork $P); _exit $C");
+  expect(sh(s, "thread $C").stderr).toMatch(/zombie/);
+});
