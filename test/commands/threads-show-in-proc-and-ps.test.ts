@@ -103,3 +103,12 @@ test("thread sets $!; without a PID, or of a zombie, it is a usage error", () =>
   sh(s, "C=$(fork $P); _exit $C");
   expect(sh(s, "thread $C").stderr).toMatch(/zombie/);
 });
+
+test("ls -ld /proc counts processes, not threads, in its links", () => {
+  const s = boot();
+  const links = () => sh(s, "ls -ld /proc").stdout.split(/\s+/)[1];
+  sh(s, "P=$(spawn /bin/sh)");
+  const before = links();
+  sh(s, "thread $P; thread $P");
+  expect(links()).toBe(before);
+});
