@@ -97,9 +97,12 @@ const KNOWN: Record<string, readonly string[]> = {
   SwapArea: ["path", "pages", "priority", "kind", "counts", "data", "cache", "inuse", "cursor"],
   // SwapHeaders (swapon.ts): bySeed is the image's swapHeaders rows.
   SwapHeaders: ["bySeed"],
-  // exitSignal is a constant (SIGCHLD).
+  // exitSignal is a constant (SIGCHLD). tgid and group: a thread's image
+  // names its group, a leader's carries its ThreadGroup (saveThread).
   Task: [
     "pid",
+    "tgid",
+    "group",
     "ppid",
     "pgrp",
     "session",
@@ -121,7 +124,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "oomScoreAdj",
     "exitSignal",
   ],
-  // users (mm_users) is not saved: an image refuses an mm shared by several tasks.
+  // users (mm_users) is not saved: it is 1 plus the leader's threads (linkThreads), and an image refuses an mm shared by several processes.
   Mm: [
     "vmas",
     "pt",
