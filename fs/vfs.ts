@@ -10,7 +10,7 @@ import { groupTasks } from "../src/kernel/thread.js";
 import type { Inode } from "../src/kernel/vfs.js";
 import { PID_FILES, type ProcFile, SYSTEM_FILES, TASK_FILES } from "./proc/index.js";
 import { SYSCTL_DIRS, sysctlFile } from "./proc/sysctl.js";
-import { SYSFS, sysfsEntries, sysfsFile, sysfsMode } from "./sys/index.js";
+import { SYSFS, sysfsAttr, sysfsEntries, sysfsFile, sysfsMode } from "./sys/index.js";
 
 export type Node =
   | { readonly kind: "dir"; readonly path: string; entries(): string[] }
@@ -155,11 +155,11 @@ function resolveSys(m: Machine, abs: string, parts: readonly string[]): Result<N
 /** /sys: its directories (prefixes of the attribute paths) and attributes (fs/sys). */
 function resolveSysfs(m: Machine, abs: string): Result<Node> {
   const rel = abs.slice("/sys/".length);
-  const attr = SYSFS.get(rel);
+  const attr = sysfsAttr(m, rel);
   if (attr !== undefined)
     return success({ kind: "file", path: abs, file: sysfsFile(m, attr), mode: sysfsMode(attr) });
   for (const path of SYSFS.keys()) if (rel.startsWith(`${path}/`)) return failure("ENOTDIR");
-  const names = sysfsEntries(rel);
+  const names = sysfsEntries(rel, m);
   if (names === undefined) return failure("ENOENT");
   return success({ kind: "dir", path: abs, entries: () => names });
 }

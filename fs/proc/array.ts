@@ -18,6 +18,7 @@ import { dispositionOf, type SignalDisposition } from "../../src/kernel/signal.j
 import { commOf, STATE_NAMES, type Task } from "../../src/kernel/task.js";
 import { groupFaults, threadCount } from "../../src/kernel/thread.js";
 import { hexPad } from "../hex.js";
+import { procFormat } from "./kernel-formats.js";
 import { NR_CPUS, totalramPages } from "./meminfo.js";
 
 /* ---- collect ---- */
@@ -172,6 +173,11 @@ const ROOT_CAPS = 0x1fffeffffff;
  * untag_mask.
  */
 export function showStatus(m: Machine, task: Task): string {
+  return procFormat(m.config.kernelVersion).apply("status", showStatusLines(m, task));
+}
+
+/** The status text in 6.18's layout, every line it prints (kernel-formats.ts drops what older versions lack). */
+function showStatusLines(m: Machine, task: Task): string {
   const id = taskIdentity(m, task);
   const pid = task.pid;
   const tgid = task.tgid;

@@ -36,6 +36,7 @@ import {
   LRU_UNEVICTABLE,
   lruOf,
 } from "../../src/kernel/vmscan.js";
+import { procFormat } from "./kernel-formats.js";
 
 /** CPUs of the simulated machine (the capture machine has 2). */
 export const NR_CPUS = 2;
@@ -75,7 +76,7 @@ export interface FrameCounts {
 
 /** Scans the frames; above highWater every frame is free. */
 export function countFrames(phys: PhysMem): FrameCounts {
-  const { flags, mapcounts } = phys;
+  const { flags } = phys;
   const c: FrameCounts = {
     free: phys.nrFrames - phys.highWater,
     anonMapped: 0,
@@ -98,7 +99,7 @@ export function countFrames(phys: PhysMem): FrameCounts {
       continue;
     }
     if (f & PG_HUGETLB) continue; // the hugetlb pool's: HugePages_*, not AnonPages or Cached
-    const isMapped = mapcounts[pfn]! > 0;
+    const isMapped = phys.mapcountOf(pfn) > 0;
     if (f & PG_CACHED) c.cached++;
     if (f & PG_MLOCKED) c.mlocked++;
     // anonymous and shmem pages are swap-backed: the anon lists; page cache
@@ -299,7 +300,8 @@ function meminfoLine(label: string, value: number): string {
 
 /** /proc/meminfo. */
 export function showMeminfo(m: Machine): string {
-  return collectMeminfo(m)
+  const text = collectMeminfo(m)
     .map(([label, value]) => meminfoLine(label, value))
     .join("");
+  return procFormat(m.config.kernelVersion).apply("meminfo", text);
 }

@@ -4,6 +4,7 @@
  */
 import { NSEC_PER_SEC, USER_HZ } from "../../src/kernel/constants.js";
 import type { Machine } from "../../src/kernel/machine.js";
+import { procFormat } from "./kernel-formats.js";
 import { NR_CPUS } from "./meminfo.js";
 
 /** Seconds and hundredths, truncated: `%lu.%02lu`. */
@@ -32,11 +33,8 @@ export function showLoadavg(m: Machine): string {
   return `0.00 0.00 0.00 ${running}/${m.tasks.size} ${m.lastPid}\n`;
 }
 
-/** /proc/version: linux_proc_banner of the capture machine's kernel. */
-export const LINUX_VERSION =
-  "Linux version 6.18.44-fc-v657 (builder@sandboxing) (gcc (GCC) 15.3.0, GNU ld (GNU Binutils) 2.46) #1 SMP PREEMPT_DYNAMIC @0\n";
-
-export const showVersion = (): string => LINUX_VERSION;
+/** /proc/version: linux_proc_banner of the machine's kernel version (kernel-formats.ts). */
+export const showVersion = (m: Machine): string => procFormat(m.config.kernelVersion).banner;
 
 /**
  * /proc/stat (fs/proc/stat.c): CPU time in USER_HZ ticks, all of it idle

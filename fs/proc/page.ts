@@ -122,7 +122,7 @@ export function kpageflags(phys: PhysMem, pfn: number, out: U64): void {
     lo |= KPF_SWAPCACHE;
     hi |= KPF_HI_OWNER_PRIVATE;
   }
-  if (kind === KIND_ANON && f & PG_ANON_EXCLUSIVE) hi |= KPF_HI_OWNER_2;
+  if (kind === KIND_ANON && phys.anonExclusive(pfn)) hi |= KPF_HI_OWNER_2;
   if (f & PG_MLOCKED) {
     lo |= KPF_UNEVICTABLE;
     hi |= KPF_HI_MLOCKED;

@@ -43,7 +43,6 @@ import {
   KIND_ANON,
   KIND_MASK,
   KIND_SHMEM,
-  MAPCOUNT_SATURATED,
   PG_DIRTY,
   PG_LAZYFREE,
   PG_REFERENCED,
@@ -55,6 +54,7 @@ import {
 import type { SwapState } from "../../src/kernel/swap.js";
 import type { Vma } from "../../src/kernel/vma.js";
 import { hexPad } from "../hex.js";
+import { type ProcFormat, procFormat } from "./kernel-formats.js";
 import { vmFlagsString } from "./vm-flags.js";
 
 /** struct mem_size_stats: page counts, and Pss sums in fixed point (bytes << 12). */
@@ -217,7 +217,7 @@ function accountSpan(
   young: boolean,
   mss: MemSizeStats,
 ): void {
-  const { mapcounts, flags } = phys;
+  const { flags } = phys;
   const table = span.entries;
   const youngBits = young ? span.youngBits() : null;
   const { lo, hi } = span;
@@ -244,8 +244,7 @@ function accountSpan(
     if (pfn === ZERO_PFN) continue;
     const f = flags[pfn]!;
     const kind = f & KIND_MASK;
-    const raw = mapcounts[pfn]!;
-    const mc = raw === MAPCOUNT_SATURATED ? phys.mapcountOf(pfn) : raw;
+    const mc = phys.mapcountOf(pfn); // own + the folio's PMD mappings
     resident++;
     if (kind === KIND_ANON) anonymous++;
     if (f & PG_KSM) ksm++;
@@ -398,16 +397,23 @@ export function smapsBlock(
   gatherStats(phys, mm, vma, mss, undefined, swap);
   if (k !== null) mss.anonHuge += anonHugePagesOf(k, mm, vma);
   if (k !== null) mss.shmemHuge += shmemPmdPagesOf(k, mm, vma);
-  return smapsText(
-    mapsLine(mm, vma),
-    (vma.end - vma.start) / 1024,
-    mss,
-    vmFlagsString(vma.flags, softDirty),
-    pkeys,
-    isVmHugetlb(vma) ? HPAGE_SIZE / 1024 : 4,
-    k !== null && thpEligible(k, vma),
+  const fmt = formatOf(k);
+  return fmt.apply(
+    "smaps",
+    smapsText(
+      mapsLine(mm, vma),
+      (vma.end - vma.start) / 1024,
+      mss,
+      vmFlagsString(vma.flags, softDirty, fmt.mnemonics),
+      pkeys,
+      isVmHugetlb(vma) ? HPAGE_SIZE / 1024 : 4,
+      k !== null && thpEligible(k, vma),
+    ),
   );
 }
+
+/** The /proc format of the machine's kernel version (kernel-formats.ts); 6.18 without a machine. */
+const formatOf = (k: Kernel | null): ProcFormat => procFormat(k?.config.kernelVersion ?? "6.18");
 
 function smapsText(
   header: string,
@@ -445,8 +451,9 @@ export function showSmaps(
   if (mm === null) return "";
   let out = "";
   for (const vma of mm.vmas) out += smapsBlock(phys, mm, vma, softDirty, swap, pkeys, k);
-  const gate = vmFlagsString(VM_EXEC, softDirty);
-  return out + smapsText(VSYSCALL_LINE, 4, emptyStats(), gate, pkeys);
+  const fmt = formatOf(k);
+  const gate = vmFlagsString(VM_EXEC, softDirty, fmt.mnemonics);
+  return out + fmt.apply("smaps", smapsText(VSYSCALL_LINE, 4, emptyStats(), gate, pkeys));
 }
 
 /** Every VMA's statistics summed in one accumulator, fixed point untruncated (show_smaps_rollup). */
@@ -477,15 +484,16 @@ export function showSmapsRollup(
   const first = mm.vmas[0]?.start ?? 0;
   const last = mm.vmas[mm.vmas.length - 1]?.end ?? 0;
   const header = namedLine(`${hex8(first)}-${hex8(last)} ---p 00000000 00:00 0 `, "[rollup]");
-  return (
+  return formatOf(k).apply(
+    "smaps_rollup",
     `${header}\n` +
-    field("Rss", kb(mss.resident)) +
-    field("Pss", pssKb(mss.pss)) +
-    field("Pss_Dirty", pssKb(mss.pssDirty)) +
-    field("Pss_Anon", pssKb(mss.pssAnon)) +
-    field("Pss_File", pssKb(mss.pssFile)) +
-    field("Pss_Shmem", pssKb(mss.pssShmem)) +
-    showSmapTail(mss)
+      field("Rss", kb(mss.resident)) +
+      field("Pss", pssKb(mss.pss)) +
+      field("Pss_Dirty", pssKb(mss.pssDirty)) +
+      field("Pss_Anon", pssKb(mss.pssAnon)) +
+      field("Pss_File", pssKb(mss.pssFile)) +
+      field("Pss_Shmem", pssKb(mss.pssShmem)) +
+      showSmapTail(mss),
   );
 }
 
@@ -550,7 +558,7 @@ export function pagemapEntries(
           const zero = head === ZERO_PFN;
           const file = zero || (phys.flags[head]! & KIND_MASK) !== KIND_ANON; // a shmem THP
           word |= PM_PRESENT_HI | (file ? PM_FILE_HI : 0);
-          if (!zero && k.thp.entireOf(head) === 1) word |= PM_MMAP_EXCLUSIVE_HI;
+          if (!zero && k.phys.entireOf(head) === 1) word |= PM_MMAP_EXCLUSIVE_HI;
           view.setUint32(n * 8, (zero ? HUGE_ZERO_PFN : head) + i, true);
         } else if (ptePresent(pte)) {
           const pfn = ptePfn(pte);

@@ -12,6 +12,7 @@
 import type { Machine } from "../../src/kernel/machine.js";
 import { failure, type Result, success } from "../../src/kernel/result.js";
 import type { TextFile } from "../proc/index.js";
+import { procFormat } from "../proc/kernel-formats.js";
 import { HUGETLB_ATTRS } from "./hugepages.js";
 import { KSM_ATTRS } from "./ksm.js";
 import { THP_ATTRS } from "./transparent-hugepage.js";
@@ -36,6 +37,12 @@ export const SYSFS: ReadonlyMap<string, SysfsAttr> = new Map([
   ...under("kernel/mm/hugepages/hugepages-2048kB", HUGETLB_ATTRS),
 ]);
 
+/** The attribute at `rel` below /sys, if the machine's kernel version has it (kernel-formats.ts). */
+export function sysfsAttr(m: Machine, rel: string): SysfsAttr | undefined {
+  const attr = SYSFS.get(rel);
+  return attr !== undefined && procFormat(m.config.kernelVersion).hasSysfs(rel) ? attr : undefined;
+}
+
 /** sysfs attributes are 0644 when they have store(), else 0444. */
 export const sysfsMode = (attr: SysfsAttr): number => (attr.store ? 0o644 : 0o444);
 
@@ -48,11 +55,16 @@ export function sysfsFile(m: Machine, attr: SysfsAttr): TextFile {
   };
 }
 
-/** The names directly inside the directory `rel` below /sys ("" for /sys), or undefined if none. */
-export function sysfsEntries(rel: string): string[] | undefined {
+/**
+ * The names directly inside the directory `rel` below /sys ("" for /sys), or
+ * undefined if none; with `m`, only the attributes its kernel version has.
+ */
+export function sysfsEntries(rel: string, m?: Machine): string[] | undefined {
   const prefix = rel === "" ? "" : `${rel}/`;
   const names = new Set<string>();
+  const fmt = m === undefined ? null : procFormat(m.config.kernelVersion);
   for (const path of SYSFS.keys())
-    if (path.startsWith(prefix)) names.add(path.slice(prefix.length).split("/")[0]!);
+    if (path.startsWith(prefix) && (fmt === null || fmt.hasSysfs(path)))
+      names.add(path.slice(prefix.length).split("/")[0]!);
   return names.size === 0 && rel !== "" ? undefined : [...names].sort();
 }

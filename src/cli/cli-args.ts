@@ -10,7 +10,7 @@
  */
 import { parseSize } from "../../commands/lib/args/operands.js";
 import { SHMEM_ENABLED_MODES, THP_ENABLED_MODES } from "../kernel/huge-memory.js";
-import { DEFAULT_CONFIG, type KernelConfig } from "../kernel/kernel.js";
+import { DEFAULT_CONFIG, KERNEL_VERSIONS, type KernelConfig } from "../kernel/kernel.js";
 
 export const VERSION = "0.1.0";
 
@@ -36,6 +36,8 @@ export interface CliArgs {
   readonly thp: string;
   /** transparent_hugepage/shmem_enabled at boot. */
   readonly thpShmem: string;
+  /** The kernel version whose /proc formats to print (4.19 … 6.18). */
+  readonly kernel: string;
   /** Replay this script in the interactive UI, typing each line. */
   readonly play: string | undefined;
   /** Ask the learner to predict the figures marked `# quiz: FIELD` in this script. */
@@ -169,6 +171,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: DEFAULT_CONFIG.thpShmem,
     describe:
       "shmem huge pages at boot: always, within_size, advise, never, deny or force (transparent_hugepage/shmem_enabled)",
+  },
+  {
+    name: "kernel",
+    key: "kernel",
+    type: "string",
+    default: DEFAULT_CONFIG.kernelVersion,
+    describe: `the kernel whose /proc formats to print: ${KERNEL_VERSIONS.join(", ")} (see docs/KERNEL-FORMATS.md)`,
   },
   {
     name: "play",
@@ -331,7 +340,11 @@ export function kernelConfig(args: CliArgs): KernelConfig | string {
   const thpShmem = SHMEM_ENABLED_MODES.find((m) => m === args.thpShmem);
   if (thpShmem === undefined)
     return `cowsh: --thp-shmem: must be always, within_size, advise, never, deny or force`;
+  const kernelVersion = KERNEL_VERSIONS.find((v) => v === args.kernel);
+  if (kernelVersion === undefined)
+    return `cowsh: --kernel: must be one of ${KERNEL_VERSIONS.join(", ")}`;
   return {
+    kernelVersion,
     thp,
     thpShmem,
     hugepages: args.hugepages,
@@ -361,7 +374,7 @@ export function checkFrontEndArgs(args: CliArgs): string | undefined {
 
 /** Options a script may set for itself: the machine's, and -e. */
 const DIRECTIVE_OPTIONS =
-  /^(?:--(?:no-)?(?:mem|zero-page|soft-dirty|anon-names|fault-around|readahead-kb|swap|hugepages|thp|thp-shmem|errexit)(?:=.*)?|-e)$/;
+  /^(?:--(?:no-)?(?:mem|zero-page|soft-dirty|anon-names|fault-around|readahead-kb|swap|hugepages|thp|thp-shmem|kernel|errexit)(?:=.*)?|-e)$/;
 
 /**
  * The options written in a script's first lines, in order: those after

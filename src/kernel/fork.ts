@@ -19,10 +19,11 @@
  * entries would be identical (PageTable.copyPteRange), instead of copying
  * 512 entries; the result is the same for every reader.
  *
- * A huge PMD (copy_huge_pmd) maps one folio's 512 frames in order with the
- * same bits (checkHugePmds): copyHugePmdFrames does for it what
- * copyPresentPtes and wrprotectPtes do for 512 PTEs, in tight loops over
- * the frames' counts and flags, reading one entry instead of 512.
+ * A huge PMD (copy_huge_pmd) is one entry, as in Linux: the walk hands
+ * fork its entry 0 alone (MmWalkOps.hugePmdEntry), the folio gains one
+ * entire mapping (phys.addEntire) and its head loses AnonExclusive
+ * (folio_try_dup_anon_rmap_pmd), and the parent's PMD is write-protected
+ * in one write (PageTable.hugeBits): O(1) per 2 MiB, no frame touched.
  */
 
 import { vmEnoughMemory } from "./commit.js";
@@ -55,13 +56,7 @@ import {
   SWP_EXCLUSIVE,
   swpEntry,
 } from "./page-table.js";
-import {
-  KIND_ANON,
-  KIND_MASK,
-  MAPCOUNT_SATURATED,
-  PG_ANON_EXCLUSIVE,
-  type PhysMem,
-} from "./phys.js";
+import { KIND_ANON, KIND_MASK, PG_ANON_EXCLUSIVE, type PhysMem } from "./phys.js";
 import { type Result, success } from "./result.js";
 import type { SwapState } from "./swap.js";
 import { copyVma, isCowMapping, newAnonVma, type Vma, vmaPages } from "./vma.js";
@@ -153,21 +148,22 @@ function copyPageRange(k: Kernel, parent: Mm, child: Mm, copiedVmas: readonly Vm
     const cow = isCowMapping(vma.flags);
     const clean = (vma.flags & VM_SHARED) !== 0;
     parent.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
+      hugePmdEntry(hkey, first, lo, hi) {
+        // copy_huge_pmd: a huge PMD lies inside one VMA, so [lo, hi) is all of it
+        if (hkey !== key) flush();
+        key = hkey;
+        spans.push({ lo, hi, clean });
+        copyHugePmd(k, child.pt, hkey, first);
+        copyHugePmdFolio(phys, child, vma, first);
+        copied += PTRS_PER_PTE;
+        if (cow && pteWrite(first)) parent.pt.hugeBits(hkey, 0, PTE_WRITE);
+        return true;
+      },
       pmdEntry(span) {
         if (span.key !== key) flush();
         key = span.key;
         spans.push({ lo: span.lo, hi: span.hi, clean });
-        let n: number;
-        if (parent.pt.isHuge(key)) {
-          copyHugePmd(k, parent.pt, child.pt, key);
-          if (span.whole && ptePresent(span.entries[0]!)) {
-            n = copyHugePmdFrames(phys, child, vma, span.entries[0]!);
-            copied += PTRS_PER_PTE;
-            if (cow && n & WRITABLE_SEEN) wrprotectHuge(span.writable());
-            return;
-          }
-          n = copyPresentPtes(phys, k.swap, child, vma, span.entries, span.lo, span.hi);
-        } else n = copyPresentPtes(phys, k.swap, child, vma, span.entries, span.lo, span.hi);
+        const n = copyPresentPtes(phys, k.swap, child, vma, span.entries, span.lo, span.hi);
         copied += n & COUNT_MASK;
         if ((cow && n & WRITABLE_SEEN) || n & SWAP_SEEN)
           wrprotectPtes(span.writable(), span.lo, span.hi);
@@ -237,33 +233,17 @@ function wrprotectPtes(table: Uint32Array, lo: number, hi: number): void {
 }
 
 /**
- * copyPresentPtes for a huge PMD whose first entry is `first` (present):
- * its 512 entries map frames head .. head + 511 with first's bits, so
- * each frame gains a mapping and loses AnonExclusive in one pass over the
- * frame arrays, and the child's RSS counts 512 pages of the folio's kind
- * (the zero page's frames count nothing, as normalPage says). Returns
- * WRITABLE_SEEN if the entries are writable, else 0.
+ * The folio side of copy_huge_pmd for a PMD whose entry is `first`: an
+ * anonymous folio's head loses AnonExclusive (folio_try_dup_anon_rmap_pmd:
+ * the head's flag is the folio's while it is PMD-mapped), and the child's
+ * RSS counts 512 pages of the folio's kind (the huge zero page's count
+ * nothing, as normalPage says). The mapping itself is copyHugePmd's one
+ * entire mapcount.
  */
-function copyHugePmdFrames(phys: PhysMem, child: Mm, vma: Vma, first: number): number {
-  const writable = pteWrite(first) ? WRITABLE_SEEN : 0;
-  if (normalPage(vma, first) < 0) return writable;
+function copyHugePmdFolio(phys: PhysMem, child: Mm, vma: Vma, first: number): void {
+  if (normalPage(vma, first) < 0) return;
   const head = ptePfn(first);
-  const end = head + PTRS_PER_PTE;
-  const counts = phys.mapcounts;
-  const flags = phys.flags;
-  const kind = flags[head]! & KIND_MASK;
-  const keep = kind === KIND_ANON ? ~PG_ANON_EXCLUSIVE : ~0;
-  for (let pfn = head; pfn < end; pfn++) {
-    const c = counts[pfn]!;
-    if (c < MAPCOUNT_SATURATED - 1) counts[pfn] = c + 1;
-    else phys.incMapcount(pfn);
-    flags[pfn] = flags[pfn]! & keep;
-  }
+  const kind = phys.flags[head]! & KIND_MASK;
+  if (kind === KIND_ANON) phys.flags[head]! &= ~PG_ANON_EXCLUSIVE;
   child.addRss(kind, PTRS_PER_PTE);
-  return writable;
-}
-
-/** wrprotectPtes for a huge PMD's 512 entries, every one present. */
-function wrprotectHuge(table: Uint32Array): void {
-  for (let i = 0; i < PTRS_PER_PTE; i++) table[i] = table[i]! & ~PTE_WRITE;
 }

@@ -13,17 +13,23 @@
  * exclusive bit, and the split.
  *
  * Mapcounts, as Linux 6.18 keeps them for a large folio: the folio's entire
- * mapcount (its PMD mappings) lives here, by head PFN (`ThpState.entire`);
- * each frame's phys mapcount is that frame's *total*, entire mapcount plus
- * its own PTE mappings (folio_precise_page_mapcount), which is what
- * kpagecount, smaps' Pss, the reuse checks and the invariant checker read,
- * so none of them needs to know whether a page is mapped by a PMD. A PMD
- * mapping adds 1 to `entire` and 1 to each of the 512 frames; splitting it
- * moves the 1 from `entire` to the frames' own counts, which leaves the
- * frames' totals as they were. meminfo's AnonHugePages (NR_ANON_THPS) is
- * the folios whose entire mapcount is above 0.
+ * mapcount (its PMD mappings) lives in PhysMem (phys.ts: entireOf,
+ * addEntire), each frame's own count is its PTE mappings only, and
+ * phys.mapcountOf reads the total (folio_precise_page_mapcount), which is
+ * what kpagecount, smaps' Pss, the reuse checks and the invariant checker
+ * read, so none of them needs to know whether a page is mapped by a PMD.
+ * Mapping, copying (fork) and zapping a huge PMD change only the entire
+ * count: O(1), whatever the folio's size; splitting it moves the 1 from
+ * the entire count into the 512 own counts (__split_huge_pmd_locked),
+ * which leaves the frames' totals as they were. AnonExclusive of a
+ * PMD-mapped folio is its head's flag (RMAP_LEVEL_PMD); the split gives
+ * every frame the head's value. Whole-PMD bit changes (write-protect at
+ * fork, mkwrite on reuse, mkdirty) are one entry's (PageTable.hugeBits).
+ * meminfo's AnonHugePages (NR_ANON_THPS) is the folios whose entire
+ * mapcount is above 0.
  *
- * A folio is freed when its last frame is unmapped (releaseLargeFrame); a
+ * A folio is freed when its last mapping goes (releaseLargeFrame, and
+ * zapHugePmds when the last PMD goes with no PTE left); a
  * partially unmapped one stays whole (Linux puts it on the deferred split
  * queue and splits it under memory pressure, which no capture showed).
  * Reclaim does not swap THPs this round: shrink_folio_list keeps a large
@@ -43,7 +49,7 @@ import {
   VM_WRITE,
 } from "./constants.js";
 import type { Kernel } from "./kernel.js";
-import type { Mm } from "./mm.js";
+import type { Mm, ZapStats } from "./mm.js";
 import {
   mkPte,
   movePteTable,
@@ -61,6 +67,7 @@ import {
   KIND_ANON,
   KIND_MASK,
   KIND_SHMEM,
+  markAccessed,
   mlockFolio,
   PG_ANON_EXCLUSIVE,
   PG_CACHED,
@@ -124,7 +131,7 @@ export type MthpMode = (typeof MTHP_MODES)[number];
 const defaultSizes = (): Map<number, MthpMode> =>
   new Map(MTHP_ORDERS.map((o) => [o, o === HPAGE_PMD_ORDER ? "inherit" : "never"]));
 
-/** The THP settings and the folios' entire mapcounts. */
+/** The THP settings (the folios' entire mapcounts are PhysMem's: the views below read them). */
 export class ThpState {
   enabled: ThpEnabled;
   defrag: ThpDefrag = "madvise";
@@ -134,32 +141,32 @@ export class ThpState {
   readonly sizes: ReadonlyMap<number, MthpMode> = defaultSizes();
   /** Whether some size below the PMD's is not `never` (the fault then tries mTHP). */
   mthpOn = false;
-  /** Head PFN -> entire mapcount (PMD mappings), for anonymous folios mapped by a PMD somewhere. */
-  readonly entire = new Map<number, number>();
-  /** The same for shmem folios (page-cache THPs): their count is NR_SHMEM_PMDMAPPED. */
-  readonly shmemEntire = new Map<number, number>();
+  /** The machine's physical memory, which keeps the entire mapcounts (read lazily: it is built after). */
+  private readonly physOf: () => PhysMem;
 
-  constructor(enabled: ThpEnabled = "madvise", shmemEnabled: ShmemEnabled = "never") {
+  constructor(
+    physOf: () => PhysMem,
+    enabled: ThpEnabled = "madvise",
+    shmemEnabled: ShmemEnabled = "never",
+  ) {
+    this.physOf = physOf;
     this.enabled = enabled;
     this.shmemEnabled = shmemEnabled;
   }
 
-  entireOf(head: number): number {
-    return this.entire.get(head) ?? this.shmemEntire.get(head) ?? 0;
+  /** Head PFN -> entire mapcount (PMD mappings), for anonymous folios mapped by a PMD somewhere. */
+  get entire(): Map<number, number> {
+    return this.physOf().entireMapcounts(false);
   }
 
-  /** Adds `delta` PMD mappings to folio `head` (`shmem`: a page-cache folio). */
-  addEntire(head: number, delta: number, shmem = false): void {
-    const map = shmem ? this.shmemEntire : this.entire;
-    const n = (map.get(head) ?? 0) + delta;
-    if (n < 0) throw new Error(`entire mapcount of folio ${head} below zero`);
-    if (n === 0) map.delete(head);
-    else map.set(head, n);
+  /** The same for shmem folios (page-cache THPs): their count is NR_SHMEM_PMDMAPPED. */
+  get shmemEntire(): Map<number, number> {
+    return this.physOf().entireMapcounts(true);
   }
 
   /** NR_ANON_THPS: anonymous folios some PMD maps. */
   get anonThps(): number {
-    return this.entire.size;
+    return this.physOf().anonPmdMapped;
   }
 
   /** hugepages-<size>kB/enabled of folio order `order` becomes `mode`. */
@@ -170,17 +177,13 @@ export class ThpState {
 
   /** NR_SHMEM_PMDMAPPED: shmem folios some PMD maps. */
   get shmemPmdMapped(): number {
-    return this.shmemEntire.size;
+    return this.physOf().shmemPmdMapped;
   }
 }
 
 /** Whether `head` is a shmem (page-cache) folio, as opposed to an anonymous one. */
 const isShmemFolio = (phys: PhysMem, head: number): boolean =>
   (phys.flags[head]! & KIND_MASK) === KIND_SHMEM;
-
-/** Adds `delta` PMD mappings to folio `head`, anonymous or shmem. */
-const addEntireOf = (k: Kernel, head: number, delta: number): void =>
-  k.thp.addEntire(head, delta, isShmemFolio(k.phys, head));
 
 /** The sysfs file's text: every mode, the chosen one in brackets. */
 export function showModes(modes: readonly string[], chosen: string): string {
@@ -250,7 +253,9 @@ export const isLargeFrame = (phys: PhysMem, pfn: number): boolean => largeHead(p
  * are looked at first.
  */
 export function releaseLargeFrame(phys: PhysMem, head: number, pfn: number): number {
-  const end = head + 2 ** phys.orderOf(head);
+  const order = phys.orderOf(head);
+  if (order === HPAGE_PMD_ORDER && phys.entireOf(head) !== 0) return 0;
+  const end = head + 2 ** order;
   for (let p = pfn + 1; p < end; p++) if (phys.mapcounts[p] !== 0) return 0;
   for (let p = head; p < pfn; p++) if (phys.mapcounts[p] !== 0) return 0;
   for (let p = head; p < end; p++) if (phys.flags[p]! & PG_SWAPCACHE) return 0;
@@ -279,12 +284,11 @@ function mapFolioPmd(k: Kernel, mm: Mm, vma: Vma, key: number, head: number): vo
   for (let i = 0; i < HPAGE_PMD_NR; i++) {
     table[i] = mkPte(head + i, bits);
     span.mkYoung(i);
-    phys.incMapcount(head + i);
-    phys.flags[head + i]! |= PG_ANON_EXCLUSIVE;
     if (vma.flags & VM_LOCKED) mlockFolio(phys, head + i);
   }
+  phys.flags[head]! |= PG_ANON_EXCLUSIVE; // RMAP_LEVEL_PMD: the head's flag
   mm.pt.setHuge(key);
-  k.thp.addEntire(head, 1);
+  phys.addEntire(head, 1);
   mm.addRss(KIND_ANON, HPAGE_PMD_NR);
   phys.vm.thpFaultAlloc++;
 }
@@ -354,7 +358,7 @@ export function doHugePmdWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): numbe
   const head = ptePfn(first);
   if (isShmemFolio(phys, head)) return shmemHugeWp(k, mm, key, softDirty(k));
   let ours = (phys.flags[head]! & PG_ANON_EXCLUSIVE) !== 0;
-  if (!ours && k.thp.entireOf(head) === 1) {
+  if (!ours && phys.entireOf(head) === 1) {
     ours = true;
     for (let i = 0; i < HPAGE_PMD_NR && ours; i++) if (phys.refcount(head + i) !== 1) ours = false;
   }
@@ -362,13 +366,8 @@ export function doHugePmdWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): numbe
     splitHugePmd(k, mm, key);
     return HUGE_SPLIT;
   }
-  const span = mm.pt.span().seek(key);
-  const table = span.writable();
-  const bits = PTE_WRITE | PTE_DIRTY | softDirty(k);
-  for (let i = 0; i < HPAGE_PMD_NR; i++) {
-    table[i] = table[i]! | bits;
-    phys.flags[head + i]! |= PG_ANON_EXCLUSIVE;
-  }
+  mm.pt.hugeBits(key, PTE_WRITE | PTE_DIRTY | softDirty(k), 0); // maybe_pmd_mkwrite(pmd_mkdirty)
+  phys.flags[head]! |= PG_ANON_EXCLUSIVE;
   return HUGE_REUSE;
 }
 
@@ -390,9 +389,16 @@ export function splitHugePmd(k: Kernel, mm: Mm, key: number): void {
   }
   mm.pt.clearHuge(key);
   if (head === ZERO_PFN) return;
-  k.thp.addEntire(head, -1);
-  k.phys.vm.thpSplitPmd++;
-  if (pteDirty(first)) for (let i = 0; i < HPAGE_PMD_NR; i++) k.phys.flags[head + i]! |= PG_DIRTY;
+  const { phys } = k;
+  phys.addEntire(head, -1);
+  phys.vm.thpSplitPmd++;
+  const exclusive = phys.flags[head]! & PG_ANON_EXCLUSIVE;
+  const dirty = pteDirty(first) ? PG_DIRTY : 0;
+  for (let i = 0; i < HPAGE_PMD_NR; i++) {
+    phys.incMapcount(head + i); // the PMD's mapping becomes this frame's PTE's
+    const f = phys.flags[head + i]!;
+    phys.flags[head + i] = (f & ~PG_ANON_EXCLUSIVE) | exclusive | dirty;
+  }
 }
 
 /**
@@ -424,25 +430,57 @@ export function splitHugePmdsIn(k: Kernel, mm: Mm, start: number, end: number): 
 }
 
 /**
- * zap_huge_pmd's bookkeeping, before zapRange clears the entries of a huge
- * PMD that [start, end) covers whole: the folio loses its PMD mapping, and
- * the table goes with the entries (the region's PMD is none again).
- * Returns the regions to drop once their entries are zapped.
+ * zap_huge_pmd for every huge PMD [start, end) covers whole, and the split
+ * of those it covers in part: the folio loses its PMD mapping (one entire
+ * mapcount: O(1), no frame visited), the mm's RSS its 512 pages, and the
+ * region's table goes (the PMD is none again). A shmem folio's frames take
+ * the PMD's dirty bit and, young, are marked accessed (as zap_pte_range
+ * does for file pages); an mlocked folio's frames are munlocked as
+ * unmapPage does. An anonymous folio whose last mapping this was is freed
+ * whole (releaseAnonPage: one free of the folio).
  */
-export function zapHugePmds(k: Kernel, mm: Mm, start: number, end: number): number[] {
+export function zapHugePmds(k: Kernel, mm: Mm, start: number, end: number, stats: ZapStats): void {
   const keys = mm.pt.hugeKeys();
-  if (keys.length === 0) return keys;
-  const whole: number[] = [];
   for (const key of keys) {
     const at = key * PMD_SIZE;
-    if (at >= start && at + PMD_SIZE <= end) {
-      const head = ptePfn(mm.pt.get(key * PTRS_PER_PTE));
-      if (head !== ZERO_PFN) addEntireOf(k, head, -1);
-      mm.pt.clearHuge(key);
-      whole.push(key);
-    } else if (at + PMD_SIZE > start && at < end) splitHugePmd(k, mm, key);
+    if (at >= start && at + PMD_SIZE <= end) zapHugePmd(k, mm, key, stats);
+    else if (at + PMD_SIZE > start && at < end) splitHugePmd(k, mm, key);
   }
-  return whole;
+}
+
+/** zap_huge_pmd of region `key` (see zapHugePmds). */
+function zapHugePmd(k: Kernel, mm: Mm, key: number, stats: ZapStats): void {
+  const { phys } = k;
+  const first = mm.pt.hugeFirst(key);
+  const head = ptePfn(first);
+  if (head !== ZERO_PFN) {
+    const kind = phys.flags[head]! & KIND_MASK;
+    const base = key * PTRS_PER_PTE;
+    mm.addRss(kind, -HPAGE_PMD_NR);
+    stats.unmapped += HPAGE_PMD_NR;
+    const left = phys.addEntire(head, -1);
+    if (kind !== KIND_ANON)
+      for (let i = 0; i < HPAGE_PMD_NR; i++) {
+        const pfn = head + i;
+        if (pteDirty(first)) phys.flags[pfn]! |= PG_DIRTY;
+        if (mm.pt.isYoung(base + i)) markAccessed(phys, pfn, (phys.flags[pfn]! & PG_MLOCKED) !== 0);
+      }
+    if (phys.flags[head]! & PG_MLOCKED) {
+      const locked = ((mm.vmaAt(base * PAGE_SIZE)?.flags ?? 0) & VM_LOCKED) !== 0;
+      for (let pfn = head; pfn < head + HPAGE_PMD_NR; pfn++) {
+        if (!(phys.flags[pfn]! & PG_MLOCKED)) continue;
+        if (phys.mapcountOf(pfn) === 0) phys.setFlags(pfn, phys.flags[pfn]! & ~PG_MLOCKED);
+        else if (locked) {
+          stats.munlock ??= [];
+          stats.munlock.push(pfn);
+        }
+      }
+    }
+    if (kind === KIND_ANON && left === 0 && phys.ownMapcount(head) === 0)
+      stats.freed += releaseAnonPage(phys, k.swap, head);
+  }
+  mm.pt.clearHuge(key);
+  mm.pt.freeTable(key);
 }
 
 /**
@@ -521,11 +559,11 @@ export function madviseCollapse(
   return last === null ? success(undefined) : failure(last);
 }
 
-/** copy_huge_pmd: the child maps the folio by its own PMD too. */
-export function copyHugePmd(k: Kernel, parent: PageTable, child: PageTable, key: number): void {
+/** copy_huge_pmd: the child maps the folio of PMD entry `first` by its own PMD too (O(1)). */
+export function copyHugePmd(k: Kernel, child: PageTable, key: number, first: number): void {
   child.setHuge(key);
-  const head = ptePfn(parent.get(key * PTRS_PER_PTE));
-  if (head !== ZERO_PFN) addEntireOf(k, head, 1);
+  const head = ptePfn(first);
+  if (head !== ZERO_PFN) k.phys.addEntire(head, 1);
 }
 
 /** AnonHugePages of one VMA, in pages: its huge PMDs that map an anonymous folio. */
@@ -534,21 +572,29 @@ export function anonHugePagesOf(k: Kernel, mm: Mm, vma: Vma): number {
   for (const key of mm.pt.hugeKeys()) {
     const at = key * PMD_SIZE;
     if (at < vma.start || at >= vma.end) continue;
-    const pfn = ptePfn(mm.pt.get(key * PTRS_PER_PTE));
+    const pfn = ptePfn(mm.pt.hugeFirst(key));
     if (pfn !== ZERO_PFN && (k.phys.flags[pfn]! & KIND_MASK) === KIND_ANON) pages += HPAGE_PMD_NR;
   }
   return pages;
 }
 
-/** Rebuilds the entire mapcounts from every mm's huge PMDs (after a load). */
+/**
+ * Rebuilds the entire mapcounts from every mm's huge PMDs after a load
+ * (the image keeps each frame's total mapcount: PhysMem.restoreEntire).
+ */
 export function recountEntire(k: Kernel): void {
-  k.thp.entire.clear();
-  k.thp.shmemEntire.clear();
+  k.phys.restoreEntire(countPmds(k));
+}
+
+/** Head -> the huge PMDs (of every mm) that map the folio. */
+function countPmds(k: Kernel): Map<number, number> {
+  const counted = new Map<number, number>();
   for (const mm of k.mms())
     for (const key of mm.pt.hugeKeys()) {
-      const head = ptePfn(mm.pt.get(key * PTRS_PER_PTE));
-      if (head !== ZERO_PFN) addEntireOf(k, head, 1);
+      const head = ptePfn(mm.pt.hugeFirst(key));
+      if (head !== ZERO_PFN) counted.set(head, (counted.get(head) ?? 0) + 1);
     }
+  return counted;
 }
 
 /**
@@ -562,7 +608,7 @@ export function checkHugePmds(k: Kernel): string[] {
   for (const mm of k.mms()) {
     for (const key of mm.pt.hugeKeys()) {
       const base = key * PTRS_PER_PTE;
-      const first = mm.pt.get(base);
+      const first = mm.pt.hugeFirst(key);
       const head = ptePfn(first);
       const zero = head === ZERO_PFN;
       if (!zero && k.phys.orderOf(head) !== HPAGE_PMD_ORDER) {
@@ -584,18 +630,30 @@ export function checkHugePmds(k: Kernel): string[] {
     }
   }
   for (const [head, n] of counted)
-    if (k.thp.entireOf(head) !== n)
-      v.push(`folio ${head}: entire mapcount ${k.thp.entireOf(head)}, PMDs ${n}`);
-  for (const head of [...k.thp.entire.keys(), ...k.thp.shmemEntire.keys()])
+    if (k.phys.entireOf(head) !== n)
+      v.push(`folio ${head}: entire mapcount ${k.phys.entireOf(head)}, PMDs ${n}`);
+  const entire = [...k.phys.entireMapcounts(false), ...k.phys.entireMapcounts(true)];
+  for (const [head] of entire)
     if (!counted.has(head)) v.push(`folio ${head} has an entire mapcount but no PMD maps it`);
-  for (const [head, n] of counted)
-    if (k.thp.entire.has(head) === isShmemFolio(k.phys, head) && n > 0)
-      v.push(`folio ${head}'s entire mapcount is kept as the wrong kind's`);
+  if (k.phys.anonPmdMapped + k.phys.shmemPmdMapped !== entire.length)
+    v.push(
+      `PMD-mapped folios counted ${k.phys.anonPmdMapped} + ${k.phys.shmemPmdMapped}, are ${entire.length}`,
+    );
   for (const [head, order] of k.phys.large) {
     if ((k.phys.flags[head]! & (KIND_MASK | PG_HUGETLB)) !== KIND_ANON) continue; // hugetlb's are not ours
+    if (order === HPAGE_PMD_ORDER && k.phys.entireOf(head) > 0) {
+      // RMAP_LEVEL_PMD: a PMD-mapped folio's tails carry no AnonExclusive of their own
+      for (let p = head + 1; p < head + HPAGE_PMD_NR; p++)
+        if (k.phys.flags[p]! & PG_ANON_EXCLUSIVE) {
+          v.push(`PMD-mapped THP ${head}: tail ${p} has AnonExclusive of its own`);
+          break;
+        }
+      if (k.phys.flags[head]! & PG_ANON_EXCLUSIVE && k.phys.mapcountOf(head) !== 1)
+        v.push(`THP ${head} is AnonExclusive but mapped ${k.phys.mapcountOf(head)} times`);
+    }
     let mapped = false;
     for (let p = head; p < head + 2 ** order && !mapped; p++)
-      mapped = k.phys.mapcounts[p] !== 0 || (k.phys.flags[p]! & PG_SWAPCACHE) !== 0;
+      mapped = k.phys.mapcountOf(p) !== 0 || (k.phys.flags[p]! & PG_SWAPCACHE) !== 0;
     if (!mapped) v.push(`anonymous THP ${head} leaked: none of its frames is mapped`);
   }
   for (const [head, order] of k.phys.large) {
@@ -620,10 +678,7 @@ export function checkHugePmds(k: Kernel): string[] {
 export function moveHugePmd(k: Kernel, mm: Mm, from: number, to: number): void {
   movePteTable(mm.pt, from, to);
   mm.pt.setHuge(to);
-  if (!k.config.softDirty) return;
-  const span = mm.pt.span().seek(to);
-  const table = span.writable();
-  for (let i = 0; i < HPAGE_PMD_NR; i++) table[i] = table[i]! | PTE_SOFT_DIRTY;
+  if (k.config.softDirty) mm.pt.hugeBits(to, PTE_SOFT_DIRTY, 0);
 }
 
 /* ---- shmem THP: PMD-sized folios in the page cache (mm/shmem.c, do_set_pmd) ---- */
@@ -734,12 +789,11 @@ export function shmemHugeFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, bits: n
   for (let i = 0; i < HPAGE_PMD_NR; i++) {
     table[i] = mkPte(head + i, bits);
     span.mkYoung(i);
-    phys.incMapcount(head + i);
     if (write) phys.flags[head + i]! |= PG_DIRTY;
     if (vma.flags & VM_LOCKED) mlockFolio(phys, head + i);
   }
   mm.pt.setHuge(key);
-  k.thp.addEntire(head, 1, true);
+  phys.addEntire(head, 1);
   mm.addRss(KIND_SHMEM, HPAGE_PMD_NR);
   return write ? HUGE_SHARED_WRITE : HUGE_FILE_READ;
 }
@@ -761,17 +815,15 @@ function cachedIn(inode: Inode, hindex: number): boolean {
  */
 function zapShmemPmd(k: Kernel, mm: Mm, key: number): void {
   const { phys } = k;
-  const span = mm.pt.span().seek(key);
-  const table = span.writable();
-  const head = ptePfn(table[0]!);
-  const dirty = pteDirty(table[0]!);
+  const first = mm.pt.hugeFirst(key);
+  const head = ptePfn(first);
+  const dirty = pteDirty(first);
+  phys.addEntire(head, -1);
   for (let i = 0; i < HPAGE_PMD_NR; i++) {
-    table[i] = 0;
     if (dirty) phys.flags[head + i]! |= PG_DIRTY;
-    if (phys.decMapcount(head + i) === 0 && phys.flags[head + i]! & PG_MLOCKED)
+    if (phys.flags[head + i]! & PG_MLOCKED && phys.mapcountOf(head + i) === 0)
       phys.setFlags(head + i, phys.flags[head + i]! & ~PG_MLOCKED);
   }
-  k.thp.addEntire(head, -1, true);
   mm.addRss(KIND_SHMEM, -HPAGE_PMD_NR);
   mm.pt.clearHuge(key);
   mm.pt.freeTable(key);
@@ -786,11 +838,10 @@ function zapShmemPmd(k: Kernel, mm: Mm, key: number): void {
  * PMD becomes writable and dirty, the folio dirty.
  */
 function shmemHugeWp(k: Kernel, mm: Mm, key: number, softDirtyBit: number): number {
+  const head = ptePfn(mm.pt.hugeFirst(key));
+  mm.pt.hugeBits(key, PTE_WRITE | PTE_DIRTY | softDirtyBit, 0);
   const span = mm.pt.span().seek(key);
-  const table = span.writable();
-  const head = ptePfn(table[0]!);
   for (let i = 0; i < HPAGE_PMD_NR; i++) {
-    table[i] = table[i]! | PTE_WRITE | PTE_DIRTY | softDirtyBit;
     span.mkYoung(i);
     k.phys.flags[head + i]! |= PG_DIRTY;
   }
@@ -802,8 +853,7 @@ function shmemHugeWp(k: Kernel, mm: Mm, key: number, softDirtyBit: number): numb
  * (and soft-dirty, `bits`), on all its entries.
  */
 export function pmdMkdirty(mm: Mm, key: number, bits: number): void {
-  const table = mm.pt.span().seek(key).writable();
-  for (let i = 0; i < HPAGE_PMD_NR; i++) table[i] = table[i]! | bits;
+  mm.pt.hugeBits(key, bits, 0);
 }
 
 /** ShmemPmdMapped of one VMA, in pages: its huge PMDs that map a shmem folio. */
@@ -812,7 +862,7 @@ export function shmemPmdPagesOf(k: Kernel, mm: Mm, vma: Vma): number {
   for (const key of mm.pt.hugeKeys()) {
     const at = key * PMD_SIZE;
     if (at < vma.start || at >= vma.end) continue;
-    const pfn = ptePfn(mm.pt.get(key * PTRS_PER_PTE));
+    const pfn = ptePfn(mm.pt.hugeFirst(key));
     if (pfn !== ZERO_PFN && isShmemFolio(k.phys, pfn)) pages += HPAGE_PMD_NR;
   }
   return pages;

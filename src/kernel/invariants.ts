@@ -96,7 +96,12 @@ export function checkInvariants(m: Machine): InvariantReport {
       if (mc !== 0 || counted[pfn] !== 0)
         v.push(`pfn ${pfn} is free but mapped (${counted[pfn]} PTEs)`);
     }
-    if (counted[pfn] !== mc) v.push(`pfn ${pfn}: mapcount ${mc} but ${counted[pfn]} PTEs map it`);
+    // own (PTE mappings) + the folio's entire count (PMD mappings, which
+    // checkHugePmds counts against the PMDs): the walk counted both
+    if (counted[pfn] !== mc)
+      v.push(
+        `pfn ${pfn}: mapcount ${phys.ownMapcount(pfn)} + ${phys.entireOf(pfn)} but ${counted[pfn]} entries map it`,
+      );
     if (mc > 0) {
       mappedFrames++;
       pssFixed += mc * pssShare(mc);
@@ -226,7 +231,7 @@ function checkPtes(
       if (kind === KIND_ANON) noAnonVma(vma, addr, "an anonymous page");
       if (pteWrite(pte) && !(vma.flags & VM_SHARED)) {
         const exclusive =
-          kind === KIND_ANON && phys.mapcountOf(pfn) === 1 && phys.flags[pfn]! & PG_ANON_EXCLUSIVE;
+          kind === KIND_ANON && phys.mapcountOf(pfn) === 1 && phys.anonExclusive(pfn);
         if (!exclusive)
           v.push(
             `pid ${pid}: writable private PTE at ${addr.toString(16)} maps a page that is not exclusively its own`,

@@ -11,6 +11,26 @@ import type { PhysMem } from "./phys.js";
 import type { SwapState } from "./swap.js";
 import type { Vfs } from "./vfs.js";
 
+/**
+ * The kernel versions whose /proc formats cowsh can print (`--kernel`): the
+ * long-term and distribution kernels people run, and the capture machine's
+ * 6.18, the default. What differs between them is fs/proc's knowledge
+ * (fs/proc/kernel-formats.ts, docs/KERNEL-FORMATS.md); the kernel only keeps
+ * the choice.
+ */
+export const KERNEL_VERSIONS = [
+  "4.19",
+  "5.4",
+  "5.10",
+  "5.15",
+  "6.1",
+  "6.6",
+  "6.8",
+  "6.12",
+  "6.18",
+] as const;
+export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
+
 /** Boot options: the behaviours that differ between kernel builds. */
 export interface KernelConfig {
   /** Simulated RAM in bytes. */
@@ -38,6 +58,8 @@ export interface KernelConfig {
   readonly thp: ThpEnabled;
   /** transparent_hugepage/shmem_enabled at boot (`--thp-shmem`): "never", the kernel's default. */
   readonly thpShmem: ShmemEnabled;
+  /** The kernel version whose /proc formats fs/proc prints (`--kernel`): 6.18, the capture machine's. */
+  readonly kernelVersion: KernelVersion;
 }
 
 export const DEFAULT_CONFIG: KernelConfig = {
@@ -52,6 +74,7 @@ export const DEFAULT_CONFIG: KernelConfig = {
   hugepages: 0,
   thp: "madvise",
   thpShmem: "never",
+  kernelVersion: "6.18",
 };
 
 export interface Kernel {

@@ -357,13 +357,12 @@ export function zapRange(
   }
   drainLazyfree(k.phys, k.swap); // lru_add_drain (zap_page_range_single, unmap_region, exit_mmap)
   mm.updateHiwaterRss();
-  const wholeHuge = zapHugePmds(k, mm, start, end); // zap_huge_pmd, or the split of a partial one
+  zapHugePmds(k, mm, start, end, stats); // zap_huge_pmd, or the split of a partial one
   mm.pt.walk(start / PAGE_SIZE, end / PAGE_SIZE, {
     pmdEntry(span) {
       if (span.anyEntry()) zapPteRange(k, mm, vma, span, stats);
     },
   });
-  for (const key of wholeHuge) mm.pt.freeTable(key); // the PMD is none again
 }
 
 /** zap_pte_range: clears the span's entries, dropping each page's mapping. */
@@ -397,7 +396,7 @@ export function exitMmap(k: Kernel, mm: Mm): ZapStats {
   const stats: ZapStats = { unmapped: 0, freed: 0 };
   mm.updateHiwaterRss();
   mm.updateHiwaterVm();
-  zapHugePmds(k, mm, 0, TASK_SIZE); // the folios lose their PMD mappings
+  zapHugePmds(k, mm, 0, TASK_SIZE, stats); // the folios lose their PMD mappings
   for (const vma of mm.vmas) {
     if (vma.flags & VM_HUGETLB) unmapHugepageRange(k, mm, vma, vma.start, vma.end, true);
     mm.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {

@@ -113,7 +113,7 @@ import {
   pteWrite,
   pteWrprotect,
 } from "./page-table.js";
-import { KIND_ANON, PG_ANON_EXCLUSIVE, PG_DIRTY, PG_MLOCKED, PG_PRIVATE } from "./phys.js";
+import { KIND_ANON, PG_DIRTY, PG_MLOCKED, PG_PRIVATE } from "./phys.js";
 import { failure, type Result, success } from "./result.js";
 import type { Inode } from "./vfs.js";
 import {
@@ -536,7 +536,7 @@ function makeWritable(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): 
         if (trackSoftDirty && !pteSoftDirty(pte)) return;
         const ok = shared
           ? pteDirty(pte)
-          : (k.phys.flags[pfn]! & PG_ANON_EXCLUSIVE) !== 0 && k.phys.kind(pfn) === KIND_ANON;
+          : k.phys.anonExclusive(pfn) && k.phys.kind(pfn) === KIND_ANON;
         if (!ok) return;
       }
       span.set(i, pte | PTE_WRITE);

@@ -12,7 +12,14 @@
  * zero page 512 times, for the huge zero page), with the same bits, so every
  * walk reads a PMD mapping as its pages; the mark says there is no PTE-table
  * page behind them (VmPTE) and that they change together. Splitting the PMD
- * (`clearHuge`) turns the marked table into a real one. Otherwise a table
+ * (`clearHuge`) turns the marked table into a real one. A change of the
+ * whole PMD's bits (write-protect at fork, mkwrite, mkdirty: `hugeBits`) is
+ * O(1), as it is for Linux's one entry: it writes entry 0, the truth, and
+ * marks the table lazy (PteTable.lazyStep); entries 1..511 are brought up
+ * to date from entry 0 (syncHuge) before anything can read them, since
+ * every reader finds a table through `slot` (or forEachTable, or
+ * copyPteRange, which shares a lazy table as it is). Fork reads a huge
+ * PMD's entry 0 alone (MmWalkOps.hugePmdEntry) and so never syncs. Otherwise a table
  * exists exactly when Linux would have allocated a page-table page for that
  * region, so VmPTE is counted as Linux counts it (PTE, PMD and PUD pages).
  *
@@ -92,10 +99,25 @@ const NO_ENTRIES = new Uint32Array(PTRS_PER_PTE);
 
 /** One 512-entry PTE table, possibly shared by several mms after fork. */
 export class PteTable {
+  /**
+   * A huge table whose entries 1..511 lag entry 0 (the header): -1 when
+   * every entry is up to date, else the step from one entry to the next
+   * (PFN_UNIT: frames head + i; 0: the huge zero page's one PFN).
+   */
+  lazyStep = -1;
   constructor(
     readonly entries: Uint32Array,
     public sharers: number,
   ) {}
+}
+
+/** Brings a lazy huge table's entries 1..511 up to date from entry 0 (PteTable.lazyStep). */
+function syncHuge(table: PteTable): void {
+  const e = table.entries;
+  const first = e[0]!;
+  const step = table.lazyStep;
+  for (let i = 1; i < PTRS_PER_PTE; i++) e[i] = first + i * step;
+  table.lazyStep = -1;
 }
 
 /** A region's table as seen by one mm: the (maybe shared) table and this mm's young bits. */
@@ -253,6 +275,12 @@ export interface MmWalkOps {
   pteEntry?(pte: number, i: number, span: PteSpan): void;
   /** pte_hole: each maximal run of the range that has no PTE table. */
   pteHole?(first: number, last: number): void;
+  /**
+   * A region mapped by a huge PMD, given as its entry 0 alone (the PMD
+   * entry: the others follow from it), entries [lo, hi) of the range:
+   * called before pmdEntry, which is skipped when this returns true.
+   */
+  hugePmdEntry?(key: number, first: number, lo: number, hi: number): boolean;
 }
 
 /** Per-table results that depend only on a table's entries, computed once per table (see summarize). */
@@ -308,6 +336,8 @@ export class PageTable {
     if (key === this.cachedKey) return this.cachedSlot;
     const slot = this.slots.get(key);
     if (slot !== undefined) {
+      // the cached slot's table is never lazy: hugeBits drops the cache
+      if (slot.table.lazyStep >= 0) syncHuge(slot.table);
       this.cachedKey = key;
       this.cachedSlot = slot;
     }
@@ -336,6 +366,12 @@ export class PageTable {
       const hi = Math.min(last, base + PTRS_PER_PTE);
       if (ops.pteHole !== undefined && at < lo) ops.pteHole(at, lo);
       at = hi;
+      if (
+        ops.hugePmdEntry !== undefined &&
+        this.isHuge(key) &&
+        ops.hugePmdEntry(key, this.slots.get(key)!.table.entries[0]!, lo - base, hi - base)
+      )
+        return;
       span.seek(key, lo - base, hi - base);
       if (ops.pmdEntry !== undefined) ops.pmdEntry(span);
       else if (ops.pteEntry !== undefined) {
@@ -424,6 +460,11 @@ export class PageTable {
   copyPteRange(child: PageTable, key: number, spans: readonly CopySpan[]): void {
     const slot = this.slots.get(key)!;
     const table = slot.table.entries;
+    // A lazy huge table copied whole, dirty bits kept, is shared as it is:
+    // the loops below read none of its entries. Any other copy reads them.
+    const one = spans[0]!;
+    const whole = spans.length === 1 && one.lo === 0 && one.hi === PTRS_PER_PTE && !one.clean;
+    if (slot.table.lazyStep >= 0 && !whole) syncHuge(slot.table);
     let same = true;
     let at = 0;
     for (const { lo, hi, clean } of spans) {
@@ -497,6 +538,33 @@ export class PageTable {
   /** The PMD entry is split: region `key`'s entries stay, now in a PTE table of their own. */
   clearHuge(key: number): void {
     this.huge.delete(key);
+    const slot = this.slots.get(key);
+    if (slot !== undefined && slot.table.lazyStep >= 0) syncHuge(slot.table);
+  }
+
+  /** The entry of huge region `key` that stands for its PMD entry (entry 0), read without syncing the others. */
+  hugeFirst(key: number): number {
+    return this.slots.get(key)?.table.entries[0] ?? 0;
+  }
+
+  /**
+   * Sets bits `set` and clears bits `clear` of huge region `key`'s PMD entry
+   * (pmd_wrprotect, pmd_mkwrite, pmd_mkdirty...): in O(1), writing entry 0
+   * and leaving entries 1..511 to follow lazily (the header). The table is
+   * made private to this mm first, as any write makes it.
+   */
+  hugeBits(key: number, set: number, clear: number): void {
+    let slot = this.slots.get(key)!;
+    if (slot.table.sharers > 1) {
+      if (slot.table.lazyStep >= 0) syncHuge(slot.table);
+      slot = this.slotForWrite(key);
+    }
+    const table = slot.table;
+    const e = table.entries;
+    if (table.lazyStep < 0) table.lazyStep = ptePfn(e[1]!) === ptePfn(e[0]!) ? 0 : PFN_UNIT;
+    e[0] = (e[0]! | set) & ~clear;
+    this.cachedKey = -1;
+    this.cachedSlot = undefined;
   }
 
   /** The regions mapped by a huge PMD entry, ascending. */
@@ -508,7 +576,10 @@ export class PageTable {
 
   /** Each region's table and this mm's young bitmap (null: all old), in insertion order. */
   forEachTable(fn: (key: number, table: PteTable, young: Uint32Array | null) => void): void {
-    for (const [key, slot] of this.slots) fn(key, slot.table, slot.young);
+    for (const [key, slot] of this.slots) {
+      if (slot.table.lazyStep >= 0) syncHuge(slot.table);
+      fn(key, slot.table, slot.young);
+    }
   }
 
   /** Gives region `key` (which has no table) `table`, already counting this mm in its sharers. */

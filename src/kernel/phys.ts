@@ -2,9 +2,10 @@
  * Physical memory: one slot per 4 KiB frame, in typed arrays.
  *
  * Per frame (a kernel "folio" of one page):
- *   mapcounts Uint16  PTEs mapping the frame, across every mm (kpagecount);
- *                     a count of MAPCOUNT_SATURATED or more lives in a small
- *                     overflow map instead (read it with mapcountOf)
+ *   mapcounts Uint16  the frame's own mapcount (page->_mapcount): PTEs
+ *                     mapping it, across every mm; a count of
+ *                     MAPCOUNT_SATURATED or more lives in a small overflow
+ *                     map instead (read it with ownMapcount)
  *   flags     Uint16  kind and page flags, layout below
  *   content   Uint32  one word standing for the page's 4096 bytes: enough for
  *                     reads to return what writes stored, and for tests to
@@ -40,6 +41,18 @@
  * Large folios (compound pages: PMD-sized THPs, hugetlb pages) are
  * aligned runs of 2^order frames, registered by head PFN in `large`; the
  * per-frame arrays above describe each of their frames.
+ *
+ * Mapcounts of a PMD-sized folio, as Linux 6.18 keeps them: the folio's
+ * *entire* mapcount (folio->_entire_mapcount: its PMD mappings) is one
+ * count per 2 MiB block (`entire`, indexed pfn >>> 9: an order-9 folio is
+ * exactly one block), and each frame's own count is its PTE mappings only.
+ * What every reader wants (kpagecount, Pss, the reuse tests) is the total,
+ * own + entire (folio_precise_page_mapcount): mapcountOf. Mapping, copying
+ * or zapping a huge PMD is then one change of `entire`, whatever the
+ * folio's size; a PMD split moves its 1 into the 512 own counts. Only
+ * THP code (huge-memory.ts) changes `entire`; hugetlb folios keep their
+ * count on the head's own count. While a folio is PMD-mapped, its
+ * AnonExclusive is its head's flag (RMAP_LEVEL_PMD): anonExclusive reads it.
  *
  * Frames are handed out by a bump pointer and recycled through a LIFO free
  * stack, so simulated RAM that was never used costs no host memory (typed
@@ -145,8 +158,16 @@ export const MAPCOUNT_SATURATED = 0xffff;
 
 export class PhysMem {
   readonly nrFrames: number;
-  /** Map counts below MAPCOUNT_SATURATED; use mapcountOf() to read any count. */
+  /** Own map counts (PTE mappings) below MAPCOUNT_SATURATED; ownMapcount() reads any, mapcountOf() the total. */
   readonly mapcounts: Uint16Array;
+  /**
+   * Entire mapcounts (PMD mappings) of the PMD-sized folios, per 2 MiB
+   * block: the header. Nonzero only on the block of a PMD-mapped folio.
+   */
+  private readonly entire: Uint32Array;
+  /** The blocks whose entire count is above 0, anonymous (NR_ANON_THPS) and shmem (NR_SHMEM_PMDMAPPED). */
+  private pmdMappedAnon = 0;
+  private pmdMappedShmem = 0;
   /** Counts of the frames whose mapcounts entry is saturated. */
   private readonly mapcountOverflow = new Map<number, number>();
   readonly flags: Uint16Array;
@@ -205,6 +226,7 @@ export class PhysMem {
     this.nrFree = nrFrames - this.firstUsable;
     this.freeStack = new Uint32Array(1024);
     this.blockUsed = new Uint16Array(Math.ceil(nrFrames / BLOCK_FRAMES));
+    this.entire = new Uint32Array(Math.ceil(nrFrames / BLOCK_FRAMES));
   }
 
   /** Marks a frame below firstUsable as kernel memory of the given kind. */
@@ -251,7 +273,7 @@ export class PhysMem {
     if ((f & KIND_MASK) === KIND_FREE) panic(`double free of pfn ${pfn}`);
     if (f & (PG_RESERVED | PG_CACHED | PG_SWAPCACHE))
       panic(`freeing pfn ${pfn} that is still held`);
-    if (this.mapcounts[pfn] !== 0)
+    if (this.mapcounts[pfn] !== 0 || this.entire[pfn >>> BLOCK_ORDER] !== 0)
       panic(`freeing pfn ${pfn} with mapcount ${this.mapcountOf(pfn)}`);
     this.flags[pfn] = KIND_FREE;
     this.content[pfn] = 0;
@@ -387,34 +409,46 @@ export class PhysMem {
     return this.mapcountOf(pfn) + (f & (PG_CACHED | PG_RESERVED | PG_SWAPCACHE) ? 1 : 0);
   }
 
-  /** The frame's map count (folio_mapcount). */
+  /**
+   * The frame's map count as every reader wants it (folio_precise_page_mapcount):
+   * its own PTE mappings plus its folio's PMD mappings (the header).
+   */
   mapcountOf(pfn: number): number {
+    const c = this.mapcounts[pfn]!;
+    return (
+      (c === MAPCOUNT_SATURATED ? this.mapcountOverflow.get(pfn)! : c) +
+      this.entire[pfn >>> BLOCK_ORDER]!
+    );
+  }
+
+  /** The frame's own map count (page->_mapcount): the PTEs mapping it. */
+  ownMapcount(pfn: number): number {
     const c = this.mapcounts[pfn]!;
     return c === MAPCOUNT_SATURATED ? this.mapcountOverflow.get(pfn)! : c;
   }
 
-  /** One more PTE maps the frame; returns the new count. */
+  /** One more PTE maps the frame; returns its new total count (mapcountOf). */
   incMapcount(pfn: number): number {
     const c = this.mapcounts[pfn]!;
     if (c < MAPCOUNT_SATURATED - 1) {
       this.mapcounts[pfn] = c + 1;
-      return c + 1;
+      return c + 1 + this.entire[pfn >>> BLOCK_ORDER]!;
     }
-    return this.setMapcount(pfn, this.mapcountOf(pfn) + 1);
+    return this.setMapcount(pfn, this.ownMapcount(pfn) + 1) + this.entire[pfn >>> BLOCK_ORDER]!;
   }
 
-  /** One PTE fewer maps the frame; returns the new count. */
+  /** One PTE fewer maps the frame; returns its new total count (mapcountOf). */
   decMapcount(pfn: number): number {
     const c = this.mapcounts[pfn]!;
     if (c !== MAPCOUNT_SATURATED) {
       if (c === 0) panic(`mapcount of pfn ${pfn} below zero`);
       this.mapcounts[pfn] = c - 1;
-      return c - 1;
+      return c - 1 + this.entire[pfn >>> BLOCK_ORDER]!;
     }
-    return this.setMapcount(pfn, this.mapcountOf(pfn) - 1);
+    return this.setMapcount(pfn, this.ownMapcount(pfn) - 1) + this.entire[pfn >>> BLOCK_ORDER]!;
   }
 
-  /** Sets a frame's map count (restore, and the saturated range). Returns it. */
+  /** Sets a frame's own map count (restore, a PMD split, and the saturated range). Returns it. */
   setMapcount(pfn: number, count: number): number {
     if (count >= MAPCOUNT_SATURATED) {
       this.mapcounts[pfn] = MAPCOUNT_SATURATED;
@@ -424,6 +458,99 @@ export class PhysMem {
       this.mapcountOverflow.delete(pfn);
     }
     return count;
+  }
+
+  /** The entire mapcount (PMD mappings) of the PMD-sized folio at `head`. */
+  entireOf(head: number): number {
+    return this.entire[head >>> BLOCK_ORDER]!;
+  }
+
+  /**
+   * The PMD-sized folio at `head` gains `delta` PMD mappings (folio_add_anon_rmap_pmd,
+   * folio_remove_rmap_pmd, folio_try_dup_anon_rmap_pmd: O(1)). Returns the new count.
+   */
+  addEntire(head: number, delta: number): number {
+    const b = head >>> BLOCK_ORDER;
+    const before = this.entire[b]!;
+    const n = before + delta;
+    if (n < 0) panic(`entire mapcount of folio ${head} below zero`);
+    this.entire[b] = n;
+    if ((before === 0) !== (n === 0)) {
+      const d = n === 0 ? -1 : 1;
+      if ((this.flags[head]! & KIND_MASK) === KIND_SHMEM) this.pmdMappedShmem += d;
+      else this.pmdMappedAnon += d;
+    }
+    return n;
+  }
+
+  /**
+   * Snapshot support: sets the entire mapcount of every folio from the PMDs
+   * (head -> count), after setMapcount has restored each frame's *total*
+   * (an image keeps kpagecount's figure, whatever the representation):
+   * each folio's PMD mappings move out of its frames' own counts. Run
+   * twice over the same frames (snapshot.ts restores once to check), the
+   * second gives the same.
+   */
+  restoreEntire(counts: ReadonlyMap<number, number>): void {
+    // totals again first, so that a second restore over the same frames gives the same
+    for (const [head, n] of this.entireMapcounts(false).entries())
+      for (let pfn = head; pfn < head + BLOCK_FRAMES; pfn++)
+        this.setMapcount(pfn, this.ownMapcount(pfn) + n);
+    for (const [head, n] of this.entireMapcounts(true).entries())
+      for (let pfn = head; pfn < head + BLOCK_FRAMES; pfn++)
+        this.setMapcount(pfn, this.ownMapcount(pfn) + n);
+    this.entire.fill(0);
+    this.pmdMappedAnon = 0;
+    this.pmdMappedShmem = 0;
+    for (const [head, n] of counts) {
+      for (let pfn = head; pfn < head + BLOCK_FRAMES; pfn++) {
+        const own = this.ownMapcount(pfn) - n;
+        if (own < 0)
+          panic(`restoreEntire: frame ${pfn} is mapped fewer times than its folio's PMDs`);
+        this.setMapcount(pfn, own);
+      }
+      this.addEntire(head, n);
+    }
+  }
+
+  /** The PMD-mapped folios, head -> entire mapcount, anonymous or (`shmem`) page-cache ones. */
+  entireMapcounts(shmem: boolean): Map<number, number> {
+    const out = new Map<number, number>();
+    const e = this.entire;
+    for (let b = 0; b < e.length; b++) {
+      if (e[b] === 0) continue;
+      const head = b * BLOCK_FRAMES;
+      if (((this.flags[head]! & KIND_MASK) === KIND_SHMEM) === shmem) out.set(head, e[b]!);
+    }
+    return out;
+  }
+
+  /** NR_ANON_THPS: anonymous folios some PMD maps. */
+  get anonPmdMapped(): number {
+    return this.pmdMappedAnon;
+  }
+
+  /** NR_SHMEM_PMDMAPPED: shmem folios some PMD maps. */
+  get shmemPmdMapped(): number {
+    return this.pmdMappedShmem;
+  }
+
+  /**
+   * PageAnonExclusive as every reader wants it: a PMD-mapped folio's is its
+   * head's (RMAP_LEVEL_PMD keeps it there; its tails' flags say nothing until
+   * a PMD split copies the head's into them), any other frame's its own.
+   */
+  anonExclusive(pfn: number): boolean {
+    if (this.flags[pfn]! & PG_ANON_EXCLUSIVE) return true;
+    return (
+      this.entire[pfn >>> BLOCK_ORDER] !== 0 &&
+      (this.flags[pfn - (pfn % BLOCK_FRAMES)]! & PG_ANON_EXCLUSIVE) !== 0
+    );
+  }
+  /** The frame's flags with PG_ANON_EXCLUSIVE as anonExclusive reads it (for the views). */
+  flagsSeen(pfn: number): number {
+    const f = this.flags[pfn]!;
+    return this.anonExclusive(pfn) ? f | PG_ANON_EXCLUSIVE : f;
   }
 
   /**
@@ -527,8 +654,27 @@ export class PhysMem {
   freeLarge(head: number): void {
     const order = this.large.get(head);
     if (order === undefined) panic(`freeLarge: pfn ${head} is not a large folio's head`);
+    if (order >= BLOCK_ORDER && this.entire[head >>> BLOCK_ORDER] !== 0)
+      panic(`freeLarge: folio ${head} is still mapped by a PMD`);
     this.large.delete(head);
-    for (let pfn = head; pfn < head + 2 ** order; pfn++) this.free(pfn);
+    const n = 2 ** order;
+    const counts = this.mapcounts;
+    const flags = this.flags;
+    for (let pfn = head; pfn < head + n; pfn++) {
+      const f = flags[pfn]!;
+      if ((f & KIND_MASK) === KIND_FREE || f & (PG_RESERVED | PG_CACHED | PG_SWAPCACHE))
+        panic(`freeLarge: frame ${pfn} of folio ${head} is free or still held`);
+      if (counts[pfn] !== 0) panic(`freeLarge: frame ${pfn} of folio ${head} is mapped`);
+      flags[pfn] = KIND_FREE;
+      if (this.content[pfn] !== 0) this.content[pfn] = 0;
+      if (this.lruExplicit[pfn] !== 0) this.lruExplicit[pfn] = 0;
+      this.pushFree(pfn);
+    }
+    this.nrFree += n;
+    if (order >= BLOCK_ORDER)
+      this.blockUsed.fill(0, head >>> BLOCK_ORDER, (head + n) >>> BLOCK_ORDER);
+    else this.blockUsed[head >>> BLOCK_ORDER]! -= n;
+    this.vm.pgfree += n;
   }
 
   /** split_folio: the large folio's frames become folios of one page each, in place. */

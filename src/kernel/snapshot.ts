@@ -41,7 +41,7 @@ import {
 } from "./huge-memory.js";
 import { HugetlbPool, newHugetlbFile } from "./hugetlb.js";
 import { checkInvariants } from "./invariants.js";
-import type { KernelConfig } from "./kernel.js";
+import { KERNEL_VERSIONS, type KernelConfig } from "./kernel.js";
 import type { KsmImage, KsmTunables } from "./ksm.js";
 import { LOGIN_SHELL_PID, Machine, PID_MAX } from "./machine.js";
 import { MM_SAVED_NUMBERS, Mm, type MmSavedNumber, mmget } from "./mm.js";
@@ -875,6 +875,10 @@ function loadConfig(c: Record<string, unknown>): KernelConfig {
       c.thpShmem === undefined
         ? "never"
         : oneOf(c.thpShmem, SHMEM_ENABLED_MODES, "config.thpShmem"),
+    kernelVersion:
+      c.kernelVersion === undefined
+        ? "6.18"
+        : oneOf(c.kernelVersion, KERNEL_VERSIONS, "config.kernelVersion"),
   };
 }
 

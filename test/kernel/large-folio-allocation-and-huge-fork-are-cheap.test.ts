@@ -195,21 +195,23 @@ test("fork of a THP-backed process: every frame mapped twice, shared, write-prot
   const heads = [0, 1, 2, 3].map((i) => ptePfn(mm.pt.get(first + i * N)));
   for (const h of heads) {
     expect(m.phys.orderOf(h)).toBe(9);
-    expect(m.phys.flags[h + 100]! & PG_ANON_EXCLUSIVE).not.toBe(0);
+    // a PMD-mapped folio's AnonExclusive is its head's (phys.anonExclusive)
+    expect(m.phys.flagsSeen(h + 100) & PG_ANON_EXCLUSIVE).not.toBe(0);
   }
-  // one frame at the edge of the small counts: fork carries it into the overflow map
+  // one frame with an own count at the edge of the small counts: fork adds
+  // to the folio's entire count, which the frame's total includes
   m.phys.setMapcount(heads[1]! + 7, MAPCOUNT_SATURATED - 1);
   const before = m.phys.mapcountOf(heads[1]! + 7);
   const child = m.fork(p.value);
   if (!child.ok) throw new Error("fork");
   expect(m.phys.mapcountOf(heads[1]! + 7)).toBe(before + 1);
-  m.phys.setMapcount(heads[1]! + 7, 2);
+  m.phys.setMapcount(heads[1]! + 7, 0); // no PTE maps it: its own count is 0
   const cmm = m.tasks.get(child.value)!.mm!;
   expect(cmm.rssAnon).toBe(mm.rssAnon);
   for (const h of heads)
     for (let pfn = h; pfn < h + N; pfn++) {
       expect(m.phys.mapcountOf(pfn)).toBe(2);
-      expect(m.phys.flags[pfn]! & (PG_ANON_EXCLUSIVE | KIND_MASK)).toBe(KIND_ANON);
+      expect(m.phys.flagsSeen(pfn) & (PG_ANON_EXCLUSIVE | KIND_MASK)).toBe(KIND_ANON);
     }
   for (let vpn = first; vpn < first + length / 4096; vpn++) {
     expect(pteWrite(mm.pt.get(vpn))).toBe(false);

@@ -61,8 +61,8 @@ const KNOWN: Record<string, readonly string[]> = {
   // files is the hugetlbfs files the VMAs map, found again from them on load.
   HugetlbPool: ["free", "total", "resv", "surplus", "files"],
   // enabled, defrag, shmemEnabled and sizes are saved (mthpOn follows sizes);
-  // entire and shmemEntire are recounted from the huge PMDs on load.
-  ThpState: ["enabled", "defrag", "shmemEnabled", "sizes", "mthpOn", "entire", "shmemEntire"],
+  // physOf reads the machine's PhysMem, which keeps the entire mapcounts.
+  ThpState: ["enabled", "defrag", "shmemEnabled", "sizes", "mthpOn", "physOf"],
   // committed and objects are recounted from the mappings on load; unchecked
   // and refused live only inside one system call; the rl* fields are
   // printk's rate limit, which starts afresh.
@@ -202,6 +202,11 @@ const KNOWN: Record<string, readonly string[]> = {
     "largeOrders",
     // blockUsed is recounted from the flags on load (restoreAllocator)
     "blockUsed",
+    // entire (per-folio PMD mappings) and its two counts are recounted from
+    // the huge PMDs on load (recountEntire); mapcounts are saved as totals
+    "entire",
+    "pmdMappedAnon",
+    "pmdMappedShmem",
     "vm",
     // lruExplicit, runPfn and runSeq are saved as one stamp per frame (lruStamps)
     "lruExplicit",

@@ -253,6 +253,7 @@ write $C buf 16M
       thp: "always" as const,
       hugepages: 2,
       thpShmem: "advise" as const,
+      kernelVersion: "5.10" as const,
     };
     const a = scenario(config, "P=$(spawn /bin/sh)\nmmap $P 1M\nread $P 0x7ffff7f00000 4K\n");
     const b = reloaded(a);

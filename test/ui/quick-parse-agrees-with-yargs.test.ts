@@ -22,6 +22,7 @@ describe("quickParse", () => {
     [["--fault-around", "4096", "--readahead-kb=0", "-c", "ps"]],
     [["--check", "--command", "ps"]],
     [["--thp", "always", "--thp-shmem=within_size", "-c", "ps"]],
+    [["--kernel", "5.10", "-c", "ps"]],
     [["--load", "m.img"]],
     [["--play", "demo/x.cowsh", "--typing-speed", "50", "--pause-ms", "0", "--record", "x.cast"]],
     [["--quiz", "demo/x.cowsh", "--time-scale", "0.5"]],

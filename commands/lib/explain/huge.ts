@@ -132,7 +132,7 @@ export function hugeSection(p: Page): string[] {
         "A write replaces it with a new THP (do_huge_zero_wp_pmd), or, if no 2 MiB of frames is free, splits the PMD and takes one small page.",
       ]);
     const head = ptePfn(task.mm.pt.get(key * PTRS_PER_PTE));
-    const entire = m.thp.entireOf(head);
+    const entire = m.phys.entireOf(head);
     return section(`Huge page: a THP mapped by one PMD over ${pmdRange(addr)}`, [
       `One PMD entry maps the whole 2 MiB: an order-9 folio of 512 frames, head PFN ${hex(head)}; this page is its ${index === 0 ? "head" : `tail frame ${index}`}.`,
       `${plural(entire, "PMD")} in all processes ${entire === 1 ? "maps" : "map"} the folio whole (its entire mapcount); smaps counts the 2 MiB in AnonHugePages.`,

@@ -222,7 +222,7 @@ function writableWhy(p: Page): string {
   if (p.pfn === ZERO_PFN) return "Read-only: the zero page is never writable.";
   if (vma.flags & VM_SHARED)
     return "Read-only in a shared writable mapping: the kernel wants to see the first write (write-notify), to mark the file page dirty.";
-  const flags = m.phys.flags[p.pfn]!;
+  const flags = m.phys.flagsSeen(p.pfn);
   if ((flags & KIND_MASK) !== KIND_ANON)
     return "Read-only: a private mapping maps file pages read-only, so that a write makes a private copy.";
   if (flags & PG_ANON_EXCLUSIVE)
@@ -291,7 +291,7 @@ function frameSection(p: Page): string[] {
       "Kernel memory full of zeros, mapped read-only wherever untouched anonymous memory was read (do_anonymous_page, mainline).",
       "It takes no map count: its PTE is special, so vm_normal_page() returns NULL for it.",
     ]);
-  const flags = m.phys.flags[pfn]!;
+  const flags = m.phys.flagsSeen(pfn);
   const names = FLAG_NAMES.filter(([bit]) => flags & bit).map(([, name]) => name);
   const mc = m.phys.mapcountOf(pfn);
   const rc = m.phys.refcount(pfn);

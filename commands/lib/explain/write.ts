@@ -95,7 +95,7 @@ function writeProtected(p: Page, mappers: readonly Mapping[]): string[] {
       "The PTE maps the read-only zero page, so do_wp_page calls wp_page_copy. It allocates a zeroed frame (nothing to copy) and maps it writable and dirty, with AnonExclusive set.",
       "1 minor fault. smaps: Rss, Pss, Private_Dirty and Anonymous grow by 4 kB.",
     ]);
-  const flags = m.phys.flags[pfn]!;
+  const flags = m.phys.flagsSeen(pfn);
   const kind = flags & KIND_MASK;
   const mc = m.phys.mapcountOf(pfn);
   const rc = m.phys.refcount(pfn);
