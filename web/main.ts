@@ -7,6 +7,7 @@ import { Terminal } from "@xterm/xterm";
 import { attachHistory, sharedHistory } from "../commands/history.js";
 import type { KernelConfig } from "../src/kernel/kernel.js";
 import { Machine } from "../src/kernel/machine.js";
+import { registerProgramImage } from "../src/kernel/rootfs-image.js";
 import { createSession, type ShellSession } from "../src/shell/runtime.js";
 import { formatStatus } from "../src/ui/format.js";
 import { createShellEngine } from "../src/ui/shell-engine.js";
@@ -173,6 +174,7 @@ let playing: { stop: boolean } | undefined;
 
 async function playDemo(demo: Demo): Promise<void> {
   if (playing) playing.stop = true;
+  await programImages; // redis-bgsave and prefork-nginx exec programs read lazily
   const options = scriptOptions(demo.text);
   const config = typeof options === "string" ? options : machineFor(options);
   if (typeof config === "string") {
@@ -289,6 +291,22 @@ $<HTMLInputElement>("cast-file").addEventListener("change", async (event) => {
   if (file !== undefined) await playCast($("player"), await file.text());
 });
 
+// ---- programs read at their first exec --------------------------------------------------------
+
+/**
+ * python3, perl, redis-server and nginx (data/programs/NAME.json): each
+ * image is a chunk of its own, fetched once the page has started, not part
+ * of its first load; the kernel finds them registered when they are exec'd
+ * (until they have arrived, exec of one fails with ENOEXEC).
+ */
+const PROGRAM_IMAGES: readonly (() => Promise<{ default: unknown }>)[] = [
+  () => import("../data/programs/python3.json", { with: { type: "json" } }),
+  () => import("../data/programs/perl.json", { with: { type: "json" } }),
+  () => import("../data/programs/redis-server.json", { with: { type: "json" } }),
+  () => import("../data/programs/nginx.json", { with: { type: "json" } }),
+];
+let programImages: Promise<unknown> = Promise.resolve();
+
 // ---- start -----------------------------------------------------------------------------------
 
 if (!replayFromLink()) shell.say(GREETING);
@@ -306,6 +324,9 @@ declare global {
     };
   }
 }
+programImages = Promise.all(
+  PROGRAM_IMAGES.map((load) => load().then((chunk) => registerProgramImage(chunk.default))),
+).catch((e: unknown) => shell.note(`program images: ${String(e)}`));
 window.cowsh = {
   readyMs: performance.now(),
   screen() {

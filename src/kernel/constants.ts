@@ -68,6 +68,8 @@ export const MAP_FIXED = 0x10;
 export const MAP_ANONYMOUS = 0x20;
 export const MAP_NORESERVE = 0x4000;
 export const MAP_POPULATE = 0x8000;
+/** A thread stack (glibc's pthread stacks): since 6.7 the VMA gets VM_NOHUGEPAGE (calc_vm_flag_bits). */
+export const MAP_STACK = 0x20000;
 export const MAP_FIXED_NOREPLACE = 0x100000;
 /** MAP_HUGETLB: the mapping is of 2 MiB hugetlbfs pages (hugetlb.ts). */
 export const MAP_HUGETLB = 0x40000;

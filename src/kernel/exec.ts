@@ -28,6 +28,7 @@ import {
   MAP_NORESERVE,
   MAP_PRIVATE,
   MAP_SHARED,
+  MAP_STACK,
   PAGE_SIZE,
   pageAlignUp,
   protFromRwx,
@@ -48,14 +49,17 @@ import {
   type MmapRequest,
   mapSpecial,
 } from "./mman.js";
+import { pteIsSwap } from "./page-table.js";
 import { reclaimBeforeFault } from "./reclaim.js";
 import { failure, panic, type Result, success } from "./result.js";
 import {
   ELF_ET_DYN_BASE,
   type ElfLoad,
   type ElfSpec,
+  LAZY_PROGRAMS,
   PROGRAMS,
   type ProgramSpec,
+  programImage,
   type ResidentVma,
   STACK_RLIMIT,
   STACK_TOP,
@@ -95,7 +99,9 @@ export function findExecutable(vfs: Vfs, path: string): Result<Executable> {
  * running a command, not an interactive one), else the first.
  */
 function programFor(path: string, argv: readonly string[] = []): ProgramSpec | undefined {
-  const own = PROGRAMS.filter((p) => p.path === path && p.parent === undefined);
+  const own = [...PROGRAMS, ...lazyImagesAt(path)].filter(
+    (p) => p.path === path && p.parent === undefined,
+  );
   const args = argv.slice(1).join("\0");
   return (
     own.find((p) => p.argv.slice(1).join("\0") === args) ??
@@ -104,6 +110,10 @@ function programFor(path: string, argv: readonly string[] = []): ProgramSpec | u
     PROGRAMS.find((p) => p.path === path)
   );
 }
+
+/** The lazily read images of the programs at `path` (read now if not yet). */
+const lazyImagesAt = (path: string): ProgramSpec[] =>
+  LAZY_PROGRAMS.filter((p) => p.path === path).flatMap((p) => programImage(p.name) ?? []);
 
 /** MAX_ARG_STRLEN (32 pages) and the argument space, a quarter of the 8 MiB stack rlimit. */
 const MAX_ARG_STRLEN = 32 * PAGE_SIZE;
@@ -365,6 +375,7 @@ const MAP_BITS: Readonly<Record<string, number>> = {
   MAP_ANONYMOUS,
   MAP_NORESERVE,
   MAP_FIXED_NOREPLACE,
+  MAP_STACK,
 };
 const mapFlagsOf = (flags: readonly string[]): number =>
   flags.reduce((bits, f) => bits | (MAP_BITS[f] ?? 0), 0);
@@ -410,7 +421,7 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
             fileWritable: fd?.writable ?? false,
             offset: e.offset,
           },
-          () => panic("exec replay: shared anonymous memory at start-up"),
+          () => k.vfs.newShmemObject(0), // nginx's shared zone: MAP_SHARED|MAP_ANONYMOUS
         );
         expect(`mmap(${e.length})`, r.ok ? r.value : -1, e.result);
         break;
@@ -440,6 +451,13 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
     }
   }
 }
+
+/**
+ * A page the replay made resident a moment ago (the exec image's, before
+ * the start-up's) and reclaim has since swapped out: it exists, and stays
+ * where reclaim put it; mapping it again would leak its swap slot.
+ */
+const swappedOut = (mm: Mm, addr: number): boolean => pteIsSwap(mm.pt.get(addr / PAGE_SIZE));
 
 /** Run-length pages: "f12 -4 a3" -> [["f", 12], ["-", 4], ["a", 3]]. */
 function decodePages(pages: string): [string, number][] {
@@ -478,13 +496,14 @@ function replayResident(
     let addr = captured.start;
     for (const [state, count] of decodePages(captured.pages)) {
       for (let i = 0; i < count; i++, addr += PAGE_SIZE) {
-        if (state === "-") continue;
+        if (state === "-" || swappedOut(who.mm, addr)) continue;
         reclaimBeforeFault(k); // as before any fault (it returns at once above the reserve)
         if (prefaultPage(k, who, vma, addr, state) < 0) return false;
       }
     }
     if (stack) {
       for (let page = pageDown(who.mm.startStack); page < vma.end; page += PAGE_SIZE) {
+        if (swappedOut(who.mm, page)) continue;
         reclaimBeforeFault(k);
         if (prefaultPage(k, who, vma, page, "a") < 0) return false;
       }

@@ -38,6 +38,7 @@ import {
   MAP_NORESERVE,
   MAP_PRIVATE,
   MAP_SHARED,
+  MAP_STACK,
   MAX_MAP_COUNT,
   PAGE_SIZE,
   PMD_SIZE,
@@ -174,6 +175,7 @@ function mmapCheck(k: Kernel, req: MmapRequest): Result<number> {
   // it is charged by its pages, not its size.
   if (req.flags & MAP_NORESERVE && k.commit.overcommitMemory !== OVERCOMMIT_NEVER)
     flags = (flags & ~VM_ACCOUNT) | VM_NORESERVE;
+  if (req.flags & MAP_STACK) flags |= VM_NOHUGEPAGE; // smaps "nh" on redis's bio thread stacks
   if (k.config.softDirty) flags |= VM_SOFTDIRTY;
   return success(flags);
 }

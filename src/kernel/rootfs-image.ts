@@ -216,6 +216,18 @@ export interface RootLayout {
   readonly vdsoBytes: number;
 }
 
+/**
+ * A program whose image is data of its own (data/programs/NAME.json, the
+ * same ProgramSpec), read when it is first exec'd rather than with the
+ * kernel: what every start-up loads stays small. The root image names it.
+ */
+export interface LazyProgram {
+  readonly name: string;
+  /** Canonical path of the executable. */
+  readonly path: string;
+  readonly argv: readonly string[];
+}
+
 /** rootfs-image.json as gen.py writes it. */
 export interface RootImage {
   readonly generated: string;
@@ -226,6 +238,7 @@ export interface RootImage {
   readonly symlinks: readonly (readonly [string, string])[];
   readonly files: readonly RootfsFile[];
   readonly programs: readonly ProgramSpec[];
+  readonly lazyPrograms: readonly LazyProgram[];
 }
 
 /**
@@ -238,6 +251,7 @@ function load(data: unknown): RootImage {
     typeof image.layout?.stackTop !== "number" ||
     !Array.isArray(image.files) ||
     !Array.isArray(image.programs) ||
+    !Array.isArray(image.lazyPrograms) ||
     !Array.isArray(image.symlinks)
   )
     throw new Error(
@@ -257,3 +271,48 @@ export const ELF_ET_DYN_BASE = IMAGE.layout.elfEtDynBase;
 export const VVAR_BYTES = IMAGE.layout.vvarBytes;
 export const VVAR_VCLOCK_BYTES = IMAGE.layout.vvarVclockBytes;
 export const VDSO_BYTES = IMAGE.layout.vdsoBytes;
+
+/** The programs whose image is read at their first exec (programImage). */
+export const LAZY_PROGRAMS: readonly LazyProgram[] = IMAGE.lazyPrograms;
+
+/**
+ * Where a lazy program's data comes from: the host's reader (the binary
+ * reads data/programs/NAME.json, src/shell/host.ts; the page imports it as
+ * a chunk of its own, web/main.ts), returning the parsed JSON or undefined.
+ * The kernel does no I/O itself: without a source, only the images already
+ * registered can be exec'd.
+ */
+export type ProgramImageSource = (name: string) => unknown;
+
+let imageSource: ProgramImageSource | undefined;
+const loadedImages = new Map<string, ProgramSpec>();
+
+/** Installs the host's reader of lazy program images (the last one installed wins). */
+export function setProgramImageSource(source: ProgramImageSource | undefined): void {
+  imageSource = source;
+}
+
+/** Adds a lazy program's image (data/programs/NAME.json, parsed); a wrong shape throws. */
+export function registerProgramImage(data: unknown): ProgramSpec {
+  const spec = data as ProgramSpec;
+  const known = LAZY_PROGRAMS.find((p) => p.name === spec?.name);
+  if (
+    known === undefined ||
+    spec.path !== known.path ||
+    !Array.isArray(spec.startup) ||
+    !Array.isArray(spec.resident)
+  )
+    throw new Error(
+      "data/programs: not a program image of the root image (regenerate: test/rootfs/capture.sh gen)",
+    );
+  loadedImages.set(spec.name, spec);
+  return spec;
+}
+
+/** A lazy program's image: read through the source the first time, then kept. */
+export function programImage(name: string): ProgramSpec | undefined {
+  const cached = loadedImages.get(name);
+  if (cached !== undefined) return cached;
+  const data = imageSource?.(name);
+  return data === undefined ? undefined : registerProgramImage(data);
+}

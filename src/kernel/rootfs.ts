@@ -17,8 +17,14 @@ import { fileWord, Vfs } from "./vfs.js";
 /** st_dev of the root filesystem (/dev/vda, 254:0) and of the tmpfs on /dev/shm. */
 const ROOT_DEV = { major: 0xfe, minor: 0x00 };
 const SHM_DEV = { major: 0x00, minor: 0x1b };
-/** Inode numbers ext4 hands to files created after boot start here. */
-const FIRST_NEW_INODE = 2_146_300;
+/**
+ * Inode numbers ext4 hands to files created after boot start here. The
+ * directories and symlinks boot creates take theirs from a range of their
+ * own below, so that a larger root image (issue 14's programs) does not
+ * move the numbers a session's files get.
+ */
+const FIRST_NEW_INODE = 2_146_335;
+const FIRST_BOOT_INODE = 2_146_100;
 
 /** Reserves the kernel's own frames that user mappings can reach. */
 export function bootSpecialFrames(phys: PhysMem): void {
@@ -33,7 +39,11 @@ export function bootSpecialFrames(phys: PhysMem): void {
 
 /** The root filesystem: the captured files, merged-/usr symlinks, and the usual empty directories. */
 export function bootFilesystem(): Vfs {
-  const vfs = new Vfs(ROOT_DEV, [{ path: "/dev/shm", dev: SHM_DEV, shmem: true }], FIRST_NEW_INODE);
+  const vfs = new Vfs(
+    ROOT_DEV,
+    [{ path: "/dev/shm", dev: SHM_DEV, shmem: true }],
+    FIRST_BOOT_INODE,
+  );
   for (const file of ROOTFS_FILES) {
     if (file.kind === "dir") {
       vfs.mkdirs(file.path);
@@ -49,5 +59,7 @@ export function bootFilesystem(): Vfs {
   vfs.symlink("/usr/sbin/init", "../bin/tini");
   for (const dir of ["/tmp", "/var/tmp", "/dev/shm", "/root", "/home", "/etc", "/proc"])
     vfs.mkdirs(dir);
-  return vfs;
+  const booted = vfs.snapshotState();
+  if (booted.nextIno > FIRST_NEW_INODE) throw new Error("rootfs: boot's inode range is full");
+  return Vfs.restore(vfs.root, { ...booted, nextIno: FIRST_NEW_INODE });
 }

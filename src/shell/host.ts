@@ -20,7 +20,9 @@ import {
   unlinkSync,
   writeSync,
 } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { setProgramImageSource } from "../kernel/rootfs-image.js";
 import type { HostChunk, HostFileType, HostFs, HostResult } from "./session.js";
 
 /** Runs a host call, turning a thrown system error into its errno. */
@@ -86,3 +88,27 @@ export const nodeHost: HostFs = {
   createFile,
   readFile,
 };
+
+/**
+ * data/programs/: the images of the programs read at their first exec
+ * (python3, perl, redis-server, nginx; see rootfs-image.ts), found above
+ * this module wherever it runs from (src/shell/ under the tests,
+ * dist/bin/ or dist/bin/chunks/ in the binary).
+ */
+function programImageDir(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 5; up++, dir = dirname(dir)) {
+    const candidate = join(dir, "data", "programs");
+    const found = attempt(() => statSync(candidate).isDirectory());
+    if (found.ok && found.value) return candidate;
+  }
+  return undefined;
+}
+
+let imageDir: string | undefined | null = null;
+setProgramImageSource((name) => {
+  if (imageDir === null) imageDir = programImageDir();
+  if (imageDir === undefined) return undefined;
+  const text = attempt(() => readFileSync(join(imageDir!, `${name}.json`), "utf8"));
+  return text.ok ? (JSON.parse(text.value) as unknown) : undefined;
+});

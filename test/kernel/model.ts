@@ -46,6 +46,7 @@ import { loadMachine, saveMachine } from "../../src/kernel/snapshot.js";
 import { checkThreadGroups, groupTasks } from "../../src/kernel/thread.js";
 import type { Inode } from "../../src/kernel/vfs.js";
 import type { VmStat } from "../../src/kernel/vmstat.js";
+import "../rootfs/program-images.js"; // issue 14: exec of redis-server, nginx, python3, perl
 
 /** A file's words by page index (absent: never written, reads 0). */
 export interface FileModel {
@@ -495,6 +496,35 @@ class ExecCmd extends Cmd {
   }
   toString = () => `exec(${this.proc})`;
 }
+
+// ---- issue 14 (t-programs): exec of the programs read at their first exec ----
+/** Their images come from data/programs through the test reader. */
+const LAZY_EXECS = [
+  ["/usr/bin/redis-server", ["redis-server", "--port", "0"]],
+  ["/usr/sbin/nginx", ["nginx", "-c", "/etc/nginx/cowsh.conf"]],
+  ["/usr/bin/python3", ["python3", "-c", "import time; time.sleep(1000)"]],
+  ["/usr/bin/perl", ["perl", "-e", "sleep 2000"]], // not the captured 1000: no timed exit
+] as const;
+
+/** exec of redis-server (thread stacks, MAP_NORESERVE arenas), nginx (a shared zone), python3, perl. */
+class ExecProgramCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly program: number,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => m.procs.length > 0;
+  run(model: Model, real: Real): void {
+    const p = pick(model.procs, this.proc)!;
+    const [path, argv] = LAZY_EXECS[this.program % LAZY_EXECS.length]!;
+    if (!real.m.exec(p.pid, path, argv).ok) throw new Error(`exec ${path} failed`);
+    p.regions = [];
+    p.exitsAt = null;
+  }
+  toString = () => `execProgram(${this.proc}, ${LAZY_EXECS[this.program % LAZY_EXECS.length]![0]})`;
+}
+// ---- end issue 14 (t-programs) ----
 
 class ExitCmd extends Cmd {
   constructor(
@@ -1229,6 +1259,11 @@ export const allCommands = [
   forkArb,
   forkArb,
   fc.nat(7).map((p) => new ExecCmd(p)),
+  // issue 14 (t-programs): one in eight of these execs a larger program (redis-server is
+  // 11.6 MiB of start-up to replay), so that the run stays within its budget
+  fc
+    .tuple(fc.nat(7), fc.nat(31))
+    .map(([p, k]) => (k < 4 ? new ExecProgramCmd(p, k) : new ExecCmd(p))),
   fc.tuple(fc.nat(7), fc.boolean()).map(([p, s]) => new ExitCmd(p, s)),
   fc.constant(new KillShellCmd()),
   fc.tuple(fc.nat(7), fc.integer({ min: 1, max: 5 })).map(([p, s]) => new RunCmd(p, s)),

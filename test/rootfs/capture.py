@@ -42,6 +42,8 @@ WINSIZE = (24, 80)
 #   stdin "pipe": fd 0 is a pipe kept open (never written), fds 1,2 the pty
 #   mode "idle": captured untraced once blocked; "exit": captured at the entry
 #   of exit_group (ptrace syscall stop)
+#   lazy: the image goes to data/programs/NAME.json, read at the first exec,
+#   not into src/kernel/rootfs-image.json, which every start-up loads
 PROGRAMS = [
     dict(name="sleep", exe="/usr/bin/sleep", argv=["sleep", "1000"], stdin="pty", mode="idle"),
     dict(name="sh", exe="/usr/bin/sh", argv=["sh"], stdin="pty", mode="idle"),
@@ -55,7 +57,39 @@ PROGRAMS = [
          stdin="pty", mode="idle", settle=3.5, child="tini-child"),
     dict(name="true", exe="/usr/bin/true", argv=["true"], stdin="pty", mode="exit"),
     dict(name="ls", exe="/usr/bin/ls", argv=["ls", "/"], stdin="pty", mode="exit"),
+    # issue 14: a language runtime, a threaded server, a pre-forking server.
+    # python3 -S: no `site`, whose start-up reads the .pth files of whatever
+    # else is installed (setuptools', and on the capture machine one of its
+    # sandbox's), so that the capture is Debian's interpreter alone
+    dict(name="python3", lazy=True, exe="/usr/bin/python3",
+         argv=["python3", "-S", "-c", "import time; time.sleep(1000)"], stdin="pty", mode="idle"),
+    dict(name="perl", lazy=True, exe="/usr/bin/perl", argv=["perl", "-e", "sleep 1000"], stdin="pty",
+         mode="idle"),
+    # no persistence, no TCP port: it serves a unix socket only, and wakes
+    # 10 times a second (serverCron), so it settles for longer; three bio
+    # threads (and their stacks) are part of its address space
+    dict(name="redis-server", lazy=True, exe="/usr/bin/redis-server",
+         argv=["redis-server", "--save", "", "--appendonly", "no", "--port", "0",
+               "--unixsocket", "/run/cowsh-redis.sock"], stdin="pty", mode="idle", settle=2.0),
+    # master_process on, 2 workers, daemon off (test/rootfs/nginx.conf, installed
+    # as /etc/nginx/cowsh.conf for the capture): the master is the capture,
+    # its forked workers are snapshotted beside it (runN/worker1, worker2)
+    dict(name="nginx", lazy=True, exe="/usr/sbin/nginx", argv=["nginx", "-c", "/etc/nginx/cowsh.conf"],
+         stdin="pty", mode="idle", settle=1.5, workers=2),
 ]
+
+# files a capture needs in place on the machine: test folder -> machine
+INSTALL = {"nginx": [("nginx.conf", "/etc/nginx/cowsh.conf")]}
+# what a killed run leaves behind and the next run must not find (nginx does
+# not unlink its socket before bind)
+STALE = {"nginx": ["/run/cowsh-nginx.sock", "/run/cowsh-nginx.pid"],
+         "redis-server": ["/run/cowsh-redis.sock"]}
+
+
+def remove_stale(prog):
+    for path in STALE.get(prog["name"], []):
+        if os.path.lexists(path):
+            os.unlink(path)
 
 PAGE = 4096
 KPF = {
@@ -362,6 +396,7 @@ def write_env(path):
 def capture_run(prog, rundir, envfile):
     """One supervised run: snapshot at exec, then at idle or at exit_group."""
     os.makedirs(rundir, exist_ok=True)
+    remove_stale(prog)
     pty = Pty()
     sin, sout, serr, keep = stdio_for(prog, pty)
     rep_r, rep_w = os.pipe()
@@ -412,6 +447,17 @@ def supervised(prog, rundir, p, pty, keep, rep, go_w):
         st = wait_idle(pid, prog.get("settle", 1.0))
         meta["final"] = dict(state=st[0], minflt=st[1], majflt=st[2])
         meta["final"].update(snapshot(pid, os.path.join(rundir, "final")))
+        if prog.get("workers"):
+            deadline = time.time() + 10
+            while len(children(pid)) < prog["workers"] and time.time() < deadline:
+                time.sleep(0.05)
+            kids = sorted(children(pid))
+            meta["workers"] = []
+            for i, c in enumerate(kids, start=1):
+                st = wait_idle(c, 1.0)
+                w = dict(pid=c, state=st[0], minflt=st[1], majflt=st[2])
+                w.update(snapshot(c, os.path.join(rundir, "worker%d" % i)))
+                meta["workers"].append(w)
         if prog.get("child"):
             kids = children(pid)
             if len(kids) == 1:
@@ -447,6 +493,7 @@ def supervised(prog, rundir, p, pty, keep, rep, go_w):
 def strace_run(prog, pdir, envfile):
     """One run under strace -f (all system calls, fds shown as paths)."""
     log = os.path.join(pdir, "strace.log")
+    remove_stale(prog)
     pty = Pty()
     sin, sout, serr, keep = stdio_for(prog, pty)
     cmd = ["/usr/bin/strace", "-f", "-y", "-s", "256", "-o", log, LAUNCH, "plain", prog["exe"],
@@ -558,15 +605,23 @@ def capture(names):
         cpu=[ln.split(":", 1)[1].strip() for ln in read_text("/proc/cpuinfo").splitlines()
              if ln.startswith("model name")][0],
     )
-    with open(os.path.join(FIX, "machine.json"), "w") as fh:
-        json.dump(machine, fh, indent=1)
+    # a full capture describes the machine once; a partial one (some programs
+    # added or recaptured later, perhaps on a newer kernel) beside each program
+    if not names:
+        with open(os.path.join(FIX, "machine.json"), "w") as fh:
+            json.dump(machine, fh, indent=1)
     for prog in PROGRAMS:
         if names and prog["name"] not in names:
             continue
+        for src, dst in INSTALL.get(prog["name"], []):
+            shutil.copyfile(os.path.join(HERE, src), dst)
         pdir = os.path.join(FIX, prog["name"])
         if os.path.isdir(pdir):
             shutil.rmtree(pdir)
         os.makedirs(pdir)
+        if names:
+            with open(os.path.join(pdir, "machine.json"), "w") as fh:
+                json.dump(machine, fh, indent=1)
         print("==", prog["name"], flush=True)
         info = retry(lambda: strace_run(prog, pdir, envfile))
         with open(os.path.join(pdir, "strace-info.json"), "w") as fh:

@@ -18,6 +18,8 @@ if [[ "${1:-}" != gen ]]; then
   [[ -x /usr/bin/tini ]] || { echo "capture.sh: apt-get install -y tini first" >&2; exit 1; }
   export LAUNCH="${TMPDIR:-/tmp}/cowsh-rootfs-launch"
   gcc -O2 -static -Wall -o "$LAUNCH" "$here/launch.c"
+  # a full capture records the machine's files afresh; a partial one adds to the record
+  if [[ $# == 0 ]]; then rm -f "$here/fixtures/host-files.json"; fi
   "$py" "$here/capture.py" capture "$@"
 fi
 # after a capture, gen reads the real files again and records them (fixtures/host-files.json);
@@ -26,5 +28,5 @@ if [[ "${1:-}" != gen ]]; then export ROOTFS_RESTAT=1; fi
 "$py" "$here/capture.py" gen
 cd "$root"
 # gen.py writes compact JSON; Biome formats it (and the fixtures' JSON files)
-npx biome format --write src/kernel/rootfs-image.json test/rootfs >/dev/null
-echo "capture.sh: wrote src/kernel/rootfs-image.json, test/rootfs/captured.json and test/rootfs/fixtures/"
+npx biome format --write src/kernel/rootfs-image.json data/programs test/rootfs >/dev/null
+echo "capture.sh: wrote src/kernel/rootfs-image.json, data/programs/, test/rootfs/captured.json and test/rootfs/fixtures/"

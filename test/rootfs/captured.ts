@@ -5,8 +5,14 @@
  * of its address space. test/rootfs/gen.py writes captured.json beside this
  * file; `capturedPrograms` pairs it with the kernel's record of each program.
  */
-import { PROGRAMS, type ProgramSpec } from "../../src/kernel/rootfs-image.js";
+import {
+  LAZY_PROGRAMS,
+  PROGRAMS,
+  type ProgramSpec,
+  programImage,
+} from "../../src/kernel/rootfs-image.js";
 import json from "./captured.json" with { type: "json" };
+import "./program-images.js";
 
 /** The maps and smaps figures of one captured VMA (its pages are in the kernel's record). */
 export interface CapturedVma {
@@ -70,6 +76,8 @@ export interface ProgramCapture {
   readonly capturedAt: "idle" | "exit_group";
   /** The system call it was in at capture time. */
   readonly syscall: string;
+  /** uname -r, for a program captured after the others (on its own kernel build); else machine.kernel. */
+  readonly kernel?: string;
   readonly execImage?: readonly CapturedVma[];
   readonly initialStack?: InitialStack;
   readonly resident: readonly CapturedVma[];
@@ -120,11 +128,15 @@ export interface Captures {
 const typed = (data: unknown): Captures => data as Captures;
 export const CAPTURES = typed(json);
 
-/** Each captured program: the kernel's record (`spec`) and the tests' own figures (`capture`). */
+/**
+ * Each captured program: the kernel's record (`spec`, from the root image or,
+ * for a lazy program, its data/programs file) and the tests' own figures
+ * (`capture`).
+ */
 export const capturedPrograms: readonly {
   readonly spec: ProgramSpec;
   readonly capture: ProgramCapture;
-}[] = PROGRAMS.map((spec) => {
+}[] = [...PROGRAMS, ...LAZY_PROGRAMS.map((p) => programImage(p.name)!)].map((spec) => {
   const capture = CAPTURES.programs.find((c) => c.name === spec.name);
   if (capture === undefined) throw new Error(`captured.json: no program ${spec.name}`);
   return { spec, capture };

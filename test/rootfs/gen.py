@@ -19,6 +19,9 @@ from capture import (ENV, FIX, HERE, PROGRAMS, parse_auxv, parse_maps, parse_sma
 OUT = os.environ.get("ROOTFS_IMAGE", os.path.normpath(
     os.path.join(HERE, "..", "..", "src", "kernel", "rootfs-image.json")))
 TEST_OUT = os.environ.get("ROOTFS_CAPTURED", os.path.join(HERE, "captured.json"))
+# one file per program of the lazily loaded kind (see `lazy` in capture.py)
+LAZY_DIR = os.environ.get("ROOTFS_PROGRAMS", os.path.normpath(
+    os.path.join(HERE, "..", "..", "data", "programs")))
 PAGE = 4096
 
 
@@ -109,6 +112,7 @@ def parse_events(log, exe_path, pick_child=False):
     The launcher (the first pid in the log) execs the program itself;
     pick_child: take instead a process it forked that exec'd exe_path."""
     target = None
+    threads = set()
     root = None
     events = []
     paths = []
@@ -119,12 +123,18 @@ def parse_events(log, exe_path, pick_child=False):
             if text.startswith('execve("%s",' % exe_path) and text.rstrip().endswith("= 0"):
                 if (pid != root) == pick_child:
                     target = pid
+                    threads = {pid}
                     m = re.match(r'^execve\("([^"]*)", \[(.*)\], ', text)
                     paths.append(("execve", m.group(1), None))
             continue
-        if pid != target:
+        if pid not in threads:
             continue
         name = text.split("(", 1)[0]
+        # the program's threads share its mm: their memory calls are its own
+        if name in ("clone", "clone3") and "CLONE_THREAD" in text:
+            tid = re.search(r"\)\s+= (\d+)$", text)
+            if tid:
+                threads.add(int(tid.group(1)))
         pm = PATH_CALLS.match(text)
         if pm and pm.group(2):
             p = unescape(pm.group(2))
@@ -325,9 +335,13 @@ class HostView:
     def __init__(self):
         self.path = os.path.join(FIX, "host-files.json")
         self.live = os.environ.get("ROOTFS_RESTAT") == "1" or not os.path.exists(self.path)
-        if self.live:
+        if self.live and not os.path.exists(self.path):
             self.rec = {"exists": {}, "links": {}, "files": {}}
         else:
+            # after a partial capture (some programs added later), the record
+            # keeps what the earlier captures saw and gains only new entries:
+            # a library updated since then would otherwise change the data of
+            # programs that were not recaptured
             with open(self.path) as fh:
                 self.rec = json.load(fh)
 
@@ -393,7 +407,8 @@ def load_snapshot(d):
                          anonymousKb=s["fields"]["Anonymous"]))
     for v in vmas:
         # cross-check the page classes against smaps
-        present = sum(v["cls"].count(c) for c in "fazm")
+        # the zero page is mapped but not counted (vm_normal_page is NULL for it)
+        present = sum(v["cls"].count(c) for c in "fam")
         anon = v["cls"].count("a")
         if present * 4 != v["rssKb"] or anon * 4 != v["anonymousKb"]:
             raise SystemExit("%s: %x-%x pages %s but smaps Rss %d Anonymous %d" % (
@@ -407,6 +422,7 @@ def load_snapshot(d):
 
 
 SYSCALL_NAMES = {"0": "read", "7": "poll", "23": "select", "61": "wait4", "128": "rt_sigtimedwait",
+                 "130": "rt_sigsuspend", "232": "epoll_wait", "281": "epoll_pwait",
                  "230": "clock_nanosleep", "231": "exit_group", "270": "pselect6", "271": "ppoll",
                  "59": "execve"}
 
@@ -499,7 +515,11 @@ def write_json(machine, files, links, absent, programs, layout):
         "symlinks": [[k, links[k]] for k in sorted(links)],
         "files": [],
         "programs": [],
+        # programs whose image is a file of its own (data/programs/NAME.json),
+        # read when the program is first exec'd: name, path and argv only
+        "lazyPrograms": [],
     }
+    lazy_files = {}
     for canon in sorted(files):
         f = files[canon]
         o = pick(f, ("path", "kind", "inode", "size", "mode", "dev"))
@@ -536,8 +556,12 @@ def write_json(machine, files, links, absent, programs, layout):
         k["resident"] = [kernel_vma(v) for v in p["resident"]]
         k["minflt"] = p["minflt"]
         k["majflt"] = p["majflt"]
-        kernel["programs"].append(k)
-        t = pick(p, ("name", "execPath", "cwd", "stdin", "capturedAt", "syscall"))
+        if p.get("lazy"):
+            kernel["lazyPrograms"].append(pick(p, ("name", "path", "argv")))
+            lazy_files[p["name"]] = dict({"generated": GENERATED}, **k)
+        else:
+            kernel["programs"].append(k)
+        t = pick(p, ("name", "execPath", "cwd", "stdin", "capturedAt", "syscall", "kernel"))
         if "execImage" in p:
             t["execImage"] = [test_vma(v) for v in p["execImage"]]
         if "initialStack" in p:
@@ -553,7 +577,10 @@ def write_json(machine, files, links, absent, programs, layout):
         t["statm"] = p["statm"]
         t["status"] = dict(p["status"])
         test["programs"].append(t)
-    for path, data in ((OUT, kernel), (TEST_OUT, test)):
+    os.makedirs(LAZY_DIR, exist_ok=True)
+    outs = [(OUT, kernel), (TEST_OUT, test)]
+    outs += [(os.path.join(LAZY_DIR, n + ".json"), d) for n, d in sorted(lazy_files.items())]
+    for path, data in outs:
         with open(path, "w") as fh:
             json.dump(data, fh, ensure_ascii=False)
             fh.write("\n")
@@ -660,8 +687,15 @@ def main():
             variation.append((name, vary))
             stt = s0["stat"]
             brks = [e["result"] for e in events if e["op"] == "brk"]
+            # a program captured after the others (perhaps on a newer
+            # kernel build) has its own machine record
+            own = os.path.join(pdir, "machine.json")
+            kernel_of = (json.load(open(own))["uname"].split()[0]
+                         if os.path.exists(own) else None)
             spec = dict(
                 name=name,
+                lazy=prog.get("lazy", False),
+                kernel=kernel_of,
                 path=(m0["final"]["exe"] if parent is None else m0["child"]["exe"]),
                 execPath=exe,
                 argv=(prog["argv"] if parent is None else prog["argv"][-2:]),
@@ -773,10 +807,13 @@ def derive_layout(programs, files):
             startBrk=p["stat"]["startBrk"],
         )
         last = max(ld["vaddr"] + ld["memsz"] for ld in elf["loads"])
-        f["exeBssEnd"] = f["exeStart"] + last
+        f["exeBssEnd"] = (0x555555554000 if elf["type"] == "DYN" else 0) + last
         facts[p["name"]] = f
         assert f["stackEnd"] == 0x7FFFFFFFF000, p["name"]
-        assert f["exeStart"] == 0x555555554000, p["name"]
+        # ET_DYN at ELF_ET_DYN_BASE; ET_EXEC (Debian's python3.11) where it was linked
+        want_start = 0x555555554000 if elf["type"] == "DYN" else min(
+            ld["vaddr"] for ld in elf["loads"]) // PAGE * PAGE
+        assert f["exeStart"] == want_start, p["name"]
         assert f["interpEnd"] == 0x7FFFF7FFF000, p["name"]
         assert f["vdso"][1] == f["interpStart"], p["name"]
         assert f["vclock"][1] == f["vdso"][0] and f["vvar"][1] == f["vclock"][0], p["name"]
@@ -844,20 +881,39 @@ def replay(p):
             hi = min(hi, v["start"])
         raise RuntimeError("no gap")
 
+    pmd = 2 << 20
+
+    def thp_top_down(length, offset):
+        """thp_get_unmapped_area (mm/huge_memory.c): search for length +
+        2 MiB, then move up to where offset and address agree modulo 2 MiB
+        (top-down: a whole 2 MiB up if they already do)."""
+        ret = top_down(length + pmd)
+        off_sub = (offset - ret) % pmd
+        return ret + (pmd if off_sub == 0 else off_sub)
+
     start_brk = p["stat"]["startBrk"]
     brk = start_brk
     for e in p["startup"]:
         op = e["op"]
         if op == "mmap":
             ln = up(e["length"])
-            addr = e["addr"] if "MAP_FIXED" in e["flags"] else top_down(ln)
+            # a file mapping (ext4: thp_get_unmapped_area) of at least 2 MiB past
+            # its aligned offset, or an anonymous one of a 2 MiB multiple, is
+            # PMD-aligned when the kernel chooses the address
+            thp = (e.get("file") and up(e["offset"] + ln) - (e["offset"] + pmd - 1) // pmd * pmd
+                   >= pmd) or (not e.get("file") and ln % pmd == 0)
+            if "MAP_FIXED" in e["flags"]:
+                addr = e["addr"]
+            else:
+                addr = thp_top_down(ln, e["offset"]) if thp else top_down(ln)
             if addr != e["result"]:
                 return ["mmap %d bytes: model gives %x, kernel gave %x" % (e["length"], addr,
                                                                             e["result"])]
             shared = "MAP_SHARED" in e["flags"]
             insert(dict(start=addr, end=addr + ln, perms=e["prot"] + ("s" if shared else "p"),
                         file=e.get("file"), special=None, off=e["offset"],
-                        anon=e.get("file") is None, acct=not shared and "w" in e["prot"]))
+                        anon=e.get("file") is None,
+                        acct=not shared and "w" in e["prot"] and "MAP_NORESERVE" not in e["flags"]))
         elif op == "munmap":
             carve(e["addr"], e["addr"] + up(e["length"]))
         elif op == "mprotect":
@@ -876,6 +932,8 @@ def replay(p):
                 insert(dict(start=up(brk) if brk != start_brk else start_brk,
                             end=up(e["addr"]), perms="rw-p", file=None, special="[heap]", off=0,
                             anon=True, acct=True))
+            elif up(e["addr"]) < up(brk):
+                carve(up(e["addr"]), up(brk))
             brk = e["addr"]
     # merge
     merged = []
@@ -930,7 +988,7 @@ def exec_model(p, files):
     interp = files[resolve(elf["interp"], {})]
     ispan = up(max(ld["vaddr"] + ld["memsz"] for ld in interp["elf"]["loads"]))
     ibase = 0x7FFFF7FFF000 - ispan
-    want = segs(elf, 0x555555554000, exe["path"])
+    want = segs(elf, 0x555555554000 if elf["type"] == "DYN" else 0, exe["path"])
     want += [(ibase - 0x8000, ibase - 0x4000, "r--p", "[vvar]"),
              (ibase - 0x4000, ibase - 0x2000, "r--p", "[vvar_vclock]"),
              (ibase - 0x2000, ibase, "r-xp", "[vdso]")]
