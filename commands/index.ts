@@ -53,6 +53,7 @@ import { swapoff } from "./swapoff.js";
 import { swapon } from "./swapon.js";
 import { tail } from "./tail.js";
 import { bracket, test } from "./test.js";
+import { thread } from "./thread.js";
 import { trace, traced } from "./trace.js";
 import { colon, falseCommand, trueCommand } from "./true.js";
 import { truncate } from "./truncate.js";
@@ -66,6 +67,7 @@ const ALL: readonly Command[] = [
   // processes
   spawn,
   fork,
+  thread,
   vfork,
   exec,
   _exit,

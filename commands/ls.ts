@@ -56,8 +56,9 @@ function statOf(m: Machine, node: Node, follow: boolean): Stat {
   const looked = inProc ? undefined : m.vfs.lookup(node.path, !follow);
   const real = looked?.ok ? looked.value : undefined;
   if (real === undefined) {
-    // A /proc directory: /proc itself links each PID directory's "..".
-    const nlink = node.path === "/proc" ? 2 + m.tasks.size : 2;
+    // A /proc directory: /proc itself links each PID directory's ".." (processes, not threads).
+    const processes = [...m.tasks.values()].filter((t) => t.tgid === t.pid).length;
+    const nlink = node.path === "/proc" ? 2 + processes : 2;
     return { mode: "dr-xr-xr-x", nlink, size: 0, blocks: 0 };
   }
   const type = real.type === "dir" ? "d" : real.type === "lnk" ? "l" : "-";

@@ -6,11 +6,14 @@
  * under their parent, their command indented as `ps --forest` does.
  *
  * The options people type take procps-ng's layouts instead: `ps aux`,
- * `ps -ef`, `ps -e`, `ps -p PID`, `ps -o pid,rss,cmd` (lib/ps/fields.ts).
+ * `ps -ef`, `ps -e`, `ps -p PID`, `ps -o pid,rss,cmd` (lib/ps/fields.ts),
+ * and `ps -L` / `ps -T`, a row per thread (LWP or SPID; NLWP in -f and u).
+ * Without them a thread is not a row: its process is.
  */
 import { newTableMemo, pssKb, rollupStats, type TableMemo } from "../fs/proc/task-mmu.js";
 import type { Machine } from "../src/kernel/machine.js";
 import type { Task } from "../src/kernel/task.js";
+import { groupTasks } from "../src/kernel/thread.js";
 import { type Command, err, fail, ok, out } from "../src/shell/types.js";
 import { machineOf } from "./lib/args/operands.js";
 import {
@@ -21,6 +24,7 @@ import {
   type PsField,
   parseFormat,
   USER_FORMAT,
+  withThreadColumns,
 } from "./lib/ps/fields.js";
 
 /** The header of cowsh's own layout; SWAP (kB swapped out, VmSwap) only while a swap area is on, as smem. */
@@ -83,6 +87,8 @@ interface PsRequest {
   bsd: boolean;
   format: PsField[] | null;
   pids: number[] | null;
+  /** -L (LWP) or -T (SPID): one row per thread; null: one per process. */
+  threads: "L" | "T" | null;
 }
 
 /** procps's usage error: the message, its usage lines, status 1. */
@@ -111,6 +117,7 @@ function parseArgs(argv: readonly string[]): PsRequest | string {
     bsd: false,
     format: null,
     pids: null,
+    threads: null,
   };
   const addPids = (text: string | undefined): string | null => {
     if (text === undefined) return "list of process IDs must follow -p";
@@ -144,7 +151,10 @@ function parseArgs(argv: readonly string[]): PsRequest | string {
       const c = arg[j]!;
       if (c === "H" && unix) req.tree = true;
       else if ((c === "e" || c === "A") && unix) req.procps = true;
-      else if (c === "f" && unix) req.full = req.procps = true;
+      else if ((c === "L" || c === "T") && unix) {
+        req.threads = c;
+        req.procps = true;
+      } else if (c === "f" && unix) req.full = req.procps = true;
       else if (c === "f") req.tree = req.bsd = req.procps = true;
       else if (c === "a" || c === "x") req.bsd = req.procps = true;
       else if (c === "u" && !unix) req.bsdUser = req.bsd = req.procps = true;
@@ -172,9 +182,20 @@ const BSD_FORMAT: readonly PsField[] = [
 
 function layoutOf(req: PsRequest): readonly PsField[] {
   if (req.format !== null) return req.format;
-  if (req.bsdUser) return USER_FORMAT;
-  if (req.full) return FULL_FORMAT;
-  return req.bsd ? BSD_FORMAT : DEFAULT_FORMAT;
+  const format = req.bsdUser
+    ? USER_FORMAT
+    : req.full
+      ? FULL_FORMAT
+      : req.bsd
+        ? BSD_FORMAT
+        : DEFAULT_FORMAT;
+  return req.threads === null ? format : withThreadColumns(format, req.threads);
+}
+
+/** Processes (thread group leaders), or with -L/-T every task, each group's after its leader. */
+function listed(m: Machine, tasks: readonly Task[], threads: boolean): Task[] {
+  const leaders = tasks.filter((t) => t.tgid === t.pid);
+  return threads ? leaders.flatMap((t) => groupTasks(m.tasks, t.pid)) : leaders;
 }
 
 export const ps: Command = {
@@ -182,15 +203,24 @@ export const ps: Command = {
   summary:
     "list processes with RSS, PSS, USS and SWAP (--tree: as a tree; aux, -ef, -p, -o as procps)",
   prints: "a table of processes, one a line",
-  usage: ["ps [--tree]", "ps aux | ps -ef | ps -e | ps [-p PID[,PID...]] [-o FIELD[,FIELD...]]"],
+  usage: [
+    "ps [--tree]",
+    "ps aux | ps -ef | ps -e | ps [-p PID[,PID...]] [-o FIELD[,FIELD...]]",
+    "ps -L | ps -T (one row per thread: LWP or SPID; -eLf, aux -L)",
+  ],
   run(ctx, argv) {
     const req = parseArgs(argv);
     if (typeof req === "string") return psError(req);
     const m = machineOf(ctx);
     const memo = newTableMemo(m.phys, m.swap);
-    const order = req.tree
-      ? treeOrder(m.tasks.values())
-      : [...m.tasks.values()].sort((a, b) => a.pid - b.pid).map((task) => ({ task, depth: 0 }));
+    const processes = listed(m, [...m.tasks.values()], false);
+    const order = (
+      req.tree
+        ? treeOrder(processes)
+        : processes.sort((a, b) => a.pid - b.pid).map((task) => ({ task, depth: 0 }))
+    ).flatMap(({ task, depth }) =>
+      listed(m, [task], req.threads !== null).map((t) => ({ task: t, depth })),
+    );
     if (!req.procps) {
       const withSwap = m.swap.areas.length > 0;
       const rows = [
@@ -201,7 +231,7 @@ export const ps: Command = {
     }
     const fields = layoutOf(req);
     const wanted = req.pids === null ? null : new Set(req.pids);
-    const shown = order.filter(({ task }) => wanted === null || wanted.has(task.pid));
+    const shown = order.filter(({ task }) => wanted === null || wanted.has(task.tgid));
     // procps prints no header line when every heading is empty (`-o pid=`).
     const heads = fields.map((f) => f.head);
     const lines = heads.every((h) => h === "") ? [] : [formatLine(fields, heads)];

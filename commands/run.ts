@@ -1,5 +1,7 @@
 /**
- * run PID 'ACTION; ACTION…': gives a process a sequence of actions it
+ * run PID 'ACTION; ACTION…': gives a process (or one of its threads, by
+ * TID: `exit` then ends the whole group, `exec` ends the other threads
+ * first) a sequence of actions it
  * performs in simulated time, from now on: `sleep N`, `exec PATH [ARG…]`,
  * `exit [STATUS]`, `write TARGET [LENGTH]`, `read TARGET [LENGTH]`.
  * While it sleeps its state is S; `sleep` in the shell lets the time pass.
@@ -25,7 +27,7 @@ export const run: Command = {
   summary: "give a process actions to perform in simulated time (sleep, exec, exit, write, read)",
   prints: "nothing; the actions happen as simulated time passes",
   usage: [
-    "run PID 'sleep N; exec PATH [ARG...]; exit [STATUS]; write TARGET [LEN]; read TARGET [LEN]'",
+    "run PID|TID 'sleep N; exec PATH [ARG...]; exit [STATUS]; write TARGET [LEN]; read TARGET [LEN]'",
   ],
   run(ctx, argv) {
     const m = machineOf(ctx);

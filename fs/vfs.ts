@@ -5,8 +5,10 @@
  */
 import type { Machine } from "../src/kernel/machine.js";
 import { failure, type Result, success } from "../src/kernel/result.js";
+import type { Task } from "../src/kernel/task.js";
+import { groupTasks } from "../src/kernel/thread.js";
 import type { Inode } from "../src/kernel/vfs.js";
-import { PID_FILES, type ProcFile, SYSTEM_FILES } from "./proc/index.js";
+import { PID_FILES, type ProcFile, SYSTEM_FILES, TASK_FILES } from "./proc/index.js";
 import { SYSCTL_DIRS, sysctlFile } from "./proc/sysctl.js";
 import { SYSFS, sysfsAttr, sysfsEntries, sysfsFile, sysfsMode } from "./sys/index.js";
 
@@ -78,7 +80,12 @@ function resolveProc(m: Machine, abs: string): Result<Node> {
   const parts = abs.split("/").slice(2);
   if (parts.length === 0) {
     const entries = () => [
-      ...[...m.tasks.keys()].sort((a, b) => a - b).map(String),
+      // Processes only: a thread's /proc/TID is reachable but not listed (proc_pid_readdir).
+      ...[...m.tasks.values()]
+        .filter((t) => t.tgid === t.pid)
+        .map((t) => t.pid)
+        .sort((a, b) => a - b)
+        .map(String),
       ...[...SYSTEM_FILES.keys(), ...PROC_SELF_LINKS.keys(), "sys"].sort(),
     ];
     return success({ kind: "dir", path: abs, entries });
@@ -97,11 +104,37 @@ function resolveProc(m: Machine, abs: string): Result<Node> {
   const task = m.tasks.get(Number(first));
   if (task === undefined) return failure("ENOENT");
   if (name === undefined)
-    return success({ kind: "dir", path: abs, entries: () => [...PID_FILES.keys()].sort() });
+    return success({
+      kind: "dir",
+      path: abs,
+      entries: () => [...PID_FILES.keys(), "task"].sort(),
+    });
+  if (name === "task") return resolveTaskDir(m, abs, task, rest);
   const make = PID_FILES.get(name);
   if (make === undefined) return failure("ENOENT");
   if (rest.length > 0) return failure("ENOTDIR");
   return success({ kind: "file", path: abs, file: make(m, task) });
+}
+
+/** /proc/PID/task: one directory per task of the thread group, TID/FILE in it. */
+function resolveTaskDir(
+  m: Machine,
+  abs: string,
+  task: Task,
+  parts: readonly string[],
+): Result<Node> {
+  const [tid, name, ...rest] = parts;
+  const group = () => groupTasks(m.tasks, task.tgid);
+  if (tid === undefined)
+    return success({ kind: "dir", path: abs, entries: () => group().map((t) => String(t.pid)) });
+  const thread = /^[1-9][0-9]*$/.test(tid) ? m.tasks.get(Number(tid)) : undefined;
+  if (thread === undefined || thread.tgid !== task.tgid) return failure("ENOENT");
+  if (name === undefined)
+    return success({ kind: "dir", path: abs, entries: () => [...TASK_FILES.keys()].sort() });
+  const make = TASK_FILES.get(name);
+  if (make === undefined) return failure("ENOENT");
+  if (rest.length > 0) return failure("ENOTDIR");
+  return success({ kind: "file", path: abs, file: make(m, thread) });
 }
 
 /** /proc/sys, its directories and their sysctl files. */

@@ -16,6 +16,7 @@ import { LOGIN_SHELL_PID, type Machine } from "../../src/kernel/machine.js";
 import type { Mm } from "../../src/kernel/mm.js";
 import { dispositionOf, type SignalDisposition } from "../../src/kernel/signal.js";
 import { commOf, STATE_NAMES, type Task } from "../../src/kernel/task.js";
+import { groupFaults, threadCount } from "../../src/kernel/thread.js";
 import { hexPad } from "../hex.js";
 import { procFormat } from "./kernel-formats.js";
 import { NR_CPUS, totalramPages } from "./meminfo.js";
@@ -179,21 +180,22 @@ export function showStatus(m: Machine, task: Task): string {
 function showStatusLines(m: Machine, task: Task): string {
   const id = taskIdentity(m, task);
   const pid = task.pid;
+  const tgid = task.tgid;
   let out = `Name:\t${escapeComm(task.comm)}\n`;
   if (!task.isZombie) out += "Umask:\t0022\n";
   out +=
     `State:\t${STATE_NAMES[task.state]}\n` +
-    `Tgid:\t${pid}\nNgid:\t0\nPid:\t${pid}\nPPid:\t${task.ppid}\nTracerPid:\t0\n` +
+    `Tgid:\t${tgid}\nNgid:\t0\nPid:\t${pid}\nPPid:\t${task.ppid}\nTracerPid:\t0\n` +
     "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n" +
     `FDSize:\t${id.fdSize}\nGroups:\t \n` +
-    `NStgid:\t${pid}\nNSpid:\t${pid}\nNSpgid:\t${task.pgrp}\nNSsid:\t${task.session}\n` +
+    `NStgid:\t${tgid}\nNSpid:\t${pid}\nNSpgid:\t${task.pgrp}\nNSsid:\t${task.session}\n` +
     "Kthread:\t0\n";
   if (task.mm !== null) {
     out += `${showTaskMem(taskMem(task.mm))}CoreDumping:\t0\nTHP_enabled:\t1\nuntag_mask:\t0xffffffffffffffff\n`;
   }
   return (
     out +
-    `Threads:\t1\nSigQ:\t0/${id.sigQueueLimit}\n` +
+    `Threads:\t${threadCount(m.tasks, task)}\nSigQ:\t0/${id.sigQueueLimit}\n` +
     `SigPnd:\t${hex16(0)}\nShdPnd:\t${hex16(0)}\nSigBlk:\t${hex16(0)}\n` +
     `SigIgn:\t${hex16(id.signals.ignored)}\nSigCgt:\t${hex16(id.signals.caught)}\n` +
     `CapInh:\t${hex16(0)}\nCapPrm:\t${hex16(ROOT_CAPS)}\nCapEff:\t${hex16(ROOT_CAPS)}\n` +
@@ -214,14 +216,17 @@ const PRIORITY = 20;
 const clockTicks = (ns: number): number => Math.floor(ns / (1e9 / USER_HZ));
 
 /**
- * /proc/PID/stat (do_task_stat with whole = 1): 52 space-separated fields.
+ * /proc/PID/stat (do_task_stat with whole = 1: the faults of the whole
+ * thread group, exited threads included) and /proc/PID/task/TID/stat
+ * (whole = 0: the thread's own): 52 space-separated fields.
  * comm is printed raw in parentheses. Without an mm (a zombie) vsize, rss
  * and every address are 0; the fault counts stay, and exit_code is the
  * wait status. No CPU time is modelled: utime, stime, cutime, cstime are 0.
  */
-export function showStat(m: Machine, task: Task): string {
+export function showStat(m: Machine, task: Task, whole = true): string {
   const id = taskIdentity(m, task);
   const mm = task.mm;
+  const faults = whole ? groupFaults(m.tasks, task) : task;
   const addr = (pick: (mm: Mm) => number): number => (mm === null ? 0 : pick(mm));
   const fields: (number | string)[] = [
     task.pid,
@@ -233,9 +238,9 @@ export function showStat(m: Machine, task: Task): string {
     id.ttyNr,
     id.tpgid,
     id.flags,
-    task.minflt,
+    faults.minflt,
     task.cminflt,
-    task.majflt,
+    faults.majflt,
     task.cmajflt,
     0, // utime
     0, // stime
@@ -243,7 +248,7 @@ export function showStat(m: Machine, task: Task): string {
     0, // cstime
     PRIORITY,
     0, // nice
-    1, // num_threads
+    threadCount(m.tasks, task), // num_threads
     0, // itrealvalue
     clockTicks(task.startTime),
     addr((mm) => mm.totalVm() * PAGE_SIZE), // vsize, bytes

@@ -125,6 +125,15 @@ export const PID_FILES = new Map<string, PidFileMaker>([
 ]);
 
 /**
+ * Files of /proc/PID/task/TID (tid_base_stuff): the same as a process
+ * directory's, except stat, which counts the thread's own faults.
+ */
+export const TASK_FILES = new Map<string, PidFileMaker>([
+  ...PID_FILES,
+  ["stat", (m, t) => text(() => success(showStat(m, t, false)))],
+]);
+
+/**
  * /proc/PID/pagemap: one u64 per page of user space; 8-byte aligned reads
  * only. A zombie's cannot be opened (ESRCH, as observed on Linux 6.18).
  */

@@ -54,12 +54,15 @@ function reapInitsZombies(table: TaskTable): void {
   }
 }
 
-/** release_task after wait: the parent inherits the child's fault counts. */
+/**
+ * release_task after wait: the parent inherits the child's fault counts,
+ * those of the child's exited threads included (signal_struct's).
+ */
 export function reap(table: TaskTable, zombie: Task): void {
   const parent = table.tasks.get(zombie.ppid);
   if (parent !== undefined) {
-    parent.cminflt += zombie.minflt + zombie.cminflt;
-    parent.cmajflt += zombie.majflt + zombie.cmajflt;
+    parent.cminflt += zombie.minflt + zombie.cminflt + (zombie.group?.deadMinflt ?? 0);
+    parent.cmajflt += zombie.majflt + zombie.cmajflt + (zombie.group?.deadMajflt ?? 0);
   }
   table.tasks.delete(zombie.pid);
 }

@@ -103,6 +103,7 @@ import {
   vforkWait,
   vforkWaiting,
 } from "./vfork.js";
+import { createThread, deThread, endOtherThreads, exitThread, forkedFromThread } from "./thread.js";
 import type { Inode, Vfs } from "./vfs.js";
 
 export const LOGIN_SHELL_PID = 2;
@@ -285,6 +286,13 @@ export class Machine implements Kernel, Timeline {
     return task;
   }
 
+  /** A new task with the next free ID, for clone (thread.ts); EAGAIN as fork when none is left. */
+  allocTask(ppid: number, comm: string, mm: Mm): Result<Task> {
+    if (this.tasks.size >= MAX_TASKS || this.nextPid >= PID_MAX)
+      return failure("EAGAIN", "too many processes");
+    return success(this.newTask(ppid, comm, mm));
+  }
+
   /**
    * The process the console's commands run as: the login shell, or init
    * once the login shell is gone (killed, or exited). /proc/self names it.
@@ -310,7 +318,7 @@ export class Machine implements Kernel, Timeline {
     return success(task as Task & { mm: Mm });
   }
 
-  /** Every live mm once (a vfork child's is its parent's), for operations that reach across processes (writeback). */
+  /** Every live mm once (a thread group's tasks and a vfork child share one), for operations that reach across processes (writeback). */
   *mms(): Generator<Mm> {
     const seen = new Set<Mm>();
     for (const task of this.tasks.values())
@@ -408,7 +416,8 @@ export class Machine implements Kernel, Timeline {
   }
 
   /** do_exit, then the files only the dead process held are freed. */
-  private die(task: Task, status: number): void {
+  private die(dying: Task, status: number): void {
+    const task = endOtherThreads(this, this, dying); // exit_group: the whole thread group
     if (task.pid === LOGIN_SHELL_PID && !task.isZombie) this.loginShellStatus = status;
     vforkRelease(this, task); // mm_release in exit_mm: a vfork parent runs again
     doExit(this, this, task, status);
@@ -655,6 +664,7 @@ export class Machine implements Kernel, Timeline {
     child.session = parent.session;
     child.forkNoExec = true;
     child.oomScoreAdj = parent.pid === LOGIN_SHELL_PID ? 0 : parent.oomScoreAdj;
+    if (parent.tgid !== parent.pid || parent.group !== null) forkedFromThread(this, parent, child);
     this.trace?.({ kind: "fork", parent: parent.pid, child: child.pid, copied });
     return success(child.pid);
   }
@@ -674,13 +684,14 @@ export class Machine implements Kernel, Timeline {
     const blocked = vforkBlocked(task);
     if (blocked !== null) return blocked;
     const r = this.doExec(task, path, argv, options);
-    if (r.ok && !task.isZombie) this.runActions(task);
+    const execed = this.tasks.get(task.tgid) ?? task; // de_thread: a thread execs as the leader
+    if (r.ok && !execed.isZombie) this.runActions(execed);
     return r;
   }
 
   /** The exec itself: the new image, and the new program's own behaviour queued (not yet run). */
   private doExec(
-    task: Task,
+    caller: Task,
     path: string,
     argv: readonly string[],
     options: ExecOptions = {},
@@ -689,6 +700,7 @@ export class Machine implements Kernel, Timeline {
     if (!found.ok) return found;
     const args = checkArgs(path, argv, options.env ?? []);
     if (!args.ok) return args;
+    const task = deThread(this, this, caller); // the point of no return: the other threads go
     const imaged = execImage(this, task, found.value, argv, options, path);
     vforkRelease(this, task); // mm_release in exec_mmap: a vfork parent runs again
     if (!imaged) {
@@ -711,7 +723,7 @@ export class Machine implements Kernel, Timeline {
   exit(pid: number, code: number): Result<void> {
     const t = this.live(pid);
     if (!t.ok) return t;
-    if (pid === INIT_PID) return failure("EPERM", "init cannot exit");
+    if (t.value.tgid === INIT_PID) return failure("EPERM", "init cannot exit");
     this.die(t.value, exitedStatus(code));
     return success(undefined);
   }
@@ -725,7 +737,7 @@ export class Machine implements Kernel, Timeline {
     const t = this.task(pid);
     if (!t.ok) return t;
     const task = t.value;
-    if (!task.isZombie && signalKills(task, signo, pid === LOGIN_SHELL_PID))
+    if (!task.isZombie && signalKills(task, signo, task.tgid === LOGIN_SHELL_PID))
       this.die(task, signaledStatus(signo));
     return success(undefined);
   }
@@ -738,7 +750,7 @@ export class Machine implements Kernel, Timeline {
     const t = this.task(pid);
     if (!t.ok) return t;
     const child = t.value;
-    if (pid === INIT_PID) return failure("ECHILD"); // nobody's child
+    if (pid === INIT_PID || child.tgid !== child.pid) return failure("ECHILD"); // nobody's child
     if (vforkWaiting(child)) return failure("EAGAIN", "it waits in vfork for its child");
     if (!child.isZombie) {
       const end = exitTime(child, this.now);
@@ -854,6 +866,18 @@ export class Machine implements Kernel, Timeline {
     return r.ok ? child : r;
   }
 
+  /* ---- threads (thread.ts) ---- */
+
+  /** pthread_create by the task `tid` (a process or one of its threads): the new thread's TID. */
+  createThread(tid: number): Result<number> {
+    return createThread(this, tid);
+  }
+
+  /** The thread `tid` returns from its start routine and is joined. */
+  exitThread(tid: number): Result<void> {
+    return exitThread(this, tid);
+  }
+
   /* ---- time ---- */
 
   /** Gives a process actions to perform from now on, in simulated time. */
@@ -876,6 +900,9 @@ export class Machine implements Kernel, Timeline {
     else if (step.kind === "exec") {
       // The new program's behaviour replaces whatever was queued.
       const r = this.doExec(task, step.path, step.argv);
+      const leader = this.tasks.get(task.tgid);
+      if (r.ok && leader !== undefined && leader !== task && !leader.isZombie)
+        this.runActions(leader);
       if (!r.ok) {
         // as dash's `exec` fails: its message, then exit 126 (EACCES) or 127
         const denied = r.errno === "EACCES";

@@ -92,7 +92,7 @@ const has = (mask: number, signo: number): boolean => ((mask >>> (signo - 1)) & 
  * and any of kill's signals ends it.
  */
 export function signalKills(task: Task, signo: number, loginShell: boolean): boolean {
-  if (task.pid === INIT_PID) return false;
+  if (task.tgid === INIT_PID) return false; // and its threads: the signal is the group's
   if (signo === SIGKILL || !loginShell) return true;
   const { ignored, caught } = dispositionOf(task);
   if (has(ignored, signo)) return false;

@@ -44,7 +44,7 @@ import { checkInvariants } from "./invariants.js";
 import { KERNEL_VERSIONS, type KernelConfig } from "./kernel.js";
 import type { KsmImage, KsmTunables } from "./ksm.js";
 import { LOGIN_SHELL_PID, Machine, PID_MAX } from "./machine.js";
-import { MM_SAVED_NUMBERS, Mm, type MmSavedNumber } from "./mm.js";
+import { MM_SAVED_NUMBERS, Mm, type MmSavedNumber, mmget } from "./mm.js";
 import { PteTable, ptePresent } from "./page-table.js";
 import {
   KIND_FREE,
@@ -74,6 +74,7 @@ import {
   saveSwapHeaders,
 } from "./swapon.js";
 import { type Action, STATE_NAMES, Task, type TaskState } from "./task.js";
+import { checkThreadGroups, ThreadGroup } from "./thread.js";
 import {
   fileWord,
   type Inode,
@@ -241,7 +242,8 @@ export type TaskImage = { readonly [K in (typeof TASK_NUMBERS)[number]]: number 
   readonly wakeAt: number | null;
   readonly forkNoExec: boolean;
   readonly mm: MmImage | null;
-} & VforkImage;
+} & VforkImage &
+  ThreadImage;
 
 /* ---- vfork (vfork.ts): a pair's links, and an mm the child borrows ---- */
 
@@ -283,6 +285,37 @@ function saveVfork(task: Task): VforkImage {
   };
 }
 
+/**
+ * Threads (thread.ts): a thread's image names its group (`tgid`) and has no
+ * mm of its own (it shares its leader's); a leader that made threads keeps
+ * its group's counts and glibc's stacks (`group`). Both absent otherwise.
+ */
+interface ThreadImage {
+  readonly tgid?: number;
+  readonly group?: {
+    readonly deadMinflt: number;
+    readonly deadMajflt: number;
+    /** Triples: the mapping's start, its size, the TID on it (0: cached). */
+    readonly stacks: readonly number[];
+  };
+}
+
+function saveThread(task: Task): ThreadImage {
+  const g = task.group;
+  return {
+    ...(task.tgid !== task.pid ? { tgid: task.tgid } : {}),
+    ...(g === null
+      ? {}
+      : {
+          group: {
+            deadMinflt: g.deadMinflt,
+            deadMajflt: g.deadMajflt,
+            stacks: g.stacks.flatMap((st) => [st.base, st.size, st.tid]),
+          },
+        }),
+  };
+}
+
 /** Tasks loaded with `mmOf`: linked to that task's mm once every task is loaded. */
 const borrowers = new WeakMap<Task, number>();
 
@@ -316,6 +349,37 @@ function linkBorrowedMms(tasks: readonly Task[]): void {
     task.mm = holder.mm;
     task.mm.users++;
   }
+}
+
+function loadThread(x: Record<string, unknown>, at: string, task: Task): void {
+  if (x.tgid !== undefined) task.tgid = int(x.tgid, `${at}.tgid`, 1, PID_MAX);
+  if (x.group === undefined) return;
+  const g = record(x.group, `${at}.group`);
+  const group = new ThreadGroup();
+  group.deadMinflt = int(g.deadMinflt, `${at}.group.deadMinflt`);
+  group.deadMajflt = int(g.deadMajflt, `${at}.group.deadMajflt`);
+  const flat = list(g.stacks, `${at}.group.stacks`).map((n, i) =>
+    int(n, `${at}.group.stacks[${i}]`),
+  );
+  if (flat.length % 3 !== 0) problem(`${at}.group.stacks`, "not triples");
+  for (let i = 0; i < flat.length; i += 3)
+    group.stacks.push({ base: flat[i]!, size: flat[i + 1]!, tid: flat[i + 2]! });
+  task.group = group;
+}
+
+/** A thread shares its leader's mm (one more mm_users); then the groups must hold together. */
+function linkThreads(tasks: readonly Task[]): void {
+  const byPid = new Map(tasks.map((t) => [t.pid, t]));
+  for (const t of tasks) {
+    if (t.tgid === t.pid) continue;
+    const leader = byPid.get(t.tgid);
+    if (leader === undefined || leader.tgid !== leader.pid || leader.mm === null || t.isZombie)
+      problem(`tasks: PID ${t.pid}`, `a thread of ${t.tgid}, which is no live process`);
+    t.mm = leader.mm;
+    mmget(leader.mm);
+  }
+  const wrong = checkThreadGroups(byPid);
+  if (wrong.length > 0) problem("tasks", wrong[0]!);
 }
 
 const MM_NUMBERS = MM_SAVED_NUMBERS;
@@ -469,8 +533,9 @@ function saveTask(task: Task, s: Saving): TaskImage {
     actions: task.actions.map((a) => ({ ...a })),
     wakeAt: task.wakeAt,
     forkNoExec: task.forkNoExec,
-    ...saveTaskMm(task, s),
+    ...(task.tgid !== task.pid ? { mm: null } : saveTaskMm(task, s)), // a thread's mm is its leader's
     ...saveVfork(task),
+    ...saveThread(task),
   };
 }
 
@@ -695,6 +760,7 @@ function load(image: Record<string, unknown>): Machine {
   );
   linkBorrowedMms(tasks);
   tables.checkSharers();
+  linkThreads(tasks);
   const nextPid = int(image.nextPid, "nextPid", 1, PID_MAX);
   checkTaskTable(tasks, nextPid);
   const log = strings(image.log, "log");
@@ -1221,8 +1287,10 @@ function loadTask(x: Record<string, unknown>, at: string, refs: Refs): Task {
   task.forkNoExec = bool(x.forkNoExec, `${at}.forkNoExec`);
   task.mm = orNull(x.mm, (mm) => loadMm(record(mm, `${at}.mm`), `${at}.mm`, refs));
   loadVfork(task, x, at);
-  if (task.isZombie !== (task.mm === null && !borrowers.has(task)))
+  loadThread(x, at, task);
+  if (task.tgid === task.pid && task.isZombie !== (task.mm === null && !borrowers.has(task)))
     problem(at, "a zombie has no mm, and only a zombie");
+  if (task.tgid !== task.pid && task.mm !== null) problem(at, "a thread has its leader's mm");
   return task;
 }
 

@@ -1,8 +1,10 @@
 /**
- * A process (struct task_struct, one thread per process): identity, state,
- * its mm, fault counters, and the actions it performs in simulated time.
+ * A task (struct task_struct): a process, or one thread of a process's
+ * thread group (thread.ts): identity, state, its mm (shared by the group's
+ * tasks), fault counters, and the actions it performs in simulated time.
  */
 import type { Mm } from "./mm.js";
+import type { ThreadGroup } from "./thread.js";
 import type { Inode } from "./vfs.js";
 
 /** What /proc shows in State: (fs/proc/array.c task_state_array). */
@@ -24,7 +26,17 @@ export type Action =
   | { readonly kind: "write" | "read"; readonly addr: number; readonly length: number };
 
 export class Task {
+  /** The task's ID: the PID of a process, the TID of a thread. */
   readonly pid: number;
+  /** The thread group's ID: its leader's PID (this task's own for a process). */
+  tgid: number;
+  /**
+   * What the group's tasks share besides the mm (signal_struct's counts of
+   * exited threads, glibc's thread stacks): set on the leader once it makes
+   * a thread, else null (thread.ts).
+   */
+  group: ThreadGroup | null = null;
+  /** The parent's TGID (a thread's: its leader's parent). */
   ppid: number;
   pgrp: number;
   session: number;
@@ -67,6 +79,7 @@ export class Task {
 
   constructor(pid: number, ppid: number, comm: string, mm: Mm | null, startTime: number) {
     this.pid = pid;
+    this.tgid = pid;
     this.ppid = ppid;
     this.pgrp = pid;
     this.session = pid;

@@ -43,6 +43,7 @@ import { assertInvariants } from "../../src/kernel/invariants.js";
 import type { KernelConfig } from "../../src/kernel/kernel.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { loadMachine, saveMachine } from "../../src/kernel/snapshot.js";
+import { checkThreadGroups, groupTasks } from "../../src/kernel/thread.js";
 import type { Inode } from "../../src/kernel/vfs.js";
 import type { VmStat } from "../../src/kernel/vmstat.js";
 import "../rootfs/program-images.js"; // issue 14: exec of redis-server, nginx, python3, perl
@@ -1177,6 +1178,156 @@ const writeArb = fc
   .tuple(fc.nat(7), fc.nat(7), fc.nat(63), fc.integer({ min: 1, max: 40 }), fc.boolean())
   .map(([p, r, f, c, a]) => new AccessCmd(p, r, f, c, true, a));
 
+/* ---- threads (thread.ts, issue 14) ---- */
+
+/** The TIDs of a process's threads other than its leader, from the machine (the model keeps memory, not tasks). */
+const threadsOf = (real: Real, p: ProcModel): number[] =>
+  groupTasks(real.m.tasks, p.pid)
+    .slice(1)
+    .map((t) => t.pid);
+
+/** pthread_create by the process or one of its threads. EAGAIN only when strict overcommit refuses the stack. */
+class ThreadCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly by: number,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => m.procs.length > 0;
+  run(model: Model, real: Real): void {
+    const p = pick(model.procs, this.proc)!;
+    const caller = pick([p.pid, ...threadsOf(real, p)], this.by)!;
+    const r = real.m.createThread(caller);
+    if (!r.ok && !(r.errno === "EAGAIN" && real.m.commit.overcommitMemory === OVERCOMMIT_NEVER))
+      throw new Error(`pthread_create failed: ${r.errno}`);
+  }
+  toString = () => `thread(${this.proc}, by ${this.by})`;
+}
+
+/** A thread (not the leader) writes or reads a range: the group's memory, as the model says. */
+class ThreadAccessCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly region: number,
+    readonly first: number,
+    readonly count: number,
+    readonly write: boolean,
+    readonly by: number,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => withRegions(m).length > 0;
+  run(model: Model, real: Real): void {
+    const { p, region, first, count, addr } = pickRange(model, this);
+    const tid = pick(threadsOf(real, p), this.by);
+    if (tid === undefined || region.hugetlb) return;
+    if (this.write && region.writable) {
+      const word = model.nextWord++;
+      const r = real.m.access(tid, addr, count * PAGE_SIZE, true, word);
+      if (!r.ok || r.value.signal !== null) throw new Error("thread write failed");
+      for (let i = 0; i < count; i++) {
+        writeModel(region, first + i, word);
+        region.lazy?.delete(first + i);
+      }
+      return;
+    }
+    const r = real.m.access(tid, addr, count * PAGE_SIZE, false, 0, true);
+    if (!r.ok || r.value.signal !== null) throw new Error("thread read failed");
+    r.value.words!.forEach((w, i) => {
+      const want = readModel(region, first + i);
+      if (w === 0 && region.lazy?.delete(first + i)) writeModel(region, first + i, 0);
+      else if (w !== want)
+        throw new Error(`thread ${tid} read ${w} at page ${first + i}; the model says ${want}`);
+    });
+  }
+  toString = () =>
+    `thread_${this.write ? "write" : "read"}(${this.proc}, ${this.region}, ${this.first}, ${this.count}, by ${this.by})`;
+}
+
+/** A thread returns and is joined (its stack cached); or, `group`, it calls exit (exit_group) or is killed. */
+class ThreadExitCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly by: number,
+    readonly how: "thread" | "exit" | "kill",
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => m.procs.length > 1;
+  run(model: Model, real: Real): void {
+    const p = pick(model.procs, this.proc)!;
+    const tid = pick(threadsOf(real, p), this.by);
+    if (tid === undefined) return;
+    const r =
+      this.how === "thread"
+        ? real.m.exitThread(tid)
+        : this.how === "exit"
+          ? real.m.exit(tid, 0)
+          : real.m.kill(tid, 9);
+    if (!r.ok) throw new Error(`thread ${this.how} failed: ${r.errno}`);
+    if (this.how !== "thread") died(model, real, p);
+  }
+  toString = () => `thread_${this.how}(${this.proc}, by ${this.by})`;
+}
+
+/** fork or exec by a thread: the child copies the group's memory; exec ends the other threads. */
+class ThreadForkExecCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly by: number,
+    readonly exec: boolean,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => m.procs.length > 0 && m.procs.length < 8;
+  run(model: Model, real: Real): void {
+    const p = pick(model.procs, this.proc)!;
+    const tid = pick(threadsOf(real, p), this.by);
+    if (tid === undefined) return;
+    if (this.exec) {
+      if (!real.m.exec(tid, "/bin/sh", ["sh"]).ok) throw new Error("exec by a thread failed");
+      if (real.m.tasks.get(p.pid)?.tgid !== p.pid || threadsOf(real, p).length > 0)
+        throw new Error("exec by a thread left the group");
+      p.regions = [];
+      p.exitsAt = null;
+      return;
+    }
+    const r = real.m.fork(tid);
+    if (refusedByOvercommit(real, r)) return;
+    if (!r.ok) throw new Error("fork by a thread failed");
+    const regions = p.regions.map((reg) => ({
+      ...reg,
+      words: new Map(reg.words),
+      ...(reg.lazy === undefined ? {} : { lazy: new Set(reg.lazy) }),
+    }));
+    model.procs.push({ pid: r.value, regions, exitsAt: null });
+  }
+  toString = () => `thread_${this.exec ? "exec" : "fork"}(${this.proc}, by ${this.by})`;
+}
+
+const threadArbs = [
+  fc.tuple(fc.nat(7), fc.nat(3)).map(([p, b]) => new ThreadCmd(p, b)),
+  fc
+    .tuple(
+      fc.nat(7),
+      fc.nat(7),
+      fc.nat(63),
+      fc.integer({ min: 1, max: 40 }),
+      fc.boolean(),
+      fc.nat(3),
+    )
+    .map(([p, r, f, c, w, b]) => new ThreadAccessCmd(p, r, f, c, w, b)),
+  fc
+    .tuple(
+      fc.nat(7),
+      fc.nat(3),
+      fc.constantFrom("thread" as const, "exit" as const, "kill" as const),
+    )
+    .map(([p, b, how]) => new ThreadExitCmd(p, b, how)),
+  fc.tuple(fc.nat(7), fc.nat(3), fc.boolean()).map(([p, b, e]) => new ThreadForkExecCmd(p, b, e)),
+];
+
 /**
  * Every command, with small arguments so that sequences interact. Accesses,
  * mappings and forks are listed several times: fast-check picks uniformly
@@ -1250,6 +1401,9 @@ export const allCommands = [
   fc
     .tuple(fc.nat(7), fc.nat(7), fc.nat(63), fc.integer({ min: 1, max: 40 }), fc.boolean())
     .map(([p, r, f, c, w]) => new PopulateCmd(p, r, f, c, w)),
+  ...threadArbs,
+  threadArbs[0]!,
+  threadArbs[1]!,
 ];
 
 /**
@@ -1308,6 +1462,7 @@ export function runCheckedStats(
   for (const p of model.procs) real.m.exit(p.pid, 0);
   for (const task of [...real.m.tasks.values()]) if (task.isZombie) real.m.wait(task.pid);
   assertInvariants(real.m);
+  assertThreadGroups(real.m);
   // The idle shells never swap: once the test processes are gone no slot is
   // held but by the tmpfs file's swapped pages (with their swap-cache pages).
   // (Unless reclaim ran: then it may have swapped the shells' own pages out,
@@ -1357,6 +1512,12 @@ export class ShmemSwapWatch {
   }
 }
 
+/** The thread groups' invariants (thread.ts checkThreadGroups), beside checkInvariants. */
+export function assertThreadGroups(m: Machine): void {
+  const wrong = checkThreadGroups(m.tasks);
+  if (wrong.length > 0) throw new Error(`thread groups: ${wrong.join("; ")}`);
+}
+
 /** Wraps each command so the invariants are asserted right after it (and shmem swap counted). */
 function* wrapChecks(
   cmds: Iterable<fc.Command<Model, Real>>,
@@ -1368,6 +1529,7 @@ function* wrapChecks(
       run: (model, real) => {
         cmd.run(model, real);
         assertInvariants(real.m);
+        assertThreadGroups(real.m);
         shmem.step(real.m);
       },
       toString: () => cmd.toString(),

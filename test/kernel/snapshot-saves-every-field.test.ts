@@ -97,9 +97,12 @@ const KNOWN: Record<string, readonly string[]> = {
   SwapArea: ["path", "pages", "priority", "kind", "counts", "data", "cache", "inuse", "cursor"],
   // SwapHeaders (swapon.ts): bySeed is the image's swapHeaders rows.
   SwapHeaders: ["bySeed"],
-  // exitSignal is a constant (SIGCHLD).
+  // exitSignal is a constant (SIGCHLD). tgid and group: a thread's image
+  // names its group, a leader's carries its ThreadGroup (saveThread).
   Task: [
     "pid",
+    "tgid",
+    "group",
     "ppid",
     "pgrp",
     "session",
@@ -125,7 +128,7 @@ const KNOWN: Record<string, readonly string[]> = {
     "vforkSavedState",
     "vforkPausedNs",
   ],
-  // users (mm_users) is not saved: a load counts the tasks using the mm (a vfork child names its parent's).
+  // users (mm_users) is not saved: a load counts the tasks using the mm (a thread's leader's, linkThreads; a vfork child names its parent's).
   Mm: [
     "vmas",
     "pt",

@@ -19,6 +19,7 @@ import fc from "fast-check";
 import { assertInvariants } from "../../src/kernel/invariants.js";
 import {
   allCommands,
+  assertThreadGroups,
   type Model,
   pressureCommands,
   type Real,
@@ -82,7 +83,10 @@ function* checkedEvery(
       run: (model, real) => {
         cmd.run(model, real);
         operations++;
-        if (++step % CHECK_EVERY === 0) assertInvariants(real.m);
+        if (++step % CHECK_EVERY === 0) {
+          assertInvariants(real.m);
+          assertThreadGroups(real.m);
+        }
         watch?.step(real.m);
       },
       toString: () => cmd.toString(),
@@ -103,6 +107,7 @@ function runSequence(cmds: Iterable<fc.Command<Model, Real>>): void {
   for (const p of model.procs) real.m.exit(p.pid, 0);
   for (const task of [...real.m.tasks.values()]) if (task.isZombie) real.m.wait(task.pid);
   assertInvariants(real.m);
+  assertThreadGroups(real.m);
 }
 
 function main(): number {

@@ -84,12 +84,15 @@ function fileEntry(m: Machine, path: readonly string[], file: ProcFile): ProcEnt
 
 /**
  * The byte ranges of a binary file that may hold non-zero bytes: for
- * /proc/PID/pagemap the entries of the process's VMAs, for the others the
- * whole file.
+ * /proc/PID/pagemap (and /proc/PID/task/TID/pagemap) the entries of the
+ * process's VMAs, for the others the whole file.
  */
 function binaryRanges(m: Machine, path: readonly string[], file: BinaryFile): [number, number][] {
-  if (path.length === 2 && path[1] === "pagemap") {
-    const mm = m.tasks.get(Number(path[0]))?.mm ?? null;
+  // PID/pagemap, or PID/task/TID/pagemap: the thread's view of the same mm.
+  const task =
+    path.length === 2 ? path[0] : path.length === 4 && path[1] === "task" ? path[2] : null;
+  if (task != null && path[path.length - 1] === "pagemap") {
+    const mm = m.tasks.get(Number(task))?.mm ?? null;
     if (mm === null) return [];
     return mm.vmas
       .map((v): [number, number] => [

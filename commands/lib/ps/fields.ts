@@ -8,6 +8,7 @@ import { totalramPages } from "../../../fs/proc/meminfo.js";
 import { rollupStats, type TableMemo } from "../../../fs/proc/task-mmu.js";
 import type { Machine } from "../../../src/kernel/machine.js";
 import type { Task } from "../../../src/kernel/task.js";
+import { threadCount } from "../../../src/kernel/thread.js";
 
 /** What a field reads from a process. */
 export interface PsRow {
@@ -54,7 +55,13 @@ const right = (head: string, width: number, value: PsField["value"]): PsField =>
   value,
 });
 
-const PID = right("PID", 5, (r) => String(r.task.pid));
+/** A thread's row shows its group's PID; LWP, SPID and TID its own. */
+const PID = right("PID", 5, (r) => String(r.task.tgid));
+const LWP = right("LWP", 5, (r) => String(r.task.pid));
+const SPID = right("SPID", 5, (r) => String(r.task.pid));
+const NLWP = right("NLWP", 4, (r) => String(threadCount(r.m.tasks, r.task)));
+/** STAT: the state, and `l` for a multi-threaded process (procps's pr_stat). */
+const stat = (r: PsRow): string => r.task.state + (threadCount(r.m.tasks, r.task) > 1 ? "l" : "");
 const ARGS = left("COMMAND", 27, args, true);
 const CMD = left("CMD", 27, args, true);
 const USER = left("USER", 8, () => "root");
@@ -65,7 +72,7 @@ export const FIELDS: Readonly<Record<string, PsField>> = {
   ppid: right("PPID", 5, (r) => String(r.task.ppid)),
   pgid: right("PGID", 5, (r) => String(r.task.pgrp)),
   sid: right("SID", 5, (r) => String(r.task.session)),
-  stat: left("STAT", 4, (r) => r.task.state),
+  stat: left("STAT", 4, stat),
   s: left("S", 1, (r) => r.task.state),
   state: left("S", 1, (r) => r.task.state),
   vsz: right("VSZ", 6, (r) => String(vszKb(r))),
@@ -77,6 +84,11 @@ export const FIELDS: Readonly<Record<string, PsField>> = {
   args: ARGS,
   command: ARGS,
   cmd: CMD,
+  lwp: LWP,
+  spid: SPID,
+  tid: right("TID", 5, (r) => String(r.task.pid)),
+  nlwp: NLWP,
+  thcount: right("THCNT", 5, (r) => String(threadCount(r.m.tasks, r.task))),
   user: USER,
   euser: USER,
   uid: right("UID", 5, () => "0"),
@@ -94,17 +106,38 @@ export const FIELDS: Readonly<Record<string, PsField>> = {
   start: right("STARTED", 8, (r) => started(r).join(":")),
 };
 
+const UID = left("UID", 8, () => "root");
+const C = right("C", 2, () => "0");
+
 /** `ps -ef`: procps's "-f" format. */
 export const FULL_FORMAT: readonly PsField[] = [
-  left("UID", 8, () => "root"),
+  UID,
   PID,
   FIELDS.ppid!,
-  right("C", 2, () => "0"),
+  C,
   FIELDS.stime!,
   FIELDS.tname!,
   FIELDS.time!,
   CMD,
 ];
+
+/**
+ * A format with the thread columns `ps -L` or `ps -T` adds, where procps's
+ * generate_sysv_list and BSD lists put them (checked against procps-ng
+ * 4.0.2): SPID right after PID; LWP after PPID where the format has it
+ * (-f: `UID PID PPID LWP C NLWP`), else after PID; NLWP after C or %CPU.
+ */
+export function withThreadColumns(format: readonly PsField[], kind: "L" | "T"): PsField[] {
+  const after = kind === "L" && format.includes(FIELDS.ppid!) ? FIELDS.ppid! : PID;
+  const out: PsField[] = [];
+  for (const f of format) {
+    out.push(f);
+    if (f === after) out.push(kind === "L" ? LWP : SPID);
+    if (kind === "L" && f === C) out.push(NLWP);
+    if (kind === "L" && f === FIELDS["%cpu"]) out.push(NLWP);
+  }
+  return out;
+}
 
 /** `ps aux`: procps's BSD "u" format. */
 export const USER_FORMAT: readonly PsField[] = [
