@@ -272,7 +272,7 @@ export class PhysMem {
       (f & KIND_MASK) === KIND_FREE ||
       f & (PG_RESERVED | PG_CACHED | PG_SWAPCACHE) ||
       this.mapcounts[pfn] !== 0 ||
-      this.entire[pfn >>> BLOCK_ORDER] !== 0
+      this.entireOfFrame(pfn) !== 0
     )
       this.badFree(pfn); // out of line: free() is inlined into the zap loops
     this.flags[pfn] = KIND_FREE;
@@ -438,8 +438,7 @@ export class PhysMem {
   mapcountOf(pfn: number): number {
     const c = this.mapcounts[pfn]!;
     return (
-      (c === MAPCOUNT_SATURATED ? this.mapcountOverflow.get(pfn)! : c) +
-      this.entire[pfn >>> BLOCK_ORDER]!
+      (c === MAPCOUNT_SATURATED ? this.mapcountOverflow.get(pfn)! : c) + this.entireOfFrame(pfn)
     );
   }
 
@@ -454,7 +453,7 @@ export class PhysMem {
     const c = this.mapcounts[pfn]!;
     if (c < MAPCOUNT_SATURATED - 1) {
       this.mapcounts[pfn] = c + 1;
-      return c + 1 + this.entire[pfn >>> BLOCK_ORDER]!;
+      return c + 1 + this.entireOfFrame(pfn);
     }
     return this.addMapcountSlow(pfn, 1);
   }
@@ -464,7 +463,7 @@ export class PhysMem {
     const c = this.mapcounts[pfn]!;
     if (c !== MAPCOUNT_SATURATED && c !== 0) {
       this.mapcounts[pfn] = c - 1;
-      return c - 1 + this.entire[pfn >>> BLOCK_ORDER]!;
+      return c - 1 + this.entireOfFrame(pfn);
     }
     return this.addMapcountSlow(pfn, -1);
   }
@@ -477,7 +476,7 @@ export class PhysMem {
   private addMapcountSlow(pfn: number, delta: number): number {
     const own = this.ownMapcount(pfn) + delta;
     if (own < 0) panic(`mapcount of pfn ${pfn} below zero`);
-    return this.setMapcount(pfn, own) + this.entire[pfn >>> BLOCK_ORDER]!;
+    return this.setMapcount(pfn, own) + this.entireOfFrame(pfn);
   }
 
   /** Sets a frame's own map count (restore, a PMD split, and the saturated range). Returns it. */
@@ -490,6 +489,15 @@ export class PhysMem {
       this.mapcountOverflow.delete(pfn);
     }
     return count;
+  }
+
+  /**
+   * The entire mapcount of the block holding `pfn`: 0 without a look at the
+   * block while no folio is PMD-mapped (the 4 KiB paths read it per page;
+   * one field test is cheaper than the typed-array read, PERFORMANCE.md).
+   */
+  private entireOfFrame(pfn: number): number {
+    return this.pmdMappedAnon + this.pmdMappedShmem === 0 ? 0 : this.entire[pfn >>> BLOCK_ORDER]!;
   }
 
   /** The entire mapcount (PMD mappings) of the PMD-sized folio at `head`. */
@@ -575,7 +583,7 @@ export class PhysMem {
   anonExclusive(pfn: number): boolean {
     if (this.flags[pfn]! & PG_ANON_EXCLUSIVE) return true;
     return (
-      this.entire[pfn >>> BLOCK_ORDER] !== 0 &&
+      this.entireOfFrame(pfn) !== 0 &&
       (this.flags[pfn - (pfn % BLOCK_FRAMES)]! & PG_ANON_EXCLUSIVE) !== 0
     );
   }
