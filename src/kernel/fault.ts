@@ -257,22 +257,25 @@ const HUGE_CODES = [ZERO_PAGE, NEW_PAGE, REUSE, ZERO_COPY, -1, FILE_READ, SHARED
 /** A fault on a none PTE: a huge PMD where one may go (create_huge_pmd), else the VMA's own fault. */
 function noPage(vmf: VmFault): number {
   const { k, vma, who } = vmf;
-  if (thpPolicyAllows(k, vma)) {
-    const huge = doHugePmdAnonymousPage(k, who.mm, vma, vmf.vpn, vmf.write, who.pid);
-    if (huge !== HUGE_FALLBACK) {
-      vmf.mapped = PTRS_PER_PTE;
-      return HUGE_CODES[huge]!;
-    }
-  } else if (vma.file?.shmem) {
-    // shmem THP (huge-memory.ts): a read maps as vm_page_prot, a write writable and dirty
-    const bits = vmf.write ? PTE_PRESENT | PTE_WRITE | PTE_DIRTY | softDirty(k) : readBits(k, vma);
-    const huge = shmemHugeFault(k, who.mm, vma, vmf.vpn, bits);
-    if (huge !== HUGE_FALLBACK) {
-      vmf.mapped = PTRS_PER_PTE;
-      return HUGE_CODES[huge]!;
-    }
+  let huge = HUGE_FALLBACK;
+  if (thpPolicyAllows(k, vma))
+    huge = doHugePmdAnonymousPage(k, who.mm, vma, vmf.vpn, vmf.write, who.pid);
+  else if (vma.file?.shmem) huge = shmemNoPage(vmf);
+  if (huge !== HUGE_FALLBACK) {
+    vmf.mapped = PTRS_PER_PTE;
+    return HUGE_CODES[huge]!;
   }
   return vmaOps(vma).fault(vmf);
+}
+
+/**
+ * shmem THP (huge-memory.ts): a read maps as vm_page_prot, a write writable
+ * and dirty. Out of line: noPage is inlined into every fault (PERFORMANCE.md).
+ */
+function shmemNoPage(vmf: VmFault): number {
+  const { k, vma } = vmf;
+  const bits = vmf.write ? PTE_PRESENT | PTE_WRITE | PTE_DIRTY | softDirty(k) : readBits(k, vma);
+  return shmemHugeFault(k, vmf.who.mm, vma, vmf.vpn, bits);
 }
 
 /** A write to a present write-protected entry: under a huge PMD first do_huge_pmd_wp_page. */
@@ -329,6 +332,18 @@ function newAnonPage(vmf: VmFault, word: number): number {
 const writableDirty = (k: Kernel, vma: Vma): number =>
   vma.flags & VM_WRITE ? PTE_PRESENT | PTE_WRITE | PTE_DIRTY | softDirty(k) : PTE_PRESENT;
 
+/**
+ * mTHP sizes (huge-memory.ts): a folio of 16 kB … 1 MiB mapped by its PTEs
+ * at once; false when none could be (a 4 KiB page then). Out of line, as
+ * shmemNoPage.
+ */
+function mthpNoPage(vmf: VmFault): boolean {
+  const { k, vma } = vmf;
+  const nr = mthpAnonymousPage(k, vmf.who.mm, vma, vmf.vpn, writableDirty(k, vma));
+  if (nr > 0) vmf.mapped = nr;
+  return nr > 0;
+}
+
 /** do_anonymous_page: the zero page for a read (mainline), else a new zeroed page. */
 function doAnonymousPage(vmf: VmFault): number {
   const { k, vma } = vmf;
@@ -337,14 +352,7 @@ function doAnonymousPage(vmf: VmFault): number {
     vmf.who.mm.pt.install(vmf.vpn, mkPte(ZERO_PFN, PTE_PRESENT));
     return ZERO_PAGE;
   }
-  if (k.thp.mthpOn) {
-    // mTHP sizes (huge-memory.ts): a folio of 16 kB … 1 MiB mapped by its PTEs at once
-    const nr = mthpAnonymousPage(k, vmf.who.mm, vma, vmf.vpn, writableDirty(k, vma));
-    if (nr > 0) {
-      vmf.mapped = nr;
-      return NEW_PAGE;
-    }
-  }
+  if (k.thp.mthpOn && mthpNoPage(vmf)) return NEW_PAGE;
   const pfn = newAnonPage(vmf, 0);
   if (pfn < 0) return VM_FAULT_OOM;
   mapPage(vmf, vmf.vpn, pfn, writableDirty(k, vma));

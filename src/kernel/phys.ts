@@ -240,16 +240,14 @@ export class PhysMem {
    * Returns -1 when no frame is free (the caller decides: OOM kill or ENOMEM).
    */
   alloc(kind: number, word: number): number {
-    let pfn = -1;
+    let pfn: number;
     let bumped = false;
-    // Entries whose frame is in use were taken by allocLarge: skip them.
-    while (this.freeTop > 0) {
-      const top = this.freeStack[--this.freeTop]!;
-      if ((this.flags[top]! & KIND_MASK) === KIND_FREE) {
-        pfn = top;
-        break;
-      }
-    }
+    // While the stack holds no stale entry (allocLarge's, header comment), its
+    // top is a free frame: popped without a look at its flags. This function
+    // is inlined into the fault path, so it stays small (see PERFORMANCE.md).
+    if (this.freeTop > 0 && this.freeTop === this.freeOnStack())
+      pfn = this.freeStack[--this.freeTop]!;
+    else pfn = this.popLiveFree();
     if (pfn < 0) {
       if (this.bump >= this.nrFrames) return -1;
       pfn = this.bump++;
@@ -270,11 +268,13 @@ export class PhysMem {
   /** Returns a frame to the free pool. The frame must be unmapped and uncached. */
   free(pfn: number): void {
     const f = this.flags[pfn]!;
-    if ((f & KIND_MASK) === KIND_FREE) panic(`double free of pfn ${pfn}`);
-    if (f & (PG_RESERVED | PG_CACHED | PG_SWAPCACHE))
-      panic(`freeing pfn ${pfn} that is still held`);
-    if (this.mapcounts[pfn] !== 0 || this.entire[pfn >>> BLOCK_ORDER] !== 0)
-      panic(`freeing pfn ${pfn} with mapcount ${this.mapcountOf(pfn)}`);
+    if (
+      (f & KIND_MASK) === KIND_FREE ||
+      f & (PG_RESERVED | PG_CACHED | PG_SWAPCACHE) ||
+      this.mapcounts[pfn] !== 0 ||
+      this.entireOfFrame(pfn) !== 0
+    )
+      this.badFree(pfn); // out of line: free() is inlined into the zap loops
     this.flags[pfn] = KIND_FREE;
     this.content[pfn] = 0;
     // Only a written stamp needs clearing: storing 0 over an implicit place would
@@ -284,6 +284,28 @@ export class PhysMem {
     this.nrFree++;
     this.blockUsed[pfn >>> BLOCK_ORDER]!--;
     this.vm.pgfree++;
+  }
+
+  /** Why free(pfn) may not free the frame: panics. */
+  private badFree(pfn: number): never {
+    const f = this.flags[pfn]!;
+    if ((f & KIND_MASK) === KIND_FREE) panic(`double free of pfn ${pfn}`);
+    if (f & (PG_RESERVED | PG_CACHED | PG_SWAPCACHE))
+      panic(`freeing pfn ${pfn} that is still held`);
+    panic(`freeing pfn ${pfn} with mapcount ${this.mapcountOf(pfn)}`);
+  }
+
+  /**
+   * Pops the free stack's topmost live entry, skipping the stale ones
+   * allocLarge left (their frames are in use). Returns -1 when the stack
+   * holds none.
+   */
+  private popLiveFree(): number {
+    while (this.freeTop > 0) {
+      const top = this.freeStack[--this.freeTop]!;
+      if ((this.flags[top]! & KIND_MASK) === KIND_FREE) return top;
+    }
+    return -1;
   }
 
   /** Puts a free frame on the free stack (nrFree already counts it). */
@@ -416,8 +438,7 @@ export class PhysMem {
   mapcountOf(pfn: number): number {
     const c = this.mapcounts[pfn]!;
     return (
-      (c === MAPCOUNT_SATURATED ? this.mapcountOverflow.get(pfn)! : c) +
-      this.entire[pfn >>> BLOCK_ORDER]!
+      (c === MAPCOUNT_SATURATED ? this.mapcountOverflow.get(pfn)! : c) + this.entireOfFrame(pfn)
     );
   }
 
@@ -432,20 +453,30 @@ export class PhysMem {
     const c = this.mapcounts[pfn]!;
     if (c < MAPCOUNT_SATURATED - 1) {
       this.mapcounts[pfn] = c + 1;
-      return c + 1 + this.entire[pfn >>> BLOCK_ORDER]!;
+      return c + 1 + this.entireOfFrame(pfn);
     }
-    return this.setMapcount(pfn, this.ownMapcount(pfn) + 1) + this.entire[pfn >>> BLOCK_ORDER]!;
+    return this.addMapcountSlow(pfn, 1);
   }
 
   /** One PTE fewer maps the frame; returns its new total count (mapcountOf). */
   decMapcount(pfn: number): number {
     const c = this.mapcounts[pfn]!;
-    if (c !== MAPCOUNT_SATURATED) {
-      if (c === 0) panic(`mapcount of pfn ${pfn} below zero`);
+    if (c !== MAPCOUNT_SATURATED && c !== 0) {
       this.mapcounts[pfn] = c - 1;
-      return c - 1 + this.entire[pfn >>> BLOCK_ORDER]!;
+      return c - 1 + this.entireOfFrame(pfn);
     }
-    return this.setMapcount(pfn, this.ownMapcount(pfn) - 1) + this.entire[pfn >>> BLOCK_ORDER]!;
+    return this.addMapcountSlow(pfn, -1);
+  }
+
+  /**
+   * incMapcount and decMapcount outside their common case (a saturated
+   * count, or a count going below zero): kept out of line so that those
+   * two stay small enough to be inlined into the fault, fork and zap loops.
+   */
+  private addMapcountSlow(pfn: number, delta: number): number {
+    const own = this.ownMapcount(pfn) + delta;
+    if (own < 0) panic(`mapcount of pfn ${pfn} below zero`);
+    return this.setMapcount(pfn, own) + this.entireOfFrame(pfn);
   }
 
   /** Sets a frame's own map count (restore, a PMD split, and the saturated range). Returns it. */
@@ -458,6 +489,15 @@ export class PhysMem {
       this.mapcountOverflow.delete(pfn);
     }
     return count;
+  }
+
+  /**
+   * The entire mapcount of the block holding `pfn`: 0 without a look at the
+   * block while no folio is PMD-mapped (the 4 KiB paths read it per page;
+   * one field test is cheaper than the typed-array read, PERFORMANCE.md).
+   */
+  private entireOfFrame(pfn: number): number {
+    return this.pmdMappedAnon + this.pmdMappedShmem === 0 ? 0 : this.entire[pfn >>> BLOCK_ORDER]!;
   }
 
   /** The entire mapcount (PMD mappings) of the PMD-sized folio at `head`. */
@@ -543,7 +583,7 @@ export class PhysMem {
   anonExclusive(pfn: number): boolean {
     if (this.flags[pfn]! & PG_ANON_EXCLUSIVE) return true;
     return (
-      this.entire[pfn >>> BLOCK_ORDER] !== 0 &&
+      this.entireOfFrame(pfn) !== 0 &&
       (this.flags[pfn - (pfn % BLOCK_FRAMES)]! & PG_ANON_EXCLUSIVE) !== 0
     );
   }
