@@ -93,6 +93,7 @@ import {
   sysSwapon,
 } from "./swapon.js";
 import { type Action, Task } from "./task.js";
+import { createThread, deThread, endOtherThreads, exitThread, forkedFromThread } from "./thread.js";
 import {
   MAP_STACK_VM_FLAGS,
   mmSharers,
@@ -103,7 +104,6 @@ import {
   vforkWait,
   vforkWaiting,
 } from "./vfork.js";
-import { createThread, deThread, endOtherThreads, exitThread, forkedFromThread } from "./thread.js";
 import type { Inode, Vfs } from "./vfs.js";
 
 export const LOGIN_SHELL_PID = 2;
