@@ -294,16 +294,16 @@ $<HTMLInputElement>("cast-file").addEventListener("change", async (event) => {
 // ---- programs read at their first exec --------------------------------------------------------
 
 /**
- * python3, perl, redis-server and nginx (data/programs/NAME.json): each
+ * python3, perl, redis-server and nginx (src/kernel/programs/NAME.json): each
  * image is a chunk of its own, fetched once the page has started, not part
  * of its first load; the kernel finds them registered when they are exec'd
  * (until they have arrived, exec of one fails with ENOEXEC).
  */
 const PROGRAM_IMAGES: readonly (() => Promise<{ default: unknown }>)[] = [
-  () => import("../data/programs/python3.json", { with: { type: "json" } }),
-  () => import("../data/programs/perl.json", { with: { type: "json" } }),
-  () => import("../data/programs/redis-server.json", { with: { type: "json" } }),
-  () => import("../data/programs/nginx.json", { with: { type: "json" } }),
+  () => import("../src/kernel/programs/python3.json", { with: { type: "json" } }),
+  () => import("../src/kernel/programs/perl.json", { with: { type: "json" } }),
+  () => import("../src/kernel/programs/redis-server.json", { with: { type: "json" } }),
+  () => import("../src/kernel/programs/nginx.json", { with: { type: "json" } }),
 ];
 let programImages: Promise<unknown> = Promise.resolve();
 

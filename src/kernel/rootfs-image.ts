@@ -217,7 +217,7 @@ export interface RootLayout {
 }
 
 /**
- * A program whose image is data of its own (data/programs/NAME.json, the
+ * A program whose image is data of its own (src/kernel/programs/NAME.json, the
  * same ProgramSpec), read when it is first exec'd rather than with the
  * kernel: what every start-up loads stays small. The root image names it.
  */
@@ -277,7 +277,7 @@ export const LAZY_PROGRAMS: readonly LazyProgram[] = IMAGE.lazyPrograms;
 
 /**
  * Where a lazy program's data comes from: the host's reader (the binary
- * reads data/programs/NAME.json, src/shell/host.ts; the page imports it as
+ * reads src/kernel/programs/NAME.json, src/shell/host.ts; the page imports it as
  * a chunk of its own, web/main.ts), returning the parsed JSON or undefined.
  * The kernel does no I/O itself: without a source, only the images already
  * registered can be exec'd.
@@ -292,7 +292,7 @@ export function setProgramImageSource(source: ProgramImageSource | undefined): v
   imageSource = source;
 }
 
-/** Adds a lazy program's image (data/programs/NAME.json, parsed); a wrong shape throws. */
+/** Adds a lazy program's image (src/kernel/programs/NAME.json, parsed); a wrong shape throws. */
 export function registerProgramImage(data: unknown): ProgramSpec {
   const spec = data as ProgramSpec;
   const known = LAZY_PROGRAMS.find((p) => p.name === spec?.name);
@@ -303,7 +303,7 @@ export function registerProgramImage(data: unknown): ProgramSpec {
     !Array.isArray(spec.resident)
   )
     throw new Error(
-      "data/programs: not a program image of the root image (regenerate: test/rootfs/capture.sh gen)",
+      "src/kernel/programs: not a program image of the root image (regenerate: test/rootfs/capture.sh gen)",
     );
   loadedImages.set(spec.name, spec);
   return spec;

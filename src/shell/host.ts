@@ -90,7 +90,7 @@ export const nodeHost: HostFs = {
 };
 
 /**
- * data/programs/: the images of the programs read at their first exec
+ * src/kernel/programs/: the images of the programs read at their first exec
  * (python3, perl, redis-server, nginx; see rootfs-image.ts), found above
  * this module wherever it runs from (src/shell/ under the tests,
  * dist/bin/ or dist/bin/chunks/ in the binary).
@@ -98,7 +98,7 @@ export const nodeHost: HostFs = {
 function programImageDir(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let up = 0; up < 5; up++, dir = dirname(dir)) {
-    const candidate = join(dir, "data", "programs");
+    const candidate = join(dir, "src", "kernel", "programs");
     const found = attempt(() => statSync(candidate).isDirectory());
     if (found.ok && found.value) return candidate;
   }

@@ -33,7 +33,7 @@ function ownFigures(smaps: string): Map<string, string> {
 }
 
 const captured = capturedPrograms.filter(({ spec }) => spec.parent === undefined);
-/** The programs whose image is read at their first exec (data/programs/NAME.json). */
+/** The programs whose image is read at their first exec (src/kernel/programs/NAME.json). */
 const lazy = new Set(LAZY_PROGRAMS.map((p) => p.name));
 
 /** maps with the inode column blanked (a shared anonymous zone's inode is the kernel's own). */
@@ -100,7 +100,7 @@ describe("exec of a program read at its first exec builds what Linux built (issu
     },
   );
 
-  test("the four are not in the root image every start-up loads, and are in data/programs", () => {
+  test("the four are not in the root image every start-up loads, and are in src/kernel/programs", () => {
     expect([...lazy].sort()).toEqual(["nginx", "perl", "python3", "redis-server"]);
     for (const name of lazy)
       expect(

@@ -498,7 +498,7 @@ class ExecCmd extends Cmd {
 }
 
 // ---- issue 14 (t-programs): exec of the programs read at their first exec ----
-/** Their images come from data/programs through the test reader. */
+/** Their images come from src/kernel/programs through the test reader. */
 const LAZY_EXECS = [
   ["/usr/bin/redis-server", ["redis-server", "--port", "0"]],
   ["/usr/sbin/nginx", ["nginx", "-c", "/etc/nginx/cowsh.conf"]],

@@ -42,7 +42,7 @@ WINSIZE = (24, 80)
 #   stdin "pipe": fd 0 is a pipe kept open (never written), fds 1,2 the pty
 #   mode "idle": captured untraced once blocked; "exit": captured at the entry
 #   of exit_group (ptrace syscall stop)
-#   lazy: the image goes to data/programs/NAME.json, read at the first exec,
+#   lazy: the image goes to src/kernel/programs/NAME.json, read at the first exec,
 #   not into src/kernel/rootfs-image.json, which every start-up loads
 PROGRAMS = [
     dict(name="sleep", exe="/usr/bin/sleep", argv=["sleep", "1000"], stdin="pty", mode="idle"),

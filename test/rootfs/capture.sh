@@ -28,5 +28,5 @@ if [[ "${1:-}" != gen ]]; then export ROOTFS_RESTAT=1; fi
 "$py" "$here/capture.py" gen
 cd "$root"
 # gen.py writes compact JSON; Biome formats it (and the fixtures' JSON files)
-npx biome format --write src/kernel/rootfs-image.json data/programs test/rootfs >/dev/null
-echo "capture.sh: wrote src/kernel/rootfs-image.json, data/programs/, test/rootfs/captured.json and test/rootfs/fixtures/"
+npx biome format --write src/kernel/rootfs-image.json src/kernel/programs test/rootfs >/dev/null
+echo "capture.sh: wrote src/kernel/rootfs-image.json, src/kernel/programs/, test/rootfs/captured.json and test/rootfs/fixtures/"

@@ -130,7 +130,7 @@ export const CAPTURES = typed(json);
 
 /**
  * Each captured program: the kernel's record (`spec`, from the root image or,
- * for a lazy program, its data/programs file) and the tests' own figures
+ * for a lazy program, its src/kernel/programs file) and the tests' own figures
  * (`capture`).
  */
 export const capturedPrograms: readonly {

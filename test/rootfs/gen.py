@@ -21,7 +21,7 @@ OUT = os.environ.get("ROOTFS_IMAGE", os.path.normpath(
 TEST_OUT = os.environ.get("ROOTFS_CAPTURED", os.path.join(HERE, "captured.json"))
 # one file per program of the lazily loaded kind (see `lazy` in capture.py)
 LAZY_DIR = os.environ.get("ROOTFS_PROGRAMS", os.path.normpath(
-    os.path.join(HERE, "..", "..", "data", "programs")))
+    os.path.join(HERE, "..", "..", "src", "kernel", "programs")))
 PAGE = 4096
 
 
@@ -515,7 +515,7 @@ def write_json(machine, files, links, absent, programs, layout):
         "symlinks": [[k, links[k]] for k in sorted(links)],
         "files": [],
         "programs": [],
-        # programs whose image is a file of its own (data/programs/NAME.json),
+        # programs whose image is a file of its own (src/kernel/programs/NAME.json),
         # read when the program is first exec'd: name, path and argv only
         "lazyPrograms": [],
     }
