@@ -36,10 +36,10 @@ const BROWSER_TEST_MS = 120_000;
 /** The size budget of docs/WEB.md, in bytes. */
 const BUDGET = {
   /** The page's script as served (minified), and gzipped. */
-  entry: 1_000_000,
-  entryGzip: 280_000,
+  entry: 1_100_000,
+  entryGzip: 310_000,
   /** Everything the page loads before its first prompt: HTML, CSS and the script, gzipped. */
-  firstLoadGzip: 290_000,
+  firstLoadGzip: 320_000,
 };
 
 let outDir = "";
