@@ -33,7 +33,12 @@ export interface LexState {
   i: number;
   /** Maps an offset in `src` to an error (adds the line number, shifts nested sources). */
   readonly errorAt: (pos: number, message: string, incomplete: boolean) => ParseError;
+  /** `${NAME OP WORD}`s open around the cursor (lexBraced): bounded, so deep nesting fails instead of overflowing the stack. */
+  braces?: number;
 }
+
+/** How deeply `${NAME OP WORD}`s may nest before the lexer reports a syntax error. */
+const MAX_BRACE_NESTING = 200;
 
 /** What the lexer needs from the parser: parse a list up to `)` (after `$(`) or a whole nested source (backticks). */
 export interface LexHooks {
@@ -398,16 +403,20 @@ function lexBraced(
     return undefined;
   }
   st.i = end + op.length;
+  const depth = (st.braces ?? 0) + 1;
+  if (depth > MAX_BRACE_NESTING)
+    return st.errorAt(open, "syntax error: parameter expansions nested too deeply", false);
+  st.braces = depth;
   const slash = op.op.startsWith("/");
   const arg = lexBraceWord(st, hooks, quoted, slash, open);
-  if ("message" in arg) return arg;
-  let rep: Word | undefined;
-  if (slash && src[st.i] === "/") {
+  let rep: Word | ParseError | undefined;
+  if (!("message" in arg) && slash && src[st.i] === "/") {
     st.i++;
-    const r = lexBraceWord(st, hooks, quoted, false, open);
-    if ("message" in r) return r;
-    rep = r;
+    rep = lexBraceWord(st, hooks, quoted, false, open);
   }
+  st.braces = depth - 1;
+  if ("message" in arg) return arg;
+  if (rep !== undefined && "message" in rep) return rep;
   st.i++; // the closing brace
   addPart(b, {
     kind: "param",

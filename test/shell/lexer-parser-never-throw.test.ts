@@ -61,6 +61,15 @@ describe("never throws", () => {
   });
 });
 
+test("deeply nested parameter expansions fail cleanly instead of overflowing the stack", () => {
+  // found by "on very long inputs" (seed 2027574924): `-${a` 5,000 times threw RangeError
+  const r = parse("-${a".repeat(5000));
+  expect(r.ok).toBe(false);
+  if (!r.ok) expect(r.error.message).toContain("nested too deeply");
+  totalOn(`echo "${'${a-"'.repeat(3000)}"`);
+  expect(parse(`echo ${"${a-".repeat(50)}x${"}".repeat(50)}`).ok).toBe(true);
+});
+
 test("deep nesting fails cleanly instead of overflowing the stack", () => {
   const deep = `${"$(".repeat(100_000)}x${")".repeat(100_000)}`;
   const r = parse(deep);
