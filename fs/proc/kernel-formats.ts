@@ -42,18 +42,8 @@ const present = (row: LineRow, v: string): boolean =>
 
 /* ---- the rows, in 6.18's order (each file's superset) ---- */
 
-/**
- * An smaps block after the maps line (show_smap, __show_smap,
- * fs/proc/task_mmu.c). ProtectionKey prints only with pkeys enabled
- * (arch_pkeys_enabled) in every version.
- */
-const SMAPS: readonly LineRow[] = [
-  { label: "Size" },
-  { label: "KernelPageSize" },
-  { label: "MMUPageSize" },
-  { label: "Rss" },
-  { label: "Pss" },
-  { label: "Pss_Dirty", since: "6.0" },
+/** The lines smaps and smaps_rollup share, Shared_Clean through Locked (__show_smap, as task-mmu.ts's showSmapTail). */
+const SMAP_TAIL: readonly LineRow[] = [
   { label: "Shared_Clean" },
   { label: "Shared_Dirty" },
   { label: "Private_Clean" },
@@ -70,6 +60,21 @@ const SMAPS: readonly LineRow[] = [
   { label: "Swap" },
   { label: "SwapPss" },
   { label: "Locked" },
+];
+
+/**
+ * An smaps block after the maps line (show_smap, __show_smap,
+ * fs/proc/task_mmu.c). ProtectionKey prints only with pkeys enabled
+ * (arch_pkeys_enabled) in every version.
+ */
+const SMAPS: readonly LineRow[] = [
+  { label: "Size" },
+  { label: "KernelPageSize" },
+  { label: "MMUPageSize" },
+  { label: "Rss" },
+  { label: "Pss" },
+  { label: "Pss_Dirty", since: "6.0" },
+  ...SMAP_TAIL,
   { label: "THPeligible", since: "5.0" },
   { label: "ProtectionKey" },
   { label: "VmFlags" },
@@ -83,22 +88,7 @@ const SMAPS_ROLLUP: readonly LineRow[] = [
   { label: "Pss_Anon", since: "5.9" },
   { label: "Pss_File", since: "5.9" },
   { label: "Pss_Shmem", since: "5.9" },
-  { label: "Shared_Clean" },
-  { label: "Shared_Dirty" },
-  { label: "Private_Clean" },
-  { label: "Private_Dirty" },
-  { label: "Referenced" },
-  { label: "Anonymous" },
-  { label: "KSM", since: "6.7" },
-  { label: "LazyFree" },
-  { label: "AnonHugePages" },
-  { label: "ShmemPmdMapped" },
-  { label: "FilePmdMapped", since: "5.4" },
-  { label: "Shared_Hugetlb" },
-  { label: "Private_Hugetlb" },
-  { label: "Swap" },
-  { label: "SwapPss" },
-  { label: "Locked" },
+  ...SMAP_TAIL,
 ];
 
 /**
