@@ -261,9 +261,9 @@ export function collectMeminfo(m: Machine): Meminfo {
     ["VmallocUsed", VMALLOC_BASE_KB + kernelStackKb], // kernel stacks are vmalloc'ed (VMAP_STACK)
     ["VmallocChunk", 0],
     ["Percpu", PERCPU_KB],
-    ["AnonHugePages", (m.thp.anonThps * HPAGE_PMD_NR * PAGE_SIZE) / 1024], // NR_ANON_THPS
+    ["AnonHugePages", (m.phys.anonPmdMapped * HPAGE_PMD_NR * PAGE_SIZE) / 1024], // NR_ANON_THPS
     ["ShmemHugePages", (shmemThps(m) * HPAGE_PMD_NR * PAGE_SIZE) / 1024], // NR_SHMEM_THPS
-    ["ShmemPmdMapped", (m.thp.shmemPmdMapped * HPAGE_PMD_NR * PAGE_SIZE) / 1024], // NR_SHMEM_PMDMAPPED
+    ["ShmemPmdMapped", (m.phys.shmemPmdMapped * HPAGE_PMD_NR * PAGE_SIZE) / 1024], // NR_SHMEM_PMDMAPPED
     ["FileHugePages", 0],
     ["FilePmdMapped", 0],
     ["Balloon", 0],

@@ -131,7 +131,7 @@ export type MthpMode = (typeof MTHP_MODES)[number];
 const defaultSizes = (): Map<number, MthpMode> =>
   new Map(MTHP_ORDERS.map((o) => [o, o === HPAGE_PMD_ORDER ? "inherit" : "never"]));
 
-/** The THP settings (the folios' entire mapcounts are PhysMem's: the views below read them). */
+/** The THP settings (the folios' entire mapcounts, and NR_ANON_THPS / NR_SHMEM_PMDMAPPED, are PhysMem's). */
 export class ThpState {
   enabled: ThpEnabled;
   defrag: ThpDefrag = "madvise";
@@ -141,43 +141,16 @@ export class ThpState {
   readonly sizes: ReadonlyMap<number, MthpMode> = defaultSizes();
   /** Whether some size below the PMD's is not `never` (the fault then tries mTHP). */
   mthpOn = false;
-  /** The machine's physical memory, which keeps the entire mapcounts (read lazily: it is built after). */
-  private readonly physOf: () => PhysMem;
 
-  constructor(
-    physOf: () => PhysMem,
-    enabled: ThpEnabled = "madvise",
-    shmemEnabled: ShmemEnabled = "never",
-  ) {
-    this.physOf = physOf;
+  constructor(enabled: ThpEnabled = "madvise", shmemEnabled: ShmemEnabled = "never") {
     this.enabled = enabled;
     this.shmemEnabled = shmemEnabled;
-  }
-
-  /** Head PFN -> entire mapcount (PMD mappings), for anonymous folios mapped by a PMD somewhere. */
-  get entire(): Map<number, number> {
-    return this.physOf().entireMapcounts(false);
-  }
-
-  /** The same for shmem folios (page-cache THPs): their count is NR_SHMEM_PMDMAPPED. */
-  get shmemEntire(): Map<number, number> {
-    return this.physOf().entireMapcounts(true);
-  }
-
-  /** NR_ANON_THPS: anonymous folios some PMD maps. */
-  get anonThps(): number {
-    return this.physOf().anonPmdMapped;
   }
 
   /** hugepages-<size>kB/enabled of folio order `order` becomes `mode`. */
   setSize(order: number, mode: MthpMode): void {
     (this.sizes as Map<number, MthpMode>).set(order, mode);
     this.mthpOn = [...this.sizes].some(([o, m]) => o < HPAGE_PMD_ORDER && m !== "never");
-  }
-
-  /** NR_SHMEM_PMDMAPPED: shmem folios some PMD maps. */
-  get shmemPmdMapped(): number {
-    return this.physOf().shmemPmdMapped;
   }
 }
 

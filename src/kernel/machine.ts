@@ -205,7 +205,6 @@ export class Machine implements Kernel, Timeline {
   private constructor(config: KernelConfig, parts?: MachineParts) {
     this.config = config;
     this.thp = new ThpState(
-      () => this.phys,
       parts?.thp?.enabled ?? config.thp ?? "madvise",
       parts?.thp?.shmemEnabled ?? config.thpShmem ?? "never",
     );

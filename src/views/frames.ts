@@ -266,7 +266,7 @@ function compoundTotals(m: Machine): FrameTotals["compound"] {
   }
   return {
     thp,
-    thpPmdMapped: m.thp.anonThps,
+    thpPmdMapped: m.phys.anonPmdMapped,
     hugetlbInUse: m.hugetlb.inUse,
     hugetlbFree: m.hugetlb.free.length,
     order,

@@ -21,7 +21,7 @@ describe("the THP rows", () => {
       expect(r.fork).toBeGreaterThan(0);
     }
     // Each run's process exits: no huge page is left mapped.
-    expect(m.thp.anonThps).toBe(0);
+    expect(m.phys.anonPmdMapped).toBe(0);
   });
 
   it("procKb reads a kB field as kernel-bench.c's proc_kb does", () => {

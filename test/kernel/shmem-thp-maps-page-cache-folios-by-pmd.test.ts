@@ -290,6 +290,6 @@ read $C $A 4M
   expect(machineDigest(r.machine)).toBe(machineDigest(m));
   expect(procFiles(r.machine)).toEqual(procFiles(m));
   expect(r.machine.thp.shmemEnabled).toBe("always");
-  expect(r.machine.thp.shmemPmdMapped).toBe(2);
+  expect(r.machine.phys.shmemPmdMapped).toBe(2);
   assertInvariants(r.machine);
 });

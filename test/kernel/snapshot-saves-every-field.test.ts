@@ -61,8 +61,7 @@ const KNOWN: Record<string, readonly string[]> = {
   // files is the hugetlbfs files the VMAs map, found again from them on load.
   HugetlbPool: ["free", "total", "resv", "surplus", "files"],
   // enabled, defrag, shmemEnabled and sizes are saved (mthpOn follows sizes);
-  // physOf reads the machine's PhysMem, which keeps the entire mapcounts.
-  ThpState: ["enabled", "defrag", "shmemEnabled", "sizes", "mthpOn", "physOf"],
+  ThpState: ["enabled", "defrag", "shmemEnabled", "sizes", "mthpOn"],
   // committed and objects are recounted from the mappings on load; unchecked
   // and refused live only inside one system call; the rl* fields are
   // printk's rate limit, which starts afresh.

@@ -160,7 +160,7 @@ echo always > /sys/kernel/mm/transparent_hugepage/enabled
   if (!loaded.ok) throw new Error(loaded.problem);
   const l = loaded.machine;
   expect(l.thp.enabled).toBe("always");
-  expect([...l.thp.entire.values()]).toEqual([2, 2]);
+  expect([...l.phys.entireMapcounts(false).values()]).toEqual([2, 2]);
   for (const task of l.tasks.values())
     if (task.mm !== null)
       expect(task.mm.pt.hugeKeys()).toEqual(m.tasks.get(task.pid)!.mm!.pt.hugeKeys());
