@@ -26,6 +26,7 @@ import {
   MAP_FIXED,
   MAP_PRIVATE,
   MAP_SHARED,
+  MAP_STACK,
   MAX_MAP_COUNT,
   NSEC_PER_SEC,
   PAGE_SIZE,
@@ -95,7 +96,6 @@ import {
 import { type Action, Task } from "./task.js";
 import { createThread, deThread, endOtherThreads, exitThread, forkedFromThread } from "./thread.js";
 import {
-  MAP_STACK_VM_FLAGS,
   mmSharers,
   spawnStackBytes,
   spawnStackTouched,
@@ -835,17 +835,13 @@ export class Machine implements Kernel, Timeline {
         addr: 0,
         length: bytes,
         prot: PROT_READ | PROT_WRITE,
-        flags: MAP_PRIVATE | MAP_ANONYMOUS,
+        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, // VM_NOHUGEPAGE (6.7 and later): mmap's
         file: null,
         fileWritable: false,
         offset: 0,
       });
       if (!r.ok) return r;
       stack = r.value;
-      // MAP_STACK: do_mmap marks the new VMA VM_NOHUGEPAGE (6.7 and later).
-      const vma = this.tasks.get(shell)!.mm!.vmaAt(stack);
-      if (vma !== undefined && vma.start === stack && vma.end === stack + bytes)
-        vma.flags |= MAP_STACK_VM_FLAGS;
     }
     const child = this.vfork(shell);
     if (!child.ok) {

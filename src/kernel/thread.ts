@@ -36,9 +36,9 @@
 import type { Accessor, AccessReport } from "./access.js";
 import {
   MADV_DONTNEED,
-  MADV_NOHUGEPAGE,
   MAP_ANONYMOUS,
   MAP_PRIVATE,
+  MAP_STACK,
   PAGE_SIZE,
   PROT_NONE,
   PROT_READ,
@@ -188,14 +188,12 @@ function mapStack(h: ThreadHost, pid: number): Result<GlibcStack> {
     addr: 0,
     length: size,
     prot: PROT_NONE,
-    flags: MAP_PRIVATE | MAP_ANONYMOUS,
+    flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, // VM_NOHUGEPAGE (6.7 and later): mmap's
     file: null,
     fileWritable: false,
     offset: 0,
   });
   if (!base.ok) return failure("EAGAIN", base.detail);
-  // MAP_STACK sets VM_NOHUGEPAGE (6.7 and later): the same flag as MADV_NOHUGEPAGE.
-  h.madvise(pid, base.value, size, MADV_NOHUGEPAGE);
   const rw = h.mprotect(
     pid,
     base.value + THREAD_GUARD_BYTES,

@@ -19,7 +19,7 @@
  * the stack's top page (1 fault, scenarios 117, 118) and execs; the parent
  * munmaps the stack.
  */
-import { PAGE_SIZE, pageAlignUp, VM_NOHUGEPAGE } from "./constants.js";
+import { PAGE_SIZE, pageAlignUp } from "./constants.js";
 import type { Mm } from "./mm.js";
 import { failure, type Result } from "./result.js";
 import type { Task } from "./task.js";
@@ -97,9 +97,6 @@ export function mmSharers(table: VforkTable, mm: Mm | null): Task[] {
 export function spawnStackBytes(argc: number): number {
   return pageAlignUp(argc * 8 + 512 + 32 * 1024);
 }
-
-/** MAP_STACK's mark on the new VMA (6.7 and later: VM_NOHUGEPAGE). */
-export const MAP_STACK_VM_FLAGS = VM_NOHUGEPAGE;
 
 /** The page of the spawn stack the child touches before it execs: the top one. */
 export const spawnStackTouched = (addr: number, bytes: number): number => addr + bytes - PAGE_SIZE;
