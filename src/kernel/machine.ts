@@ -287,9 +287,23 @@ export class Machine implements Kernel, Timeline {
 
   /** A new task with the next free ID, for clone (thread.ts); EAGAIN as fork when none is left. */
   allocTask(ppid: number, comm: string, mm: Mm): Result<Task> {
-    if (this.tasks.size >= MAX_TASKS || this.nextPid >= PID_MAX)
-      return failure("EAGAIN", "too many processes");
-    return success(this.newTask(ppid, comm, mm));
+    return this.tasksFull() ?? success(this.newTask(ppid, comm, mm));
+  }
+
+  /** EAGAIN when no task can be made (the table is full, or the PIDs ran out), as fork and clone fail; else null. */
+  private tasksFull(): Result<never> | null {
+    return this.tasks.size >= MAX_TASKS || this.nextPid >= PID_MAX
+      ? failure("EAGAIN", "too many processes")
+      : null;
+  }
+
+  /** copy_process for fork and vfork: `parent`'s child on `mm`, with what a forked process inherits. */
+  private forkChild(parent: Task, mm: Mm): Task {
+    const child = this.newTask(parent.pid, parent.comm, mm);
+    child.inheritFrom(parent);
+    child.forkNoExec = true;
+    child.oomScoreAdj = parent.pid === LOGIN_SHELL_PID ? 0 : parent.oomScoreAdj;
+    return child;
   }
 
   /**
@@ -649,20 +663,13 @@ export class Machine implements Kernel, Timeline {
   fork(pid: number): Result<number> {
     const t = this.live(pid);
     if (!t.ok) return t;
-    if (this.tasks.size >= MAX_TASKS || this.nextPid >= PID_MAX)
-      return failure("EAGAIN", "too many processes");
+    const full = this.tasksFull();
+    if (full !== null) return full;
     const parent = t.value;
     const dup = dupMm(this, parent.mm);
     if (!dup.ok) return this.refused(parent, dup);
     const { mm, copied } = dup.value;
-    const child = this.newTask(parent.pid, parent.comm, mm);
-    child.argv = parent.argv;
-    child.env = parent.env;
-    child.exe = parent.exe;
-    child.pgrp = parent.pgrp;
-    child.session = parent.session;
-    child.forkNoExec = true;
-    child.oomScoreAdj = parent.pid === LOGIN_SHELL_PID ? 0 : parent.oomScoreAdj;
+    const child = this.forkChild(parent, mm);
     if (parent.tgid !== parent.pid || parent.group !== null) forkedFromThread(this, parent, child);
     this.trace?.({ kind: "fork", parent: parent.pid, child: child.pid, copied });
     return success(child.pid);
@@ -798,18 +805,11 @@ export class Machine implements Kernel, Timeline {
   vfork(pid: number): Result<number> {
     const t = this.live(pid);
     if (!t.ok) return t;
-    if (this.tasks.size >= MAX_TASKS || this.nextPid >= PID_MAX)
-      return failure("EAGAIN", "too many processes");
+    const full = this.tasksFull();
+    if (full !== null) return full;
     const parent = t.value;
     mmget(parent.mm);
-    const child = this.newTask(parent.pid, parent.comm, parent.mm);
-    child.argv = parent.argv;
-    child.env = parent.env;
-    child.exe = parent.exe;
-    child.pgrp = parent.pgrp;
-    child.session = parent.session;
-    child.forkNoExec = true;
-    child.oomScoreAdj = parent.pid === LOGIN_SHELL_PID ? 0 : parent.oomScoreAdj;
+    const child = this.forkChild(parent, parent.mm);
     vforkWait(this, parent, child);
     this.trace?.({ kind: "fork", parent: parent.pid, child: child.pid, copied: 0 });
     return success(child.pid);

@@ -93,6 +93,15 @@ export class Task {
   get isZombie(): boolean {
     return this.state === "Z";
   }
+
+  /** What a new task copies from the one it is cloned from (copy_process): argv, environment, executable, process group, session. */
+  inheritFrom(from: Task): void {
+    this.argv = from.argv;
+    this.env = from.env;
+    this.exe = from.exe;
+    this.pgrp = from.pgrp;
+    this.session = from.session;
+  }
 }
 
 /** The comm a path gives a task after exec: its basename, at most 15 characters. */

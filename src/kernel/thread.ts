@@ -156,11 +156,7 @@ export function createThread(h: ThreadHost, callerTid: number): Result<number> {
   const thread = made.value;
   mmget(caller.mm);
   thread.tgid = leader.pid;
-  thread.argv = leader.argv;
-  thread.env = leader.env;
-  thread.exe = leader.exe;
-  thread.pgrp = leader.pgrp;
-  thread.session = leader.session;
+  thread.inheritFrom(leader);
   thread.oomScoreAdj = leader.oomScoreAdj;
   thread.forkNoExec = leader.forkNoExec;
   stack.value.tid = thread.pid;
