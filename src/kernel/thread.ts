@@ -266,13 +266,18 @@ export function releaseThread(k: Kernel, table: TaskTable, task: Task): void {
     leader.group.deadMinflt += task.minflt;
     leader.group.deadMajflt += task.majflt;
   }
+  unlinkThread(k, table, task);
+  k.trace?.({ kind: "exit", pid: task.pid, status: 0 });
+}
+
+/** A thread leaves the task table at once (no zombie): its reference to the mm goes with it. */
+function unlinkThread(k: Kernel, table: TaskTable, task: Task): void {
   if (task.mm !== null) mmput(k, task.mm);
   task.mm = null;
   task.state = "Z";
   task.actions = [];
   task.wakeAt = null;
   table.tasks.delete(task.pid);
-  k.trace?.({ kind: "exit", pid: task.pid, status: 0 });
 }
 
 /**
@@ -307,12 +312,7 @@ export function deThread(k: Kernel, table: TaskTable, task: Task): Task {
     leader.comm = task.comm;
     leader.forkNoExec = task.forkNoExec;
     // The thread's reference to the mm goes; the leader's stays, for exec to drop.
-    if (task.mm !== null) mmput(k, task.mm);
-    task.mm = null;
-    task.state = "Z";
-    task.actions = [];
-    task.wakeAt = null;
-    table.tasks.delete(task.pid);
+    unlinkThread(k, table, task);
   }
   if (leader.group !== null) leader.group.stacks = [];
   return leader;
