@@ -46,7 +46,6 @@ import type { Kernel } from "./kernel.js";
 import { MM_LAYOUT_FIELDS, Mm, normalPage } from "./mm.js";
 import {
   type CopySpan,
-  PTE_WRITE,
   pteIsSwap,
   pteNone,
   ptePfn,
@@ -149,14 +148,17 @@ function copyPageRange(k: Kernel, parent: Mm, child: Mm, copiedVmas: readonly Vm
     const clean = (vma.flags & VM_SHARED) !== 0;
     parent.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
       hugePmdEntry(hkey, first, lo, hi) {
-        // copy_huge_pmd: a huge PMD lies inside one VMA, so [lo, hi) is all of it
+        // copy_huge_pmd: a huge PMD lies inside one VMA, so [lo, hi) is all
+        // of it, and no other VMA's span shares its region
         if (hkey !== key) flush();
-        key = hkey;
-        spans.push({ lo, hi, clean });
-        copyHugePmd(k, child.pt, hkey, first);
+        copyHugePmd(k, first);
         copyHugePmdFolio(phys, child, vma, first);
         copied += PTRS_PER_PTE;
-        if (cow && pteWrite(first)) parent.pt.hugeBits(hkey, 0, PTE_WRITE);
+        if (clean) {
+          // a shared mapping's copy is clean: copyPteRange copies the entries
+          key = hkey;
+          spans.push({ lo, hi, clean });
+        } else parent.pt.forkHugePmd(child.pt, hkey, cow && pteWrite(first));
         return true;
       },
       pmdEntry(span) {

@@ -125,6 +125,8 @@ interface Slot {
   table: PteTable;
   /** Accessed bits, one per entry; null means all old. */
   young: Uint32Array | null;
+  /** The table stands for one PMD entry mapping a huge page (see the header; PageTable.isHuge). */
+  huge: boolean;
 }
 
 export const regionOf = (vpn: number): number => Math.floor(vpn / PTRS_PER_PTE);
@@ -320,8 +322,15 @@ export interface CopySpan {
 
 export class PageTable {
   private readonly slots = new Map<number, Slot>();
-  /** Regions whose table stands for one PMD entry mapping a huge page (see the header). */
-  private readonly huge = new Set<number>();
+  /** How many slots are huge (Slot.huge): PMD entries mapping a huge page (see the header). */
+  private hugeCount = 0;
+  /**
+   * The slot the walk is handing to hugePmdEntry, so that forkHugePmd, which
+   * fork calls from there, need not look it up again (one Map lookup per 2 MiB
+   * is a good part of fork's cost per huge PMD). Cleared when the call returns.
+   */
+  private walkKey = -1;
+  private walkSlot: Slot | undefined;
   /**
    * A one-entry cache of the last slot found, since a fault looks up the
    * same 2 MiB table several times (Map lookups of these large keys cost
@@ -360,18 +369,20 @@ export class PageTable {
     if (first >= last) return;
     const span = new PteSpan(this);
     let at = first;
-    const visit = (key: number): void => {
+    const visit = (key: number, slot: Slot): void => {
       const base = key * PTRS_PER_PTE;
       const lo = Math.max(first, base);
       const hi = Math.min(last, base + PTRS_PER_PTE);
       if (ops.pteHole !== undefined && at < lo) ops.pteHole(at, lo);
       at = hi;
-      if (
-        ops.hugePmdEntry !== undefined &&
-        this.isHuge(key) &&
-        ops.hugePmdEntry(key, this.slots.get(key)!.table.entries[0]!, lo - base, hi - base)
-      )
-        return;
+      if (slot.huge && ops.hugePmdEntry !== undefined) {
+        this.walkKey = key;
+        this.walkSlot = slot;
+        const done = ops.hugePmdEntry(key, slot.table.entries[0]!, lo - base, hi - base);
+        this.walkKey = -1;
+        this.walkSlot = undefined;
+        if (done) return;
+      }
       span.seek(key, lo - base, hi - base);
       if (ops.pmdEntry !== undefined) ops.pmdEntry(span);
       else if (ops.pteEntry !== undefined) {
@@ -383,11 +394,18 @@ export class PageTable {
     };
     const firstKey = regionOf(first);
     const lastKey = regionOf(last - 1);
-    if (lastKey - firstKey < 4 * this.slots.size + 16) {
-      for (let key = firstKey; key <= lastKey; key++) if (this.slots.has(key)) visit(key);
+    const slots = this.slots;
+    if (lastKey - firstKey < 4 * slots.size + 16) {
+      for (let key = firstKey; key <= lastKey; key++) {
+        const slot = slots.get(key);
+        if (slot !== undefined) visit(key, slot);
+      }
     } else {
-      const keys = [...this.slots.keys()].filter((k) => k >= firstKey && k <= lastKey);
-      for (const key of keys.sort((a, b) => a - b)) visit(key);
+      const keys = [...slots.keys()].filter((k) => k >= firstKey && k <= lastKey);
+      for (const key of keys.sort((a, b) => a - b)) {
+        const slot = slots.get(key);
+        if (slot !== undefined) visit(key, slot);
+      }
     }
     if (ops.pteHole !== undefined && at < last) ops.pteHole(at, last);
   }
@@ -410,7 +428,7 @@ export class PageTable {
   slotForWrite(key: number): Slot {
     let slot = this.slot(key);
     if (slot === undefined) {
-      slot = { table: new PteTable(new Uint32Array(PTRS_PER_PTE), 1), young: null };
+      slot = { table: new PteTable(new Uint32Array(PTRS_PER_PTE), 1), young: null, huge: false };
       this.slots.set(key, slot);
       this.cachedKey = key;
       this.cachedSlot = slot;
@@ -473,23 +491,45 @@ export class PageTable {
       at = hi;
     }
     for (let i = at; i < PTRS_PER_PTE && same; i++) if (table[i] !== 0) same = false;
+    // a huge PMD lies in one VMA, which fork copies whole: the child's is huge too
+    if (slot.huge) child.hugeCount++;
     if (same) {
       slot.table.sharers++;
-      child.slots.set(key, { table: slot.table, young: null });
+      child.slots.set(key, { table: slot.table, young: null, huge: slot.huge });
       return;
     }
-    const mine = child.slotForWrite(key).table.entries;
+    const mine = child.slotForWrite(key);
+    mine.huge = slot.huge;
     for (const { lo, hi, clean } of spans) {
       const mask = clean ? ~PTE_DIRTY : ~0;
-      for (let i = lo; i < hi; i++) mine[i] = table[i]! & mask;
+      for (let i = lo; i < hi; i++) mine.table.entries[i] = table[i]! & mask;
     }
+  }
+
+  /**
+   * copy_huge_pmd's entries, for fork, after it has counted the folio's new
+   * mapping: gives `child` huge region `key`'s PMD entry, write-protecting
+   * the parent's first when `wrprotect` (a COW mapping's writable PMD). The
+   * child shares the table as it is, lazy entries and all (what
+   * copyPteRange does with a huge region copied whole, dirty bits kept),
+   * so the cost is one Map insertion, whatever the table holds. Meant to be
+   * called from the walk's hugePmdEntry for that region, whose slot it
+   * then finds without a lookup.
+   */
+  forkHugePmd(child: PageTable, key: number, wrprotect: boolean): void {
+    let slot = key === this.walkKey ? this.walkSlot! : this.slots.get(key)!;
+    if (wrprotect) slot = this.hugeBitsOf(slot, key, 0, PTE_WRITE);
+    const table = slot.table;
+    table.sharers++;
+    child.slots.set(key, { table, young: null, huge: true });
+    child.hugeCount++;
   }
 
   /** Drops region `key`'s table (free_pgtables). Its PTEs must already be zapped. */
   freeTable(key: number): void {
-    this.huge.delete(key);
     const slot = this.slots.get(key);
     if (slot === undefined) return;
+    if (slot.huge) this.hugeCount--;
     slot.table.sharers--;
     this.slots.delete(key);
     this.cachedKey = -1;
@@ -500,7 +540,7 @@ export class PageTable {
   releaseAll(): void {
     for (const slot of this.slots.values()) slot.table.sharers--;
     this.slots.clear();
-    this.huge.clear();
+    this.hugeCount = 0;
     this.cachedKey = -1;
     this.cachedSlot = undefined;
   }
@@ -520,26 +560,31 @@ export class PageTable {
     };
     for (const key of this.slots.keys()) add(key);
     for (const key of pmdEntries) add(key);
-    return this.slots.size - this.huge.size + pmds.size + puds.size;
+    return this.slots.size - this.hugeCount + pmds.size + puds.size;
   }
 
   /* ---- PMD entries mapping a huge page (huge-memory.ts) ---- */
 
   /** Whether region `key`'s table stands for one PMD entry mapping a huge page (pmd_trans_huge). */
   isHuge(key: number): boolean {
-    return this.huge.size > 0 && this.huge.has(key);
+    return this.hugeCount > 0 && this.slots.get(key)?.huge === true;
   }
 
   /** Marks region `key` (whose 512 entries are set) as one PMD entry mapping a huge page. */
   setHuge(key: number): void {
-    this.huge.add(key);
+    const slot = this.slots.get(key);
+    if (slot === undefined) throw new Error(`setHuge: region ${key} has no table`);
+    if (!slot.huge) this.hugeCount++;
+    slot.huge = true;
   }
 
   /** The PMD entry is split: region `key`'s entries stay, now in a PTE table of their own. */
   clearHuge(key: number): void {
-    this.huge.delete(key);
     const slot = this.slots.get(key);
-    if (slot !== undefined && slot.table.lazyStep >= 0) syncHuge(slot.table);
+    if (slot === undefined || !slot.huge) return;
+    slot.huge = false;
+    this.hugeCount--;
+    if (slot.table.lazyStep >= 0) syncHuge(slot.table);
   }
 
   /** The entry of huge region `key` that stands for its PMD entry (entry 0), read without syncing the others. */
@@ -554,7 +599,11 @@ export class PageTable {
    * made private to this mm first, as any write makes it.
    */
   hugeBits(key: number, set: number, clear: number): void {
-    let slot = this.slots.get(key)!;
+    this.hugeBitsOf(this.slots.get(key)!, key, set, clear);
+  }
+
+  /** hugeBits on region `key`'s slot, already found; returns the slot (its table private now). */
+  private hugeBitsOf(slot: Slot, key: number, set: number, clear: number): Slot {
     if (slot.table.sharers > 1) {
       if (slot.table.lazyStep >= 0) syncHuge(slot.table);
       slot = this.slotForWrite(key);
@@ -565,11 +614,15 @@ export class PageTable {
     e[0] = (e[0]! | set) & ~clear;
     this.cachedKey = -1;
     this.cachedSlot = undefined;
+    return slot;
   }
 
   /** The regions mapped by a huge PMD entry, ascending. */
   hugeKeys(): number[] {
-    return [...this.huge].sort((a, b) => a - b);
+    const keys: number[] = [];
+    if (this.hugeCount === 0) return keys;
+    for (const [key, slot] of this.slots) if (slot.huge) keys.push(key);
+    return keys.sort((a, b) => a - b);
   }
 
   /* ---- for the snapshot and the invariant checker, which see tables as objects ---- */
@@ -584,7 +637,7 @@ export class PageTable {
 
   /** Gives region `key` (which has no table) `table`, already counting this mm in its sharers. */
   restoreTable(key: number, table: PteTable, young: Uint32Array | null): void {
-    this.slots.set(key, { table, young });
+    this.slots.set(key, { table, young, huge: false });
   }
 }
 
