@@ -5,7 +5,8 @@
  *
  * Levels. The address space is cut into 2 MiB regions, one PMD entry each.
  * A PMD entry is either empty or points at a *PTE table* of 512 entries (a
- * Uint32Array), found by the region's index `vpn >>> 9` in a Map. A PMD
+ * Uint32Array), found by the region's index `vpn >>> 9` in a SlotMap (an
+ * array of 512 regions per 1 GiB, as a PMD table is). A PMD
  * entry mapping a 2 MiB transparent huge page directly (pmd_trans_huge,
  * huge-memory.ts) is kept as the 512 PTEs it stands for, in a table marked
  * *huge* (`isHuge`): the entries map the folio's 512 frames in order (or the
@@ -130,6 +131,140 @@ interface Slot {
 }
 
 export const regionOf = (vpn: number): number => Math.floor(vpn / PTRS_PER_PTE);
+
+/** Regions per PMD table (PTRS_PER_PMD): one `Dir` of SlotMap covers 1 GiB. */
+const DIR_SIZE = 512;
+const DIR_SHIFT = 9;
+const DIR_MASK = DIR_SIZE - 1;
+/** Above every region's key (forRange over all of them). */
+const ALL_KEYS = 2 ** 31 - 1;
+
+/** One PMD table's worth of slots (1 GiB of regions) and how many are set. */
+interface Dir {
+  readonly slots: (Slot | undefined)[];
+  n: number;
+}
+
+/**
+ * An mm's slots by region, kept as Linux keeps PMD entries: one array of
+ * 512 per 1 GiB that holds any (a PMD table), found by `key >>> 9` in a Map
+ * with a one-entry cache. Consecutive regions are then consecutive
+ * elements: fork's walk over 512 huge PMDs and the child's 512 insertions
+ * cost an array access each instead of a hash lookup and a hash insertion
+ * (with the rehashes of a growing Map). Iteration is in ascending order.
+ */
+class SlotMap {
+  private readonly dirs = new Map<number, Dir>();
+  /** Slots set. */
+  size = 0;
+  private cachedIndex = -1;
+  private cachedDir: Dir | undefined;
+
+  private dir(index: number): Dir | undefined {
+    if (index === this.cachedIndex) return this.cachedDir;
+    const dir = this.dirs.get(index);
+    if (dir !== undefined) {
+      this.cachedIndex = index;
+      this.cachedDir = dir;
+    }
+    return dir;
+  }
+
+  get(key: number): Slot | undefined {
+    return this.dir(key >>> DIR_SHIFT)?.slots[key & DIR_MASK];
+  }
+
+  has(key: number): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  set(key: number, slot: Slot): void {
+    const index = key >>> DIR_SHIFT;
+    let dir = this.dir(index);
+    if (dir === undefined) {
+      const slots: (Slot | undefined)[] = [];
+      for (let i = 0; i < DIR_SIZE; i++) slots.push(undefined);
+      dir = { slots, n: 0 };
+      this.dirs.set(index, dir);
+      this.cachedIndex = index;
+      this.cachedDir = dir;
+    }
+    const i = key & DIR_MASK;
+    if (dir.slots[i] === undefined) {
+      dir.n++;
+      this.size++;
+    }
+    dir.slots[i] = slot;
+  }
+
+  delete(key: number): void {
+    const index = key >>> DIR_SHIFT;
+    const dir = this.dir(index);
+    const i = key & DIR_MASK;
+    if (dir === undefined || dir.slots[i] === undefined) return;
+    dir.slots[i] = undefined;
+    dir.n--;
+    this.size--;
+    if (dir.n === 0) {
+      this.dirs.delete(index);
+      this.cachedIndex = -1;
+      this.cachedDir = undefined;
+    }
+  }
+
+  clear(): void {
+    this.dirs.clear();
+    this.size = 0;
+    this.cachedIndex = -1;
+    this.cachedDir = undefined;
+  }
+
+  /** The PMD tables in use (1 GiB each), by index, ascending. */
+  dirIndexes(): number[] {
+    return [...this.dirs.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * Calls fn for each slot of regions [firstKey, lastKey], ascending. A dir
+   * is read as fn runs, so fn may change slots (it sees its own changes to
+   * later regions, as a walk of the tables would).
+   */
+  forRange(firstKey: number, lastKey: number, fn: (key: number, slot: Slot) => void): void {
+    const first = firstKey >>> DIR_SHIFT;
+    const last = lastKey >>> DIR_SHIFT;
+    if (last - first < 4 * this.dirs.size + 16) {
+      for (let index = first; index <= last; index++) this.forDir(index, firstKey, lastKey, fn);
+    } else {
+      for (const index of this.dirIndexes())
+        if (index >= first && index <= last) this.forDir(index, firstKey, lastKey, fn);
+    }
+  }
+
+  private forDir(
+    index: number,
+    firstKey: number,
+    lastKey: number,
+    fn: (key: number, slot: Slot) => void,
+  ): void {
+    const dir = this.dirs.get(index);
+    if (dir === undefined) return;
+    const base = index * DIR_SIZE;
+    const lo = Math.max(firstKey - base, 0);
+    const hi = Math.min(lastKey - base, DIR_MASK);
+    const slots = dir.slots;
+    for (let i = lo; i <= hi; i++) {
+      const slot = slots[i];
+      if (slot !== undefined) fn(base + i, slot);
+    }
+  }
+
+  /** Every region with a slot, ascending. */
+  keys(): number[] {
+    const keys: number[] = [];
+    this.forRange(0, ALL_KEYS, (key) => keys.push(key));
+    return keys;
+  }
+}
 
 /** One table's accessed bits as one mm sees them (opaque outside this file; null: all old). */
 export type YoungBits = Uint32Array | null;
@@ -321,7 +456,7 @@ export interface CopySpan {
 }
 
 export class PageTable {
-  private readonly slots = new Map<number, Slot>();
+  private readonly slots = new SlotMap();
   /** How many slots are huge (Slot.huge): PMD entries mapping a huge page (see the header). */
   private hugeCount = 0;
   /**
@@ -394,19 +529,7 @@ export class PageTable {
     };
     const firstKey = regionOf(first);
     const lastKey = regionOf(last - 1);
-    const slots = this.slots;
-    if (lastKey - firstKey < 4 * slots.size + 16) {
-      for (let key = firstKey; key <= lastKey; key++) {
-        const slot = slots.get(key);
-        if (slot !== undefined) visit(key, slot);
-      }
-    } else {
-      const keys = [...slots.keys()].filter((k) => k >= firstKey && k <= lastKey);
-      for (const key of keys.sort((a, b) => a - b)) {
-        const slot = slots.get(key);
-        if (slot !== undefined) visit(key, slot);
-      }
-    }
+    this.slots.forRange(firstKey, lastKey, visit);
     if (ops.pteHole !== undefined && at < last) ops.pteHole(at, last);
   }
 
@@ -464,7 +587,7 @@ export class PageTable {
 
   /** The regions that have a PTE table, ascending. */
   tableKeys(): number[] {
-    return [...this.slots.keys()].sort((a, b) => a - b);
+    return this.slots.keys();
   }
 
   /**
@@ -538,7 +661,9 @@ export class PageTable {
 
   /** Drops every table (the end of exit_mmap). */
   releaseAll(): void {
-    for (const slot of this.slots.values()) slot.table.sharers--;
+    this.slots.forRange(0, ALL_KEYS, (_key, slot) => {
+      slot.table.sharers--;
+    });
     this.slots.clear();
     this.hugeCount = 0;
     this.cachedKey = -1;
@@ -558,7 +683,7 @@ export class PageTable {
       pmds.add(Math.floor(key / PTRS_PER_PTE));
       puds.add(Math.floor(key / (PTRS_PER_PTE * PTRS_PER_PTE)));
     };
-    for (const key of this.slots.keys()) add(key);
+    for (const index of this.slots.dirIndexes()) add(index * PTRS_PER_PTE);
     for (const key of pmdEntries) add(key);
     return this.slots.size - this.hugeCount + pmds.size + puds.size;
   }
@@ -621,18 +746,20 @@ export class PageTable {
   hugeKeys(): number[] {
     const keys: number[] = [];
     if (this.hugeCount === 0) return keys;
-    for (const [key, slot] of this.slots) if (slot.huge) keys.push(key);
+    this.slots.forRange(0, ALL_KEYS, (key, slot) => {
+      if (slot.huge) keys.push(key);
+    });
     return keys.sort((a, b) => a - b);
   }
 
   /* ---- for the snapshot and the invariant checker, which see tables as objects ---- */
 
-  /** Each region's table and this mm's young bitmap (null: all old), in insertion order. */
+  /** Each region's table and this mm's young bitmap (null: all old), by region, ascending. */
   forEachTable(fn: (key: number, table: PteTable, young: Uint32Array | null) => void): void {
-    for (const [key, slot] of this.slots) {
+    this.slots.forRange(0, ALL_KEYS, (key, slot) => {
       if (slot.table.lazyStep >= 0) syncHuge(slot.table);
       fn(key, slot.table, slot.young);
-    }
+    });
   }
 
   /** Gives region `key` (which has no table) `table`, already counting this mm in its sharers. */
