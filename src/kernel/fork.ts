@@ -140,7 +140,8 @@ function copyPageRange(k: Kernel, parent: Mm, child: Mm, copiedVmas: readonly Vm
   let key = -1;
   let spans: CopySpan[] = [];
   const flush = (): void => {
-    if (spans.length > 0) parent.pt.copyPteRange(child.pt, key, spans);
+    if (spans.length === 0) return;
+    parent.pt.copyPteRange(child.pt, key, spans);
     spans = [];
   };
   for (const vma of copiedVmas) {
