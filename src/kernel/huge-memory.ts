@@ -379,7 +379,7 @@ export function splitHugePmd(k: Kernel, mm: Mm, key: number): void {
  * covers only in part is split. Those it covers whole stay.
  */
 export function splitHugePmdsAround(k: Kernel, mm: Mm, start: number, end: number): void {
-  if (mm.pt.hugeKeys().length === 0) return;
+  if (!mm.pt.anyHuge()) return;
   for (const addr of [start, end]) {
     if (addr % PMD_SIZE === 0) continue;
     splitHugePmd(k, mm, Math.floor(addr / PMD_SIZE));

@@ -258,6 +258,17 @@ class SlotMap {
     }
   }
 
+  /** The regions whose slot is huge, ascending. */
+  hugeKeys(): number[] {
+    const keys: number[] = [];
+    for (const index of this.dirIndexes()) {
+      const slots = this.dirs.get(index)!.slots;
+      const base = index * DIR_SIZE;
+      for (let i = 0; i < DIR_SIZE; i++) if (slots[i]?.huge === true) keys.push(base + i);
+    }
+    return keys;
+  }
+
   /** Every region with a slot, ascending. */
   keys(): number[] {
     const keys: number[] = [];
@@ -690,6 +701,11 @@ export class PageTable {
 
   /* ---- PMD entries mapping a huge page (huge-memory.ts) ---- */
 
+  /** Whether some region is mapped by a huge PMD (hugeKeys is not empty), in O(1). */
+  anyHuge(): boolean {
+    return this.hugeCount > 0;
+  }
+
   /** Whether region `key`'s table stands for one PMD entry mapping a huge page (pmd_trans_huge). */
   isHuge(key: number): boolean {
     return this.hugeCount > 0 && this.slots.get(key)?.huge === true;
@@ -744,12 +760,7 @@ export class PageTable {
 
   /** The regions mapped by a huge PMD entry, ascending. */
   hugeKeys(): number[] {
-    const keys: number[] = [];
-    if (this.hugeCount === 0) return keys;
-    this.slots.forRange(0, ALL_KEYS, (key, slot) => {
-      if (slot.huge) keys.push(key);
-    });
-    return keys.sort((a, b) => a - b);
+    return this.hugeCount === 0 ? [] : this.slots.hugeKeys();
   }
 
   /* ---- for the snapshot and the invariant checker, which see tables as objects ---- */
