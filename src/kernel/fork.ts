@@ -22,8 +22,9 @@
  * A huge PMD (copy_huge_pmd) is one entry, as in Linux: the walk hands
  * fork its entry 0 alone (MmWalkOps.hugePmdEntry), the folio gains one
  * entire mapping (phys.addEntire) and its head loses AnonExclusive
- * (folio_try_dup_anon_rmap_pmd), and the parent's PMD is write-protected
- * in one write (PageTable.hugeBits): O(1) per 2 MiB, no frame touched.
+ * (folio_try_dup_anon_rmap_pmd), and PageTable.forkHugePmd write-protects
+ * the parent's PMD in one write and gives the child the same table: O(1)
+ * per 2 MiB, no frame touched, no table allocated.
  */
 
 import { vmEnoughMemory } from "./commit.js";
