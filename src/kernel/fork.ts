@@ -22,8 +22,9 @@
  * A huge PMD (copy_huge_pmd) is one entry, as in Linux: the walk hands
  * fork its entry 0 alone (MmWalkOps.hugePmdEntry), the folio gains one
  * entire mapping (phys.addEntire) and its head loses AnonExclusive
- * (folio_try_dup_anon_rmap_pmd), and the parent's PMD is write-protected
- * in one write (PageTable.hugeBits): O(1) per 2 MiB, no frame touched.
+ * (folio_try_dup_anon_rmap_pmd), and PageTable.forkHugePmd write-protects
+ * the parent's PMD in one write and gives the child the same table: O(1)
+ * per 2 MiB, no frame touched, no table allocated.
  */
 
 import { vmEnoughMemory } from "./commit.js";
@@ -46,7 +47,6 @@ import type { Kernel } from "./kernel.js";
 import { MM_LAYOUT_FIELDS, Mm, normalPage } from "./mm.js";
 import {
   type CopySpan,
-  PTE_WRITE,
   pteIsSwap,
   pteNone,
   ptePfn,
@@ -141,7 +141,8 @@ function copyPageRange(k: Kernel, parent: Mm, child: Mm, copiedVmas: readonly Vm
   let key = -1;
   let spans: CopySpan[] = [];
   const flush = (): void => {
-    if (spans.length > 0) parent.pt.copyPteRange(child.pt, key, spans);
+    if (spans.length === 0) return;
+    parent.pt.copyPteRange(child.pt, key, spans);
     spans = [];
   };
   for (const vma of copiedVmas) {
@@ -149,14 +150,17 @@ function copyPageRange(k: Kernel, parent: Mm, child: Mm, copiedVmas: readonly Vm
     const clean = (vma.flags & VM_SHARED) !== 0;
     parent.pt.walk(vma.start / PAGE_SIZE, vma.end / PAGE_SIZE, {
       hugePmdEntry(hkey, first, lo, hi) {
-        // copy_huge_pmd: a huge PMD lies inside one VMA, so [lo, hi) is all of it
+        // copy_huge_pmd: a huge PMD lies inside one VMA, so [lo, hi) is all
+        // of it, and no other VMA's span shares its region
         if (hkey !== key) flush();
-        key = hkey;
-        spans.push({ lo, hi, clean });
-        copyHugePmd(k, child.pt, hkey, first);
+        copyHugePmd(k, first);
         copyHugePmdFolio(phys, child, vma, first);
         copied += PTRS_PER_PTE;
-        if (cow && pteWrite(first)) parent.pt.hugeBits(hkey, 0, PTE_WRITE);
+        if (clean) {
+          // a shared mapping's copy is clean: copyPteRange copies the entries
+          key = hkey;
+          spans.push({ lo, hi, clean });
+        } else parent.pt.forkHugePmd(child.pt, hkey, cow && pteWrite(first));
         return true;
       },
       pmdEntry(span) {

@@ -53,7 +53,6 @@ import type { Mm, ZapStats } from "./mm.js";
 import {
   mkPte,
   movePteTable,
-  type PageTable,
   PTE_DIRTY,
   PTE_PRESENT,
   PTE_SOFT_DIRTY,
@@ -380,7 +379,7 @@ export function splitHugePmd(k: Kernel, mm: Mm, key: number): void {
  * covers only in part is split. Those it covers whole stay.
  */
 export function splitHugePmdsAround(k: Kernel, mm: Mm, start: number, end: number): void {
-  if (mm.pt.hugeKeys().length === 0) return;
+  if (!mm.pt.anyHuge()) return;
   for (const addr of [start, end]) {
     if (addr % PMD_SIZE === 0) continue;
     splitHugePmd(k, mm, Math.floor(addr / PMD_SIZE));
@@ -532,9 +531,12 @@ export function madviseCollapse(
   return last === null ? success(undefined) : failure(last);
 }
 
-/** copy_huge_pmd: the child maps the folio of PMD entry `first` by its own PMD too (O(1)). */
-export function copyHugePmd(k: Kernel, child: PageTable, key: number, first: number): void {
-  child.setHuge(key);
+/**
+ * copy_huge_pmd's mapcount: the folio of PMD entry `first` gains the
+ * child's PMD mapping, one entire mapping (O(1)); the huge zero page counts
+ * none. The entry itself is PageTable.forkHugePmd's (or copyPteRange's).
+ */
+export function copyHugePmd(k: Kernel, first: number): void {
   const head = ptePfn(first);
   if (head !== ZERO_PFN) k.phys.addEntire(head, 1);
 }

@@ -5,7 +5,8 @@
  *
  * Levels. The address space is cut into 2 MiB regions, one PMD entry each.
  * A PMD entry is either empty or points at a *PTE table* of 512 entries (a
- * Uint32Array), found by the region's index `vpn >>> 9` in a Map. A PMD
+ * Uint32Array), found by the region's index `vpn >>> 9` in a SlotMap (an
+ * array of 512 regions per 1 GiB, as a PMD table is). A PMD
  * entry mapping a 2 MiB transparent huge page directly (pmd_trans_huge,
  * huge-memory.ts) is kept as the 512 PTEs it stands for, in a table marked
  * *huge* (`isHuge`): the entries map the folio's 512 frames in order (or the
@@ -125,9 +126,156 @@ interface Slot {
   table: PteTable;
   /** Accessed bits, one per entry; null means all old. */
   young: Uint32Array | null;
+  /** The table stands for one PMD entry mapping a huge page (see the header; PageTable.isHuge). */
+  huge: boolean;
 }
 
 export const regionOf = (vpn: number): number => Math.floor(vpn / PTRS_PER_PTE);
+
+/** Regions per PMD table (PTRS_PER_PMD): one `Dir` of SlotMap covers 1 GiB. */
+const DIR_SIZE = 512;
+const DIR_SHIFT = 9;
+const DIR_MASK = DIR_SIZE - 1;
+/** Above every region's key (forRange over all of them). */
+const ALL_KEYS = 2 ** 31 - 1;
+
+/** One PMD table's worth of slots (1 GiB of regions) and how many are set. */
+interface Dir {
+  readonly slots: (Slot | undefined)[];
+  n: number;
+}
+
+/**
+ * An mm's slots by region, kept as Linux keeps PMD entries: one array of
+ * 512 per 1 GiB that holds any (a PMD table), found by `key >>> 9` in a Map
+ * with a one-entry cache. Consecutive regions are then consecutive
+ * elements: fork's walk over 512 huge PMDs and the child's 512 insertions
+ * cost an array access each instead of a hash lookup and a hash insertion
+ * (with the rehashes of a growing Map). Iteration is in ascending order.
+ */
+class SlotMap {
+  private readonly dirs = new Map<number, Dir>();
+  /** Slots set. */
+  size = 0;
+  private cachedIndex = -1;
+  private cachedDir: Dir | undefined;
+
+  private dir(index: number): Dir | undefined {
+    if (index === this.cachedIndex) return this.cachedDir;
+    const dir = this.dirs.get(index);
+    if (dir !== undefined) {
+      this.cachedIndex = index;
+      this.cachedDir = dir;
+    }
+    return dir;
+  }
+
+  get(key: number): Slot | undefined {
+    return this.dir(key >>> DIR_SHIFT)?.slots[key & DIR_MASK];
+  }
+
+  has(key: number): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  set(key: number, slot: Slot): void {
+    const index = key >>> DIR_SHIFT;
+    let dir = this.dir(index);
+    if (dir === undefined) {
+      const slots: (Slot | undefined)[] = [];
+      for (let i = 0; i < DIR_SIZE; i++) slots.push(undefined);
+      dir = { slots, n: 0 };
+      this.dirs.set(index, dir);
+      this.cachedIndex = index;
+      this.cachedDir = dir;
+    }
+    const i = key & DIR_MASK;
+    if (dir.slots[i] === undefined) {
+      dir.n++;
+      this.size++;
+    }
+    dir.slots[i] = slot;
+  }
+
+  delete(key: number): void {
+    const index = key >>> DIR_SHIFT;
+    const dir = this.dir(index);
+    const i = key & DIR_MASK;
+    if (dir === undefined || dir.slots[i] === undefined) return;
+    dir.slots[i] = undefined;
+    dir.n--;
+    this.size--;
+    if (dir.n === 0) {
+      this.dirs.delete(index);
+      this.cachedIndex = -1;
+      this.cachedDir = undefined;
+    }
+  }
+
+  clear(): void {
+    this.dirs.clear();
+    this.size = 0;
+    this.cachedIndex = -1;
+    this.cachedDir = undefined;
+  }
+
+  /** The PMD tables in use (1 GiB each), by index, ascending. */
+  dirIndexes(): number[] {
+    return [...this.dirs.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * Calls fn for each slot of regions [firstKey, lastKey], ascending. A dir
+   * is read as fn runs, so fn may change slots (it sees its own changes to
+   * later regions, as a walk of the tables would).
+   */
+  forRange(firstKey: number, lastKey: number, fn: (key: number, slot: Slot) => void): void {
+    const first = firstKey >>> DIR_SHIFT;
+    const last = lastKey >>> DIR_SHIFT;
+    if (last - first < 4 * this.dirs.size + 16) {
+      for (let index = first; index <= last; index++) this.forDir(index, firstKey, lastKey, fn);
+    } else {
+      for (const index of this.dirIndexes())
+        if (index >= first && index <= last) this.forDir(index, firstKey, lastKey, fn);
+    }
+  }
+
+  private forDir(
+    index: number,
+    firstKey: number,
+    lastKey: number,
+    fn: (key: number, slot: Slot) => void,
+  ): void {
+    const dir = this.dirs.get(index);
+    if (dir === undefined) return;
+    const base = index * DIR_SIZE;
+    const lo = Math.max(firstKey - base, 0);
+    const hi = Math.min(lastKey - base, DIR_MASK);
+    const slots = dir.slots;
+    for (let i = lo; i <= hi; i++) {
+      const slot = slots[i];
+      if (slot !== undefined) fn(base + i, slot);
+    }
+  }
+
+  /** The regions whose slot is huge, ascending. */
+  hugeKeys(): number[] {
+    const keys: number[] = [];
+    for (const index of this.dirIndexes()) {
+      const slots = this.dirs.get(index)!.slots;
+      const base = index * DIR_SIZE;
+      for (let i = 0; i < DIR_SIZE; i++) if (slots[i]?.huge === true) keys.push(base + i);
+    }
+    return keys;
+  }
+
+  /** Every region with a slot, ascending. */
+  keys(): number[] {
+    const keys: number[] = [];
+    this.forRange(0, ALL_KEYS, (key) => keys.push(key));
+    return keys;
+  }
+}
 
 /** One table's accessed bits as one mm sees them (opaque outside this file; null: all old). */
 export type YoungBits = Uint32Array | null;
@@ -319,9 +467,16 @@ export interface CopySpan {
 }
 
 export class PageTable {
-  private readonly slots = new Map<number, Slot>();
-  /** Regions whose table stands for one PMD entry mapping a huge page (see the header). */
-  private readonly huge = new Set<number>();
+  private readonly slots = new SlotMap();
+  /** How many slots are huge (Slot.huge): PMD entries mapping a huge page (see the header). */
+  private hugeCount = 0;
+  /**
+   * The slot the walk is handing to hugePmdEntry, so that forkHugePmd, which
+   * fork calls from there, need not look it up again (one Map lookup per 2 MiB
+   * is a good part of fork's cost per huge PMD). Cleared when the call returns.
+   */
+  private walkKey = -1;
+  private walkSlot: Slot | undefined;
   /**
    * A one-entry cache of the last slot found, since a fault looks up the
    * same 2 MiB table several times (Map lookups of these large keys cost
@@ -360,18 +515,20 @@ export class PageTable {
     if (first >= last) return;
     const span = new PteSpan(this);
     let at = first;
-    const visit = (key: number): void => {
+    const visit = (key: number, slot: Slot): void => {
       const base = key * PTRS_PER_PTE;
       const lo = Math.max(first, base);
       const hi = Math.min(last, base + PTRS_PER_PTE);
       if (ops.pteHole !== undefined && at < lo) ops.pteHole(at, lo);
       at = hi;
-      if (
-        ops.hugePmdEntry !== undefined &&
-        this.isHuge(key) &&
-        ops.hugePmdEntry(key, this.slots.get(key)!.table.entries[0]!, lo - base, hi - base)
-      )
-        return;
+      if (slot.huge && ops.hugePmdEntry !== undefined) {
+        this.walkKey = key;
+        this.walkSlot = slot;
+        const done = ops.hugePmdEntry(key, slot.table.entries[0]!, lo - base, hi - base);
+        this.walkKey = -1;
+        this.walkSlot = undefined;
+        if (done) return;
+      }
       span.seek(key, lo - base, hi - base);
       if (ops.pmdEntry !== undefined) ops.pmdEntry(span);
       else if (ops.pteEntry !== undefined) {
@@ -383,12 +540,7 @@ export class PageTable {
     };
     const firstKey = regionOf(first);
     const lastKey = regionOf(last - 1);
-    if (lastKey - firstKey < 4 * this.slots.size + 16) {
-      for (let key = firstKey; key <= lastKey; key++) if (this.slots.has(key)) visit(key);
-    } else {
-      const keys = [...this.slots.keys()].filter((k) => k >= firstKey && k <= lastKey);
-      for (const key of keys.sort((a, b) => a - b)) visit(key);
-    }
+    this.slots.forRange(firstKey, lastKey, visit);
     if (ops.pteHole !== undefined && at < last) ops.pteHole(at, last);
   }
 
@@ -410,7 +562,7 @@ export class PageTable {
   slotForWrite(key: number): Slot {
     let slot = this.slot(key);
     if (slot === undefined) {
-      slot = { table: new PteTable(new Uint32Array(PTRS_PER_PTE), 1), young: null };
+      slot = { table: new PteTable(new Uint32Array(PTRS_PER_PTE), 1), young: null, huge: false };
       this.slots.set(key, slot);
       this.cachedKey = key;
       this.cachedSlot = slot;
@@ -446,7 +598,7 @@ export class PageTable {
 
   /** The regions that have a PTE table, ascending. */
   tableKeys(): number[] {
-    return [...this.slots.keys()].sort((a, b) => a - b);
+    return this.slots.keys();
   }
 
   /**
@@ -473,23 +625,45 @@ export class PageTable {
       at = hi;
     }
     for (let i = at; i < PTRS_PER_PTE && same; i++) if (table[i] !== 0) same = false;
+    // a huge PMD lies in one VMA, which fork copies whole: the child's is huge too
+    if (slot.huge) child.hugeCount++;
     if (same) {
       slot.table.sharers++;
-      child.slots.set(key, { table: slot.table, young: null });
+      child.slots.set(key, { table: slot.table, young: null, huge: slot.huge });
       return;
     }
-    const mine = child.slotForWrite(key).table.entries;
+    const mine = child.slotForWrite(key);
+    mine.huge = slot.huge;
     for (const { lo, hi, clean } of spans) {
       const mask = clean ? ~PTE_DIRTY : ~0;
-      for (let i = lo; i < hi; i++) mine[i] = table[i]! & mask;
+      for (let i = lo; i < hi; i++) mine.table.entries[i] = table[i]! & mask;
     }
+  }
+
+  /**
+   * copy_huge_pmd's entries, for fork, after it has counted the folio's new
+   * mapping: gives `child` huge region `key`'s PMD entry, write-protecting
+   * the parent's first when `wrprotect` (a COW mapping's writable PMD). The
+   * child shares the table as it is, lazy entries and all (what
+   * copyPteRange does with a huge region copied whole, dirty bits kept),
+   * so the cost is one Map insertion, whatever the table holds. Meant to be
+   * called from the walk's hugePmdEntry for that region, whose slot it
+   * then finds without a lookup.
+   */
+  forkHugePmd(child: PageTable, key: number, wrprotect: boolean): void {
+    let slot = key === this.walkKey ? this.walkSlot! : this.slots.get(key)!;
+    if (wrprotect) slot = this.hugeBitsOf(slot, key, 0, PTE_WRITE);
+    const table = slot.table;
+    table.sharers++;
+    child.slots.set(key, { table, young: null, huge: true });
+    child.hugeCount++;
   }
 
   /** Drops region `key`'s table (free_pgtables). Its PTEs must already be zapped. */
   freeTable(key: number): void {
-    this.huge.delete(key);
     const slot = this.slots.get(key);
     if (slot === undefined) return;
+    if (slot.huge) this.hugeCount--;
     slot.table.sharers--;
     this.slots.delete(key);
     this.cachedKey = -1;
@@ -498,9 +672,11 @@ export class PageTable {
 
   /** Drops every table (the end of exit_mmap). */
   releaseAll(): void {
-    for (const slot of this.slots.values()) slot.table.sharers--;
+    this.slots.forRange(0, ALL_KEYS, (_key, slot) => {
+      slot.table.sharers--;
+    });
     this.slots.clear();
-    this.huge.clear();
+    this.hugeCount = 0;
     this.cachedKey = -1;
     this.cachedSlot = undefined;
   }
@@ -518,28 +694,38 @@ export class PageTable {
       pmds.add(Math.floor(key / PTRS_PER_PTE));
       puds.add(Math.floor(key / (PTRS_PER_PTE * PTRS_PER_PTE)));
     };
-    for (const key of this.slots.keys()) add(key);
+    for (const index of this.slots.dirIndexes()) add(index * PTRS_PER_PTE);
     for (const key of pmdEntries) add(key);
-    return this.slots.size - this.huge.size + pmds.size + puds.size;
+    return this.slots.size - this.hugeCount + pmds.size + puds.size;
   }
 
   /* ---- PMD entries mapping a huge page (huge-memory.ts) ---- */
 
+  /** Whether some region is mapped by a huge PMD (hugeKeys is not empty), in O(1). */
+  anyHuge(): boolean {
+    return this.hugeCount > 0;
+  }
+
   /** Whether region `key`'s table stands for one PMD entry mapping a huge page (pmd_trans_huge). */
   isHuge(key: number): boolean {
-    return this.huge.size > 0 && this.huge.has(key);
+    return this.hugeCount > 0 && this.slots.get(key)?.huge === true;
   }
 
   /** Marks region `key` (whose 512 entries are set) as one PMD entry mapping a huge page. */
   setHuge(key: number): void {
-    this.huge.add(key);
+    const slot = this.slots.get(key);
+    if (slot === undefined) throw new Error(`setHuge: region ${key} has no table`);
+    if (!slot.huge) this.hugeCount++;
+    slot.huge = true;
   }
 
   /** The PMD entry is split: region `key`'s entries stay, now in a PTE table of their own. */
   clearHuge(key: number): void {
-    this.huge.delete(key);
     const slot = this.slots.get(key);
-    if (slot !== undefined && slot.table.lazyStep >= 0) syncHuge(slot.table);
+    if (slot === undefined || !slot.huge) return;
+    slot.huge = false;
+    this.hugeCount--;
+    if (slot.table.lazyStep >= 0) syncHuge(slot.table);
   }
 
   /** The entry of huge region `key` that stands for its PMD entry (entry 0), read without syncing the others. */
@@ -554,7 +740,11 @@ export class PageTable {
    * made private to this mm first, as any write makes it.
    */
   hugeBits(key: number, set: number, clear: number): void {
-    let slot = this.slots.get(key)!;
+    this.hugeBitsOf(this.slots.get(key)!, key, set, clear);
+  }
+
+  /** hugeBits on region `key`'s slot, already found; returns the slot (its table private now). */
+  private hugeBitsOf(slot: Slot, key: number, set: number, clear: number): Slot {
     if (slot.table.sharers > 1) {
       if (slot.table.lazyStep >= 0) syncHuge(slot.table);
       slot = this.slotForWrite(key);
@@ -565,26 +755,27 @@ export class PageTable {
     e[0] = (e[0]! | set) & ~clear;
     this.cachedKey = -1;
     this.cachedSlot = undefined;
+    return slot;
   }
 
   /** The regions mapped by a huge PMD entry, ascending. */
   hugeKeys(): number[] {
-    return [...this.huge].sort((a, b) => a - b);
+    return this.hugeCount === 0 ? [] : this.slots.hugeKeys();
   }
 
   /* ---- for the snapshot and the invariant checker, which see tables as objects ---- */
 
-  /** Each region's table and this mm's young bitmap (null: all old), in insertion order. */
+  /** Each region's table and this mm's young bitmap (null: all old), by region, ascending. */
   forEachTable(fn: (key: number, table: PteTable, young: Uint32Array | null) => void): void {
-    for (const [key, slot] of this.slots) {
+    this.slots.forRange(0, ALL_KEYS, (key, slot) => {
       if (slot.table.lazyStep >= 0) syncHuge(slot.table);
       fn(key, slot.table, slot.young);
-    }
+    });
   }
 
   /** Gives region `key` (which has no table) `table`, already counting this mm in its sharers. */
   restoreTable(key: number, table: PteTable, young: Uint32Array | null): void {
-    this.slots.set(key, { table, young });
+    this.slots.set(key, { table, young, huge: false });
   }
 }
 

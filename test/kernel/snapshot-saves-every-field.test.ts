@@ -219,9 +219,10 @@ const KNOWN: Record<string, readonly string[]> = {
     // counts renumberings of lru stamps, for lru.ts's caches (derived state)
     "lruGeneration",
   ],
-  // cachedKey and cachedSlot are a lookup cache of `slots`.
-  // huge: the regions mapped by a huge PMD (MmImage.huge).
-  PageTable: ["slots", "huge", "cachedKey", "cachedSlot"],
+  // cachedKey and cachedSlot are a lookup cache of `slots`; walkKey and
+  // walkSlot are set only while a walk calls hugePmdEntry. The slots' huge
+  // marks are saved as MmImage.huge, and hugeCount counts them.
+  PageTable: ["slots", "hugeCount", "walkKey", "walkSlot", "cachedKey", "cachedSlot"],
 };
 
 test("the snapshot knows every field of the kernel's objects", () => {
