@@ -26,7 +26,9 @@
  *    pointer (a copy of it after fork; the same memory with CLONE_VM).
  */
 import { PAGE_SIZE } from "./constants.js";
+import type { Mm } from "./mm.js";
 import { failure, type Result } from "./result.js";
+import type { Task } from "./task.js";
 
 export const CLONE_VM = 0x100;
 export const CLONE_FS = 0x200;
@@ -84,4 +86,27 @@ export function cloneFlagsText(flags: number): string {
     .filter(([, bit]) => flags & bit)
     .map(([name]) => `CLONE_${name.toUpperCase()}`);
   return names.length === 0 ? "0" : names.join("|");
+}
+
+/**
+ * The shared-mm invariant, across thread groups (a CLONE_VM child, a vfork
+ * pair, threads): every mm's mm_users is the number of tasks using it, so
+ * it lives until its last user exits or execs, and no zombie holds one.
+ * Returns the problems found.
+ */
+export function checkMmUsers(tasks: ReadonlyMap<number, Task>): string[] {
+  const problems: string[] = [];
+  const users = new Map<Mm, number[]>();
+  for (const t of tasks.values()) {
+    if (t.mm === null) continue;
+    if (t.isZombie) problems.push(`zombie ${t.pid} still holds an mm`);
+    const pids = users.get(t.mm) ?? [];
+    users.set(t.mm, [...pids, t.pid]);
+  }
+  for (const [mm, pids] of users)
+    if (mm.users !== pids.length)
+      problems.push(
+        `mm of tasks ${pids.join(",")}: mm_users ${mm.users}, ${pids.length} tasks use it`,
+      );
+  return problems;
 }
