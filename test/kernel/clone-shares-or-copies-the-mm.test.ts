@@ -239,3 +239,19 @@ test("clone in the shell: flags, the new PID, $!, and the errors", () => {
   expect(stderr).toMatch(/clone: \d+: Invalid argument \(CLONE_SIGHAND needs CLONE_VM\)/);
   expect(stderr).toMatch(/clone: unknown option '--bogus'/);
 });
+
+test("explain walks a shared mm once and names the tasks on it (it saw a broken invariant before)", () => {
+  const { stdout } = runScript(
+    [
+      "C=$(spawn /bin/sh)",
+      "B=$(mmap $C 1M)",
+      "K=$(clone $C --vm)",
+      "write $K $B 4K",
+      "explain $K $B",
+    ].join("\n"),
+  );
+  expect(stdout).toMatch(/^Mapped by: 1 PTE in 1 process/m);
+  expect(stdout).toMatch(/^ {2}pid 3 at 0x[0-9a-f]+ in .* \(this one\)$/m);
+  expect(stdout).toMatch(/^ {4}the same mm as pid 4: one PTE for all of them$/m);
+  expect(stdout).not.toMatch(/invariant is broken/);
+});
