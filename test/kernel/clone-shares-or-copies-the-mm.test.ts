@@ -255,3 +255,17 @@ test("explain walks a shared mm once and names the tasks on it (it saw a broken 
   expect(stdout).toMatch(/^ {4}the same mm as pid 4: one PTE for all of them$/m);
   expect(stdout).not.toMatch(/invariant is broken/);
 });
+
+test("the parent execs: the CLONE_VM child keeps the old mm alone, its pages whole", () => {
+  const { m, p, addr } = parent();
+  const k = must(clone(m, p, CLONE_VM));
+  must(m.access(p, addr, 16 * PAGE_SIZE, true, 6));
+  const mm = m.tasks.get(k)!.mm!;
+  must(m.exec(p, "/bin/sleep", ["sleep", "1000"]));
+  expect(m.tasks.get(p)!.mm).not.toBe(mm);
+  expect(mm.users).toBe(1);
+  const read = must(m.access(k, addr, 16 * PAGE_SIZE, false, null, true));
+  expect(read.minflt).toBe(0);
+  expect(read.words).toEqual(Array(16).fill(6));
+  assertInvariants(m);
+});
