@@ -5,6 +5,7 @@ import { brk } from "./brk.js";
 import { cat } from "./cat.js";
 import { chmod } from "./chmod.js";
 import { clear } from "./clear.js";
+import { clone } from "./clone.js";
 import { cut } from "./cut.js";
 import { diff } from "./diff.js";
 import { dmesg } from "./dmesg.js";
@@ -69,6 +70,7 @@ const ALL: readonly Command[] = [
   fork,
   thread,
   vfork,
+  clone,
   exec,
   _exit,
   kill,

@@ -5,6 +5,7 @@
  * checks: it counts PTEs itself rather than trusting any counter.
  */
 
+import { checkMmUsers } from "./clone.js";
 import { recountCommitted, sizeAccountedObjects } from "./commit.js";
 import { PAGE_SIZE, TASK_SIZE, VM_HUGETLB, VM_PFNMAP, VM_SHARED } from "./constants.js";
 import { checkHugePmds, isLargeFrame } from "./huge-memory.js";
@@ -87,6 +88,7 @@ export function checkInvariants(m: Machine): InvariantReport {
   v.push(...checkTableSharing([...mms].map((mm) => mm.pt)));
   v.push(...checkHugePmds(m)); // huge PMDs, entire mapcounts, compound pages
   v.push(...checkVfork(m)); // vfork pairs (vfork.ts)
+  v.push(...checkMmUsers(m.tasks)); // mm_users across groups (clone.ts)
   let pssFixed = 0;
   let mappedFrames = 0;
   let free = phys.nrFrames - top; // never allocated

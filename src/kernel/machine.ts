@@ -14,6 +14,17 @@
 import { type AccessReport, accessRange, SIGKILL, SIGSEGV, type WordSource } from "./access.js";
 import { clearRefs } from "./clear-refs.js";
 import {
+  CLONE_PARENT,
+  CLONE_THREAD,
+  CLONE_VFORK,
+  CLONE_VM,
+  type CloneArgs,
+  cloneFlagsInvalid,
+  FORK_FLAGS,
+  firstStackPage,
+  VFORK_FLAGS,
+} from "./clone.js";
+import {
   CommitState,
   type OvercommitSysctls,
   recountCommitted,
@@ -94,7 +105,15 @@ import {
   sysSwapon,
 } from "./swapon.js";
 import { type Action, Task } from "./task.js";
-import { createThread, deThread, endOtherThreads, exitThread, forkedFromThread } from "./thread.js";
+import {
+  createThread,
+  deThread,
+  endOtherThreads,
+  exitThread,
+  forkedFromThread,
+  joinGroup,
+  leaderOf,
+} from "./thread.js";
 import {
   mmSharers,
   spawnStackBytes,
@@ -661,17 +680,51 @@ export class Machine implements Kernel, Timeline {
 
   /** fork(2) by `pid`: a copy of its address space; the child's PID. */
   fork(pid: number): Result<number> {
+    return this.clone(pid, { flags: FORK_FLAGS, stack: null });
+  }
+
+  /**
+   * clone(2) by the task `pid` (clone.ts): copy_process, which fork, vfork
+   * and clone share. The flags are checked first (EINVAL), then the task
+   * table (EAGAIN), then the mm is copied (fork: ENOMEM as dup_mmap) or
+   * shared (CLONE_VM: mmget); CLONE_THREAD puts the child in the caller's
+   * group (thread.ts joinGroup), CLONE_VFORK makes the caller wait, and a
+   * stack is where the child's first push faults. The child's PID (TID).
+   */
+  clone(pid: number, args: CloneArgs): Result<number> {
     const t = this.live(pid);
     if (!t.ok) return t;
+    const parent = t.value;
+    const invalid = cloneFlagsInvalid(args.flags, parent.tgid === INIT_PID);
+    if (invalid !== null) return invalid;
     const full = this.tasksFull();
     if (full !== null) return full;
-    const parent = t.value;
-    const dup = dupMm(this, parent.mm);
-    if (!dup.ok) return this.refused(parent, dup);
-    const { mm, copied } = dup.value;
-    const child = this.forkChild(parent, mm);
-    if (parent.tgid !== parent.pid || parent.group !== null) forkedFromThread(this, parent, child);
-    this.trace?.({ kind: "fork", parent: parent.pid, child: child.pid, copied });
+    let copy: { mm: Mm; copied: number } | null = null;
+    if (!(args.flags & CLONE_VM)) {
+      const dup = dupMm(this, parent.mm);
+      if (!dup.ok) return this.refused(parent, dup);
+      copy = dup.value;
+    }
+    let child: Task;
+    if (args.flags & CLONE_THREAD) {
+      child = this.newTask(parent.pid, parent.comm, null);
+      joinGroup(this.tasks, parent, child);
+    } else {
+      if (copy === null) mmget(parent.mm);
+      child = this.forkChild(parent, copy?.mm ?? parent.mm);
+      child.ppid = parent.tgid;
+      if (copy !== null && (parent.tgid !== parent.pid || parent.group !== null))
+        forkedFromThread(this, parent, child);
+      if (args.flags & CLONE_PARENT) child.ppid = leaderOf(this.tasks, parent).ppid;
+      this.trace?.({
+        kind: "fork",
+        parent: parent.pid,
+        child: child.pid,
+        copied: copy?.copied ?? 0,
+      });
+    }
+    if (args.flags & CLONE_VFORK) vforkWait(this, parent, child);
+    if (args.stack !== null) this.access(child.pid, firstStackPage(args.stack), 1, true);
     return success(child.pid);
   }
 
@@ -803,16 +856,7 @@ export class Machine implements Kernel, Timeline {
    * exits. The child's PID.
    */
   vfork(pid: number): Result<number> {
-    const t = this.live(pid);
-    if (!t.ok) return t;
-    const full = this.tasksFull();
-    if (full !== null) return full;
-    const parent = t.value;
-    mmget(parent.mm);
-    const child = this.forkChild(parent, parent.mm);
-    vforkWait(this, parent, child);
-    this.trace?.({ kind: "fork", parent: parent.pid, child: child.pid, copied: 0 });
-    return success(child.pid);
+    return this.clone(pid, { flags: VFORK_FLAGS, stack: null });
   }
 
   /**

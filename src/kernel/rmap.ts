@@ -19,23 +19,31 @@ export interface Mapping {
   /** The VMA holding the address; undefined would mean a PTE outside every VMA (a bug). */
   readonly vma: Vma | undefined;
   readonly addr: number;
+  /** The other tasks using the same mm (threads, a vfork or CLONE_VM child): this one PTE is theirs too. */
+  readonly sharers: readonly number[];
 }
 
 /**
  * Every present PTE mapping `pfn`, in PID order then address order. A PTE
  * table shared after fork is read once for each mm using it, as each mm
- * maps the frame (and counts in its map count) on its own.
+ * maps the frame (and counts in its map count) on its own; an mm several
+ * tasks use is read once, under its lowest PID, naming the others.
  */
 export function mappingsOf(tasks: Iterable<Task>, pfn: number): Mapping[] {
   const found: Mapping[] = [];
   const live = [...tasks].filter((t) => t.mm !== null).sort((a, b) => a.pid - b.pid);
+  const walked = new Set<Mm>();
   for (const task of live) {
     const mm = task.mm!;
+    // An mm several tasks use is one set of page tables: walked once, under its lowest PID.
+    if (walked.has(mm)) continue;
+    walked.add(mm);
+    const sharers = live.filter((t) => t.mm === mm && t !== task).map((t) => t.pid);
     mm.pt.walk(0, TASK_SIZE / PAGE_SIZE, {
       pteEntry(pte, i, span) {
         if (!ptePresent(pte) || ptePfn(pte) !== pfn) return;
         const addr = (span.base + i) * PAGE_SIZE;
-        found.push({ pid: task.pid, mm, vma: mm.vmaAt(addr), addr });
+        found.push({ pid: task.pid, mm, vma: mm.vmaAt(addr), addr, sharers });
       },
     });
   }

@@ -154,11 +154,7 @@ export function createThread(h: ThreadHost, callerTid: number): Result<number> {
   if (!group.stacks.includes(stack.value)) group.stacks.push(stack.value);
   else group.stacks.push(...group.stacks.splice(group.stacks.indexOf(stack.value), 1));
   const thread = made.value;
-  mmget(caller.mm);
-  thread.tgid = leader.pid;
-  thread.inheritFrom(leader);
-  thread.oomScoreAdj = leader.oomScoreAdj;
-  thread.forkNoExec = leader.forkNoExec;
+  joinGroup(h.tasks, caller, thread);
   stack.value.tid = thread.pid;
   const top = stackTop(stack.value);
   // allocate_stack: the creator writes struct pthread and the static TLS at the top;
@@ -166,6 +162,25 @@ export function createThread(h: ThreadHost, callerTid: number): Result<number> {
   h.access(caller.pid, top - DESCRIPTOR_PAGES * PAGE_SIZE, 1, true);
   h.access(thread.pid, top - START_PAGES * PAGE_SIZE, 1, true);
   return success(thread.pid);
+}
+
+/**
+ * copy_process's part for CLONE_THREAD (pthread_create and clone --thread):
+ * the new task `thread` joins the group of `caller` on its mm (mmget),
+ * with its leader's parent and what a task inherits. The leader gets its
+ * ThreadGroup (the exited threads' faults) if it had none.
+ */
+export function joinGroup(tasks: ReadonlyMap<number, Task>, caller: Task, thread: Task): void {
+  const leader = leaderOf(tasks, caller);
+  leader.group ??= new ThreadGroup();
+  if (caller.mm === null) throw new Error(`joinGroup: task ${caller.pid} has no mm`);
+  mmget(caller.mm);
+  thread.mm = caller.mm;
+  thread.tgid = leader.pid;
+  thread.ppid = leader.ppid;
+  thread.inheritFrom(leader);
+  thread.oomScoreAdj = leader.oomScoreAdj;
+  thread.forkNoExec = leader.forkNoExec;
 }
 
 /** get_cached_stack: the most recently cached stack, if any. */

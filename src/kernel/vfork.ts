@@ -103,8 +103,9 @@ export const spawnStackTouched = (addr: number, bytes: number): number => addr +
 
 /**
  * The vfork invariant: a task waits in vfork exactly while its child is
- * alive, names it as its vfork parent and uses the same mm; the parent's
- * state is then `D`. Returns the problems found.
+ * alive and names it as its vfork parent, both with an mm (the same one
+ * for vfork; clone's CLONE_VFORK without CLONE_VM gives the child a copy);
+ * the parent's state is then `D`. Returns the problems found.
  */
 export function checkVfork(table: VforkTable): string[] {
   const problems: string[] = [];
@@ -117,8 +118,8 @@ export function checkVfork(table: VforkTable): string[] {
         problems.push(
           `pid ${task.pid} waits for ${child.pid}, whose vfork parent is ${child.vforkParent}`,
         );
-      else if (child.mm !== task.mm || task.mm === null)
-        problems.push(`pid ${task.pid} waits for ${child.pid}, which does not share its mm`);
+      else if (child.mm === null || task.mm === null)
+        problems.push(`pid ${task.pid} waits for ${child.pid}, and one of them has no mm`);
       if (task.state !== "D")
         problems.push(`pid ${task.pid} waits in vfork in state ${task.state}`);
       if (task.wakeAt !== null) problems.push(`pid ${task.pid} waits in vfork with a timer`);

@@ -16,6 +16,7 @@
  * goes on.
  */
 import fc from "fast-check";
+import { CLONE_VM } from "../../src/kernel/clone.js";
 import { OVERCOMMIT_NEVER } from "../../src/kernel/commit.js";
 import {
   MADV_COLD,
@@ -1328,6 +1329,110 @@ const threadArbs = [
   fc.tuple(fc.nat(7), fc.nat(3), fc.boolean()).map(([p, b, e]) => new ThreadForkExecCmd(p, b, e)),
 ];
 
+/* ---- clone (t-clone) ---- */
+
+/** How the CLONE_VM child's life ends in CloneVmCmd. */
+type CloneVmEnd = "exit" | "exec" | "fork-then-exit" | "kill-parent" | "save-load-exit";
+
+/**
+ * clone(CLONE_VM) by a test process, without CLONE_VFORK: both run on one
+ * mm. The child writes pages of one of the parent's regions (the model
+ * writes the parent's region), the parent reads them back with the words
+ * the model says; then the child exits, execs, forks (the fork copies the
+ * shared mm: a new process with a copy of the parent's regions) and exits,
+ * or the parent is killed and the child goes on alone with the mm.
+ */
+class CloneVmCmd extends Cmd {
+  constructor(
+    readonly proc: number,
+    readonly region: number,
+    readonly first: number,
+    readonly count: number,
+    readonly end: CloneVmEnd,
+  ) {
+    super();
+  }
+  check = (m: Readonly<Model>) => m.procs.length > 0 && m.procs.length < 8;
+  run(model: Model, real: Real): void {
+    const p = pick(model.procs, this.proc)!;
+    const r = real.m.clone(p.pid, { flags: CLONE_VM, stack: null });
+    if (!r.ok) throw new Error(`clone --vm failed: ${r.errno}`);
+    const child = r.value;
+    if (real.m.tasks.get(child)!.mm !== real.m.tasks.get(p.pid)!.mm)
+      throw new Error("a CLONE_VM child does not share its parent's mm");
+    const region = pick(
+      p.regions.filter((g) => g.writable && !g.hugetlb && !g.lazy?.size),
+      this.region,
+    );
+    if (region !== undefined) {
+      const first = this.first % region.pages;
+      const count = Math.min(this.count, region.pages - first);
+      const addr = region.start + first * PAGE_SIZE;
+      const word = model.nextWord++;
+      const w = real.m.access(child, addr, count * PAGE_SIZE, true, word);
+      if (!w.ok || w.value.signal !== null) throw new Error("the CLONE_VM child's write failed");
+      for (let i = 0; i < count; i++) writeModel(region, first + i, word);
+      const back = real.m.access(p.pid, addr, count * PAGE_SIZE, false, null, true);
+      if (!back.ok || back.value.signal !== null) throw new Error("the parent's read failed");
+      if (back.value.minflt !== 0) throw new Error("the parent faulted on pages its mm has");
+      back.value.words?.forEach((got, i) => {
+        if (got !== readModel(region, first + i))
+          throw new Error(`the parent read ${got} at page ${first + i} after the child's write`);
+      });
+    }
+    const must = (x: { ok: boolean; errno?: string }, what: string): void => {
+      if (!x.ok) throw new Error(`${what} failed: ${x.errno}`);
+    };
+    switch (this.end) {
+      case "save-load-exit":
+        new SaveLoadCmd().run(model, real);
+        if (real.m.tasks.get(child)!.mm !== real.m.tasks.get(p.pid)!.mm)
+          throw new Error("a loaded CLONE_VM pair does not share its mm");
+        must(real.m.exit(child, 0), "exit");
+        must(real.m.wait(child), "wait");
+        break;
+      case "fork-then-exit": {
+        const g = real.m.fork(child);
+        if (g.ok) {
+          const regions = p.regions.map((reg) => ({
+            ...reg,
+            words: new Map(reg.words),
+            ...(reg.lazy === undefined ? {} : { lazy: new Set(reg.lazy) }),
+          }));
+          model.procs.push({ pid: g.value, regions, exitsAt: null });
+        } else if (!refusedByOvercommit(real, g)) throw new Error(`fork failed: ${g.errno}`);
+        must(real.m.exit(child, 0), "exit");
+        must(real.m.wait(child), "wait");
+        break;
+      }
+      case "exit":
+        must(real.m.exit(child, 0), "exit");
+        must(real.m.wait(child), "wait");
+        break;
+      case "exec":
+        must(real.m.exec(child, "/bin/sh", ["sh"]), "exec");
+        model.procs.push({ pid: child, regions: [], exitsAt: null });
+        break;
+      case "kill-parent":
+        must(real.m.kill(p.pid, 9), "kill");
+        model.procs.push({ pid: child, regions: p.regions, exitsAt: null });
+        died(model, real, p);
+        return;
+    }
+  }
+  toString = () =>
+    `clone_vm(${this.proc}, child writes ${this.count} at ${this.region}:${this.first}, ${this.end})`;
+}
+
+const CLONE_VM_ENDS: readonly CloneVmEnd[] = ["exit", "exec", "fork-then-exit", "kill-parent"];
+const cloneVmArb = fc
+  .tuple(fc.nat(7), fc.nat(7), fc.nat(63), fc.integer({ min: 1, max: 40 }), fc.nat(15))
+  // the four ends alike; a save and load (a boot's cost) one time in sixteen
+  .map(
+    ([p, r, f, c, k]) =>
+      new CloneVmCmd(p, r, f, c, k === 0 ? "save-load-exit" : CLONE_VM_ENDS[k % 4]!),
+  );
+
 /**
  * Every command, with small arguments so that sequences interact. Accesses,
  * mappings and forks are listed several times: fast-check picks uniformly
@@ -1404,6 +1509,7 @@ export const allCommands = [
   ...threadArbs,
   threadArbs[0]!,
   threadArbs[1]!,
+  cloneVmArb, // clone(CLONE_VM) (t-clone)
 ];
 
 /**

@@ -337,8 +337,10 @@ function mappedBy(p: Page, mappers: readonly Mapping[]): string[] {
   const lines = [title];
   for (const x of mappers.slice(0, MAX_LISTED)) {
     const name = x.vma === undefined ? "no VMA!" : (vmaName(x.mm, x.vma) ?? vmaLabel(x.mm, x.vma));
-    const self = x.pid === p.task.pid && x.addr === p.addr ? " (this one)" : "";
+    const self = x.mm === p.task.mm && x.addr === p.addr ? " (this one)" : "";
     lines.push(`  pid ${x.pid} at ${hex(x.addr)} in ${name}${self}`);
+    if (x.sharers.length > 0)
+      lines.push(`    the same mm as pid ${x.sharers.join(", ")}: one PTE for all of them`);
   }
   if (mappers.length > MAX_LISTED) lines.push(`  and ${mappers.length - MAX_LISTED} more`);
   const mc = p.m.phys.mapcountOf(p.pfn);
