@@ -13,6 +13,7 @@
  * one of KERNEL_VERSIONS (Pss_Dirty came in 6.0: 5.15 lacks it, 6.1 has it).
  */
 import type { KernelVersion } from "../../src/kernel/kernel.js";
+import { atLeast } from "../../src/kernel/version.js";
 
 /** A /proc file whose lines differ between versions. */
 export type FormattedFile = "smaps" | "smaps_rollup" | "status" | "meminfo" | "ksm_stat";
@@ -26,15 +27,8 @@ export interface LineRow {
   readonly until?: string;
 }
 
-/** "5.10" -> 5010: versions compare as numbers. */
-export const versionKey = (v: string): number => {
-  const [major, minor] = v.split(".");
-  return Number(major) * 1000 + Number(minor);
-};
-
-/** Whether `version` is `since` or later. */
-export const atLeast = (version: string, since: string): boolean =>
-  versionKey(version) >= versionKey(since);
+/** Versions compare as numbers (the kernel's one comparison, re-exported for fs and the tests). */
+export { atLeast, versionKey } from "../../src/kernel/version.js";
 
 const present = (row: LineRow, v: string): boolean =>
   (row.since === undefined || atLeast(v, row.since)) &&
