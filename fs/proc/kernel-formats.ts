@@ -376,8 +376,8 @@ function banner(v: KernelVersion): string {
 
 /**
  * /proc/PID files younger than 4.19 (pid_entry tgid_base_stuff,
- * fs/proc/base.c): an older version has no such file. Reading one fails
- * with ENOENT; `ls /proc/PID` still lists it (the listing is fs/vfs.ts's).
+ * fs/proc/base.c): an older version has no such file. fs/vfs.ts neither
+ * lists it in /proc/PID (nor task/TID) nor opens it (ENOENT).
  */
 const PID_FILE_SINCE: ReadonlyMap<string, string> = new Map([
   ["ksm_merging_pages", "5.19"],
