@@ -32,6 +32,7 @@ import {
   PAGE_SIZE,
   pageAlignUp,
   protFromRwx,
+  VM_DENYWRITE,
   VM_SOFTDIRTY,
   VM_STACK_FLAGS,
   VM_VDSO_FLAGS,
@@ -67,6 +68,7 @@ import {
 } from "./rootfs-image.js";
 import { commOf, type Task } from "./task.js";
 import { blockBytes, CaptureRelocation, vdsoLayout } from "./vdso.js";
+import { atLeast } from "./version.js";
 import { type Inode, utf8Bytes, type Vfs } from "./vfs.js";
 import { newVma, type SpecialMapping, type Vma } from "./vma.js";
 
@@ -277,6 +279,7 @@ function mapSegment(
       fileWritable: false,
       offset: load.offset - pageOff,
     });
+    denyWrite(k, mm, start, fileEnd);
   }
   const bssEnd = pageAlignUp(bias + load.vaddr + load.memsz);
   if (bssEnd > fileEnd) {
@@ -290,6 +293,37 @@ function mapSegment(
       offset: 0,
     });
   }
+}
+
+/**
+ * Before 5.15 binfmt_elf mapped the executable and the interpreter with
+ * MAP_DENYWRITE, which do_mmap turned into VM_DENYWRITE (smaps' `dw`);
+ * David Hildenbrand's "mm: remove VM_DENYWRITE" (5.15) dropped both. Only
+ * here: mmap from user space (ld.so's libraries) always ignored the flag.
+ * Set on the mapping just made, before anything can merge with it.
+ */
+function denyWrite(k: Kernel, mm: Mm, start: number, end: number): void {
+  if (atLeast(k.config.kernelVersion, "5.15")) return;
+  for (const vma of mm.vmas) if (vma.start >= start && vma.end <= end) vma.flags |= VM_DENYWRITE;
+}
+
+/**
+ * Whether writing `inode` fails with ETXTBSY because a program runs from it
+ * (deny_write_access; get_write_access at open for writing and truncate).
+ * Before 5.15 every VM_DENYWRITE mapping held the file (the executable and
+ * the interpreter, while mapped); from 5.15 the mm's exe_file does
+ * (set_mm_exe_file), the executable only. (6.11's "fs: don't block
+ * i_writecount during exec" was reverted; not modelled.)
+ */
+export function textBusy(k: Kernel, tasks: Iterable<Task>, inode: Inode): boolean {
+  const denyWriteMaps = !atLeast(k.config.kernelVersion, "5.15");
+  for (const t of tasks) {
+    if (t.mm === null) continue;
+    if (!denyWriteMaps && t.exe === inode) return true;
+    if (denyWriteMaps && t.mm.vmas.some((v) => v.file === inode && (v.flags & VM_DENYWRITE) !== 0))
+      return true;
+  }
+  return false;
 }
 
 /** The executable: segments at ELF_ET_DYN_BASE; start/end of code and data; brk after .bss. */
@@ -339,6 +373,7 @@ function loadInterpreter(k: Kernel, mm: Mm, found: Result<Inode>): void {
       fileWritable: false,
       offset: first.offset - (first.vaddr % PAGE_SIZE),
     }) - pageDown(first.vaddr);
+  denyWrite(k, mm, base + pageDown(first.vaddr), base + total);
   const firstEnd = pageAlignUp(base + first.vaddr + first.filesz);
   doMunmap(k, mm, firstEnd, base + total - firstEnd);
   for (const load of loads.slice(1)) mapSegment(k, mm, interp, load, base, MAP_FIXED);
