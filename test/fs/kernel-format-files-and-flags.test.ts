@@ -258,8 +258,8 @@ describe("/proc/vmstat per version (vmstat_text, mm/vmstat.c)", () => {
     "swap_ra_hit",
   ];
   // a 5.10.228 tree's vmstat_text from the node items on, read whole; nr_unstable printed
-  // last by vmstat_show (the zone and NUMA items before are 4.19's less the two that became
-  // node items, nr_kernel_stack in 5.9)
+  // last by vmstat_show. The zone items before were not read: 4.19's less nr_kernel_stack,
+  // which is among 5.10's node items (nr_page_table_pages is not: a zone item until 5.11)
   const V5_10_FROM_NODE = [
     "nr_inactive_anon",
     "nr_active_anon",
