@@ -97,7 +97,7 @@ export const PID_FILES = new Map<string, PidFileMaker>([
   // opens them in an older version (kernel-formats.ts's PID_FILE_SINCE)
   ["ksm_merging_pages", (m, t) => text(() => success(showKsmMergingPages(m, t)))],
   ["ksm_stat", (m, t) => text(() => success(showKsmStat(m, t)))],
-  ["maps", (_m, t) => text(() => success(showMaps(t.mm)))],
+  ["maps", (m, t) => text(() => success(showMaps(t.mm, m)))],
   ["pagemap", (m, t) => pagemapFile(m, t)],
   [
     "smaps",

@@ -12,6 +12,7 @@
  * compared as numbers, so a row may name an upstream release that is not
  * one of KERNEL_VERSIONS (Pss_Dirty came in 6.0: 5.15 lacks it, 6.1 has it).
  */
+import { VM_EXEC, VM_READ } from "../../src/kernel/constants.js";
 import type { KernelVersion } from "../../src/kernel/kernel.js";
 import { atLeast } from "../../src/kernel/version.js";
 import { VMSTAT_ITEMS } from "./vmstat-items.js";
@@ -475,6 +476,17 @@ function banner(v: KernelVersion): string {
   return `Linux version ${v}.0-cowsh (builder@sandboxing) (${compiler}) #1 SMP${preempt} @0\n`;
 }
 
+/* ---- the vsyscall gate ---- */
+
+/**
+ * The [vsyscall] gate VMA's flags (gate_vma, vsyscall_64.c): VM_READ |
+ * VM_EXEC in the default emulate mode, "r-xp"; VM_EXEC alone ("--xp") since
+ * Andy Lutomirski's "x86/vsyscall: Change the default vsyscall mode to
+ * xonly" (5.3) made execute-only the default (LEGACY_VSYSCALL_XONLY).
+ */
+const vsyscallFlags = (v: KernelVersion): number =>
+  atLeast(v, "5.3") ? VM_EXEC : VM_READ | VM_EXEC;
+
 /* ---- files that came later ---- */
 
 /**
@@ -515,6 +527,8 @@ export interface ProcFormat {
   readonly mnemonics: readonly string[];
   /** /proc/version. */
   readonly banner: string;
+  /** The [vsyscall] gate's VM flags (maps' perms, smaps' VmFlags). */
+  readonly vsyscallFlags: number;
   /** Whether this version has /proc/PID/`name` (the files of PID_FILES that came later lack it). */
   hasPidFile(name: string): boolean;
   /** Whether this version has the /sys attribute at `path` (below /sys). */
@@ -553,6 +567,7 @@ function makeFormat(version: KernelVersion): ProcFormat {
     labels: (file) => labels[file],
     mnemonics,
     banner: banner(version),
+    vsyscallFlags: vsyscallFlags(version),
     hasPidFile(name) {
       const since = PID_FILE_SINCE.get(name);
       return since === undefined || atLeast(version, since);

@@ -449,3 +449,23 @@ describe("/proc/vmstat per version (vmstat_text, mm/vmstat.c)", () => {
     }
   });
 });
+
+describe("[vsyscall]: readable (emulate) by default before 5.3, execute-only after", () => {
+  // gate_vma: VM_READ | VM_EXEC in LEGACY_VSYSCALL_EMULATE, VM_EXEC in LEGACY_VSYSCALL_XONLY,
+  // the default from 5.3 ("x86/vsyscall: Change the default vsyscall mode to xonly")
+  test.each([
+    ["4.19", "r-xp", "rd ex"],
+    ["5.4", "--xp", "ex"],
+    ["6.18", "--xp", "ex"],
+  ] as const)("%s: %s, VmFlags %s", (v, perms, flags) => {
+    const { m, pid } = bootAs(v);
+    const maps = readText(m, `/proc/${pid}/maps`).trimEnd().split("\n");
+    expect(maps.at(-1)).toMatch(
+      new RegExp(`^ffffffffff600000-ffffffffff601000 ${perms} 00000000 00:00 0 +\\[vsyscall\\]$`),
+    );
+    const smaps = readText(m, `/proc/${pid}/smaps`);
+    expect(smaps.slice(smaps.lastIndexOf("[vsyscall]"))).toMatch(
+      new RegExp(`\nVmFlags: ${flags} \n$`),
+    );
+  });
+});

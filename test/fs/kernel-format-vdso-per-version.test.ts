@@ -25,10 +25,12 @@ interface MapsLine {
   end: number;
   rest: string;
 }
+/** maps' lines but the [vsyscall] gate (its perms differ before 5.3: kernel-format-files-and-flags). */
 const mapsOf = (text: string): MapsLine[] =>
   text
     .trimEnd()
     .split("\n")
+    .filter((l) => !l.endsWith("[vsyscall]"))
     .map((l) => {
       const [range, ...rest] = l.split(" ");
       const [s, e] = range!.split("-");
