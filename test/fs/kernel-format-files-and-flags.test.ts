@@ -8,6 +8,7 @@
 import { describe, expect, test } from "vitest";
 import { VMSTAT_ITEMS } from "../../fs/proc/vmstat.js";
 import { resolve } from "../../fs/vfs.js";
+import { decodeImage, encodeImage } from "../../src/image/machine-image.js";
 import { KERNEL_VERSIONS, type KernelVersion } from "../../src/kernel/kernel.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { readError, readText } from "./proc-helpers.js";
@@ -101,6 +102,15 @@ describe("ETXTBSY: writing a file a program runs from (deny_write_access)", () =
   test("before 5.15: the running executable and its interpreter (VM_DENYWRITE mappings)", () => {
     expect(attempt("5.10", "/usr/bin/sleep").errors).toEqual(["ETXTBSY", "ETXTBSY", "ETXTBSY"]);
     expect(attempt("5.10", LD).errors).toEqual(["ETXTBSY", "ETXTBSY", "ETXTBSY"]);
+  });
+
+  test("a 5.10 machine saved and loaded keeps dw, and with it the ETXTBSY", () => {
+    const { m, pid } = bootAs("5.10");
+    const loaded = decodeImage(encodeImage(m));
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded));
+    expect(readText(loaded.machine, `/proc/${pid}/smaps`)).toBe(readText(m, `/proc/${pid}/smaps`));
+    const w = loaded.machine.writeFile(LD, "x", true);
+    expect(w.ok ? "ok" : w.errno).toBe("ETXTBSY");
   });
 
   test("5.15 and later: the running executable only (mm->exe_file); ld.so is writable", () => {
