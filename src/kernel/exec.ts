@@ -175,11 +175,12 @@ export function execImage(
     loadExecutable(k, mm, exe);
     loadInterpreter(k, mm, k.vfs.lookup(exe.elf.interp!));
     mapVdso(k, mm);
-    const at = new CaptureRelocation(mm, k.config.kernelVersion); // a 6.18 capture under this version's vDSO
-    if (spec.execImage !== undefined && !replayResident(k, who, spec.execImage, at)) return false;
+    const reloc = new CaptureRelocation(mm, k.config.kernelVersion); // a 6.18 capture under this version's vDSO
+    if (spec.execImage !== undefined && !replayResident(k, who, spec.execImage, reloc))
+      return false;
     if (task.isZombie) return false;
-    replayStartup(k, mm, spec.startup, at);
-    return replayResident(k, who, spec.resident, at);
+    replayStartup(k, mm, spec.startup, reloc);
+    return replayResident(k, who, spec.resident, reloc);
   });
   mm.hiwaterRss = mm.rss;
   mm.hiwaterVm = mm.totalVm();
@@ -313,7 +314,7 @@ function denyWrite(k: Kernel, mm: Mm, start: number, end: number): void {
  * Before 5.15 every VM_DENYWRITE mapping held the file (the executable and
  * the interpreter, while mapped); from 5.15 the mm's exe_file does
  * (set_mm_exe_file), the executable only. (6.11's "fs: don't block
- * i_writecount during exec" was reverted; not modelled.)
+ * i_writecount during exec", reverted (from memory), is not modelled.)
  */
 export function textBusy(k: Kernel, tasks: Iterable<Task>, inode: Inode): boolean {
   const denyWriteMaps = !atLeast(k.config.kernelVersion, "5.15");
@@ -517,12 +518,12 @@ function replayPagesApart(
   k: Kernel,
   who: { pid: number; mm: Mm },
   captured: ResidentVma,
-  at: CaptureRelocation,
+  reloc: CaptureRelocation,
 ): boolean {
   let addr = captured.start;
   for (const [state, count] of decodePages(captured.pages)) {
     for (let i = 0; i < count; i++, addr += PAGE_SIZE) {
-      const page = at.at(addr);
+      const page = reloc.at(addr);
       if (state === "-" || swappedOut(who.mm, page)) continue;
       const vma = who.mm.vmaAt(page);
       if (vma === undefined) panic(`exec replay: no VMA at ${page.toString(16)}`);
@@ -543,16 +544,20 @@ const SPECIAL_NAMES: Readonly<Record<string, SpecialMapping>> = {
 /**
  * A captured VMA where this version has it: a mapping of the vDSO block is
  * found by name, its pages cut to its size in this version (none if the
- * version lacks it: [vvar_vclock] before 6.13); any other moves by `at`.
+ * version lacks it: [vvar_vclock] before 6.13); any other moves by `reloc`.
  */
-function relocated(mm: Mm, captured: ResidentVma, at: CaptureRelocation): ResidentVma | undefined {
-  if (at.delta === 0) return captured;
+function relocated(
+  mm: Mm,
+  captured: ResidentVma,
+  reloc: CaptureRelocation,
+): ResidentVma | undefined {
+  if (reloc.delta === 0) return captured;
   const special = captured.path === undefined ? undefined : SPECIAL_NAMES[captured.path];
   if (special === undefined)
     return {
       ...captured,
-      start: at.at(captured.start),
-      end: at.at(captured.end - PAGE_SIZE) + PAGE_SIZE,
+      start: reloc.at(captured.start),
+      end: reloc.at(captured.end - PAGE_SIZE) + PAGE_SIZE,
     };
   const vma = mm.vmas.find((v) => v.special === special);
   if (vma === undefined) return undefined;
@@ -587,11 +592,11 @@ function replayResident(
   k: Kernel,
   who: { pid: number; mm: Mm },
   vmas: readonly ResidentVma[],
-  at: CaptureRelocation,
+  reloc: CaptureRelocation,
 ): boolean {
   for (const shown of vmas) {
     if (shown.path === "[vsyscall]") continue;
-    const captured = relocated(who.mm, shown, at);
+    const captured = relocated(who.mm, shown, reloc);
     if (captured === undefined) continue;
     const stack = captured.path === "[stack]";
     const vma: Vma | undefined = who.mm.vmaAt(stack ? captured.end - PAGE_SIZE : captured.start);
@@ -599,9 +604,9 @@ function replayResident(
       vma !== undefined &&
       vma.end === captured.end &&
       (stack ? vma.start <= captured.start : vma.start === captured.start);
-    if (!fits && at.delta !== 0 && !stack) {
+    if (!fits && reloc.delta !== 0 && !stack) {
       // parts of one 6.18 VMA that moved apart under this version's vDSO (vdso.ts)
-      if (!replayPagesApart(k, who, shown, at)) return false;
+      if (!replayPagesApart(k, who, shown, reloc)) return false;
       continue;
     }
     if (!fits) {
