@@ -11,6 +11,8 @@ import { resolve } from "../../fs/vfs.js";
 import { decodeImage, encodeImage } from "../../src/image/machine-image.js";
 import { KERNEL_VERSIONS, type KernelVersion } from "../../src/kernel/kernel.js";
 import { Machine } from "../../src/kernel/machine.js";
+import { createSession, runSource } from "../../src/shell/runtime.js";
+import { machineDigest } from "../helpers/machine-digest.js";
 import { readError, readText } from "./proc-helpers.js";
 
 function bootAs(version: KernelVersion): { m: Machine; pid: number } {
@@ -111,6 +113,21 @@ describe("ETXTBSY: writing a file a program runs from (deny_write_access)", () =
     expect(readText(loaded.machine, `/proc/${pid}/smaps`)).toBe(readText(m, `/proc/${pid}/smaps`));
     const w = loaded.machine.writeFile(LD, "x", true);
     expect(w.ok ? "ok" : w.errno).toBe("ETXTBSY");
+  });
+
+  test("truncate checks every operand first: a busy one fails the command and changes nothing", () => {
+    const session = createSession(Machine.boot({ kernelVersion: "6.18" }));
+    runSource(session, "spawn /usr/bin/sleep 1000", () => {});
+    const before = machineDigest(session.machine, false);
+    const errors: string[] = [];
+    const { status } = runSource(session, "truncate -s 4M /tmp/new /usr/bin/sleep", (b) => {
+      if (b.kind === "err") errors.push(b.text);
+    });
+    expect(status).toBe(1);
+    expect(errors.join("")).toBe(
+      "truncate: cannot open '/usr/bin/sleep' for writing: Text file busy\n",
+    );
+    expect(machineDigest(session.machine, false)).toBe(before);
   });
 
   test("5.15 and later: the running executable only (mm->exe_file); ld.so is writable", () => {
