@@ -9,6 +9,7 @@ import type { Task } from "../src/kernel/task.js";
 import { groupTasks } from "../src/kernel/thread.js";
 import type { Inode } from "../src/kernel/vfs.js";
 import { PID_FILES, type ProcFile, SYSTEM_FILES, TASK_FILES } from "./proc/index.js";
+import { procFormat } from "./proc/kernel-formats.js";
 import { SYSCTL_DIRS, sysctlFile } from "./proc/sysctl.js";
 import { SYSFS, sysfsAttr, sysfsEntries, sysfsFile, sysfsMode } from "./sys/index.js";
 
@@ -107,14 +108,28 @@ function resolveProc(m: Machine, abs: string): Result<Node> {
     return success({
       kind: "dir",
       path: abs,
-      entries: () => [...PID_FILES.keys(), "task"].sort(),
+      entries: () => [...pidFileNames(m, PID_FILES), "task"].sort(),
     });
   if (name === "task") return resolveTaskDir(m, abs, task, rest);
-  const make = PID_FILES.get(name);
+  const make = pidFile(m, PID_FILES, name);
   if (make === undefined) return failure("ENOENT");
   if (rest.length > 0) return failure("ENOTDIR");
   return success({ kind: "file", path: abs, file: make(m, task) });
 }
+
+/**
+ * The files of a /proc/PID (or task/TID) directory the machine's kernel
+ * version has (kernel-formats.ts: ksm_stat came in 6.1…): the one test of
+ * which files exist, for listing and lookup alike.
+ */
+function pidFileNames<T>(m: Machine, files: ReadonlyMap<string, T>): string[] {
+  const fmt = procFormat(m.config.kernelVersion);
+  return [...files.keys()].filter((name) => fmt.hasPidFile(name));
+}
+
+/** The maker of /proc/PID/`name`, if this version has the file. */
+const pidFile = <T>(m: Machine, files: ReadonlyMap<string, T>, name: string): T | undefined =>
+  procFormat(m.config.kernelVersion).hasPidFile(name) ? files.get(name) : undefined;
 
 /** /proc/PID/task: one directory per task of the thread group, TID/FILE in it. */
 function resolveTaskDir(
@@ -130,8 +145,8 @@ function resolveTaskDir(
   const thread = /^[1-9][0-9]*$/.test(tid) ? m.tasks.get(Number(tid)) : undefined;
   if (thread === undefined || thread.tgid !== task.tgid) return failure("ENOENT");
   if (name === undefined)
-    return success({ kind: "dir", path: abs, entries: () => [...TASK_FILES.keys()].sort() });
-  const make = TASK_FILES.get(name);
+    return success({ kind: "dir", path: abs, entries: () => pidFileNames(m, TASK_FILES).sort() });
+  const make = pidFile(m, TASK_FILES, name);
   if (make === undefined) return failure("ENOENT");
   if (rest.length > 0) return failure("ENOTDIR");
   return success({ kind: "file", path: abs, file: make(m, thread) });

@@ -10,7 +10,6 @@ import type { Task } from "../../src/kernel/task.js";
 import { showStat, showStatm, showStatus } from "./array.js";
 import { commWrite, showCmdline, showComm, showEnviron } from "./base.js";
 import { clearRefsWrite } from "./clear-refs.js";
-import { procFormat } from "./kernel-formats.js";
 import { showKsmMergingPages, showKsmStat } from "./ksm.js";
 import { showMeminfo } from "./meminfo.js";
 import { showLoadavg, showStat as showSystemStat, showUptime, showVersion } from "./misc.js";
@@ -74,10 +73,6 @@ export function procFileMode(name: string): number {
 const text = (read: () => Result<string>, write?: (text: string) => Result<number>): TextFile =>
   write === undefined ? { kind: "text", read } : { kind: "text", read, write };
 
-/** `show()` if the kernel version has /proc/PID/`name` (kernel-formats.ts), else ENOENT. */
-const since = (m: Machine, name: string, show: () => string): Result<string> =>
-  procFormat(m.config.kernelVersion).hasPidFile(name) ? success(show()) : failure("ENOENT");
-
 /** Files every /proc/PID directory holds, in `ls` order. */
 export const PID_FILES = new Map<string, PidFileMaker>([
   [
@@ -98,12 +93,11 @@ export const PID_FILES = new Map<string, PidFileMaker>([
       ),
   ],
   ["environ", (_m, t) => text(() => showEnviron(t))],
-  [
-    "ksm_merging_pages",
-    (m, t) => text(() => since(m, "ksm_merging_pages", () => showKsmMergingPages(m, t))),
-  ],
-  ["ksm_stat", (m, t) => text(() => since(m, "ksm_stat", () => showKsmStat(m, t)))],
-  ["maps", (_m, t) => text(() => success(showMaps(t.mm)))],
+  // ksm_merging_pages (5.19) and ksm_stat (6.1): fs/vfs.ts neither lists nor
+  // opens them in an older version (kernel-formats.ts's PID_FILE_SINCE)
+  ["ksm_merging_pages", (m, t) => text(() => success(showKsmMergingPages(m, t)))],
+  ["ksm_stat", (m, t) => text(() => success(showKsmStat(m, t)))],
+  ["maps", (m, t) => text(() => success(showMaps(t.mm, m)))],
   ["pagemap", (m, t) => pagemapFile(m, t)],
   [
     "smaps",

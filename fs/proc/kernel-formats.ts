@@ -12,10 +12,13 @@
  * compared as numbers, so a row may name an upstream release that is not
  * one of KERNEL_VERSIONS (Pss_Dirty came in 6.0: 5.15 lacks it, 6.1 has it).
  */
+import { VM_EXEC, VM_READ } from "../../src/kernel/constants.js";
 import type { KernelVersion } from "../../src/kernel/kernel.js";
+import { atLeast } from "../../src/kernel/version.js";
+import { VMSTAT_ITEMS } from "./vmstat-items.js";
 
 /** A /proc file whose lines differ between versions. */
-export type FormattedFile = "smaps" | "smaps_rollup" | "status" | "meminfo" | "ksm_stat";
+export type FormattedFile = "smaps" | "smaps_rollup" | "status" | "meminfo" | "ksm_stat" | "vmstat";
 
 /** One line of a file: its label, and the releases that print it. */
 export interface LineRow {
@@ -26,15 +29,8 @@ export interface LineRow {
   readonly until?: string;
 }
 
-/** "5.10" -> 5010: versions compare as numbers. */
-export const versionKey = (v: string): number => {
-  const [major, minor] = v.split(".");
-  return Number(major) * 1000 + Number(minor);
-};
-
-/** Whether `version` is `since` or later. */
-export const atLeast = (version: string, since: string): boolean =>
-  versionKey(version) >= versionKey(since);
+/** Versions compare as numbers (the kernel's one comparison, re-exported for fs and the tests). */
+export { atLeast, versionKey } from "../../src/kernel/version.js";
 
 const present = (row: LineRow, v: string): boolean =>
   (row.since === undefined || atLeast(v, row.since)) &&
@@ -233,12 +229,114 @@ const KSM_STAT: readonly LineRow[] = [
   { label: "ksm_mergeable", since: "6.14" },
 ];
 
+/**
+ * /proc/vmstat's items (vmstat_text, mm/vmstat.c) that came after 4.19, by
+ * the first release printing them. vmstat_text of v4.19 and of a 5.10.228
+ * tree were read whole; the other releases are placed by the patch that
+ * added the item (its posting date gives the release) or, marked "mem",
+ * from memory (docs/KERNEL-FORMATS.md).
+ */
+const VMSTAT_SINCE: Readonly<Record<string, string>> = {
+  nr_free_pages_blocks: "6.16", // Johannes Weiner, defrag_mode watermarks, posted 2025-03-13
+  workingset_nodes: "4.20", // mem; in 5.10
+  workingset_refault_anon: "5.9", // Joonsoo Kim's anon workingset series (mem); in 5.10
+  workingset_refault_file: "5.9",
+  workingset_activate_anon: "5.9",
+  workingset_activate_file: "5.9",
+  workingset_restore_anon: "5.9",
+  workingset_restore_file: "5.9",
+  nr_file_hugepages: "5.4", // Song Liu, as meminfo's FileHugePages
+  nr_file_pmdmapped: "5.4",
+  nr_throttled_written: "5.16", // Mel Gorman's reclaim throttling (mem)
+  nr_kernel_misc_reclaimable: "4.20", // as meminfo's KReclaimable; in 5.10
+  nr_foll_pin_acquired: "5.7", // John Hubbard, FOLL_PIN (mem); in 5.10
+  nr_foll_pin_released: "5.7",
+  nr_kernel_stack: "5.9", // a node item from 5.9 (a zone item before: VMSTAT_MOVED); in 5.10's node items
+  nr_page_table_pages: "5.11", // a node item from 5.11 (mem); a zone item before
+  nr_sec_page_table_pages: "6.0", // as meminfo's SecPageTables
+  nr_iommu_pages: "6.11", // mem
+  nr_swapcached: "5.12", // mem; not in 5.10
+  pgpromote_success: "5.18", // Huang Ying's memory tiering (mem)
+  pgpromote_candidate: "6.1", // Huang Ying, "memory tiering: rate limit NUMA migration throughput" (mem)
+  pgpromote_candidate_nrl: "6.18", // Li Zhijian/Ruan Shiyang, posted 2025-07-29
+  pgdemote_kswapd: "5.15", // Yang Shi, "mm/vmscan: add page demotion counter", with Dave Hansen's demotion (mem)
+  pgdemote_direct: "5.15",
+  pgdemote_khugepaged: "6.3", // Johannes Weiner, khugepaged out of direct reclaim stats (git 2.38 era)
+  pgdemote_proactive: "6.16", // Hao Jia, posted 2025-03-18
+  nr_hugetlb: "6.13", // Joshua Hahn, "memcg/hugetlb: Add hugeTLB counters to memcg", posted 2024-11-01
+  nr_balloon_pages: "6.15", // Nico Pache, as meminfo's Balloon
+  nr_kernel_file_pages: "6.18", // Boris Burkov, posted 2025-08-21
+  nr_memmap_pages: "6.11", // Sourav Panda, "mm: report per-page metadata information" (mem)
+  nr_memmap_boot_pages: "6.11",
+  pgalloc_device: "6.1", // Hao Lee, "mm: add DEVICE_ZONE to FOR_ALL_ZONES", posted 2022-08-04
+  allocstall_device: "6.1",
+  pgskip_device: "6.1",
+  pgreuse: "5.9", // mem; in 5.10
+  pgsteal_khugepaged: "6.3",
+  pgsteal_proactive: "6.16",
+  pgscan_khugepaged: "6.3",
+  pgscan_proactive: "6.16",
+  pgscan_anon: "5.8", // mem; in 5.10
+  pgscan_file: "5.8",
+  pgsteal_anon: "5.8",
+  pgsteal_file: "5.8",
+  zone_reclaim_success: "6.12", // Matthew Cassell, posted 2024-07-22
+  thp_migration_success: "5.8", // Zi Yan/Anshuman Khandual (mem); in 5.10
+  thp_migration_fail: "5.8",
+  thp_migration_split: "5.8",
+  thp_fault_fallback_charge: "5.8", // David Rientjes (mem); in 5.10
+  thp_file_fallback: "5.8",
+  thp_file_fallback_charge: "5.8",
+  thp_underused_split_page: "6.12", // Usama Arif, splitting underused THPs (mem)
+  thp_scan_exceed_none_pte: "5.17", // Yang Yang, posted 2021-12-25
+  thp_scan_exceed_swap_pte: "5.17",
+  thp_scan_exceed_share_pte: "5.17",
+  swpin_zero: "6.13", // Barry Song, posted 2024-11-02
+  swpout_zero: "6.13",
+  ksm_swpin_copy: "5.18", // Yang Yang, posted 2022-01-13
+  cow_ksm: "5.19", // Yang Yang, "mm/vmstat: add events for ksm cow", posted 2022-03-31
+  zswpin: "5.19", // as meminfo's Zswap
+  zswpout: "5.19",
+  zswpwb: "6.8", // Domenico Cerasuolo, 7108cc3f765c (Nov 2023)
+  direct_map_level2_splits: "5.13", // Saravanan D (mem); not in 5.10
+  direct_map_level3_splits: "5.13",
+  direct_map_level2_collapses: "6.14", // Kirill A. Shutemov/Mike Rapoport, posted 2024-12-27
+  direct_map_level3_collapses: "6.14",
+  nr_unstable: "5.8", // at the end since Neil Brown's NR_UNSTABLE_NFS removal (5.8); in 5.10
+};
+
+/**
+ * Items 6.18 does not print where an older version did: gone, or printed
+ * elsewhere then. Each goes before the 6.18 item `before`.
+ */
+const VMSTAT_MOVED: readonly (LineRow & { readonly before: string })[] = [
+  // zone items until they became node items (4.19's order: nr_mlock, these, nr_zspages)
+  { label: "nr_page_table_pages", until: "5.11", before: "nr_zspages" },
+  { label: "nr_kernel_stack", until: "5.9", before: "nr_zspages" },
+  // Christoph Hellwig, 194df9f66db8 "mm: remove NR_BOUNCE zone stat" (the fix posted 2025-05-29 Cc stable)
+  { label: "nr_bounce", until: "6.15", before: "nr_zspages" },
+  // one counter for both LRU types until 5.9; workingset_restore since 4.20
+  { label: "workingset_refault", until: "5.9", before: "workingset_refault_anon" },
+  { label: "workingset_activate", until: "5.9", before: "workingset_refault_anon" },
+  { label: "workingset_restore", since: "4.20", until: "5.9", before: "workingset_refault_anon" },
+  // FUSE's temporary writeback buffers (Joanne Koong's removal, mem)
+  { label: "nr_writeback_temp", until: "6.16", before: "nr_shmem" },
+  // a node item until 5.8, then printed last for compatibility
+  { label: "nr_unstable", until: "5.8", before: "nr_vmscan_write" },
+];
+
+const VMSTAT: readonly LineRow[] = VMSTAT_ITEMS.flatMap((label): LineRow[] => [
+  ...VMSTAT_MOVED.filter((m) => m.before === label).map(({ before: _, ...row }) => row),
+  VMSTAT_SINCE[label] === undefined ? { label } : { label, since: VMSTAT_SINCE[label] },
+]);
+
 const ROWS: Readonly<Record<FormattedFile, readonly LineRow[]>> = {
   smaps: SMAPS,
   smaps_rollup: SMAPS_ROLLUP,
   status: STATUS,
   meminfo: MEMINFO,
   ksm_stat: KSM_STAT,
+  vmstat: VMSTAT,
 };
 
 /** Every row of `file`, 6.18's order (the tests read the table through this). */
@@ -378,12 +476,23 @@ function banner(v: KernelVersion): string {
   return `Linux version ${v}.0-cowsh (builder@sandboxing) (${compiler}) #1 SMP${preempt} @0\n`;
 }
 
+/* ---- the vsyscall gate ---- */
+
+/**
+ * The [vsyscall] gate VMA's flags (gate_vma, vsyscall_64.c): VM_READ |
+ * VM_EXEC in the default emulate mode, "r-xp"; VM_EXEC alone ("--xp") since
+ * Andy Lutomirski's "x86/vsyscall: Change the default vsyscall mode to
+ * xonly" (5.3) made execute-only the default (LEGACY_VSYSCALL_XONLY).
+ */
+const vsyscallFlags = (v: KernelVersion): number =>
+  atLeast(v, "5.3") ? VM_EXEC : VM_READ | VM_EXEC;
+
 /* ---- files that came later ---- */
 
 /**
  * /proc/PID files younger than 4.19 (pid_entry tgid_base_stuff,
- * fs/proc/base.c): an older version has no such file. Reading one fails
- * with ENOENT; `ls /proc/PID` still lists it (the listing is fs/vfs.ts's).
+ * fs/proc/base.c): an older version has no such file. fs/vfs.ts neither
+ * lists it in /proc/PID (nor task/TID) nor opens it (ENOENT).
  */
 const PID_FILE_SINCE: ReadonlyMap<string, string> = new Map([
   ["ksm_merging_pages", "5.19"],
@@ -418,6 +527,8 @@ export interface ProcFormat {
   readonly mnemonics: readonly string[];
   /** /proc/version. */
   readonly banner: string;
+  /** The [vsyscall] gate's VM flags (maps' perms, smaps' VmFlags). */
+  readonly vsyscallFlags: number;
   /** Whether this version has /proc/PID/`name` (the files of PID_FILES that came later lack it). */
   hasPidFile(name: string): boolean;
   /** Whether this version has the /sys attribute at `path` (below /sys). */
@@ -456,6 +567,7 @@ function makeFormat(version: KernelVersion): ProcFormat {
     labels: (file) => labels[file],
     mnemonics,
     banner: banner(version),
+    vsyscallFlags: vsyscallFlags(version),
     hasPidFile(name) {
       const since = PID_FILE_SINCE.get(name);
       return since === undefined || atLeast(version, since);

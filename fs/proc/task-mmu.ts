@@ -344,18 +344,19 @@ function namedLine(prefix: string, name: string | null): string {
   return `${prefix.slice(0, -1).padEnd(NAME_COLUMN, " ")} ${name}`;
 }
 
-/** The gate VMA, printed after the last real VMA (get_gate_vma). */
-const VSYSCALL_LINE = namedLine(
-  "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 ",
-  "[vsyscall]",
-);
+/** The gate VMA, printed after the last real VMA (get_gate_vma); readable before 5.3 (kernel-formats.ts). */
+const vsyscallLine = (fmt: ProcFormat): string =>
+  namedLine(
+    `ffffffffff600000-ffffffffff601000 ${fmt.vsyscallFlags & VM_READ ? "r" : "-"}-xp 00000000 00:00 0 `,
+    "[vsyscall]",
+  );
 
 /** /proc/PID/maps. A task without an mm (a zombie) reads empty. */
-export function showMaps(mm: Mm | null): string {
+export function showMaps(mm: Mm | null, k: Kernel | null = null): string {
   if (mm === null) return "";
   let out = "";
   for (const vma of mm.vmas) out += `${mapsLine(mm, vma)}\n`;
-  return `${out}${VSYSCALL_LINE}\n`;
+  return `${out}${vsyscallLine(formatOf(k))}\n`;
 }
 
 const field = (label: string, kbValue: number): string =>
@@ -452,8 +453,8 @@ export function showSmaps(
   let out = "";
   for (const vma of mm.vmas) out += smapsBlock(phys, mm, vma, softDirty, swap, pkeys, k);
   const fmt = formatOf(k);
-  const gate = vmFlagsString(VM_EXEC, softDirty, fmt.mnemonics);
-  return out + fmt.apply("smaps", smapsText(VSYSCALL_LINE, 4, emptyStats(), gate, pkeys));
+  const gate = vmFlagsString(fmt.vsyscallFlags, softDirty, fmt.mnemonics);
+  return out + fmt.apply("smaps", smapsText(vsyscallLine(fmt), 4, emptyStats(), gate, pkeys));
 }
 
 /** Every VMA's statistics summed in one accumulator, fixed point untruncated (show_smaps_rollup). */

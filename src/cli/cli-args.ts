@@ -177,7 +177,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: "kernel",
     type: "string",
     default: DEFAULT_CONFIG.kernelVersion,
-    describe: `the kernel whose /proc formats to print: ${KERNEL_VERSIONS.join(", ")} (see docs/KERNEL-FORMATS.md)`,
+    describe: `the kernel whose /proc formats (and vDSO layout, dw) to follow: ${KERNEL_VERSIONS.join(", ")} (see docs/KERNEL-FORMATS.md)`,
   },
   {
     name: "play",

@@ -27,6 +27,8 @@ export const VM_MAYSHARE = 1 << 7;
 export const VM_GROWSDOWN = 1 << 8;
 export const VM_UFFD_MISSING = 1 << 9;
 export const VM_PFNMAP = 1 << 10;
+/** The executable's and interpreter's file mappings before 5.15 (binfmt_elf's MAP_DENYWRITE; exec.ts denyWrite). */
+export const VM_DENYWRITE = 1 << 11;
 export const VM_UFFD_WP = 1 << 12;
 export const VM_LOCKED = 1 << 13;
 export const VM_IO = 1 << 14;

@@ -32,6 +32,7 @@ import {
   PAGE_SIZE,
   pageAlignUp,
   protFromRwx,
+  VM_DENYWRITE,
   VM_SOFTDIRTY,
   VM_STACK_FLAGS,
   VM_VDSO_FLAGS,
@@ -64,13 +65,12 @@ import {
   STACK_RLIMIT,
   STACK_TOP,
   type StartupEvent,
-  VDSO_BYTES,
-  VVAR_BYTES,
-  VVAR_VCLOCK_BYTES,
 } from "./rootfs-image.js";
 import { commOf, type Task } from "./task.js";
+import { blockBytes, CaptureRelocation, vdsoLayout } from "./vdso.js";
+import { atLeast } from "./version.js";
 import { type Inode, utf8Bytes, type Vfs } from "./vfs.js";
-import { newVma, type Vma } from "./vma.js";
+import { newVma, type SpecialMapping, type Vma } from "./vma.js";
 
 export interface ExecOptions {
   /** The new program's environment (the capture's when absent). */
@@ -175,10 +175,12 @@ export function execImage(
     loadExecutable(k, mm, exe);
     loadInterpreter(k, mm, k.vfs.lookup(exe.elf.interp!));
     mapVdso(k, mm);
-    if (spec.execImage !== undefined && !replayResident(k, who, spec.execImage)) return false;
+    const reloc = new CaptureRelocation(mm, k.config.kernelVersion); // a 6.18 capture under this version's vDSO
+    if (spec.execImage !== undefined && !replayResident(k, who, spec.execImage, reloc))
+      return false;
     if (task.isZombie) return false;
-    replayStartup(k, mm, spec.startup);
-    return replayResident(k, who, spec.resident);
+    replayStartup(k, mm, spec.startup, reloc);
+    return replayResident(k, who, spec.resident, reloc);
   });
   mm.hiwaterRss = mm.rss;
   mm.hiwaterVm = mm.totalVm();
@@ -278,6 +280,7 @@ function mapSegment(
       fileWritable: false,
       offset: load.offset - pageOff,
     });
+    denyWrite(k, mm, start, fileEnd);
   }
   const bssEnd = pageAlignUp(bias + load.vaddr + load.memsz);
   if (bssEnd > fileEnd) {
@@ -291,6 +294,37 @@ function mapSegment(
       offset: 0,
     });
   }
+}
+
+/**
+ * Before 5.15 binfmt_elf mapped the executable and the interpreter with
+ * MAP_DENYWRITE, which do_mmap turned into VM_DENYWRITE (smaps' `dw`);
+ * David Hildenbrand's "mm: remove VM_DENYWRITE" (5.15) dropped both. Only
+ * here: mmap from user space (ld.so's libraries) always ignored the flag.
+ * Set on the mapping just made, before anything can merge with it.
+ */
+function denyWrite(k: Kernel, mm: Mm, start: number, end: number): void {
+  if (atLeast(k.config.kernelVersion, "5.15")) return;
+  for (const vma of mm.vmas) if (vma.start >= start && vma.end <= end) vma.flags |= VM_DENYWRITE;
+}
+
+/**
+ * Whether writing `inode` fails with ETXTBSY because a program runs from it
+ * (deny_write_access; get_write_access at open for writing and truncate).
+ * Before 5.15 every VM_DENYWRITE mapping held the file (the executable and
+ * the interpreter, while mapped); from 5.15 the mm's exe_file does
+ * (set_mm_exe_file), the executable only. (6.11's "fs: don't block
+ * i_writecount during exec", reverted (from memory), is not modelled.)
+ */
+export function textBusy(k: Kernel, tasks: Iterable<Task>, inode: Inode): boolean {
+  const denyWriteMaps = !atLeast(k.config.kernelVersion, "5.15");
+  for (const t of tasks) {
+    if (t.mm === null) continue;
+    if (!denyWriteMaps && t.exe === inode) return true;
+    if (denyWriteMaps && t.mm.vmas.some((v) => v.file === inode && (v.flags & VM_DENYWRITE) !== 0))
+      return true;
+  }
+  return false;
 }
 
 /** The executable: segments at ELF_ET_DYN_BASE; start/end of code and data; brk after .bss. */
@@ -340,32 +374,32 @@ function loadInterpreter(k: Kernel, mm: Mm, found: Result<Inode>): void {
       fileWritable: false,
       offset: first.offset - (first.vaddr % PAGE_SIZE),
     }) - pageDown(first.vaddr);
+  denyWrite(k, mm, base + pageDown(first.vaddr), base + total);
   const firstEnd = pageAlignUp(base + first.vaddr + first.filesz);
   doMunmap(k, mm, firstEnd, base + total - firstEnd);
   for (const load of loads.slice(1)) mapSegment(k, mm, interp, load, base, MAP_FIXED);
 }
 
-/** map_vdso: [vvar], [vvar_vclock] and [vdso], together, top-down. */
+/**
+ * map_vdso: the version's block (vdso.ts), together, top-down: [vvar],
+ * [vvar_vclock] (6.13+) and [vdso].
+ */
 function mapVdso(k: Kernel, mm: Mm): void {
-  const size = VVAR_BYTES + VVAR_VCLOCK_BYTES + VDSO_BYTES;
-  const addr = mm.unmappedArea(size, false, 0);
+  const layout = vdsoLayout(k.config.kernelVersion);
+  const addr = mm.unmappedArea(blockBytes(layout), false, 0);
   if (addr < 0) panic("exec: no room for the vDSO");
   const sd = softDirty(k);
-  mapSpecial(mm, addr, VVAR_BYTES / PAGE_SIZE, VM_VVAR_FLAGS | sd, "vvar");
-  mapSpecial(
-    mm,
-    addr + VVAR_BYTES,
-    VVAR_VCLOCK_BYTES / PAGE_SIZE,
-    VM_VVAR_FLAGS | sd,
-    "vvar_vclock",
-  );
-  mapSpecial(
-    mm,
-    addr + VVAR_BYTES + VVAR_VCLOCK_BYTES,
-    VDSO_BYTES / PAGE_SIZE,
-    VM_VDSO_FLAGS | sd,
-    "vdso",
-  );
+  mapSpecial(mm, addr, layout.vvar / PAGE_SIZE, VM_VVAR_FLAGS | sd, "vvar");
+  if (layout.vvarVclock > 0)
+    mapSpecial(
+      mm,
+      addr + layout.vvar,
+      layout.vvarVclock / PAGE_SIZE,
+      VM_VVAR_FLAGS | sd,
+      "vvar_vclock",
+    );
+  const vdso = addr + layout.vvar + layout.vvarVclock;
+  mapSpecial(mm, vdso, layout.vdso / PAGE_SIZE, VM_VDSO_FLAGS | sd, "vdso");
 }
 
 const MAP_BITS: Readonly<Record<string, number>> = {
@@ -383,8 +417,20 @@ const mapFlagsOf = (flags: readonly string[]): number =>
 const adviceOf = (name: string): number =>
   MADV_BY_NAME[name.replace(/^MADV_/, "").toLowerCase()] ?? -1;
 
-/** Replays the program's start-up system calls; each must return what Linux returned. */
-function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void {
+/**
+ * Replays the program's start-up system calls; each must return what Linux
+ * returned. Under an older version's smaller vDSO block (vdso.ts) the
+ * addresses go through `relocation`, and a mapping the kernel placed is
+ * where cowsh's allocator puts it (its 6.18 rules): only 6.13+ replays are
+ * checked against the capture address for address.
+ */
+function replayStartup(
+  k: Kernel,
+  mm: Mm,
+  events: readonly StartupEvent[],
+  relocation: CaptureRelocation,
+): void {
+  const at = (addr: number): number => relocation.at(addr);
   const fds = new Map<number, { path: string; writable: boolean }>();
   const expect = (what: string, got: number, want: number): void => {
     if (got !== want)
@@ -413,7 +459,7 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
           k,
           mm,
           {
-            addr: e.addr ?? 0,
+            addr: e.addr === null ? 0 : at(e.addr),
             length: e.length,
             prot: protFromRwx(e.prot),
             flags: mapFlagsOf(e.flags),
@@ -423,18 +469,22 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
           },
           () => k.vfs.newShmemObject(0), // nginx's shared zone: MAP_SHARED|MAP_ANONYMOUS
         );
-        expect(`mmap(${e.length})`, r.ok ? r.value : -1, e.result);
+        // Under another version's vDSO a placed mapping goes where the allocator puts it (vdso.ts)
+        if (relocation.delta !== 0 && r.ok && e.result >= 0 && !e.flags.includes("MAP_FIXED"))
+          relocation.placed(e.result, e.length, r.value);
+        else
+          expect(`mmap(${e.length})`, r.ok ? r.value : -1, e.result < 0 ? e.result : at(e.result));
         break;
       }
       case "mprotect":
         expect(
           "mprotect",
-          doMprotect(k, mm, e.addr, e.length, protFromRwx(e.prot)).ok ? 0 : -1,
+          doMprotect(k, mm, at(e.addr), e.length, protFromRwx(e.prot)).ok ? 0 : -1,
           e.result,
         );
         break;
       case "munmap":
-        expect("munmap", doMunmap(k, mm, e.addr, e.length).ok ? 0 : -1, e.result);
+        expect("munmap", doMunmap(k, mm, at(e.addr), e.length).ok ? 0 : -1, e.result);
         break;
       case "brk":
         expect("brk", e.addr === null ? mm.brk : doBrk(k, mm, e.addr), e.result);
@@ -442,7 +492,7 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
       case "madvise":
         expect(
           "madvise",
-          doMadvise(k, mm, e.addr, e.length, adviceOf(e.advice)).ok ? 0 : -1,
+          doMadvise(k, mm, at(e.addr), e.length, adviceOf(e.advice)).ok ? 0 : -1,
           e.result,
         );
         break;
@@ -458,6 +508,69 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
  * where reclaim put it; mapping it again would leak its swap slot.
  */
 const swappedOut = (mm: Mm, addr: number): boolean => pteIsSwap(mm.pt.get(addr / PAGE_SIZE));
+
+/**
+ * A captured VMA whose pages the relocation put in more than one VMA (a
+ * 6.18 VMA merged from mappings that do not meet under this version's vDSO
+ * block): each resident page where `at` puts it, in whatever VMA is there.
+ */
+function replayPagesApart(
+  k: Kernel,
+  who: { pid: number; mm: Mm },
+  captured: ResidentVma,
+  reloc: CaptureRelocation,
+): boolean {
+  let addr = captured.start;
+  for (const [state, count] of decodePages(captured.pages)) {
+    for (let i = 0; i < count; i++, addr += PAGE_SIZE) {
+      const page = reloc.at(addr);
+      if (state === "-" || swappedOut(who.mm, page)) continue;
+      const vma = who.mm.vmaAt(page);
+      if (vma === undefined) panic(`exec replay: no VMA at ${page.toString(16)}`);
+      reclaimBeforeFault(k);
+      if (prefaultPage(k, who, vma, page, state) < 0) return false;
+    }
+  }
+  return true;
+}
+
+/** The vDSO block's mappings, by the name maps prints (vdso.ts). */
+const SPECIAL_NAMES: Readonly<Record<string, SpecialMapping>> = {
+  "[vvar]": "vvar",
+  "[vvar_vclock]": "vvar_vclock",
+  "[vdso]": "vdso",
+};
+
+/**
+ * A captured VMA where this version has it: a mapping of the vDSO block is
+ * found by name, its pages cut to its size in this version (none if the
+ * version lacks it: [vvar_vclock] before 6.13); any other moves by `reloc`.
+ */
+function relocated(
+  mm: Mm,
+  captured: ResidentVma,
+  reloc: CaptureRelocation,
+): ResidentVma | undefined {
+  if (reloc.delta === 0) return captured;
+  const special = captured.path === undefined ? undefined : SPECIAL_NAMES[captured.path];
+  if (special === undefined)
+    return {
+      ...captured,
+      start: reloc.at(captured.start),
+      end: reloc.at(captured.end - PAGE_SIZE) + PAGE_SIZE,
+    };
+  const vma = mm.vmas.find((v) => v.special === special);
+  if (vma === undefined) return undefined;
+  let left = (vma.end - vma.start) / PAGE_SIZE;
+  const runs: string[] = [];
+  for (const [state, count] of decodePages(captured.pages)) {
+    const n = Math.min(count, left);
+    if (n > 0) runs.push(`${state}${n}`);
+    left -= n;
+  }
+  if (left > 0) runs.push(`-${left}`);
+  return { ...captured, start: vma.start, end: vma.end, pages: runs.join(" ") };
+}
 
 /** Run-length pages: "f12 -4 a3" -> [["f", 12], ["-", 4], ["a", 3]]. */
 function decodePages(pages: string): [string, number][] {
@@ -479,15 +592,23 @@ function replayResident(
   k: Kernel,
   who: { pid: number; mm: Mm },
   vmas: readonly ResidentVma[],
+  reloc: CaptureRelocation,
 ): boolean {
-  for (const captured of vmas) {
-    if (captured.path === "[vsyscall]") continue;
+  for (const shown of vmas) {
+    if (shown.path === "[vsyscall]") continue;
+    const captured = relocated(who.mm, shown, reloc);
+    if (captured === undefined) continue;
     const stack = captured.path === "[stack]";
     const vma: Vma | undefined = who.mm.vmaAt(stack ? captured.end - PAGE_SIZE : captured.start);
     const fits =
       vma !== undefined &&
       vma.end === captured.end &&
       (stack ? vma.start <= captured.start : vma.start === captured.start);
+    if (!fits && reloc.delta !== 0 && !stack) {
+      // parts of one 6.18 VMA that moved apart under this version's vDSO (vdso.ts)
+      if (!replayPagesApart(k, who, shown, reloc)) return false;
+      continue;
+    }
     if (!fits) {
       panic(
         `exec replay: no VMA ${captured.start.toString(16)}-${captured.end.toString(16)} (${captured.path ?? "anon"})`,

@@ -14,9 +14,10 @@ import type { Vfs } from "./vfs.js";
 /**
  * The kernel versions whose /proc formats cowsh can print (`--kernel`): the
  * long-term and distribution kernels people run, and the capture machine's
- * 6.18, the default. What differs between them is fs/proc's knowledge
- * (fs/proc/kernel-formats.ts, docs/KERNEL-FORMATS.md); the kernel only keeps
- * the choice.
+ * 6.18, the default. What differs between them is mostly fs/proc's
+ * knowledge (fs/proc/kernel-formats.ts, docs/KERNEL-FORMATS.md); the kernel's
+ * own part is exec's: the vDSO block (vdso.ts) and, before 5.15,
+ * VM_DENYWRITE on the executable and interpreter (exec.ts).
  */
 export const KERNEL_VERSIONS = [
   "4.19",

@@ -46,7 +46,7 @@ import {
   VM_SHARED,
 } from "./constants.js";
 import type { KernelEvent } from "./events.js";
-import { checkArgs, type ExecOptions, execImage, findExecutable } from "./exec.js";
+import { checkArgs, type ExecOptions, execImage, findExecutable, textBusy } from "./exec.js";
 import { doExit, exitedStatus, INIT_PID, reap, signaledStatus } from "./exit.js";
 import {
   collectOrphans,
@@ -1007,6 +1007,7 @@ export class Machine implements Kernel, Timeline {
     const inode = this.vfs.create(path);
     if (!inode.ok) return inode;
     if (swapAreaOf(this.swap, inode.value) !== undefined) return failure("ETXTBSY");
+    if (textBusy(this, this.tasks.values(), inode.value)) return failure("ETXTBSY");
     // Growing leaves a hole: the blocks allocated stay what they were.
     const allocated = inode.value.allocated ?? roundUpToPage(inode.value.size);
     truncateInode(this.phys, this.vfs, inode.value, size, this.swap);
@@ -1021,6 +1022,7 @@ export class Machine implements Kernel, Timeline {
     if (!inode.ok) return inode;
     if (inode.value.type !== "reg") return failure("ENODEV");
     if (swapAreaOf(this.swap, inode.value) !== undefined) return failure("ETXTBSY");
+    if (textBusy(this, this.tasks.values(), inode.value)) return failure("ETXTBSY");
     const allocated = inode.value.allocated ?? roundUpToPage(inode.value.size);
     if (length > inode.value.size) {
       inode.value.size = length;
@@ -1043,6 +1045,7 @@ export class Machine implements Kernel, Timeline {
     const inode = this.vfs.create(path);
     if (!inode.ok) return inode;
     if (swapAreaOf(this.swap, inode.value) !== undefined) return failure("ETXTBSY");
+    if (textBusy(this, this.tasks.values(), inode.value)) return failure("ETXTBSY");
     if (!append) delete inode.value.allocated;
     const r = performWrite(this, inode.value, text, append, this.shellPid);
     return r.ok ? inode : r;

@@ -4,6 +4,7 @@
  * by truncate). Binary data is returned one character per byte (latin1).
  */
 import { absolute, resolve } from "../../../fs/vfs.js";
+import { textBusy } from "../../../src/kernel/exec.js";
 import type { Machine } from "../../../src/kernel/machine.js";
 import { failure, type Result, success } from "../../../src/kernel/result.js";
 import { getopt, hasOption } from "../../../src/shell/getopt.js";
@@ -63,7 +64,8 @@ export const isProcPath = (abs: string): boolean =>
  * Whether a regular file may be created or written at `path`, checked
  * before anything changes: /proc takes no new files (its existing files
  * open, but refuse writes: see procWriteError), the parent must be a
- * directory, the path must not be one. A relative `path` is taken from the
+ * directory, the path must not be one, nor a file a program runs from
+ * (ETXTBSY: exec.ts's textBusy). A relative `path` is taken from the
  * working directory `cwd`. Returns the absolute path.
  */
 export function checkWritable(m: Machine, path: string, cwd = "/"): Result<string> {
@@ -78,6 +80,8 @@ export function checkWritable(m: Machine, path: string, cwd = "/"): Result<strin
   if (parent.value.type !== "dir") return failure("ENOTDIR");
   const target = m.vfs.lookup(abs);
   if (target.ok && target.value.type === "dir") return failure("EISDIR");
+  // a program runs from it (get_write_access at open): ETXTBSY, before any operand changes
+  if (target.ok && textBusy(m, m.tasks.values(), target.value)) return failure("ETXTBSY");
   return success(abs);
 }
 
