@@ -98,7 +98,7 @@ export function findExecutable(vfs: Vfs, path: string): Result<Executable> {
  * capture with the same arguments, else one that agrees on `-c` (a shell
  * running a command, not an interactive one), else the first.
  */
-function programFor(path: string, argv: readonly string[] = []): ProgramSpec | undefined {
+export function programFor(path: string, argv: readonly string[] = []): ProgramSpec | undefined {
   const own = [...PROGRAMS, ...lazyImagesAt(path)].filter(
     (p) => p.path === path && p.parent === undefined,
   );
@@ -384,7 +384,7 @@ const adviceOf = (name: string): number =>
   MADV_BY_NAME[name.replace(/^MADV_/, "").toLowerCase()] ?? -1;
 
 /** Replays the program's start-up system calls; each must return what Linux returned. */
-function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void {
+export function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void {
   const fds = new Map<number, { path: string; writable: boolean }>();
   const expect = (what: string, got: number, want: number): void => {
     if (got !== want)
@@ -460,7 +460,7 @@ function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void
 const swappedOut = (mm: Mm, addr: number): boolean => pteIsSwap(mm.pt.get(addr / PAGE_SIZE));
 
 /** Run-length pages: "f12 -4 a3" -> [["f", 12], ["-", 4], ["a", 3]]. */
-function decodePages(pages: string): [string, number][] {
+export function decodePages(pages: string): [string, number][] {
   return pages
     .split(" ")
     .filter((run) => run !== "")

@@ -6,8 +6,14 @@
  * python3 and perl run as captured (a one-liner sleeping 1000 s) sleep then
  * exit 0, and every other program waits to be told what to do (`run`).
  */
-import { NSEC_PER_SEC } from "./constants.js";
-import { type Action, commOf } from "./task.js";
+import { NSEC_PER_SEC, PAGE_SIZE, VM_WRITE } from "./constants.js";
+import { decodePages, replayStartup } from "./exec.js";
+import { prefaultPage } from "./fault.js";
+import { ptePresent } from "./page-table.js";
+import { panic, type Result } from "./result.js";
+import type { ProgramSpec, ResidentVma } from "./rootfs-image.js";
+import { type Action, commOf, type Task } from "./task.js";
+import { adoptThread, type ThreadHost } from "./thread.js";
 
 /** python3's and perl's captured argv (test/rootfs/capture.py): both sleep 1000 s. */
 const IDLE_ONE_LINERS: Readonly<Record<string, readonly string[]>> = {
@@ -38,4 +44,87 @@ export function programActions(path: string, argv: readonly string[]): Action[] 
       { kind: "exit", status: 0 },
     ];
   return [];
+}
+
+/** What a program's own start-up needs of the machine: threads (thread.ts) and fork. */
+export interface ProgramHost extends ThreadHost {
+  fork(pid: number): Result<number>;
+}
+
+/**
+ * The tasks a program's own start-up made besides itself, as the capture
+ * saw them, made right after its image (exec.ts replayed the rest of the
+ * start-up):
+ *  - threads: redis-server's three bio threads and jemalloc's background
+ *    thread, each on the stack glibc mapped for it (a mapping of the
+ *    replayed start-up), named as it named itself, with the faults it took
+ *    itself (the leader's count keeps the rest: the group's total is the
+ *    capture's). A full task table stops them there (pthread_create's
+ *    EAGAIN);
+ *  - forks: nginx's master forks its two workers. Its replay stopped at
+ *    what it had at the first fork; before each fork it writes what it
+ *    wrote since the last, then forks (the pages it had are then shared,
+ *    as the capture's kpagecount shows), and the worker runs its own
+ *    start-up (setuid, the name-service libraries: its system calls and
+ *    pages, as captured); after the last fork the master writes its own
+ *    pages. Each process's fault counts are the capture's. A failed fork
+ *    (the task table full, memory) leaves the master with fewer workers.
+ */
+export function startProgramTasks(h: ProgramHost, task: Task, spec: ProgramSpec | undefined): void {
+  for (const t of spec?.threads ?? []) {
+    const made = adoptThread(h, task.pid, t.stack, t.stackBytes);
+    if (!made.ok) return;
+    const thread = made.value;
+    thread.comm = t.comm;
+    thread.minflt = t.minflt;
+    thread.majflt = t.majflt;
+    task.minflt -= t.minflt;
+    task.majflt -= t.majflt;
+  }
+  if (spec?.forks === undefined) return;
+  const counts = { minflt: task.minflt, majflt: task.majflt };
+  for (const child of spec.forks) {
+    if (!touchPages(h, task, child.parentWrites)) return;
+    const pid = h.fork(task.pid);
+    if (!pid.ok) break;
+    const worker = h.tasks.get(pid.value)!;
+    replayStartup(h, worker.mm!, child.startup);
+    if (!touchPages(h, worker, child.resident)) break;
+    worker.minflt = child.minflt;
+    worker.majflt = child.majflt;
+  }
+  if (task.mm !== null && touchPages(h, task, spec.parentWritesAfterForks ?? [])) {
+    task.minflt = counts.minflt;
+    task.majflt = counts.majflt;
+  }
+}
+
+/**
+ * The pages a process of a start-up touched itself (StartupFork's letters):
+ * an anonymous page it owns is a write where a page is mapped (breaking
+ * the fork's sharing) and a new page where none is; a shared page is a
+ * write; a file page or the zero page is mapped for reading. False when
+ * memory ran out (the task may have been killed).
+ */
+function touchPages(h: ProgramHost, task: Task, vmas: readonly ResidentVma[]): boolean {
+  for (const captured of vmas) {
+    let addr = captured.start;
+    for (const [state, count] of decodePages(captured.pages)) {
+      for (let i = 0; i < count; i++, addr += PAGE_SIZE) {
+        if (state === "-") continue;
+        const mm = task.mm;
+        if (mm === null) return false;
+        const vma = mm.vmaAt(addr);
+        if (vma === undefined || vma.start > addr)
+          panic(`start-up replay: ${task.pid} has no VMA at 0x${addr.toString(16)}`);
+        const mapped = ptePresent(mm.pt.get(addr / PAGE_SIZE));
+        if (state === "m" || (state === "a" && mapped)) {
+          if (!(vma.flags & VM_WRITE))
+            panic(`start-up replay: ${task.pid} writes read-only 0x${addr.toString(16)}`);
+          if (!h.access(task.pid, addr, 1, true).ok) return false;
+        } else if (prefaultPage(h, { pid: task.pid, mm }, vma, addr, state) < 0) return false;
+      }
+    }
+  }
+  return true;
 }
