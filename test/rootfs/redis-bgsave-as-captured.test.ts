@@ -4,9 +4,10 @@
  * times; test/rootfs/README.md, "redis-server forking for BGSAVE"), and
  * what cowsh reproduces of it with its own commands.
  *
- * The dataset is input: cowsh runs no Redis, so the extents jemalloc
- * mapped for 100,000 keys of 1,000 bytes are mapped where the capture saw
- * them and as many of their pages written; the arena's growth likewise.
+ * cowsh runs the same steps in its own commands (redis-bgsave.cowsh). The
+ * dataset is input: cowsh runs no Redis, so the extents jemalloc mapped for
+ * 100,000 keys of 1,000 bytes are mapped where the capture saw them and as
+ * many of their pages written, and the arena grows by as many pages.
  * What then follows from cowsh's fork alone is checked against the
  * capture: the child has one thread; the parent and child share the same
  * Shared_Dirty; the child maps no page of a file mapping that has no
@@ -20,20 +21,9 @@
  */
 import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
-import { showSmaps } from "../../fs/proc/task-mmu.js";
-import {
-  MAP_ANONYMOUS,
-  MAP_FIXED_NOREPLACE,
-  MAP_PRIVATE,
-  PAGE_SIZE,
-  PROT_READ,
-  PROT_WRITE,
-} from "../../src/kernel/constants.js";
 import { assertInvariants } from "../../src/kernel/invariants.js";
-import { Machine } from "../../src/kernel/machine.js";
-import { ptePresent } from "../../src/kernel/page-table.js";
 import { threadCount } from "../../src/kernel/thread.js";
-import "./program-images.js";
+import { runScript } from "../helpers/run-script.js";
 
 const DIR = new URL("./fixtures/redis-bgsave/", import.meta.url);
 const RUNS = ["run1", "run2", "run3"] as const;
@@ -94,79 +84,26 @@ const rollup = (run: string, step: Step): Record<string, number> => {
 const delta = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
   Object.fromEntries(FIELDS.map((f) => [f, b[f]! - a[f]!]));
 
-/** Writes `pages` pages of [start, end) that are not yet mapped (new pages), in address order. */
-function writeNew(m: Machine, pid: number, start: number, end: number, pages: number): void {
-  const mm = m.tasks.get(pid)!.mm!;
-  for (let addr = start; addr < end && pages > 0; addr += PAGE_SIZE) {
-    if (ptePresent(mm.pt.get(addr / PAGE_SIZE))) continue;
-    expect(m.access(pid, addr, 1, true).ok).toBe(true);
-    pages--;
-  }
-  expect(pages).toBe(0);
-}
-
-/** Writes `pages` of the pages of [start, end) that are mapped (a client overwriting keys). */
-function writeMapped(m: Machine, pid: number, start: number, end: number, pages: number): void {
-  const mm = m.tasks.get(pid)!.mm!;
-  for (let addr = start; addr < end && pages > 0; addr += PAGE_SIZE) {
-    if (!ptePresent(mm.pt.get(addr / PAGE_SIZE))) continue;
-    expect(m.access(pid, addr, 1, true).ok).toBe(true);
-    pages--;
-  }
-  expect(pages).toBe(0);
-}
-
-/** cowsh through the capture's steps; returns its smaps at each. */
+/**
+ * cowsh through the capture's steps, in its own commands
+ * (test/rootfs/redis-bgsave.cowsh): its smaps at each step, and the machine.
+ */
 function reproduce() {
-  const m = Machine.boot({ memBytes: 1024 * 1024 * 1024 });
-  const spawned = m.spawn("/usr/bin/redis-server", meta.argv);
-  if (!spawned.ok) throw new Error(spawned.errno);
-  const P = spawned.value;
-  const smaps = (pid: number): SmapsVma[] =>
-    parseSmaps(showSmaps(m.phys, m.tasks.get(pid)!.mm, false));
-  const out: Partial<Record<Step, SmapsVma[]>> = { "started-P": smaps(P) };
-  // the dataset (input): jemalloc's new extents where the capture saw them,
-  // and the arena's growth, each by as many pages as the capture had
-  const before = new Map(captured("started-P").map((v) => [v.start, v]));
-  for (const v of captured("loaded-P")) {
-    if (v.path !== "") continue;
-    const old = before.get(v.start);
-    const grown = (v.kb.Anonymous! - (old?.kb.Anonymous ?? 0)) / 4;
-    if (grown <= 0) continue;
-    if (old === undefined) {
-      const at = m.mmap(P, {
-        addr: v.start,
-        length: v.end - v.start,
-        prot: PROT_READ | PROT_WRITE,
-        flags: MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-        file: null,
-        fileWritable: false,
-        offset: 0,
-      });
-      expect(at.ok && at.value).toBe(v.start);
-    }
-    writeNew(m, P, v.start, v.end, grown);
+  const script = readFileSync(new URL("./redis-bgsave.cowsh", import.meta.url), "utf8");
+  const ran = runScript(script, { memBytes: 1024 * 1024 * 1024 });
+  expect(ran.stderr).toBe("");
+  expect(ran.status).toBe(0);
+  const out: Partial<Record<Step, SmapsVma[]>> = {};
+  for (const section of ran.stdout.split("@@ ").slice(1)) {
+    const step = section.slice(0, section.indexOf("\n")) as Step;
+    out[step] = parseSmaps(section);
   }
-  out["loaded-P"] = smaps(P);
-  // BGSAVE: the main thread forks
-  const forked = m.fork(P);
-  if (!forked.ok) throw new Error(forked.errno);
-  const C = forked.value;
-  out["forked-P"] = smaps(P);
-  out["forked-C"] = smaps(C);
-  // clients overwrite keys: the parent copies the pages it shared and takes a few new ones
-  const copied =
-    (totals(captured("forked-C")).Shared_Dirty! - totals(captured("written-C")).Shared_Dirty!) / 4;
-  const fresh =
-    (totals(captured("written-P")).Anonymous! - totals(captured("forked-P")).Anonymous!) / 4;
-  const extent = captured("loaded-P").find(
-    (v) => before.get(v.start) === undefined && v.path === "",
-  )!;
-  writeMapped(m, P, extent.start, extent.end, copied);
-  writeNew(m, P, extent.start, extent.end, fresh);
-  out["written-P"] = smaps(P);
-  out["written-C"] = smaps(C);
-  return { m, P, C, out: out as Record<Step, SmapsVma[]> };
+  expect(Object.keys(out)).toEqual([...STEPS]);
+  const m = ran.session.machine;
+  const pids = [...m.tasks.values()].filter((t) => t.comm === "redis-server").map((t) => t.pid);
+  // the script starts the server as the capture did
+  expect(m.tasks.get(pids[0]!)!.argv).toEqual(meta.argv);
+  return { m, P: pids[0]!, C: pids[1]!, out: out as Record<Step, SmapsVma[]> };
 }
 
 test("the three captures agree: each step moves the same memory in every run (within 8 kB)", () => {
