@@ -17,9 +17,11 @@ const here = new URL("./", import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, here), "utf8");
 
 /**
- * The capture machine (fixtures/machine.txt and README.md): its kernel build
- * has the zero page, no soft-dirty and no anonymous VMA names; fault-around
- * is 64 KiB and /dev/vda's read_ahead_kb is 8192.
+ * The capture machine (fixtures/machine.txt and README.md), build
+ * 6.18.44-fc-v1045: the zero page, no soft-dirty and no anonymous VMA names;
+ * fault-around is 64 KiB and /dev/vda's read_ahead_kb is 8192; memory
+ * protection keys are enabled, so smaps prints `ProtectionKey:`
+ * (arch_pkeys_enabled).
  */
 const CAPTURE_MACHINE: Partial<KernelConfig> = {
   zeroPage: true,
@@ -27,6 +29,7 @@ const CAPTURE_MACHINE: Partial<KernelConfig> = {
   anonNames: false,
   faultAroundBytes: 64 * 1024,
   readaheadKb: 8192,
+  protectionKeys: true,
 };
 
 /** In every scenario. */
@@ -390,22 +393,14 @@ const scenarios = scenarioFiles(".cowsh");
  */
 const SWAP_BYTES = 512 * 1024 * 1024;
 
-/**
- * Scenarios 36 and up were captured on build 6.18.44-fc-v1045 (README.md,
- * "Swap scenarios"): the same settings, and memory protection keys
- * enabled, so smaps prints `ProtectionKey:` (arch_pkeys_enabled).
- */
-const V1045_MACHINE: Partial<KernelConfig> = { ...CAPTURE_MACHINE, protectionKeys: true };
-
 /** The capture machine as it was for one scenario: its build, with swap if the scenario needs it. */
 function machineFor(name: string): Partial<KernelConfig> {
-  const machine = Number.parseInt(name, 10) >= 36 ? V1045_MACHINE : CAPTURE_MACHINE;
   const program = read(`scenarios/${name}.c`);
   const needsSwap = program.includes("truth: needs swap");
   // `truth: hugepages N`: run.sh set vm.nr_hugepages to N for the scenario
   const hugepages = /truth: hugepages (\d+)/.exec(program);
   return {
-    ...machine,
+    ...CAPTURE_MACHINE,
     ...(needsSwap ? { swapBytes: SWAP_BYTES } : {}),
     ...(hugepages === null ? {} : { hugepages: Number(hugepages[1]) }),
   };
