@@ -383,8 +383,12 @@ const mapFlagsOf = (flags: readonly string[]): number =>
 const adviceOf = (name: string): number =>
   MADV_BY_NAME[name.replace(/^MADV_/, "").toLowerCase()] ?? -1;
 
-/** Replays the program's start-up system calls; each must return what Linux returned. */
-export function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): void {
+/**
+ * Replays the program's start-up system calls; each must return what Linux
+ * returned. False, and stops, when overcommit refuses a mapping Linux made
+ * (only a start-up replayed with the check on: a forked worker's, not exec's).
+ */
+export function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]): boolean {
   const fds = new Map<number, { path: string; writable: boolean }>();
   const expect = (what: string, got: number, want: number): void => {
     if (got !== want)
@@ -423,16 +427,16 @@ export function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]
           },
           () => k.vfs.newShmemObject(0), // nginx's shared zone: MAP_SHARED|MAP_ANONYMOUS
         );
+        if (!r.ok && r.errno === "ENOMEM" && e.result >= 0) return false; // overcommit
         expect(`mmap(${e.length})`, r.ok ? r.value : -1, e.result);
         break;
       }
-      case "mprotect":
-        expect(
-          "mprotect",
-          doMprotect(k, mm, e.addr, e.length, protFromRwx(e.prot)).ok ? 0 : -1,
-          e.result,
-        );
+      case "mprotect": {
+        const r = doMprotect(k, mm, e.addr, e.length, protFromRwx(e.prot));
+        if (!r.ok && r.errno === "ENOMEM" && e.result === 0) return false; // overcommit
+        expect("mprotect", r.ok ? 0 : -1, e.result);
         break;
+      }
       case "munmap":
         expect("munmap", doMunmap(k, mm, e.addr, e.length).ok ? 0 : -1, e.result);
         break;
@@ -450,6 +454,7 @@ export function replayStartup(k: Kernel, mm: Mm, events: readonly StartupEvent[]
         panic("exec replay: mremap is not modelled");
     }
   }
+  return true;
 }
 
 /**

@@ -9,7 +9,7 @@
 import { NSEC_PER_SEC, PAGE_SIZE, VM_WRITE } from "./constants.js";
 import { decodePages, replayStartup } from "./exec.js";
 import { prefaultPage } from "./fault.js";
-import { ptePresent } from "./page-table.js";
+import { pteIsSwap, ptePresent } from "./page-table.js";
 import { panic, type Result } from "./result.js";
 import type { ProgramSpec, ResidentVma } from "./rootfs-image.js";
 import { type Action, commOf, type Task } from "./task.js";
@@ -49,6 +49,7 @@ export function programActions(path: string, argv: readonly string[]): Action[] 
 /** What a program's own start-up needs of the machine: threads (thread.ts) and fork. */
 export interface ProgramHost extends ThreadHost {
   fork(pid: number): Result<number>;
+  exit(pid: number, code: number): Result<void>;
 }
 
 /**
@@ -68,7 +69,9 @@ export interface ProgramHost extends ThreadHost {
  *    start-up (setuid, the name-service libraries: its system calls and
  *    pages, as captured); after the last fork the master writes its own
  *    pages. Each process's fault counts are the capture's. A failed fork
- *    (the task table full, memory) leaves the master with fewer workers.
+ *    (the task table full, memory) leaves the master with fewer workers; a
+ *    worker whose mapping overcommit refuses (strict mode) exits with 2,
+ *    as nginx's worker does when its set-up fails.
  */
 export function startProgramTasks(h: ProgramHost, task: Task, spec: ProgramSpec | undefined): void {
   for (const t of spec?.threads ?? []) {
@@ -88,7 +91,10 @@ export function startProgramTasks(h: ProgramHost, task: Task, spec: ProgramSpec 
     const pid = h.fork(task.pid);
     if (!pid.ok) break;
     const worker = h.tasks.get(pid.value)!;
-    replayStartup(h, worker.mm!, child.startup);
+    if (!replayStartup(h, worker.mm!, child.startup)) {
+      h.exit(worker.pid, WORKER_INIT_FAILED);
+      continue;
+    }
     if (!touchPages(h, worker, child.resident)) break;
     worker.minflt = child.minflt;
     worker.majflt = child.majflt;
@@ -98,6 +104,9 @@ export function startProgramTasks(h: ProgramHost, task: Task, spec: ProgramSpec 
     task.majflt = counts.majflt;
   }
 }
+
+/** The status nginx's worker exits with when its own set-up fails (ngx_worker_process_init). */
+const WORKER_INIT_FAILED = 2;
 
 /**
  * The pages a process of a start-up touched itself (StartupFork's letters):
@@ -117,12 +126,17 @@ function touchPages(h: ProgramHost, task: Task, vmas: readonly ResidentVma[]): b
         const vma = mm.vmaAt(addr);
         if (vma === undefined || vma.start > addr)
           panic(`start-up replay: ${task.pid} has no VMA at 0x${addr.toString(16)}`);
-        const mapped = ptePresent(mm.pt.get(addr / PAGE_SIZE));
-        if (state === "m" || (state === "a" && mapped)) {
-          if (!(vma.flags & VM_WRITE))
+        const pte = mm.pt.get(addr / PAGE_SIZE);
+        // a page reclaim swapped out since it was made exists: a write faults it back in
+        const swapped = pteIsSwap(pte);
+        if (state === "m" || (state === "a" && (swapped || ptePresent(pte)))) {
+          if (!(vma.flags & VM_WRITE)) {
+            if (swapped) continue; // it is there, in swap (a read-only copy of its own)
             panic(`start-up replay: ${task.pid} writes read-only 0x${addr.toString(16)}`);
+          }
           if (!h.access(task.pid, addr, 1, true).ok) return false;
-        } else if (prefaultPage(h, { pid: task.pid, mm }, vma, addr, state) < 0) return false;
+        } else if (swapped) continue;
+        else if (prefaultPage(h, { pid: task.pid, mm }, vma, addr, state) < 0) return false;
       }
     }
   }

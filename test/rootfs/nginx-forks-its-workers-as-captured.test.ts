@@ -113,3 +113,56 @@ test("a machine with nginx and its workers saves and loads with the same smaps",
       showSmaps(m.phys, m.tasks.get(pid)!.mm, false),
     );
 });
+
+test("under memory pressure, the pages reclaim swapped out during the start-up are written back in, not mapped over their swap entries (found by the model test)", () => {
+  // the model test's machine under pressure: 21 MiB of RAM, 16 MiB of swap,
+  // files in the page cache; reclaim swaps out the master's pages while the
+  // workers start, and each one's own write must fault its page back in
+  const m = Machine.boot({
+    memBytes: 21 * 1024 * 1024,
+    swapBytes: 16 * 1024 * 1024,
+    hugepages: 4,
+    thpShmem: "advise",
+  });
+  for (const path of ["/tmp/f0", "/tmp/f1", "/dev/shm/f2"])
+    expect(m.truncate(path, 64 * PAGE_SIZE).ok).toBe(true);
+  const sh = m.spawn("/bin/sh", ["sh"]);
+  if (!sh.ok) throw new Error(sh.errno);
+  expect(m.exec(sh.value, "/usr/sbin/nginx", ["nginx", "-c", "/etc/nginx/cowsh.conf"]).ok).toBe(
+    true,
+  );
+  expect(m.swap.usedPages()).toBeGreaterThan(0);
+  assertInvariants(m);
+});
+
+test("a worker whose mapping strict overcommit refuses exits with 2; the master goes on", () => {
+  // vm.overcommit_memory=2 and a CommitLimit (overcommit_kbytes) just large
+  // enough for the master's start-up and its first fork: the first worker's
+  // own start-up (its libraries' writable data) is refused
+  const execNginx = (kbytes: number) => {
+    const m = Machine.boot({ swapBytes: 0 });
+    const sh = m.spawn("/bin/sh", ["sh"]);
+    if (!sh.ok) throw new Error(sh.errno);
+    m.commit.overcommitMemory = 2;
+    m.commit.overcommitKbytes = kbytes;
+    const r = m.exec(sh.value, "/usr/sbin/nginx", ["nginx", "-c", "/etc/nginx/cowsh.conf"]);
+    const workers = [...m.tasks.values()].filter((t) => t.ppid === sh.value);
+    return { m, ok: r.ok, master: sh.value, workers };
+  };
+  // the smallest limit (in 4 kB steps) at which the master forks at all
+  let lo = 4;
+  let hi = 1024 * 1024;
+  expect(execNginx(hi).workers.every((w) => !w.isZombie)).toBe(true);
+  while (hi - lo > 4) {
+    const mid = Math.floor((lo + hi) / 8) * 4;
+    if (execNginx(mid).workers.length > 0) hi = mid;
+    else lo = mid;
+  }
+  const { m, ok, master, workers } = execNginx(hi);
+  expect(ok).toBe(true);
+  expect(workers.length).toBeGreaterThan(0);
+  expect(workers[0]!.isZombie).toBe(true);
+  expect(workers[0]!.exitStatus).toBe(2 << 8);
+  expect(m.tasks.get(master)!.isZombie).toBe(false);
+  assertInvariants(m);
+});
