@@ -98,7 +98,7 @@ export function findExecutable(vfs: Vfs, path: string): Result<Executable> {
  * capture with the same arguments, else one that agrees on `-c` (a shell
  * running a command, not an interactive one), else the first.
  */
-function programFor(path: string, argv: readonly string[] = []): ProgramSpec | undefined {
+export function programFor(path: string, argv: readonly string[] = []): ProgramSpec | undefined {
   const own = [...PROGRAMS, ...lazyImagesAt(path)].filter(
     (p) => p.path === path && p.parent === undefined,
   );
@@ -136,10 +136,11 @@ export function checkArgs(
 
 /**
  * Replaces `task`'s image with `exe`. The file was checked by
- * findExecutable. Returns false when memory ran out while the new
- * program's start-up pages were made resident (past the point of no
- * return: the OOM killer may have killed the task already; the caller
- * ends it otherwise).
+ * findExecutable. Returns where the capture's addresses are in the new mm
+ * (the program's threads and workers start from them, program-actions.ts),
+ * or null when memory ran out while the new program's start-up pages were
+ * made resident (past the point of no return: the OOM killer may have
+ * killed the task already; the caller ends it otherwise).
  */
 export function execImage(
   k: Kernel,
@@ -148,7 +149,7 @@ export function execImage(
   argv: readonly string[],
   options: ExecOptions,
   filename: string,
-): boolean {
+): CaptureRelocation | null {
   const spec = programFor(exe.path, argv)!;
   const env = options.env ?? spec.env;
   if (task.mm !== null) {
@@ -176,11 +177,10 @@ export function execImage(
     loadInterpreter(k, mm, k.vfs.lookup(exe.elf.interp!));
     mapVdso(k, mm);
     const reloc = new CaptureRelocation(mm, k.config.kernelVersion); // a 6.18 capture under this version's vDSO
-    if (spec.execImage !== undefined && !replayResident(k, who, spec.execImage, reloc))
-      return false;
-    if (task.isZombie) return false;
+    if (spec.execImage !== undefined && !replayResident(k, who, spec.execImage, reloc)) return null;
+    if (task.isZombie) return null;
     replayStartup(k, mm, spec.startup, reloc);
-    return replayResident(k, who, spec.resident, reloc);
+    return replayResident(k, who, spec.resident, reloc) ? reloc : null;
   });
   mm.hiwaterRss = mm.rss;
   mm.hiwaterVm = mm.totalVm();
@@ -422,14 +422,16 @@ const adviceOf = (name: string): number =>
  * returned. Under an older version's smaller vDSO block (vdso.ts) the
  * addresses go through `relocation`, and a mapping the kernel placed is
  * where cowsh's allocator puts it (its 6.18 rules): only 6.13+ replays are
- * checked against the capture address for address.
+ * checked against the capture address for address. False, and stops, when
+ * overcommit refuses a mapping Linux made (only a start-up replayed with the
+ * check on: a forked worker's, not exec's).
  */
-function replayStartup(
+export function replayStartup(
   k: Kernel,
   mm: Mm,
   events: readonly StartupEvent[],
   relocation: CaptureRelocation,
-): void {
+): boolean {
   const at = (addr: number): number => relocation.at(addr);
   const fds = new Map<number, { path: string; writable: boolean }>();
   const expect = (what: string, got: number, want: number): void => {
@@ -469,6 +471,7 @@ function replayStartup(
           },
           () => k.vfs.newShmemObject(0), // nginx's shared zone: MAP_SHARED|MAP_ANONYMOUS
         );
+        if (!r.ok && r.errno === "ENOMEM" && e.result >= 0) return false; // overcommit
         // Under another version's vDSO a placed mapping goes where the allocator puts it (vdso.ts)
         if (relocation.delta !== 0 && r.ok && e.result >= 0 && !e.flags.includes("MAP_FIXED"))
           relocation.placed(e.result, e.length, r.value);
@@ -476,13 +479,12 @@ function replayStartup(
           expect(`mmap(${e.length})`, r.ok ? r.value : -1, e.result < 0 ? e.result : at(e.result));
         break;
       }
-      case "mprotect":
-        expect(
-          "mprotect",
-          doMprotect(k, mm, at(e.addr), e.length, protFromRwx(e.prot)).ok ? 0 : -1,
-          e.result,
-        );
+      case "mprotect": {
+        const r = doMprotect(k, mm, at(e.addr), e.length, protFromRwx(e.prot));
+        if (!r.ok && r.errno === "ENOMEM" && e.result === 0) return false; // overcommit
+        expect("mprotect", r.ok ? 0 : -1, e.result);
         break;
+      }
       case "munmap":
         expect("munmap", doMunmap(k, mm, at(e.addr), e.length).ok ? 0 : -1, e.result);
         break;
@@ -500,6 +502,7 @@ function replayStartup(
         panic("exec replay: mremap is not modelled");
     }
   }
+  return true;
 }
 
 /**
@@ -573,7 +576,7 @@ function relocated(
 }
 
 /** Run-length pages: "f12 -4 a3" -> [["f", 12], ["-", 4], ["a", 3]]. */
-function decodePages(pages: string): [string, number][] {
+export function decodePages(pages: string): [string, number][] {
   return pages
     .split(" ")
     .filter((run) => run !== "")

@@ -46,7 +46,14 @@ import {
   VM_SHARED,
 } from "./constants.js";
 import type { KernelEvent } from "./events.js";
-import { checkArgs, type ExecOptions, execImage, findExecutable, textBusy } from "./exec.js";
+import {
+  checkArgs,
+  type ExecOptions,
+  execImage,
+  findExecutable,
+  programFor,
+  textBusy,
+} from "./exec.js";
 import { doExit, exitedStatus, INIT_PID, reap, signaledStatus } from "./exit.js";
 import {
   collectOrphans,
@@ -85,7 +92,7 @@ import {
 import { doMremap, type MremapRequest } from "./mremap.js";
 import { OOM_SCORE_ADJ_MIN, oomKillMessage, oomKillSummary } from "./oom.js";
 import { PhysMem } from "./phys.js";
-import { programActions } from "./program-actions.js";
+import { programActions, startProgramTasks } from "./program-actions.js";
 import { allocFrameSlow } from "./reclaim.js";
 import { failure, type Result, success } from "./result.js";
 import { bootFilesystem, bootSpecialFrames } from "./rootfs.js";
@@ -774,6 +781,7 @@ export class Machine implements Kernel, Timeline {
     this.collectOrphans();
     task.actions = programActions(found.value.path, argv);
     task.wakeAt = null;
+    startProgramTasks(this, task, programFor(found.value.path, argv), imaged); // its threads and workers
     this.trace?.({ kind: "exec", pid: task.pid, path });
     return success(undefined);
   }

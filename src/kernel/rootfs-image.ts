@@ -196,6 +196,51 @@ export interface ProgramSpec {
    */
   readonly minflt: number;
   readonly majflt: number;
+  /**
+   * The threads the program's start-up made (clone3 with CLONE_THREAD), in
+   * order: their stacks are mappings of `startup` (glibc's mmap and mprotect
+   * by the main thread), and their own fault counts are part of `minflt`.
+   */
+  readonly threads?: readonly StartupThread[];
+  /**
+   * The processes the start-up forks, in order (nginx's workers). Then
+   * `resident` holds only what the program had at its first fork, and
+   * the rest comes in this order: before each fork the pages the parent
+   * wrote since the last, the fork, the child's own start-up; after the
+   * last, `parentWritesAfterForks`.
+   */
+  readonly forks?: readonly StartupFork[];
+  readonly parentWritesAfterForks?: readonly ResidentVma[];
+}
+
+/**
+ * One process a captured program forked during its start-up. Page letters
+ * in `parentWrites` and `resident`: a = an anonymous page of this process's
+ * own (its write breaks the fork's sharing, or makes a new page), m = a
+ * shared page it wrote, f and z = mapped for reading; - = as fork left it.
+ */
+export interface StartupFork {
+  /** What the parent wrote since the previous fork (or its start), before this one. */
+  readonly parentWrites: readonly ResidentVma[];
+  /** The child's own system calls after the fork, as `startup`. */
+  readonly startup: readonly StartupEvent[];
+  /** The child's VMAs at capture, with the pages it touched itself. */
+  readonly resident: readonly ResidentVma[];
+  /** Its own faults from the fork to the capture. */
+  readonly minflt: number;
+  readonly majflt: number;
+}
+
+/** One thread a captured program started: its name and stack, and the faults it took itself. */
+export interface StartupThread {
+  /** The name it gave itself (PR_SET_NAME, at most 15 characters). */
+  readonly comm: string;
+  /** Start of its stack mapping (clone3's stack: the guard page's address) and the mapping's size. */
+  readonly stack: number;
+  readonly stackBytes: number;
+  /** Its own faults at capture (/proc/PID/task/TID/stat). */
+  readonly minflt: number;
+  readonly majflt: number;
 }
 
 /** The address-space layout rules the captures follow (checked by gen.py against each). */

@@ -183,6 +183,31 @@ export function joinGroup(tasks: ReadonlyMap<number, Task>, caller: Task, thread
   thread.forkNoExec = leader.forkNoExec;
 }
 
+/**
+ * A thread a program's replayed start-up made (exec of a captured program,
+ * program-actions.ts): glibc's pthread_create on a stack the replay already
+ * mapped at `base` (`size` bytes with its guard) and whose pages it already
+ * made resident. The new task joins the leader's group and runs on that
+ * stack; nothing is mapped or touched here. Returns the new task.
+ */
+export function adoptThread(
+  h: ThreadHost,
+  leaderPid: number,
+  base: number,
+  size: number,
+): Result<Task> {
+  const leader = h.tasks.get(leaderPid);
+  if (leader === undefined || leader.mm === null || leader.tgid !== leader.pid)
+    return failure("ESRCH");
+  if (leader.mm.vmaAt(base + size - PAGE_SIZE) === undefined) return failure("EFAULT");
+  const made = h.allocTask(leader.ppid, leader.comm, leader.mm);
+  if (!made.ok) return made;
+  const thread = made.value;
+  joinGroup(h.tasks, leader, thread);
+  leader.group!.stacks.push({ base, size, tid: thread.pid });
+  return success(thread);
+}
+
 /** get_cached_stack: the most recently cached stack, if any. */
 function cachedStack(group: ThreadGroup): Result<GlibcStack> | null {
   for (let i = group.stacks.length - 1; i >= 0; i--) {

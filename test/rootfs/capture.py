@@ -302,7 +302,23 @@ def snapshot(pid, outdir):
         for v, c in zip(maps, classes):
             fh.write("%x-%x %s %s %s\n" % (v["start"], v["end"], v["perms"], v["name"] or "-",
                                            rle(c) if c is not None else "(not in pagemap)"))
-    return dict(exe=raw["exe"], syscall=raw["syscall"].strip())
+    return dict(exe=raw["exe"], syscall=raw["syscall"].strip(), tasks=snapshot_tasks(pid, outdir))
+
+
+def snapshot_tasks(pid, outdir):
+    """The thread group's tasks (/proc/PID/task/TID): TID, comm and own fault
+    counters, and each one's raw stat and status under outdir/task/TID."""
+    tasks = []
+    for tid in sorted(int(t) for t in os.listdir("/proc/%d/task" % pid)):
+        tdir = os.path.join(outdir, "task", str(tid))
+        os.makedirs(tdir, exist_ok=True)
+        raw = {f: read_text("/proc/%d/task/%d/%s" % (pid, tid, f)) for f in ("stat", "status", "comm")}
+        for f, text in raw.items():
+            with open(os.path.join(tdir, f), "w") as fh:
+                fh.write(text)
+        st = parse_stat(raw["stat"])
+        tasks.append(dict(tid=tid, comm=raw["comm"].strip(), minflt=st["minflt"], majflt=st["majflt"]))
+    return tasks
 
 
 def read_stack(pid, sp, outdir):

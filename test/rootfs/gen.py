@@ -116,6 +116,13 @@ def parse_events(log, exe_path, pick_child=False):
     root = None
     events = []
     paths = []
+    # the threads the program started (clone3 with CLONE_THREAD), in order:
+    # TID in the strace run, the stack glibc mapped for it, its PR_SET_NAME
+    clones = []
+    # the processes it forked (clone without CLONE_THREAD), in order, each with
+    # its own events after the fork (nginx's workers)
+    forks = {}
+    everyone = events
     for pid, text in strace_events(log):
         if root is None:
             root = pid
@@ -127,14 +134,30 @@ def parse_events(log, exe_path, pick_child=False):
                     m = re.match(r'^execve\("([^"]*)", \[(.*)\], ', text)
                     paths.append(("execve", m.group(1), None))
             continue
-        if pid not in threads:
+        if pid in threads:
+            events = everyone
+        elif pid in forks:
+            events = forks[pid]
+        else:
             continue
         name = text.split("(", 1)[0]
+        if name in ("clone", "clone3") and "CLONE_THREAD" not in text and pid in threads:
+            child = re.search(r"\)\s+= (\d+)$", text)
+            if child:
+                forks[int(child.group(1))] = []
         # the program's threads share its mm: their memory calls are its own
         if name in ("clone", "clone3") and "CLONE_THREAD" in text:
             tid = re.search(r"\)\s+= (\d+)$", text)
             if tid:
                 threads.add(int(tid.group(1)))
+                stack = re.search(r"stack=(0x[0-9a-f]+)", text)
+                clones.append(dict(tid=int(tid.group(1)),
+                                   stack=int(stack.group(1), 16) if stack else None,
+                                   comm=None))
+        if name == "prctl" and text.startswith('prctl(PR_SET_NAME, "'):
+            for c in clones:
+                if c["tid"] == pid:
+                    c["comm"] = unescape(re.match(r'prctl\(PR_SET_NAME, ' + STR, text).group(1))[:15]
         pm = PATH_CALLS.match(text)
         if pm and pm.group(2):
             p = unescape(pm.group(2))
@@ -213,7 +236,7 @@ def parse_events(log, exe_path, pick_child=False):
             events.append(ev)
     if target is None:
         raise SystemExit("no execve of %s in %s" % (exe_path, log))
-    return events, paths
+    return everyone, paths, clones, [forks[c] for c in sorted(forks)]
 
 
 # ---------------------------------------------------------------- ELF
@@ -556,6 +579,16 @@ def write_json(machine, files, links, absent, programs, layout):
         k["resident"] = [kernel_vma(v) for v in p["resident"]]
         k["minflt"] = p["minflt"]
         k["majflt"] = p["majflt"]
+        if p.get("threads"):
+            k["threads"] = p["threads"]
+        if p.get("forks"):
+            # the master's own replay stops at what it had at its first fork
+            k["resident"] = [kernel_vma(v) for v in p["residentAtFork"]]
+            k["forks"] = [dict(parentWrites=[kernel_vma(v) for v in c["parentWrites"]],
+                               startup=[event_obj(e) for e in c["startup"]],
+                               resident=[kernel_vma(v) for v in c["resident"]],
+                               minflt=c["minflt"], majflt=c["majflt"]) for c in p["forks"]]
+            k["parentWritesAfterForks"] = [kernel_vma(v) for v in p["parentWritesAfterForks"]]
         if p.get("lazy"):
             kernel["lazyPrograms"].append(pick(p, ("name", "path", "argv")))
             lazy_files[p["name"]] = dict({"generated": GENERATED}, **k)
@@ -618,7 +651,9 @@ def main():
         for name, parent, sub in targets:
             log = os.path.join(pdir, "strace.log")
             exe = prog["exe"] if parent is None else prog["argv"][-2]
-            events, paths = parse_events(log, exe, pick_child=parent is not None)
+            events, paths, clones, forked = parse_events(log, exe, pick_child=parent is not None)
+            if not prog.get("workers"):
+                forked = []
             for call, p, err in paths:
                 if err == "ENOENT" or err == "ENOTDIR":
                     if p.startswith("/") and not p.startswith(("/dev/", "/proc/", "/sys/")):
@@ -626,7 +661,7 @@ def main():
                     continue
                 if err is None:
                     note_path(p, p)
-            for e in events:
+            for e in events + [e for evs in forked for e in evs]:
                 if e.get("file"):
                     note_path(e["file"])
                 if e["op"] == "openat" and e.get("file"):
@@ -723,6 +758,10 @@ def main():
                     "VmPeak", "VmSize", "VmLck", "VmPin", "VmHWM", "VmRSS", "RssAnon", "RssFile",
                     "RssShmem", "VmData", "VmStk", "VmExe", "VmLib", "VmPTE", "VmSwap")},
             )
+            if clones:
+                spec["threads"] = thread_specs(name, clones, events, metas, sub, vary)
+            if forked:
+                fork_plan(spec, pdir, runs[0], forked, m0, vary)
             if parent is None:
                 ex0 = load_snapshot(os.path.join(pdir, runs[0], "exec"))
                 spec["execImage"] = ex0["vmas"]
@@ -783,6 +822,121 @@ def main():
     write_json(machine, files, links, absent, programs, layout)
     HOST.save()
     write_variation(variation, machine)
+
+
+def thread_specs(name, clones, events, metas, sub, vary):
+    """The threads a program started, in order: the name it gave each
+    (PR_SET_NAME), the stack glibc mapped for it (the mmap whose result is
+    clone3's stack), and each one's own fault counts at capture
+    (/proc/PID/task/TID/stat, run 1; the TIDs of a run sorted are the
+    order of creation). The leader's own counts are the group's minus these."""
+    lengths = {e["result"]: e["length"] for e in events if e["op"] == "mmap"}
+    runs = [m[sub]["tasks"] for m in metas]
+    for i, tasks in enumerate(runs, start=1):
+        comms = [t["comm"] for t in tasks[1:]]
+        if comms != [c["comm"] for c in clones]:
+            raise SystemExit("%s run%d: threads %s, strace saw %s" % (
+                name, i, comms, [c["comm"] for c in clones]))
+    vary.append("threads' own minflt per run: %s" % [[t["minflt"] for t in tasks[1:]]
+                                                       for tasks in runs])
+    out = []
+    for c, t in zip(clones, runs[0][1:]):
+        if c["stack"] not in lengths:
+            raise SystemExit("%s: no mmap made the stack of thread %s" % (name, c["comm"]))
+        out.append(dict(comm=c["comm"], stack=c["stack"], stackBytes=lengths[c["stack"]],
+                        minflt=t["minflt"], majflt=t["majflt"]))
+    return out
+
+
+def page_counts(d):
+    """vaddr -> (class, kpagecount) of every mapped page of a snapshot (pages.tsv)."""
+    out = {}
+    for ln in rd(os.path.join(d, "pages.tsv")).splitlines()[1:]:
+        f = ln.split("\t")
+        out[int(f[0], 16)] = (f[5], int(f[4]))
+    return out
+
+
+def plan_vmas(vmas, letter):
+    """The VMAs of a snapshot, each page's letter chosen by letter(vaddr) ("-": nothing)."""
+    out = []
+    for v in vmas:
+        cls = "".join(letter(v["start"] + i * PAGE) for i in range((v["end"] - v["start"]) // PAGE))
+        if cls.strip("-"):
+            out.append(dict(start=v["start"], end=v["end"], path=v["path"], pages=rle(cls)))
+    return out
+
+
+def fork_plan(spec, pdir, run, forked, m0, vary):
+    """A master that forks its workers in its start-up (nginx): what its own
+    replay makes resident before the first fork, what it touches between the
+    forks and after the last, and each worker's start-up after its fork and
+    the pages it touches, so that fork gives the pages the capture saw
+    shared (kpagecount 2 or 3) and every other anonymous page is a write of
+    its one owner. An anonymous page of the master mapped once is its own
+    write after the forks: made before them if a worker has a page there (so
+    both wrote their copy), else new. A page it shares with one worker only,
+    that worker's fork came after the master wrote it (made before the forks
+    when the worker forked earlier has a page there). Pages in kernel_vma's
+    letters: a = an anonymous page of this task's own (write it, or make it),
+    m = a shared page written, f and z = mapped for reading."""
+    final = page_counts(os.path.join(pdir, run, "final"))
+    workers = [page_counts(os.path.join(pdir, run, "worker%d" % i))
+               for i in range(1, len(forked) + 1)]
+    n = len(workers)
+    # for the master's anonymous pages: the step after which it (re)wrote each one (n: after all)
+    wrote = {}
+    before = set()
+    for va, (c, count) in final.items():
+        if c in "fz":
+            before.add(va)
+            continue
+        if c == "m":
+            wrote[va] = n
+            continue
+        sharers = [i for i, w in enumerate(workers) if w.get(va) == ("a", count) and count > 1]
+        had = [i for i, w in enumerate(workers) if w.get(va, ("-",))[0] == "a"]
+        if count == n + 1:
+            before.add(va)
+        elif count == 1:
+            wrote[va] = n
+            if had:
+                before.add(va)
+        else:
+            # shared with the workers forked after its write; the earlier ones hold their own
+            first = min(sharers)
+            if sum(1 for i in sharers if i >= first) != count - 1 or sharers != list(
+                    range(first, first + count - 1)):
+                raise SystemExit("%s: page %x shared with workers %s" % (spec["name"], va, sharers))
+            wrote[va] = first
+            if any(i < first for i in had):
+                before.add(va)
+    final_snap = load_snapshot(os.path.join(pdir, run, "final"))
+    spec["residentAtFork"] = plan_vmas(final_snap["vmas"],
+                                       lambda va: final[va][0] if va in before else "-")
+    children = []
+    for i, (evs, w) in enumerate(zip(forked, workers)):
+        wsnap = load_snapshot(os.path.join(pdir, run, "worker%d" % (i + 1)))
+
+        def own(va, w=w):
+            c, count = w.get(va, ("-", 0))
+            if c == "a" and count > 1:
+                return "-"  # the fork's: shared with the master or the other worker
+            return c
+        meta = m0["workers"][i]
+        children.append(dict(
+            parentWrites=plan_vmas(final_snap["vmas"],
+                                   lambda va, i=i: final[va][0] if wrote.get(va) == i else "-"),
+            startup=evs,
+            resident=plan_vmas(wsnap["vmas"], own),
+            minflt=meta["minflt"], majflt=meta["majflt"]))
+    spec["forks"] = children
+    spec["parentWritesAfterForks"] = plan_vmas(
+        final_snap["vmas"], lambda va: final[va][0] if wrote.get(va) == n else "-")
+    vary.append("workers' minflt per run (from fork): see meta.json; master's pages written "
+                "after the forks: %d, between them: %d" % (
+                    sum(1 for v in wrote.values() if v == n),
+                    sum(1 for v in wrote.values() if v < n)))
 
 
 def derive_layout(programs, files):
