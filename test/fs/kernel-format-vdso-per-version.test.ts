@@ -150,3 +150,40 @@ describe("every captured program starts on every version", () => {
 
 /** 6.13 and later map 6.18's block. */
 const atLeastFor = (v: KernelVersion): boolean => v === "6.18";
+
+describe("the threads and workers a start-up makes, on every version", () => {
+  const redis = LAZY_PROGRAMS.find((p) => p.name === "redis-server")!;
+  const nginx = LAZY_PROGRAMS.find((p) => p.name === "nginx")!;
+
+  test.each(KERNEL_VERSIONS)(
+    "%s: redis-server's threads run on the stacks its start-up mapped",
+    (v) => {
+      const { m, pid } = run(v, redis.path, redis.argv);
+      const leader = m.tasks.get(pid)!;
+      const stacks = leader.group!.stacks;
+      expect(stacks).toHaveLength(4);
+      for (const s of stacks) {
+        // glibc's stack mapping: the guard page at its base, the stack above it up to base + size
+        const guard = leader.mm!.vmaAt(s.base)!;
+        expect(guard.start, `${v}: a stack's guard starts a VMA`).toBe(s.base);
+        expect(leader.mm!.vmaAt(s.base + s.size - 1)!.end).toBe(s.base + s.size);
+      }
+    },
+  );
+
+  test("nginx's workers: on every version the mappings and resident pages of 6.18's, less [vvar_vclock]", () => {
+    const workers = (v: KernelVersion) => {
+      const { m, pid } = run(v, nginx.path, nginx.argv);
+      const pids = [...m.tasks.values()].filter((t) => t.ppid === pid).map((t) => t.pid);
+      return pids.map((w) => ({
+        files: mapsOf(readText(m, `/proc/${w}/maps`))
+          .map((l) => l.rest)
+          .filter((r) => !r.endsWith(" 0 ") && !r.endsWith("[vvar_vclock]")),
+        rss: /VmRSS:.*/.exec(readText(m, `/proc/${w}/status`))?.[0],
+      }));
+    };
+    const base = workers("6.18");
+    expect(base).toHaveLength(2);
+    for (const v of KERNEL_VERSIONS) expect(workers(v), v).toEqual(base);
+  });
+});
