@@ -1009,13 +1009,21 @@ export class Machine implements Kernel, Timeline {
 
   /* ---- files ---- */
 
+  /**
+   * get_write_access refused (ETXTBSY): `inode` is an active swap area
+   * (S_SWAPFILE) or a program runs from it (exec.ts textBusy). Truncate,
+   * fallocate and write all ask here first.
+   */
+  private writeDenied(inode: Inode): boolean {
+    return swapAreaOf(this.swap, inode) !== undefined || textBusy(this, this.tasks.values(), inode);
+  }
+
   /** truncate -s: sets a file's size, creating it; pages beyond the end leave the cache. */
   truncate(path: string, size: number): Result<Inode> {
     if (!Number.isSafeInteger(size) || size < 0) return failure("EINVAL");
     const inode = this.vfs.create(path);
     if (!inode.ok) return inode;
-    if (swapAreaOf(this.swap, inode.value) !== undefined) return failure("ETXTBSY");
-    if (textBusy(this, this.tasks.values(), inode.value)) return failure("ETXTBSY");
+    if (this.writeDenied(inode.value)) return failure("ETXTBSY");
     // Growing leaves a hole: the blocks allocated stay what they were.
     const allocated = inode.value.allocated ?? roundUpToPage(inode.value.size);
     truncateInode(this.phys, this.vfs, inode.value, size, this.swap);
@@ -1029,8 +1037,7 @@ export class Machine implements Kernel, Timeline {
     const inode = this.vfs.create(path);
     if (!inode.ok) return inode;
     if (inode.value.type !== "reg") return failure("ENODEV");
-    if (swapAreaOf(this.swap, inode.value) !== undefined) return failure("ETXTBSY");
-    if (textBusy(this, this.tasks.values(), inode.value)) return failure("ETXTBSY");
+    if (this.writeDenied(inode.value)) return failure("ETXTBSY");
     const allocated = inode.value.allocated ?? roundUpToPage(inode.value.size);
     if (length > inode.value.size) {
       inode.value.size = length;
@@ -1052,8 +1059,7 @@ export class Machine implements Kernel, Timeline {
   writeFile(path: string, text: string, append: boolean): Result<Inode> {
     const inode = this.vfs.create(path);
     if (!inode.ok) return inode;
-    if (swapAreaOf(this.swap, inode.value) !== undefined) return failure("ETXTBSY");
-    if (textBusy(this, this.tasks.values(), inode.value)) return failure("ETXTBSY");
+    if (this.writeDenied(inode.value)) return failure("ETXTBSY");
     if (!append) delete inode.value.allocated;
     const r = performWrite(this, inode.value, text, append, this.shellPid);
     return r.ok ? inode : r;
