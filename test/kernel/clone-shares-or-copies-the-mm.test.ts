@@ -24,25 +24,8 @@ import { assertInvariants, checkInvariants } from "../../src/kernel/invariants.j
 import { Machine } from "../../src/kernel/machine.js";
 import { ptePfn } from "../../src/kernel/page-table.js";
 import { loadMachine, saveMachine } from "../../src/kernel/snapshot.js";
+import { mapAnon, must } from "../helpers/machine-calls.js";
 import { runScript } from "../helpers/run-script.js";
-
-const must = <T>(r: { ok: true; value: T } | { ok: false; errno: string }): T => {
-  if (!r.ok) throw new Error(r.errno);
-  return r.value;
-};
-
-const mapAnon = (m: Machine, pid: number, pages: number): number =>
-  must(
-    m.mmap(pid, {
-      addr: 0,
-      length: pages * PAGE_SIZE,
-      prot: Machine.RW,
-      flags: Machine.ANON_PRIVATE,
-      file: null,
-      fileWritable: false,
-      offset: 0,
-    }),
-  );
 
 /** A shell with an untouched 16-page mapping: its PID and the mapping's address. */
 function parent(): { m: Machine; p: number; addr: number } {

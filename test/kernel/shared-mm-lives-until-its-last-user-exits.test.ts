@@ -9,25 +9,7 @@ import { assertInvariants } from "../../src/kernel/invariants.js";
 import { Machine } from "../../src/kernel/machine.js";
 import { mmget } from "../../src/kernel/mm.js";
 import { Task } from "../../src/kernel/task.js";
-
-const must = <T>(r: { ok: true; value: T } | { ok: false; errno: string }): T => {
-  if (!r.ok) throw new Error(r.errno);
-  return r.value;
-};
-
-/** A private anonymous mapping of `pages` pages in `pid`; its address. */
-const mapAnon = (m: Machine, pid: number, pages: number): number =>
-  must(
-    m.mmap(pid, {
-      addr: 0,
-      length: pages * PAGE_SIZE,
-      prot: Machine.RW,
-      flags: Machine.ANON_PRIVATE,
-      file: null,
-      fileWritable: false,
-      offset: 0,
-    }),
-  );
+import { mapAnon, must } from "../helpers/machine-calls.js";
 
 test("two tasks on one mm: the mm stays until the last exits", () => {
   const m = Machine.boot();

@@ -12,25 +12,8 @@ import { Machine } from "../../src/kernel/machine.js";
 import { ptePfn, ptePresent, pteWrite } from "../../src/kernel/page-table.js";
 import { loadMachine, saveMachine } from "../../src/kernel/snapshot.js";
 import { spawnStackBytes } from "../../src/kernel/vfork.js";
+import { mapAnon, must } from "../helpers/machine-calls.js";
 import { runScript } from "../helpers/run-script.js";
-
-const must = <T>(r: { ok: true; value: T } | { ok: false; errno: string }): T => {
-  if (!r.ok) throw new Error(r.errno);
-  return r.value;
-};
-
-const mapAnon = (m: Machine, pid: number, pages: number): number =>
-  must(
-    m.mmap(pid, {
-      addr: 0,
-      length: pages * PAGE_SIZE,
-      prot: Machine.RW,
-      flags: Machine.ANON_PRIVATE,
-      file: null,
-      fileWritable: false,
-      offset: 0,
-    }),
-  );
 
 /** A shell with `pages` written pages: its PID and the mapping's address. */
 function parentWithPages(pages: number): { m: Machine; p: number; addr: number } {
